@@ -1,0 +1,31 @@
+"""What every page is handed: the open ledger, who is logged in, and a signal on change.
+
+Pages never write SQL: they call the services in ``ruralcouncil.ledger`` with
+``context.ledger`` and ``context.user``, then call :meth:`AppContext.notify_changed`, so
+every page that shows ledger data refreshes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from ruralcouncil.ledger.storage import Ledger
+from ruralcouncil.ledger.users import Action, User
+
+
+class AppContext(QObject):
+    # Emitted after any successful write (entry recorded, reversed, imported, restored...).
+    changed = Signal()
+    # Emitted when the language preference was saved (applies after a restart).
+    language_saved = Signal(str)
+
+    def __init__(self, ledger: Ledger, user: User, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ledger = ledger
+        self.user = user
+
+    def may(self, action: Action) -> bool:
+        return self.user.may(action)
+
+    def notify_changed(self) -> None:
+        self.changed.emit()

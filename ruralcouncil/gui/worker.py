@@ -1,0 +1,67 @@
+"""Long work (import, backup, verify, reports) off the GUI thread.
+
+The core reports progress through a plain callback ``progress(done, total)``; here it
+becomes a Qt signal delivered on the GUI thread, as Electrum's QtEventListener does.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class WorkerSignals(QObject):
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(object)  # the exception
+
+
+class Worker(QRunnable):
+    """Runs ``fn(progress)`` in the thread pool; ``fn`` gets the progress callback."""
+
+    def __init__(self, fn: Callable[[Callable[[int, int], None]], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = WorkerSignals()
+        self.setAutoDelete(False)
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.signals.progress.emit)
+        except Exception as exc:  # handed to the GUI thread, which shows it
+            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.finished.emit(result)
+
+
+_running: set[Worker] = set()
+
+
+def start(
+    fn: Callable[[Callable[[int, int], None]], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[Exception], None],
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Worker:
+    """Start ``fn`` in a worker thread; the callbacks run on the GUI thread."""
+    worker = Worker(fn)
+    _running.add(worker)
+
+    def done(result: object) -> None:
+        _running.discard(worker)
+        on_done(result)
+
+    def failed(exc: object) -> None:
+        _running.discard(worker)
+        on_error(exc if isinstance(exc, Exception) else RuntimeError(str(exc)))
+
+    worker.signals.finished.connect(done)
+    worker.signals.failed.connect(failed)
+    if on_progress is not None:
+        worker.signals.progress.connect(on_progress)
+    QThreadPool.globalInstance().start(worker)
+    return worker

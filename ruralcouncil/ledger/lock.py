@@ -1,0 +1,95 @@
+"""One writer per ledger: a second copy of the program gets a clear message instead.
+
+The lock is an OS file lock on ``<ledger>.lock``, so it vanishes with the process that held
+it: a power cut or a crash never leaves the ledger locked.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import socket
+from datetime import datetime
+from pathlib import Path
+
+from ruralcouncil.i18n import _
+from ruralcouncil.ledger.errors import LedgerUnavailable
+
+
+class LedgerLock:
+    def __init__(self, ledger_path: Path) -> None:
+        self.path = ledger_path.with_name(ledger_path.name + ".lock")
+        self._fd: int | None = None
+
+    def acquire(self, purpose: str) -> None:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        if not _try_lock(fd):
+            holder = _read_holder(fd)
+            os.close(fd)
+            raise LedgerUnavailable(
+                _(
+                    "The ledger is already open in another copy of RuralCouncil ({holder}). "
+                    "Close that copy first; only one copy may write to a ledger at a time."
+                ).format(holder=holder or "?")
+            )
+        self._fd = fd
+        info = (
+            f"{getpass.getuser()}@{socket.gethostname()} pid {os.getpid()} {purpose} "
+            f"{datetime.now().isoformat(timespec='seconds')}"
+        )
+        # The holder's note sits after the locked first byte, so others can read it.
+        os.lseek(fd, 1, os.SEEK_SET)
+        os.write(fd, info.encode("utf-8"))
+        os.ftruncate(fd, 1 + len(info.encode("utf-8")))
+
+    def release(self) -> None:
+        if self._fd is not None:
+            _unlock(self._fd)
+            os.close(self._fd)
+            self._fd = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        os.lseek(fd, 1, os.SEEK_SET)
+        return os.read(fd, 400).decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
+
+
+if os.name == "nt":
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        os.lseek(fd, 0, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        except OSError:
+            pass
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            # flock belongs to this open file, so it also refuses a second open in the same
+            # process, and it is advisory: others can still read the holder's note.
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)

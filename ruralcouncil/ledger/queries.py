@@ -1,0 +1,224 @@
+"""Reading the journal a page at a time, by key, never by OFFSET on the hot paths.
+
+The ledger page and ``ledger --json`` both read through these functions. A page is asked for
+by the (date, id) key of a neighbouring row, so the first and the last page cost the same at
+a million entries as at ten.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+Key = tuple[str, int]  # (date, id): the journal's order
+
+_COLUMNS = (
+    "t.id, t.date, t.type, t.amount, t.code, t.fund, t.account, t.to_account, t.counterparty,"
+    " t.description, t.reference, u.name, t.recorded_at, t.reverses, t.reason,"
+    " (SELECT r.id FROM transactions r WHERE r.reverses = t.id)"
+)
+_FROM = " FROM transactions t LEFT JOIN users u ON u.id = t.user_id"
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    id: int
+    date: str
+    type: str
+    amount: int  # signed: a reversal is negative
+    code: str | None
+    fund: str
+    account: str
+    to_account: str | None
+    counterparty: str
+    description: str
+    reference: str
+    user: str
+    recorded_at: str
+    reverses: int | None
+    reason: str
+    reversed_by: int | None
+
+    @property
+    def key(self) -> Key:
+        return (self.date, self.id)
+
+    def effect_on(self, account: str) -> int:
+        """How much this entry moved ``account``'s balance."""
+        if self.type == "transfer":
+            if account == self.to_account:
+                return self.amount
+            return -self.amount if account == self.account else 0
+        if account != self.account:
+            return 0
+        return -self.amount if self.type == "payment" else self.amount
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "date": self.date,
+            "type": self.type,
+            "amount": self.amount,
+            "category": self.code,
+            "fund": self.fund,
+            "account": self.account,
+            "to_account": self.to_account,
+            "counterparty": self.counterparty,
+            "description": self.description,
+            "reference": self.reference,
+            "reverses": self.reverses,
+            "reversed_by": self.reversed_by,
+            "reason": self.reason,
+            "user": self.user,
+            "recorded_at": self.recorded_at,
+        }
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    year: int | None = None
+    type: str | None = None
+    code: str | None = None
+    fund: str | None = None
+    account: str | None = None
+    text: str = ""
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.year is not None:
+            clauses.append("t.date BETWEEN ? AND ?")
+            params += [f"{self.year:04d}-01-01", f"{self.year:04d}-12-31"]
+        if self.type:
+            clauses.append("t.type = ?")
+            params.append(self.type)
+        if self.code:
+            clauses.append("t.code = ?")
+            params.append(self.code)
+        if self.fund:
+            clauses.append("t.fund = ?")
+            params.append(self.fund)
+        if self.account:
+            clauses.append("(t.account = ? OR t.to_account = ?)")
+            params += [self.account, self.account]
+        if self.text.strip():
+            like = "%" + _escape_like(self.text.strip()) + "%"
+            clauses.append(
+                "(t.counterparty LIKE ? ESCAPE '\\' OR t.description LIKE ? ESCAPE '\\'"
+                " OR t.reference LIKE ? ESCAPE '\\' OR t.reason LIKE ? ESCAPE '\\'"
+                " OR CAST(t.id AS TEXT) = ?)"
+            )
+            params += [like, like, like, like, self.text.strip()]
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _and(where: str) -> str:
+    return where + (" AND " if where else " WHERE ")
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[EntryRow]:
+    return [EntryRow(*row) for row in conn.execute(sql, params)]
+
+
+def count(conn: sqlite3.Connection, flt: EntryFilter) -> int:
+    where, params = flt.where()
+    return int(conn.execute("SELECT count(*) FROM transactions t" + where, params).fetchone()[0])
+
+
+def after(
+    conn: sqlite3.Connection, flt: EntryFilter, key: Key | None, limit: int = 200
+) -> list[EntryRow]:
+    """Up to ``limit`` rows following ``key`` (from the start when None), oldest first."""
+    where, params = flt.where()
+    if key is not None:
+        where = _and(where) + "(t.date, t.id) > (?, ?)"
+        params += list(key)
+    sql = f"SELECT {_COLUMNS}{_FROM}{where} ORDER BY t.date, t.id LIMIT ?"
+    return _rows(conn, sql, [*params, limit])
+
+
+def before(
+    conn: sqlite3.Connection, flt: EntryFilter, key: Key | None, limit: int = 200
+) -> list[EntryRow]:
+    """Up to ``limit`` rows preceding ``key`` (from the end when None), oldest first."""
+    where, params = flt.where()
+    if key is not None:
+        where = _and(where) + "(t.date, t.id) < (?, ?)"
+        params += list(key)
+    sql = f"SELECT {_COLUMNS}{_FROM}{where} ORDER BY t.date DESC, t.id DESC LIMIT ?"
+    return list(reversed(_rows(conn, sql, [*params, limit])))
+
+
+def at_offset(
+    conn: sqlite3.Connection, flt: EntryFilter, offset: int, limit: int = 200
+) -> list[EntryRow]:
+    """For a jump into the middle, where no neighbouring key is known."""
+    where, params = flt.where()
+    sql = f"SELECT {_COLUMNS}{_FROM}{where} ORDER BY t.date, t.id LIMIT ? OFFSET ?"
+    return _rows(conn, sql, [*params, limit, offset])
+
+
+def get(conn: sqlite3.Connection, entry_id: int) -> EntryRow | None:
+    rows = _rows(conn, f"SELECT {_COLUMNS}{_FROM} WHERE t.id = ?", [entry_id])
+    return rows[0] if rows else None
+
+
+def balance_before(conn: sqlite3.Connection, account: str, key: Key, fund: str | None = None) -> int:
+    """The balance of a cash account (in one fund, or all) just before the row at ``key``."""
+    day, entry_id = key
+    fund_clause = " AND fund = ?" if fund else ""
+    fund_params = [fund] if fund else []
+    earlier = conn.execute(
+        "SELECT COALESCE(SUM(amount), 0) FROM daily_totals WHERE account = ? AND date < ?"
+        + fund_clause,
+        [account, day, *fund_params],
+    ).fetchone()[0]
+    same_day = conn.execute(
+        "SELECT COALESCE(SUM(p.amount), 0) FROM transactions t"
+        " JOIN postings p ON p.transaction_id = t.id"
+        " WHERE t.date = ? AND t.id < ? AND p.account = ?"
+        + fund_clause.replace("fund", "p.fund"),
+        [day, entry_id, account, *fund_params],
+    ).fetchone()[0]
+    return int(earlier) + int(same_day)
+
+
+def iterate(conn: sqlite3.Connection, flt: EntryFilter, batch: int = 2000) -> Any:
+    """Every matching row in journal order, fetched in batches by key."""
+    key: Key | None = None
+    while True:
+        rows = after(conn, flt, key, batch)
+        yield from rows
+        if len(rows) < batch:
+            return
+        key = rows[-1].key
+
+
+def totals(conn: sqlite3.Connection, flt: EntryFilter) -> dict[str, int]:
+    """Sum of receipts, payments, transfers and openings among the matching rows."""
+    where, params = flt.where()
+    result = {"receipt": 0, "payment": 0, "transfer": 0, "opening": 0}
+    for kind, total in conn.execute(
+        "SELECT t.type, COALESCE(SUM(t.amount), 0) FROM transactions t" + where
+        + " GROUP BY t.type",
+        params,
+    ):
+        result[kind] = int(total)
+    return result
+
+
+def years(conn: sqlite3.Connection) -> list[int]:
+    """The years with entries, plus the current one."""
+    from datetime import date
+
+    first = conn.execute("SELECT min(date), max(date) FROM transactions").fetchone()
+    this_year = date.today().year
+    if not first or first[0] is None:
+        return [this_year]
+    low, high = int(first[0][:4]), int(first[1][:4])
+    return list(range(min(low, this_year), max(high, this_year) + 1))

@@ -1,0 +1,90 @@
+"""What describes the village lives in the ledger, so it travels with every backup."""
+
+from __future__ import annotations
+
+import sqlite3
+from enum import StrEnum
+
+from ruralcouncil.i18n import N_, _
+from ruralcouncil.ledger import audit, chain
+from ruralcouncil.ledger.errors import InvalidInput
+from ruralcouncil.ledger.storage import Ledger
+from ruralcouncil.ledger.users import Action, User, require
+
+
+class CouncilKind(StrEnum):
+    RURAL_MASLIKHAT = "rural_maslikhat"
+    LOCAL_COMMUNITY = "local_community"
+    CUSTOM = "custom"
+
+
+COUNCIL_KIND_NAMES = {
+    CouncilKind.RURAL_MASLIKHAT: N_("Rural maslikhat"),
+    CouncilKind.LOCAL_COMMUNITY: N_("Meeting of the local community"),
+    CouncilKind.CUSTOM: N_("Another name"),
+}
+
+VILLAGE_NAME = "village_name"
+COUNCIL_KIND = "council_kind"
+COUNCIL_NAME = "council_name"  # used when the kind is CUSTOM
+VARIANCE_MINIMUM = "variance_minimum_tiyn"
+PUBLISH_THRESHOLD = "publish_threshold_tiyn"
+
+DEFAULTS = {
+    COUNCIL_KIND: CouncilKind.RURAL_MASLIKHAT.value,
+    COUNCIL_NAME: "",
+    VARIANCE_MINIMUM: str(100_000_00),
+    PUBLISH_THRESHOLD: str(100_000_00),
+}
+
+
+def get(conn: sqlite3.Connection, key: str) -> str:
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return str(row[0]) if row else DEFAULTS.get(key, "")
+
+
+def store(conn: sqlite3.Connection, key: str, value: str) -> None:
+    """Write and chain one setting inside the caller's transaction."""
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+    chain.append(conn, "setting", key)
+
+
+def validate(key: str, value: str) -> str:
+    value = value.strip()
+    if key == VILLAGE_NAME and not value:
+        raise InvalidInput(_("Enter the name of the village or rural district."))
+    if key == COUNCIL_KIND and value not in {k.value for k in CouncilKind}:
+        raise InvalidInput(_("Unknown kind of council {kind}.").format(kind=repr(value)))
+    if key in (VARIANCE_MINIMUM, PUBLISH_THRESHOLD) and not value.isdigit():
+        raise InvalidInput(_("The limit must be a whole number of tiyn."))
+    if len(value) > 200:
+        raise InvalidInput(_("The text is too long (at most 200 characters)."))
+    return value
+
+
+def change(ledger: Ledger, user: User, key: str, value: str) -> None:
+    require(user, Action.SETTINGS)
+    value = validate(key, value)
+    with ledger.write() as conn:
+        if get(conn, key) == value:
+            return
+        store(conn, key, value)
+        audit.append(conn, user.name, "setting.change", f"{key}={value}")
+
+
+def council_name(conn: sqlite3.Connection) -> str:
+    kind = get(conn, COUNCIL_KIND)
+    if kind == CouncilKind.CUSTOM and get(conn, COUNCIL_NAME):
+        return get(conn, COUNCIL_NAME)
+    try:
+        return _(COUNCIL_KIND_NAMES[CouncilKind(kind)])
+    except ValueError:
+        return _(COUNCIL_KIND_NAMES[CouncilKind.RURAL_MASLIKHAT])
+
+
+def village_name(conn: sqlite3.Connection) -> str:
+    return get(conn, VILLAGE_NAME)

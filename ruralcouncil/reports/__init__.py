@@ -1,0 +1,1 @@
+"""Qt-free reports: statement figures, PDFs and exports."""

@@ -1,0 +1,133 @@
+"""The year's figures: totals by source and program, and the annual-return boxes (DESIGN §5).
+
+Receipts-and-payments basis, calendar year. Everything is read from the derived daily totals,
+so a summary of a million-entry ledger costs a few thousand rows. A reversal posts the
+negative of its original's postings, so it counts against the original's code in the year of
+its own date without any special case here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruralcouncil.ledger import chain
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    year: int
+    receipts: dict[str, int]
+    payments: dict[str, int]
+    boxes: dict[int, int]
+    cash: dict[str, int]
+    funds: dict[str, int]
+    chain_entries: int
+    chain_head: str
+    transfers: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "currency": "KZT",
+            "receipts": dict(self.receipts),
+            "payments": dict(self.payments),
+            "boxes": {str(k): v for k, v in sorted(self.boxes.items())},
+            "cash": dict(self.cash),
+            "funds": dict(self.funds),
+            "chain": {"entries": self.chain_entries, "head": self.chain_head},
+        }
+
+
+def _sum(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> int:
+    return int(conn.execute(sql, params).fetchone()[0] or 0)
+
+
+def year_summary(conn: sqlite3.Connection, year: int) -> YearSummary:
+    start, end = f"{year:04d}-01-01", f"{year:04d}-12-31"
+    by_code = conn.execute(
+        "SELECT a.code, a.kind, a.box, SUM(d.amount) FROM daily_totals d"
+        " JOIN accounts a ON a.code = d.account"
+        " WHERE d.date BETWEEN ? AND ? AND a.kind IN ('revenue', 'expenditure')"
+        " GROUP BY a.code ORDER BY a.rowid",
+        (start, end),
+    ).fetchall()
+    receipts: dict[str, int] = {}
+    payments: dict[str, int] = {}
+    boxes = dict.fromkeys(range(1, 11), 0)
+    for code, kind, box, total in by_code:
+        if not total:
+            continue
+        amount = -int(total) if kind == "revenue" else int(total)
+        (receipts if kind == "revenue" else payments)[code] = amount
+        boxes[int(box)] += amount
+    brought_forward = _sum(
+        conn,
+        "SELECT SUM(d.amount) FROM daily_totals d JOIN accounts a ON a.code = d.account"
+        " WHERE a.kind = 'cash' AND d.date < ?",
+        (start,),
+    )
+    openings = -_sum(
+        conn,
+        "SELECT SUM(d.amount) FROM daily_totals d JOIN accounts a ON a.code = d.account"
+        " WHERE a.kind = 'equity' AND d.date BETWEEN ? AND ?",
+        (start, end),
+    )
+    boxes[1] = brought_forward + openings
+    boxes[7] = boxes[1] + boxes[2] + boxes[3] - boxes[4] - boxes[5] - boxes[6]
+    cash = {
+        code: int(total)
+        for code, total in conn.execute(
+            "SELECT a.code, COALESCE((SELECT SUM(d.amount) FROM daily_totals d"
+            " WHERE d.account = a.code AND d.date <= ?), 0)"
+            " FROM accounts a WHERE a.kind = 'cash' ORDER BY a.rowid",
+            (end,),
+        )
+    }
+    boxes[8] = sum(cash.values())
+    funds = {
+        code: int(total)
+        for code, total in conn.execute(
+            "SELECT f.code, COALESCE((SELECT SUM(d.amount) FROM daily_totals d"
+            " JOIN accounts a ON a.code = d.account"
+            " WHERE d.fund = f.code AND a.kind = 'cash' AND d.date <= ?), 0)"
+            " FROM funds f ORDER BY f.rowid",
+            (end,),
+        )
+    }
+    transfers = _sum(
+        conn,
+        "SELECT SUM(amount) FROM transactions WHERE type = 'transfer' AND date BETWEEN ? AND ?",
+        (start, end),
+    )
+    entries, head = chain.head(conn)
+    return YearSummary(
+        year=year,
+        receipts=receipts,
+        payments=payments,
+        boxes=boxes,
+        cash=cash,
+        funds=funds,
+        chain_entries=entries,
+        chain_head=head,
+        transfers=transfers,
+    )
+
+
+def monthly_flows(conn: sqlite3.Connection, year: int) -> list[tuple[int, int, int]]:
+    """(month, receipts, payments) for each month of the year, for the dashboard chart."""
+    months = {m: [0, 0] for m in range(1, 13)}
+    for month, kind, total in conn.execute(
+        "SELECT CAST(substr(d.date, 6, 2) AS INTEGER), a.kind, SUM(d.amount)"
+        " FROM daily_totals d JOIN accounts a ON a.code = d.account"
+        " WHERE d.date BETWEEN ? AND ? AND a.kind IN ('revenue', 'expenditure')"
+        " GROUP BY 1, 2",
+        (f"{year:04d}-01-01", f"{year:04d}-12-31"),
+    ):
+        if kind == "revenue":
+            months[int(month)][0] = -int(total)
+        else:
+            months[int(month)][1] = int(total)
+    return [(m, r, p) for m, (r, p) in months.items()]
