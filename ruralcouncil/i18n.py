@@ -73,8 +73,9 @@ def N_(message: str) -> str:
 def format_date(value: date, lang: str | None = None) -> str:
     from babel.dates import format_date as babel_format_date
 
-    return babel_format_date(value, format="short" if (lang or _current) == "en" else "dd.MM.y",
-                             locale=locale_name(lang))
+    return babel_format_date(
+        value, format="short" if (lang or _current) == "en" else "dd.MM.y", locale=locale_name(lang)
+    )
 
 
 # The preferred language is a per-PC preference shared by the CLI and the GUI.

@@ -59,11 +59,15 @@ def fund_exists(conn: sqlite3.Connection, code: str) -> bool:
 def validate_new_code(conn: sqlite3.Connection, code: str) -> None:
     if not _CODE.fullmatch(code):
         raise InvalidInput(
-            _("The code {code} must be 1-24 capital Latin letters, digits or dashes, "
-              "starting with a letter.").format(code=repr(code))
+            _(
+                "The code {code} must be 1-24 capital Latin letters, digits or dashes, "
+                "starting with a letter."
+            ).format(code=repr(code))
         )
-    if conn.execute("SELECT 1 FROM accounts WHERE code = ?", (code,)).fetchone() or \
-            conn.execute("SELECT 1 FROM funds WHERE code = ?", (code,)).fetchone():
+    if (
+        conn.execute("SELECT 1 FROM accounts WHERE code = ?", (code,)).fetchone()
+        or conn.execute("SELECT 1 FROM funds WHERE code = ?", (code,)).fetchone()
+    ):
         raise InvalidInput(_("The code {code} is already in use.").format(code=code))
 
 
@@ -89,14 +93,26 @@ def insert_fund(conn: sqlite3.Connection, fund: Fund) -> None:
     conn.execute(
         "INSERT INTO funds (code, restricted, name_kk, name_ru, name_en, purpose, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (fund.code, int(fund.restricted), fund.name_kk, fund.name_ru, fund.name_en,
-         fund.purpose, now_text()),
+        (
+            fund.code,
+            int(fund.restricted),
+            fund.name_kk,
+            fund.name_ru,
+            fund.name_en,
+            fund.purpose,
+            now_text(),
+        ),
     )
     chain.append(conn, "fund", fund.code)
 
 
 def add_code(
-    ledger: Ledger, user: User, code: str, kind: str, name_kk: str = "", name_ru: str = "",
+    ledger: Ledger,
+    user: User,
+    code: str,
+    kind: str,
+    name_kk: str = "",
+    name_ru: str = "",
     name_en: str = "",
 ) -> Code:
     """The council adds a revenue source, an expenditure program or a cash account."""
@@ -117,8 +133,15 @@ def add_code(
 
 
 def add_fund(
-    ledger: Ledger, user: User, code: str, *, restricted: bool, name_kk: str = "",
-    name_ru: str = "", name_en: str = "", purpose: str = "",
+    ledger: Ledger,
+    user: User,
+    code: str,
+    *,
+    restricted: bool,
+    name_kk: str = "",
+    name_ru: str = "",
+    name_en: str = "",
+    purpose: str = "",
 ) -> Fund:
     """A restricted fund for a project, an earmarked donation or a state subsidy."""
     require(user, Action.SETTINGS)

@@ -123,18 +123,30 @@ def transaction_content(conn: sqlite3.Connection, record: str) -> Content:
 
 
 def user_content(conn: sqlite3.Connection, record: str) -> Content:
-    return _row(conn, "SELECT id, name, full_name, role, password_hash, active, created_at"
-        " FROM users WHERE id = ?", record)
+    return _row(
+        conn,
+        "SELECT id, name, full_name, role, password_hash, active, created_at"
+        " FROM users WHERE id = ?",
+        record,
+    )
 
 
 def account_content(conn: sqlite3.Connection, record: str) -> Content:
-    return _row(conn, "SELECT code, kind, box, name_kk, name_ru, name_en, created_at"
-        " FROM accounts WHERE code = ?", record)
+    return _row(
+        conn,
+        "SELECT code, kind, box, name_kk, name_ru, name_en, created_at"
+        " FROM accounts WHERE code = ?",
+        record,
+    )
 
 
 def fund_content(conn: sqlite3.Connection, record: str) -> Content:
-    return _row(conn, "SELECT code, restricted, name_kk, name_ru, name_en, purpose, created_at"
-        " FROM funds WHERE code = ?", record)
+    return _row(
+        conn,
+        "SELECT code, restricted, name_kk, name_ru, name_en, purpose, created_at"
+        " FROM funds WHERE code = ?",
+        record,
+    )
 
 
 def setting_content(conn: sqlite3.Connection, record: str) -> Content:
@@ -146,7 +158,11 @@ def closed_year_content(conn: sqlite3.Connection, record: str) -> Content:
 
 
 def import_content(conn: sqlite3.Connection, record: str) -> Content:
-    return _row(conn, "SELECT id, sha256, filename, rows, user_id, imported_at FROM imports WHERE id = ?", record)
+    return _row(
+        conn,
+        "SELECT id, sha256, filename, rows, user_id, imported_at FROM imports WHERE id = ?",
+        record,
+    )
 
 
 CONTENT = {

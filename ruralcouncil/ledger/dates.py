@@ -32,8 +32,6 @@ def parse_date(text: str) -> date:
 
 
 def parse_year(text: str) -> int:
-    if not re.fullmatch(r"[0-9]{4}", text, re.ASCII) or not (
-        FIRST_YEAR <= int(text) <= LAST_YEAR
-    ):
+    if not re.fullmatch(r"[0-9]{4}", text, re.ASCII) or not (FIRST_YEAR <= int(text) <= LAST_YEAR):
         raise InvalidInput(_("year {text} must be four digits, such as 2025").format(text=text))
     return int(text)

@@ -89,8 +89,11 @@ def entry_problems(conn: sqlite3.Connection, entry: NewEntry) -> list[str]:
     """Everything wrong with one entry on its own, in the user's language; [] when fine."""
     problems: list[str] = []
     if not 0 < entry.amount <= MAX_AMOUNT:
-        problems.append(_("the amount must be above zero and at most {max}").format(
-            max=format_amount(MAX_AMOUNT)))
+        problems.append(
+            _("the amount must be above zero and at most {max}").format(
+                max=format_amount(MAX_AMOUNT)
+            )
+        )
     if is_closed(conn, entry.date.year):
         problems.append(closed_message(entry.date.year))
     if not catalog.fund_exists(conn, entry.fund):
@@ -103,8 +106,7 @@ def entry_problems(conn: sqlite3.Connection, entry: NewEntry) -> list[str]:
             problems.append(_("a receipt needs a revenue source code"))
         elif kind == EXPENDITURE:
             problems.append(
-                _("{code} is an expenditure program, not a revenue source").format(
-                    code=entry.code)
+                _("{code} is an expenditure program, not a revenue source").format(code=entry.code)
             )
         elif kind != REVENUE:
             problems.append(_("unknown revenue source {code}").format(code=entry.code))
@@ -113,8 +115,7 @@ def entry_problems(conn: sqlite3.Connection, entry: NewEntry) -> list[str]:
             problems.append(_("a payment needs an expenditure program code"))
         elif kind == REVENUE:
             problems.append(
-                _("{code} is a revenue source, not an expenditure program").format(
-                    code=entry.code)
+                _("{code} is a revenue source, not an expenditure program").format(code=entry.code)
             )
         elif kind != EXPENDITURE:
             problems.append(_("unknown expenditure program {code}").format(code=entry.code))
@@ -181,7 +182,8 @@ def _running_low(
     days: dict[str, int] = defaultdict(int, changes)
     for day, amount in conn.execute(
         f"SELECT date, SUM(amount) FROM daily_totals WHERE {column} = ? AND date >= ?"
-        + cash_filter + " GROUP BY date",
+        + cash_filter
+        + " GROUP BY date",
         (key, start),
     ):
         days[day] += amount
@@ -240,16 +242,21 @@ def opening_problems(
     for i, e in openings:
         day = e.date.isoformat()
         earlier = conn.execute(
-            "SELECT min(date) FROM transactions WHERE (account = ? OR to_account = ?)"
-            " AND date < ?",
+            "SELECT min(date) FROM transactions WHERE (account = ? OR to_account = ?) AND date < ?",
             (e.account, e.account, day),
         ).fetchone()[0]
         if earlier is None and first_batch_day.get(e.account, "9999") < day:
             earlier = first_batch_day[e.account]
         if earlier is not None:
-            problems.append((i, _(
-                "an opening balance for {account} must come before its other entries, "
-                "but it already has an entry dated {day}").format(account=e.account, day=earlier)))
+            problems.append(
+                (
+                    i,
+                    _(
+                        "an opening balance for {account} must come before its other entries, "
+                        "but it already has an entry dated {day}"
+                    ).format(account=e.account, day=earlier),
+                )
+            )
             continue
         existing = conn.execute(
             "SELECT id FROM transactions t WHERE type = 'opening' AND account = ? AND fund = ?"
@@ -258,9 +265,14 @@ def opening_problems(
             (e.account, e.fund),
         ).fetchone()
         if existing or (e.account, e.fund) in seen:
-            problems.append((i, _(
-                "{account} already has an opening balance for the fund {fund}").format(
-                    account=e.account, fund=e.fund)))
+            problems.append(
+                (
+                    i,
+                    _("{account} already has an opening balance for the fund {fund}").format(
+                        account=e.account, fund=e.fund
+                    ),
+                )
+            )
         seen.add((e.account, e.fund))
     return problems
 
@@ -281,9 +293,15 @@ def before_opening_problems(
                 (acc,),
             ).fetchone()
             if row[0] is not None and e.date.isoformat() < row[0]:
-                problems.append((i, _(
-                    "{account} starts with its opening balance on {day}; nothing can be "
-                    "dated before it").format(account=acc, day=row[0])))
+                problems.append(
+                    (
+                        i,
+                        _(
+                            "{account} starts with its opening balance on {day}; nothing can be "
+                            "dated before it"
+                        ).format(account=acc, day=row[0]),
+                    )
+                )
     return problems
 
 
@@ -307,9 +325,22 @@ def insert_entry(
         " counterparty, description, reference, user_id, recorded_at, reverses, reason,"
         " import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            entry_id, entry.date.isoformat(), entry.type.value, sign * entry.amount, entry.code,
-            entry.fund, entry.account, entry.to_account, entry.counterparty, entry.description,
-            entry.reference, user.id, now_text(), reverses, reason, import_id,
+            entry_id,
+            entry.date.isoformat(),
+            entry.type.value,
+            sign * entry.amount,
+            entry.code,
+            entry.fund,
+            entry.account,
+            entry.to_account,
+            entry.counterparty,
+            entry.description,
+            entry.reference,
+            user.id,
+            now_text(),
+            reverses,
+            reason,
+            import_id,
         ),
     )
     conn.executemany(
@@ -335,8 +366,7 @@ def refuse_closed(conn: sqlite3.Connection, day: date) -> None:
 
 
 def closed_message(year: int) -> str:
-    return _("{year} is a closed fiscal year: nothing more can be posted in it").format(
-        year=year)
+    return _("{year} is a closed fiscal year: nothing more can be posted in it").format(year=year)
 
 
 def record(ledger: Ledger, user: User, entry: NewEntry) -> int:
@@ -357,15 +387,15 @@ def record(ledger: Ledger, user: User, entry: NewEntry) -> int:
         _refuse(problems, shortfalls(conn, cash_effects(entry)))
         entry_id = insert_entry(conn, user, entry)
         audit.append(
-            conn, user.name, "entry.record",
+            conn,
+            user.name,
+            "entry.record",
             f"{entry_id} {entry.type.value} {entry.amount} {entry.date.isoformat()}",
         )
     return entry_id
 
 
-def reverse(
-    ledger: Ledger, user: User, entry_id: int, reason: str, on: date | None = None
-) -> int:
+def reverse(ledger: Ledger, user: User, entry_id: int, reason: str, on: date | None = None) -> int:
     """Post the reversing entry of ``entry_id``, dated ``on`` (today by default)."""
     require(user, Action.RECORD)
     reason = reason.strip()
@@ -380,8 +410,9 @@ def reverse(
             raise InvalidInput(_("There is no entry number {id}.").format(id=entry_id))
         if row[10] is not None:
             raise InvalidInput(
-                _("Entry {id} is itself a reversal (of entry {other}); it cannot be reversed.")
-                .format(id=entry_id, other=row[10])
+                _(
+                    "Entry {id} is itself a reversal (of entry {other}); it cannot be reversed."
+                ).format(id=entry_id, other=row[10])
             )
         done = conn.execute(
             "SELECT id FROM transactions WHERE reverses = ?", (entry_id,)
@@ -389,7 +420,8 @@ def reverse(
         if done:
             raise InvalidInput(
                 _("Entry {id} was already reversed by entry {other}.").format(
-                    id=entry_id, other=done[0])
+                    id=entry_id, other=done[0]
+                )
             )
         if not reason:
             raise InvalidInput(_("Give the reason for the reversal."))
@@ -398,11 +430,19 @@ def reverse(
         if on.isoformat() < row[0]:
             problems.append(
                 _("a reversal cannot be dated before the entry it reverses ({day})").format(
-                    day=row[0])
+                    day=row[0]
+                )
             )
         original = NewEntry(
-            date=on, type=EntryType(row[1]), amount=int(row[2]), code=row[3], fund=row[4],
-            account=row[5], to_account=row[6], counterparty=row[7], description=row[8],
+            date=on,
+            type=EntryType(row[1]),
+            amount=int(row[2]),
+            code=row[3],
+            fund=row[4],
+            account=row[5],
+            to_account=row[6],
+            counterparty=row[7],
+            description=row[8],
             reference=row[9],
         )
         _refuse(problems, shortfalls(conn, cash_effects(original, sign=-1)))
@@ -420,7 +460,8 @@ def close_year(ledger: Ledger, user: User, year: int) -> None:
         if year >= date.today().year:
             raise InvalidInput(
                 _("{year} has not ended yet; a year can be closed once it is over.").format(
-                    year=year)
+                    year=year
+                )
             )
         conn.execute(
             "INSERT INTO closed_years (year, user_id, closed_at) VALUES (?, ?, ?)",

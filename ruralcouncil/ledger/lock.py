@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import os
 import socket
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -61,7 +62,7 @@ def _read_holder(fd: int) -> str:
         return ""
 
 
-if os.name == "nt":
+if sys.platform == "win32":
     import msvcrt
 
     def _try_lock(fd: int) -> bool:

@@ -52,9 +52,7 @@ def parse_amount(text: str) -> int:
             ).format(text=original)
         )
     if _TOO_MANY_DECIMALS.fullmatch(text):
-        raise InvalidInput(
-            _("The amount {text} has more than two decimals.").format(text=original)
-        )
+        raise InvalidInput(_("The amount {text} has more than two decimals.").format(text=original))
     match = _FORM.fullmatch(text)
     if not match:
         raise InvalidInput(
@@ -86,9 +84,7 @@ def format_amount(tiyn: int, lang: str | None = None, *, sign: bool = True) -> s
     from babel.numbers import format_decimal
 
     lang = lang or language()
-    number = format_decimal(
-        tiyn_to_decimal(abs(tiyn)), format="#,##0.00", locale=locale_name(lang)
-    )
+    number = format_decimal(tiyn_to_decimal(abs(tiyn)), format="#,##0.00", locale=locale_name(lang))
     minus = "-" if tiyn < 0 else ""
     if not sign:
         return minus + number

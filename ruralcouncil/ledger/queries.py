@@ -168,7 +168,9 @@ def get(conn: sqlite3.Connection, entry_id: int) -> EntryRow | None:
     return rows[0] if rows else None
 
 
-def balance_before(conn: sqlite3.Connection, account: str, key: Key, fund: str | None = None) -> int:
+def balance_before(
+    conn: sqlite3.Connection, account: str, key: Key, fund: str | None = None
+) -> int:
     """The balance of a cash account (in one fund, or all) just before the row at ``key``."""
     day, entry_id = key
     fund_clause = " AND fund = ?" if fund else ""
@@ -181,8 +183,7 @@ def balance_before(conn: sqlite3.Connection, account: str, key: Key, fund: str |
     same_day = conn.execute(
         "SELECT COALESCE(SUM(p.amount), 0) FROM transactions t"
         " JOIN postings p ON p.transaction_id = t.id"
-        " WHERE t.date = ? AND t.id < ? AND p.account = ?"
-        + fund_clause.replace("fund", "p.fund"),
+        " WHERE t.date = ? AND t.id < ? AND p.account = ?" + fund_clause.replace("fund", "p.fund"),
         [day, entry_id, account, *fund_params],
     ).fetchone()[0]
     return int(earlier) + int(same_day)
@@ -204,7 +205,8 @@ def totals(conn: sqlite3.Connection, flt: EntryFilter) -> dict[str, int]:
     where, params = flt.where()
     result = {"receipt": 0, "payment": 0, "transfer": 0, "opening": 0}
     for kind, total in conn.execute(
-        "SELECT t.type, COALESCE(SUM(t.amount), 0) FROM transactions t" + where
+        "SELECT t.type, COALESCE(SUM(t.amount), 0) FROM transactions t"
+        + where
         + " GROUP BY t.type",
         params,
     ):

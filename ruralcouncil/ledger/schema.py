@@ -158,7 +158,9 @@ def m001_initial(db: Database) -> None:
         ) STRICT;
 
         CREATE TRIGGER transactions_closed_year BEFORE INSERT ON transactions
-        WHEN EXISTS (SELECT 1 FROM closed_years WHERE year = CAST(substr(NEW.date, 1, 4) AS INTEGER))
+        WHEN EXISTS (
+            SELECT 1 FROM closed_years WHERE year = CAST(substr(NEW.date, 1, 4) AS INTEGER)
+        )
         BEGIN
             SELECT RAISE(ABORT, 'closed fiscal year');
         END;

@@ -36,9 +36,7 @@ def init_ledger(
                 settings.store(conn, settings.COUNCIL_NAME, council_name)
             for code in DEFAULT_ACCOUNTS:
                 catalog.insert_account(conn, code)
-            catalog.insert_fund(
-                conn, catalog.Fund(GENERAL_FUND, False, *GENERAL_FUND_NAMES)
-            )
+            catalog.insert_fund(conn, catalog.Fund(GENERAL_FUND, False, *GENERAL_FUND_NAMES))
             insert_user(conn, admin, Role.ADMIN, password, admin_full_name)
             audit.append(conn, admin, "ledger.create", village)
     except (LedgerError, OSError):

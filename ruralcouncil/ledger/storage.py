@@ -114,9 +114,7 @@ def _check_is_ledger(path: Path) -> None:
         ) from exc
     application_id = int.from_bytes(header[68:72], "big") if len(header) >= 72 else 0
     if not header.startswith(SQLITE_HEADER) or application_id != schema.APPLICATION_ID:
-        raise LedgerUnavailable(
-            _("{path} is not a RuralCouncil ledger.").format(path=path)
-        )
+        raise LedgerUnavailable(_("{path} is not a RuralCouncil ledger.").format(path=path))
 
 
 def _check_version(conn: sqlite3.Connection, path: Path) -> None:
@@ -217,9 +215,7 @@ def create_ledger_file(path: Path | str) -> Ledger:
         if path.exists():
             tmp.unlink(missing_ok=True)
             raise LedgerUnavailable(
-                _("{path} already exists; a new ledger never overwrites a file.").format(
-                    path=path
-                )
+                _("{path} already exists; a new ledger never overwrites a file.").format(path=path)
             )
         os.replace(tmp, path)
         conn = _connect(path, read_only=False)

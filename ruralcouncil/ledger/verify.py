@@ -61,8 +61,9 @@ def parse_anchor(text: str) -> tuple[int, str]:
         or any(c not in "0123456789abcdef" for c in digest)
     ):
         raise InvalidInput(
-            _("The anchor {text} must be written N:HEX, an entry number and its 64-digit hash.")
-            .format(text=repr(text))
+            _(
+                "The anchor {text} must be written N:HEX, an entry number and its 64-digit hash."
+            ).format(text=repr(text))
         )
     return int(number), digest
 
@@ -75,8 +76,9 @@ def verify(
     result = VerifyResult()
     integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
     if integrity != ["ok"]:
-        result.bad(None, _("SQLite integrity check: {detail}").format(
-            detail="; ".join(integrity[:5])))
+        result.bad(
+            None, _("SQLite integrity check: {detail}").format(detail="; ".join(integrity[:5]))
+        )
     try:
         _walk_chain(conn, result, progress)
         _check_coverage(conn, result)
@@ -103,8 +105,9 @@ def _walk_chain(conn: sqlite3.Connection, result: VerifyResult, progress: Progre
     cursor = conn.execute("SELECT seq, kind, record, payload, hash FROM chain ORDER BY seq")
     for seq, kind, record, payload, stored_hash in cursor:
         if seq != expected_seq:
-            result.bad(expected_seq, _("entry {n} is missing from the chain").format(
-                n=expected_seq))
+            result.bad(
+                expected_seq, _("entry {n} is missing from the chain").format(n=expected_seq)
+            )
         expected_seq = seq + 1
         if chain.digest(payload) != stored_hash:
             result.bad(seq, _("entry {n}: its hash does not match its content").format(n=seq))
@@ -121,9 +124,10 @@ def _walk_chain(conn: sqlite3.Connection, result: VerifyResult, progress: Progre
         builder = chain.CONTENT.get(kind)
         if builder is None:
             result.bad(seq, _("entry {n}: unknown kind of record {kind}").format(n=seq, kind=kind))
-        elif kind not in chain.MUTABLE_KINDS or latest.get((kind, record)) == seq:
-            if chain._nfc(envelope.get("content")) != chain._nfc(builder(conn, record)):
-                result.bad(seq, _describe_changed(kind, record, seq))
+        elif (kind not in chain.MUTABLE_KINDS or latest.get((kind, record)) == seq) and (
+            chain._nfc(envelope.get("content")) != chain._nfc(builder(conn, record))
+        ):
+            result.bad(seq, _describe_changed(kind, record, seq))
         prev = stored_hash
         result.entries, result.head = seq, stored_hash
         if progress and seq % 5000 == 0:
@@ -136,7 +140,8 @@ def _describe_changed(kind: str, record: str, seq: int) -> str:
     if kind == "transaction":
         return _("entry {n}: the transaction was changed after it was posted").format(n=seq)
     return _("entry {n}: the stored {kind} {record} differs from what was chained").format(
-        n=seq, kind=kind, record=record)
+        n=seq, kind=kind, record=record
+    )
 
 
 def _check_coverage(conn: sqlite3.Connection, result: VerifyResult) -> None:
@@ -149,8 +154,9 @@ def _check_coverage(conn: sqlite3.Connection, result: VerifyResult) -> None:
         ).fetchall()
         for (value,) in missing:
             seq = int(value) if kind == "transaction" else None
-            result.bad(seq, _("{table} row {key} is not in the chain").format(
-                table=table, key=value))
+            result.bad(
+                seq, _("{table} row {key} is not in the chain").format(table=table, key=value)
+            )
     orphans = conn.execute(
         "SELECT count(*) FROM postings WHERE transaction_id NOT IN (SELECT id FROM transactions)"
     ).fetchone()[0]
@@ -164,8 +170,10 @@ def _check_postings(conn: sqlite3.Connection, result: VerifyResult) -> None:
         "SELECT transaction_id, fund FROM postings GROUP BY transaction_id, fund"
         " HAVING SUM(amount) <> 0 LIMIT 5"
     ):
-        result.bad(int(tid), _("entry {n}: its postings in fund {fund} do not balance").format(
-            n=tid, fund=fund))
+        result.bad(
+            int(tid),
+            _("entry {n}: its postings in fund {fund} do not balance").format(n=tid, fund=fund),
+        )
 
 
 def _check_daily_totals(conn: sqlite3.Connection, result: VerifyResult) -> None:
@@ -175,7 +183,7 @@ def _check_daily_totals(conn: sqlite3.Connection, result: VerifyResult) -> None:
         " JOIN transactions t ON t.id = p.transaction_id GROUP BY p.account, p.fund, t.date"
     )
     stored = "SELECT account, fund, date, amount FROM daily_totals WHERE amount <> 0"
-    real_nonzero = f"SELECT * FROM ({real}) WHERE \"SUM(p.amount)\" <> 0"
+    real_nonzero = f'SELECT * FROM ({real}) WHERE "SUM(p.amount)" <> 0'
     wrong = conn.execute(
         f"SELECT (SELECT count(*) FROM ({real_nonzero} EXCEPT {stored}))"
         f" + (SELECT count(*) FROM ({stored} EXCEPT {real_nonzero}))"
@@ -201,8 +209,17 @@ def _walk_audit(conn: sqlite3.Connection, result: VerifyResult) -> None:
 def _check_anchor(conn: sqlite3.Connection, result: VerifyResult, n: int, digest: str) -> None:
     row = conn.execute("SELECT hash FROM chain WHERE seq = ?", (n,)).fetchone()
     if row is None:
-        result.bad(n, _("the anchor names entry {n}, but the chain has only {total} entries: "
-                        "entries were removed").format(n=n, total=result.entries))
+        result.bad(
+            n,
+            _(
+                "the anchor names entry {n}, but the chain has only {total} entries: "
+                "entries were removed"
+            ).format(n=n, total=result.entries),
+        )
     elif row[0] != digest:
-        result.bad(n, _("entry {n} no longer has the hash of the anchor: the chain was "
-                        "rewritten").format(n=n))
+        result.bad(
+            n,
+            _("entry {n} no longer has the hash of the anchor: the chain was rewritten").format(
+                n=n
+            ),
+        )
