@@ -6,6 +6,7 @@ it: a power cut or a crash never leaves the ledger locked.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import socket
@@ -75,10 +76,8 @@ if sys.platform == "win32":
 
     def _unlock(fd: int) -> None:
         os.lseek(fd, 0, os.SEEK_SET)
-        try:
+        with contextlib.suppress(OSError):
             msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-        except OSError:
-            pass
 
 else:
     import fcntl
