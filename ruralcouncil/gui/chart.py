@@ -87,12 +87,18 @@ class MonthlyFlowChart(QWidget):
         receipts = [r // 100 for _m, r, _p in flows]
         payments = [p // 100 for _m, _r, p in flows]
         self.receipts_bars = pg.BarGraphItem(
-            x=[m - _BAR_WIDTH / 2 for m in months], height=receipts, width=_BAR_WIDTH,
-            brush=pg.mkBrush(*RECEIPTS_COLOUR), pen=pg.mkPen(None),
+            x=[m - _BAR_WIDTH / 2 for m in months],
+            height=receipts,
+            width=_BAR_WIDTH,
+            brush=pg.mkBrush(*RECEIPTS_COLOUR),
+            pen=pg.mkPen(None),
         )
         self.payments_bars = pg.BarGraphItem(
-            x=[m + _BAR_WIDTH / 2 for m in months], height=payments, width=_BAR_WIDTH,
-            brush=pg.mkBrush(*PAYMENTS_COLOUR), pen=pg.mkPen(None),
+            x=[m + _BAR_WIDTH / 2 for m in months],
+            height=payments,
+            width=_BAR_WIDTH,
+            brush=pg.mkBrush(*PAYMENTS_COLOUR),
+            pen=pg.mkPen(None),
         )
         item.addItem(self.receipts_bars)
         item.addItem(self.payments_bars)

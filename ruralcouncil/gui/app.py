@@ -1,0 +1,179 @@
+"""Start the desktop program: fonts, language, first-run setup, open, log in, main window.
+
+Each step is its own function so tests can run it without a blocking ``exec()``.
+Start-up stays light: reportlab, pyqtgraph and numpy are imported by the pages that need
+them, when they are first shown.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
+
+from ruralcouncil import i18n, paths
+from ruralcouncil.gui import fonts, messages
+from ruralcouncil.gui.context import AppContext
+from ruralcouncil.i18n import _
+from ruralcouncil.ledger import journal, storage
+from ruralcouncil.ledger.errors import LedgerError
+from ruralcouncil.ledger.storage import Ledger
+from ruralcouncil.ledger.users import User
+
+EXIT_OK = 0
+EXIT_REFUSED = 2
+
+_qt_translator: QTranslator | None = None  # kept alive as long as the application
+
+
+def ensure_application() -> QApplication:
+    """The one QApplication, created with the shipped font the first time."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    QApplication.setApplicationName("RuralCouncil")
+    QApplication.setOrganizationName("RuralCouncil")
+    app = QApplication(sys.argv[:1])
+    fonts.install_application_font(app)
+    return app
+
+
+def install_qt_translations(app: QApplication, lang: str) -> None:
+    """Qt's own texts (file dialogs, standard buttons) in the chosen language."""
+    global _qt_translator
+    if lang == "en":
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(i18n.locale_name(lang)), "qtbase", "_", folder):
+        app.installTranslator(translator)
+        _qt_translator = translator
+
+
+def ledger_path(db_path: Path | None, demo: bool) -> Path:
+    if db_path is not None:
+        return db_path
+    return paths.demo_ledger_path() if demo else paths.default_ledger_path()
+
+
+def prepare_demo(path: Path) -> str | None:
+    """Create the demo ledger if it is missing; returns an error text or None."""
+    if path.resolve() == paths.default_ledger_path().resolve():
+        return _("The demo may not be written over the real ledger {path}.").format(path=path)
+    if path.exists():
+        return None
+    from ruralcouncil.ledger.demo import create_demo
+
+    # Building two years of demo entries takes a moment on an old PC.
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        create_demo(path).close()
+    except LedgerError as exc:
+        return str(exc)
+    except OSError as exc:
+        return _("The demo ledger could not be created at {path}: {error}").format(
+            path=path, error=exc.strerror or exc
+        )
+    finally:
+        QApplication.restoreOverrideCursor()
+    return None
+
+
+def open_for_window(path: Path) -> tuple[Ledger | None, str | None]:
+    """Open the ledger for writing: (ledger, None), or (None, why it cannot be used)."""
+    try:
+        return storage.open_ledger(path, write=True, purpose="window"), None
+    except LedgerError as exc:  # another copy, not a ledger, too new, read-only...
+        return None, str(exc)
+    except OSError as exc:
+        return None, _("The ledger {path} cannot be opened: {error}").format(
+            path=path, error=exc.strerror or exc
+        )
+
+
+def warn_about_clock(ledger: Ledger, parent: QWidget | None = None) -> str | None:
+    """Warn before anything is saved when this PC's clock is behind the last entry."""
+    warning = journal.clock_warning(ledger.conn)
+    if warning:
+        messages.show_warning(parent, warning, _("Check the clock"))
+    return warning
+
+
+def demo_hint() -> str:
+    from ruralcouncil.ledger.demo import DEMO_PASSWORD
+
+    return _("Demo village: log in as admin with the password {password}.").format(
+        password=DEMO_PASSWORD
+    )
+
+
+def build_main_window(ledger: Ledger, user: User) -> QMainWindow:
+    from ruralcouncil.gui.main_window import MainWindow
+
+    context = AppContext(ledger, user)
+    window = MainWindow(context)
+    context.setParent(window)  # lives as long as the window
+    return window
+
+
+def build_main_window_for_smoke_test(ledger: Ledger, user: User) -> QMainWindow:
+    """The main window on an open ledger, without any dialog (for ``--smoke-test``)."""
+    ensure_application()
+    return build_main_window(ledger, user)
+
+
+def _show_unexpected(
+    kind: type[BaseException], error: BaseException, tb: TracebackType | None
+) -> None:
+    """Anything a page did not expect: print it and tell the user instead of vanishing."""
+    text = "".join(traceback.format_exception(kind, error, tb))
+    print(text, file=sys.stderr)
+    error.__traceback_text__ = text  # type: ignore[attr-defined]
+    messages.show_error(None, error, _("Unexpected error"))
+
+
+def run_gui(db_path: Path | None, demo: bool = False) -> int:
+    """The desktop program; returns the process exit status."""
+    app = ensure_application()
+    lang = i18n.load_preferred_language()
+    i18n.set_language(lang)
+    install_qt_translations(app, lang)
+    sys.excepthook = _show_unexpected
+
+    path = ledger_path(db_path, demo)
+    if demo:
+        problem = prepare_demo(path)
+        if problem:
+            messages.show_error(None, problem, _("RuralCouncil"))
+            return EXIT_REFUSED
+    elif not path.exists():
+        from ruralcouncil.gui.setup_wizard import SetupWizard
+
+        wizard = SetupWizard(path)
+        if wizard.exec() != QDialog.DialogCode.Accepted or not wizard.created:
+            return EXIT_OK
+
+    ledger, problem = open_for_window(path)
+    if ledger is None:
+        messages.show_error(None, problem or "", _("The ledger cannot be opened"))
+        return EXIT_REFUSED
+    try:
+        from ruralcouncil.gui.login_dialog import LoginDialog
+
+        login = (
+            LoginDialog(ledger, user_name="admin", hint=demo_hint())
+            if demo
+            else LoginDialog(ledger)
+        )
+        if login.exec() != QDialog.DialogCode.Accepted or login.user is None:
+            return EXIT_OK
+        warn_about_clock(ledger)
+        window = build_main_window(ledger, login.user)
+        window.show()
+        return int(app.exec())
+    finally:
+        ledger.close()

@@ -1,0 +1,273 @@
+"""The dashboard: the chosen year's totals, the annual-return boxes, cash, funds and anchor.
+
+Every figure comes from ``statements.year_summary``, the same function ``summary --json``
+uses, so the window and the command line can never disagree.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ruralcouncil.gui.chart import MonthlyFlowChart
+from ruralcouncil.gui.context import AppContext
+from ruralcouncil.i18n import N_, _
+from ruralcouncil.ledger import catalog, queries
+from ruralcouncil.ledger.money import format_amount
+from ruralcouncil.reports import statements
+from ruralcouncil.reports.statements import YearSummary
+
+# DESIGN §5: what each box of the annual return means.
+BOX_MEANINGS = {
+    1: N_("Balances brought forward"),
+    2: N_("Local taxes"),
+    3: N_("All other receipts"),
+    4: N_("Staff costs"),
+    5: N_("Loan interest and capital repaid"),
+    6: N_("All other payments"),
+    7: N_("Balances carried forward (1 + 2 + 3 − 4 − 5 − 6)"),
+    8: N_("Cash and bank at 31 December"),
+    9: N_("Fixed assets and long-term investments"),
+    10: N_("Borrowings outstanding at 31 December"),
+}
+
+_WARNING_STYLE = "color: #b71c1c; font-weight: bold;"
+
+
+def _clear(grid: QGridLayout) -> None:
+    while grid.count():
+        item = grid.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.deleteLater()
+
+
+def _amount_label(tiyn: int, *, bold: bool = False) -> QLabel:
+    label = QLabel(format_amount(tiyn))
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if bold:
+        label.setStyleSheet("font-weight: bold;")
+    return label
+
+
+def _table(grid: QGridLayout, rows: list[tuple[str, int]], total_text: str | None) -> None:
+    """Fill ``grid`` with name / amount rows and an optional bold total."""
+    _clear(grid)
+    if not rows:
+        empty = QLabel(_("Nothing in this year."))
+        empty.setStyleSheet("color: #666;")
+        grid.addWidget(empty, 0, 0, 1, 2)
+        return
+    for row, (name, amount) in enumerate(rows):
+        grid.addWidget(QLabel(name), row, 0)
+        grid.addWidget(_amount_label(amount), row, 1)
+    if total_text is not None:
+        total = QLabel(total_text)
+        total.setStyleSheet("font-weight: bold;")
+        grid.addWidget(total, len(rows), 0)
+        grid.addWidget(_amount_label(sum(a for _n, a in rows), bold=True), len(rows), 1)
+    grid.setColumnStretch(0, 1)
+
+
+class DashboardPage(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.summary: YearSummary | None = None
+        self.box_amounts: dict[int, QLabel] = {}
+
+        self.year_box = QComboBox()
+        self.year_box.currentIndexChanged.connect(lambda _index: self.refresh())
+        top = QHBoxLayout()
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        top.addWidget(self.title)
+        top.addStretch(1)
+        top.addWidget(QLabel(_("Year:")))
+        top.addWidget(self.year_box)
+
+        self.receipts_grid = QGridLayout()
+        self.payments_grid = QGridLayout()
+        self.cash_grid = QGridLayout()
+        self.funds_grid = QGridLayout()
+        receipts = self._group(_("Receipts by source"), self.receipts_grid)
+        payments = self._group(_("Payments by program"), self.payments_grid)
+        cash = self._group(_("Cash at 31 December"), self.cash_grid)
+        funds = self._group(_("Fund balances at 31 December"), self.funds_grid)
+
+        boxes = QGroupBox(_("Annual return: accounting statements"))
+        boxes_layout = QVBoxLayout(boxes)
+        grid = QGridLayout()
+        for n in range(1, 11):
+            number = QLabel(str(n))
+            number.setStyleSheet("font-weight: bold;")
+            grid.addWidget(number, n, 0)
+            grid.addWidget(QLabel(_(BOX_MEANINGS[n])), n, 1)
+            self.box_amounts[n] = _amount_label(0, bold=n in (7, 8))
+            self.box_amounts[n].setObjectName(f"box{n}")
+            grid.addWidget(self.box_amounts[n], n, 2)
+        grid.setColumnStretch(1, 1)
+        boxes_layout.addLayout(grid)
+        self.box_warning = QLabel()
+        self.box_warning.setWordWrap(True)
+        self.box_warning.setStyleSheet(_WARNING_STYLE)
+        self.box_warning.hide()
+        boxes_layout.addWidget(self.box_warning)
+
+        chart_group = QGroupBox(_("Receipts and payments by month"))
+        chart_layout = QVBoxLayout(chart_group)
+        self.chart = MonthlyFlowChart()
+        chart_layout.addWidget(self.chart)
+
+        self.anchor = QLabel()
+        self.anchor.setWordWrap(True)
+        self.anchor.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.anchor.setStyleSheet("color: #444;")
+
+        columns = QGridLayout()
+        columns.addWidget(receipts, 0, 0)
+        columns.addWidget(payments, 0, 1)
+        columns.addWidget(boxes, 1, 0)
+        money_column = QVBoxLayout()
+        money_column.addWidget(cash)
+        money_column.addWidget(funds)
+        money_column.addStretch(1)
+        columns.addLayout(money_column, 1, 1)
+        columns.addWidget(chart_group, 2, 0, 1, 2)
+        columns.setColumnStretch(0, 1)
+        columns.setColumnStretch(1, 1)
+
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.addLayout(top)
+        body_layout.addLayout(columns)
+        body_layout.addWidget(self.anchor)
+        body_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        self._chart_stale = True
+        self._fill_years()
+        context.changed.connect(self.on_ledger_changed)
+
+    @staticmethod
+    def _group(title: str, grid: QGridLayout) -> QGroupBox:
+        group = QGroupBox(title)
+        layout = QVBoxLayout(group)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+        return group
+
+    def _fill_years(self) -> None:
+        conn = self.context.ledger.conn
+        chosen = self.year()
+        years = queries.years(conn)
+        if chosen is None:
+            # Open on the latest year that has entries, not an empty current year.
+            with_entries = [y for y in years if queries.count(conn, queries.EntryFilter(year=y))]
+            chosen = with_entries[-1] if with_entries else years[-1]
+        self.year_box.blockSignals(True)
+        self.year_box.clear()
+        for y in reversed(years):
+            self.year_box.addItem(str(y), y)
+        index = self.year_box.findData(chosen)
+        self.year_box.setCurrentIndex(max(index, 0))
+        self.year_box.blockSignals(False)
+        self.refresh()
+
+    def year(self) -> int | None:
+        data = self.year_box.currentData()
+        return int(data) if data is not None else None
+
+    def set_year(self, year: int) -> None:
+        index = self.year_box.findData(year)
+        if index < 0:
+            raise ValueError(f"year {year} is not offered")
+        self.year_box.setCurrentIndex(index)
+
+    def on_ledger_changed(self) -> None:
+        self._fill_years()
+
+    def refresh(self) -> None:
+        year = self.year()
+        if year is None:
+            return
+        conn = self.context.ledger.conn
+        summary = statements.year_summary(conn, year)
+        self.summary = summary
+        names = {code.code: code.name() for code in catalog.accounts(conn)}
+        fund_names = {fund.code: fund.name() for fund in catalog.funds(conn)}
+        self.title.setText(_("The year {year} at a glance").format(year=year))
+
+        def named(code: str) -> str:
+            return f"{names.get(code, code)} ({code})"
+
+        _table(
+            self.receipts_grid,
+            [(named(c), a) for c, a in summary.receipts.items()],
+            _("Total receipts"),
+        )
+        _table(
+            self.payments_grid,
+            [(named(c), a) for c, a in summary.payments.items()],
+            _("Total payments"),
+        )
+        _table(self.cash_grid, [(named(c), a) for c, a in summary.cash.items()], _("Total"))
+        _table(
+            self.funds_grid,
+            [(f"{fund_names.get(c, c)} ({c})", a) for c, a in summary.funds.items()],
+            None,
+        )
+        for n, label in self.box_amounts.items():
+            label.setText(format_amount(summary.boxes[n]))
+        if summary.boxes[8] != summary.boxes[7]:
+            self.box_warning.setText(
+                _(
+                    "Box 8 (cash and bank, {box8}) differs from box 7 (balances carried "
+                    "forward, {box7}) by {difference}. Run Verify on the Safety page."
+                ).format(
+                    box8=format_amount(summary.boxes[8]),
+                    box7=format_amount(summary.boxes[7]),
+                    difference=format_amount(summary.boxes[8] - summary.boxes[7]),
+                )
+            )
+            self.box_warning.show()
+        else:
+            self.box_warning.hide()
+        self.anchor.setText(
+            _("Chain anchor when these figures were read: {entries} entries, head {head}").format(
+                entries=summary.chain_entries, head=summary.chain_head
+            )
+        )
+        self._chart_stale = True
+        if self.isVisible():
+            self._update_chart()
+
+    def _update_chart(self) -> None:
+        year = self.year()
+        if year is None or not self._chart_stale:
+            return
+        self.chart.set_flows(statements.monthly_flows(self.context.ledger.conn, year))
+        self._chart_stale = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The chart (and pyqtgraph with it) is built only once the page is on screen.
+        self._update_chart()

@@ -1,0 +1,345 @@
+"""The journal as a Qt table model that pages through the core by key.
+
+Nothing here writes SQL: rows come from :mod:`ruralcouncil.ledger.queries` a page at a time.
+A page next to one already held is asked for by its neighbour's first or last (date, id)
+key, the last page from the end, and only a jump into the middle falls back to an offset.
+So opening the page and jumping to the last of a million rows each cost one indexed query.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from ruralcouncil.i18n import N_, _, format_date
+from ruralcouncil.ledger import catalog, queries
+from ruralcouncil.ledger.journal import ENTRY_TYPE_NAMES, EntryType
+from ruralcouncil.ledger.money import format_amount
+from ruralcouncil.ledger.queries import EntryFilter, EntryRow
+from ruralcouncil.ledger.storage import Ledger
+
+# Column identifiers; the Balance column only exists while one cash account is filtered.
+NUMBER, DATE, TYPE, CATEGORY, FUND, ACCOUNT, COUNTERPARTY, DESCRIPTION, REFERENCE = range(9)
+AMOUNT, BALANCE, USER, LINKS = range(9, 13)
+
+COLUMN_TITLES = {
+    NUMBER: N_("No."),
+    DATE: N_("Date"),
+    TYPE: N_("Type"),
+    CATEGORY: N_("Category"),
+    FUND: N_("Fund"),
+    ACCOUNT: N_("Account"),
+    COUNTERPARTY: N_("Counterparty"),
+    DESCRIPTION: N_("Description"),
+    REFERENCE: N_("Reference"),
+    AMOUNT: N_("Amount"),
+    BALANCE: N_("Balance"),
+    USER: N_("User"),
+    LINKS: N_("Reverses / reversed by"),
+}
+ALL_COLUMNS = list(COLUMN_TITLES)
+
+ENTRY_ROLE = Qt.ItemDataRole.UserRole  # the EntryRow itself
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # a raw, comparable value for the column
+
+PAGE_SIZE = 200
+MAX_PAGES = 50
+
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_REVERSAL_COLOUR = QColor(176, 0, 32)
+_REVERSED_COLOUR = QColor(120, 120, 120)
+
+
+@dataclass
+class _Page:
+    rows: list[EntryRow]
+    balances: list[int] | None = None  # account balance after each row, when filtered
+    texts: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+class LedgerTableModel(QAbstractTableModel):
+    """Read-only journal rows for one :class:`EntryFilter`, oldest first."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        flt: EntryFilter | None = None,
+        parent: QObject | None = None,
+        *,
+        page_size: int = PAGE_SIZE,
+        max_pages: int = MAX_PAGES,
+    ) -> None:
+        super().__init__(parent)
+        self._ledger = ledger
+        self._filter = flt or EntryFilter()
+        self._page_size = page_size
+        self._max_pages = max_pages
+        self._pages: OrderedDict[int, _Page] = OrderedDict()
+        self._count: int | None = None
+        self._names: dict[str, str] | None = None
+        self._columns = self._columns_for(self._filter)
+        self.fetches: dict[str, int] = {"after": 0, "before": 0, "offset": 0}
+
+    # --- state -------------------------------------------------------------------------
+
+    @property
+    def filter(self) -> EntryFilter:
+        return self._filter
+
+    def set_filter(self, flt: EntryFilter) -> None:
+        self.beginResetModel()
+        self._filter = flt
+        self._columns = self._columns_for(flt)
+        self._forget()
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        """After any write: forget every cached row, count and name."""
+        self.beginResetModel()
+        self._forget()
+        self._names = None
+        self.endResetModel()
+
+    def _forget(self) -> None:
+        self._pages.clear()
+        self._count = None
+
+    @staticmethod
+    def _columns_for(flt: EntryFilter) -> list[int]:
+        return [c for c in ALL_COLUMNS if c != BALANCE or flt.account]
+
+    def column_id(self, column: int) -> int:
+        """The column identifier (NUMBER, DATE, ...) shown at a view column."""
+        return self._columns[column]
+
+    def column_of(self, column_id: int) -> int:
+        """The view column of an identifier, or -1 when it is not shown."""
+        return self._columns.index(column_id) if column_id in self._columns else -1
+
+    def entry(self, row: int) -> EntryRow | None:
+        if not 0 <= row < self.rowCount():
+            return None
+        page, within = self._page_of(row)
+        return page.rows[within] if within < len(page.rows) else None
+
+    def balance_after(self, row: int) -> int | None:
+        """The filtered account's balance after ``row``, or None without an account filter."""
+        if not self._filter.account or not 0 <= row < self.rowCount():
+            return None
+        page, within = self._page_of(row)
+        return page.balances[within] if page.balances and within < len(page.balances) else None
+
+    # --- Qt interface ------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid():
+            return 0
+        if self._count is None:
+            self._count = queries.count(self._ledger.conn, self._filter)
+        return self._count
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
+            return None
+        column = self._columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _(COLUMN_TITLES[column])
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (AMOUNT, BALANCE):
+            return _RIGHT
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or index.row() >= self.rowCount():
+            return None
+        if not 0 <= index.column() < len(self._columns):
+            return None
+        page, within = self._page_of(index.row())
+        if within >= len(page.rows):
+            return None
+        row = page.rows[within]
+        column = self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            key = (within, column)
+            text = page.texts.get(key)
+            if text is None:
+                text = page.texts[key] = self._text(row, column, page, within)
+            return text
+        if role == ENTRY_ROLE:
+            return row
+        if role == SORT_ROLE:
+            return self._sort_value(row, column, page, within)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (NUMBER, AMOUNT, BALANCE):
+            return _RIGHT
+        if role == Qt.ItemDataRole.ForegroundRole and column == AMOUNT:
+            if row.reverses is not None:
+                return QBrush(_REVERSAL_COLOUR)
+            if row.reversed_by is not None:
+                return QBrush(_REVERSED_COLOUR)
+        if role == Qt.ItemDataRole.FontRole and column == AMOUNT and row.reversed_by is not None:
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        return None
+
+    # --- cell contents -----------------------------------------------------------------
+
+    def _name(self, code: str | None) -> str:
+        if not code:
+            return ""
+        if self._names is None:
+            conn = self._ledger.conn
+            names = {c.code: c.name() for c in catalog.accounts(conn)}
+            names.update({f.code: f.name() for f in catalog.funds(conn)})
+            self._names = names
+        return self._names.get(code, "")
+
+    def _text(self, row: EntryRow, column: int, page: _Page, within: int) -> str:
+        if column == NUMBER:
+            return str(row.id)
+        if column == DATE:
+            return format_date(date.fromisoformat(row.date))
+        if column == TYPE:
+            name = _(ENTRY_TYPE_NAMES[EntryType(row.type)])
+            return _("{type} (reversal)").format(type=name) if row.reverses else name
+        if column == CATEGORY:
+            return row.code or ""
+        if column == FUND:
+            return row.fund
+        if column == ACCOUNT:
+            return f"{row.account} → {row.to_account}" if row.to_account else row.account
+        if column == AMOUNT:
+            return format_amount(row.amount)
+        if column == BALANCE:
+            balances = page.balances
+            return format_amount(balances[within]) if balances else ""
+        if column == LINKS:
+            if row.reverses is not None:
+                return _("reverses {id}").format(id=row.reverses)
+            if row.reversed_by is not None:
+                return _("reversed by {id}").format(id=row.reversed_by)
+            return ""
+        return str(getattr(row, _TEXT_FIELDS[column]))
+
+    def _sort_value(self, row: EntryRow, column: int, page: _Page, within: int) -> Any:
+        if column in (NUMBER, LINKS):
+            return row.id
+        if column == DATE:
+            return row.key
+        if column == AMOUNT:
+            return row.amount
+        if column == BALANCE:
+            return page.balances[within] if page.balances else 0
+        if column == CATEGORY:
+            return row.code or ""
+        if column == ACCOUNT:
+            return row.account
+        return self._text(row, column, page, within)
+
+    def _tooltip(self, row: EntryRow, column: int) -> str | None:
+        if column == CATEGORY and row.code:
+            return f"{row.code} — {self._name(row.code)}"
+        if column == FUND:
+            return f"{row.fund} — {self._name(row.fund)}"
+        if column == ACCOUNT:
+            parts = [f"{row.account} — {self._name(row.account)}"]
+            if row.to_account:
+                parts.append(f"{row.to_account} — {self._name(row.to_account)}")
+            return " → ".join(parts)
+        if column in (COUNTERPARTY, DESCRIPTION, REFERENCE):
+            text = str(getattr(row, _TEXT_FIELDS[column]))
+            return text or None
+        if column == LINKS and row.reason:
+            return _("Reason: {reason}").format(reason=row.reason)
+        if column == AMOUNT and row.reverses is not None:
+            return _("Reversal of entry {id}").format(id=row.reverses)
+        if column == AMOUNT and row.reversed_by is not None:
+            return _("Reversed by entry {id}").format(id=row.reversed_by)
+        return None
+
+    # --- paging ------------------------------------------------------------------------
+
+    def _page_of(self, row: int) -> tuple[_Page, int]:
+        number, within = divmod(row, self._page_size)
+        page = self._pages.get(number)
+        if page is None:
+            page = self._fetch(number)
+            self._pages[number] = page
+            while len(self._pages) > self._max_pages:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        return page, within
+
+    def _fetch(self, number: int) -> _Page:
+        conn, flt, size = self._ledger.conn, self._filter, self._page_size
+        last = max(0, (self.rowCount() - 1) // size)
+        previous, following = self._pages.get(number - 1), self._pages.get(number + 1)
+        if number == 0:
+            self.fetches["after"] += 1
+            rows = queries.after(conn, flt, None, size)
+        elif previous is not None and previous.rows:
+            self.fetches["after"] += 1
+            rows = queries.after(conn, flt, previous.rows[-1].key, size)
+        elif following is not None and following.rows:
+            self.fetches["before"] += 1
+            rows = queries.before(conn, flt, following.rows[0].key, size)
+        elif number == last:
+            self.fetches["before"] += 1
+            rows = queries.before(conn, flt, None, self.rowCount() - number * size)
+        else:
+            self.fetches["offset"] += 1
+            rows = queries.at_offset(conn, flt, number * size, size)
+        return _Page(rows, self._balances(rows, previous))
+
+    def _balances(self, rows: list[EntryRow], previous: _Page | None) -> list[int] | None:
+        account = self._filter.account
+        if not account or not rows:
+            return None
+        conn, fund = self._ledger.conn, self._filter.fund
+        if not _contiguous(self._filter):
+            # Rows are missing between these (type, code or text filtered out): ask per row.
+            return [
+                queries.balance_before(conn, account, r.key, fund) + r.effect_on(account)
+                for r in rows
+            ]
+        if previous is not None and previous.balances:
+            balance = previous.balances[-1]
+        else:
+            balance = queries.balance_before(conn, account, rows[0].key, fund)
+        result = []
+        for r in rows:
+            balance += r.effect_on(account)
+            result.append(balance)
+        return result
+
+
+_TEXT_FIELDS = {
+    COUNTERPARTY: "counterparty",
+    DESCRIPTION: "description",
+    REFERENCE: "reference",
+    USER: "user",
+}
+
+
+def _contiguous(flt: EntryFilter) -> bool:
+    """True when the filter keeps every entry that moves the filtered account (and fund)."""
+    return not (flt.type or flt.code or flt.text.strip())

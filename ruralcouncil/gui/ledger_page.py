@@ -1,0 +1,278 @@
+"""The ledger page: filters, the journal table, the filtered totals and the entry buttons."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ruralcouncil.gui.context import AppContext
+from ruralcouncil.gui.entry_dialogs import EntryDialog
+from ruralcouncil.gui.ledger_model import (
+    ACCOUNT,
+    AMOUNT,
+    BALANCE,
+    CATEGORY,
+    COUNTERPARTY,
+    DATE,
+    DESCRIPTION,
+    FUND,
+    LINKS,
+    NUMBER,
+    REFERENCE,
+    TYPE,
+    USER,
+    LedgerTableModel,
+)
+from ruralcouncil.gui.reverse_dialog import ReverseDialog, entry_form
+from ruralcouncil.i18n import _
+from ruralcouncil.ledger import catalog, queries
+from ruralcouncil.ledger.codes import CASH, EXPENDITURE, REVENUE
+from ruralcouncil.ledger.journal import ENTRY_TYPE_NAMES, EntryType
+from ruralcouncil.ledger.money import format_amount
+from ruralcouncil.ledger.queries import EntryFilter, EntryRow
+from ruralcouncil.ledger.users import Action
+
+SEARCH_DELAY_MS = 300
+# Starting widths in characters; the user may resize, the description column stretches.
+_WIDTHS = {
+    NUMBER: 7, DATE: 11, TYPE: 14, CATEGORY: 14, FUND: 10, ACCOUNT: 13, COUNTERPARTY: 20,
+    DESCRIPTION: 24, REFERENCE: 10, AMOUNT: 16, BALANCE: 16, USER: 9, LINKS: 14,
+}
+
+
+class LedgerPage(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        conn = context.ledger.conn
+
+        self.year = QComboBox()
+        self.type = QComboBox()
+        self.code = QComboBox()
+        self.fund = QComboBox()
+        self.account = QComboBox()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search counterparty, description, reference, No."))
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self._fill_choices()
+        last = queries.before(conn, EntryFilter(), None, 1)
+        if last:
+            self.year.setCurrentIndex(max(0, self.year.findData(int(last[0].date[:4]))))
+
+        self.model = LedgerTableModel(context.ledger, self.current_filter(), self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.doubleClicked.connect(self.show_details)
+
+        self.totals = QLabel()
+        self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.receipt_button = QPushButton(_("New receipt…"))
+        self.payment_button = QPushButton(_("New payment…"))
+        self.transfer_button = QPushButton(_("New transfer…"))
+        self.reverse_button = QPushButton(_("Reverse…"))
+        self.receipt_button.clicked.connect(self.new_receipt)
+        self.payment_button.clicked.connect(self.new_payment)
+        self.transfer_button.clicked.connect(self.new_transfer)
+        self.reverse_button.clicked.connect(self.reverse_selected)
+
+        filters = QHBoxLayout()
+        for title, widget in (
+            (_("Year"), self.year), (_("Type"), self.type), (_("Category"), self.code),
+            (_("Fund"), self.fund), (_("Account"), self.account),
+        ):
+            filters.addWidget(QLabel(title))
+            filters.addWidget(widget)
+        filters.addWidget(self.search, 1)
+        buttons = QHBoxLayout()
+        for button in (self.receipt_button, self.payment_button, self.transfer_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.reverse_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.totals)
+
+        for combo in (self.year, self.type, self.code, self.fund, self.account):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        context.changed.connect(self.refresh)
+        self._size_columns()
+        self._show_totals()
+        self._update_buttons()
+
+    # --- filters -----------------------------------------------------------------------
+
+    def _fill_choices(self) -> None:
+        """(Re)fill the filter combos from the ledger, keeping what was chosen."""
+        conn = self.context.ledger.conn
+        codes = catalog.accounts(conn, REVENUE) + catalog.accounts(conn, EXPENDITURE)
+        choices: list[tuple[QComboBox, str, list[tuple[str, object]]]] = [
+            (self.year, _("All years"),
+             [(str(y), y) for y in reversed(queries.years(conn))]),
+            (self.type, _("All types"),
+             [(_(ENTRY_TYPE_NAMES[t]), t.value) for t in EntryType]),
+            (self.code, _("All categories"),
+             [(f"{c.code} — {c.name()}", c.code) for c in codes]),
+            (self.fund, _("All funds"),
+             [(f"{f.code} — {f.name()}", f.code) for f in catalog.funds(conn)]),
+            (self.account, _("All accounts"),
+             [(f"{c.code} — {c.name()}", c.code) for c in catalog.accounts(conn, CASH)]),
+        ]
+        for combo, everything, items in choices:
+            chosen = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(everything, None)
+            for text, data in items:
+                combo.addItem(text, data)
+            combo.setCurrentIndex(max(0, combo.findData(chosen)) if chosen is not None else 0)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.blockSignals(False)
+        self.code.setMaximumWidth(260)
+        self.fund.setMaximumWidth(220)
+
+    def current_filter(self) -> EntryFilter:
+        return EntryFilter(
+            year=self.year.currentData(),
+            type=self.type.currentData(),
+            code=self.code.currentData(),
+            fund=self.fund.currentData(),
+            account=self.account.currentData(),
+            text=self.search.text().strip(),
+        )
+
+    def apply_filter(self) -> None:
+        self._search_timer.stop()
+        flt = self.current_filter()
+        if flt != self.model.filter:
+            self.model.set_filter(flt)
+            self._size_columns()
+            self._show_totals()
+
+    def refresh(self) -> None:
+        """After any write in the program: new years, codes and rows."""
+        self._fill_choices()
+        flt = self.current_filter()
+        if flt != self.model.filter:
+            self.model.set_filter(flt)
+        self.model.refresh()
+        self._size_columns()
+        self._show_totals()
+
+    def _size_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        width = self.fontMetrics().averageCharWidth()
+        for column in range(self.model.columnCount()):
+            column_id = self.model.column_id(column)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(column, _WIDTHS[column_id] * width + 12)
+        description = self.model.column_of(DESCRIPTION)
+        header.setSectionResizeMode(description, QHeaderView.ResizeMode.Stretch)
+
+    def _show_totals(self) -> None:
+        flt = self.model.filter
+        sums = queries.totals(self.context.ledger.conn, flt)
+        parts = [
+            _("{n} entries").format(n=self.model.rowCount()),
+            _("Receipts {amount}").format(amount=format_amount(sums["receipt"])),
+            _("Payments {amount}").format(amount=format_amount(sums["payment"])),
+            _("Transfers {amount}").format(amount=format_amount(sums["transfer"])),
+        ]
+        if sums["opening"]:
+            parts.append(_("Opening balances {amount}").format(
+                amount=format_amount(sums["opening"])))
+        last = self.model.rowCount() - 1
+        if flt.account and last >= 0:
+            balance = self.model.balance_after(last)
+            if balance is not None:
+                parts.append(_("Balance {amount}").format(amount=format_amount(balance)))
+        self.totals.setText("   ·   ".join(parts))
+
+    # --- actions -----------------------------------------------------------------------
+
+    def selected_entry(self) -> EntryRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.entry(rows[0].row()) if rows else None
+
+    def _update_buttons(self) -> None:
+        may_record = self.context.may(Action.RECORD)
+        for button in (self.receipt_button, self.payment_button, self.transfer_button):
+            button.setEnabled(may_record)
+        self.reverse_button.setEnabled(may_record and self.selected_entry() is not None)
+
+    def new_receipt(self) -> None:
+        self._new_entry(EntryType.RECEIPT)
+
+    def new_payment(self) -> None:
+        self._new_entry(EntryType.PAYMENT)
+
+    def new_transfer(self) -> None:
+        self._new_entry(EntryType.TRANSFER)
+
+    def _new_entry(self, entry_type: EntryType) -> None:
+        dialog = EntryDialog(self.context, entry_type, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.entry_id is not None:
+            self.select_entry(dialog.entry_id)
+
+    def reverse_selected(self) -> None:
+        row = self.selected_entry()
+        if row is None:
+            return
+        dialog = ReverseDialog(self.context, row.id, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.reversal_id is not None:
+            self.select_entry(dialog.reversal_id)
+
+    def select_entry(self, entry_id: int) -> None:
+        """Scroll to an entry when the current filter shows it (one page lookup near the end)."""
+        for row in range(self.model.rowCount() - 1, -1, -1):
+            found = self.model.entry(row)
+            if found is not None and found.id == entry_id:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.model.index(row, 0))
+                return
+            if self.model.rowCount() - row >= 200:
+                return  # an old-dated entry: not worth a long walk
+
+    def show_details(self, index: QModelIndex) -> None:
+        row = self.model.entry(index.row())
+        if row is None:
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle(_("Entry {id}").format(id=row.id))
+        layout = QVBoxLayout(dialog)
+        layout.addLayout(entry_form(row))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        dialog.exec()

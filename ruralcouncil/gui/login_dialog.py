@@ -1,0 +1,97 @@
+"""Log in: user name and password, checked by ``users.login`` (which audits both outcomes).
+
+A wrong password keeps the dialog open with a message, so the user can try again.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ruralcouncil.gui.setup_wizard import error_label, show_problem
+from ruralcouncil.i18n import _
+from ruralcouncil.ledger import settings, users
+from ruralcouncil.ledger.errors import LedgerError
+from ruralcouncil.ledger.storage import Ledger
+from ruralcouncil.ledger.users import User
+
+
+class LoginDialog(QDialog):
+    """On acceptance ``user`` holds who logged in."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        parent: QWidget | None = None,
+        *,
+        user_name: str = "",
+        hint: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.ledger = ledger
+        self.user: User | None = None
+        self.setObjectName("loginDialog")
+        self.setWindowTitle(_("RuralCouncil: log in"))
+        layout = QVBoxLayout(self)
+
+        village = escape(settings.village_name(ledger.conn))
+        council = escape(settings.council_name(ledger.conn))
+        heading = QLabel(f"<b>{village}</b><br>{council}")
+        heading.setObjectName("loginHeading")
+        layout.addWidget(heading)
+
+        form = QFormLayout()
+        self.user_name = QLineEdit(user_name)
+        self.user_name.setObjectName("userName")
+        form.addRow(_("User name:"), self.user_name)
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(_("Password:"), self.password)
+        layout.addLayout(form)
+
+        self.hint = QLabel(hint)
+        self.hint.setObjectName("loginHint")
+        self.hint.setWordWrap(True)
+        self.hint.setVisible(bool(hint))
+        layout.addWidget(self.hint)
+        self.error = error_label()
+        layout.addWidget(self.error)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Log in"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        (self.password if self.user_name.text() else self.user_name).setFocus()
+
+    def accept(self) -> None:
+        """Check the password; stay open with a message when it is wrong."""
+        try:
+            self.user = users.login(
+                self.ledger, self.user_name.text().strip(), self.password.text()
+            )
+        except LedgerError as exc:
+            self.user = None
+            show_problem(self.error, str(exc))
+            self.password.clear()
+            self.password.setFocus()
+            return
+        super().accept()

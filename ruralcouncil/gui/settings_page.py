@@ -1,0 +1,235 @@
+"""Settings: language, the village and its council, one's own password, where the ledger is.
+
+The village settings are stored in the ledger (so they travel with every backup) and only
+the administrator may change them; others see them read-only. The core's
+``settings.change`` is what enforces that.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ruralcouncil import paths
+from ruralcouncil.gui import messages
+from ruralcouncil.gui.context import AppContext
+from ruralcouncil.gui.setup_wizard import CouncilKindChoice, error_label, show_problem
+from ruralcouncil.i18n import (
+    LANGUAGES,
+    _,
+    language,
+    load_preferred_language,
+    save_preferred_language,
+    set_language,
+)
+from ruralcouncil.ledger import settings, users
+from ruralcouncil.ledger.errors import LedgerError
+from ruralcouncil.ledger.settings import CouncilKind
+from ruralcouncil.ledger.users import Action
+
+
+def save_language(context: AppContext, lang: str, parent: QWidget | None = None) -> None:
+    """Save the preferred language; it applies from the next start."""
+    try:
+        save_preferred_language(lang)
+    except OSError as exc:
+        messages.show_error(
+            parent, _("The language could not be saved: {error}").format(error=exc.strerror or exc)
+        )
+        return
+    context.language_saved.emit(lang)
+    # Said in the chosen language, so the person who chose it can read it.
+    current = language()
+    set_language(lang)
+    try:
+        text = _("The language will change when you start RuralCouncil again.")
+        title = _("Language")
+    finally:
+        set_language(current)
+    messages.show_info(parent, text, title)
+
+
+def _read_only_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class SettingsPage(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName("settingsPage")
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        layout.addWidget(self._language_box())
+        layout.addWidget(self._village_box())
+        layout.addWidget(self._password_box())
+        layout.addWidget(self._files_box())
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        context.changed.connect(self.refresh)
+        self.refresh()
+
+    # --- language -----------------------------------------------------------------------
+
+    def _language_box(self) -> QGroupBox:
+        box = QGroupBox(_("Language"))
+        row = QHBoxLayout(box)
+        self.language = QComboBox()
+        self.language.setObjectName("language")
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(list(LANGUAGES).index(load_preferred_language()))
+        row.addWidget(self.language)
+        save = QPushButton(_("Use this language"))
+        save.setObjectName("saveLanguage")
+        save.clicked.connect(self.save_language)
+        row.addWidget(save)
+        row.addWidget(_read_only_label(_("Applies after a restart.")), 1)
+        return box
+
+    def save_language(self) -> None:
+        save_language(self.context, str(self.language.currentData()), self)
+
+    # --- village and council ------------------------------------------------------------
+
+    def _village_box(self) -> QGroupBox:
+        box = QGroupBox(_("Village and council"))
+        form = QFormLayout(box)
+        self.village = QLineEdit()
+        self.village.setObjectName("village")
+        form.addRow(_("Village or rural district:"), self.village)
+        self.council = CouncilKindChoice()
+        form.addRow(_("The council is called:"), self.council)
+        self.village_error = error_label()
+        form.addRow(self.village_error)
+        self.save_village_button = QPushButton(_("Save"))
+        self.save_village_button.setObjectName("saveVillage")
+        self.save_village_button.clicked.connect(self.save_village)
+        self.village_note = _read_only_label(_("Only the administrator can change these."))
+        form.addRow(self.village_note, self.save_village_button)
+        editable = self.context.may(Action.SETTINGS)
+        self.village.setReadOnly(not editable)
+        self.council.setEnabled(editable)
+        self.save_village_button.setVisible(editable)
+        self.village_note.setVisible(not editable)
+        return box
+
+    def save_village(self) -> None:
+        kind = self.council.kind()
+        changes = [
+            (settings.VILLAGE_NAME, self.village.text()),
+            (settings.COUNCIL_KIND, kind.value),
+            (settings.COUNCIL_NAME, self.council.name()),
+        ]
+        problem = self.council.problem()
+        try:
+            if problem:
+                raise LedgerError(problem)
+            # Check everything first, so a bad field saves none of them.
+            for key, value in changes:
+                settings.validate(key, value)
+            for key, value in changes:
+                settings.change(self.context.ledger, self.context.user, key, value)
+        except LedgerError as exc:
+            show_problem(self.village_error, str(exc))
+            return
+        show_problem(self.village_error, "")
+        self.context.notify_changed()
+
+    # --- password -----------------------------------------------------------------------
+
+    def _password_box(self) -> QGroupBox:
+        box = QGroupBox(_("My password"))
+        form = QFormLayout(box)
+        self.old_password = self._password_field("oldPassword")
+        form.addRow(_("Current password:"), self.old_password)
+        self.new_password = self._password_field("newPassword")
+        form.addRow(_("New password:"), self.new_password)
+        self.repeat_password = self._password_field("repeatPassword")
+        form.addRow(_("New password again:"), self.repeat_password)
+        form.addRow(
+            _read_only_label(
+                _("At least {n} characters; a short sentence you will remember is best.").format(
+                    n=users.MIN_PASSWORD_LENGTH
+                )
+            )
+        )
+        self.password_error = error_label()
+        form.addRow(self.password_error)
+        self.password_button = QPushButton(_("Change my password"))
+        self.password_button.setObjectName("changePassword")
+        self.password_button.clicked.connect(self.change_password)
+        form.addRow(self.password_button)
+        return box
+
+    @staticmethod
+    def _password_field(name: str) -> QLineEdit:
+        field = QLineEdit()
+        field.setObjectName(name)
+        field.setEchoMode(QLineEdit.EchoMode.Password)
+        return field
+
+    def change_password(self) -> None:
+        if self.new_password.text() != self.repeat_password.text():
+            show_problem(self.password_error, _("The two new passwords are not the same."))
+            return
+        try:
+            users.change_own_password(
+                self.context.ledger,
+                self.context.user,
+                self.old_password.text(),
+                self.new_password.text(),
+            )
+        except LedgerError as exc:
+            show_problem(self.password_error, str(exc))
+            return
+        show_problem(self.password_error, "")
+        for field in (self.old_password, self.new_password, self.repeat_password):
+            field.clear()
+        self.context.notify_changed()
+        messages.show_info(self, _("Your password was changed."))
+
+    # --- files --------------------------------------------------------------------------
+
+    def _files_box(self) -> QGroupBox:
+        box = QGroupBox(_("Files"))
+        form = QFormLayout(box)
+        form.addRow(_("Ledger file:"), _read_only_label(str(self.context.ledger.path)))
+        form.addRow(_("Data folder:"), _read_only_label(str(paths.data_dir())))
+        portable = (
+            _("Yes: the data is kept beside the program (for example on a USB stick).")
+            if paths.is_portable()
+            else _("No: the data is kept in this computer's user data folder.")
+        )
+        form.addRow(_("Portable:"), _read_only_label(portable))
+        return box
+
+    # --- refresh ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        conn = self.context.ledger.conn
+        self.village.setText(settings.village_name(conn))
+        try:
+            kind = CouncilKind(settings.get(conn, settings.COUNCIL_KIND))
+        except ValueError:
+            kind = CouncilKind.RURAL_MASLIKHAT
+        self.council.set_kind(kind, settings.get(conn, settings.COUNCIL_NAME))

@@ -1,0 +1,230 @@
+"""First run: the village, the council's name and the administrator's account.
+
+Two short pages. Each page checks its fields with the core's own validation when the user
+presses Next or Finish, and says what is wrong on the page itself; Finish calls
+``setup.init_ledger``, which is what decides, and nothing is written unless it succeeds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from ruralcouncil.i18n import _
+from ruralcouncil.ledger import settings, setup, users
+from ruralcouncil.ledger.errors import LedgerError
+from ruralcouncil.ledger.settings import COUNCIL_KIND_NAMES, CouncilKind
+
+
+def error_label() -> QLabel:
+    """A red line under a form for what is wrong; empty (and hidden) when all is well."""
+    label = QLabel()
+    label.setObjectName("errorLabel")
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #b00020; font-weight: bold;")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+def show_problem(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+class CouncilKindChoice(QWidget):
+    """Rural maslikhat (default) / meeting of the local community / another name."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.group = QButtonGroup(self)
+        self.buttons: dict[CouncilKind, QRadioButton] = {}
+        for kind in CouncilKind:
+            button = QRadioButton(_(COUNCIL_KIND_NAMES[kind]))
+            button.setObjectName(f"council_{kind.value}")
+            self.group.addButton(button)
+            self.buttons[kind] = button
+            layout.addWidget(button)
+        self.custom_name = QLineEdit()
+        self.custom_name.setObjectName("customCouncilName")
+        self.custom_name.setPlaceholderText(_("The council's name, as residents know it"))
+        layout.addWidget(self.custom_name)
+        self.buttons[CouncilKind.RURAL_MASLIKHAT].setChecked(True)
+        self.group.buttonToggled.connect(self._update)
+        self._update()
+
+    def _update(self) -> None:
+        self.custom_name.setEnabled(self.kind() == CouncilKind.CUSTOM)
+
+    def kind(self) -> CouncilKind:
+        for kind, button in self.buttons.items():
+            if button.isChecked():
+                return kind
+        return CouncilKind.RURAL_MASLIKHAT
+
+    def set_kind(self, kind: CouncilKind, custom_name: str = "") -> None:
+        self.buttons[kind].setChecked(True)
+        self.custom_name.setText(custom_name)
+        self._update()
+
+    def name(self) -> str:
+        """The custom name, or "" for the two named kinds."""
+        return self.custom_name.text().strip() if self.kind() == CouncilKind.CUSTOM else ""
+
+    def problem(self) -> str:
+        if self.kind() == CouncilKind.CUSTOM and not self.name():
+            return _("Enter the council's name, or choose one of the two names above.")
+        try:
+            settings.validate(settings.COUNCIL_NAME, self.name())
+        except LedgerError as exc:
+            return str(exc)
+        return ""
+
+
+class VillagePage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(_("Your village"))
+        self.setSubTitle(
+            _(
+                "The name of the village or rural district and of its council, as they will "
+                "appear on every report. The administrator can change them later."
+            )
+        )
+        form = QFormLayout(self)
+        self.village = QLineEdit()
+        self.village.setObjectName("village")
+        self.village.setPlaceholderText(_("for example: Akkol rural district"))
+        form.addRow(_("Village or rural district:"), self.village)
+        self.council = CouncilKindChoice()
+        form.addRow(_("The council is called:"), self.council)
+        self.error = error_label()
+        form.addRow(self.error)
+
+    def validatePage(self) -> bool:
+        try:
+            settings.validate(settings.VILLAGE_NAME, self.village.text())
+        except LedgerError as exc:
+            show_problem(self.error, str(exc))
+            self.village.setFocus()
+            return False
+        problem = self.council.problem()
+        show_problem(self.error, problem)
+        return not problem
+
+
+class AdministratorPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(_("The administrator"))
+        self.setSubTitle(
+            _(
+                "The administrator sets up users and takes backups. Other people get their own "
+                "accounts later, each with their own password."
+            )
+        )
+        form = QFormLayout(self)
+        self.user_name = QLineEdit("admin")
+        self.user_name.setObjectName("userName")
+        form.addRow(_("User name:"), self.user_name)
+        self.full_name = QLineEdit()
+        self.full_name.setObjectName("fullName")
+        form.addRow(_("Full name:"), self.full_name)
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(_("Password:"), self.password)
+        self.repeat = QLineEdit()
+        self.repeat.setObjectName("repeatPassword")
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(_("Password again:"), self.repeat)
+        hint = QLabel(
+            _(
+                "At least {n} characters. A short sentence you will remember is safer than a "
+                "clever word; there are no other rules. Nobody can recover a lost password, so "
+                "write it down and keep it in a safe place."
+            ).format(n=users.MIN_PASSWORD_LENGTH)
+        )
+        hint.setWordWrap(True)
+        form.addRow(hint)
+        self.error = error_label()
+        form.addRow(self.error)
+
+    def problem(self) -> str:
+        try:
+            users.validate_name(self.user_name.text().strip())
+            users.validate_password(self.password.text())
+        except LedgerError as exc:
+            return str(exc)
+        if self.password.text() != self.repeat.text():
+            return _("The two passwords are not the same. Type the password again in both fields.")
+        return ""
+
+    def validatePage(self) -> bool:
+        problem = self.problem()
+        if not problem:
+            wizard = self.wizard()
+            assert isinstance(wizard, SetupWizard)
+            problem = wizard.create_ledger()
+        show_problem(self.error, problem)
+        return not problem
+
+
+class SetupWizard(QWizard):
+    """Creates the ledger at ``path``; on success ``created`` is True and the file exists."""
+
+    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.created = False
+        self.setObjectName("setupWizard")
+        self.setWindowTitle(_("RuralCouncil: first start"))
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setButtonText(QWizard.WizardButton.NextButton, _("Next >"))
+        self.setButtonText(QWizard.WizardButton.BackButton, _("< Back"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, _("Create the ledger"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, _("Cancel"))
+        self.village_page = VillagePage()
+        self.admin_page = AdministratorPage()
+        self.addPage(self.village_page)
+        self.addPage(self.admin_page)
+        self.resize(640, 480)
+
+    def create_ledger(self) -> str:
+        """Create the ledger file; returns "" or the reason it was refused."""
+        council = self.village_page.council
+        try:
+            ledger = setup.init_ledger(
+                self.path,
+                village=self.village_page.village.text(),
+                admin=self.admin_page.user_name.text().strip(),
+                password=self.admin_page.password.text(),
+                council_kind=council.kind().value,
+                council_name=council.name(),
+                admin_full_name=self.admin_page.full_name.text(),
+            )
+        except LedgerError as exc:
+            return str(exc)
+        except OSError as exc:  # e.g. a folder the user may not write to
+            return _("The ledger could not be created at {path}: {error}").format(
+                path=self.path, error=exc.strerror or exc
+            )
+        # The window opens the file again the normal way, with its own lock.
+        ledger.close()
+        self.created = True
+        return ""

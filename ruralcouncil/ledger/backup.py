@@ -1,0 +1,405 @@
+"""Backups and restores through SQLite's backup API (DESIGN §3 "Backups", §4 backup/restore).
+
+A plain file copy of a WAL ledger can miss its latest saved entries, so every copy goes through
+the backup API. A backup is written to a temporary name, flushed, renamed, then opened and
+verified; a small JSON manifest beside it carries the chain's length and head (the anchor), so
+a later copy that was cut short or recomputed can be recognised. A restore verifies the backup
+first, keeps the current ledger aside, then copies the backup into the open ledger.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ruralcouncil import __version__
+from ruralcouncil.i18n import _
+from ruralcouncil.ledger import audit, chain, settings, storage
+from ruralcouncil.ledger.errors import InvalidInput, LedgerError, LedgerUnavailable
+from ruralcouncil.ledger.storage import Ledger, open_ledger
+from ruralcouncil.ledger.users import Action, User, require
+from ruralcouncil.ledger.verify import verify
+
+Progress = Callable[[int, int], None]
+
+SUFFIX = ".ruralcouncil"
+MANIFEST_FORMAT = "ruralcouncil-backup"
+# Pages copied per step: small enough for a progress bar to move, large enough to be quick.
+_PAGES_PER_STEP = 256
+
+# Kazakh and Russian Cyrillic to ASCII, for file names that every USB stick and PC accepts.
+_TRANSLIT = {
+    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e",
+    "ё": "yo", "ж": "zh", "з": "z", "и": "i", "й": "y", "к": "k", "қ": "q", "л": "l",
+    "м": "m", "н": "n", "ң": "ng", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s",
+    "т": "t", "у": "u", "ұ": "u", "ү": "u", "ф": "f", "х": "kh", "һ": "h", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "і": "i", "ь": "", "э": "e",
+    "ю": "yu", "я": "ya",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path  # the backup file written
+    manifest: Path  # the JSON manifest beside it
+    entries: int  # chain length: the anchor's N
+    head: str  # chain head hash: the anchor's HEX
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    kept_aside: Path  # copy of the ledger as it was before the restore
+    entries_before: int
+    entries_after: int
+    warning: str | None  # set when the backup holds fewer chain entries than the ledger had
+
+
+def slug(text: str) -> str:
+    """An ASCII file-name part for a village name: 'Қызылжар ауылдық округі' -> 'qyzylzhar-...'."""
+    latin = "".join(_TRANSLIT.get(ch, ch) for ch in text.lower())
+    ascii_only = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")
+    return cleaned[:60].rstrip("-") or "ledger"
+
+
+def backup_name(village: str, entries: int, head: str, when: datetime) -> str:
+    stamp = when.strftime("%Y%m%d-%H%M%S")
+    return f"{slug(village)}-{stamp}-e{entries}-{head[:12]}{SUFFIX}"
+
+
+def manifest_path(backup: Path) -> Path:
+    return backup.with_name(backup.name + ".json")
+
+
+# --- backup ------------------------------------------------------------------------------
+
+
+def backup_ledger(
+    source: Ledger, dest: Path | str, progress: Progress | None = None
+) -> BackupResult:
+    """Copy the ledger to ``dest`` (a new file, or an existing folder such as a USB stick).
+
+    Read-only for the source, so it needs no login. Refuses to overwrite any file.
+    """
+    dest = Path(dest)
+    now = datetime.now()
+    with _snapshot(source.conn):
+        entries, head = chain.head(source.conn)
+        village = settings.village_name(source.conn)
+        target = dest / backup_name(village, entries, head, now) if dest.is_dir() else dest
+        _check_destination(target)
+        tmp = target.with_name(f".{target.name}.partial")
+        _copy(source.conn, tmp, progress)
+    try:
+        _flush(tmp)
+        if target.exists():  # something appeared there while we were copying
+            raise InvalidInput(_exists_message(target))
+        os.replace(tmp, target)
+        _flush_folder(target.parent)
+        _check_copy(target, entries, head)
+        digest = _sha256(target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    manifest = manifest_path(target)
+    document = {
+        "format": MANIFEST_FORMAT,
+        "format_version": 1,
+        "file": target.name,
+        "village": village,
+        "entries": entries,
+        "head": head,
+        "anchor": f"{entries}:{head}",
+        "created_at": now.astimezone().isoformat(timespec="seconds"),
+        "program_version": __version__,
+        "size": target.stat().st_size,
+        "sha256": digest,
+    }
+    try:
+        _write_text(manifest, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    except OSError as exc:
+        raise LedgerUnavailable(
+            _(
+                "The backup {path} was written and verified, but its manifest could not be "
+                "written: {error}"
+            ).format(path=target, error=exc)
+        ) from exc
+    return BackupResult(path=target, manifest=manifest, entries=entries, head=head)
+
+
+@contextlib.contextmanager
+def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """Hold one read transaction, so the head we read is the head of the copy we make."""
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if own and conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+
+def _exists_message(path: Path) -> str:
+    return _("{path} already exists; a backup never overwrites a file.").format(path=path)
+
+
+def _check_destination(target: Path) -> None:
+    folder = target.parent
+    if target.exists() or manifest_path(target).exists():
+        raise InvalidInput(_exists_message(target if target.exists() else manifest_path(target)))
+    if not folder.is_dir():
+        raise LedgerUnavailable(
+            _("The folder {folder} does not exist. Is the USB stick plugged in?").format(
+                folder=folder
+            )
+        )
+    if not os.access(folder, os.W_OK):
+        raise LedgerUnavailable(
+            _("The folder {folder} is read-only: the backup cannot be written there.").format(
+                folder=folder
+            )
+        )
+
+
+def _copy(source: sqlite3.Connection, tmp: Path, progress: Progress | None) -> None:
+    """Copy through the backup API into a single self-contained file (no -wal needed)."""
+    tmp.unlink(missing_ok=True)
+    try:
+        target = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            source.backup(target, pages=_PAGES_PER_STEP, progress=_adapt(progress))
+            # The copy inherits WAL from the ledger; a file carried on a stick must stand alone.
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+    except (OSError, sqlite3.Error) as exc:
+        tmp.unlink(missing_ok=True)
+        raise LedgerUnavailable(
+            _("The backup could not be written to {path}: {error}").format(
+                path=tmp.parent, error=exc
+            )
+        ) from exc
+
+
+def _adapt(progress: Progress | None) -> Callable[[int, int, int], None] | None:
+    if progress is None:
+        return None
+
+    def step(_status: int, remaining: int, total: int) -> None:
+        progress(total - remaining, total)
+
+    return step
+
+
+def _check_copy(path: Path, entries: int, head: str) -> None:
+    """Open the written copy as a ledger and verify it; delete it if it is not right."""
+    problems: list[str] = []
+    try:
+        copy = open_ledger(path, write=False, purpose="backup check")
+    except LedgerError as exc:
+        problems.append(str(exc))
+    else:
+        try:
+            result = verify(copy.conn)
+            problems += result.problems
+            if (result.entries, result.head) != (entries, head):
+                problems.append(
+                    _("the copy ends at entry {found}, the ledger at entry {expected}").format(
+                        found=result.entries, expected=entries
+                    )
+                )
+            mode = str(copy.conn.execute("PRAGMA journal_mode").fetchone()[0])
+            if mode.lower() == "wal":
+                problems.append(_("the copy still needs its -wal file"))
+        finally:
+            copy.close()
+    if problems:
+        path.unlink(missing_ok=True)
+        for extra in ("-wal", "-shm", "-journal"):
+            path.with_name(path.name + extra).unlink(missing_ok=True)
+        raise LedgerUnavailable(
+            _("The backup was written but failed its check, so it was deleted: {problems}").format(
+                problems="; ".join(problems[:5])
+            )
+        )
+
+
+def _flush(path: Path) -> None:
+    fd = os.open(path, os.O_RDWR)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _flush_folder(folder: Path) -> None:
+    """Make the rename itself survive a power cut; not every OS or file system allows it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.partial")
+    with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _flush_folder(path.parent)
+
+
+def _sha256(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+# --- restore -----------------------------------------------------------------------------
+
+
+def check_backup(source: Path | str) -> tuple[int, str]:
+    """Refuse anything that is not a whole, verified RuralCouncil ledger; returns its anchor."""
+    source = Path(source)
+    storage._check_is_ledger(source)
+    backup = open_ledger(source, write=False, purpose="restore check")
+    try:
+        anchor = _manifest_anchor(source)
+        result = verify(backup.conn, anchor=anchor)
+        if not result.ok:
+            raise LedgerUnavailable(
+                _("{path} does not pass verification, so it was not restored: {problems}").format(
+                    path=source, problems="; ".join(result.problems[:5])
+                )
+            )
+        return result.entries, result.head
+    finally:
+        backup.close()
+
+
+def _manifest_anchor(backup: Path) -> tuple[int, str] | None:
+    """The anchor recorded beside a backup when it was made, if its manifest is there."""
+    try:
+        document = json.loads(manifest_path(backup).read_text(encoding="utf-8"))
+        entries, head = int(document["entries"]), str(document["head"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return (entries, head) if entries > 0 else None
+
+
+def restore_ledger(
+    current: Ledger, user: User, source: Path | str, progress: Progress | None = None
+) -> RestoreResult:
+    """Replace the open ledger's content with the backup ``source`` (administrators only)."""
+    require(user, Action.RESTORE)
+    source = Path(source)
+    if current.read_only:
+        raise LedgerUnavailable(_("This ledger was opened read-only."))
+    if source.exists() and current.path.exists() and source.samefile(current.path):
+        raise InvalidInput(_("{path} is the ledger itself, not a backup.").format(path=source))
+    entries_after, head_after = check_backup(source)
+    entries_before = chain.head(current.conn)[0]
+
+    kept_aside = _keep_aside(current)
+    backup = open_ledger(source, write=False, purpose="restore")
+    try:
+        try:
+            backup.conn.backup(current.conn, pages=_PAGES_PER_STEP, progress=_adapt(progress))
+        except sqlite3.Error as exc:
+            _put_back(current, kept_aside)
+            raise LedgerUnavailable(
+                _("The restore failed and the ledger was put back as it was: {error}").format(
+                    error=exc
+                )
+            ) from exc
+    finally:
+        backup.close()
+
+    current.conn.execute("PRAGMA journal_mode = WAL")
+    result = verify(current.conn)
+    if not result.ok or (result.entries, result.head) != (entries_after, head_after):
+        _put_back(current, kept_aside)
+        raise LedgerUnavailable(
+            _(
+                "The restored ledger failed its check, so it was put back as it was: {problems}"
+            ).format(problems="; ".join(result.problems[:5]) or "?")
+        )
+    with current.write() as conn:
+        audit.append(
+            conn,
+            user.name,
+            "restore",
+            f"{source.name} entries={entries_after} head={head_after}"
+            f" before={entries_before} kept={kept_aside.name}",
+        )
+    warning = None
+    if entries_after < entries_before:
+        warning = _(
+            "The backup holds {after} chain entries, fewer than the {before} the ledger had "
+            "before the restore: later work is not in it. The ledger as it was is kept in "
+            "{path}."
+        ).format(after=entries_after, before=entries_before, path=kept_aside)
+    return RestoreResult(
+        kept_aside=kept_aside,
+        entries_before=entries_before,
+        entries_after=entries_after,
+        warning=warning,
+    )
+
+
+def _keep_aside(current: Ledger) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = current.path.with_name(f"{current.path.name}.before-restore-{stamp}")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = current.path.with_name(f"{current.path.name}.before-restore-{stamp}-{n}")
+    try:
+        _copy(current.conn, aside, None)
+        _flush(aside)
+        _flush_folder(aside.parent)
+    except (OSError, LedgerError) as exc:
+        aside.unlink(missing_ok=True)
+        raise LedgerUnavailable(
+            _(
+                "The current ledger could not be kept aside, so nothing was restored: {error}"
+            ).format(error=exc)
+        ) from exc
+    return aside
+
+
+def _put_back(current: Ledger, kept_aside: Path) -> None:
+    saved = sqlite3.connect(kept_aside, isolation_level=None)
+    try:
+        saved.backup(current.conn)
+    finally:
+        saved.close()
+    current.conn.execute("PRAGMA journal_mode = WAL")
+
+
+__all__ = [
+    "BackupResult",
+    "RestoreResult",
+    "backup_ledger",
+    "check_backup",
+    "restore_ledger",
+]

@@ -1,0 +1,397 @@
+"""The printable summary of a year: receipts, payments, the annual-return boxes, cash and funds.
+
+One or two A4 pages in the reader's language. The foot of the report carries the hash chain's
+anchor, a short verification code and a QR code of the anchor, so that anyone with the program
+can check the paper against the ledger (``ruralcouncil verify --anchor N:HEX``).
+
+reportlab is imported inside the functions: this module may be imported at start-up, the
+PDF library only when a report is made. Documents are written in reportlab's invariant mode,
+so the same ledger always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from ruralcouncil.i18n import N_, _, language, set_language
+from ruralcouncil.ledger import catalog, settings
+from ruralcouncil.ledger.money import format_amount
+from ruralcouncil.reports.fonts import BOLD, REGULAR, register_fonts
+from ruralcouncil.reports.statements import YearSummary, year_summary
+
+ANCHOR_PREFIX = "ruralcouncil-anchor:"
+
+# The accounting statements of the annual return (DESIGN §5), worded like AGAR Section 2.
+BOX_LABELS = {
+    1: N_("Balances brought forward"),
+    2: N_("(+) Local taxes"),
+    3: N_("(+) All other receipts"),
+    4: N_("(-) Staff costs"),
+    5: N_("(-) Loan interest and capital repaid"),
+    6: N_("(-) All other payments"),
+    7: N_("(=) Balances carried forward"),
+    8: N_("Total cash and bank balances"),
+    9: N_("Total fixed assets and long-term investments"),
+    10: N_("Total borrowings"),
+}
+
+_MM = 72 / 25.4  # points per millimetre, without importing reportlab.lib.units here
+_MARGIN = 16 * _MM
+_AMOUNT_WIDTH = 32 * _MM
+_FRAME_PADDING = 6  # reportlab's default frame padding, inside the margins
+_GREY = "#e8e8e8"
+_LINE = "#9a9a9a"
+
+
+def anchor_text(entries: int, head: str) -> str:
+    """The anchor as ``verify --anchor`` takes it: ``N:HEX``."""
+    return f"{entries}:{head}"
+
+
+def verification_code(head: str) -> str:
+    """The short code printed on paper: the head's first 12 hex digits in groups of four."""
+    short = head[:12]
+    return " ".join(short[i : i + 4] for i in range(0, len(short), 4))
+
+
+@contextmanager
+def _language(lang: str | None) -> Iterator[None]:
+    """Render in ``lang`` and put the process's language back afterwards."""
+    previous = language()
+    if lang and lang != previous:
+        set_language(lang)
+    try:
+        yield
+    finally:
+        if language() != previous:
+            set_language(previous)
+
+
+def render_summary_pdf(
+    conn: sqlite3.Connection, year: int, path: Path | str, lang: str | None = None
+) -> Path:
+    """Write the year's summary PDF to ``path`` (replacing it) and return the path."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate
+
+    path = Path(path)
+    with _language(lang):
+        register_fonts()
+        current = year_summary(conn, year)
+        prior = year_summary(conn, year - 1)
+        village = settings.village_name(conn)
+        council = settings.council_name(conn)
+        story = _story(conn, current, prior, village, council)
+        footer = _page_footer(village, year, current.chain_head)
+        tmp = path.with_name(path.name + ".part")
+        doc = SimpleDocTemplate(
+            str(tmp),
+            pagesize=A4,
+            leftMargin=_MARGIN,
+            rightMargin=_MARGIN,
+            topMargin=_MARGIN,
+            bottomMargin=_MARGIN + 6 * _MM,
+            title=_("{village}: summary of the accounts for {year}").format(
+                village=village, year=year
+            ),
+            author=council,
+            creator="RuralCouncil",
+            invariant=1,
+        )
+        try:
+            doc.build(story, onFirstPage=footer, onLaterPages=footer)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+    return path
+
+
+# --- the pieces of the page ----------------------------------------------------------------
+
+
+def _styles() -> dict[str, Any]:
+    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+
+    base = ParagraphStyle("base", fontName=REGULAR, fontSize=8.5, leading=10.5)
+    return {
+        "base": base,
+        "title": ParagraphStyle("title", base, fontName=BOLD, fontSize=17, leading=21),
+        "subtitle": ParagraphStyle("subtitle", base, fontSize=11, leading=14),
+        "heading": ParagraphStyle(
+            "heading",
+            base,
+            fontName=BOLD,
+            fontSize=10.5,
+            leading=13,
+            spaceBefore=9,
+            spaceAfter=3,
+            keepWithNext=1,
+        ),
+        "small": ParagraphStyle("small", base, fontSize=7.5, leading=9.5),
+        "bold": ParagraphStyle("bold", base, fontName=BOLD),
+        "amount": ParagraphStyle("amount", base, alignment=TA_RIGHT),
+        "amount_bold": ParagraphStyle("amount_bold", base, fontName=BOLD, alignment=TA_RIGHT),
+        "code": ParagraphStyle("code", base, fontName=BOLD, fontSize=13, leading=16),
+    }
+
+
+def _p(text: str, style: Any) -> Any:
+    from reportlab.platypus import Paragraph
+
+    # Paragraph reads markup: a village called "A & B" or "<1>" must print as typed.
+    return Paragraph(escape(text), style)
+
+
+def _story(
+    conn: sqlite3.Connection,
+    current: YearSummary,
+    prior: YearSummary,
+    village: str,
+    council: str,
+) -> list[Any]:
+    from reportlab.platypus import KeepTogether, Spacer
+
+    s = _styles()
+    names = {code.code: code.name() for code in catalog.accounts(conn)}
+    year = current.year
+    story: list[Any] = [
+        _p(village, s["title"]),
+        _p(council, s["subtitle"]),
+        Spacer(1, 3 * _MM),
+        _p(_("Summary of the accounts for {year}").format(year=year), s["heading"]),
+        _p(
+            _(
+                "Receipts and payments in the calendar year, in tenge (₸), with the year "
+                "before beside them."
+            ),
+            s["small"],
+        ),
+        _p(_("Receipts by source"), s["heading"]),
+        _by_code(current.receipts, prior.receipts, names, year, _("No receipts."), s),
+        _p(_("Payments by program"), s["heading"]),
+        _by_code(current.payments, prior.payments, names, year, _("No payments."), s),
+        KeepTogether(
+            [
+                _p(_("Annual return: accounting statements"), s["heading"]),
+                _boxes(current, prior, s),
+            ]
+        ),
+    ]
+    if current.boxes[7] != current.boxes[8]:
+        difference = format_amount(current.boxes[8] - current.boxes[7])
+        story.append(
+            _p(
+                _(
+                    "Box 8 differs from box 7 by {amount}: the bank reconciliation must explain it."
+                ).format(amount=difference),
+                s["bold"],
+            )
+        )
+    story += [
+        _p(_("Cash at 31 December {year}").format(year=year), s["heading"]),
+        _single_column(
+            [(names.get(code, code), amount) for code, amount in current.cash.items()],
+            _("Cash account"),
+            s,
+            total=True,
+        ),
+        _p(_("Fund balances at 31 December {year}").format(year=year), s["heading"]),
+        _single_column(_fund_rows(conn, current), _("Fund"), s, total=True),
+        Spacer(1, 5 * _MM),
+        _verification(current.chain_entries, current.chain_head, s),
+    ]
+    return story
+
+
+def _table(rows: list[list[Any]], widths: Sequence[float], extra: list[tuple[Any, ...]]) -> Any:
+    from reportlab.lib import colors
+    from reportlab.platypus import Table, TableStyle
+
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+        ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(_GREY)),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor(_LINE)),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        *extra,
+    ]
+    table = Table(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _available_width() -> float:
+    from reportlab.lib.pagesizes import A4
+
+    return float(A4[0]) - 2 * _MARGIN - 2 * _FRAME_PADDING
+
+
+def _by_code(
+    current: dict[str, int],
+    prior: dict[str, int],
+    names: dict[str, str],
+    year: int,
+    empty: str,
+    s: dict[str, Any],
+) -> Any:
+    """Every code with money in either year, in the classification's order, and a total."""
+    codes = [code for code in names if current.get(code) or prior.get(code)]
+    if not codes:
+        return _p(empty, s["base"])
+    rows: list[list[Any]] = [
+        [_p("", s["bold"]), _p(str(year - 1), s["amount_bold"]), _p(str(year), s["amount_bold"])]
+    ]
+    for code in codes:
+        rows.append(
+            [
+                _p(names[code], s["base"]),
+                _p(format_amount(prior.get(code, 0)), s["amount"]),
+                _p(format_amount(current.get(code, 0)), s["amount"]),
+            ]
+        )
+    rows.append(
+        [
+            _p(_("Total"), s["bold"]),
+            _p(format_amount(sum(prior.values())), s["amount_bold"]),
+            _p(format_amount(sum(current.values())), s["amount_bold"]),
+        ]
+    )
+    name_width = _available_width() - 2 * _AMOUNT_WIDTH
+    return _table(rows, [name_width, _AMOUNT_WIDTH, _AMOUNT_WIDTH], _total_line())
+
+
+def _total_line() -> list[tuple[Any, ...]]:
+    from reportlab.lib import colors
+
+    return [("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black)]
+
+
+def _boxes(current: YearSummary, prior: YearSummary, s: dict[str, Any]) -> Any:
+    from reportlab.lib import colors
+
+    rows: list[list[Any]] = [
+        [
+            _p(_("Box"), s["bold"]),
+            _p("", s["bold"]),
+            _p(str(prior.year), s["amount_bold"]),
+            _p(str(current.year), s["amount_bold"]),
+        ]
+    ]
+    for box, label in BOX_LABELS.items():
+        strong = box in (7, 8)
+        rows.append(
+            [
+                _p(str(box), s["bold"]),
+                _p(_(label), s["bold" if strong else "base"]),
+                _p(format_amount(prior.boxes[box]), s["amount_bold" if strong else "amount"]),
+                _p(format_amount(current.boxes[box]), s["amount_bold" if strong else "amount"]),
+            ]
+        )
+    number_width = 14 * _MM
+    label_width = _available_width() - number_width - 2 * _AMOUNT_WIDTH
+    # Box 7 closes the arithmetic of boxes 1-6: a rule above it, as on the printed return.
+    extra = [("LINEABOVE", (0, 7), (-1, 7), 0.8, colors.black)]
+    return _table(rows, [number_width, label_width, _AMOUNT_WIDTH, _AMOUNT_WIDTH], extra)
+
+
+def _fund_rows(conn: sqlite3.Connection, summary: YearSummary) -> list[tuple[str, int]]:
+    rows = []
+    for fund in catalog.funds(conn):
+        name = fund.name()
+        if fund.restricted:
+            name = _("{fund} (restricted)").format(fund=name)
+        rows.append((name, summary.funds.get(fund.code, 0)))
+    return rows
+
+
+def _single_column(
+    items: list[tuple[str, int]], heading: str, s: dict[str, Any], *, total: bool
+) -> Any:
+    rows: list[list[Any]] = [[_p(heading, s["bold"]), _p(_("Amount"), s["amount_bold"])]]
+    rows += [
+        [_p(name, s["base"]), _p(format_amount(amount), s["amount"])] for name, amount in items
+    ]
+    extra: list[tuple[Any, ...]] = []
+    if total:
+        rows.append(
+            [
+                _p(_("Total"), s["bold"]),
+                _p(format_amount(sum(amount for _name, amount in items)), s["amount_bold"]),
+            ]
+        )
+        extra = _total_line()
+    name_width = _available_width() - 2 * _AMOUNT_WIDTH
+    return _table(rows, [name_width + _AMOUNT_WIDTH, _AMOUNT_WIDTH], extra)
+
+
+def _verification(entries: int, head: str, s: dict[str, Any]) -> Any:
+    """The anchor, the short code and the QR code, kept together at the foot of the report."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib import colors
+    from reportlab.platypus import KeepTogether, Table, TableStyle
+
+    size = 30 * _MM
+    widget = QrCodeWidget(ANCHOR_PREFIX + anchor_text(entries, head), barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    anchor = anchor_text(entries, head)
+    text = [
+        _p(_("Verification"), s["heading"]),
+        _p(_("Verification code"), s["base"]),
+        _p(verification_code(head), s["code"]),
+        _p(
+            _(
+                "The ledger's hash chain had {n} entries when this report was made. Its anchor:"
+            ).format(n=entries),
+            s["small"],
+        ),
+        _p(anchor, s["small"]),
+        _p(
+            _(
+                "Anyone with the program can check this paper against the ledger: "
+                "ruralcouncil verify --anchor followed by the anchor above."
+            ),
+            s["small"],
+        ),
+    ]
+    width = _available_width()
+    table = Table([[text, drawing]], colWidths=[width - size - 4 * _MM, size + 4 * _MM])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOX", (0, 0), (-1, -1), 0.8, colors.black),
+                ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
+    return KeepTogether([table])
+
+
+def _page_footer(village: str, year: int, head: str) -> Any:
+    """Every page names the village, the year and the verification code."""
+    text = _("{village}, {year}. Verification code {code}. Page {page}")
+
+    def draw(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(REGULAR, 7.5)
+        canvas.drawString(
+            _MARGIN + _FRAME_PADDING,
+            _MARGIN,
+            text.format(village=village, year=year, code=verification_code(head), page=doc.page),
+        )
+        canvas.restoreState()
+
+    return draw

@@ -1,0 +1,146 @@
+"""Shared helpers for the core tests: fast fresh ledgers and one-line entries.
+
+A new ledger costs a scrypt hash and the whole schema, so one template is built per test
+process and each test gets a copy of the file. The administrator is ``admin`` with the
+password ``correct-horse-1``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import sqlite3
+import tempfile
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from ruralcouncil.ledger import chain, journal
+from ruralcouncil.ledger.journal import EntryType, NewEntry
+from ruralcouncil.ledger.setup import init_ledger
+from ruralcouncil.ledger.storage import Ledger, open_ledger
+from ruralcouncil.ledger.users import Role, User
+
+ADMIN = "admin"
+PASSWORD = "correct-horse-1"
+VILLAGE = "Test village"
+
+
+def scratch_dir() -> Path:
+    """A folder for templates, removed when the test process ends."""
+    folder = Path(tempfile.mkdtemp(prefix="rc-template-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+@cache
+def _template() -> Path:
+    path = scratch_dir() / "template.ruralcouncil"
+    init_ledger(path, village=VILLAGE, admin=ADMIN, password=PASSWORD).close()
+    return path
+
+
+def copy_ledger(template: Path, folder: Path, name: str = "test.ruralcouncil") -> Ledger:
+    """Open a copy of a closed (checkpointed) template ledger to write.
+
+    Each commit with ``synchronous=FULL`` costs a real fsync (~0.1 s on the CI disk), so the
+    copies run with ``synchronous=OFF``; test_storage checks FULL and durability on a
+    ledger opened the normal way.
+    """
+    path = folder / name
+    shutil.copyfile(template, path)
+    ledger = open_ledger(path)
+    ledger.conn.execute("PRAGMA synchronous = OFF")
+    return ledger
+
+
+def fresh_ledger(folder: Path, name: str = "test.ruralcouncil") -> Ledger:
+    """A new, empty ledger (default codes, BANK, CASH, GENERAL, user admin) opened to write."""
+    return copy_ledger(_template(), folder, name)
+
+
+def admin_of(ledger: Ledger) -> User:
+    """The administrator, without paying for a scrypt login."""
+    row = ledger.conn.execute("SELECT id, name FROM users WHERE name = ?", (ADMIN,)).fetchone()
+    return User(int(row[0]), str(row[1]), Role.ADMIN)
+
+
+def day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def entry(
+    when: str,
+    type_: str,
+    amount: int,
+    code: str | None = None,
+    *,
+    fund: str = "GENERAL",
+    account: str = "BANK",
+    to_account: str | None = None,
+    counterparty: str = "",
+    description: str = "",
+    reference: str = "",
+) -> NewEntry:
+    return NewEntry(
+        date=day(when),
+        type=EntryType(type_),
+        amount=amount,
+        code=code,
+        fund=fund,
+        account=account,
+        to_account=to_account,
+        counterparty=counterparty,
+        description=description,
+        reference=reference,
+    )
+
+
+def receipt(ledger: Ledger, user: User, when: str, amount: int, code: str = "TAX-LAND",
+            **kw: str) -> int:
+    return journal.record(ledger, user, entry(when, "receipt", amount, code, **kw))
+
+
+def payment(ledger: Ledger, user: User, when: str, amount: int, code: str = "ROADS",
+            **kw: str) -> int:
+    return journal.record(ledger, user, entry(when, "payment", amount, code, **kw))
+
+
+def transfer(ledger: Ledger, user: User, when: str, amount: int, source: str = "BANK",
+             to: str = "CASH", **kw: str) -> int:
+    return journal.record(
+        ledger, user, entry(when, "transfer", amount, account=source, to_account=to, **kw)
+    )
+
+
+def opening(ledger: Ledger, user: User, when: str, amount: int, **kw: str) -> int:
+    return journal.record(ledger, user, entry(when, "opening", amount, **kw))
+
+
+def state(conn: sqlite3.Connection) -> tuple[object, ...]:
+    """Everything a refused action must leave untouched."""
+    return (
+        chain.head(conn),
+        conn.execute("SELECT count(*), max(seq) FROM audit_log").fetchone(),
+        conn.execute("SELECT count(*) FROM transactions").fetchone()[0],
+        conn.execute("SELECT count(*) FROM postings").fetchone()[0],
+        conn.execute("SELECT * FROM daily_totals ORDER BY 1, 2, 3").fetchall(),
+        conn.execute("SELECT * FROM users ORDER BY id").fetchall(),
+        conn.execute("SELECT * FROM closed_years").fetchall(),
+    )
+
+
+def raw(path: Path) -> sqlite3.Connection:
+    """A bare connection, as a tamperer would use: no foreign keys, autocommit."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA synchronous = OFF")
+    return conn
+
+
+def drop_append_only(conn: sqlite3.Connection) -> None:
+    """What someone editing the file by hand does first."""
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        " AND (name LIKE '%_no_update' OR name LIKE '%_no_delete')"
+    ).fetchall():
+        conn.execute(f"DROP TRIGGER {name}")

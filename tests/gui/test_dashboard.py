@@ -1,0 +1,127 @@
+"""The dashboard shows exactly what statements.year_summary computes, and a lazy chart."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ruralcouncil.gui.context import AppContext
+from ruralcouncil.gui.dashboard_page import DashboardPage
+from ruralcouncil.ledger import journal
+from ruralcouncil.ledger.journal import EntryType, NewEntry
+from ruralcouncil.ledger.money import format_amount
+from ruralcouncil.reports import statements
+
+PASSWORD = "admin-password-1"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _fill(context: AppContext) -> None:
+    entries = [
+        NewEntry(date(2025, 1, 1), EntryType.OPENING, 1_000_000_00),
+        NewEntry(date(2025, 2, 10), EntryType.RECEIPT, 200_000_00, code="TAX-LAND"),
+        NewEntry(date(2025, 3, 5), EntryType.RECEIPT, 50_000_50, code="DONATION"),
+        NewEntry(date(2025, 3, 20), EntryType.PAYMENT, 120_000_00, code="STAFF"),
+        NewEntry(date(2025, 6, 1), EntryType.PAYMENT, 30_000_00, code="ROADS"),
+        NewEntry(date(2025, 7, 1), EntryType.TRANSFER, 10_000_00, to_account="CASH"),
+        NewEntry(date(2026, 1, 15), EntryType.RECEIPT, 5_000_00, code="FINES"),
+    ]
+    for entry in entries:
+        journal.record(context.ledger, context.user, entry)
+
+
+def test_boxes_match_year_summary(qtbot, context: AppContext) -> None:
+    _fill(context)
+    page = DashboardPage(context)
+    qtbot.addWidget(page)
+    page.set_year(2025)
+    summary = statements.year_summary(context.ledger.conn, 2025)
+    assert summary.boxes[2] == 200_000_00 and summary.boxes[4] == 120_000_00
+    for n in range(1, 11):
+        assert page.box_amounts[n].text() == format_amount(summary.boxes[n])
+    assert page.box_warning.isHidden()  # box 8 equals box 7 on a sound ledger
+    texts = [w.text() for w in page.findChildren(type(page.title))]
+    assert any("Land tax" in t for t in texts)
+    assert any("Staff costs (STAFF)" in t for t in texts)
+    assert format_amount(50_000_50) in texts
+    assert format_amount(10_000_00) in texts  # cash box at 31 December
+    assert f"{summary.chain_entries} entries, head {summary.chain_head}" in page.anchor.text()
+
+
+def test_year_selector_and_refresh_on_change(qtbot, context: AppContext) -> None:
+    _fill(context)
+    page = DashboardPage(context)
+    qtbot.addWidget(page)
+    assert page.year() == 2026  # the latest year with entries
+    assert page.box_amounts[3].text() == format_amount(5_000_00)
+    page.set_year(2025)
+    assert page.box_amounts[3].text() == format_amount(50_000_50)
+    journal.record(
+        context.ledger,
+        context.user,
+        NewEntry(date(2025, 12, 30), EntryType.RECEIPT, 1_00, code="TOURISM"),
+    )
+    context.notify_changed()
+    assert page.year() == 2025  # the chosen year is kept
+    assert page.box_amounts[3].text() == format_amount(50_001_50)
+
+
+def test_box_warning_when_cash_differs(qtbot, context: AppContext, monkeypatch) -> None:
+    _fill(context)
+    real = statements.year_summary
+
+    def broken(conn, year):  # type: ignore[no-untyped-def]
+        s = real(conn, year)
+        return type(s)(**{**s.__dict__, "boxes": {**s.boxes, 8: s.boxes[8] + 1}})
+
+    monkeypatch.setattr(statements, "year_summary", broken)
+    page = DashboardPage(context)
+    qtbot.addWidget(page)
+    assert not page.box_warning.isHidden()
+    assert "Box 8" in page.box_warning.text()
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_chart_built_when_shown(qtbot, context: AppContext) -> None:
+    _fill(context)
+    page = DashboardPage(context)
+    qtbot.addWidget(page)
+    page.set_year(2025)
+    assert page.chart.plot is None  # nothing drawn while hidden
+    page.show()
+    qtbot.waitUntil(lambda: page.chart.plot is not None)
+    heights = list(page.chart.receipts_bars.opts["height"])
+    assert heights[1] == 200_000 and heights[2] == 50_000  # February, March in tenge
+
+
+def test_pyqtgraph_imported_only_when_shown(tmp_path: Path) -> None:
+    script = textwrap.dedent(
+        f"""
+        import os, sys
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from PySide6.QtWidgets import QApplication
+        app = QApplication([])
+        from ruralcouncil.gui.context import AppContext
+        from ruralcouncil.gui.dashboard_page import DashboardPage
+        from ruralcouncil.ledger import users
+        from ruralcouncil.ledger.setup import init_ledger
+        ledger = init_ledger({str(tmp_path / "l.sqlite")!r}, village="Aksu", admin="admin",
+                             password={PASSWORD!r})
+        page = DashboardPage(AppContext(ledger, users.login(ledger, "admin", {PASSWORD!r})))
+        assert "pyqtgraph" not in sys.modules, "imported before the page was shown"
+        page.show()
+        app.processEvents()
+        assert "pyqtgraph" in sys.modules and page.chart.plot is not None
+        print("ok")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("ok")

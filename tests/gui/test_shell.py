@@ -1,0 +1,591 @@
+"""The desktop shell: first-run setup, login, opening the ledger, the main window, settings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox, QWizard
+from pytestqt.qtbot import QtBot
+
+from ruralcouncil import i18n, paths
+from ruralcouncil.gui import app
+from ruralcouncil.gui.context import AppContext
+from ruralcouncil.gui.login_dialog import LoginDialog
+from ruralcouncil.gui.main_window import MainWindow
+from ruralcouncil.gui.settings_page import SettingsPage
+from ruralcouncil.gui.setup_wizard import SetupWizard
+from ruralcouncil.ledger import chain, journal, settings, users
+from ruralcouncil.ledger.errors import AuthenticationFailed, PermissionDenied
+from ruralcouncil.ledger.journal import EntryType, NewEntry
+from ruralcouncil.ledger.lock import LedgerLock
+from ruralcouncil.ledger.settings import CouncilKind
+from ruralcouncil.ledger.storage import Ledger, open_ledger
+
+# The same as tests/gui/conftest.py's fixtures (conftest modules are not imported by name).
+ADMIN = "admin"
+ADMIN_PASSWORD = "correct-horse-1"
+VILLAGE = "Aksu"
+MessageRecorder = Any  # conftest.MessageRecorder: .shown (icon, title, text), .texts()
+
+# --- first-run setup ----------------------------------------------------------------------
+
+
+def _wizard(qtbot: QtBot, path: Path) -> SetupWizard:
+    wizard = SetupWizard(path)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    return wizard
+
+
+def _fill_village(wizard: SetupWizard, village: str, kind: CouncilKind, name: str = "") -> None:
+    page = wizard.village_page
+    page.village.setText(village)
+    page.council.buttons[kind].click()
+    page.council.custom_name.setText(name)
+
+
+def _fill_admin(wizard: SetupWizard, password: str, repeat: str | None = None) -> None:
+    page = wizard.admin_page
+    page.user_name.setText("bolat")
+    page.full_name.setText("Болат Әлиев")
+    page.password.setText(password)
+    page.repeat.setText(password if repeat is None else repeat)
+
+
+def _finish(wizard: SetupWizard) -> None:
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+
+
+def test_setup_wizard_creates_the_ledger(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "new.ruralcouncil"
+    wizard = _wizard(qtbot, path)
+    # The proposed rural maslikhat is the default choice.
+    assert wizard.village_page.council.kind() == CouncilKind.RURAL_MASLIKHAT
+    _fill_village(wizard, "Қызылжар", CouncilKind.LOCAL_COMMUNITY)
+    wizard.next()
+    assert wizard.currentPage() is wizard.admin_page
+    _fill_admin(wizard, "a long enough sentence")
+    _finish(wizard)
+
+    assert wizard.result() == QDialog.DialogCode.Accepted
+    assert wizard.created and path.exists()
+    with open_ledger(path) as ledger:
+        assert settings.village_name(ledger.conn) == "Қызылжар"
+        assert settings.get(ledger.conn, settings.COUNCIL_KIND) == "local_community"
+        assert settings.council_name(ledger.conn) == "Meeting of the local community"
+        user = users.login(ledger, "bolat", "a long enough sentence")
+        assert user.role == users.Role.ADMIN
+        assert user.full_name == "Болат Әлиев"
+
+
+def test_setup_wizard_keeps_another_council_name(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "new.ruralcouncil"
+    wizard = _wizard(qtbot, path)
+    _fill_village(wizard, "Aksu", CouncilKind.CUSTOM, "Aksu elders' council")
+    wizard.next()
+    _fill_admin(wizard, "a long enough sentence")
+    _finish(wizard)
+    assert wizard.created
+    with open_ledger(path) as ledger:
+        assert settings.council_name(ledger.conn) == "Aksu elders' council"
+
+
+@pytest.mark.parametrize(
+    ("village", "kind", "name", "expected"),
+    [
+        ("", CouncilKind.RURAL_MASLIKHAT, "", "name of the village"),
+        ("   ", CouncilKind.RURAL_MASLIKHAT, "", "name of the village"),
+        ("Aksu", CouncilKind.CUSTOM, "", "council's name"),
+    ],
+)
+def test_setup_wizard_refuses_an_incomplete_village_page(
+    qtbot: QtBot, tmp_path: Path, village: str, kind: CouncilKind, name: str, expected: str
+) -> None:
+    path = tmp_path / "new.ruralcouncil"
+    wizard = _wizard(qtbot, path)
+    _fill_village(wizard, village, kind, name)
+    wizard.next()
+    assert wizard.currentPage() is wizard.village_page
+    assert wizard.village_page.error.isVisible()
+    assert expected in wizard.village_page.error.text()
+    assert not path.exists()
+
+
+@pytest.mark.parametrize(
+    ("password", "repeat", "expected"),
+    [
+        ("short-9ch", None, "at least 10 characters"),
+        ("", None, "at least 10 characters"),
+        ("a long enough sentence", "a long enough sentencE", "not the same"),
+    ],
+)
+def test_setup_wizard_refuses_a_bad_password(
+    qtbot: QtBot, tmp_path: Path, password: str, repeat: str | None, expected: str
+) -> None:
+    path = tmp_path / "new.ruralcouncil"
+    wizard = _wizard(qtbot, path)
+    _fill_village(wizard, "Aksu", CouncilKind.RURAL_MASLIKHAT)
+    wizard.next()
+    _fill_admin(wizard, password, repeat)
+    _finish(wizard)
+
+    assert wizard.isVisible()
+    assert wizard.result() != QDialog.DialogCode.Accepted
+    assert wizard.currentPage() is wizard.admin_page
+    assert expected in wizard.admin_page.error.text()
+    assert wizard.admin_page.error.isVisible()
+    assert not wizard.created
+    assert not path.exists()
+    assert list(tmp_path.glob("new.ruralcouncil*")) in ([], [tmp_path / "new.ruralcouncil.lock"])
+
+
+def test_setup_wizard_refuses_a_bad_user_name(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "new.ruralcouncil"
+    wizard = _wizard(qtbot, path)
+    _fill_village(wizard, "Aksu", CouncilKind.RURAL_MASLIKHAT)
+    wizard.next()
+    _fill_admin(wizard, "a long enough sentence")
+    wizard.admin_page.user_name.setText("two words")
+    _finish(wizard)
+    assert "not allowed" in wizard.admin_page.error.text()
+    assert not path.exists()
+
+
+def test_setup_wizard_never_overwrites_a_file(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "new.ruralcouncil"
+    path.write_bytes(b"someone's file")
+    wizard = _wizard(qtbot, path)
+    _fill_village(wizard, "Aksu", CouncilKind.RURAL_MASLIKHAT)
+    wizard.next()
+    _fill_admin(wizard, "a long enough sentence")
+    _finish(wizard)
+    assert "already exists" in wizard.admin_page.error.text()
+    assert not wizard.created
+    assert path.read_bytes() == b"someone's file"
+
+
+def test_setup_wizard_explains_the_password_rule(qtbot: QtBot, tmp_path: Path) -> None:
+    wizard = _wizard(qtbot, tmp_path / "new.ruralcouncil")
+    texts = [label.text() for label in wizard.admin_page.findChildren(QLabel)]
+    assert any("At least 10 characters" in text for text in texts)
+
+
+# --- opening the ledger -------------------------------------------------------------------
+
+
+def test_a_second_copy_gets_a_clear_message(gui_ledger: Ledger) -> None:
+    # gui_ledger holds the writer's lock, as a first copy of the program does.
+    before = chain.head(gui_ledger.conn)
+    ledger, problem = app.open_for_window(gui_ledger.path)
+    assert ledger is None
+    assert problem is not None and "already open in another copy" in problem
+    assert chain.head(gui_ledger.conn) == before
+
+
+def test_a_lock_held_elsewhere_is_refused(gui_ledger_path: Path, gui_ledger: Ledger) -> None:
+    gui_ledger.close()
+    lock = LedgerLock(gui_ledger_path)
+    lock.acquire("another copy")
+    try:
+        ledger, problem = app.open_for_window(gui_ledger_path)
+    finally:
+        lock.release()
+    assert ledger is None and problem is not None and "another copy" in problem
+    ledger, problem = app.open_for_window(gui_ledger_path)
+    assert problem is None and ledger is not None
+    ledger.close()
+
+
+def test_a_file_that_is_not_a_ledger_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.ruralcouncil"
+    path.write_text("shopping list", encoding="utf-8")
+    ledger, problem = app.open_for_window(path)
+    assert ledger is None
+    assert problem is not None and "not a RuralCouncil ledger" in problem
+    assert path.read_text(encoding="utf-8") == "shopping list"
+
+
+def test_ledger_path_defaults(tmp_path: Path) -> None:
+    assert app.ledger_path(None, demo=False) == paths.default_ledger_path()
+    assert app.ledger_path(None, demo=True) == paths.demo_ledger_path()
+    assert app.ledger_path(tmp_path / "x", demo=True) == tmp_path / "x"
+
+
+def test_the_demo_never_writes_over_the_real_ledger() -> None:
+    problem = app.prepare_demo(paths.default_ledger_path())
+    assert problem is not None and "real ledger" in problem
+    assert not paths.default_ledger_path().exists()
+
+
+def test_clock_warning_before_the_main_window(
+    gui_ledger: Ledger, admin_user: users.User, monkeypatch: pytest.MonkeyPatch,
+    message_boxes: MessageRecorder,
+) -> None:
+    assert app.warn_about_clock(gui_ledger) is None
+    assert message_boxes.shown == []
+
+    # An entry saved when the clock said tomorrow: today's clock is now behind it.
+    tomorrow = (datetime.now().astimezone() + timedelta(days=1)).isoformat(timespec="seconds")
+    monkeypatch.setattr(journal, "now_text", lambda: tomorrow)
+    journal.record(
+        gui_ledger, admin_user, NewEntry(date.today(), EntryType.OPENING, 1_000_00)
+    )
+    warning = app.warn_about_clock(gui_ledger)
+    assert warning is not None and "earlier than the last saved entry" in warning
+    assert [(s.icon, s.text) for s in message_boxes.shown] == [
+        (QMessageBox.Icon.Warning, warning)
+    ]
+
+
+# --- login --------------------------------------------------------------------------------
+
+
+def _login_dialog(qtbot: QtBot, ledger: Ledger, **kw: str) -> LoginDialog:
+    dialog = LoginDialog(ledger, **kw)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_login_refuses_a_wrong_password_then_accepts_the_right_one(
+    qtbot: QtBot, gui_ledger: Ledger
+) -> None:
+    dialog = _login_dialog(qtbot, gui_ledger)
+    dialog.user_name.setText(ADMIN)
+    dialog.password.setText("wrong password")
+    dialog.accept()
+
+    assert dialog.isVisible()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.user is None
+    assert dialog.error.isVisible() and "Wrong user name or password" in dialog.error.text()
+    assert dialog.password.text() == ""  # ready for another try
+    assert [e for _s, _a, u, e, _d in _audit(gui_ledger)][-1] == "login.failed"
+
+    dialog.password.setText(ADMIN_PASSWORD)
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.user is not None and dialog.user.name == ADMIN
+    assert [e for _s, _a, u, e, _d in _audit(gui_ledger)][-1] == "login"
+
+
+def _audit(ledger: Ledger) -> list[tuple[int, str, str, str, str]]:
+    return [
+        tuple(row)
+        for row in ledger.conn.execute(
+            "SELECT seq, at, user, event, detail FROM audit_log ORDER BY seq"
+        )
+    ]
+
+
+def test_login_refuses_an_unknown_user(qtbot: QtBot, gui_ledger: Ledger) -> None:
+    dialog = _login_dialog(qtbot, gui_ledger)
+    dialog.user_name.setText("nobody")
+    dialog.password.setText(ADMIN_PASSWORD)
+    dialog.accept()
+    assert dialog.user is None and dialog.isVisible()
+    assert "Wrong user name or password" in dialog.error.text()
+
+
+def test_login_cancel_leaves_no_user(qtbot: QtBot, gui_ledger: Ledger) -> None:
+    dialog = _login_dialog(qtbot, gui_ledger)
+    dialog.reject()
+    assert dialog.result() == QDialog.DialogCode.Rejected and dialog.user is None
+
+
+def test_login_shows_the_village_and_the_demo_hint(qtbot: QtBot, gui_ledger: Ledger) -> None:
+    dialog = _login_dialog(qtbot, gui_ledger, user_name="admin", hint=app.demo_hint())
+    assert VILLAGE in dialog.findChild(QLabel, "loginHeading").text()
+    assert dialog.user_name.text() == "admin"
+    from ruralcouncil.ledger.demo import DEMO_PASSWORD
+
+    assert dialog.hint.isVisible() and DEMO_PASSWORD in dialog.hint.text()
+    plain = _login_dialog(qtbot, gui_ledger)
+    assert not plain.hint.isVisible()
+
+
+# --- the main window ----------------------------------------------------------------------
+
+
+def _window(qtbot: QtBot, context: AppContext) -> MainWindow:
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _nav_texts(window: MainWindow) -> list[str]:
+    return [window.nav.item(i).text() for i in range(window.nav.count())]
+
+
+def test_main_window_shows_every_page_to_the_administrator(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    window = _window(qtbot, context)
+    assert window.windowTitle() == f"RuralCouncil — {VILLAGE} — Rural maslikhat"
+    assert _nav_texts(window) == ["Dashboard", "Ledger", "Safety & backups", "Users", "Settings"]
+    expected = {
+        "dashboard": "DashboardPage", "ledger": "LedgerPage", "safety": "SafetyPage",
+        "users": "UsersPage", "settings": "SettingsPage",
+    }
+    for key, cls in expected.items():
+        page = window.show_page(key)
+        assert type(page).__name__ == cls
+        assert window.stack.currentWidget() is page
+        assert window.current_page_key() == key
+    assert "admin" in window.user_label.text() and "Administrator" in window.user_label.text()
+    assert all(action.isEnabled() for action in window.entry_actions)
+    assert window.import_action.isVisible() and window.restore_action.isVisible()
+
+
+def test_pages_are_created_when_first_shown(qtbot: QtBot, context: AppContext) -> None:
+    window = _window(qtbot, context)
+    assert set(window.pages) == {"dashboard"}
+    window.nav.setCurrentRow(window.page_keys().index("settings"))
+    assert set(window.pages) == {"dashboard", "settings"}
+
+
+def test_clerk_sees_no_users_page(qtbot: QtBot, clerk_context: AppContext) -> None:
+    window = _window(qtbot, clerk_context)
+    assert "Users" not in _nav_texts(window)
+    assert "users" not in window.page_keys()
+    assert "Clerk" in window.user_label.text()
+    assert all(action.isEnabled() for action in window.entry_actions)
+    assert window.import_action.isVisible()
+    assert not window.restore_action.isVisible()
+
+
+def test_member_may_not_record(qtbot: QtBot, member_context: AppContext) -> None:
+    window = _window(qtbot, member_context)
+    assert "Users" not in _nav_texts(window)
+    assert not any(action.isEnabled() for action in window.entry_actions)
+    assert not window.import_action.isVisible()
+
+
+def test_status_bar_shows_the_chain_anchor_and_follows_changes(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    window = _window(qtbot, context)
+    count, head = chain.head(context.ledger.conn)
+    assert window.chain_label.text() == f"Chain: {count} entries, head {head[:8]}…"
+    assert f"{count}:{head}" in window.chain_label.toolTip()
+
+    journal.record(
+        context.ledger, context.user, NewEntry(date.today(), EntryType.OPENING, 5_000_00)
+    )
+    context.notify_changed()
+    new_count, new_head = chain.head(context.ledger.conn)
+    assert new_count > count
+    assert window.chain_label.text() == f"Chain: {new_count} entries, head {new_head[:8]}…"
+
+
+def test_entries_menu_opens_the_ledger_dialogs(
+    qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ruralcouncil.gui import ledger_page, safety_page
+
+    called: list[str] = []
+    for slot in ("new_receipt", "new_payment", "new_transfer"):
+        monkeypatch.setattr(ledger_page.LedgerPage, slot, lambda self, s=slot: called.append(s))
+    for slot in ("backup_now", "restore", "verify_now"):
+        monkeypatch.setattr(safety_page.SafetyPage, slot, lambda self, s=slot: called.append(s))
+    window = _window(qtbot, context)
+    for action in window.entry_actions:
+        action.trigger()
+    assert called == ["new_receipt", "new_payment", "new_transfer"]
+    assert window.current_page_key() == "ledger"
+    for action in (window.backup_action, window.restore_action, window.verify_action):
+        action.trigger()
+    assert called[3:] == ["backup_now", "restore", "verify_now"]
+    assert window.current_page_key() == "safety"
+
+
+def test_import_menu_opens_the_import_dialog(qtbot: QtBot, context: AppContext) -> None:
+    window = _window(qtbot, context)
+    window.import_action.trigger()
+    dialog = window.import_dialog
+    assert dialog is not None and type(dialog).__name__ == "ImportDialog"
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.reject()
+
+
+def test_about_names_the_version_and_the_ledger(
+    qtbot: QtBot, context: AppContext, message_boxes: MessageRecorder
+) -> None:
+    import ruralcouncil
+
+    window = _window(qtbot, context)
+    window.show_about()
+    text = message_boxes.shown[-1].text
+    assert ruralcouncil.__version__ in text and str(context.ledger.path) in text
+    count, head = chain.head(context.ledger.conn)
+    assert f"{count}:{head}" in text
+
+
+def test_language_switch_saves_the_preference(
+    qtbot: QtBot, context: AppContext, message_boxes: MessageRecorder
+) -> None:
+    assert i18n.load_preferred_language() == "kk"
+    window = _window(qtbot, context)
+    assert window.language_actions["kk"].isChecked()
+    with qtbot.waitSignal(context.language_saved) as signal:
+        window.language_actions["ru"].trigger()
+    assert signal.args == ["ru"]
+    assert i18n.load_preferred_language() == "ru"
+    assert window.language_actions["ru"].isChecked()
+    assert len(message_boxes.shown) == 1  # "applies after a restart"
+    assert i18n.language() == "en"  # this session keeps its language until a restart
+
+    # The next window is built in the saved language: every text goes through _().
+    fresh = _window(qtbot, context)
+    assert fresh.language_actions["ru"].isChecked()
+
+
+def test_window_texts_go_through_the_catalogue(
+    qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Marked(dict[str, str]):
+        def get(self, message: str, default: str | None = None) -> str:  # type: ignore[override]
+            return f"«{message}»"
+
+    monkeypatch.setattr(i18n, "_catalogue", lambda lang: Marked())
+    i18n.set_language("ru")
+    window = _window(qtbot, context)
+    assert all(t.startswith("«") for t in _nav_texts(window))
+    menus = [action.text() for action in window.menuBar().actions()]
+    assert menus and all(t.startswith("«") for t in menus)
+    assert window.chain_label.text().startswith("«")
+    assert window.user_label.text().startswith("«")
+    assert "«Rural maslikhat»" in window.windowTitle()
+
+
+def test_window_geometry_is_remembered(qtbot: QtBot, context: AppContext) -> None:
+    window = _window(qtbot, context)
+    window.resize(QSize(700, 500))
+    QApplication.processEvents()
+    window.close()
+    again = _window(qtbot, context)
+    assert again.size() == QSize(700, 500)
+
+
+def test_smoke_test_window(qtbot: QtBot, context: AppContext) -> None:
+    window = app.build_main_window_for_smoke_test(context.ledger, context.user)
+    qtbot.addWidget(window)
+    assert isinstance(window, MainWindow)
+    assert VILLAGE in window.windowTitle()
+
+
+# --- settings -----------------------------------------------------------------------------
+
+
+def _settings(qtbot: QtBot, context: AppContext) -> SettingsPage:
+    page = SettingsPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    return page
+
+
+def test_administrator_renames_the_village_and_council(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    window = _window(qtbot, context)
+    page = window.show_page("settings")
+    assert isinstance(page, SettingsPage)
+    page.village.setText("Жаңа ауыл")
+    page.council.buttons[CouncilKind.CUSTOM].click()
+    page.council.custom_name.setText("Ауыл кеңесі")
+    with qtbot.waitSignal(context.changed):
+        page.save_village_button.click()
+    conn = context.ledger.conn
+    assert settings.village_name(conn) == "Жаңа ауыл"
+    assert settings.council_name(conn) == "Ауыл кеңесі"
+    assert window.windowTitle() == "RuralCouncil — Жаңа ауыл — Ауыл кеңесі"
+
+    page.council.buttons[CouncilKind.LOCAL_COMMUNITY].click()
+    page.save_village_button.click()
+    assert settings.council_name(conn) == "Meeting of the local community"
+
+
+def test_settings_refuse_an_empty_village_and_save_nothing(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    page = _settings(qtbot, context)
+    before = chain.head(context.ledger.conn)
+    page.village.setText(" ")
+    page.council.buttons[CouncilKind.LOCAL_COMMUNITY].click()
+    page.save_village_button.click()
+    assert "name of the village" in page.village_error.text()
+    assert chain.head(context.ledger.conn) == before
+    assert settings.get(context.ledger.conn, settings.COUNCIL_KIND) == "rural_maslikhat"
+
+
+def test_member_sees_the_village_read_only(qtbot: QtBot, member_context: AppContext) -> None:
+    page = _settings(qtbot, member_context)
+    assert page.village.isReadOnly()
+    assert not page.council.isEnabled()
+    assert not page.save_village_button.isVisible()
+    assert page.village_note.isVisible()
+    # The window only hides the button: the core is what refuses.
+    with pytest.raises(PermissionDenied):
+        settings.change(member_context.ledger, member_context.user, settings.VILLAGE_NAME, "X")
+
+
+def test_change_own_password(
+    qtbot: QtBot, clerk_context: AppContext, message_boxes: MessageRecorder
+) -> None:
+    page = _settings(qtbot, clerk_context)
+    ledger = clerk_context.ledger
+
+    page.old_password.setText("not my password")
+    page.new_password.setText("a brand new sentence")
+    page.repeat_password.setText("a brand new sentence")
+    page.password_button.click()
+    assert "current password is wrong" in page.password_error.text()
+
+    page.old_password.setText("clerk-password-1")
+    page.repeat_password.setText("a brand new sentencE")
+    page.password_button.click()
+    assert "not the same" in page.password_error.text()
+
+    page.new_password.setText("short")
+    page.repeat_password.setText("short")
+    page.password_button.click()
+    assert "at least 10 characters" in page.password_error.text()
+    with pytest.raises(AuthenticationFailed):
+        users.login(ledger, "clerk", "a brand new sentence")
+
+    page.new_password.setText("a brand new sentence")
+    page.repeat_password.setText("a brand new sentence")
+    page.password_button.click()
+    assert not page.password_error.isVisible()
+    assert page.old_password.text() == ""
+    assert message_boxes.texts() == ["Your password was changed."]
+    assert users.login(ledger, "clerk", "a brand new sentence").name == "clerk"
+
+
+def test_settings_show_where_the_ledger_is(qtbot: QtBot, context: AppContext) -> None:
+    page = _settings(qtbot, context)
+    texts = [label.text() for label in page.findChildren(QLabel)]
+    assert str(context.ledger.path) in texts
+    assert str(paths.data_dir()) in texts
+    assert any(text.startswith("No: the data is kept") for text in texts)
+
+
+def test_settings_language_choice(qtbot: QtBot, context: AppContext) -> None:
+    page = _settings(qtbot, context)
+    page.language.setCurrentIndex(list(i18n.LANGUAGES).index("en"))
+    page.save_language()
+    assert i18n.load_preferred_language() == "en"
+
+
+def test_audit_records_the_setting_change(qtbot: QtBot, context: AppContext) -> None:
+    page = _settings(qtbot, context)
+    page.village.setText("Aksu-2")
+    page.save_village_button.click()
+    assert (ADMIN, "setting.change", "village_name=Aksu-2") in [
+        (user, event, detail) for _s, _a, user, event, detail in _audit(context.ledger)
+    ]

@@ -1,0 +1,259 @@
+"""Money: the strict form parser, the CSV parser and CLDR formatting (DESIGN §3)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from ruralcouncil.ledger.errors import InvalidInput
+from ruralcouncil.ledger.money import (
+    MAX_AMOUNT,
+    format_amount,
+    format_plain,
+    parse_amount,
+    parse_csv_amount,
+)
+
+tiyn = st.integers(min_value=0, max_value=MAX_AMOUNT)
+EDGES = (0, 1, 99, 100, 101, 99_999, 100_000, 123_456_789, MAX_AMOUNT - 1, MAX_AMOUNT)
+
+
+# --- round trips -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+@given(amount=tiyn)
+def test_kk_ru_display_round_trips(lang: str, amount: int) -> None:
+    shown = format_amount(amount, lang)
+    assert shown.endswith("\u00a0₸")
+    assert parse_amount(shown) == amount
+    assert parse_amount(format_amount(amount, lang, sign=False)) == amount
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+@pytest.mark.parametrize("amount", EDGES)
+def test_edges_round_trip(lang: str, amount: int) -> None:
+    assert parse_amount(format_amount(amount, lang, sign=False).replace(",", " ")
+                        if lang == "en" else format_amount(amount, lang)) == amount
+
+
+def test_kk_ru_shape() -> None:
+    assert format_amount(123_456_789, "kk") == "1\u00a0234\u00a0567,89\u00a0₸"
+    assert format_amount(123_456_789, "ru") == "1\u00a0234\u00a0567,89\u00a0₸"
+    assert format_amount(-150, "kk") == "-1,50\u00a0₸"
+    assert "KZT" not in format_amount(100, "ru")
+
+
+def test_en_shape() -> None:
+    assert format_amount(123_456_789, "en") == "₸1,234,567.89"
+    assert format_amount(-150, "en") == "-₸1.50"
+
+
+@given(amount=tiyn)
+def test_en_with_spaces_for_commas_round_trips(amount: int) -> None:
+    assert parse_amount(format_amount(amount, "en", sign=False).replace(",", " ")) == amount
+
+
+@given(amount=tiyn)
+@example(amount=100_000)  # ₸1,000.00
+def test_en_display_is_never_misread(amount: int) -> None:
+    """English grouping uses commas, which the form parser refuses (DESIGN §3): pasting an
+    English-formatted amount either gives back the same amount (below 1 000 ₸) or is refused,
+    never read as a different number."""
+    shown = format_amount(amount, "en")
+    if amount < 100_000:
+        assert parse_amount(shown) == amount
+    else:
+        with pytest.raises(InvalidInput):
+            parse_amount(shown)
+
+
+@given(amount=tiyn)
+def test_plain_round_trips_through_csv(amount: int) -> None:
+    text = format_plain(amount)
+    assert parse_csv_amount(text) == amount
+    assert parse_amount(text) == amount
+
+
+def test_plain_shape() -> None:
+    assert format_plain(1_500_050) == "15000.50"
+    assert format_plain(5) == "0.05"
+    assert format_plain(-5) == "-0.05"
+
+
+# --- what a form accepts -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 500", 150_000),
+        ("1\u00a0500", 150_000),
+        ("1\u202f500", 150_000),
+        ("1500,5", 150_050),
+        ("1500.50", 150_050),
+        ("1500.5", 150_050),
+        ("1500,05", 150_005),
+        ("15 000 ₸", 1_500_000),
+        ("15000₸", 1_500_000),
+        ("15000тг", 1_500_000),
+        ("15000 тг.", 1_500_000),
+        ("₸ 15 000", 1_500_000),
+        ("₸15000", 1_500_000),
+        ("  1 234 567,89  ", 123_456_789),
+        ("1,5", 150),
+        ("1.50", 150),
+        ("0,01", 1),
+        ("1500", 150_000),
+        ("0", 0),
+        ("10000000000000", MAX_AMOUNT),
+        ("10 000 000 000 000,00", MAX_AMOUNT),
+    ],
+)
+def test_form_accepts(text: str, expected: int) -> None:
+    assert parse_amount(text) == expected
+
+
+# --- what a form refuses -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1,500",  # 1.5 or 1500?
+        "1.500",
+        "12,345",
+        "999.000",
+        "1e3",
+        "1E3",
+        "15_000",
+        "-5",
+        "−5",  # U+2212 minus sign
+        "- 5",
+        "+5",
+        "1,234.56",
+        "1.234,56",
+        "1.2.3",
+        "1,2,3",
+        "1.234",
+        "1,005",
+        "1.999",
+        "1500,505",
+        "1 500.123",
+        "",
+        " ",
+        "\u00a0\u202f\t",
+        "₸",
+        "тг",
+        "10000000000000,01",
+        "10000000000001",
+        "99999999999999999999",
+        "1  500",  # two separators
+        "15 00",  # a group of two
+        "1500 00",
+        "1 5000",
+        ",50",
+        ".5",
+        "5.",
+        "5,",
+        "NaN",
+        "Infinity",
+        "0x10",
+        "1/2",
+        "$5",
+        "5 USD",
+        "١٢٣",  # Arabic-Indic
+        "１２３",  # full width
+        "1\u2009500",  # thin space is not one of the three separators
+    ],
+)
+def test_form_refuses(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        parse_amount(text)
+
+
+def test_ambiguous_message_says_so() -> None:
+    with pytest.raises(InvalidInput, match="ambiguous"):
+        parse_amount("1,500")
+    with pytest.raises(InvalidInput, match="two decimals"):
+        parse_amount("1,5001")
+    with pytest.raises(InvalidInput, match="positive"):
+        parse_amount("-5")
+    with pytest.raises(InvalidInput, match="too large"):
+        parse_amount("10000000000001")
+
+
+non_ascii_digit = st.characters(categories=["Nd"]).filter(lambda c: not "0" <= c <= "9")
+
+
+@given(digits=st.lists(non_ascii_digit, min_size=1, max_size=8), ascii_part=st.text("0123456789"))
+def test_non_ascii_digits_refused(digits: list[str], ascii_part: str) -> None:
+    """Decimal('١٢٣') is 123; a ledger amount is not."""
+    for text in ("".join(digits), ascii_part + "".join(digits), "".join(digits) + ascii_part):
+        with pytest.raises(InvalidInput):
+            parse_amount(text)
+        with pytest.raises(InvalidInput):
+            parse_csv_amount(text)
+
+
+@given(
+    whole=st.integers(min_value=0, max_value=10**6),
+    sep=st.sampled_from([",", "."]),
+    frac=st.integers(min_value=0, max_value=999),
+)
+def test_lone_separator_before_three_digits_never_accepted(whole: int, sep: str, frac: int) -> None:
+    with pytest.raises(InvalidInput):
+        parse_amount(f"{whole}{sep}{frac:03d}")
+
+
+@given(text=st.text(max_size=20))
+def test_parser_result_is_always_in_range_or_refused(text: str) -> None:
+    """Whatever is typed, the parser gives an amount in 0..MAX or refuses with InvalidInput."""
+    try:
+        value = parse_amount(text)
+    except InvalidInput:
+        return
+    assert 0 <= value <= MAX_AMOUNT
+    stripped = unicodedata.normalize("NFC", text)
+    assert any(ch in "0123456789" for ch in stripped)
+
+
+# --- CSV: exactly [0-9]+(\.[0-9]{1,2})? ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("15000", 1_500_000), ("15000.5", 1_500_050), ("15000.50", 1_500_050), ("0.01", 1),
+     ("007", 700), ("10000000000000", MAX_AMOUNT)],
+)
+def test_csv_accepts(text: str, expected: int) -> None:
+    assert parse_csv_amount(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["15 000", "15\u00a0000", "15000,50", "1,500", "15000.505", "15000.", ".5", "-5", "+5",
+     "1e3", "15_000", "15000 ₸", "₸15000", "15000тг", " 15000", "15000 ", "", "1.2.3",
+     "10000000000000.01", "١٢٣", "１２３", "15000\n"],
+)
+def test_csv_refuses(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        parse_csv_amount(text)
+
+
+@given(text=st.text(alphabet="0123456789., -+e_₸", max_size=12))
+def test_csv_exactness(text: str) -> None:
+    import re
+
+    pattern = re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?", text, re.ASCII)
+    try:
+        value = parse_csv_amount(text)
+    except InvalidInput:
+        assert pattern is None or int(text.split(".")[0]) * 100 > MAX_AMOUNT
+        return
+    assert pattern is not None
+    whole, _, frac = text.partition(".")
+    assert value == int(whole) * 100 + int(frac.ljust(2, "0") or 0)
