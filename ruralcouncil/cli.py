@@ -543,26 +543,15 @@ def smoke_test() -> int:
 
 
 def _show_main_window(ledger: Ledger, user: User) -> None:
-    from ruralcouncil.gui import app as gui_app
+    # Qt stays inside ruralcouncil.gui: its module makes the application and the window.
+    from ruralcouncil.gui.app import build_main_window_for_smoke_test, ensure_application
 
-    # Qt stays inside ruralcouncil.gui: its module gives the application object.
-    window = gui_app.build_main_window_for_smoke_test(ledger, user)
+    window = build_main_window_for_smoke_test(ledger, user)
+    qapp = ensure_application()
     window.show()
-    qapp = _qt_application(window)
     qapp.processEvents()
     window.close()
     qapp.processEvents()
-
-
-def _qt_application(window: Any) -> Any:
-    """The running QApplication, reached through the window so this module never imports Qt."""
-    from ruralcouncil.gui import app as gui_app
-
-    ensure = getattr(gui_app, "ensure_application", None)
-    if ensure is not None:
-        return ensure()
-    qt_widgets = sys.modules["PySide6.QtWidgets"]
-    return qt_widgets.QApplication.instance()
 
 
 # --- the parser --------------------------------------------------------------------------

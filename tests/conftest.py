@@ -21,8 +21,9 @@ VILLAGE = "Test village"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_folders(tmp_path_factory: pytest.TempPathFactory,
-                           monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_user_folders(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """platformdirs reads XDG_* on Linux: point them at a fresh folder for each test."""
     home = tmp_path_factory.mktemp("user-folders")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))

@@ -33,8 +33,9 @@ def english() -> Iterator[None]:
 
 @pytest.fixture
 def ledger(tmp_path: Path) -> Iterator[Ledger]:
-    book = init_ledger(tmp_path / "village.ledger", village="Ақсу", admin="admin",
-                       password=PASSWORD)
+    book = init_ledger(
+        tmp_path / "village.ledger", village="Ақсу", admin="admin", password=PASSWORD
+    )
     yield book
     book.close()
 
@@ -111,9 +112,26 @@ def test_good_multi_year_file_with_all_four_types(
     ).fetchall()
     assert [r[0] for r in rows] == list(range(result.first_id, result.last_id + 1))
     assert [r[2] for r in rows] == [
-        "opening", "opening", "receipt", "payment", "transfer", "payment", "receipt"]
-    assert rows[2][1:11] == ("2024-02-10", "receipt", 2500050, "TAX-LAND", "GENERAL", "BANK",
-                             None, "Farmer Seitkali", "Land tax Q1", "R-1")
+        "opening",
+        "opening",
+        "receipt",
+        "payment",
+        "transfer",
+        "payment",
+        "receipt",
+    ]
+    assert rows[2][1:11] == (
+        "2024-02-10",
+        "receipt",
+        2500050,
+        "TAX-LAND",
+        "GENERAL",
+        "BANK",
+        None,
+        "Farmer Seitkali",
+        "Land tax Q1",
+        "R-1",
+    )
     assert rows[4][5:8] == ("GENERAL", "BANK", "CASH")
     assert rows[5][3] == 250005
     assert {r[11] for r in rows} == {result.import_id}
@@ -187,7 +205,8 @@ def test_quoted_fields_with_commas_quotes_and_line_breaks(
     # The record on lines 3-5 spans three lines; the bad amount is on line 7.
     error = refused(ledger, admin, path)
     assert error.problems == [
-        "line 7: amount 'abc' must be digits with an optional point and 1-2 decimals"]
+        "line 7: amount 'abc' must be digits with an optional point and 1-2 decimals"
+    ]
 
     path = write(tmp_path, text.replace("abc", "30"), name="fixed.csv")
     importer.import_transactions(ledger, admin, path)
@@ -250,9 +269,7 @@ def test_same_file_twice_is_refused_naming_when(
     assert "first.csv" in str(error)
 
 
-def test_cp1251_file_is_refused_as_not_utf8(
-    ledger: Ledger, admin: User, tmp_path: Path
-) -> None:
+def test_cp1251_file_is_refused_as_not_utf8(ledger: Ledger, admin: User, tmp_path: Path) -> None:
     path = write(
         tmp_path,
         csv_text("2024-01-01,opening,100,,,,,,Остаток,", "2024-01-02,receipt,5,FINES,,,,,Штраф,"),
@@ -265,9 +282,7 @@ def test_cp1251_file_is_refused_as_not_utf8(
     assert error.problems == ["line 2: this line is not UTF-8 text"]
 
 
-def test_semicolon_separated_file_is_refused(
-    ledger: Ledger, admin: User, tmp_path: Path
-) -> None:
+def test_semicolon_separated_file_is_refused(ledger: Ledger, admin: User, tmp_path: Path) -> None:
     path = write(tmp_path, "date;type;amount\n2024-01-01;opening;100\n")
     error = refused(ledger, admin, path)
     assert "semicolons" in str(error)
@@ -304,7 +319,9 @@ def test_unknown_duplicate_and_missing_columns_are_refused(
 def test_broken_quoting_is_refused_with_its_line(
     ledger: Ledger, admin: User, tmp_path: Path
 ) -> None:
-    path = write(tmp_path, csv_text("2024-01-01,opening,100,,,,,,,", '2024-01-02,receipt,5,"FI"NES,,,,,,'))
+    path = write(
+        tmp_path, csv_text("2024-01-01,opening,100,,,,,,,", '2024-01-02,receipt,5,"FI"NES,,,,,,')
+    )
     error = refused(ledger, admin, path)
     assert error.problems[0].startswith("line 3: the quoting of this row is broken")
 
@@ -379,14 +396,13 @@ def test_several_problems_of_one_row_share_its_line(
     ]
 
 
-def test_a_row_in_a_closed_year_is_refused(
-    ledger: Ledger, admin: User, tmp_path: Path
-) -> None:
+def test_a_row_in_a_closed_year_is_refused(ledger: Ledger, admin: User, tmp_path: Path) -> None:
     journal.close_year(ledger, admin, 2023)
     text = csv_text("2023-12-31,opening,100,,,,,,,", "2024-01-02,opening,100,,,CASH,,,,")
     error = refused(ledger, admin, write(tmp_path, text))
     assert error.problems == [
-        "line 2: 2023 is a closed fiscal year: nothing more can be posted in it"]
+        "line 2: 2023 is a closed fiscal year: nothing more can be posted in it"
+    ]
 
 
 # --- openings ------------------------------------------------------------------------------
@@ -395,10 +411,14 @@ def test_a_row_in_a_closed_year_is_refused(
 def test_opening_for_an_account_with_earlier_entries_in_the_ledger_is_refused(
     ledger: Ledger, admin: User, tmp_path: Path
 ) -> None:
-    journal.record(ledger, admin, NewEntry(date(2024, 1, 10), EntryType.OPENING, 1000,
-                                           account="CASH"))
-    journal.record(ledger, admin, NewEntry(date(2024, 1, 11), EntryType.TRANSFER, 500,
-                                           account="CASH", to_account="BANK"))
+    journal.record(
+        ledger, admin, NewEntry(date(2024, 1, 10), EntryType.OPENING, 1000, account="CASH")
+    )
+    journal.record(
+        ledger,
+        admin,
+        NewEntry(date(2024, 1, 11), EntryType.TRANSFER, 500, account="CASH", to_account="BANK"),
+    )
     text = csv_text(
         "2024-02-01,receipt,1,FINES,,,,,,",  # 2 fine
         "2024-03-01,opening,50,,,BANK,,,,",  # 3 BANK already has an entry on 2024-01-11
@@ -417,7 +437,7 @@ def test_opening_after_entries_earlier_in_the_file_is_refused(
         "2024-03-01,opening,100,,,CASH,,,,",  # 2 fine
         "2024-02-01,transfer,10,,,CASH,BANK,,,",  # 3 before CASH's opening
         "2024-03-02,opening,100,,,BANK,,,,",  # 4 BANK already moved on 2024-02-01
-        "2024-03-03,opening,5,,,CASH,,,,",  # 5 second opening for CASH
+        "2024-03-03,opening,5,,,CASH,,,,",  # 5 CASH moved on 2024-02-01 too
     )
     error = refused(ledger, admin, write(tmp_path, text))
     assert error.problems == [
@@ -425,8 +445,17 @@ def test_opening_after_entries_earlier_in_the_file_is_refused(
         "but it already has an entry dated 2024-02-01",
         "line 4: an opening balance for BANK must come before its other entries, "
         "but it already has an entry dated 2024-02-01",
-        "line 5: CASH already has an opening balance for the fund GENERAL",
+        "line 5: an opening balance for CASH must come before its other entries, "
+        "but it already has an entry dated 2024-02-01",
     ]
+
+
+def test_a_second_opening_for_the_same_account_and_fund_is_refused(
+    ledger: Ledger, admin: User, tmp_path: Path
+) -> None:
+    text = csv_text("2024-01-01,opening,100,,,CASH,,,,", "2024-01-01,opening,5,,,CASH,,,,")
+    error = refused(ledger, admin, write(tmp_path, text))
+    assert error.problems == ["line 3: CASH already has an opening balance for the fund GENERAL"]
 
 
 def test_rows_dated_before_the_ledgers_opening_balance_are_refused(
@@ -440,8 +469,7 @@ def test_rows_dated_before_the_ledgers_opening_balance_are_refused(
     )
     error = refused(ledger, admin, write(tmp_path, text))
     assert error.problems == [
-        "line 2: BANK starts with its opening balance on 2024-01-10; "
-        "nothing can be dated before it"
+        "line 2: BANK starts with its opening balance on 2024-01-10; nothing can be dated before it"
     ]
 
 
@@ -483,8 +511,9 @@ def test_overdraft_counts_the_ledger_and_the_file_together(
     ledger: Ledger, admin: User, tmp_path: Path
 ) -> None:
     journal.record(ledger, admin, NewEntry(date(2025, 1, 1), EntryType.OPENING, 100000))
-    journal.record(ledger, admin, NewEntry(date(2025, 3, 1), EntryType.PAYMENT, 100000,
-                                           code="STAFF"))
+    journal.record(
+        ledger, admin, NewEntry(date(2025, 3, 1), EntryType.PAYMENT, 100000, code="STAFF")
+    )
     # The ledger is at zero from 2025-03-01; a payment in February takes what March needs.
     text = csv_text(
         "2025-02-01,payment,500,ROADS,,,,,,",  # 2
@@ -513,7 +542,8 @@ def test_money_may_not_move_out_of_a_fund_it_is_not_in(
     )
     error = refused(ledger, admin, write(tmp_path, text))
     assert error.problems == [
-        "line 3: the fund SCHOOL-ROOF would be at -₸400.00 at the end of 2025-01-02"]
+        "line 3: the fund SCHOOL-ROOF would be at -₸400.00 at the end of 2025-01-02"
+    ]
 
 
 def test_the_cash_check_waits_until_every_row_is_right(
@@ -534,7 +564,25 @@ def test_read_transactions_parses_and_writes_nothing(ledger: Ledger) -> None:
     assert counts(ledger) == before
     assert len(entries) == 7
     assert entries[2] == NewEntry(
-        date(2024, 2, 10), EntryType.RECEIPT, 2500050, "TAX-LAND", "GENERAL", "BANK", None,
-        "Farmer Seitkali", "Land tax Q1", "R-1",
+        date(2024, 2, 10),
+        EntryType.RECEIPT,
+        2500050,
+        "TAX-LAND",
+        "GENERAL",
+        "BANK",
+        None,
+        "Farmer Seitkali",
+        "Land tax Q1",
+        "R-1",
     )
     assert entries[4].to_account == "CASH"
+
+
+def test_windows_line_endings_keep_the_line_numbers(
+    ledger: Ledger, admin: User, tmp_path: Path
+) -> None:
+    text = csv_text("2024-01-01,opening,100,,,,,,,", "", "2024-01-02,receipt,x,FINES,,,,,,")
+    error = refused(ledger, admin, write(tmp_path, text.replace("\n", "\r\n")))
+    assert error.problems == [
+        "line 4: amount 'x' must be digits with an optional point and 1-2 decimals"
+    ]

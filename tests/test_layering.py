@@ -39,8 +39,13 @@ def _loaded_after_import(modules: list[str], watched: tuple[str, ...]) -> list[s
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=120, check=False,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     loaded: list[str] = json.loads(result.stdout.strip().splitlines()[-1])
@@ -53,8 +58,9 @@ def test_every_core_module_is_found() -> None:
     assert "ruralcouncil.reports.statements" in _modules(ruralcouncil.reports)
 
 
-@pytest.mark.parametrize("package", [ruralcouncil.ledger, ruralcouncil.reports],
-                         ids=["ledger", "reports"])
+@pytest.mark.parametrize(
+    "package", [ruralcouncil.ledger, ruralcouncil.reports], ids=["ledger", "reports"]
+)
 def test_core_imports_without_qt(package: object) -> None:
     modules = [getattr(package, "__name__"), *_modules(package)]  # noqa: B009
     assert _loaded_after_import(modules, QT) == []

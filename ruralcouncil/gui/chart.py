@@ -27,10 +27,10 @@ def _month_names() -> list[str]:
 
 def _tenge_axis() -> Any:
     """A left axis whose ticks read as whole tenge with local grouping: 1 500 000."""
-    import pyqtgraph as pg
+    import pyqtgraph as pg  # type: ignore[import-untyped]
     from babel.numbers import format_decimal
 
-    class TengeAxis(pg.AxisItem):  # type: ignore[misc, name-defined]
+    class TengeAxis(pg.AxisItem):  # type: ignore[misc]
         def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
             return [format_decimal(round(v), format="#,##0", locale=locale_name()) for v in values]
 
@@ -47,7 +47,9 @@ class MonthlyFlowChart(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.plot: Any = None  # pyqtgraph.PlotWidget, once built
+        # Small on purpose: the figures above are the record; the chart only shows the shape.
         self.setMinimumHeight(220)
+        self.setMaximumHeight(250)
 
     def _build(self) -> None:
         import pyqtgraph as pg
@@ -66,7 +68,9 @@ class MonthlyFlowChart(QWidget):
         months = _month_names()
         item.getAxis("bottom").setTicks([[(m, months[m - 1]) for m in range(1, 13)]])
         item.setXRange(0.4, 12.6, padding=0)
-        self.legend = item.addLegend(offset=(10, 5), labelTextColor="k", brush=(255, 255, 255, 200))
+        self.legend = item.addLegend(
+            offset=(10, 2), labelTextColor="k", brush=(255, 255, 255, 200), colCount=2
+        )
         self._layout.addWidget(plot)
         self.plot = plot
 
@@ -105,4 +109,5 @@ class MonthlyFlowChart(QWidget):
         self.legend.addItem(self.receipts_bars, _("Receipts"))
         self.legend.addItem(self.payments_bars, _("Payments"))
         top = max([*receipts, *payments, 1])
-        item.setYRange(0, top * 1.15, padding=0)
+        # Headroom above the tallest bar keeps the legend clear of the bars.
+        item.setYRange(0, top * 1.25, padding=0)

@@ -181,8 +181,14 @@ class DashboardPage(QWidget):
         years = queries.years(conn)
         if chosen is None:
             # Open on the latest year that has entries, not an empty current year.
-            with_entries = [y for y in years if queries.count(conn, queries.EntryFilter(year=y))]
-            chosen = with_entries[-1] if with_entries else years[-1]
+            chosen = next(
+                (
+                    y
+                    for y in reversed(years)
+                    if queries.after(conn, queries.EntryFilter(year=y), None, limit=1)
+                ),
+                years[-1],
+            )
         self.year_box.blockSignals(True)
         self.year_box.clear()
         for y in reversed(years):

@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
+from ruralcouncil.gui import messages
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.i18n import N_, _, format_date
 from ruralcouncil.ledger import catalog, journal, money, queries
@@ -41,13 +41,12 @@ _END_OF_DAY = 2**62
 PROBLEM_STYLE = "color: #b00020;"
 
 
-def confirm(parent: QWidget, title: str, text: str) -> bool:
-    """Ask yes or no; a module function so tests can answer for the user."""
-    answer = QMessageBox.question(
-        parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+def clock_is_trusted(parent: QWidget, context: AppContext) -> bool:
+    """Before saving: when the PC's clock is behind the ledger, the user must confirm."""
+    warning = journal.clock_warning(context.ledger.conn)
+    if not warning:
+        return True
+    return messages.ask(parent, warning + "\n\n" + _("Save anyway?"), _("Check the clock"))
 
 
 def date_edit(value: date | None = None) -> QDateEdit:
@@ -80,17 +79,18 @@ class EntryDialog(QDialog):
         self.setMinimumWidth(520)
         conn = context.ledger.conn
 
+        # Parented here, so fields this kind of entry does not use are simply hidden.
         self.date = date_edit()
-        self.category = QComboBox()
-        self.fund = QComboBox()
-        self.account = QComboBox()
-        self.to_account = QComboBox()
-        self.amount = QLineEdit()
+        self.category = QComboBox(self)
+        self.fund = QComboBox(self)
+        self.account = QComboBox(self)
+        self.to_account = QComboBox(self)
+        self.amount = QLineEdit(self)
         self.amount.setPlaceholderText(_("for example 15 000 or 1 500,50"))
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.counterparty = QLineEdit()
-        self.description = QLineEdit()
-        self.reference = QLineEdit()
+        self.counterparty = QLineEdit(self)
+        self.description = QLineEdit(self)
+        self.reference = QLineEdit(self)
         for line in (self.counterparty, self.description, self.reference):
             line.setMaxLength(journal.MAX_TEXT)
         self.available = QLabel()
@@ -106,7 +106,8 @@ class EntryDialog(QDialog):
                 self.category.addItem(f"{code.code} — {code.name()}", code.code)
             self.category.setCurrentIndex(-1)
             self.category.setPlaceholderText(
-                _("choose a revenue source") if kind == REVENUE
+                _("choose a revenue source")
+                if kind == REVENUE
                 else _("choose an expenditure program")
             )
         for fund in catalog.funds(conn):
@@ -124,18 +125,24 @@ class EntryDialog(QDialog):
             form.addRow(_("Revenue source"), self.category)
         elif kind == EXPENDITURE:
             form.addRow(_("Expenditure program"), self.category)
+        else:
+            self.category.hide()
         form.addRow(_("Fund"), self.fund)
         if entry_type == EntryType.TRANSFER:
             form.addRow(_("From account"), self.account)
             form.addRow(_("To account"), self.to_account)
         else:
             form.addRow(_("Cash account"), self.account)
+            self.to_account.hide()
         form.addRow("", self.available)
         form.addRow(_("Amount (₸)"), self.amount)
         if entry_type != EntryType.TRANSFER:
             payer = _("Paid by") if entry_type == EntryType.RECEIPT else _("Paid to")
-            form.addRow(payer if entry_type != EntryType.OPENING else _("Counterparty"),
-                        self.counterparty)
+            form.addRow(
+                payer if entry_type != EntryType.OPENING else _("Counterparty"), self.counterparty
+            )
+        else:
+            self.counterparty.hide()
         form.addRow(_("Description"), self.description)
         form.addRow(_("Reference"), self.reference)
 
@@ -204,12 +211,16 @@ class EntryDialog(QDialog):
             self.available.clear()
             return
         balance = queries.balance_before(
-            self.context.ledger.conn, entry.account, (entry.date.isoformat(), _END_OF_DAY),
+            self.context.ledger.conn,
+            entry.account,
+            (entry.date.isoformat(), _END_OF_DAY),
             entry.fund,
         )
         self.available.setText(
             _("In {account}, fund {fund}, at the end of {day}: {balance}").format(
-                account=entry.account, fund=entry.fund, day=format_date(entry.date),
+                account=entry.account,
+                fund=entry.fund,
+                day=format_date(entry.date),
                 balance=money.format_amount(balance),
             )
         )
@@ -219,9 +230,7 @@ class EntryDialog(QDialog):
     def save(self) -> None:
         if self.check():
             return
-        conn = self.context.ledger.conn
-        warning = journal.clock_warning(conn)
-        if warning and not confirm(self, _("Check the clock"), warning + "\n\n" + _("Save anyway?")):
+        if not clock_is_trusted(self, self.context):
             return
         entry = self.entry(money.parse_amount(self.amount.text()))
         try:

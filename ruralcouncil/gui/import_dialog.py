@@ -82,6 +82,10 @@ class ImportDialog(QDialog):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail = QLabel()  # the core's own words for a refusal
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.hide()
         self.problems = QListWidget()
         self.problems.setMinimumHeight(160)
         self.problems.hide()
@@ -99,6 +103,7 @@ class ImportDialog(QDialog):
         layout.addLayout(file_row)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
+        layout.addWidget(self.detail)
         layout.addWidget(self.problems, 1)
         layout.addWidget(self.buttons)
 
@@ -205,27 +210,24 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(self.context.may(Action.RECORD))
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        if isinstance(error, ImportRejected):
+        if isinstance(error, LedgerError):
             self._show_status(
-                _("The file was refused and nothing was written to the ledger: {reason}").format(
-                    reason=error
-                ),
+                _("The file was refused. Nothing was written to the ledger."),
                 _ERROR_STYLE,
+                detail=str(error),
             )
-            self.problems.addItems(error.problems)
-            self.problems.show()
-        elif isinstance(error, LedgerError):
-            self._show_status(
-                _("Refused, and nothing was written to the ledger: {reason}").format(reason=error),
-                _ERROR_STYLE,
-            )
+            if isinstance(error, ImportRejected):
+                self.problems.addItems(error.problems)
+                self.problems.show()
         else:
             self._show_status(error_text(error), _ERROR_STYLE)
         self.import_finished.emit(error)
 
-    def _show_status(self, text: str, style: str) -> None:
+    def _show_status(self, text: str, style: str, detail: str = "") -> None:
         self.status.setText(text)
         self.status.setStyleSheet(style)
+        self.detail.setText(detail)
+        self.detail.setVisible(bool(detail))
 
     def reject(self) -> None:
         if self._busy:  # the worker holds a connection; let it finish (it is all or nothing)

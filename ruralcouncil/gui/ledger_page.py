@@ -48,8 +48,19 @@ from ruralcouncil.ledger.users import Action
 SEARCH_DELAY_MS = 300
 # Starting widths in characters; the user may resize, the description column stretches.
 _WIDTHS = {
-    NUMBER: 7, DATE: 11, TYPE: 14, CATEGORY: 14, FUND: 10, ACCOUNT: 13, COUNTERPARTY: 20,
-    DESCRIPTION: 24, REFERENCE: 10, AMOUNT: 16, BALANCE: 16, USER: 9, LINKS: 14,
+    NUMBER: 7,
+    DATE: 11,
+    TYPE: 14,
+    CATEGORY: 14,
+    FUND: 10,
+    ACCOUNT: 13,
+    COUNTERPARTY: 20,
+    DESCRIPTION: 24,
+    REFERENCE: 10,
+    AMOUNT: 16,
+    BALANCE: 16,
+    USER: 9,
+    LINKS: 14,
 }
 
 
@@ -104,8 +115,11 @@ class LedgerPage(QWidget):
 
         filters = QHBoxLayout()
         for title, widget in (
-            (_("Year"), self.year), (_("Type"), self.type), (_("Category"), self.code),
-            (_("Fund"), self.fund), (_("Account"), self.account),
+            (_("Year"), self.year),
+            (_("Type"), self.type),
+            (_("Category"), self.code),
+            (_("Fund"), self.fund),
+            (_("Account"), self.account),
         ):
             filters.addWidget(QLabel(title))
             filters.addWidget(widget)
@@ -138,16 +152,19 @@ class LedgerPage(QWidget):
         conn = self.context.ledger.conn
         codes = catalog.accounts(conn, REVENUE) + catalog.accounts(conn, EXPENDITURE)
         choices: list[tuple[QComboBox, str, list[tuple[str, object]]]] = [
-            (self.year, _("All years"),
-             [(str(y), y) for y in reversed(queries.years(conn))]),
-            (self.type, _("All types"),
-             [(_(ENTRY_TYPE_NAMES[t]), t.value) for t in EntryType]),
-            (self.code, _("All categories"),
-             [(f"{c.code} — {c.name()}", c.code) for c in codes]),
-            (self.fund, _("All funds"),
-             [(f"{f.code} — {f.name()}", f.code) for f in catalog.funds(conn)]),
-            (self.account, _("All accounts"),
-             [(f"{c.code} — {c.name()}", c.code) for c in catalog.accounts(conn, CASH)]),
+            (self.year, _("All years"), [(str(y), y) for y in reversed(queries.years(conn))]),
+            (self.type, _("All types"), [(_(ENTRY_TYPE_NAMES[t]), t.value) for t in EntryType]),
+            (self.code, _("All categories"), [(f"{c.code} — {c.name()}", c.code) for c in codes]),
+            (
+                self.fund,
+                _("All funds"),
+                [(f"{f.code} — {f.name()}", f.code) for f in catalog.funds(conn)],
+            ),
+            (
+                self.account,
+                _("All accounts"),
+                [(f"{c.code} — {c.name()}", c.code) for c in catalog.accounts(conn, CASH)],
+            ),
         ]
         for combo, everything, items in choices:
             chosen = combo.currentData()
@@ -210,8 +227,9 @@ class LedgerPage(QWidget):
             _("Transfers {amount}").format(amount=format_amount(sums["transfer"])),
         ]
         if sums["opening"]:
-            parts.append(_("Opening balances {amount}").format(
-                amount=format_amount(sums["opening"])))
+            parts.append(
+                _("Opening balances {amount}").format(amount=format_amount(sums["opening"]))
+            )
         last = self.model.rowCount() - 1
         if flt.account and last >= 0:
             balance = self.model.balance_after(last)

@@ -16,10 +16,12 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
+    QFrame,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QWidget,
@@ -59,6 +61,15 @@ def window_settings() -> QSettings:
     return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
 
 
+def _scrollable(page: QWidget) -> QScrollArea:
+    """A page too wide for a small screen scrolls instead of stretching the window past it."""
+    area = QScrollArea()
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setWidget(page)
+    return area
+
+
 def chain_text(count: int, head: str) -> str:
     return _("Chain: {n} entries, head {head}…").format(n=count, head=head[:8])
 
@@ -69,12 +80,13 @@ class MainWindow(QMainWindow):
         self.context = context
         self.setObjectName("mainWindow")
         self.pages: dict[str, QWidget] = {}
+        self._areas: dict[str, QScrollArea] = {}  # each page inside its scroll area
         self.specs = [s for s in PAGES if s.action is None or context.may(s.action)]
         self.import_dialog: QDialog | None = None
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setMinimumWidth(170)
+        self.nav.setMinimumWidth(150)
         self.nav.setMaximumWidth(260)
         self.nav.setStyleSheet("QListWidget::item { padding: 8px 6px; }")
         for spec in self.specs:
@@ -88,6 +100,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([190, 1000])
         self.setCentralWidget(splitter)
 
         self.user_label = QLabel()
@@ -116,7 +129,8 @@ class MainWindow(QMainWindow):
             spec = next(s for s in self.specs if s.key == key)
             page = self._create_page(spec)
             self.pages[key] = page
-            self.stack.addWidget(page)
+            self._areas[key] = _scrollable(page)
+            self.stack.addWidget(self._areas[key])
         return self.pages[key]
 
     def _create_page(self, spec: PageSpec) -> QWidget:
@@ -141,9 +155,14 @@ class MainWindow(QMainWindow):
     def current_page_key(self) -> str:
         return self.page_keys()[self.nav.currentRow()]
 
+    def current_page(self) -> QWidget:
+        return self.pages[self.current_page_key()]
+
     def _on_nav_row(self, row: int) -> None:
         if row >= 0:
-            self.stack.setCurrentWidget(self.page(self.specs[row].key))
+            key = self.specs[row].key
+            self.page(key)
+            self.stack.setCurrentWidget(self._areas[key])
 
     def _call_page(self, key: str, slot: str) -> None:
         page: Any = self.show_page(key)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.entry_dialogs import PROBLEM_STYLE, confirm, date_edit, picked_date
+from ruralcouncil.gui.entry_dialogs import PROBLEM_STYLE, clock_is_trusted, date_edit, picked_date
 from ruralcouncil.i18n import _, format_date
 from ruralcouncil.ledger import journal, queries
 from ruralcouncil.ledger.errors import LedgerError
@@ -78,8 +78,10 @@ class ReverseDialog(QDialog):
         else:
             layout.addLayout(entry_form(row))
         intro = QLabel(
-            _("A posted entry is never changed. Reversing posts a new entry with the opposite "
-              "amount; both stay in the ledger.")
+            _(
+                "A posted entry is never changed. Reversing posts a new entry with the opposite "
+                "amount; both stay in the ledger."
+            )
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -109,17 +111,17 @@ class ReverseDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.reason.textChanged.connect(
-            lambda text: self.ok_button.setEnabled(bool(text.strip()))
-        )
+        self.reason.textChanged.connect(lambda text: self.ok_button.setEnabled(bool(text.strip())))
 
     def save(self) -> None:
-        warning = journal.clock_warning(self.context.ledger.conn)
-        if warning and not confirm(self, _("Check the clock"), warning + "\n\n" + _("Save anyway?")):
+        if not clock_is_trusted(self, self.context):
             return
         try:
             self.reversal_id = journal.reverse(
-                self.context.ledger, self.context.user, self.entry_id, self.reason.text(),
+                self.context.ledger,
+                self.context.user,
+                self.entry_id,
+                self.reason.text(),
                 picked_date(self.date),
             )
         except LedgerError as exc:

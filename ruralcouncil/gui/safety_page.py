@@ -368,12 +368,13 @@ class SafetyPage(QWidget):
             )
         else:
             if result.first_bad is not None:
-                text = _(
-                    "Verification found {n} problems. The first bad entry is number {first}."
-                ).format(n=len(result.problems), first=result.first_bad)
+                text = _("Problems found: {n}. The first bad entry is number {first}.").format(
+                    n=len(result.problems), first=result.first_bad
+                )
             else:
-                text = _("Verification found {n} problems.").format(n=len(result.problems))
-            self._show_verify_error(text)
+                text = _("Problems found: {n}.").format(n=len(result.problems))
+            self.verify_status.setStyleSheet(_ERROR_STYLE)
+            self.verify_status.setText(text)
             self.verify_problems.addItems(result.problems)
             self.verify_problems.show()
         self.verify_finished.emit(result)

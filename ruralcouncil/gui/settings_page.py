@@ -67,6 +67,13 @@ def _read_only_label(text: str = "") -> QLabel:
     return label
 
 
+def _right(button: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(button)
+    return row
+
+
 class SettingsPage(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,7 +132,7 @@ class SettingsPage(QWidget):
         self.save_village_button.setObjectName("saveVillage")
         self.save_village_button.clicked.connect(self.save_village)
         self.village_note = _read_only_label(_("Only the administrator can change these."))
-        form.addRow(self.village_note, self.save_village_button)
+        form.addRow(self.village_note, _right(self.save_village_button))
         editable = self.context.may(Action.SETTINGS)
         self.village.setReadOnly(not editable)
         self.council.setEnabled(editable)
@@ -178,7 +185,7 @@ class SettingsPage(QWidget):
         self.password_button = QPushButton(_("Change my password"))
         self.password_button.setObjectName("changePassword")
         self.password_button.clicked.connect(self.change_password)
-        form.addRow(self.password_button)
+        form.addRow(_right(self.password_button))
         return box
 
     @staticmethod

@@ -105,7 +105,9 @@ class VillagePage(QWizardPage):
                 "appear on every report. The administrator can change them later."
             )
         )
-        form = QFormLayout(self)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
         self.village = QLineEdit()
         self.village.setObjectName("village")
         self.village.setPlaceholderText(_("for example: Akkol rural district"))
@@ -113,7 +115,8 @@ class VillagePage(QWizardPage):
         self.council = CouncilKindChoice()
         form.addRow(_("The council is called:"), self.council)
         self.error = error_label()
-        form.addRow(self.error)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
 
     def validatePage(self) -> bool:
         try:
@@ -137,7 +140,9 @@ class AdministratorPage(QWizardPage):
                 "accounts later, each with their own password."
             )
         )
-        form = QFormLayout(self)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
         self.user_name = QLineEdit("admin")
         self.user_name.setObjectName("userName")
         form.addRow(_("User name:"), self.user_name)
@@ -160,9 +165,10 @@ class AdministratorPage(QWizardPage):
             ).format(n=users.MIN_PASSWORD_LENGTH)
         )
         hint.setWordWrap(True)
-        form.addRow(hint)
+        layout.addWidget(hint)
         self.error = error_label()
-        form.addRow(self.error)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
 
     def problem(self) -> str:
         try:
@@ -203,7 +209,7 @@ class SetupWizard(QWizard):
         self.admin_page = AdministratorPage()
         self.addPage(self.village_page)
         self.addPage(self.admin_page)
-        self.resize(640, 480)
+        self.resize(680, 500)
 
     def create_ledger(self) -> str:
         """Create the ledger file; returns "" or the reason it was refused."""

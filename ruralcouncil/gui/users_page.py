@@ -6,6 +6,8 @@ Every change goes through the ``users`` services, which check the permission and
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -254,10 +256,10 @@ class UsersPage(QWidget):
         self.status.setText(text)
         self.status.setStyleSheet(style)
 
-    def _run(self, action: object, done: str) -> bool:
+    def _run(self, action: Callable[[], None], done: str) -> bool:
         """Call a service; show its refusal, or ``done`` and refresh every page."""
         try:
-            action()  # type: ignore[operator]
+            action()
         except LedgerError as exc:
             self._show(error_text(exc), _ERROR_STYLE)
             return False

@@ -102,6 +102,10 @@ def _walk_chain(conn: sqlite3.Connection, result: VerifyResult, progress: Progre
         )
     }
     expected_seq, prev = 1, chain.GENESIS
+    # Each entry holds the audit log's head when it was written; those heads must appear in
+    # the audit log in order, so a rewritten (re-hashed) audit log breaks this chain too.
+    audit_lines = conn.execute("SELECT hash FROM audit_log ORDER BY seq")
+    audit_at, audit_ok = chain.GENESIS, True
     cursor = conn.execute("SELECT seq, kind, record, payload, hash FROM chain ORDER BY seq")
     for seq, kind, record, payload, stored_hash in cursor:
         if seq != expected_seq:
@@ -119,6 +123,12 @@ def _walk_chain(conn: sqlite3.Connection, result: VerifyResult, progress: Progre
             continue
         if envelope.get("prev") != prev:
             result.bad(seq, _("entry {n} does not follow the entry before it").format(n=seq))
+        if audit_ok and envelope.get("audit") != audit_at:
+            audit_at = envelope.get("audit")
+            if not any(line == audit_at for (line,) in audit_lines):
+                audit_ok = False
+                result.bad(seq, _("entry {n}: the audit log it follows was changed").format(
+                    n=seq))
         if (envelope.get("seq"), envelope.get("kind")) != (seq, kind) or envelope.get("v") != 1:
             result.bad(seq, _("entry {n}: its number or kind was changed").format(n=seq))
         builder = chain.CONTENT.get(kind)

@@ -22,15 +22,15 @@ import pytest
 if "--onscreen" not in sys.argv:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ruralcouncil import i18n  # noqa: E402
-from ruralcouncil.gui import fonts, messages  # noqa: E402
-from ruralcouncil.gui.context import AppContext  # noqa: E402
-from ruralcouncil.ledger import users  # noqa: E402
-from ruralcouncil.ledger.setup import init_ledger  # noqa: E402
-from ruralcouncil.ledger.storage import Ledger  # noqa: E402
-from ruralcouncil.ledger.users import User  # noqa: E402
+from ruralcouncil import i18n
+from ruralcouncil.gui import fonts, messages
+from ruralcouncil.gui.context import AppContext
+from ruralcouncil.ledger import users
+from ruralcouncil.ledger.setup import init_ledger
+from ruralcouncil.ledger.storage import Ledger
+from ruralcouncil.ledger.users import User
 
 ADMIN = "admin"
 ADMIN_PASSWORD = "correct-horse-1"
@@ -106,7 +106,10 @@ class MessageRecorder:
 
     def static(self, icon: QMessageBox.Icon, fallback: Button) -> Any:
         def show(
-            parent: Any, title: str, text: str, buttons: Any = Button.Ok,
+            parent: Any,
+            title: str,
+            text: str,
+            buttons: Any = Button.Ok,
             default: Any = Button.NoButton,
         ) -> Button:
             self.shown.append(Shown(icon, title, text))

@@ -69,7 +69,7 @@ def test_import_refused_lists_every_bad_line(qtbot, context: AppContext, tmp_pat
     assert any(p.startswith("line 4") for p in problems), problems
     assert any(p.startswith("line 5") for p in problems), problems
     assert not any(p.startswith("line 2:") for p in problems), problems
-    assert "nothing was written" in dialog.status.text()
+    assert "Nothing was written to the ledger" in dialog.status.text()
     assert _count(context) == 0
     assert changed == []
     assert dialog.import_button.isEnabled()  # the user may fix the file and try again
@@ -86,7 +86,8 @@ def test_same_file_twice_is_refused(qtbot, context: AppContext, tmp_path: Path) 
     with qtbot.waitSignal(dialog.import_finished, timeout=20000) as blocker:
         dialog.start_import()
     assert isinstance(blocker.args[0], Exception)
-    assert "nothing was written" in dialog.status.text()
+    assert "Nothing was written to the ledger" in dialog.status.text()
+    assert "already" in dialog.detail.text()
     assert _count(context) == 4
 
 

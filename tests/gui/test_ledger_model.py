@@ -2,64 +2,33 @@
 
 from __future__ import annotations
 
-import os
 import random
-from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from ruralcouncil.gui.ledger_model import AMOUNT, BALANCE, ENTRY_ROLE, LedgerTableModel
+from ruralcouncil.ledger import catalog, journal, queries
+from ruralcouncil.ledger.journal import EntryType, NewEntry
+from ruralcouncil.ledger.queries import EntryFilter, EntryRow
+from ruralcouncil.ledger.storage import Ledger
+from ruralcouncil.ledger.users import User
 
-from PySide6.QtCore import Qt  # noqa: E402
-
-from ruralcouncil import i18n  # noqa: E402
-from ruralcouncil.gui.ledger_model import (  # noqa: E402
-    AMOUNT,
-    BALANCE,
-    ENTRY_ROLE,
-    LedgerTableModel,
-)
-from ruralcouncil.ledger import catalog, journal, queries, users  # noqa: E402
-from ruralcouncil.ledger.journal import EntryType, NewEntry  # noqa: E402
-from ruralcouncil.ledger.queries import EntryFilter, EntryRow  # noqa: E402
-from ruralcouncil.ledger.setup import init_ledger  # noqa: E402
-from ruralcouncil.ledger.storage import Ledger  # noqa: E402
-from ruralcouncil.ledger.users import User  # noqa: E402
-
-PASSWORD = "admin-password-1"
 RECEIPT_CODES = ["TAX-LAND", "DONATION", "RENT-PROPERTY", "SUBSIDY"]
 PAYMENT_CODES = ["STAFF", "ROADS", "LIGHTING", "WATER"]
-
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    before = i18n.language()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(before)
-
-
-@pytest.fixture
-def empty_ledger(tmp_path: Path) -> Iterator[Ledger]:
-    ledger = init_ledger(tmp_path / "village.sqlite", village="Aksu", admin="admin",
-                         password=PASSWORD)
-    yield ledger
-    ledger.close()
-
-
-@pytest.fixture
-def admin(empty_ledger: Ledger) -> User:
-    return users.login(empty_ledger, "admin", PASSWORD)
 
 
 def fill(ledger: Ledger, user: User, n: int, seed: int = 1) -> None:
     """``n`` plausible entries over 2024-2025 in two funds, never overdrawn, in one write."""
     catalog.add_fund(ledger, user, "SCHOOL", restricted=True, name_en="School roof")
     rng = random.Random(seed)
-    balance = {("BANK", "GENERAL"): 0, ("BANK", "SCHOOL"): 0, ("CASH", "GENERAL"): 0,
-               ("CASH", "SCHOOL"): 0}
+    balance = {
+        ("BANK", "GENERAL"): 0,
+        ("BANK", "SCHOOL"): 0,
+        ("CASH", "GENERAL"): 0,
+        ("CASH", "SCHOOL"): 0,
+    }
     day = date(2024, 1, 1)
     with ledger.write() as conn:
         for i in range(n):
@@ -69,28 +38,51 @@ def fill(ledger: Ledger, user: User, n: int, seed: int = 1) -> None:
             kind = rng.random()
             amount = rng.randint(1, 5000) * 100
             if kind < 0.5 or balance[account, fund] < amount:
-                entry = NewEntry(day, EntryType.RECEIPT, amount, rng.choice(RECEIPT_CODES),
-                                 fund, account, counterparty=f"Payer {i}",
-                                 description=f"receipt {i}", reference=f"R-{i}")
+                entry = NewEntry(
+                    day,
+                    EntryType.RECEIPT,
+                    amount,
+                    rng.choice(RECEIPT_CODES),
+                    fund,
+                    account,
+                    counterparty=f"Payer {i}",
+                    description=f"receipt {i}",
+                    reference=f"R-{i}",
+                )
                 balance[account, fund] += amount
             elif kind < 0.85:
-                entry = NewEntry(day, EntryType.PAYMENT, amount, rng.choice(PAYMENT_CODES),
-                                 fund, account, counterparty=f"Payee {i}",
-                                 description=f"payment {i}")
+                entry = NewEntry(
+                    day,
+                    EntryType.PAYMENT,
+                    amount,
+                    rng.choice(PAYMENT_CODES),
+                    fund,
+                    account,
+                    counterparty=f"Payee {i}",
+                    description=f"payment {i}",
+                )
                 balance[account, fund] -= amount
             else:
                 other = "CASH" if account == "BANK" else "BANK"
-                entry = NewEntry(day, EntryType.TRANSFER, amount, None, fund, account, other,
-                                 description=f"transfer {i}")
+                entry = NewEntry(
+                    day,
+                    EntryType.TRANSFER,
+                    amount,
+                    None,
+                    fund,
+                    account,
+                    other,
+                    description=f"transfer {i}",
+                )
                 balance[account, fund] -= amount
                 balance[other, fund] += amount
             journal.insert_entry(conn, user, entry)
 
 
 @pytest.fixture
-def filled(empty_ledger: Ledger, admin: User) -> Ledger:
-    fill(empty_ledger, admin, 1000)
-    return empty_ledger
+def filled(gui_ledger: Ledger, admin_user: User) -> Ledger:
+    fill(gui_ledger, admin_user, 1000)
+    return gui_ledger
 
 
 def every_row(ledger: Ledger, flt: EntryFilter) -> list[EntryRow]:
@@ -106,8 +98,8 @@ def model_rows(model: LedgerTableModel, order: list[int]) -> dict[int, EntryRow]
     return found
 
 
-def test_qt_model_tester_empty(qtmodeltester, empty_ledger: Ledger) -> None:  # type: ignore[no-untyped-def]
-    model = LedgerTableModel(empty_ledger)
+def test_qt_model_tester_empty(qtmodeltester, gui_ledger: Ledger) -> None:  # type: ignore[no-untyped-def]
+    model = LedgerTableModel(gui_ledger)
     assert model.rowCount() == 0
     qtmodeltester.check(model)
 
@@ -165,12 +157,13 @@ def test_display_text(filled: Ledger) -> None:
 
 
 def test_reversal_shown_negative_and_red_original_struck_out(
-    empty_ledger: Ledger, admin: User
+    gui_ledger: Ledger, admin_user: User
 ) -> None:
-    first = journal.record(empty_ledger, admin, NewEntry(date(2025, 3, 1), EntryType.RECEIPT,
-                                                         150000, "TAX-LAND"))
-    second = journal.reverse(empty_ledger, admin, first, "typed twice", date(2025, 3, 2))
-    model = LedgerTableModel(empty_ledger)
+    first = journal.record(
+        gui_ledger, admin_user, NewEntry(date(2025, 3, 1), EntryType.RECEIPT, 150000, "TAX-LAND")
+    )
+    second = journal.reverse(gui_ledger, admin_user, first, "typed twice", date(2025, 3, 2))
+    model = LedgerTableModel(gui_ledger)
     column = model.column_of(AMOUNT)
     assert model.data(model.index(1, column)) == "-₸1,500.00"
     assert model.data(model.index(1, column), Qt.ItemDataRole.ForegroundRole) is not None
@@ -222,8 +215,10 @@ def test_each_filter_changes_row_count(filled: Ledger) -> None:
         (EntryFilter(fund="SCHOOL"), lambda r: r.fund == "SCHOOL"),
         (EntryFilter(account="CASH"), lambda r: "CASH" in (r.account, r.to_account)),
         (EntryFilter(text="Payee 1"), lambda r: "Payee 1" in r.counterparty),
-        (EntryFilter(year=2024, type="receipt", fund="GENERAL"),
-         lambda r: r.date < "2025" and r.type == "receipt" and r.fund == "GENERAL"),
+        (
+            EntryFilter(year=2024, type="receipt", fund="GENERAL"),
+            lambda r: r.date < "2025" and r.type == "receipt" and r.fund == "GENERAL",
+        ),
     ]
     for flt, test in cases:
         model.set_filter(flt)
@@ -236,13 +231,16 @@ def test_each_filter_changes_row_count(filled: Ledger) -> None:
     assert model.rowCount() == len(rows)
 
 
-def test_refresh_sees_new_entries(filled: Ledger, admin: User, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_refresh_sees_new_entries(filled: Ledger, admin_user: User, qtbot) -> None:  # type: ignore[no-untyped-def]
     model = LedgerTableModel(filled, EntryFilter(account="BANK"))
     before = model.rowCount()
     last_balance = model.balance_after(before - 1)
     assert last_balance is not None
-    journal.record(filled, admin, NewEntry(date(2026, 1, 5), EntryType.RECEIPT, 12345,
-                                           "DONATION", description="new gift"))
+    journal.record(
+        filled,
+        admin_user,
+        NewEntry(date(2026, 1, 5), EntryType.RECEIPT, 12345, "DONATION", description="new gift"),
+    )
     assert model.rowCount() == before  # cached until told
     with qtbot.waitSignal(model.modelReset):
         model.refresh()

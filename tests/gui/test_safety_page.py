@@ -149,7 +149,7 @@ def test_verify_finds_tampering(qtbot, context: AppContext) -> None:
         page.verify_now()
     result = blocker.args[0]
     assert not result.ok and result.first_bad == target
-    assert f"first bad entry is number {target}" in page.verify_status.text()
+    assert f"The first bad entry is number {target}." in page.verify_status.text()
     items = [page.verify_problems.item(i).text() for i in range(page.verify_problems.count())]
     assert any(f"entry {target}" in text for text in items), items
     assert not page.verify_problems.isHidden()

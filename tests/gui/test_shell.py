@@ -222,7 +222,9 @@ def test_the_demo_never_writes_over_the_real_ledger() -> None:
 
 
 def test_clock_warning_before_the_main_window(
-    gui_ledger: Ledger, admin_user: users.User, monkeypatch: pytest.MonkeyPatch,
+    gui_ledger: Ledger,
+    admin_user: users.User,
+    monkeypatch: pytest.MonkeyPatch,
     message_boxes: MessageRecorder,
 ) -> None:
     assert app.warn_about_clock(gui_ledger) is None
@@ -231,14 +233,10 @@ def test_clock_warning_before_the_main_window(
     # An entry saved when the clock said tomorrow: today's clock is now behind it.
     tomorrow = (datetime.now().astimezone() + timedelta(days=1)).isoformat(timespec="seconds")
     monkeypatch.setattr(journal, "now_text", lambda: tomorrow)
-    journal.record(
-        gui_ledger, admin_user, NewEntry(date.today(), EntryType.OPENING, 1_000_00)
-    )
+    journal.record(gui_ledger, admin_user, NewEntry(date.today(), EntryType.OPENING, 1_000_00))
     warning = app.warn_about_clock(gui_ledger)
     assert warning is not None and "earlier than the last saved entry" in warning
-    assert [(s.icon, s.text) for s in message_boxes.shown] == [
-        (QMessageBox.Icon.Warning, warning)
-    ]
+    assert [(s.icon, s.text) for s in message_boxes.shown] == [(QMessageBox.Icon.Warning, warning)]
 
 
 # --- login --------------------------------------------------------------------------------
@@ -329,13 +327,16 @@ def test_main_window_shows_every_page_to_the_administrator(
     assert window.windowTitle() == f"RuralCouncil — {VILLAGE} — Rural maslikhat"
     assert _nav_texts(window) == ["Dashboard", "Ledger", "Safety & backups", "Users", "Settings"]
     expected = {
-        "dashboard": "DashboardPage", "ledger": "LedgerPage", "safety": "SafetyPage",
-        "users": "UsersPage", "settings": "SettingsPage",
+        "dashboard": "DashboardPage",
+        "ledger": "LedgerPage",
+        "safety": "SafetyPage",
+        "users": "UsersPage",
+        "settings": "SettingsPage",
     }
     for key, cls in expected.items():
         page = window.show_page(key)
         assert type(page).__name__ == cls
-        assert window.stack.currentWidget() is page
+        assert window.current_page() is page and page.isVisible()
         assert window.current_page_key() == key
     assert "admin" in window.user_label.text() and "Administrator" in window.user_label.text()
     assert all(action.isEnabled() for action in window.entry_actions)
@@ -489,9 +490,7 @@ def _settings(qtbot: QtBot, context: AppContext) -> SettingsPage:
     return page
 
 
-def test_administrator_renames_the_village_and_council(
-    qtbot: QtBot, context: AppContext
-) -> None:
+def test_administrator_renames_the_village_and_council(qtbot: QtBot, context: AppContext) -> None:
     window = _window(qtbot, context)
     page = window.show_page("settings")
     assert isinstance(page, SettingsPage)

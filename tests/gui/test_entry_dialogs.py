@@ -1,0 +1,315 @@
+"""Recording and reversing entries through the dialogs, and every refusal they show."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from ruralcouncil.gui.context import AppContext
+from ruralcouncil.gui.entry_dialogs import EntryDialog
+from ruralcouncil.gui.reverse_dialog import ReverseDialog
+from ruralcouncil.ledger import catalog, journal, queries
+from ruralcouncil.ledger.codes import EXPENDITURE, REVENUE
+from ruralcouncil.ledger.errors import Overdraft, PermissionDenied
+from ruralcouncil.ledger.journal import EntryType, NewEntry
+from ruralcouncil.ledger.queries import EntryFilter, EntryRow
+
+
+def all_entries(context: AppContext) -> list[EntryRow]:
+    return list(queries.iterate(context.ledger.conn, EntryFilter()))
+
+
+def open_dialog(qtbot, context: AppContext, kind: EntryType) -> EntryDialog:  # type: ignore[no-untyped-def]
+    dialog = EntryDialog(context, kind)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def fill(  # type: ignore[no-untyped-def]
+    qtbot,
+    dialog: EntryDialog,
+    *,
+    day: date = date(2025, 3, 2),
+    code: str | None = None,
+    amount: str = "",
+    account: str = "BANK",
+    to_account: str | None = None,
+    counterparty: str = "",
+    description: str = "",
+    reference: str = "",
+) -> None:
+    dialog.date.setDate(QDate(day.year, day.month, day.day))
+    if code is not None:
+        dialog.category.setCurrentIndex(dialog.category.findData(code))
+    dialog.account.setCurrentIndex(dialog.account.findData(account))
+    if to_account is not None:
+        dialog.to_account.setCurrentIndex(dialog.to_account.findData(to_account))
+    for line, text in (
+        (dialog.amount, amount),
+        (dialog.counterparty, counterparty),
+        (dialog.description, description),
+        (dialog.reference, reference),
+    ):
+        line.clear()
+        qtbot.keyClicks(line, text)
+
+
+def click_ok(qtbot, dialog: EntryDialog | ReverseDialog) -> None:  # type: ignore[no-untyped-def]
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+
+def seed_bank(context: AppContext, tiyn: int = 100_000_00) -> int:
+    return journal.record(
+        context.ledger,
+        context.user,
+        NewEntry(date(2025, 3, 1), EntryType.RECEIPT, tiyn, "TAX-LAND", description="land tax"),
+    )
+
+
+def test_record_a_receipt(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_dialog(qtbot, context, EntryType.RECEIPT)
+    assert not dialog.ok_button.isEnabled()  # nothing typed yet
+    fill(
+        qtbot,
+        dialog,
+        code="RENT-PROPERTY",
+        amount="15 000,50",
+        counterparty="Aidar Farm",
+        description="hall rent, March",
+        reference="INV-7",
+    )
+    assert dialog.problems == []
+    assert dialog.ok_button.isEnabled()
+    with qtbot.waitSignal(context.changed):
+        click_ok(qtbot, dialog)
+    assert dialog.result() == EntryDialog.DialogCode.Accepted
+    [row] = all_entries(context)
+    assert row.id == dialog.entry_id
+    assert (row.date, row.type, row.amount, row.code, row.fund, row.account) == (
+        "2025-03-02",
+        "receipt",
+        15_000_50,
+        "RENT-PROPERTY",
+        "GENERAL",
+        "BANK",
+    )
+    assert (row.counterparty, row.description, row.reference, row.user) == (
+        "Aidar Farm",
+        "hall rent, March",
+        "INV-7",
+        "admin",
+    )
+
+
+def test_record_a_payment_and_see_the_balance_hint(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    seed_bank(context)
+    dialog = open_dialog(qtbot, context, EntryType.PAYMENT)
+    fill(
+        qtbot,
+        dialog,
+        code="ROADS",
+        amount="40000",
+        counterparty="Road brigade",
+        description="gravel",
+    )
+    assert "₸100,000.00" in dialog.available.text()
+    assert "BANK" in dialog.available.text()
+    click_ok(qtbot, dialog)
+    assert dialog.result() == EntryDialog.DialogCode.Accepted
+    payment = all_entries(context)[-1]
+    assert (payment.type, payment.code, payment.amount, payment.counterparty) == (
+        "payment",
+        "ROADS",
+        40_000_00,
+        "Road brigade",
+    )
+
+
+def test_record_a_transfer(qtbot, clerk_context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    seed_bank(clerk_context)
+    dialog = open_dialog(qtbot, clerk_context, EntryType.TRANSFER)
+    dialog.show()
+    assert not dialog.category.isVisible() and not dialog.counterparty.isVisible()
+    assert dialog.to_account.isVisible()
+    fill(qtbot, dialog, amount="2 500", account="BANK", to_account="BANK", description="petty cash")
+    assert any("different account" in p for p in dialog.problems)
+    assert not dialog.ok_button.isEnabled()
+    dialog.to_account.setCurrentIndex(dialog.to_account.findData("CASH"))
+    assert dialog.ok_button.isEnabled()
+    click_ok(qtbot, dialog)
+    transfer = all_entries(clerk_context)[-1]
+    assert (transfer.type, transfer.account, transfer.to_account, transfer.amount) == (
+        "transfer",
+        "BANK",
+        "CASH",
+        2_500_00,
+    )
+    assert transfer.user == "clerk"
+
+
+def test_overdraft_is_shown_before_saving_and_nothing_is_written(
+    qtbot, context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    seed_bank(context, 1_000_00)
+    before = all_entries(context)
+    dialog = open_dialog(qtbot, context, EntryType.PAYMENT)
+    fill(qtbot, dialog, code="STAFF", amount="1500", day=date(2025, 3, 2))
+    assert not dialog.ok_button.isEnabled()
+    text = dialog.problem_label.text()
+    assert "The cash account BANK would be at -₸500.00 at the end of 2025-03-02" in text
+    assert dialog.problem_label.isVisibleTo(dialog)
+    click_ok(qtbot, dialog)  # a disabled button does nothing
+    dialog.save()  # and even a forced save only asks the core's checks again
+    assert dialog.entry_id is None
+    assert all_entries(context) == before
+    # A payment dated before the money came in is refused the same way.
+    fill(qtbot, dialog, code="STAFF", amount="10", day=date(2025, 2, 28))
+    assert "would be at -₸10.00 at the end of 2025-02-28" in dialog.problem_label.text()
+
+
+def test_core_refusal_on_save_keeps_the_dialog_and_the_input(  # type: ignore[no-untyped-def]
+    qtbot, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_bank(context)
+    dialog = open_dialog(qtbot, context, EntryType.PAYMENT)
+    fill(qtbot, dialog, code="WATER", amount="100", description="pump repair")
+
+    def refuse(*_args: object) -> int:
+        raise Overdraft("Refused: someone else spent the money first.")
+
+    monkeypatch.setattr(journal, "record", refuse)
+    click_ok(qtbot, dialog)
+    assert dialog.result() != EntryDialog.DialogCode.Accepted
+    assert "someone else spent the money first" in dialog.problem_label.text()
+    assert dialog.amount.text() == "100" and dialog.description.text() == "pump repair"
+    assert dialog.category.currentData() == "WATER"
+    assert len(all_entries(context)) == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("1,500", "ambiguous"),
+        ("1e3", "not a number of tenge"),
+        ("-5", "must be positive"),
+        ("", "Enter an amount"),
+        ("0", "above zero"),
+        ("12,345", "ambiguous"),
+        ("1.505", "ambiguous"),
+        ("10,555", "ambiguous"),
+        ("10.5555", "more than two decimals"),
+    ],
+)
+def test_bad_amounts_are_explained(qtbot, context: AppContext, typed: str, says: str) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_dialog(qtbot, context, EntryType.RECEIPT)
+    fill(qtbot, dialog, code="DONATION", amount=typed)
+    assert not dialog.ok_button.isEnabled()
+    assert says in dialog.problem_label.text()
+    dialog.save()
+    assert all_entries(context) == []
+
+
+def test_receipt_offers_only_revenue_sources_and_payment_only_programs(  # type: ignore[no-untyped-def]
+    qtbot, context: AppContext
+) -> None:
+    conn = context.ledger.conn
+    revenue = [c.code for c in catalog.accounts(conn, REVENUE)]
+    programs = [c.code for c in catalog.accounts(conn, EXPENDITURE)]
+    receipt = open_dialog(qtbot, context, EntryType.RECEIPT)
+    offered = [receipt.category.itemData(i) for i in range(receipt.category.count())]
+    assert offered == revenue
+    assert not set(offered) & set(programs)
+    assert receipt.category.findData("STAFF") == -1
+    payment = open_dialog(qtbot, context, EntryType.PAYMENT)
+    offered = [payment.category.itemData(i) for i in range(payment.category.count())]
+    assert offered == programs
+    assert payment.category.findData("TAX-LAND") == -1
+    # Nothing chosen yet: the problem is named.
+    fill(qtbot, receipt, amount="100")
+    assert "A receipt needs a revenue source code" in receipt.problem_label.text()
+
+
+def test_clock_behind_the_ledger_asks_first(  # type: ignore[no-untyped-def]
+    qtbot, context: AppContext, monkeypatch: pytest.MonkeyPatch, message_boxes
+) -> None:
+    monkeypatch.setattr(journal, "clock_warning", lambda conn: "This computer's clock is late.")
+    dialog = open_dialog(qtbot, context, EntryType.RECEIPT)
+    fill(qtbot, dialog, code="FINES", amount="700")
+    click_ok(qtbot, dialog)  # the question is answered No by default
+    assert any("clock is late" in t for t in message_boxes.texts())
+    assert all_entries(context) == []
+    assert dialog.result() != EntryDialog.DialogCode.Accepted
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    click_ok(qtbot, dialog)
+    assert [r.code for r in all_entries(context)] == ["FINES"]
+
+
+def test_opening_balance_dialog(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_dialog(qtbot, context, EntryType.OPENING)
+    fill(qtbot, dialog, amount="250 000", account="CASH", day=date(2025, 1, 1))
+    click_ok(qtbot, dialog)
+    [row] = all_entries(context)
+    assert (row.type, row.account, row.amount) == ("opening", "CASH", 250_000_00)
+
+
+def test_reverse_one_entry(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    first = seed_bank(context)
+    dialog = ReverseDialog(context, first)
+    qtbot.addWidget(dialog)
+    assert not dialog.ok_button.isEnabled()  # the reason is required
+    qtbot.keyClicks(dialog.reason, "typed the wrong amount")
+    dialog.date.setDate(QDate(2025, 3, 5))
+    with qtbot.waitSignal(context.changed):
+        click_ok(qtbot, dialog)
+    assert dialog.result() == ReverseDialog.DialogCode.Accepted
+    original, reversal = all_entries(context)
+    assert reversal.id == dialog.reversal_id
+    assert (reversal.reverses, reversal.amount, reversal.date, reversal.reason) == (
+        first,
+        -original.amount,
+        "2025-03-05",
+        "typed the wrong amount",
+    )
+    assert original.reversed_by == reversal.id
+
+
+def test_reverse_refusals_show_the_core_message(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    first = seed_bank(context)
+    second = journal.reverse(context.ledger, context.user, first, "duplicate", date(2025, 3, 2))
+    for entry_id, says in (
+        (first, f"was already reversed by entry {second}"),
+        (second, "is itself a reversal"),
+        (9999, "There is no entry number 9999"),
+    ):
+        dialog = ReverseDialog(context, entry_id)
+        qtbot.addWidget(dialog)
+        qtbot.keyClicks(dialog.reason, "again")
+        click_ok(qtbot, dialog)
+        assert says in dialog.problem_label.text()
+        assert dialog.reversal_id is None
+    assert len(all_entries(context)) == 2
+
+
+def test_reversal_dated_before_its_entry_is_refused(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    first = seed_bank(context)
+    dialog = ReverseDialog(context, first)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.reason, "wrong")
+    dialog.date.setDate(QDate(2025, 2, 1))
+    click_ok(qtbot, dialog)
+    assert "cannot be dated before" in dialog.problem_label.text()
+    assert len(all_entries(context)) == 1
+
+
+def test_member_cannot_record_even_past_the_window(qtbot, member_context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    entry = NewEntry(date(2025, 3, 1), EntryType.RECEIPT, 100, "TAX-LAND")
+    with pytest.raises(PermissionDenied):
+        journal.record(member_context.ledger, member_context.user, entry)
+    dialog = open_dialog(qtbot, member_context, EntryType.RECEIPT)
+    fill(qtbot, dialog, code="TAX-LAND", amount="1")
+    click_ok(qtbot, dialog)
+    assert "may not record" in dialog.problem_label.text()
+    assert all_entries(member_context) == []

@@ -1,0 +1,409 @@
+"""The journal: receipts, payments, transfers, openings, reversals and closed years, with
+every refusal of the issue's "Bad input" list writing nothing at all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from _helpers import (
+    admin_of,
+    day,
+    entry,
+    fresh_ledger,
+    opening,
+    payment,
+    receipt,
+    state,
+    transfer,
+)
+
+from ruralcouncil.ledger import catalog, journal, queries, users
+from ruralcouncil.ledger.errors import (
+    ClosedYear,
+    InvalidInput,
+    LedgerError,
+    Overdraft,
+    PermissionDenied,
+)
+from ruralcouncil.ledger.journal import EntryType, NewEntry
+from ruralcouncil.ledger.money import MAX_AMOUNT
+from ruralcouncil.ledger.storage import Ledger
+from ruralcouncil.ledger.users import User
+from ruralcouncil.ledger.verify import verify
+
+
+@dataclass
+class Book:
+    ledger: Ledger
+    user: User
+
+    def balance(self, account: str, fund: str | None = None) -> int:
+        sql = "SELECT COALESCE(SUM(amount), 0) FROM postings WHERE account = ?"
+        params: list[str] = [account]
+        if fund:
+            sql += " AND fund = ?"
+            params.append(fund)
+        return int(self.ledger.conn.execute(sql, params).fetchone()[0])
+
+    def postings(self, entry_id: int) -> list[tuple[str, str, int]]:
+        return [tuple(r) for r in self.ledger.conn.execute(
+            "SELECT account, fund, amount FROM postings WHERE transaction_id = ? ORDER BY id",
+            (entry_id,))]
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Iterator[Book]:
+    ledger = fresh_ledger(tmp_path)
+    catalog.add_fund(ledger, admin_of(ledger), "WELL", restricted=True, name_en="New well")
+    try:
+        yield Book(ledger, admin_of(ledger))
+    finally:
+        assert verify(ledger.conn).ok
+        ledger.close()
+
+
+def refused(book: Book, action: Callable[[], object], error: type[LedgerError] = InvalidInput,
+            match: str | None = None) -> LedgerError:
+    """Run an action that must be refused, and check that nothing at all was written."""
+    before = state(book.ledger.conn)
+    with pytest.raises(error, match=match) as info:
+        action()
+    assert state(book.ledger.conn) == before
+    assert not book.ledger.conn.in_transaction
+    return info.value
+
+
+# --- what each kind of entry posts -------------------------------------------------------
+
+
+def test_receipt(book: Book) -> None:
+    entry_id = receipt(book.ledger, book.user, "2024-02-01", 1_500_00, "TAX-LAND",
+                       counterparty="  Серік  ", description="Land tax\tQ1 ", reference="№1")
+    assert book.postings(entry_id) == [("BANK", "GENERAL", 1_500_00),
+                                       ("TAX-LAND", "GENERAL", -1_500_00)]
+    row = queries.get(book.ledger.conn, entry_id)
+    assert row is not None
+    assert (row.date, row.type, row.amount, row.code, row.fund, row.account) == (
+        "2024-02-01", "receipt", 1_500_00, "TAX-LAND", "GENERAL", "BANK")
+    assert (row.counterparty, row.description, row.reference) == ("Серік", "Land tax\tQ1", "№1")
+    assert (row.user, row.reverses, row.reversed_by, row.to_account) == ("admin", None, None,
+                                                                         None)
+    assert book.ledger.conn.execute("SELECT max(seq) FROM chain").fetchone()[0] == entry_id
+
+
+def test_payment(book: Book) -> None:
+    receipt(book.ledger, book.user, "2024-02-01", 1_000_00)
+    entry_id = payment(book.ledger, book.user, "2024-02-02", 400_00, "STAFF")
+    assert book.postings(entry_id) == [("STAFF", "GENERAL", 400_00), ("BANK", "GENERAL", -400_00)]
+    assert book.balance("BANK") == 600_00
+
+
+def test_transfer(book: Book) -> None:
+    receipt(book.ledger, book.user, "2024-02-01", 1_000_00)
+    entry_id = transfer(book.ledger, book.user, "2024-02-02", 300_00, "BANK", "CASH")
+    assert book.postings(entry_id) == [("CASH", "GENERAL", 300_00), ("BANK", "GENERAL", -300_00)]
+    assert (book.balance("BANK"), book.balance("CASH")) == (700_00, 300_00)
+    transfer(book.ledger, book.user, "2024-02-03", 300_00, "CASH", "BANK")
+    assert (book.balance("BANK"), book.balance("CASH")) == (1_000_00, 0)
+
+
+def test_openings(book: Book) -> None:
+    bank = opening(book.ledger, book.user, "2024-01-01", 5_000_00)
+    cash = opening(book.ledger, book.user, "2024-01-01", 70_00, account="CASH")
+    well = opening(book.ledger, book.user, "2024-01-01", 900_00, fund="WELL")
+    assert book.postings(bank) == [("BANK", "GENERAL", 5_000_00), ("OPENING", "GENERAL", -5_000_00)]
+    assert book.postings(cash) == [("CASH", "GENERAL", 70_00), ("OPENING", "GENERAL", -70_00)]
+    assert book.postings(well) == [("BANK", "WELL", 900_00), ("OPENING", "WELL", -900_00)]
+    assert (book.balance("BANK"), book.balance("CASH")) == (5_900_00, 70_00)
+
+
+def test_ids_increase_and_are_chain_numbers(book: Book) -> None:
+    ids = [receipt(book.ledger, book.user, f"2024-02-0{n}", 100) for n in range(1, 4)]
+    assert ids == sorted(ids) and len(set(ids)) == 3
+    users.add_user(book.ledger, book.user, "clerk", "clerk", "clerk-password-1")
+    later = receipt(book.ledger, book.user, "2024-02-04", 100)
+    assert later == ids[-1] + 2  # the user took a chain number in between
+
+
+def test_same_day_order_does_not_matter(book: Book) -> None:
+    receipt(book.ledger, book.user, "2024-03-10", 100_00)
+    payment(book.ledger, book.user, "2024-03-10", 100_00)
+    assert book.balance("BANK") == 0
+    # Only each day's closing balance counts: a payment needs that day's money recorded.
+    refused(book, lambda: payment(book.ledger, book.user, "2024-03-11", 50_00), Overdraft)
+    receipt(book.ledger, book.user, "2024-03-11", 50_00)
+    payment(book.ledger, book.user, "2024-03-11", 50_00)
+    assert book.balance("BANK") == 0
+
+
+# --- refusals of a single entry ----------------------------------------------------------
+
+BAD_ENTRIES: list[tuple[str, NewEntry, str]] = [
+    ("unknown revenue code", entry("2024-02-01", "receipt", 100, "TAX-MOON"), "unknown"),
+    ("unknown program code", entry("2024-02-01", "payment", 100, "PALACE"), "unknown"),
+    ("receipt with a program code", entry("2024-02-01", "receipt", 100, "ROADS"),
+     "expenditure program"),
+    ("payment with a revenue code", entry("2024-02-01", "payment", 100, "TAX-LAND"),
+     "revenue source"),
+    ("receipt with a cash account as code", entry("2024-02-01", "receipt", 100, "CASH"),
+     "unknown"),
+    ("receipt without a code", entry("2024-02-01", "receipt", 100), "needs"),
+    ("payment without a code", entry("2024-02-01", "payment", 100), "needs"),
+    ("transfer with a code", entry("2024-02-01", "transfer", 100, "ROADS", to_account="CASH"),
+     "no category"),
+    ("opening with a code", entry("2024-02-01", "opening", 100, "TAX-LAND"), "no category"),
+    ("transfer to the same account", entry("2024-02-01", "transfer", 100, to_account="BANK"),
+     "different"),
+    ("transfer to nowhere", entry("2024-02-01", "transfer", 100), "goes to"),
+    ("transfer to an unknown account", entry("2024-02-01", "transfer", 100, to_account="SAFE"),
+     "unknown"),
+    ("transfer to a code", entry("2024-02-01", "transfer", 100, to_account="ROADS"), "unknown"),
+    ("receipt with a destination", entry("2024-02-01", "receipt", 100, "FINES",
+                                         to_account="CASH"), "destination"),
+    ("unknown fund", entry("2024-02-01", "receipt", 100, "FINES", fund="SECRET"), "fund"),
+    ("unknown cash account", entry("2024-02-01", "receipt", 100, "FINES", account="SAFE"),
+     "cash account"),
+    ("a code as cash account", entry("2024-02-01", "receipt", 100, "FINES", account="ROADS"),
+     "cash account"),
+    ("zero", entry("2024-02-01", "receipt", 0, "FINES"), "above zero"),
+    ("negative", entry("2024-02-01", "receipt", -100, "FINES"), "above zero"),
+    ("over the cap", entry("2024-02-01", "receipt", MAX_AMOUNT + 1, "FINES"), "above zero"),
+    ("long text", entry("2024-02-01", "receipt", 100, "FINES", description="x" * 501),
+     "longer"),
+    ("control characters", entry("2024-02-01", "receipt", 100, "FINES",
+                                 counterparty="a\x00b"), "control"),
+    ("newline in a reference", entry("2024-02-01", "receipt", 100, "FINES",
+                                     reference="a\nb"), "control"),
+]
+
+
+@pytest.mark.parametrize(("what", "bad", "message"), BAD_ENTRIES,
+                         ids=[b[0] for b in BAD_ENTRIES])
+def test_bad_entry_refused_and_nothing_written(book: Book, what: str, bad: NewEntry,
+                                               message: str) -> None:
+    receipt(book.ledger, book.user, "2024-01-10", 1_000_00)
+    error = refused(book, lambda: journal.record(book.ledger, book.user, bad), InvalidInput,
+                    message)
+    assert not isinstance(error, Overdraft)
+    assert journal.entry_problems(book.ledger.conn, bad)
+
+
+def test_entry_problems_is_empty_for_a_good_entry(book: Book) -> None:
+    good = entry("2024-02-01", "payment", 100, "ROADS", counterparty="ТОО", description="ok")
+    assert journal.entry_problems(book.ledger.conn, good) == []
+
+
+def test_max_amount_accepted(book: Book) -> None:
+    opening(book.ledger, book.user, "2024-01-01", MAX_AMOUNT)
+    payment(book.ledger, book.user, "2024-01-02", MAX_AMOUNT)
+    assert book.balance("BANK") == 0
+
+
+# --- overdrafts --------------------------------------------------------------------------
+
+
+def test_payment_over_the_balance(book: Book) -> None:
+    receipt(book.ledger, book.user, "2024-02-01", 1_000_00)
+    error = refused(book, lambda: payment(book.ledger, book.user, "2024-02-02", 1_000_01),
+                    Overdraft, "BANK")
+    assert "2024-02-02" in str(error)
+    payment(book.ledger, book.user, "2024-02-02", 1_000_00)
+
+
+def test_payment_before_any_money(book: Book) -> None:
+    refused(book, lambda: payment(book.ledger, book.user, "2024-02-02", 1), Overdraft)
+    receipt(book.ledger, book.user, "2024-02-05", 1_000_00)
+    # Money that arrives later does not pay for an earlier day.
+    refused(book, lambda: payment(book.ledger, book.user, "2024-02-04", 1), Overdraft)
+
+
+def test_backdated_payment_that_makes_a_later_day_negative(book: Book) -> None:
+    receipt(book.ledger, book.user, "2024-02-01", 100_00)
+    payment(book.ledger, book.user, "2024-02-10", 80_00)
+    # On its own day the balance stays at 50, but on 10 February it would be -30.
+    error = refused(book, lambda: payment(book.ledger, book.user, "2024-02-05", 50_00),
+                    Overdraft)
+    assert "2024-02-10" in str(error)
+    payment(book.ledger, book.user, "2024-02-05", 20_00)
+    assert book.balance("BANK") == 0
+
+
+def test_transfer_overdrawing_the_cash_box(book: Book) -> None:
+    receipt(book.ledger, book.user, "2024-02-01", 100_00)
+    transfer(book.ledger, book.user, "2024-02-02", 30_00)
+    refused(book, lambda: transfer(book.ledger, book.user, "2024-02-03", 31_00, "CASH", "BANK"),
+            Overdraft, "CASH")
+    refused(book, lambda: payment(book.ledger, book.user, "2024-02-03", 31_00, account="CASH"),
+            Overdraft, "CASH")
+    refused(book, lambda: transfer(book.ledger, book.user, "2024-02-01", 1, "CASH", "BANK"),
+            Overdraft, "CASH")
+
+
+def test_fund_going_below_zero(book: Book) -> None:
+    receipt(book.ledger, book.user, "2024-02-01", 1_000_00)  # GENERAL money in the bank
+    error = refused(
+        book, lambda: payment(book.ledger, book.user, "2024-02-02", 10_00, fund="WELL"),
+        Overdraft, "WELL")
+    assert "fund" in str(error)
+    receipt(book.ledger, book.user, "2024-02-03", 10_00, "COMMUNITY", fund="WELL")
+    payment(book.ledger, book.user, "2024-02-04", 10_00, "CAPITAL", fund="WELL")
+    assert book.balance("BANK", "WELL") == 0
+
+
+# --- openings ----------------------------------------------------------------------------
+
+
+def test_opening_after_other_entries_refused(book: Book) -> None:
+    receipt(book.ledger, book.user, "2024-01-10", 100_00)
+    refused(book, lambda: opening(book.ledger, book.user, "2024-02-01", 500_00),
+            InvalidInput, "opening balance")
+    # Entries of another account do not count.
+    opening(book.ledger, book.user, "2024-02-01", 500_00, account="CASH")
+
+
+def test_second_opening_refused(book: Book) -> None:
+    opening(book.ledger, book.user, "2024-01-01", 500_00)
+    refused(book, lambda: opening(book.ledger, book.user, "2024-01-01", 500_00),
+            InvalidInput, "already has an opening")
+    # One per account and fund.
+    opening(book.ledger, book.user, "2024-01-01", 500_00, fund="WELL")
+
+
+def test_entry_before_opening_refused(book: Book) -> None:
+    opening(book.ledger, book.user, "2024-01-01", 500_00)
+    refused(book, lambda: receipt(book.ledger, book.user, "2023-12-31", 100_00),
+            InvalidInput, "opening balance")
+    refused(book, lambda: transfer(book.ledger, book.user, "2023-12-31", 1, "CASH", "BANK"),
+            InvalidInput, "opening balance")
+    receipt(book.ledger, book.user, "2024-01-01", 100_00)  # the same day is fine
+
+
+# --- closed years ------------------------------------------------------------------------
+
+
+def test_closed_year(book: Book) -> None:
+    receipt(book.ledger, book.user, "2023-06-01", 1_000_00)
+    spent = payment(book.ledger, book.user, "2023-06-02", 100_00)
+    journal.close_year(book.ledger, book.user, 2023)
+    assert journal.closed_years(book.ledger.conn) == [2023]
+    assert journal.is_closed(book.ledger.conn, 2023)
+    error = refused(book, lambda: receipt(book.ledger, book.user, "2023-12-31", 1), ClosedYear,
+                    "2023")
+    assert isinstance(error, InvalidInput)
+    refused(book, lambda: journal.reverse(book.ledger, book.user, spent, "typo",
+                                          day("2023-12-31")), ClosedYear)
+    # The mistake is corrected in the open year.
+    journal.reverse(book.ledger, book.user, spent, "typo", day("2024-01-02"))
+    receipt(book.ledger, book.user, "2024-01-01", 1)
+
+
+def test_close_year_refusals(book: Book) -> None:
+    this_year = date.today().year
+    for year in (this_year, this_year + 1):
+        refused(book, lambda y=year: journal.close_year(book.ledger, book.user, y),
+                InvalidInput, "not ended")
+    journal.close_year(book.ledger, book.user, this_year - 1)
+    refused(book, lambda: journal.close_year(book.ledger, book.user, this_year - 1),
+            InvalidInput, "already closed")
+
+
+def test_closed_year_trigger_backs_the_service(book: Book) -> None:
+    """Even code that skips the checks cannot insert into a closed year."""
+    import sqlite3
+
+    journal.close_year(book.ledger, book.user, 2023)
+    with pytest.raises(sqlite3.IntegrityError, match="closed"), \
+            book.ledger.write() as conn:
+        journal.insert_entry(conn, book.user, entry("2023-05-05", "opening", 100))
+    assert book.ledger.conn.execute("SELECT count(*) FROM transactions").fetchone()[0] == 0
+
+
+# --- reversals ---------------------------------------------------------------------------
+
+
+def test_reversal(book: Book) -> None:
+    receipt(book.ledger, book.user, "2024-02-01", 1_000_00)
+    spent = payment(book.ledger, book.user, "2024-02-02", 400_00, "ROADS", counterparty="ТОО")
+    undo = journal.reverse(book.ledger, book.user, spent, "  wrong road  ", day("2024-02-02"))
+    row = queries.get(book.ledger.conn, undo)
+    assert row is not None
+    assert (row.type, row.amount, row.code, row.reverses, row.reason, row.counterparty) == (
+        "payment", -400_00, "ROADS", spent, "wrong road", "ТОО")
+    assert book.postings(undo) == [("ROADS", "GENERAL", -400_00), ("BANK", "GENERAL", 400_00)]
+    original = queries.get(book.ledger.conn, spent)
+    assert original is not None and original.reversed_by == undo
+    assert book.balance("BANK") == 1_000_00
+
+
+def test_reversal_of_a_transfer_and_an_opening(book: Book) -> None:
+    first = opening(book.ledger, book.user, "2024-01-01", 1_000_00)
+    moved = transfer(book.ledger, book.user, "2024-01-02", 300_00)
+    journal.reverse(book.ledger, book.user, moved, "wrong box", day("2024-01-03"))
+    assert (book.balance("BANK"), book.balance("CASH")) == (1_000_00, 0)
+    journal.reverse(book.ledger, book.user, first, "wrong figure", day("2024-01-04"))
+    assert book.balance("BANK") == 0
+
+
+def test_reversal_defaults_to_today(book: Book) -> None:
+    got = receipt(book.ledger, book.user, "2024-02-01", 1_000_00)
+    undo = journal.reverse(book.ledger, book.user, got, "oops")
+    row = queries.get(book.ledger.conn, undo)
+    assert row is not None and row.date == date.today().isoformat()
+
+
+def test_reversal_refusals(book: Book) -> None:
+    got = receipt(book.ledger, book.user, "2024-02-01", 1_000_00)
+    spent = payment(book.ledger, book.user, "2024-02-05", 100_00)
+    refused(book, lambda: journal.reverse(book.ledger, book.user, spent, "", day("2024-02-06")),
+            InvalidInput, "reason")
+    refused(book, lambda: journal.reverse(book.ledger, book.user, spent, "   ",
+                                          day("2024-02-06")), InvalidInput, "reason")
+    refused(book, lambda: journal.reverse(book.ledger, book.user, spent, "x" * 501,
+                                          day("2024-02-06")), InvalidInput, "longer")
+    refused(book, lambda: journal.reverse(book.ledger, book.user, spent, "early",
+                                          day("2024-02-04")), InvalidInput, "before")
+    refused(book, lambda: journal.reverse(book.ledger, book.user, 99_999, "no such",
+                                          day("2024-02-06")), InvalidInput, "99999")
+    refused(book, lambda: journal.reverse(book.ledger, book.user, 1, "a user's chain entry",
+                                          day("2024-02-06")), InvalidInput)
+    undo = journal.reverse(book.ledger, book.user, spent, "typo", day("2024-02-06"))
+    refused(book, lambda: journal.reverse(book.ledger, book.user, spent, "again",
+                                          day("2024-02-07")), InvalidInput, "already reversed")
+    refused(book, lambda: journal.reverse(book.ledger, book.user, undo, "undo the undo",
+                                          day("2024-02-07")), InvalidInput, "itself a reversal")
+    # Reversing the receipt whose money was spent would leave the bank below zero.
+    payment(book.ledger, book.user, "2024-02-08", 500_00)
+    refused(book, lambda: journal.reverse(book.ledger, book.user, got, "wrong payer",
+                                          day("2024-02-09")), Overdraft, "BANK")
+
+
+def test_clerk_reverses_member_does_not(book: Book) -> None:
+    spent_from = receipt(book.ledger, book.user, "2024-02-01", 1_000_00)
+    clerk = users.add_user(book.ledger, book.user, "clerk", "clerk", "clerk-password-1")
+    member = users.add_user(book.ledger, book.user, "member", "member", "member-password-1")
+    refused(book, lambda: journal.reverse(book.ledger, member, spent_from, "no",
+                                          day("2024-02-02")), PermissionDenied)
+    refused(book, lambda: receipt(book.ledger, member, "2024-02-02", 1), PermissionDenied)
+    undo = journal.reverse(book.ledger, clerk, spent_from, "yes", day("2024-02-02"))
+    row = queries.get(book.ledger.conn, undo)
+    assert row is not None and row.user == "clerk"
+
+
+def test_record_in_closed_year_is_closed_year_even_when_otherwise_bad(book: Book) -> None:
+    journal.close_year(book.ledger, book.user, 2023)
+    bad = NewEntry(date=day("2023-03-03"), type=EntryType.PAYMENT, amount=1, code="TAX-LAND")
+    refused(book, lambda: journal.record(book.ledger, book.user, bad), ClosedYear)
+
+
+def test_clock_warning(book: Book, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert journal.clock_warning(book.ledger.conn) is None
+    receipt(book.ledger, book.user, "2024-02-01", 100)
+    assert journal.clock_warning(book.ledger.conn) is None
+    monkeypatch.setattr(journal, "now_text", lambda: "2999-01-01T00:00:00+05:00")
+    receipt(book.ledger, book.user, "2024-02-02", 100)
+    warning = journal.clock_warning(book.ledger.conn)
+    assert warning is not None and "2999" in warning
