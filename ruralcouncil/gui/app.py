@@ -106,8 +106,9 @@ def warn_about_clock(ledger: Ledger, parent: QWidget | None = None) -> str | Non
 def demo_hint() -> str:
     from ruralcouncil.ledger.demo import DEMO_PASSWORD
 
+    # <nobr>: a password broken at its hyphen across two lines is easy to mistype.
     return _("Demo village: log in as admin with the password {password}.").format(
-        password=DEMO_PASSWORD
+        password=f"<nobr><b>{DEMO_PASSWORD}</b></nobr>"
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -63,6 +64,7 @@ class LoginDialog(QDialog):
         self.hint = QLabel(hint)
         self.hint.setObjectName("loginHint")
         self.hint.setWordWrap(True)
+        self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hint.setVisible(bool(hint))
         layout.addWidget(self.hint)
         self.error = error_label()

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -79,19 +78,13 @@ class SettingsPage(QWidget):
         super().__init__(parent)
         self.context = context
         self.setObjectName("settingsPage")
-        inner = QWidget()
-        layout = QVBoxLayout(inner)
+        # The main window puts every page in a scroll area, so this one is not.
+        layout = QVBoxLayout(self)
         layout.addWidget(self._language_box())
         layout.addWidget(self._village_box())
         layout.addWidget(self._password_box())
         layout.addWidget(self._files_box())
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
         context.changed.connect(self.refresh)
         self.refresh()
 

@@ -13,11 +13,14 @@ that depend only on the codes, the fund and the year are asked once per distinct
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import re
 import sqlite3
+import sys
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -49,6 +52,7 @@ OPTIONAL_COLUMNS = (
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 DEFAULT_ACCOUNT = "BANK"
 PROGRESS_EVERY = 1000
+_CHUNK = 1 << 20
 
 _BOM = b"\xef\xbb\xbf"
 # What journal.entry_problems would call a control character (a tab is allowed).
@@ -148,7 +152,7 @@ def read_transactions(data: bytes, conn: sqlite3.Connection) -> list[NewEntry]:
 
     checker = _RowChecker(conn, columns)
     entries: list[NewEntry] = []
-    lines: list[int] = []
+    lines = array("q")  # the line of each entry, compactly: a file may have a million
     problems: dict[int, list[str]] = defaultdict(list)
     for line, row in records:
         if not any(cell.strip() for cell in row):
@@ -186,19 +190,30 @@ def _line(line: int, reason: str) -> str:
 
 
 def _refuse_if_not_utf8(data: bytes) -> None:
+    # Checked a megabyte at a time: decoding a large file whole would double its memory.
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        for start in range(0, len(data), _CHUNK):
+            decoder.decode(data[start : start + _CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
         raise ImportRejected(
             _(
                 "The file is not UTF-8 text. It was probably saved by a spreadsheet in another "
-                "encoding (such as Windows-1251, cp1251). Open it in the spreadsheet and save it "
-                'again with "Save As" and the type "CSV UTF-8 (comma delimited)", then import '
-                "that file."
+                "encoding (such as Windows-1251, cp1251). Open it in the spreadsheet and save "
+                'it again with "Save As" and the type "CSV UTF-8 (comma delimited)", then '
+                "import that file."
             ),
-            [_line(line, _("this line is not UTF-8 text"))],
+            [_line(_first_bad_line(data), _("this line is not UTF-8 text"))],
         ) from None
+
+
+def _first_bad_line(data: bytes) -> int:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return data[: exc.start].count(b"\n") + 1
+    return 1
 
 
 def _read_header(header: list[str]) -> list[str]:
@@ -313,10 +328,11 @@ class _RowChecker:
             date=day,
             type=entry_type,
             amount=amount,
-            code=code.strip() or None,
-            fund=fund.strip() or GENERAL_FUND,
-            account=account.strip() or DEFAULT_ACCOUNT,
-            to_account=to_account.strip() or None,
+            # Codes are interned: a million rows then share a few strings.
+            code=sys.intern(code.strip()) or None,
+            fund=sys.intern(fund.strip()) or GENERAL_FUND,
+            account=sys.intern(account.strip()) or DEFAULT_ACCOUNT,
+            to_account=sys.intern(to_account.strip()) or None,
             counterparty=_text(counterparty),
             description=_text(description),
             reference=_text(reference),
@@ -378,7 +394,7 @@ def _between_rows(
     for index, message in _before_opening_problems(conn, entries):
         problems[lines[index]].append(message)
     if check_cash and not problems:
-        effects = [effect for entry in entries for effect in journal.cash_effects(entry)]
+        effects = (effect for entry in entries for effect in journal.cash_effects(entry))
         for shortfall in journal.shortfalls(conn, effects):
             for index in _lines_to_blame(entries, shortfall):
                 problems[lines[index]].append(shortfall.message())

@@ -141,6 +141,8 @@ def test_new_receipt_records_through_the_dialog_and_selects_it(  # type: ignore[
 
     def run(dialog: EntryDialog) -> int:
         opened.append(dialog.entry_type)
+        if dialog.entry_type != EntryType.RECEIPT:
+            return int(QDialog.DialogCode.Rejected.value)
         dialog.date.setDate(QDate(2026, 4, 1))
         choose(dialog.category, "TOURISM")
         dialog.amount.setText("3 000")
@@ -157,6 +159,7 @@ def test_new_receipt_records_through_the_dialog_and_selects_it(  # type: ignore[
     page.new_payment()
     page.new_transfer()
     assert opened == [R, P, T]
+    assert page.model.rowCount() == 4  # cancelled dialogs write nothing
 
 
 def test_reverse_selected_entry(  # type: ignore[no-untyped-def]

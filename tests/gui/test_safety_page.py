@@ -168,3 +168,29 @@ def test_verify_against_anchor(qtbot, context: AppContext) -> None:
     with qtbot.waitSignal(page.verify_finished, timeout=20000):
         page.verify_now()
     assert "N:HEX" in page.verify_status.text()
+
+
+def test_restore_slot_asks_first(
+    qtbot, context: AppContext, tmp_path: Path, monkeypatch, message_boxes
+) -> None:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    page = SafetyPage(context)
+    qtbot.addWidget(page)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    with qtbot.waitSignal(page.backup_finished, timeout=20000) as blocker:
+        page.backup_now()
+    backup_file = blocker.args[0].path
+    journal.record(
+        context.ledger,
+        context.user,
+        NewEntry(date(2025, 3, 1), EntryType.RECEIPT, 9_00, code="FINES"),
+    )
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(backup_file), ""))
+    page.restore()  # the warning's default answer is Cancel
+    assert "will be replaced" in message_boxes.texts()[-1]
+    assert _count(context) == 4
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    with qtbot.waitSignal(page.restore_finished, timeout=20000):
+        page.restore()
+    assert _count(context) == 3
