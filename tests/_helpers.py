@@ -11,10 +11,14 @@ import atexit
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from datetime import date
 from functools import cache
 from pathlib import Path
 
+import pytest
+
+from ruralcouncil.i18n import language, set_language
 from ruralcouncil.ledger import chain, journal
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.setup import init_ledger
@@ -24,6 +28,16 @@ from ruralcouncil.ledger.users import Role, User
 ADMIN = "admin"
 PASSWORD = "correct-horse-1"
 VILLAGE = "Test village"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def english() -> Iterator[None]:
+    """Messages in English, so refusals can be matched by their words whatever the default
+    language and however far the translations have got. Import it into a test module."""
+    previous = language()
+    set_language("en")
+    yield
+    set_language(previous)
 
 
 def scratch_dir() -> Path:
@@ -96,18 +110,27 @@ def entry(
     )
 
 
-def receipt(ledger: Ledger, user: User, when: str, amount: int, code: str = "TAX-LAND",
-            **kw: str) -> int:
+def receipt(
+    ledger: Ledger, user: User, when: str, amount: int, code: str = "TAX-LAND", **kw: str
+) -> int:
     return journal.record(ledger, user, entry(when, "receipt", amount, code, **kw))
 
 
-def payment(ledger: Ledger, user: User, when: str, amount: int, code: str = "ROADS",
-            **kw: str) -> int:
+def payment(
+    ledger: Ledger, user: User, when: str, amount: int, code: str = "ROADS", **kw: str
+) -> int:
     return journal.record(ledger, user, entry(when, "payment", amount, code, **kw))
 
 
-def transfer(ledger: Ledger, user: User, when: str, amount: int, source: str = "BANK",
-             to: str = "CASH", **kw: str) -> int:
+def transfer(
+    ledger: Ledger,
+    user: User,
+    when: str,
+    amount: int,
+    source: str = "BANK",
+    to: str = "CASH",
+    **kw: str,
+) -> int:
     return journal.record(
         ledger, user, entry(when, "transfer", amount, account=source, to_account=to, **kw)
     )

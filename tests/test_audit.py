@@ -9,12 +9,13 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from _helpers import (
+from _helpers import (  # noqa: F401  (english: an autouse fixture)
     ADMIN,
     PASSWORD,
     admin_of,
     day,
     drop_append_only,
+    english,
     fresh_ledger,
     payment,
     raw,
@@ -71,7 +72,10 @@ def test_every_write_and_login_is_audited_with_its_user(book: Ledger) -> None:
 
     users.reset_password(book, admin, "clerk", "clerk-password-2")
     assert (last(book).user, last(book).event, last(book).detail) == (
-        ADMIN, "user.reset_password", "clerk")
+        ADMIN,
+        "user.reset_password",
+        "clerk",
+    )
 
     users.set_role(book, admin, "clerk", "member")
     assert (last(book).user, last(book).event) == (ADMIN, "user.set_role")
@@ -113,8 +117,9 @@ def test_audit_log_is_append_only(book: Ledger) -> None:
 
 
 def test_audit_log_is_chained(book: Ledger) -> None:
-    rows = book.conn.execute("SELECT seq, at, user, event, detail, hash FROM audit_log"
-                             " ORDER BY seq").fetchall()
+    rows = book.conn.execute(
+        "SELECT seq, at, user, event, detail, hash FROM audit_log ORDER BY seq"
+    ).fetchall()
     prev = chain.GENESIS
     for seq, at, user, event, detail, stored in rows:
         assert stored == chain.digest(chain.audit_payload(seq, at, user, event, detail, prev))
@@ -148,8 +153,14 @@ def test_tampered_audit_log_fails_verify(book: Ledger, sql: str) -> None:
 def test_passwords_never_in_clear(tmp_path: Path) -> None:
     """Grep the raw bytes of the ledger, its WAL and its lock file for every password used."""
     path = tmp_path / "village.ruralcouncil"
-    secrets_used = ["first-admin-secret", "clerk-secret-pass", "reset-secret-pass",
-                    "changed-secret-pass", "typo-secret-guess", "Құпия-сөз-жиырма"]
+    secrets_used = [
+        "first-admin-secret",
+        "clerk-secret-pass",
+        "reset-secret-pass",
+        "changed-secret-pass",
+        "typo-secret-guess",
+        "Құпия-сөз-жиырма",
+    ]
     ledger = init_ledger(path, village="Қарасу", admin="akim", password=secrets_used[0])
     try:
         admin = users.login(ledger, "akim", secrets_used[0])

@@ -18,11 +18,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from _helpers import (
+from _helpers import (  # noqa: F401  (english: an autouse fixture)
     admin_of,
     copy_ledger,
     day,
     drop_append_only,
+    english,
     fresh_ledger,
     opening,
     payment,
@@ -55,17 +56,23 @@ def _build(ledger: Ledger) -> dict[str, int]:
     clerk = users.add_user(ledger, admin, "clerk", "clerk", "clerk-password-1")
     ids = {
         "opening": opening(ledger, admin, "2024-01-01", 1_000_000_00),
-        "receipt": receipt(ledger, clerk, "2024-03-01", 150_000_00, "TAX-LAND",
-                           counterparty="Серік Ахметов", description="Жер салығы",
-                           reference="№ 12"),
-        "project": receipt(ledger, clerk, "2024-03-05", 50_000_00, "COMMUNITY",
-                           fund="PROJECT"),
-        "payment": payment(ledger, clerk, "2024-04-01", 20_000_00, "ROADS",
-                           counterparty="ТОО Жол"),
+        "receipt": receipt(
+            ledger,
+            clerk,
+            "2024-03-01",
+            150_000_00,
+            "TAX-LAND",
+            counterparty="Серік Ахметов",
+            description="Жер салығы",
+            reference="№ 12",
+        ),
+        "project": receipt(ledger, clerk, "2024-03-05", 50_000_00, "COMMUNITY", fund="PROJECT"),
+        "payment": payment(ledger, clerk, "2024-04-01", 20_000_00, "ROADS", counterparty="ТОО Жол"),
         "transfer": transfer(ledger, clerk, "2024-04-02", 5_000_00),
     }
-    ids["reversal"] = journal.reverse(ledger, clerk, ids["payment"], "wrong road",
-                                      day("2024-04-03"))
+    ids["reversal"] = journal.reverse(
+        ledger, clerk, ids["payment"], "wrong road", day("2024-04-03")
+    )
     journal.close_year(ledger, admin, 2024)
     ids["late"] = payment(ledger, clerk, "2025-01-10", 1_000_00, "STAFF", account="CASH")
     return ids
@@ -87,8 +94,9 @@ def book(tmp_path: Path) -> Iterator[Book]:
     ledger = copy_ledger(template, tmp_path)
     clerk = ledger.conn.execute("SELECT id FROM users WHERE name = 'clerk'").fetchone()[0]
     try:
-        yield Book(ledger, ledger.path, admin_of(ledger), User(clerk, "clerk", Role.CLERK),
-                   dict(ids))
+        yield Book(
+            ledger, ledger.path, admin_of(ledger), User(clerk, "clerk", Role.CLERK), dict(ids)
+        )
     finally:
         ledger.close()
 
@@ -107,67 +115,117 @@ T = "transactions"
 TRANSACTION_EDITS: list[tuple[str, str, list[str]]] = [
     ("amount", "receipt", [f"UPDATE {T} SET amount = amount + 1 WHERE id = ?"]),
     ("amount down", "payment", [f"UPDATE {T} SET amount = 100 WHERE id = ?"]),
-    ("one posting", "receipt",
-     ["UPDATE postings SET amount = amount + 100 WHERE transaction_id = ? AND account = 'BANK'"]),
-    ("both postings, still balanced", "receipt",
-     ["UPDATE postings SET amount = amount + 100 WHERE transaction_id = ? AND account = 'BANK'",
-      "UPDATE postings SET amount = amount - 100 WHERE transaction_id = ?"
-      " AND account = 'TAX-LAND'"]),
-    ("posting account", "transfer",
-     ["UPDATE postings SET account = 'BANK' WHERE transaction_id = ? AND account = 'CASH'"]),
-    ("posting fund", "project",
-     ["UPDATE postings SET fund = 'GENERAL' WHERE transaction_id = ?"]),
-    ("extra balanced posting pair", "receipt",
-     ["INSERT INTO postings (transaction_id, account, fund, amount)"
-      " VALUES (?, 'CASH', 'GENERAL', 500)",
-      "INSERT INTO postings (transaction_id, account, fund, amount)"
-      " VALUES (?, 'TAX-LAND', 'GENERAL', -500)"]),
+    (
+        "one posting",
+        "receipt",
+        ["UPDATE postings SET amount = amount + 100 WHERE transaction_id = ? AND account = 'BANK'"],
+    ),
+    (
+        "both postings, still balanced",
+        "receipt",
+        [
+            "UPDATE postings SET amount = amount + 100 WHERE transaction_id = ?"
+            " AND account = 'BANK'",
+            "UPDATE postings SET amount = amount - 100 WHERE transaction_id = ?"
+            " AND account = 'TAX-LAND'",
+        ],
+    ),
+    (
+        "posting account",
+        "transfer",
+        ["UPDATE postings SET account = 'BANK' WHERE transaction_id = ? AND account = 'CASH'"],
+    ),
+    ("posting fund", "project", ["UPDATE postings SET fund = 'GENERAL' WHERE transaction_id = ?"]),
+    (
+        "extra balanced posting pair",
+        "receipt",
+        [
+            "INSERT INTO postings (transaction_id, account, fund, amount)"
+            " VALUES (?, 'CASH', 'GENERAL', 500)",
+            "INSERT INTO postings (transaction_id, account, fund, amount)"
+            " VALUES (?, 'TAX-LAND', 'GENERAL', -500)",
+        ],
+    ),
     ("date", "receipt", [f"UPDATE {T} SET date = '2024-03-02' WHERE id = ?"]),
-    ("date and the daily totals", "receipt",
-     [f"UPDATE {T} SET date = '2024-03-02' WHERE id = ?",
-      "UPDATE daily_totals SET date = '2024-03-02' WHERE date = '2024-03-01'"]),
+    (
+        "date and the daily totals",
+        "receipt",
+        [
+            f"UPDATE {T} SET date = '2024-03-02' WHERE id = ?",
+            "UPDATE daily_totals SET date = '2024-03-02' WHERE date = '2024-03-01'",
+        ],
+    ),
     ("description", "receipt", [f"UPDATE {T} SET description = 'Land tax' WHERE id = ?"]),
-    ("description, one letter", "receipt",
-     [f"UPDATE {T} SET description = 'Жер салыгы' WHERE id = ?"]),
+    (
+        "description, one letter",
+        "receipt",
+        [f"UPDATE {T} SET description = 'Жер салыгы' WHERE id = ?"],
+    ),
     ("counterparty", "payment", [f"UPDATE {T} SET counterparty = 'ИП Брат' WHERE id = ?"]),
     ("reference", "receipt", [f"UPDATE {T} SET reference = '№ 13' WHERE id = ?"]),
     ("reason", "reversal", [f"UPDATE {T} SET reason = '' WHERE id = ?"]),
     ("type", "receipt", [f"UPDATE {T} SET type = 'opening' WHERE id = ?"]),
     ("code", "receipt", [f"UPDATE {T} SET code = 'TAX-PROPERTY' WHERE id = ?"]),
-    ("code and postings", "payment",
-     [f"UPDATE {T} SET code = 'STAFF' WHERE id = ?",
-      "UPDATE postings SET account = 'STAFF' WHERE transaction_id = ? AND account = 'ROADS'"]),
+    (
+        "code and postings",
+        "payment",
+        [
+            f"UPDATE {T} SET code = 'STAFF' WHERE id = ?",
+            "UPDATE postings SET account = 'STAFF' WHERE transaction_id = ? AND account = 'ROADS'",
+        ],
+    ),
     ("fund", "receipt", [f"UPDATE {T} SET fund = 'PROJECT' WHERE id = ?"]),
     ("account", "payment", [f"UPDATE {T} SET account = 'CASH' WHERE id = ?"]),
     ("to_account", "transfer", [f"UPDATE {T} SET to_account = 'BANK' WHERE id = ?"]),
     ("user", "receipt", [f"UPDATE {T} SET user_id = 1 WHERE id = ?"]),
-    ("recorded_at", "receipt",
-     [f"UPDATE {T} SET recorded_at = '2024-03-01T09:00:00+05:00' WHERE id = ?"]),
+    (
+        "recorded_at",
+        "receipt",
+        [f"UPDATE {T} SET recorded_at = '2024-03-01T09:00:00+05:00' WHERE id = ?"],
+    ),
     ("reverses cleared", "reversal", [f"UPDATE {T} SET reverses = NULL WHERE id = ?"]),
     ("reverses pointed elsewhere", "reversal", [f"UPDATE {T} SET reverses = 2 WHERE id = ?"]),
     ("import_id", "receipt", [f"UPDATE {T} SET import_id = 1 WHERE id = ?"]),
-    ("deleted with its postings", "receipt",
-     ["DELETE FROM postings WHERE transaction_id = ?", f"DELETE FROM {T} WHERE id = ?"]),
-    ("deleted with postings and daily totals fixed", "payment",
-     ["DELETE FROM postings WHERE transaction_id = ?", f"DELETE FROM {T} WHERE id = ?",
-      "DELETE FROM daily_totals WHERE date = '2024-04-01'"]),
+    (
+        "deleted with its postings",
+        "receipt",
+        ["DELETE FROM postings WHERE transaction_id = ?", f"DELETE FROM {T} WHERE id = ?"],
+    ),
+    (
+        "deleted with postings and daily totals fixed",
+        "payment",
+        [
+            "DELETE FROM postings WHERE transaction_id = ?",
+            f"DELETE FROM {T} WHERE id = ?",
+            "DELETE FROM daily_totals WHERE date = '2024-04-01'",
+        ],
+    ),
     ("postings deleted", "transfer", ["DELETE FROM postings WHERE transaction_id = ?"]),
-    ("chain payload", "receipt",
-     ["UPDATE chain SET payload = replace(payload, '15000000', '15000100') WHERE seq = ?"]),
-    ("chain payload and hash", "receipt",
-     ["UPDATE chain SET payload = replace(payload, 'Серік', 'Марат') WHERE seq = ?",
-      "UPDATE chain SET hash = 'x' || substr(hash, 2) WHERE seq = ?"]),
-    ("chain hash", "payment",
-     ["UPDATE chain SET hash = '0' || substr(hash, 2) WHERE seq = ?"]),
+    (
+        "chain payload",
+        "receipt",
+        ["UPDATE chain SET payload = replace(payload, '15000000', '15000100') WHERE seq = ?"],
+    ),
+    (
+        "chain payload and hash",
+        "receipt",
+        [
+            "UPDATE chain SET payload = replace(payload, 'Серік', 'Марат') WHERE seq = ?",
+            "UPDATE chain SET hash = 'x' || substr(hash, 2) WHERE seq = ?",
+        ],
+    ),
+    ("chain hash", "payment", ["UPDATE chain SET hash = '0' || substr(hash, 2) WHERE seq = ?"]),
     ("chain row deleted", "receipt", ["DELETE FROM chain WHERE seq = ?"]),
     ("chain kind", "receipt", ["UPDATE chain SET kind = 'setting' WHERE seq = ?"]),
 ]
 
 
-@pytest.mark.parametrize(("what", "target", "sql"), TRANSACTION_EDITS,
-                         ids=[e[0] for e in TRANSACTION_EDITS])
-def test_transaction_edit_is_caught_and_named(book: Book, what: str, target: str,
-                                              sql: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("what", "target", "sql"), TRANSACTION_EDITS, ids=[e[0] for e in TRANSACTION_EDITS]
+)
+def test_transaction_edit_is_caught_and_named(
+    book: Book, what: str, target: str, sql: list[str]
+) -> None:
     entry_id = book.ids[target]
     tamper(book, *sql, params=(entry_id,))
     result = verify(book.ledger.conn)
@@ -183,8 +241,10 @@ def test_chain_payload_edit_with_rehash_of_the_rest_is_caught(book: Book) -> Non
         drop_append_only(db)
         payload = db.execute("SELECT payload FROM chain WHERE seq = ?", (target,)).fetchone()[0]
         forged = payload.replace("Жер салығы", "Land tax")
-        db.execute("UPDATE chain SET payload = ?, hash = ? WHERE seq = ?",
-                   (forged, chain.digest(forged), target))
+        db.execute(
+            "UPDATE chain SET payload = ?, hash = ? WHERE seq = ?",
+            (forged, chain.digest(forged), target),
+        )
         db.execute("UPDATE transactions SET description = 'Land tax' WHERE id = ?", (target,))
     result = verify(book.ledger.conn)
     assert not result.ok
@@ -210,9 +270,12 @@ def test_forged_transaction_without_chain_entry(book: Book) -> None:
 
 
 def test_forged_posting_of_no_transaction(book: Book) -> None:
-    tamper(book, "DROP TRIGGER postings_daily_totals",
-           "INSERT INTO postings (transaction_id, account, fund, amount)"
-           " VALUES (5000, 'BANK', 'GENERAL', 100)")
+    tamper(
+        book,
+        "DROP TRIGGER postings_daily_totals",
+        "INSERT INTO postings (transaction_id, account, fund, amount)"
+        " VALUES (5000, 'BANK', 'GENERAL', 100)",
+    )
     assert not verify(book.ledger.conn).ok
 
 
@@ -247,8 +310,12 @@ def _recompute_chain(db: sqlite3.Connection) -> None:
 
 def test_recomputed_chain_is_caught_only_by_the_anchor(book: Book) -> None:
     anchor = chain.head(book.ledger.conn)
-    earlier = (book.ids["opening"], book.ledger.conn.execute(
-        "SELECT hash FROM chain WHERE seq = ?", (book.ids["opening"],)).fetchone()[0])
+    earlier = (
+        book.ids["opening"],
+        book.ledger.conn.execute(
+            "SELECT hash FROM chain WHERE seq = ?", (book.ids["opening"],)
+        ).fetchone()[0],
+    )
     target = book.ids["receipt"]
     with closing(raw(book.path)) as db:
         drop_append_only(db)
@@ -286,8 +353,19 @@ def test_anchor_of_the_true_head_passes(book: Book) -> None:
     assert verify(book.ledger.conn, anchor=parse_anchor(f"{n}:{head.upper()}")).ok
 
 
-@pytest.mark.parametrize("text", ["", "5", "5:", ":" + "a" * 64, "0:" + "a" * 64,
-                                  "x:" + "a" * 64, "5:" + "a" * 63, "5:" + "g" * 64])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "5",
+        "5:",
+        ":" + "a" * 64,
+        "0:" + "a" * 64,
+        "x:" + "a" * 64,
+        "5:" + "a" * 63,
+        "5:" + "g" * 64,
+    ],
+)
 def test_bad_anchor_text_refused(text: str) -> None:
     with pytest.raises(InvalidInput):
         parse_anchor(text)
@@ -297,19 +375,34 @@ def test_bad_anchor_text_refused(text: str) -> None:
 
 OTHER_EDITS: list[tuple[str, list[str]]] = [
     ("user role", ["UPDATE users SET role = 'admin' WHERE name = 'clerk'"]),
-    ("user password hash", ["UPDATE users SET password_hash ="
-                            " (SELECT password_hash FROM users WHERE name = 'admin')"
-                            " WHERE name = 'clerk'"]),
+    (
+        "user password hash",
+        [
+            "UPDATE users SET password_hash ="
+            " (SELECT password_hash FROM users WHERE name = 'admin')"
+            " WHERE name = 'clerk'"
+        ],
+    ),
     ("user disabled", ["UPDATE users SET active = 0 WHERE name = 'admin'"]),
     ("user renamed", ["UPDATE users SET name = 'akim' WHERE name = 'clerk'"]),
     ("user deleted", ["DELETE FROM users WHERE name = 'clerk'"]),
-    ("backdoor user", ["INSERT INTO users (name, role, password_hash, created_at)"
-                       " VALUES ('ghost', 'admin', 'scrypt$1$1$1$AA==$AA==', '2025-01-01')"]),
+    (
+        "backdoor user",
+        [
+            "INSERT INTO users (name, role, password_hash, created_at)"
+            " VALUES ('ghost', 'admin', 'scrypt$1$1$1$AA==$AA==', '2025-01-01')"
+        ],
+    ),
     ("account name", ["UPDATE accounts SET name_en = 'Salaries' WHERE code = 'ROADS'"]),
     ("account kind", ["UPDATE accounts SET kind = 'revenue' WHERE code = 'ROADS'"]),
     ("account box", ["UPDATE accounts SET box = 4 WHERE code = 'ROADS'"]),
-    ("account added", ["INSERT INTO accounts (code, kind, box, name_kk, name_ru, name_en,"
-                       " created_at) VALUES ('SECRET', 'cash', NULL, 'x', 'x', 'x', 'now')"]),
+    (
+        "account added",
+        [
+            "INSERT INTO accounts (code, kind, box, name_kk, name_ru, name_en,"
+            " created_at) VALUES ('SECRET', 'cash', NULL, 'x', 'x', 'x', 'now')"
+        ],
+    ),
     ("fund restriction", ["UPDATE funds SET restricted = 0 WHERE code = 'PROJECT'"]),
     ("fund purpose", ["UPDATE funds SET purpose = 'anything' WHERE code = 'PROJECT'"]),
     ("fund name", ["UPDATE funds SET name_kk = 'Жаңа' WHERE code = 'GENERAL'"]),
@@ -318,14 +411,21 @@ OTHER_EDITS: list[tuple[str, list[str]]] = [
     ("setting deleted", ["DELETE FROM settings WHERE key = 'council_kind'"]),
     ("closed year reopened", ["DELETE FROM closed_years WHERE year = 2024"]),
     ("closed year changed", ["UPDATE closed_years SET closed_at = '2030-01-01' WHERE year = 2024"]),
-    ("closed year added", ["INSERT INTO closed_years (year, user_id, closed_at)"
-                           " VALUES (2025, 1, '2026-01-01')"]),
+    (
+        "closed year added",
+        ["INSERT INTO closed_years (year, user_id, closed_at) VALUES (2025, 1, '2026-01-01')"],
+    ),
     ("audit detail", ["UPDATE audit_log SET detail = 'nothing happened' WHERE seq = 3"]),
     ("audit user", ["UPDATE audit_log SET user = 'admin' WHERE user = 'clerk'"]),
     ("audit line deleted", ["DELETE FROM audit_log WHERE seq = 4"]),
     ("audit first line deleted", ["DELETE FROM audit_log WHERE seq = 1"]),
-    ("daily total changed", ["UPDATE daily_totals SET amount = amount + 1"
-                             " WHERE account = 'BANK' AND date = '2024-03-01'"]),
+    (
+        "daily total changed",
+        [
+            "UPDATE daily_totals SET amount = amount + 1"
+            " WHERE account = 'BANK' AND date = '2024-03-01'"
+        ],
+    ),
     ("daily total deleted", ["DELETE FROM daily_totals WHERE date = '2024-04-02'"]),
     ("daily total added", ["INSERT INTO daily_totals VALUES ('BANK', 'GENERAL', '2024-05-05', 7)"]),
 ]
@@ -401,11 +501,18 @@ def test_description_typed_in_nfd_verifies(tmp_path: Path) -> None:
     text = "Қар тазалау, Айдар, café"
     nfd = unicodedata.normalize("NFD", text)
     assert nfd != text
-    entry_id = receipt(ledger, admin, "2024-02-01", 100_00, description=nfd,
-                       counterparty=unicodedata.normalize("NFD", "Йошкар"))
+    entry_id = receipt(
+        ledger,
+        admin,
+        "2024-02-01",
+        100_00,
+        description=nfd,
+        counterparty=unicodedata.normalize("NFD", "Йошкар"),
+    )
     assert verify(ledger.conn).ok
-    payload = ledger.conn.execute("SELECT payload FROM chain WHERE seq = ?",
-                                  (entry_id,)).fetchone()[0]
+    payload = ledger.conn.execute(
+        "SELECT payload FROM chain WHERE seq = ?", (entry_id,)
+    ).fetchone()[0]
     assert unicodedata.normalize("NFC", payload) == payload
     assert text in payload
     ledger.close()
@@ -417,11 +524,20 @@ def test_payload_matches_the_documented_encoding(tmp_path: Path) -> None:
     admin = admin_of(ledger)
     seq_before, prev = chain.head(ledger.conn)
     audit_before = chain.audit_head(ledger.conn)
-    entry_id = receipt(ledger, admin, "2024-03-01", 150_000_00, "TAX-LAND",
-                       counterparty="Серік", description="Жер салығы", reference="№ 12")
+    entry_id = receipt(
+        ledger,
+        admin,
+        "2024-03-01",
+        150_000_00,
+        "TAX-LAND",
+        counterparty="Серік",
+        description="Жер салығы",
+        reference="№ 12",
+    )
     assert entry_id == seq_before + 1
     recorded_at = ledger.conn.execute(
-        "SELECT recorded_at FROM transactions WHERE id = ?", (entry_id,)).fetchone()[0]
+        "SELECT recorded_at FROM transactions WHERE id = ?", (entry_id,)
+    ).fetchone()[0]
     expected = (
         '{"audit":"' + audit_before + '",'
         '"content":{"account":"BANK","amount":15000000,"code":"TAX-LAND",'
@@ -433,7 +549,8 @@ def test_payload_matches_the_documented_encoding(tmp_path: Path) -> None:
         '"kind":"transaction","prev":"' + prev + '","seq":' + str(entry_id) + ',"v":1}'
     )
     payload, stored = ledger.conn.execute(
-        "SELECT payload, hash FROM chain WHERE seq = ?", (entry_id,)).fetchone()
+        "SELECT payload, hash FROM chain WHERE seq = ?", (entry_id,)
+    ).fetchone()
     assert payload == expected
     assert stored == hashlib.sha256(expected.encode("utf-8")).hexdigest()
     assert chain.head(ledger.conn) == (entry_id, stored)
@@ -455,15 +572,18 @@ def test_every_record_kind_is_chained(book: Book) -> None:
     assert {"transaction", "user", "account", "fund", "setting", "closed_year"} <= kinds
     for kind, (table, key) in chain.TABLES.items():
         stored = {str(k) for (k,) in book.ledger.conn.execute(f"SELECT {key} FROM {table}")}
-        chained = {r for (r,) in book.ledger.conn.execute(
-            "SELECT record FROM chain WHERE kind = ?", (kind,))}
+        chained = {
+            r
+            for (r,) in book.ledger.conn.execute("SELECT record FROM chain WHERE kind = ?", (kind,))
+        }
         assert stored == chained, kind
 
 
 def test_transaction_ids_are_chain_numbers(book: Book) -> None:
     for entry_id in book.ids.values():
         kind, record = book.ledger.conn.execute(
-            "SELECT kind, record FROM chain WHERE seq = ?", (entry_id,)).fetchone()
+            "SELECT kind, record FROM chain WHERE seq = ?", (entry_id,)
+        ).fetchone()
         assert (kind, record) == ("transaction", str(entry_id))
 
 
@@ -474,8 +594,12 @@ def test_verify_reports_length_head_and_progress(book: Book) -> None:
     assert (result.entries, result.head) == chain.head(book.ledger.conn)
     assert calls[-1] == (result.entries, result.entries)
     assert result.as_json() == {
-        "ok": True, "entries": result.entries, "head": result.head, "first_bad": None,
-        "problems": [], "audit_entries": result.audit_entries,
+        "ok": True,
+        "entries": result.entries,
+        "head": result.head,
+        "first_bad": None,
+        "problems": [],
+        "audit_entries": result.audit_entries,
     }
 
 

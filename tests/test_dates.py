@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from _helpers import english  # noqa: F401  (an autouse fixture)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -85,14 +86,17 @@ def test_compact_and_week_forms_refused(value: date) -> None:
 non_ascii_digit = st.characters(categories=["Nd"]).filter(lambda c: not "0" <= c <= "9")
 
 
-@given(st.dates(min_value=date(FIRST_YEAR, 1, 1), max_value=date(LAST_YEAR, 12, 31)),
-       non_ascii_digit, st.integers(min_value=0, max_value=9))
+@given(
+    st.dates(min_value=date(FIRST_YEAR, 1, 1), max_value=date(LAST_YEAR, 12, 31)),
+    non_ascii_digit,
+    st.integers(min_value=0, max_value=9),
+)
 def test_non_ascii_digits_refused(value: date, digit: str, where: int) -> None:
     text = value.isoformat()
     positions = [i for i, ch in enumerate(text) if ch.isdigit()]
     i = positions[where % len(positions)]
     with pytest.raises(InvalidInput):
-        parse_date(text[:i] + digit + text[i + 1:])
+        parse_date(text[:i] + digit + text[i + 1 :])
 
 
 def test_message_names_the_problem() -> None:

@@ -9,9 +9,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from _helpers import (
+from _helpers import (  # noqa: F401  (english: an autouse fixture)
     admin_of,
     day,
+    english,
     entry,
     fresh_ledger,
     opening,
@@ -50,9 +51,13 @@ class Book:
         return int(self.ledger.conn.execute(sql, params).fetchone()[0])
 
     def postings(self, entry_id: int) -> list[tuple[str, str, int]]:
-        return [tuple(r) for r in self.ledger.conn.execute(
-            "SELECT account, fund, amount FROM postings WHERE transaction_id = ? ORDER BY id",
-            (entry_id,))]
+        return [
+            tuple(r)
+            for r in self.ledger.conn.execute(
+                "SELECT account, fund, amount FROM postings WHERE transaction_id = ? ORDER BY id",
+                (entry_id,),
+            )
+        ]
 
 
 @pytest.fixture
@@ -66,8 +71,12 @@ def book(tmp_path: Path) -> Iterator[Book]:
         ledger.close()
 
 
-def refused(book: Book, action: Callable[[], object], error: type[LedgerError] = InvalidInput,
-            match: str | None = None) -> LedgerError:
+def refused(
+    book: Book,
+    action: Callable[[], object],
+    error: type[LedgerError] = InvalidInput,
+    match: str | None = None,
+) -> LedgerError:
     """Run an action that must be refused, and check that nothing at all was written."""
     before = state(book.ledger.conn)
     with pytest.raises(error, match=match) as info:
@@ -81,17 +90,32 @@ def refused(book: Book, action: Callable[[], object], error: type[LedgerError] =
 
 
 def test_receipt(book: Book) -> None:
-    entry_id = receipt(book.ledger, book.user, "2024-02-01", 1_500_00, "TAX-LAND",
-                       counterparty="  Серік  ", description="Land tax\tQ1 ", reference="№1")
-    assert book.postings(entry_id) == [("BANK", "GENERAL", 1_500_00),
-                                       ("TAX-LAND", "GENERAL", -1_500_00)]
+    entry_id = receipt(
+        book.ledger,
+        book.user,
+        "2024-02-01",
+        1_500_00,
+        "TAX-LAND",
+        counterparty="  Серік  ",
+        description="Land tax\tQ1 ",
+        reference="№1",
+    )
+    assert book.postings(entry_id) == [
+        ("BANK", "GENERAL", 1_500_00),
+        ("TAX-LAND", "GENERAL", -1_500_00),
+    ]
     row = queries.get(book.ledger.conn, entry_id)
     assert row is not None
     assert (row.date, row.type, row.amount, row.code, row.fund, row.account) == (
-        "2024-02-01", "receipt", 1_500_00, "TAX-LAND", "GENERAL", "BANK")
+        "2024-02-01",
+        "receipt",
+        1_500_00,
+        "TAX-LAND",
+        "GENERAL",
+        "BANK",
+    )
     assert (row.counterparty, row.description, row.reference) == ("Серік", "Land tax\tQ1", "№1")
-    assert (row.user, row.reverses, row.reversed_by, row.to_account) == ("admin", None, None,
-                                                                         None)
+    assert (row.user, row.reverses, row.reversed_by, row.to_account) == ("admin", None, None, None)
     assert book.ledger.conn.execute("SELECT max(seq) FROM chain").fetchone()[0] == entry_id
 
 
@@ -145,49 +169,78 @@ def test_same_day_order_does_not_matter(book: Book) -> None:
 BAD_ENTRIES: list[tuple[str, NewEntry, str]] = [
     ("unknown revenue code", entry("2024-02-01", "receipt", 100, "TAX-MOON"), "unknown"),
     ("unknown program code", entry("2024-02-01", "payment", 100, "PALACE"), "unknown"),
-    ("receipt with a program code", entry("2024-02-01", "receipt", 100, "ROADS"),
-     "expenditure program"),
-    ("payment with a revenue code", entry("2024-02-01", "payment", 100, "TAX-LAND"),
-     "revenue source"),
-    ("receipt with a cash account as code", entry("2024-02-01", "receipt", 100, "CASH"),
-     "unknown"),
+    (
+        "receipt with a program code",
+        entry("2024-02-01", "receipt", 100, "ROADS"),
+        "expenditure program",
+    ),
+    (
+        "payment with a revenue code",
+        entry("2024-02-01", "payment", 100, "TAX-LAND"),
+        "revenue source",
+    ),
+    ("receipt with a cash account as code", entry("2024-02-01", "receipt", 100, "CASH"), "unknown"),
     ("receipt without a code", entry("2024-02-01", "receipt", 100), "needs"),
     ("payment without a code", entry("2024-02-01", "payment", 100), "needs"),
-    ("transfer with a code", entry("2024-02-01", "transfer", 100, "ROADS", to_account="CASH"),
-     "no category"),
+    (
+        "transfer with a code",
+        entry("2024-02-01", "transfer", 100, "ROADS", to_account="CASH"),
+        "no category",
+    ),
     ("opening with a code", entry("2024-02-01", "opening", 100, "TAX-LAND"), "no category"),
-    ("transfer to the same account", entry("2024-02-01", "transfer", 100, to_account="BANK"),
-     "different"),
+    (
+        "transfer to the same account",
+        entry("2024-02-01", "transfer", 100, to_account="BANK"),
+        "different",
+    ),
     ("transfer to nowhere", entry("2024-02-01", "transfer", 100), "goes to"),
-    ("transfer to an unknown account", entry("2024-02-01", "transfer", 100, to_account="SAFE"),
-     "unknown"),
+    (
+        "transfer to an unknown account",
+        entry("2024-02-01", "transfer", 100, to_account="SAFE"),
+        "unknown",
+    ),
     ("transfer to a code", entry("2024-02-01", "transfer", 100, to_account="ROADS"), "unknown"),
-    ("receipt with a destination", entry("2024-02-01", "receipt", 100, "FINES",
-                                         to_account="CASH"), "destination"),
+    (
+        "receipt with a destination",
+        entry("2024-02-01", "receipt", 100, "FINES", to_account="CASH"),
+        "destination",
+    ),
     ("unknown fund", entry("2024-02-01", "receipt", 100, "FINES", fund="SECRET"), "fund"),
-    ("unknown cash account", entry("2024-02-01", "receipt", 100, "FINES", account="SAFE"),
-     "cash account"),
-    ("a code as cash account", entry("2024-02-01", "receipt", 100, "FINES", account="ROADS"),
-     "cash account"),
+    (
+        "unknown cash account",
+        entry("2024-02-01", "receipt", 100, "FINES", account="SAFE"),
+        "cash account",
+    ),
+    (
+        "a code as cash account",
+        entry("2024-02-01", "receipt", 100, "FINES", account="ROADS"),
+        "cash account",
+    ),
     ("zero", entry("2024-02-01", "receipt", 0, "FINES"), "above zero"),
     ("negative", entry("2024-02-01", "receipt", -100, "FINES"), "above zero"),
     ("over the cap", entry("2024-02-01", "receipt", MAX_AMOUNT + 1, "FINES"), "above zero"),
-    ("long text", entry("2024-02-01", "receipt", 100, "FINES", description="x" * 501),
-     "longer"),
-    ("control characters", entry("2024-02-01", "receipt", 100, "FINES",
-                                 counterparty="a\x00b"), "control"),
-    ("newline in a reference", entry("2024-02-01", "receipt", 100, "FINES",
-                                     reference="a\nb"), "control"),
+    ("long text", entry("2024-02-01", "receipt", 100, "FINES", description="x" * 501), "longer"),
+    (
+        "control characters",
+        entry("2024-02-01", "receipt", 100, "FINES", counterparty="a\x00b"),
+        "control",
+    ),
+    (
+        "newline in a reference",
+        entry("2024-02-01", "receipt", 100, "FINES", reference="a\nb"),
+        "control",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("what", "bad", "message"), BAD_ENTRIES,
-                         ids=[b[0] for b in BAD_ENTRIES])
-def test_bad_entry_refused_and_nothing_written(book: Book, what: str, bad: NewEntry,
-                                               message: str) -> None:
+@pytest.mark.parametrize(("what", "bad", "message"), BAD_ENTRIES, ids=[b[0] for b in BAD_ENTRIES])
+def test_bad_entry_refused_and_nothing_written(
+    book: Book, what: str, bad: NewEntry, message: str
+) -> None:
     receipt(book.ledger, book.user, "2024-01-10", 1_000_00)
-    error = refused(book, lambda: journal.record(book.ledger, book.user, bad), InvalidInput,
-                    message)
+    error = refused(
+        book, lambda: journal.record(book.ledger, book.user, bad), InvalidInput, message
+    )
     assert not isinstance(error, Overdraft)
     assert journal.entry_problems(book.ledger.conn, bad)
 
@@ -208,8 +261,9 @@ def test_max_amount_accepted(book: Book) -> None:
 
 def test_payment_over_the_balance(book: Book) -> None:
     receipt(book.ledger, book.user, "2024-02-01", 1_000_00)
-    error = refused(book, lambda: payment(book.ledger, book.user, "2024-02-02", 1_000_01),
-                    Overdraft, "BANK")
+    error = refused(
+        book, lambda: payment(book.ledger, book.user, "2024-02-02", 1_000_01), Overdraft, "BANK"
+    )
     assert "2024-02-02" in str(error)
     payment(book.ledger, book.user, "2024-02-02", 1_000_00)
 
@@ -225,8 +279,7 @@ def test_backdated_payment_that_makes_a_later_day_negative(book: Book) -> None:
     receipt(book.ledger, book.user, "2024-02-01", 100_00)
     payment(book.ledger, book.user, "2024-02-10", 80_00)
     # On its own day the balance stays at 50, but on 10 February it would be -30.
-    error = refused(book, lambda: payment(book.ledger, book.user, "2024-02-05", 50_00),
-                    Overdraft)
+    error = refused(book, lambda: payment(book.ledger, book.user, "2024-02-05", 50_00), Overdraft)
     assert "2024-02-10" in str(error)
     payment(book.ledger, book.user, "2024-02-05", 20_00)
     assert book.balance("BANK") == 0
@@ -235,19 +288,34 @@ def test_backdated_payment_that_makes_a_later_day_negative(book: Book) -> None:
 def test_transfer_overdrawing_the_cash_box(book: Book) -> None:
     receipt(book.ledger, book.user, "2024-02-01", 100_00)
     transfer(book.ledger, book.user, "2024-02-02", 30_00)
-    refused(book, lambda: transfer(book.ledger, book.user, "2024-02-03", 31_00, "CASH", "BANK"),
-            Overdraft, "CASH")
-    refused(book, lambda: payment(book.ledger, book.user, "2024-02-03", 31_00, account="CASH"),
-            Overdraft, "CASH")
-    refused(book, lambda: transfer(book.ledger, book.user, "2024-02-01", 1, "CASH", "BANK"),
-            Overdraft, "CASH")
+    refused(
+        book,
+        lambda: transfer(book.ledger, book.user, "2024-02-03", 31_00, "CASH", "BANK"),
+        Overdraft,
+        "CASH",
+    )
+    refused(
+        book,
+        lambda: payment(book.ledger, book.user, "2024-02-03", 31_00, account="CASH"),
+        Overdraft,
+        "CASH",
+    )
+    refused(
+        book,
+        lambda: transfer(book.ledger, book.user, "2024-02-01", 1, "CASH", "BANK"),
+        Overdraft,
+        "CASH",
+    )
 
 
 def test_fund_going_below_zero(book: Book) -> None:
     receipt(book.ledger, book.user, "2024-02-01", 1_000_00)  # GENERAL money in the bank
     error = refused(
-        book, lambda: payment(book.ledger, book.user, "2024-02-02", 10_00, fund="WELL"),
-        Overdraft, "WELL")
+        book,
+        lambda: payment(book.ledger, book.user, "2024-02-02", 10_00, fund="WELL"),
+        Overdraft,
+        "WELL",
+    )
     assert "fund" in str(error)
     receipt(book.ledger, book.user, "2024-02-03", 10_00, "COMMUNITY", fund="WELL")
     payment(book.ledger, book.user, "2024-02-04", 10_00, "CAPITAL", fund="WELL")
@@ -259,26 +327,42 @@ def test_fund_going_below_zero(book: Book) -> None:
 
 def test_opening_after_other_entries_refused(book: Book) -> None:
     receipt(book.ledger, book.user, "2024-01-10", 100_00)
-    refused(book, lambda: opening(book.ledger, book.user, "2024-02-01", 500_00),
-            InvalidInput, "opening balance")
+    refused(
+        book,
+        lambda: opening(book.ledger, book.user, "2024-02-01", 500_00),
+        InvalidInput,
+        "opening balance",
+    )
     # Entries of another account do not count.
     opening(book.ledger, book.user, "2024-02-01", 500_00, account="CASH")
 
 
 def test_second_opening_refused(book: Book) -> None:
     opening(book.ledger, book.user, "2024-01-01", 500_00)
-    refused(book, lambda: opening(book.ledger, book.user, "2024-01-01", 500_00),
-            InvalidInput, "already has an opening")
+    refused(
+        book,
+        lambda: opening(book.ledger, book.user, "2024-01-01", 500_00),
+        InvalidInput,
+        "already has an opening",
+    )
     # One per account and fund.
     opening(book.ledger, book.user, "2024-01-01", 500_00, fund="WELL")
 
 
 def test_entry_before_opening_refused(book: Book) -> None:
     opening(book.ledger, book.user, "2024-01-01", 500_00)
-    refused(book, lambda: receipt(book.ledger, book.user, "2023-12-31", 100_00),
-            InvalidInput, "opening balance")
-    refused(book, lambda: transfer(book.ledger, book.user, "2023-12-31", 1, "CASH", "BANK"),
-            InvalidInput, "opening balance")
+    refused(
+        book,
+        lambda: receipt(book.ledger, book.user, "2023-12-31", 100_00),
+        InvalidInput,
+        "opening balance",
+    )
+    refused(
+        book,
+        lambda: transfer(book.ledger, book.user, "2023-12-31", 1, "CASH", "BANK"),
+        InvalidInput,
+        "opening balance",
+    )
     receipt(book.ledger, book.user, "2024-01-01", 100_00)  # the same day is fine
 
 
@@ -291,11 +375,15 @@ def test_closed_year(book: Book) -> None:
     journal.close_year(book.ledger, book.user, 2023)
     assert journal.closed_years(book.ledger.conn) == [2023]
     assert journal.is_closed(book.ledger.conn, 2023)
-    error = refused(book, lambda: receipt(book.ledger, book.user, "2023-12-31", 1), ClosedYear,
-                    "2023")
+    error = refused(
+        book, lambda: receipt(book.ledger, book.user, "2023-12-31", 1), ClosedYear, "2023"
+    )
     assert isinstance(error, InvalidInput)
-    refused(book, lambda: journal.reverse(book.ledger, book.user, spent, "typo",
-                                          day("2023-12-31")), ClosedYear)
+    refused(
+        book,
+        lambda: journal.reverse(book.ledger, book.user, spent, "typo", day("2023-12-31")),
+        ClosedYear,
+    )
     # The mistake is corrected in the open year.
     journal.reverse(book.ledger, book.user, spent, "typo", day("2024-01-02"))
     receipt(book.ledger, book.user, "2024-01-01", 1)
@@ -304,11 +392,19 @@ def test_closed_year(book: Book) -> None:
 def test_close_year_refusals(book: Book) -> None:
     this_year = date.today().year
     for year in (this_year, this_year + 1):
-        refused(book, lambda y=year: journal.close_year(book.ledger, book.user, y),
-                InvalidInput, "not ended")
+        refused(
+            book,
+            lambda y=year: journal.close_year(book.ledger, book.user, y),
+            InvalidInput,
+            "not ended",
+        )
     journal.close_year(book.ledger, book.user, this_year - 1)
-    refused(book, lambda: journal.close_year(book.ledger, book.user, this_year - 1),
-            InvalidInput, "already closed")
+    refused(
+        book,
+        lambda: journal.close_year(book.ledger, book.user, this_year - 1),
+        InvalidInput,
+        "already closed",
+    )
 
 
 def test_closed_year_trigger_backs_the_service(book: Book) -> None:
@@ -316,8 +412,7 @@ def test_closed_year_trigger_backs_the_service(book: Book) -> None:
     import sqlite3
 
     journal.close_year(book.ledger, book.user, 2023)
-    with pytest.raises(sqlite3.IntegrityError, match="closed"), \
-            book.ledger.write() as conn:
+    with pytest.raises(sqlite3.IntegrityError, match="closed"), book.ledger.write() as conn:
         journal.insert_entry(conn, book.user, entry("2023-05-05", "opening", 100))
     assert book.ledger.conn.execute("SELECT count(*) FROM transactions").fetchone()[0] == 0
 
@@ -332,7 +427,13 @@ def test_reversal(book: Book) -> None:
     row = queries.get(book.ledger.conn, undo)
     assert row is not None
     assert (row.type, row.amount, row.code, row.reverses, row.reason, row.counterparty) == (
-        "payment", -400_00, "ROADS", spent, "wrong road", "ТОО")
+        "payment",
+        -400_00,
+        "ROADS",
+        spent,
+        "wrong road",
+        "ТОО",
+    )
     assert book.postings(undo) == [("ROADS", "GENERAL", -400_00), ("BANK", "GENERAL", 400_00)]
     original = queries.get(book.ledger.conn, spent)
     assert original is not None and original.reversed_by == undo
@@ -358,35 +459,75 @@ def test_reversal_defaults_to_today(book: Book) -> None:
 def test_reversal_refusals(book: Book) -> None:
     got = receipt(book.ledger, book.user, "2024-02-01", 1_000_00)
     spent = payment(book.ledger, book.user, "2024-02-05", 100_00)
-    refused(book, lambda: journal.reverse(book.ledger, book.user, spent, "", day("2024-02-06")),
-            InvalidInput, "reason")
-    refused(book, lambda: journal.reverse(book.ledger, book.user, spent, "   ",
-                                          day("2024-02-06")), InvalidInput, "reason")
-    refused(book, lambda: journal.reverse(book.ledger, book.user, spent, "x" * 501,
-                                          day("2024-02-06")), InvalidInput, "longer")
-    refused(book, lambda: journal.reverse(book.ledger, book.user, spent, "early",
-                                          day("2024-02-04")), InvalidInput, "before")
-    refused(book, lambda: journal.reverse(book.ledger, book.user, 99_999, "no such",
-                                          day("2024-02-06")), InvalidInput, "99999")
-    refused(book, lambda: journal.reverse(book.ledger, book.user, 1, "a user's chain entry",
-                                          day("2024-02-06")), InvalidInput)
+    refused(
+        book,
+        lambda: journal.reverse(book.ledger, book.user, spent, "", day("2024-02-06")),
+        InvalidInput,
+        "reason",
+    )
+    refused(
+        book,
+        lambda: journal.reverse(book.ledger, book.user, spent, "   ", day("2024-02-06")),
+        InvalidInput,
+        "reason",
+    )
+    refused(
+        book,
+        lambda: journal.reverse(book.ledger, book.user, spent, "x" * 501, day("2024-02-06")),
+        InvalidInput,
+        "longer",
+    )
+    refused(
+        book,
+        lambda: journal.reverse(book.ledger, book.user, spent, "early", day("2024-02-04")),
+        InvalidInput,
+        "before",
+    )
+    refused(
+        book,
+        lambda: journal.reverse(book.ledger, book.user, 99_999, "no such", day("2024-02-06")),
+        InvalidInput,
+        "99999",
+    )
+    refused(
+        book,
+        lambda: journal.reverse(
+            book.ledger, book.user, 1, "a user's chain entry", day("2024-02-06")
+        ),
+        InvalidInput,
+    )
     undo = journal.reverse(book.ledger, book.user, spent, "typo", day("2024-02-06"))
-    refused(book, lambda: journal.reverse(book.ledger, book.user, spent, "again",
-                                          day("2024-02-07")), InvalidInput, "already reversed")
-    refused(book, lambda: journal.reverse(book.ledger, book.user, undo, "undo the undo",
-                                          day("2024-02-07")), InvalidInput, "itself a reversal")
+    refused(
+        book,
+        lambda: journal.reverse(book.ledger, book.user, spent, "again", day("2024-02-07")),
+        InvalidInput,
+        "already reversed",
+    )
+    refused(
+        book,
+        lambda: journal.reverse(book.ledger, book.user, undo, "undo the undo", day("2024-02-07")),
+        InvalidInput,
+        "itself a reversal",
+    )
     # Reversing the receipt whose money was spent would leave the bank below zero.
     payment(book.ledger, book.user, "2024-02-08", 500_00)
-    refused(book, lambda: journal.reverse(book.ledger, book.user, got, "wrong payer",
-                                          day("2024-02-09")), Overdraft, "BANK")
+    refused(
+        book,
+        lambda: journal.reverse(book.ledger, book.user, got, "wrong payer", day("2024-02-09")),
+        Overdraft,
+        "BANK",
+    )
 
 
 def test_clerk_reverses_member_does_not(book: Book) -> None:
     spent_from = receipt(book.ledger, book.user, "2024-02-01", 1_000_00)
     clerk = users.add_user(book.ledger, book.user, "clerk", "clerk", "clerk-password-1")
     member = users.add_user(book.ledger, book.user, "member", "member", "member-password-1")
-    refused(book, lambda: journal.reverse(book.ledger, member, spent_from, "no",
-                                          day("2024-02-02")), PermissionDenied)
+    refused(
+        book,
+        lambda: journal.reverse(book.ledger, member, spent_from, "no", day("2024-02-02")),
+        PermissionDenied,
+    )
     refused(book, lambda: receipt(book.ledger, member, "2024-02-02", 1), PermissionDenied)
     undo = journal.reverse(book.ledger, clerk, spent_from, "yes", day("2024-02-02"))
     row = queries.get(book.ledger.conn, undo)

@@ -12,10 +12,11 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from _helpers import (
+from _helpers import (  # noqa: F401  (english: an autouse fixture)
     admin_of,
     copy_ledger,
     day,
+    english,
     entry,
     fresh_ledger,
     opening,
@@ -87,8 +88,9 @@ def test_2023_by_hand(book: Ledger) -> None:
     assert figures["year"] == 2023 and figures["currency"] == "KZT"
     assert figures["receipts"] == {"TAX-LAND": 200_000}  # the donation was returned
     assert figures["payments"] == {"STAFF": 300_000, "LOAN-REPAY": 10_000, "ROADS": 40_000}
-    assert figures["boxes"] == boxes(1_050_000, 200_000, 0, 300_000, 10_000, 40_000,
-                                     900_000, 900_000, 0, 0)
+    assert figures["boxes"] == boxes(
+        1_050_000, 200_000, 0, 300_000, 10_000, 40_000, 900_000, 900_000, 0, 0
+    )
     assert figures["cash"] == {"BANK": 790_000, "CASH": 110_000, "SAFE": 0}
     assert figures["funds"] == {"GENERAL": 900_000, "WELL": 0}
     assert year_summary(book.conn, 2023).transfers == 100_000
@@ -99,8 +101,9 @@ def test_2024_by_hand(book: Ledger) -> None:
     assert figures["receipts"] == {"TAX-PROPERTY": 60_000, "SUBSIDY": 1_000_000}
     # The reversal dated 2024 counts against ROADS in 2024, not in 2023.
     assert figures["payments"] == {"STAFF": 100_000, "ROADS": -40_000, "CAPITAL": 250_000}
-    assert figures["boxes"] == boxes(905_000, 60_000, 1_000_000, 100_000, 0, 210_000,
-                                     1_655_000, 1_655_000, 0, 0)
+    assert figures["boxes"] == boxes(
+        905_000, 60_000, 1_000_000, 100_000, 0, 210_000, 1_655_000, 1_655_000, 0, 0
+    )
     assert figures["cash"] == {"BANK": 1_600_000, "CASH": 50_000, "SAFE": 5_000}
     assert figures["funds"] == {"GENERAL": 905_000, "WELL": 750_000}
 
@@ -120,8 +123,7 @@ def test_empty_ledger(tmp_path: Path) -> None:
     figures = year_summary(ledger.conn, 2025).as_json()
     assert figures["boxes"] == dict.fromkeys(sorted(ALL_BOXES, key=int), 0)
     assert figures["cash"] == {"BANK": 0, "CASH": 0}
-    assert figures["chain"] == dict(zip(("entries", "head"), chain.head(ledger.conn),
-                                        strict=True))
+    assert figures["chain"] == dict(zip(("entries", "head"), chain.head(ledger.conn), strict=True))
     ledger.close()
 
 
@@ -164,18 +166,46 @@ EXPENDITURE = [c.code for c in DEFAULT_EXPENDITURE]
 START = date(2023, 1, 1)
 
 operation = st.one_of(
-    st.tuples(st.just("receipt"), st.integers(0, 1000), st.integers(1, 500_000),
-              st.sampled_from(REVENUE), st.sampled_from(["BANK", "CASH"]),
-              st.sampled_from(["GENERAL", "WELL"])),
-    st.tuples(st.just("payment"), st.integers(0, 1000), st.integers(1, 500_000),
-              st.sampled_from(EXPENDITURE), st.sampled_from(["BANK", "CASH"]),
-              st.sampled_from(["GENERAL", "WELL"])),
-    st.tuples(st.just("transfer"), st.integers(0, 1000), st.integers(1, 500_000),
-              st.none(), st.sampled_from(["BANK", "CASH"]), st.sampled_from(["GENERAL", "WELL"])),
-    st.tuples(st.just("opening"), st.integers(0, 1000), st.integers(1, 500_000),
-              st.none(), st.sampled_from(["BANK", "CASH"]), st.sampled_from(["GENERAL", "WELL"])),
-    st.tuples(st.just("reverse"), st.integers(0, 1000), st.integers(0, 10_000), st.none(),
-              st.none(), st.none()),
+    st.tuples(
+        st.just("receipt"),
+        st.integers(0, 1000),
+        st.integers(1, 500_000),
+        st.sampled_from(REVENUE),
+        st.sampled_from(["BANK", "CASH"]),
+        st.sampled_from(["GENERAL", "WELL"]),
+    ),
+    st.tuples(
+        st.just("payment"),
+        st.integers(0, 1000),
+        st.integers(1, 500_000),
+        st.sampled_from(EXPENDITURE),
+        st.sampled_from(["BANK", "CASH"]),
+        st.sampled_from(["GENERAL", "WELL"]),
+    ),
+    st.tuples(
+        st.just("transfer"),
+        st.integers(0, 1000),
+        st.integers(1, 500_000),
+        st.none(),
+        st.sampled_from(["BANK", "CASH"]),
+        st.sampled_from(["GENERAL", "WELL"]),
+    ),
+    st.tuples(
+        st.just("opening"),
+        st.integers(0, 1000),
+        st.integers(1, 500_000),
+        st.none(),
+        st.sampled_from(["BANK", "CASH"]),
+        st.sampled_from(["GENERAL", "WELL"]),
+    ),
+    st.tuples(
+        st.just("reverse"),
+        st.integers(0, 1000),
+        st.integers(0, 10_000),
+        st.none(),
+        st.none(),
+        st.none(),
+    ),
 )
 
 
@@ -195,21 +225,35 @@ def _apply(ledger: Ledger, ops: list[tuple[object, ...]]) -> int:
         when = START + timedelta(days=int(offset))  # type: ignore[call-overload]
         try:
             if kind == "reverse":
-                ids = [r[0] for r in ledger.conn.execute(
-                    "SELECT id FROM transactions WHERE reverses IS NULL ORDER BY id")]
+                ids = [
+                    r[0]
+                    for r in ledger.conn.execute(
+                        "SELECT id FROM transactions WHERE reverses IS NULL ORDER BY id"
+                    )
+                ]
                 if not ids:
                     continue
                 target = ids[int(amount) % len(ids)]  # type: ignore[call-overload]
-                first = ledger.conn.execute("SELECT date FROM transactions WHERE id = ?",
-                                            (target,)).fetchone()[0]
+                first = ledger.conn.execute(
+                    "SELECT date FROM transactions WHERE id = ?", (target,)
+                ).fetchone()[0]
                 on = max(when, date.fromisoformat(first))
                 journal.reverse(ledger, user, target, "random", on)
             else:
                 other = "CASH" if account == "BANK" else "BANK"
-                journal.record(ledger, user, entry(
-                    when.isoformat(), str(kind), int(amount),  # type: ignore[call-overload]
-                    code if isinstance(code, str) else None, fund=str(fund),
-                    account=str(account), to_account=other if kind == "transfer" else None))
+                journal.record(
+                    ledger,
+                    user,
+                    entry(
+                        when.isoformat(),
+                        str(kind),
+                        int(amount),  # type: ignore[call-overload]
+                        code if isinstance(code, str) else None,
+                        fund=str(fund),
+                        account=str(account),
+                        to_account=other if kind == "transfer" else None,
+                    ),
+                )
             posted += 1
         except InvalidInput:
             pass
@@ -244,8 +288,11 @@ def _brute_force(conn: sqlite3.Connection, year: int) -> dict[str, int]:
     return {str(n): found[n] for n in range(1, 11)}
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(ops=st.lists(operation, min_size=1, max_size=30))
 def test_random_ledgers_balance(ops: list[tuple[object, ...]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
@@ -260,12 +307,19 @@ def test_random_ledgers_balance(ops: list[tuple[object, ...]]) -> None:
                 assert sum(summary.funds.values()) == figures["8"]
                 assert all(v >= 0 for v in summary.cash.values())  # no overdraft got through
                 assert all(v >= 0 for v in summary.funds.values())
-                assert figures["1"] == previous_7
+                openings = ledger.conn.execute(
+                    "SELECT COALESCE(SUM(amount), 0) FROM transactions WHERE type = 'opening'"
+                    " AND substr(date, 1, 4) = ?",
+                    (str(year),),
+                ).fetchone()[0]
+                assert figures["1"] == previous_7 + openings
                 assert figures == _brute_force(ledger.conn, year)
                 assert set(summary.receipts) <= set(REVENUE)
                 assert set(summary.payments) <= set(EXPENDITURE)
-                assert sum(v for k, v in summary.receipts.items() if k.startswith("TAX-")) \
+                assert (
+                    sum(v for k, v in summary.receipts.items() if k.startswith("TAX-"))
                     == figures["2"]
+                )
                 previous_7 = figures["7"]
         finally:
             ledger.close()

@@ -106,10 +106,8 @@ def warn_about_clock(ledger: Ledger, parent: QWidget | None = None) -> str | Non
 def demo_hint() -> str:
     from ruralcouncil.ledger.demo import DEMO_PASSWORD
 
-    # <nobr>: a password broken at its hyphen across two lines is easy to mistype.
-    return _("Demo village: log in as admin with the password {password}.").format(
-        password=f"<nobr><b>{DEMO_PASSWORD}</b></nobr>"
-    )
+    # On a line of its own: a password broken at its hyphen is easy to mistype.
+    return _("Demo village: log in as admin with this password:") + f"<br><b>{DEMO_PASSWORD}</b>"
 
 
 def build_main_window(ledger: Ledger, user: User) -> QMainWindow:

@@ -94,7 +94,7 @@ class EntryDialog(QDialog):
         for line in (self.counterparty, self.description, self.reference):
             line.setMaxLength(journal.MAX_TEXT)
         self.available = QLabel()
-        self.available.setStyleSheet("color: palette(mid);")
+        self.available.setStyleSheet("color: #505050;")
         self.problem_label = QLabel()
         self.problem_label.setStyleSheet(PROBLEM_STYLE)
         self.problem_label.setWordWrap(True)

@@ -218,8 +218,7 @@ class LedgerTableModel(QAbstractTableModel):
         if column == DATE:
             return format_date(date.fromisoformat(row.date))
         if column == TYPE:
-            name = _(ENTRY_TYPE_NAMES[EntryType(row.type)])
-            return _("{type} (reversal)").format(type=name) if row.reverses else name
+            return _(ENTRY_TYPE_NAMES[EntryType(row.type)])
         if column == CATEGORY:
             return row.code or ""
         if column == FUND:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+import shiboken6
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ruralcouncil.gui import messages, worker
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.entry_dialogs import EntryDialog
 from ruralcouncil.gui.ledger_model import (
@@ -46,28 +48,35 @@ from ruralcouncil.ledger.queries import EntryFilter, EntryRow
 from ruralcouncil.ledger.users import Action
 
 SEARCH_DELAY_MS = 300
-# Starting widths in characters; the user may resize, the description column stretches.
+# Starting widths in characters; the user may resize them, the last column takes the rest.
 _WIDTHS = {
-    NUMBER: 7,
-    DATE: 11,
-    TYPE: 14,
-    CATEGORY: 14,
-    FUND: 10,
-    ACCOUNT: 13,
-    COUNTERPARTY: 20,
-    DESCRIPTION: 24,
-    REFERENCE: 10,
-    AMOUNT: 16,
-    BALANCE: 16,
-    USER: 9,
+    NUMBER: 6,
+    DATE: 10,
+    TYPE: 13,
+    CATEGORY: 16,
+    FUND: 9,
+    ACCOUNT: 14,
+    COUNTERPARTY: 18,
+    DESCRIPTION: 20,
+    REFERENCE: 9,
+    AMOUNT: 15,
+    BALANCE: 15,
+    USER: 8,
     LINKS: 14,
 }
+# Filter combos are kept narrow so the search box has room; their lists open wide.
+_COMBO_CHARACTERS = 12
 
 
 class LedgerPage(QWidget):
+    # The filtered totals are on screen (they are added up off the GUI thread).
+    totals_shown = Signal()
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self._totals_asked = 0
+        self._totals_head = self._totals_tail = ""
         conn = context.ledger.conn
 
         self.year = QComboBox()
@@ -99,6 +108,7 @@ class LedgerPage(QWidget):
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self.show_details)
 
         self.totals = QLabel()
@@ -144,6 +154,7 @@ class LedgerPage(QWidget):
         self._size_columns()
         self._show_totals()
         self._update_buttons()
+        self.table.scrollToBottom()  # the newest entries first in sight
 
     # --- filters -----------------------------------------------------------------------
 
@@ -174,10 +185,12 @@ class LedgerPage(QWidget):
             for text, data in items:
                 combo.addItem(text, data)
             combo.setCurrentIndex(max(0, combo.findData(chosen)) if chosen is not None else 0)
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(_COMBO_CHARACTERS if combo is not self.year else 5)
+            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
             combo.blockSignals(False)
-        self.code.setMaximumWidth(260)
-        self.fund.setMaximumWidth(220)
 
     def current_filter(self) -> EntryFilter:
         return EntryFilter(
@@ -196,6 +209,7 @@ class LedgerPage(QWidget):
             self.model.set_filter(flt)
             self._size_columns()
             self._show_totals()
+            self.table.scrollToBottom()
 
     def refresh(self) -> None:
         """After any write in the program: new years, codes and rows."""
@@ -214,14 +228,43 @@ class LedgerPage(QWidget):
             column_id = self.model.column_id(column)
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(column, _WIDTHS[column_id] * width + 12)
-        description = self.model.column_of(DESCRIPTION)
-        header.setSectionResizeMode(description, QHeaderView.ResizeMode.Stretch)
 
     def _show_totals(self) -> None:
+        """Count and balance now; the sums by type off the GUI thread (a scan at a million)."""
         flt = self.model.filter
-        sums = queries.totals(self.context.ledger.conn, flt)
+        self._totals_asked += 1
+        asked = self._totals_asked
+        self._totals_head = _("{n} entries").format(n=self.model.rowCount())
+        self._totals_tail = ""
+        last = self.model.rowCount() - 1
+        balance = self.model.balance_after(last) if flt.account and last >= 0 else None
+        if balance is not None:
+            self._totals_tail = _("Balance {amount}").format(amount=format_amount(balance))
+        self.totals.setText(
+            "   ·   ".join(p for p in (self._totals_head, _("adding up…"), self._totals_tail) if p)
+        )
+        ledger = self.context.ledger
+
+        def add_up(_progress: object) -> dict[str, int]:
+            reader = ledger.sibling()
+            try:
+                return queries.totals(reader.conn, flt)
+            finally:
+                reader.close()
+
+        def done(sums: dict[str, int]) -> None:
+            if shiboken6.isValid(self) and asked == self._totals_asked:
+                self._set_totals(sums)
+
+        def failed(error: Exception) -> None:
+            if shiboken6.isValid(self) and asked == self._totals_asked:
+                self.totals.setText(self._totals_head + "   ·   " + messages.error_text(error))
+
+        worker.start(add_up, done, failed)
+
+    def _set_totals(self, sums: dict[str, int]) -> None:
         parts = [
-            _("{n} entries").format(n=self.model.rowCount()),
+            self._totals_head,
             _("Receipts {amount}").format(amount=format_amount(sums["receipt"])),
             _("Payments {amount}").format(amount=format_amount(sums["payment"])),
             _("Transfers {amount}").format(amount=format_amount(sums["transfer"])),
@@ -230,12 +273,10 @@ class LedgerPage(QWidget):
             parts.append(
                 _("Opening balances {amount}").format(amount=format_amount(sums["opening"]))
             )
-        last = self.model.rowCount() - 1
-        if flt.account and last >= 0:
-            balance = self.model.balance_after(last)
-            if balance is not None:
-                parts.append(_("Balance {amount}").format(amount=format_amount(balance)))
-        self.totals.setText("   ·   ".join(parts))
+        self.totals.setText(
+            "   ·   ".join([*parts, self._totals_tail] if self._totals_tail else parts)
+        )
+        self.totals_shown.emit()
 
     # --- actions -----------------------------------------------------------------------
 

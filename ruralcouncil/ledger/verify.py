@@ -127,8 +127,7 @@ def _walk_chain(conn: sqlite3.Connection, result: VerifyResult, progress: Progre
             audit_at = envelope.get("audit")
             if not any(line == audit_at for (line,) in audit_lines):
                 audit_ok = False
-                result.bad(seq, _("entry {n}: the audit log it follows was changed").format(
-                    n=seq))
+                result.bad(seq, _("entry {n}: the audit log it follows was changed").format(n=seq))
         if (envelope.get("seq"), envelope.get("kind")) != (seq, kind) or envelope.get("v") != 1:
             result.bad(seq, _("entry {n}: its number or kind was changed").format(n=seq))
         builder = chain.CONTENT.get(kind)

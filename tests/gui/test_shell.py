@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QSize
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox, QWizard
 from pytestqt.qtbot import QtBot
 
 from ruralcouncil import i18n, paths
-from ruralcouncil.gui import app
+from ruralcouncil.gui import app, fonts
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.login_dialog import LoginDialog
 from ruralcouncil.gui.main_window import MainWindow
@@ -588,3 +590,100 @@ def test_audit_records_the_setting_change(qtbot: QtBot, context: AppContext) -> 
     assert (ADMIN, "setting.change", "village_name=Aksu-2") in [
         (user, event, detail) for _s, _a, user, event, detail in _audit(context.ledger)
     ]
+
+
+# --- the whole start-up, with the blocking steps replaced ---------------------------------
+
+
+@pytest.fixture
+def quiet_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """run_gui in a test: English, and the test's excepthook restored afterwards."""
+    monkeypatch.setenv("RURALCOUNCIL_LANG", "en")
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+
+
+def test_run_gui_refuses_a_second_copy(
+    quiet_start: None, gui_ledger: Ledger, message_boxes: MessageRecorder
+) -> None:
+    before = chain.head(gui_ledger.conn)
+    assert app.run_gui(gui_ledger.path) == 2
+    assert len(message_boxes.shown) == 1
+    assert message_boxes.shown[0].icon == QMessageBox.Icon.Critical
+    assert "already open in another copy" in message_boxes.shown[0].text
+    assert chain.head(gui_ledger.conn) == before
+
+
+def test_run_gui_logs_in_and_opens_the_main_window(
+    quiet_start: None,
+    gui_ledger_path: Path,
+    gui_ledger: Ledger,
+    monkeypatch: pytest.MonkeyPatch,
+    message_boxes: MessageRecorder,
+) -> None:
+    from ruralcouncil.gui import login_dialog
+
+    gui_ledger.close()  # as if the program had been closed
+
+    def log_in(dialog: LoginDialog) -> int:
+        dialog.user_name.setText(ADMIN)
+        dialog.password.setText(ADMIN_PASSWORD)
+        dialog.accept()
+        return int(dialog.result())
+
+    shown: list[str] = []
+
+    def event_loop(qapp: QApplication) -> int:
+        windows = [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        shown.extend(w.windowTitle() for w in windows)
+        for window in windows:
+            window.close()
+        return 0
+
+    monkeypatch.setattr(login_dialog.LoginDialog, "exec", log_in)
+    monkeypatch.setattr(QApplication, "exec", event_loop)
+    assert app.run_gui(gui_ledger_path) == 0
+    assert shown == [f"RuralCouncil — {VILLAGE} — Rural maslikhat"]
+    assert message_boxes.shown == []  # no clock warning on a fresh ledger
+    # The ledger was closed on the way out: another copy may open it now.
+    ledger, problem = app.open_for_window(gui_ledger_path)
+    assert problem is None and ledger is not None
+    ledger.close()
+
+
+def test_run_gui_cancelled_login_exits_quietly(
+    quiet_start: None,
+    gui_ledger_path: Path,
+    gui_ledger: Ledger,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ruralcouncil.gui import login_dialog
+
+    gui_ledger.close()
+    monkeypatch.setattr(
+        login_dialog.LoginDialog, "exec", lambda self: int(QDialog.DialogCode.Rejected)
+    )
+    assert app.run_gui(gui_ledger_path) == 0
+    ledger, _problem = app.open_for_window(gui_ledger_path)
+    assert ledger is not None
+    ledger.close()
+
+
+def test_run_gui_cancelled_setup_creates_nothing(
+    quiet_start: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ruralcouncil.gui import setup_wizard
+
+    monkeypatch.setattr(
+        setup_wizard.SetupWizard, "exec", lambda self: int(QDialog.DialogCode.Rejected)
+    )
+    path = tmp_path / "never.ruralcouncil"
+    assert app.run_gui(path) == 0
+    assert not path.exists()
+
+
+def test_the_shipped_font_is_the_application_font(qapp: QApplication) -> None:
+    assert "DejaVu Sans" in fonts.load_shipped_fonts()
+    assert qapp.font().family() == "DejaVu Sans"
+    # Kazakh letters and the tenge sign are drawn by the shipped font itself.
+    metrics = QFontMetrics(qapp.font())
+    assert all(metrics.inFontUcs4(ord(ch)) for ch in "ӘәҒғҚқҢңӨөҰұҮүҺһІі₸")

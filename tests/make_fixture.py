@@ -1,0 +1,261 @@
+"""Build the fixture ledger of the current schema version, for the upgrade tests.
+
+    python tests/make_fixture.py            # writes tests/fixtures/ledger-vN.ruralcouncil + .json
+
+Run it once when a release changes the schema (DESIGN §3: a fixture ledger of every schema
+version is kept). A released version's fixture never changes, so the script refuses to
+overwrite one unless given --force. The clock and the password salts are fixed, so the same
+program builds the same ledger, chain head included; the JSON beside the file records the
+figures test_migrations expects after any later upgrade.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import shutil
+import sqlite3
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from ruralcouncil.ledger import (
+    audit,
+    catalog,
+    chain,
+    journal,
+    schema,
+    settings,
+    storage,
+    users,
+)
+from ruralcouncil.ledger.journal import EntryType, NewEntry
+from ruralcouncil.ledger.setup import init_ledger
+from ruralcouncil.ledger.verify import verify
+from ruralcouncil.reports.statements import year_summary
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+YEARS = (2023, 2024)
+# Test data, published on purpose: the upgrade test logs in with them.
+PASSWORDS = {
+    "admin": "fixture-admin-1",
+    "clerk": "fixture-clerk-1",
+    "chair": "fixture-chair-1",
+    "auditor": "fixture-auditor-1",
+}
+
+
+@contextmanager
+def fixed_clock_and_salts() -> Iterator[None]:
+    """Every `recorded_at`, `created_at` and audit time from a fake clock; fixed salts."""
+    start = datetime.fromisoformat("2024-12-30T09:00:00+05:00")
+    ticks = itertools.count()
+
+    def now_text() -> str:
+        return (start + timedelta(minutes=next(ticks))).isoformat(timespec="seconds")
+
+    salts = itertools.count()
+
+    class FixedSalts:
+        @staticmethod
+        def token_bytes(n: int) -> bytes:
+            return next(salts).to_bytes(n, "big")
+
+    patched = [storage, journal, users, audit, catalog]
+    saved = [(m, m.now_text) for m in patched]
+    saved_secrets = users.secrets
+    try:
+        for module in patched:
+            module.now_text = now_text  # type: ignore[attr-defined]
+        users.secrets = FixedSalts  # type: ignore[assignment]
+        yield
+    finally:
+        for module, original in saved:
+            module.now_text = original  # type: ignore[attr-defined]
+        users.secrets = saved_secrets
+
+
+def _entry(day: str, kind: str, amount: int, code: str | None = None, **kw: Any) -> NewEntry:
+    return NewEntry(
+        date=date.fromisoformat(day), type=EntryType(kind), amount=amount, code=code, **kw
+    )
+
+
+def _populate(path: Path) -> None:
+    ledger = init_ledger(
+        path,
+        village="Қарасу ауылдық округі",
+        admin="admin",
+        password=PASSWORDS["admin"],
+        admin_full_name="Әділет Сейітов",
+    )
+    try:
+        admin = users.User(1, "admin", users.Role.ADMIN)
+        ledger.conn.execute("PRAGMA synchronous = OFF")  # a fixture needs no fsync
+        settings.change(ledger, admin, settings.COUNCIL_KIND, "local_community")
+        catalog.add_fund(
+            ledger,
+            admin,
+            "WELL",
+            restricted=True,
+            name_kk="Жаңа құдық",
+            name_ru="Новый колодец",
+            name_en="New well",
+            purpose="Asar 2023: a well for the upper street",
+        )
+        catalog.add_code(
+            ledger,
+            admin,
+            "BRIDGE",
+            "expenditure",
+            name_kk="Көпір",
+            name_ru="Мост",
+            name_en="Footbridge",
+        )
+        clerk = users.add_user(
+            ledger, admin, "clerk", "clerk", PASSWORDS["clerk"], "Гүлнар Оспанова"
+        )
+        chair = users.add_user(ledger, admin, "chair", "chair", PASSWORDS["chair"])
+        users.add_user(ledger, admin, "auditor", "auditor", PASSWORDS["auditor"])
+        users.add_user(ledger, admin, "leaver", "member", "fixture-leaver-1")
+        users.set_active(ledger, admin, "leaver", False)
+
+        record = lambda e: journal.record(ledger, clerk, e)  # noqa: E731
+        record(_entry("2023-01-01", "opening", 2_500_000_00))
+        record(_entry("2023-01-01", "opening", 35_000_00, account="CASH"))
+        record(
+            _entry(
+                "2023-02-10",
+                "receipt",
+                420_000_00,
+                "TAX-PROPERTY",
+                counterparty="Мемлекеттік кірістер",
+                reference="ПП 112",
+            )
+        )
+        record(
+            _entry(
+                "2023-03-05",
+                "receipt",
+                180_000_00,
+                "COMMUNITY",
+                fund="WELL",
+                description="Асар: құдыққа жарна",
+            )
+        )
+        wrong = record(
+            _entry(
+                "2023-03-06",
+                "receipt",
+                15_000_00,
+                "DONATION",
+                counterparty="Ерлан Б.",
+                account="CASH",
+            )
+        )
+        journal.reverse(ledger, clerk, wrong, "wrong donor", date(2023, 3, 7))
+        record(_entry("2023-04-01", "payment", 650_000_00, "STAFF", description="Q1 salaries"))
+        record(_entry("2023-05-15", "transfer", 100_000_00, to_account="CASH"))
+        record(
+            _entry(
+                "2023-06-20",
+                "payment",
+                90_000_00,
+                "CAPITAL",
+                fund="WELL",
+                counterparty="ТОО Су",
+                description="Құдық қазу",
+            )
+        )
+        roads = record(_entry("2023-12-28", "payment", 75_000_00, "ROADS", account="CASH"))
+        record(_entry("2023-12-29", "payment", 20_000_00, "LOAN-REPAY"))
+        journal.reverse(ledger, clerk, roads, "paid twice", date(2024, 1, 9))
+        journal.close_year(ledger, chair, 2023)
+        record(_entry("2024-01-20", "receipt", 1_200_000_00, "SUBSIDY"))
+        record(_entry("2024-02-02", "payment", 30_000_00, "BRIDGE", account="CASH"))
+        record(_entry("2024-03-03", "receipt", 4_321_99, "FINES", account="CASH"))
+        record(_entry("2024-06-30", "payment", 88_000_00, "CAPITAL", fund="WELL"))
+        users.reset_password(ledger, admin, "clerk", PASSWORDS["clerk"])
+        audit.record_alone(ledger, "admin", "login", "")
+    finally:
+        ledger.close()
+
+
+def build(folder: Path) -> tuple[Path, dict[str, Any]]:
+    """Build the fixture in ``folder``; returns its path and the figures to record."""
+    path = folder / f"ledger-v{schema.SCHEMA_VERSION}.ruralcouncil"
+    with fixed_clock_and_salts():
+        _populate(path)
+    # Small pages keep the committed file small; the page size means nothing to an upgrade.
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode = DELETE")
+        db.execute("PRAGMA page_size = 1024")
+        db.execute("VACUUM")
+        db.execute("PRAGMA journal_mode = WAL")
+    finally:
+        db.close()
+    path.with_name(path.name + ".lock").unlink(missing_ok=True)
+    ledger = storage.open_ledger(path, write=False)
+    try:
+        result = verify(ledger.conn)
+        assert result.ok, result.problems
+        entries, head = chain.head(ledger.conn)
+        figures: dict[str, Any] = {
+            "schema_version": schema.SCHEMA_VERSION,
+            "anchor": {"entries": entries, "head": head},
+            "audit_entries": result.audit_entries,
+            "transactions": ledger.conn.execute("SELECT count(*) FROM transactions").fetchone()[0],
+            "users": {
+                name: role
+                for name, role in ledger.conn.execute("SELECT name, role FROM users ORDER BY id")
+            },
+            "passwords": PASSWORDS,
+            "disabled": ["leaver"],
+            "closed_years": journal.closed_years(ledger.conn),
+            "village": settings.village_name(ledger.conn),
+            "summaries": {},
+        }
+        for year in YEARS:
+            summary = year_summary(ledger.conn, year).as_json()
+            summary.pop("chain")  # a later migration may chain more records
+            figures["summaries"][str(year)] = summary
+    finally:
+        ledger.close()
+    return path, figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--force", action="store_true", help="replace an existing fixture")
+    args = parser.parse_args()
+    target = FIXTURES / f"ledger-v{schema.SCHEMA_VERSION}.ruralcouncil"
+    if target.exists() and not args.force:
+        print(
+            f"{target} exists; a released version's fixture never changes (--force).",
+            file=sys.stderr,
+        )
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        built, figures = build(Path(tmp))
+        FIXTURES.mkdir(exist_ok=True)
+        shutil.copyfile(built, target)
+    target.with_suffix(".json").write_text(
+        json.dumps(figures, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    print(
+        f"{target} ({target.stat().st_size} bytes), anchor "
+        f"{figures['anchor']['entries']}:{figures['anchor']['head']}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
