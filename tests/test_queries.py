@@ -9,7 +9,15 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from _helpers import admin_of, day, english, entry, fresh_ledger, opening, scratch_dir  # noqa: F401  (english: an autouse fixture)
+from _helpers import (  # noqa: F401  (english: an autouse fixture)
+    admin_of,
+    day,
+    english,
+    entry,
+    fresh_ledger,
+    opening,
+    scratch_dir,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -8,7 +8,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _helpers import ADMIN, PASSWORD, admin_of, english, entry, fresh_ledger, receipt, state  # noqa: F401  (english: an autouse fixture)
+from _helpers import (  # noqa: F401  (english: an autouse fixture)
+    ADMIN,
+    PASSWORD,
+    admin_of,
+    english,
+    entry,
+    fresh_ledger,
+    receipt,
+    state,
+)
 
 from ruralcouncil.ledger import catalog, journal, settings, users
 from ruralcouncil.ledger.errors import AuthenticationFailed, InvalidInput, PermissionDenied

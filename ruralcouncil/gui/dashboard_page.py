@@ -6,7 +6,7 @@ uses, so the window and the command line can never disagree.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -275,5 +275,6 @@ class DashboardPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        # The chart (and pyqtgraph with it) is built only once the page is on screen.
-        self._update_chart()
+        # The chart (and pyqtgraph with numpy) is built only after the page is on screen, so
+        # the main window appears without waiting for them (DESIGN §3, heavy imports).
+        QTimer.singleShot(0, self._update_chart)
