@@ -94,7 +94,10 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
         conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 10000")
-    if not read_only:
+    if read_only:
+        # Readers (summary, verify, a worker's sibling) can then never write by mistake.
+        conn.execute("PRAGMA query_only = ON")
+    else:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
     return conn
