@@ -160,11 +160,11 @@ def test_progress_is_reported_every_thousand_rows(
     ledger: Ledger, admin: User, tmp_path: Path
 ) -> None:
     rows = ["2024-01-01,opening,1000000,,,,,,,"]
-    rows += [f"2024-01-{2 + i % 27:02d},receipt,1.5,FINES,,,,,fine {i}," for i in range(2499)]
+    rows += [f"2024-01-{2 + i % 27:02d},receipt,1.5,FINES,,,,,fine {i}," for i in range(2999)]
     path = write(tmp_path, csv_text(*rows))
     seen: list[tuple[int, int]] = []
     importer.import_transactions(ledger, admin, path, lambda d, t: seen.append((d, t)))
-    assert seen == [(1000, 2500), (2000, 2500), (2500, 2500)]
+    assert seen == [(1000, 3000), (2000, 3000), (3000, 3000)]
     assert verify(ledger.conn).ok
 
 
@@ -359,7 +359,9 @@ def test_every_bad_row_is_reported_with_its_line(
     )
     error = refused(ledger, admin, write(tmp_path, text))
 
-    assert str(error).startswith("The file was refused: 20 rows have problems.")
+    assert str(error).startswith(
+        "The file was refused, nothing was imported. Rows with problems: 20."
+    )
     assert error.problems == [
         "line 3: date 2024-02-30 does not exist",
         "line 4: date '20240203' must be written YYYY-MM-DD",

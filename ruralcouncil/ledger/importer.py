@@ -99,7 +99,7 @@ def import_transactions(
             last_id = journal.insert_entry(conn, user, entry, import_id=import_id)
             if first_id is None:
                 first_id = last_id
-            if progress is not None and done % PROGRESS_EVERY == 0:
+            if progress is not None and done % PROGRESS_EVERY == 0 and done < total:
                 progress(done, total)
         audit.append(conn, user.name, "import", f"{path.name} {total} rows")
     if progress is not None:
@@ -177,8 +177,8 @@ def read_transactions(data: bytes, conn: sqlite3.Connection) -> list[NewEntry]:
     if problems:
         raise ImportRejected(
             _(
-                "The file was refused: {n} rows have problems. Nothing was imported; "
-                "correct the rows below and import the whole file again."
+                "The file was refused, nothing was imported. Rows with problems: {n}. "
+                "Correct them and import the whole file again."
             ).format(n=len(problems)),
             [_line(line, "; ".join(reasons)) for line, reasons in sorted(problems.items())],
         )
