@@ -43,11 +43,7 @@ cat > "$STAGE/usr/share/applications/ruralcouncil.desktop" <<EOF
 [Desktop Entry]
 Type=Application
 Name=RuralCouncil
-Name[kk]=Ауылдық кеңес
-Name[ru]=Сельский совет
 Comment=Village council budget ledger
-Comment[kk]=Ауыл бюджетінің кітабы
-Comment[ru]=Книга учёта бюджета села
 Exec=/opt/ruralcouncil/ruralcouncil
 Terminal=false
 Categories=Office;Finance;

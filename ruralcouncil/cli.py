@@ -476,8 +476,18 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from ruralcouncil.ledger.backup import restore_ledger
+    from ruralcouncil.ledger.backup import restore_ledger, restore_to_new
 
+    path = _db_path(args)
+    if not path.exists():
+        # A new PC after a disk failure: the administrator's account in the backup vouches.
+        result = restore_to_new(Path(args.source), path, args.user, _password(args.user))
+        _say(
+            _("Restored {source} into the new ledger {path}. Entries: {after}.").format(
+                source=args.source, path=path, after=result.entries_after
+            )
+        )
+        return EXIT_OK
     with _writer(args, "restore") as (ledger, user):
         result = restore_ledger(ledger, user, Path(args.source))
     if result.warning:

@@ -49,6 +49,7 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # a raw, comparable value for the colu
 
 PAGE_SIZE = 200
 MAX_PAGES = 50
+WALK_PAGES = 4  # up to this many pages away, neighbours' keys beat an OFFSET
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _REVERSAL_COLOUR = QColor(176, 0, 32)
@@ -291,6 +292,16 @@ class LedgerTableModel(QAbstractTableModel):
     def _fetch(self, number: int) -> _Page:
         conn, flt, size = self._ledger.conn, self._filter, self._page_size
         last = max(0, (self.rowCount() - 1) // size)
+        if 0 < number < last and number - 1 not in self._pages and number + 1 not in self._pages:
+            # A few pages from the end, the start or a held page: walk there by key, since
+            # an OFFSET costs as much as reading every row before it.
+            for distance in range(1, WALK_PAGES + 1):
+                if number + distance == last or number + distance in self._pages:
+                    self._page_of((number + 1) * size)
+                    break
+                if number - distance == 0 or number - distance in self._pages:
+                    self._page_of((number - 1) * size)
+                    break
         previous, following = self._pages.get(number - 1), self._pages.get(number + 1)
         if number == 0:
             self.fetches["after"] += 1

@@ -57,7 +57,7 @@ class BackupResult:
 
 @dataclass(frozen=True)
 class RestoreResult:
-    kept_aside: Path  # copy of the ledger as it was before the restore
+    kept_aside: Path | None  # the ledger as it was; None when there was none to keep
     entries_before: int
     entries_after: int
     warning: str | None  # set when the backup holds fewer chain entries than the ledger had
@@ -366,6 +366,51 @@ def restore_ledger(
     )
 
 
+def restore_to_new(
+    source: Path | str,
+    target: Path | str,
+    user_name: str,
+    password: str,
+    progress: Progress | None = None,
+) -> RestoreResult:
+    """Restore onto a PC that has no ledger yet, such as after a disk failure.
+
+    There is no current ledger to log in to, so the administrator proves who they are with
+    their account in the backup itself.
+    """
+    from ruralcouncil.ledger.users import login
+
+    source, target = Path(source), Path(target)
+    if target.exists():
+        raise InvalidInput(
+            _("{path} already exists; restore into the open ledger instead.").format(path=target)
+        )
+    entries, head = check_backup(source)
+    backup = open_ledger(source, write=False, purpose="restore")
+    try:
+        require(login(backup, user_name, password), Action.RESTORE)
+        _check_destination(target)
+        tmp = target.with_name(f".{target.name}.partial")
+        _copy(backup.conn, tmp, progress)
+    finally:
+        backup.close()
+    try:
+        _flush(tmp)
+        os.replace(tmp, target)
+        _flush_folder(target.parent)
+        _check_copy(target, entries, head)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    restored = open_ledger(target, write=True, purpose="restore")
+    try:
+        with restored.write() as conn:
+            audit.append(conn, user_name, "restore", f"{source.name} entries={entries} head={head}")
+    finally:
+        restored.close()
+    return RestoreResult(kept_aside=None, entries_before=0, entries_after=entries, warning=None)
+
+
 def _keep_aside(current: Ledger) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     aside = current.path.with_name(f"{current.path.name}.before-restore-{stamp}")
@@ -402,4 +447,5 @@ __all__ = [
     "backup_ledger",
     "check_backup",
     "restore_ledger",
+    "restore_to_new",
 ]

@@ -145,6 +145,17 @@ def test_jump_into_the_middle_falls_back_to_offset_then_walks_by_key(filled: Led
     assert model.entry(1000) is None and model.entry(-1) is None
 
 
+@pytest.mark.parametrize("row", [999 - 16, 999 - 16 * 3 - 5, 20, 16 * 4 + 3])
+def test_near_the_ends_pages_are_walked_by_key_not_offset(filled: Ledger, row: int) -> None:
+    expected = every_row(filled, EntryFilter())
+    model = LedgerTableModel(filled, page_size=16, max_pages=3)
+    assert model.entry(row) == expected[row]
+    assert model.fetches["offset"] == 0
+    for other in range(row - 40, row + 40):
+        if 0 <= other < 1000:
+            assert model.entry(other) == expected[other]
+
+
 def test_display_text(filled: Ledger) -> None:
     model = LedgerTableModel(filled)
     first = every_row(filled, EntryFilter())[0]
