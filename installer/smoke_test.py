@@ -43,9 +43,7 @@ def resolve(program: str | None) -> Path:
 def smoke_test(program: Path) -> list[str]:
     """Run the program's smoke test; returns the problems found (empty when it passed)."""
     env = dict(os.environ)
-    if sys.platform.startswith("linux") and not (
-        env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")
-    ):
+    if sys.platform.startswith("linux") and not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
         done = subprocess.run(

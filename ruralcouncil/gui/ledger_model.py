@@ -51,6 +51,17 @@ PAGE_SIZE = 200
 MAX_PAGES = 50
 WALK_PAGES = 4  # up to this many pages away, neighbours' keys beat an OFFSET
 
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
+        ENTRY_ROLE,
+        SORT_ROLE,
+    }
+)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _REVERSAL_COLOUR = QColor(176, 0, 32)
 _REVERSED_COLOUR = QColor(120, 120, 120)
@@ -167,8 +178,8 @@ class LedgerTableModel(QAbstractTableModel):
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if not index.isValid() or index.row() >= self.rowCount():
-            return None
+        if role not in _ROLES or not index.isValid() or index.row() >= self.rowCount():
+            return None  # the view asks for many roles per cell; most have nothing here
         if not 0 <= index.column() < len(self._columns):
             return None
         page, within = self._page_of(index.row())

@@ -230,7 +230,10 @@ def years(conn: sqlite3.Connection) -> list[int]:
     """The years with entries, plus the current one."""
     from datetime import date
 
-    first = conn.execute("SELECT min(date), max(date) FROM transactions").fetchone()
+    # Two subqueries: SQLite reads min() or max() alone from the index, not both together.
+    first = conn.execute(
+        "SELECT (SELECT min(date) FROM transactions), (SELECT max(date) FROM transactions)"
+    ).fetchone()
     this_year = date.today().year
     if not first or first[0] is None:
         return [this_year]
