@@ -268,7 +268,8 @@ class DashboardPage(QWidget):
 
     def _update_chart(self) -> None:
         year = self.year()
-        if year is None or not self._chart_stale:
+        # The timer may fire after the page was hidden or the window (and ledger) closed.
+        if year is None or not self._chart_stale or not self.isVisible():
             return
         self.chart.set_flows(statements.monthly_flows(self.context.ledger.conn, year))
         self._chart_stale = False
@@ -277,4 +278,4 @@ class DashboardPage(QWidget):
         super().showEvent(event)
         # The chart (and pyqtgraph with numpy) is built only after the page is on screen, so
         # the main window appears without waiting for them (DESIGN §3, heavy imports).
-        QTimer.singleShot(0, self._update_chart)
+        QTimer.singleShot(0, self, self._update_chart)
