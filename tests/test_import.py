@@ -214,7 +214,8 @@ def test_quoted_fields_with_commas_quotes_and_line_breaks(
         "SELECT counterparty, description FROM transactions ORDER BY id"
     ).fetchall()
     assert rows[0] == ("", "Brought forward, from the old book")
-    assert rows[1] == ('Saule "Bereke" LLP', "Rent of the hall, January and February")
+    # Line breaks typed in a spreadsheet cell are kept (as \n), never silently dropped.
+    assert rows[1] == ('Saule "Bereke" LLP', "Rent of the hall,\nJanuary and\nFebruary")
     assert rows[2] == ("", "Pump repair")
 
 

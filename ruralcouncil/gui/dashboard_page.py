@@ -71,7 +71,10 @@ def _table(grid: QGridLayout, rows: list[tuple[str, int]], total_text: str | Non
         grid.addWidget(empty, 0, 0, 1, 2)
         return
     for row, (name, amount) in enumerate(rows):
-        grid.addWidget(QLabel(name), row, 0)
+        label = QLabel(name)
+        # Kazakh names run long: wrap them rather than push the page off a small screen.
+        label.setWordWrap(True)
+        grid.addWidget(label, row, 0)
         grid.addWidget(_amount_label(amount), row, 1)
     if total_text is not None:
         total = QLabel(total_text)
@@ -114,7 +117,9 @@ class DashboardPage(QWidget):
             number = QLabel(str(n))
             number.setStyleSheet("font-weight: bold;")
             grid.addWidget(number, n, 0)
-            grid.addWidget(QLabel(_(BOX_MEANINGS[n])), n, 1)
+            meaning = QLabel(_(BOX_MEANINGS[n]))
+            meaning.setWordWrap(True)
+            grid.addWidget(meaning, n, 1)
             self.box_amounts[n] = _amount_label(0, bold=n in (7, 8))
             self.box_amounts[n].setObjectName(f"box{n}")
             grid.addWidget(self.box_amounts[n], n, 2)

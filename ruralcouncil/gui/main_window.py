@@ -86,13 +86,16 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setMinimumWidth(150)
-        self.nav.setMaximumWidth(260)
         self.nav.setStyleSheet("QListWidget::item { padding: 8px 6px; }")
         for spec in self.specs:
             item = QListWidgetItem(_(spec.title))
             item.setData(PAGE_ROLE, spec.key)
             self.nav.addItem(item)
+        # Wide enough for the longest title in the current language (Kazakh runs long).
+        self.nav.setWordWrap(True)
+        nav_width = min(230, max(150, self.nav.sizeHintForColumn(0) + 30))
+        self.nav.setMinimumWidth(nav_width)
+        self.nav.setMaximumWidth(nav_width + 60)
         self.stack = QStackedWidget()
         self.stack.setObjectName("pages")
         splitter = QSplitter()
@@ -100,7 +103,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([190, 1000])
+        splitter.setSizes([nav_width, 1000])
         self.setCentralWidget(splitter)
 
         self.user_label = QLabel()
@@ -300,7 +303,9 @@ class MainWindow(QMainWindow):
         stored = window_settings().value("main/geometry")
         if isinstance(stored, QByteArray) and self.restoreGeometry(stored):
             return
+        # First start: village PCs have small screens (1366x768 is common), so use all of it.
         self.resize(1100, 720)
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         window_settings().setValue("main/geometry", self.saveGeometry())

@@ -368,8 +368,9 @@ class _RowChecker:
 
 
 def _text(value: str) -> str:
-    if "\n" in value or "\r" in value:
-        value = _LINE_BREAKS.sub(" ", value)
+    """Trim the cell; a line break typed in a spreadsheet cell is kept, as one \\n."""
+    if "\r" in value:
+        value = _LINE_BREAKS.sub("\n", value)
     return value.strip()
 
 

@@ -77,10 +77,12 @@ class Shortfall:
 # --- checks of a single entry ------------------------------------------------------------
 
 
-def _check_text(label: str, value: str) -> list[str]:
+def _check_text(label: str, value: str, *, multiline: bool = False) -> list[str]:
     if len(value) > MAX_TEXT:
         return [_("{field} is longer than {n} characters").format(field=label, n=MAX_TEXT)]
-    if any(ord(ch) < 32 and ch not in "\t" for ch in value):
+    # A description may run over several lines; names and references are one line.
+    allowed = "\t\n" if multiline else "\t"
+    if any(ord(ch) < 32 and ch not in allowed for ch in value):
         return [_("{field} contains control characters").format(field=label)]
     return []
 
@@ -131,7 +133,7 @@ def entry_problems(conn: sqlite3.Connection, entry: NewEntry) -> list[str]:
     elif entry.to_account:
         problems.append(_("only a transfer has a destination account"))
     problems += _check_text(_("Counterparty"), entry.counterparty)
-    problems += _check_text(_("Description"), entry.description)
+    problems += _check_text(_("Description"), entry.description, multiline=True)
     problems += _check_text(_("Reference"), entry.reference)
     return problems
 
@@ -426,7 +428,7 @@ def reverse(ledger: Ledger, user: User, entry_id: int, reason: str, on: date | N
         if not reason:
             raise InvalidInput(_("Give the reason for the reversal."))
         refuse_closed(conn, on)
-        problems = _check_text(_("Reason"), reason)
+        problems = _check_text(_("Reason"), reason, multiline=True)
         if on.isoformat() < row[0]:
             problems.append(
                 _("a reversal cannot be dated before the entry it reverses ({day})").format(
