@@ -32,6 +32,18 @@ def _isolated_user_folders(
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _messages_in_english() -> Iterator[None]:
+    """Tests read refusals in English; the default language (Kazakh) is tested on purpose
+    where it matters, by setting it explicitly."""
+    from ruralcouncil import i18n
+
+    previous = i18n.language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(previous)
+
+
 @pytest.fixture
 def ledger_path(tmp_path: Path) -> Path:
     """Where the ``ledger`` fixture's file lives."""

@@ -1,25 +1,34 @@
 """The dashboard: the chosen year's totals, the annual-return boxes, cash, funds and anchor.
 
 Every figure comes from ``statements.year_summary``, the same function ``summary --json``
-uses, so the window and the command line can never disagree.
+uses, so the window and the command line can never disagree. The same figures can be saved
+as the printable summary PDF, rendered off the GUI thread.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QShowEvent
+from pathlib import Path
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from ruralcouncil.gui import messages, worker
 from ruralcouncil.gui.chart import MonthlyFlowChart
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.i18n import N_, _
@@ -43,6 +52,36 @@ BOX_MEANINGS = {
 }
 
 _WARNING_STYLE = "color: #b71c1c; font-weight: bold;"
+_LAST_PDF_FOLDER = "reports/last_folder"
+
+
+def _settings() -> QSettings:
+    return QSettings("RuralCouncil", "RuralCouncil")
+
+
+def open_document(path: Path) -> bool:
+    """Open a saved report in the PC's PDF viewer (tests replace this)."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def _render_pdf(ledger: Any, year: int, path: Path) -> tuple[Path, str]:
+    """In a worker: the summary PDF on a connection of its own; (path, verification code)."""
+    # reportlab is loaded here, the first time someone saves a report, never at start-up.
+    from ruralcouncil.reports.summary_pdf import render_summary_pdf, verification_code
+
+    reader = ledger.sibling()
+    try:
+        # One read transaction: the code shown is the one printed, even if the clerk
+        # records an entry while the PDF is being written.
+        reader.conn.execute("BEGIN")
+        try:
+            written = render_summary_pdf(reader.conn, year, path)
+            head = statements.year_summary(reader.conn, year).chain_head
+        finally:
+            reader.conn.execute("COMMIT")
+    finally:
+        reader.close()
+    return written, verification_code(head)
 
 
 def _clear(grid: QGridLayout) -> None:
@@ -85,14 +124,25 @@ def _table(grid: QGridLayout, rows: list[tuple[str, int]], total_text: str | Non
 
 
 class DashboardPage(QWidget):
+    # Emitted when saving the summary PDF ends: its Path, or the exception that stopped it.
+    summary_saved = Signal(object)
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.summary: YearSummary | None = None
         self.box_amounts: dict[int, QLabel] = {}
+        self._saving = False
 
         self.year_box = QComboBox()
         self.year_box.currentIndexChanged.connect(lambda _index: self.refresh())
+        self.pdf_button = QPushButton(_("Save the summary as PDF…"))
+        self.pdf_button.clicked.connect(self.choose_pdf_file)
+        self.pdf_progress = QProgressBar()  # busy while the PDF is written
+        self.pdf_progress.setRange(0, 0)
+        self.pdf_progress.setMaximumWidth(120)
+        self.pdf_progress.setTextVisible(False)
+        self.pdf_progress.hide()
         top = QHBoxLayout()
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
@@ -100,6 +150,8 @@ class DashboardPage(QWidget):
         top.addStretch(1)
         top.addWidget(QLabel(_("Year:")))
         top.addWidget(self.year_box)
+        top.addWidget(self.pdf_progress)
+        top.addWidget(self.pdf_button)
 
         self.receipts_grid = QGridLayout()
         self.payments_grid = QGridLayout()
@@ -113,6 +165,7 @@ class DashboardPage(QWidget):
         boxes = QGroupBox(_("Annual return: accounting statements"))
         boxes_layout = QVBoxLayout(boxes)
         grid = QGridLayout()
+        grid.setVerticalSpacing(4)  # ten rows beside the chart, in sight on a small screen
         for n in range(1, 11):
             number = QLabel(str(n))
             number.setStyleSheet("font-weight: bold;")
@@ -134,6 +187,7 @@ class DashboardPage(QWidget):
         chart_group = QGroupBox(_("Receipts and payments by month"))
         chart_layout = QVBoxLayout(chart_group)
         self.chart = MonthlyFlowChart()
+        self.chart.setMaximumHeight(self.chart.minimumHeight())  # no taller than the boxes
         chart_layout.addWidget(self.chart)
 
         self.anchor = QLabel()
@@ -141,21 +195,20 @@ class DashboardPage(QWidget):
         self.anchor.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.anchor.setStyleSheet("color: #444;")
 
+        # The chart beside the boxes, so both are in sight on a 1366x768 screen without scrolling.
         columns = QGridLayout()
         columns.addWidget(receipts, 0, 0)
         columns.addWidget(payments, 0, 1)
         columns.addWidget(boxes, 1, 0)
-        money_column = QVBoxLayout()
-        money_column.addWidget(cash)
-        money_column.addWidget(funds)
-        money_column.addStretch(1)
-        columns.addLayout(money_column, 1, 1)
-        columns.addWidget(chart_group, 2, 0, 1, 2)
+        columns.addWidget(chart_group, 1, 1)
+        columns.addWidget(cash, 2, 0)
+        columns.addWidget(funds, 2, 1)
         columns.setColumnStretch(0, 1)
         columns.setColumnStretch(1, 1)
 
         body = QWidget()
         body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(9, 4, 9, 4)
         body_layout.addLayout(top)
         body_layout.addLayout(columns)
         body_layout.addWidget(self.anchor)
@@ -270,6 +323,75 @@ class DashboardPage(QWidget):
         self._chart_stale = True
         if self.isVisible():
             self._update_chart()
+
+    # --- the summary PDF ------------------------------------------------------------------
+
+    def choose_pdf_file(self) -> None:
+        """Ask where to save the chosen year's summary, then save it there."""
+        year = self.year()
+        if year is None or self._saving:
+            return
+        folder = str(_settings().value(_LAST_PDF_FOLDER, "") or "") or str(Path.home())
+        name, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Save the summary as PDF"),
+            str(Path(folder) / f"summary-{year}.pdf"),
+            _("PDF documents (*.pdf)"),
+        )
+        if name:
+            path = Path(name)
+            if path.suffix.lower() != ".pdf":
+                path = path.with_name(path.name + ".pdf")
+            _settings().setValue(_LAST_PDF_FOLDER, str(path.parent))
+            self.save_summary_pdf(path)
+
+    def save_summary_pdf(self, path: Path | str) -> None:
+        """Write the chosen year's summary PDF to ``path`` in a worker (``summary_saved`` ends)."""
+        year = self.year()
+        if year is None or self._saving:
+            return
+        path, ledger = Path(path), self.context.ledger
+        self._set_saving(True)
+
+        def done(result: tuple[Path, str]) -> None:
+            if shiboken6.isValid(self):
+                self._pdf_saved(*result)
+
+        def failed(error: Exception) -> None:
+            if shiboken6.isValid(self):
+                self._pdf_failed(path, error)
+
+        worker.start(lambda _progress: _render_pdf(ledger, year, path), done, failed)
+
+    def _set_saving(self, saving: bool) -> None:
+        self._saving = saving
+        self.pdf_button.setEnabled(not saving)
+        self.pdf_progress.setVisible(saving)
+        self.pdf_button.setText(_("Writing the PDF…") if saving else _("Save the summary as PDF…"))
+
+    def _pdf_saved(self, path: Path, code: str) -> None:
+        self._set_saving(False)
+        messages.show_info(
+            self,
+            _(
+                "The summary was saved to {path}.\n\nIts verification code is {code}: anyone "
+                "with the program can check the printed paper against the ledger."
+            ).format(path=path, code=code),
+            _("Summary saved"),
+        )
+        open_document(path)
+        self.summary_saved.emit(path)
+
+    def _pdf_failed(self, path: Path, error: Exception) -> None:
+        self._set_saving(False)
+        if isinstance(error, OSError):
+            text = _("The summary could not be saved to {path}: {error}").format(
+                path=path, error=error.strerror or error
+            )
+            messages.show_error(self, text, _("The summary was not saved"))
+        else:
+            messages.show_error(self, error, _("The summary was not saved"))
+        self.summary_saved.emit(error)
 
     def _update_chart(self) -> None:
         year = self.year()

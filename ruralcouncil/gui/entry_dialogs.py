@@ -76,7 +76,7 @@ class EntryDialog(QDialog):
         self.entry_id: int | None = None
         self.problems: list[str] = []
         self.setWindowTitle(_(TITLES[entry_type]))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(600)  # Kazakh labels and the "available" line need the room
         conn = context.ledger.conn
 
         # Parented here, so fields this kind of entry does not use are simply hidden.
@@ -95,6 +95,8 @@ class EntryDialog(QDialog):
             line.setMaxLength(journal.MAX_TEXT)
         self.available = QLabel()
         self.available.setStyleSheet("color: #505050;")
+        self.available.setWordWrap(True)  # "available in BANK, GENERAL fund..." runs long
+        self.available.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.problem_label = QLabel()
         self.problem_label.setStyleSheet(PROBLEM_STYLE)
         self.problem_label.setWordWrap(True)

@@ -58,6 +58,7 @@ class ImportDialog(QDialog):
         self.result: Any = None
         self.setWindowTitle(_("Import transactions from a CSV file"))
         self.setMinimumWidth(560)
+        self.resize(680, 480)
 
         intro = QLabel(
             _(
@@ -88,6 +89,9 @@ class ImportDialog(QDialog):
         self.detail.hide()
         self.problems = QListWidget()
         self.problems.setMinimumHeight(160)
+        # A problem names the line and what is wrong with it: show it whole, not clipped.
+        self.problems.setWordWrap(True)
+        self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problems.hide()
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -48,24 +48,29 @@ from ruralcouncil.ledger.queries import EntryFilter, EntryRow
 from ruralcouncil.ledger.users import Action
 
 SEARCH_DELAY_MS = 300
-# Starting widths in characters; the user may resize them, the last column takes the rest.
+# Starting widths in characters; the user may resize them. Description takes what is left,
+# and Amount and Balance fit their contents, so no amount is cut on a 1366-pixel screen.
 _WIDTHS = {
     NUMBER: 6,
     DATE: 10,
-    TYPE: 13,
-    CATEGORY: 16,
+    TYPE: 12,
+    CATEGORY: 15,
     FUND: 9,
-    ACCOUNT: 14,
+    ACCOUNT: 11,
     COUNTERPARTY: 18,
     DESCRIPTION: 20,
-    REFERENCE: 9,
+    REFERENCE: 10,
     AMOUNT: 15,
     BALANCE: 15,
     USER: 8,
     LINKS: 14,
 }
-# Filter combos are kept narrow so the search box has room; their lists open wide.
-_COMBO_CHARACTERS = 12
+_FIT_TO_CONTENTS = (AMOUNT, BALANCE)
+_DESCRIPTION_MIN_CHARACTERS = 20
+_MAX_TITLE_CHARACTERS = 18
+# Filter combos shrink so the search box keeps room; their lists still open wide.
+_COMBO_CHARACTERS = 10
+_SEARCH_MIN_WIDTH = 220
 
 
 class LedgerPage(QWidget):
@@ -87,6 +92,7 @@ class LedgerPage(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search counterparty, description, reference, No."))
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(_SEARCH_MIN_WIDTH)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -108,7 +114,12 @@ class LedgerPage(QWidget):
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        # Fit Amount to the rows in sight only: measuring more would page through SQL.
+        header.setResizeContentsPrecision(0)
+        header.sectionResized.connect(self._on_section_resized)
+        self.table.viewport().installEventFilter(self)
         self.table.doubleClicked.connect(self.show_details)
 
         self.totals = QLabel()
@@ -132,12 +143,15 @@ class LedgerPage(QWidget):
             (_("Account"), self.account),
         ):
             filters.addWidget(QLabel(title))
-            filters.addWidget(widget)
-        filters.addWidget(self.search, 1)
+            # The combos share the row, down to their minimum length on a small screen.
+            filters.addWidget(widget, 0 if widget is self.year else 1)
+        # The search box sits in the buttons' row, where there is room for what is typed.
         buttons = QHBoxLayout()
         for button in (self.receipt_button, self.payment_button, self.transfer_button):
             buttons.addWidget(button)
-        buttons.addStretch(1)
+        buttons.addSpacing(self.fontMetrics().averageCharWidth() * 4)
+        buttons.addWidget(self.search, 1)
+        buttons.addSpacing(self.fontMetrics().averageCharWidth() * 4)
         buttons.addWidget(self.reverse_button)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
@@ -226,8 +240,39 @@ class LedgerPage(QWidget):
         width = self.fontMetrics().averageCharWidth()
         for column in range(self.model.columnCount()):
             column_id = self.model.column_id(column)
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(column, _WIDTHS[column_id] * width + 12)
+            if column_id in _FIT_TO_CONTENTS:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                # Wide enough for the title too (Kazakh titles run long), within reason.
+                title = min(header.sectionSizeHint(column), _MAX_TITLE_CHARACTERS * width)
+                self.table.setColumnWidth(column, max(_WIDTHS[column_id] * width + 12, title))
+        self._fit_description()
+
+    def _fit_description(self) -> None:
+        """Description takes the width the other columns leave, but keeps 20 characters.
+
+        (Qt's Stretch mode would squeeze it to nothing on a small screen; here the last
+        columns scroll instead, and Amount, before them, stays in sight.)
+        """
+        column = self.model.column_of(DESCRIPTION)
+        if column < 0:
+            return
+        header = self.table.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(header.count()) if c != column)
+        floor = _DESCRIPTION_MIN_CHARACTERS * self.fontMetrics().averageCharWidth() + 12
+        wanted = max(floor, self.table.viewport().width() - others)
+        if header.sectionSize(column) != wanted:
+            header.resizeSection(column, wanted)
+
+    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column != self.model.column_of(DESCRIPTION):
+            self._fit_description()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
+            self._fit_description()
+        return super().eventFilter(watched, event)
 
     def _show_totals(self) -> None:
         """Count and balance now; the sums by type off the GUI thread (a scan at a million)."""

@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
         # Wide enough for the longest title in the current language (Kazakh runs long).
         self.nav.setWordWrap(True)
-        nav_width = min(230, max(150, self.nav.sizeHintForColumn(0) + 30))
+        nav_width = min(190, max(150, self.nav.sizeHintForColumn(0) + 30))
         self.nav.setMinimumWidth(nav_width)
         self.nav.setMaximumWidth(nav_width + 60)
         self.stack = QStackedWidget()

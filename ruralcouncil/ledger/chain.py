@@ -19,6 +19,7 @@ import hashlib
 import json
 import sqlite3
 import unicodedata
+from collections.abc import Iterator
 from typing import Any
 
 ENCODING_VERSION = 1
@@ -120,6 +121,28 @@ def transaction_content(conn: sqlite3.Connection, record: str) -> Content:
         )
     ]
     return content
+
+
+def transaction_contents(conn: sqlite3.Connection) -> Iterator[tuple[int, Content]]:
+    """Every transaction's content in id order, from two ordered scans instead of two
+    queries per entry: what ``verify`` reads, built exactly as ``transaction_content``."""
+    rows = conn.execute(f"SELECT {TRANSACTION_FIELDS} FROM transactions t ORDER BY t.id")
+    names = [d[0] for d in rows.description]
+    postings = conn.execute(
+        "SELECT transaction_id, account, fund, amount FROM postings ORDER BY transaction_id, id"
+    )
+    pending = postings.fetchone()
+    for row in rows:
+        entry_id = int(row[0])
+        content: Content = dict(zip(names, row, strict=True))
+        items: list[list[Any]] = []
+        while pending is not None and pending[0] < entry_id:
+            pending = postings.fetchone()  # postings of no transaction: coverage reports them
+        while pending is not None and pending[0] == entry_id:
+            items.append(list(pending[1:]))
+            pending = postings.fetchone()
+        content["postings"] = items
+        yield entry_id, content
 
 
 def user_content(conn: sqlite3.Connection, record: str) -> Content:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ruralcouncil.gui import dashboard_page
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.dashboard_page import DashboardPage
 from ruralcouncil.ledger import journal
@@ -114,6 +116,7 @@ def test_pyqtgraph_imported_only_when_shown(tmp_path: Path) -> None:
                              password={PASSWORD!r})
         page = DashboardPage(AppContext(ledger, users.login(ledger, "admin", {PASSWORD!r})))
         assert "pyqtgraph" not in sys.modules, "imported before the page was shown"
+        assert "reportlab" not in sys.modules, "imported before a PDF was asked for"
         page.show()
         app.processEvents()
         assert "pyqtgraph" in sys.modules and page.chart.plot is not None
@@ -125,3 +128,71 @@ def test_pyqtgraph_imported_only_when_shown(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("ok")
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """What the page asked the PDF viewer to open (no viewer is started in tests)."""
+    paths: list[Path] = []
+    monkeypatch.setattr(dashboard_page, "open_document", lambda path: paths.append(path) or True)
+    return paths
+
+
+def test_save_summary_pdf(
+    qtbot, context: AppContext, tmp_path: Path, opened, message_boxes
+) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    from ruralcouncil.reports.summary_pdf import verification_code
+
+    _fill(context)
+    page = DashboardPage(context)
+    qtbot.addWidget(page)
+    page.set_year(2025)
+    target = tmp_path / "reports" / "summary-2025.pdf"
+    target.parent.mkdir()
+    with qtbot.waitSignal(page.summary_saved, timeout=60_000) as saved:
+        page.save_summary_pdf(target)
+        assert not page.pdf_button.isEnabled()  # busy while the worker writes
+        assert not page.pdf_progress.isHidden()
+    assert saved.args == [target]
+    assert target.read_bytes().startswith(b"%PDF")
+    text = "".join(p.extract_text() for p in PdfReader(target).pages)
+    assert "Aksu" in text and "2025" in text
+    assert opened == [target]
+    assert page.pdf_button.isEnabled() and page.pdf_progress.isHidden()
+    code = verification_code(statements.year_summary(context.ledger.conn, 2025).chain_head)
+    [shown] = message_boxes.shown
+    assert str(target) in shown.text and code in shown.text
+    assert not list(target.parent.glob("*.part"))
+
+
+@pytest.mark.parametrize("where", ["folder is a file", "read-only folder"])
+def test_save_summary_pdf_refused(  # type: ignore[no-untyped-def]
+    qtbot, context: AppContext, tmp_path: Path, opened, message_boxes, where: str
+) -> None:
+    _fill(context)
+    page = DashboardPage(context)
+    qtbot.addWidget(page)
+    if where == "folder is a file":
+        folder = tmp_path / "not-a-folder"
+        folder.write_text("x")
+    else:
+        if os.geteuid() == 0:
+            pytest.skip("root writes into read-only folders")
+        folder = tmp_path / "locked"
+        folder.mkdir()
+        folder.chmod(0o500)
+    target = folder / "summary.pdf"
+    try:
+        with qtbot.waitSignal(page.summary_saved, timeout=60_000) as saved:
+            page.save_summary_pdf(target)
+    finally:
+        if folder.is_dir():
+            folder.chmod(0o700)
+    assert isinstance(saved.args[0], OSError)
+    assert not target.exists() and not target.with_name("summary.pdf.part").exists()
+    assert opened == []
+    [shown] = message_boxes.shown
+    assert "could not be saved" in shown.text and str(target) in shown.text
+    assert page.pdf_button.isEnabled() and page.pdf_progress.isHidden()
