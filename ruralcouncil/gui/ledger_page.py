@@ -53,7 +53,7 @@ SEARCH_DELAY_MS = 300
 _WIDTHS = {
     NUMBER: 6,
     DATE: 10,
-    TYPE: 12,
+    TYPE: 10,
     CATEGORY: 15,
     FUND: 9,
     ACCOUNT: 11,
@@ -246,7 +246,12 @@ class LedgerPage(QWidget):
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
                 # Wide enough for the title too (Kazakh titles run long), within reason.
                 title = min(header.sectionSizeHint(column), _MAX_TITLE_CHARACTERS * width)
-                self.table.setColumnWidth(column, max(_WIDTHS[column_id] * width + 12, title))
+                wanted = max(_WIDTHS[column_id] * width + 12, title)
+                if column_id == TYPE:  # the few type names, whole, in any language
+                    names = [_(name) for name in ENTRY_TYPE_NAMES.values()]
+                    metrics = self.table.fontMetrics()
+                    wanted = max(wanted, *(metrics.horizontalAdvance(n) + 16 for n in names))
+                self.table.setColumnWidth(column, wanted)
         self._fit_description()
 
     def _fit_description(self) -> None:

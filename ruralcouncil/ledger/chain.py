@@ -29,12 +29,19 @@ Content = dict[str, Any]
 
 
 def _nfc(value: Any) -> Any:
-    if isinstance(value, str):
+    # Called for every field of every entry when writing and verifying: the common cases
+    # (numbers, None, ASCII text, already-NFC text) return at once.
+    kind = type(value)
+    if kind is str:
+        if value.isascii() or unicodedata.is_normalized("NFC", value):
+            return value
         return unicodedata.normalize("NFC", value)
-    if isinstance(value, dict):
+    if kind is dict:
         return {_nfc(k): _nfc(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+    if kind is list or kind is tuple:
         return [_nfc(v) for v in value]
+    if isinstance(value, str):  # a str subclass, such as a StrEnum member
+        return unicodedata.normalize("NFC", str(value))
     return value
 
 

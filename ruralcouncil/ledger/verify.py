@@ -145,7 +145,7 @@ def _walk_chain(conn: sqlite3.Connection, result: VerifyResult, progress: Progre
             else:
                 stored = builder(conn, record)
             # The payload was written NFC-normalised, so only the stored rows need it.
-            if envelope.get("content") != chain._nfc(stored):
+            if envelope.get("content") != _nfc_fields(stored):
                 result.bad(seq, _describe_changed(kind, record, seq))
         prev = stored_hash
         result.entries, result.head = seq, stored_hash
@@ -153,6 +153,17 @@ def _walk_chain(conn: sqlite3.Connection, result: VerifyResult, progress: Progre
             progress(seq, total)
     if progress:
         progress(total, total)
+
+
+def _nfc_fields(content: dict[str, Any]) -> dict[str, Any]:
+    """chain._nfc for a record's flat fields, cheaper: a million entries pass through here."""
+    for key, value in content.items():
+        if type(value) is str:
+            if not value.isascii():
+                content[key] = chain._nfc(value)
+        elif type(value) is list:
+            content[key] = chain._nfc(value)
+    return content
 
 
 def _describe_changed(kind: str, record: str, seq: int) -> str:
