@@ -8,9 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox, QWizard
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QGroupBox,
+    QLabel,
+    QMessageBox,
+    QWizard,
+)
 from pytestqt.qtbot import QtBot
 
 from ruralcouncil import i18n, paths
@@ -464,6 +471,26 @@ def test_window_texts_go_through_the_catalogue(
     assert window.chain_label.text().startswith("«")
     assert window.user_label.text().startswith("«")
     assert "«Rural maslikhat»" in window.windowTitle()
+
+
+@pytest.mark.parametrize(
+    ("lang", "ledger_title"), [("ru", "Книга учёта"), ("kk", "Бухгалтерлік кітап")]
+)
+def test_window_in_russian_and_kazakh_after_the_switch(
+    qtbot: QtBot, context: AppContext, lang: str, ledger_title: str
+) -> None:
+    """The real catalogues: after a restart in another language the window speaks it."""
+    i18n.set_language(lang)
+    window = _window(qtbot, context)
+    assert ledger_title in _nav_texts(window)
+    window.show_page("ledger")
+    model = window.page("ledger").table.model()
+    date_header = model.headerData(1, Qt.Orientation.Horizontal)
+    assert date_header == i18n._("Date") != "Date"
+    window.show_page("dashboard")
+    titles = [box.title() for box in window.page("dashboard").findChildren(QGroupBox)]
+    assert i18n._("Receipts by source") in titles
+    assert "Receipts by source" not in titles
 
 
 def test_window_geometry_is_remembered(qtbot: QtBot, context: AppContext) -> None:
