@@ -196,3 +196,29 @@ def test_save_summary_pdf_refused(  # type: ignore[no-untyped-def]
     [shown] = message_boxes.shown
     assert "could not be saved" in shown.text and str(target) in shown.text
     assert page.pdf_button.isEnabled() and page.pdf_progress.isHidden()
+
+
+def test_file_dialog_offers_summary_year_in_the_last_folder(  # type: ignore[no-untyped-def]
+    qtbot, context: AppContext, tmp_path: Path, opened, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    _fill(context)
+    page = DashboardPage(context)
+    qtbot.addWidget(page)
+    page.set_year(2025)
+    dashboard_page._settings().setValue("reports/last_folder", str(tmp_path))
+    offered: list[str] = []
+    chosen = tmp_path / "out" / "for-the-board"  # no .pdf typed: it is added
+
+    def ask(_parent, _title, start, _filter):  # type: ignore[no-untyped-def]
+        offered.append(start)
+        return str(chosen), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(ask))
+    chosen.parent.mkdir()
+    with qtbot.waitSignal(page.summary_saved, timeout=60_000) as saved:
+        page.choose_pdf_file()
+    assert offered == [str(tmp_path / "summary-2025.pdf")]
+    assert saved.args == [chosen.with_name("for-the-board.pdf")]
+    assert dashboard_page._settings().value("reports/last_folder") == str(chosen.parent)
