@@ -33,27 +33,27 @@ def is_portable() -> bool:
     return (program_dir() / PORTABLE_MARKER).exists()
 
 
-def data_dir() -> Path:
-    """The user data folder; beside the program when a portable marker is present."""
+def _user_dir(kind: str) -> Path:
+    """A platformdirs folder, or the ``data`` folder beside a portable copy; created."""
     if is_portable():
         path = program_dir() / "data"
     else:
-        from platformdirs import user_data_dir
+        import platformdirs
 
-        path = Path(user_data_dir(APP_NAME, appauthor=False))
+        finder = platformdirs.user_data_dir if kind == "data" else platformdirs.user_config_dir
+        path = Path(finder(APP_NAME, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def data_dir() -> Path:
+    """The user data folder; beside the program when a portable marker is present."""
+    return _user_dir("data")
 
 
 def config_dir() -> Path:
-    if is_portable():
-        path = program_dir() / "data"
-    else:
-        from platformdirs import user_config_dir
-
-        path = Path(user_config_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """Preferences (language, window size): beside the data of a portable copy."""
+    return _user_dir("config")
 
 
 def default_ledger_path() -> Path:
