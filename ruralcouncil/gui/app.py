@@ -135,6 +135,21 @@ def _show_unexpected(
     messages.show_error(None, error, _("Unexpected error"))
 
 
+def run_setup(app: QApplication, path: Path) -> str | None:
+    """The first-run wizard, reopened in the language the user picks; the admin's name."""
+    from ruralcouncil.gui.setup_wizard import SetupWizard
+
+    village = ""
+    while True:
+        wizard = SetupWizard(path, village=village)
+        accepted = wizard.exec() == QDialog.DialogCode.Accepted
+        if wizard.restart_in_language is None:
+            return wizard.admin_name if accepted and wizard.created else None
+        i18n.set_language(wizard.restart_in_language)
+        install_qt_translations(app, wizard.restart_in_language)
+        village = wizard.village_page.village.text()
+
+
 def run_gui(db_path: Path | None, demo: bool = False) -> int:
     """The desktop program; returns the process exit status."""
     app = ensure_application()
@@ -144,17 +159,17 @@ def run_gui(db_path: Path | None, demo: bool = False) -> int:
     sys.excepthook = _show_unexpected
 
     path = ledger_path(db_path, demo)
+    admin = ""  # after a first-run setup, the login starts with the new administrator's name
     if demo:
         problem = prepare_demo(path)
         if problem:
             messages.show_error(None, problem, _("RuralCouncil"))
             return EXIT_REFUSED
     elif not path.exists():
-        from ruralcouncil.gui.setup_wizard import SetupWizard
-
-        wizard = SetupWizard(path)
-        if wizard.exec() != QDialog.DialogCode.Accepted or not wizard.created:
+        created_by = run_setup(app, path)
+        if created_by is None:
             return EXIT_OK
+        admin = created_by
 
     ledger, problem = open_for_window(path)
     if ledger is None:
@@ -166,7 +181,7 @@ def run_gui(db_path: Path | None, demo: bool = False) -> int:
         login = (
             LoginDialog(ledger, user_name="admin", hint=demo_hint())
             if demo
-            else LoginDialog(ledger)
+            else LoginDialog(ledger, user_name=admin)
         )
         if login.exec() != QDialog.DialogCode.Accepted or login.user is None:
             return EXIT_OK

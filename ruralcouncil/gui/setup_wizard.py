@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from ruralcouncil import i18n
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import settings, setup, users
 from ruralcouncil.ledger.errors import LedgerError
@@ -108,6 +110,13 @@ class VillagePage(QWizardPage):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         layout.addLayout(form)
+        # Chosen first, and labelled in all three languages: the clerk may not read Kazakh.
+        self.language = QComboBox()
+        self.language.setObjectName("language")
+        for code, name in i18n.LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(list(i18n.LANGUAGES).index(i18n.language()))
+        form.addRow("Тіл / Язык / Language:", self.language)
         self.village = QLineEdit()
         self.village.setObjectName("village")
         self.village.setPlaceholderText(_("for example: Akkol rural district"))
@@ -193,10 +202,12 @@ class AdministratorPage(QWizardPage):
 class SetupWizard(QWizard):
     """Creates the ledger at ``path``; on success ``created`` is True and the file exists."""
 
-    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, path: Path, parent: QWidget | None = None, village: str = "") -> None:
         super().__init__(parent)
         self.path = path
         self.created = False
+        # Set when the user picked another language: the caller opens a new wizard in it.
+        self.restart_in_language: str | None = None
         self.setObjectName("setupWizard")
         self.setWindowTitle(_("RuralCouncil: first start"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -209,7 +220,21 @@ class SetupWizard(QWizard):
         self.admin_page = AdministratorPage()
         self.addPage(self.village_page)
         self.addPage(self.admin_page)
+        self.village_page.village.setText(village)
+        self.village_page.language.currentIndexChanged.connect(self._language_chosen)
         self.resize(680, 500)
+
+    def _language_chosen(self) -> None:
+        lang = str(self.village_page.language.currentData())
+        if lang == i18n.language():
+            return
+        i18n.save_preferred_language(lang)
+        self.restart_in_language = lang
+        self.reject()
+
+    @property
+    def admin_name(self) -> str:
+        return self.admin_page.user_name.text().strip()
 
     def create_ledger(self) -> str:
         """Create the ledger file; returns "" or the reason it was refused."""

@@ -708,6 +708,48 @@ def test_run_gui_cancelled_setup_creates_nothing(
     assert not path.exists()
 
 
+def test_setup_starts_again_in_the_language_the_user_picks(
+    quiet_start: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first page offers the language; picking Russian reopens the wizard in Russian
+    with the village kept, and the login then starts with the new administrator's name."""
+    from ruralcouncil.gui import login_dialog, setup_wizard
+
+    seen: list[tuple[str, str]] = []
+
+    def run_wizard(wizard: setup_wizard.SetupWizard) -> int:
+        seen.append((i18n.language(), wizard.village_page.village.text()))
+        if len(seen) == 1:
+            wizard.village_page.village.setText("Ақсу")
+            wizard.village_page.language.setCurrentIndex(list(i18n.LANGUAGES).index("ru"))
+            return int(QDialog.DialogCode.Rejected)
+        assert wizard.windowTitle() == i18n._("RuralCouncil: first start")
+        wizard.show()
+        _fill_village(wizard, "Ақсу", CouncilKind.RURAL_MASLIKHAT)
+        wizard.next()
+        _fill_admin(wizard, "a long enough sentence")
+        _finish(wizard)
+        wizard.hide()
+        return int(wizard.result())
+
+    logins: list[str] = []
+
+    def run_login(dialog: login_dialog.LoginDialog) -> int:
+        logins.append(dialog.user_name.text())
+        return int(QDialog.DialogCode.Rejected)
+
+    monkeypatch.setattr(setup_wizard.SetupWizard, "exec", run_wizard)
+    monkeypatch.setattr(login_dialog.LoginDialog, "exec", run_login)
+    monkeypatch.delenv("RURALCOUNCIL_LANG")
+    i18n.save_preferred_language("en")
+    path = tmp_path / "new.ruralcouncil"
+    assert app.run_gui(path) == 0
+    assert seen == [("en", ""), ("ru", "Ақсу")]
+    assert i18n.load_preferred_language() == "ru"
+    assert path.exists()
+    assert logins == ["bolat"]
+
+
 def test_the_shipped_font_is_the_application_font(qapp: QApplication) -> None:
     assert "DejaVu Sans" in fonts.load_shipped_fonts()
     assert qapp.font().family() == "DejaVu Sans"
