@@ -349,6 +349,10 @@ class LedgerPage(QWidget):
     def new_transfer(self) -> None:
         self._new_entry(EntryType.TRANSFER)
 
+    def new_opening(self) -> None:
+        """The balance an account held when this ledger was started (Entries menu)."""
+        self._new_entry(EntryType.OPENING)
+
     def _new_entry(self, entry_type: EntryType) -> None:
         dialog = EntryDialog(self.context, entry_type, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.entry_id is not None:

@@ -222,6 +222,7 @@ class MainWindow(QMainWindow):
             (_("New receipt…"), "new_receipt", "newReceipt", "Ctrl+R"),
             (_("New payment…"), "new_payment", "newPayment", "Ctrl+P"),
             (_("New transfer…"), "new_transfer", "newTransfer", "Ctrl+T"),
+            (_("Opening balance…"), "new_opening", "newOpening", ""),
         ):
             action = self._action(
                 text, lambda s=slot: self._call_page("ledger", s), name, QKeySequence(key)

@@ -399,18 +399,18 @@ def test_entries_menu_opens_the_ledger_dialogs(
     from ruralcouncil.gui import ledger_page, safety_page
 
     called: list[str] = []
-    for slot in ("new_receipt", "new_payment", "new_transfer"):
+    for slot in ("new_receipt", "new_payment", "new_transfer", "new_opening"):
         monkeypatch.setattr(ledger_page.LedgerPage, slot, lambda self, s=slot: called.append(s))
     for slot in ("backup_now", "restore", "verify_now"):
         monkeypatch.setattr(safety_page.SafetyPage, slot, lambda self, s=slot: called.append(s))
     window = _window(qtbot, context)
     for action in window.entry_actions:
         action.trigger()
-    assert called == ["new_receipt", "new_payment", "new_transfer"]
+    assert called == ["new_receipt", "new_payment", "new_transfer", "new_opening"]
     assert window.current_page_key() == "ledger"
     for action in (window.backup_action, window.restore_action, window.verify_action):
         action.trigger()
-    assert called[3:] == ["backup_now", "restore", "verify_now"]
+    assert called[4:] == ["backup_now", "restore", "verify_now"]
     assert window.current_page_key() == "safety"
 
 
