@@ -731,8 +731,35 @@ def _log_internal_error(exc: BaseException) -> None:
         _warn(text)
 
 
+# argparse's own messages (usage errors), marked here so the catalogue carries them: a clerk
+# who mistypes a command reads why in their language too.
+_ARGPARSE_MESSAGES = (
+    N_("usage: "),
+    N_("options"),
+    N_("positional arguments"),
+    N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("expected one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+
+
+def _translate_argparse() -> None:
+    def plural(singular: str, plural_form: str, n: int) -> str:
+        return _(singular) if n == 1 else _(plural_form)
+
+    argparse._ = _  # type: ignore[attr-defined]
+    argparse.ngettext = plural  # type: ignore[attr-defined]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _use_utf8()
+    _translate_argparse()
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         try:
