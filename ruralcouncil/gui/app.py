@@ -135,6 +135,19 @@ def _show_unexpected(
     messages.show_error(None, error, _("Unexpected error"))
 
 
+def _last_user_name() -> str:
+    """Who logged in last on this PC: one less thing to type on a shared computer."""
+    from ruralcouncil.gui.main_window import window_settings
+
+    return str(window_settings().value("login/last_user", "") or "")
+
+
+def _remember_user_name(name: str) -> None:
+    from ruralcouncil.gui.main_window import window_settings
+
+    window_settings().setValue("login/last_user", name)
+
+
 def run_setup(app: QApplication, path: Path) -> str | None:
     """The first-run wizard, reopened in the language the user picks; the admin's name."""
     from ruralcouncil.gui.setup_wizard import SetupWizard
@@ -181,10 +194,12 @@ def run_gui(db_path: Path | None, demo: bool = False) -> int:
         login = (
             LoginDialog(ledger, user_name="admin", hint=demo_hint())
             if demo
-            else LoginDialog(ledger, user_name=admin)
+            else LoginDialog(ledger, user_name=admin or _last_user_name())
         )
         if login.exec() != QDialog.DialogCode.Accepted or login.user is None:
             return EXIT_OK
+        if not demo:
+            _remember_user_name(login.user.name)
         warn_about_clock(ledger)
         window = build_main_window(ledger, login.user)
         window.show()

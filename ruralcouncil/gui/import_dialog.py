@@ -124,7 +124,7 @@ class ImportDialog(QDialog):
             )
 
     def choose_file(self) -> None:
-        folder = str(settings().value(_LAST_FOLDER, "") or "")
+        folder = str(settings().value(_LAST_FOLDER, "") or Path.home())
         name, _filter = QFileDialog.getOpenFileName(
             self, _("Choose a CSV file"), folder, _("CSV files (*.csv);;All files (*)")
         )

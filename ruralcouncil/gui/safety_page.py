@@ -200,14 +200,14 @@ class SafetyPage(QWidget):
 
     def backup_now(self) -> None:
         """Ask for a folder (a USB stick) and back up there under a name with the anchor."""
-        start = str(_settings().value(_LAST_BACKUP_FOLDER, "") or "")
+        start = str(_settings().value(_LAST_BACKUP_FOLDER, "") or Path.home())
         folder = QFileDialog.getExistingDirectory(self, _("Choose a folder for the backup"), start)
         if folder:
             _settings().setValue(_LAST_BACKUP_FOLDER, folder)
             self.backup_to(Path(folder))
 
     def backup_to_chosen_file(self) -> None:
-        start = str(_settings().value(_LAST_BACKUP_FOLDER, "") or "")
+        start = str(_settings().value(_LAST_BACKUP_FOLDER, "") or Path.home())
         name, _filter = QFileDialog.getSaveFileName(
             self,
             _("Back up to a file"),
@@ -267,7 +267,7 @@ class SafetyPage(QWidget):
 
     def restore(self) -> None:
         """Ask for a backup file, warn, then restore it (administrators only)."""
-        start = str(_settings().value(_LAST_BACKUP_FOLDER, "") or "")
+        start = str(_settings().value(_LAST_BACKUP_FOLDER, "") or Path.home())
         name, _filter = QFileDialog.getOpenFileName(
             self,
             _("Choose the backup to restore"),

@@ -750,6 +750,31 @@ def test_setup_starts_again_in_the_language_the_user_picks(
     assert logins == ["bolat"]
 
 
+def test_login_offers_the_last_user_name(
+    quiet_start: None, gui_ledger_path: Path, gui_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ruralcouncil.gui import login_dialog, main_window
+
+    gui_ledger.close()
+    offered: list[str] = []
+
+    def run_login(dialog: login_dialog.LoginDialog) -> int:
+        offered.append(dialog.user_name.text())
+        if len(offered) == 1:
+            dialog.user_name.setText("admin")
+            dialog.password.setText(ADMIN_PASSWORD)
+            dialog.accept()
+            return int(dialog.result())
+        return int(QDialog.DialogCode.Rejected)
+
+    monkeypatch.setattr(login_dialog.LoginDialog, "exec", run_login)
+    monkeypatch.setattr(main_window.MainWindow, "show", lambda self: None)
+    monkeypatch.setattr(app.QApplication, "exec", lambda self: 0)
+    assert app.run_gui(gui_ledger_path) == 0
+    assert app.run_gui(gui_ledger_path) == 0
+    assert offered == ["", "admin"]
+
+
 def test_the_shipped_font_is_the_application_font(qapp: QApplication) -> None:
     assert "DejaVu Sans" in fonts.load_shipped_fonts()
     assert qapp.font().family() == "DejaVu Sans"
