@@ -36,19 +36,6 @@ EXIT_INTERRUPTED = 130
 PASSWORD_ENV = "RURALCOUNCIL_PASSWORD"
 NEW_PASSWORD_ENV = "RURALCOUNCIL_NEW_PASSWORD"
 
-BOX_NAMES = {
-    1: N_("Balances brought forward"),
-    2: N_("Local taxes"),
-    3: N_("All other receipts"),
-    4: N_("Staff costs"),
-    5: N_("Loan interest and capital repaid"),
-    6: N_("All other payments"),
-    7: N_("Balances carried forward"),
-    8: N_("Cash and bank at 31 December"),
-    9: N_("Fixed assets and long-term investments"),
-    10: N_("Borrowings"),
-}
-
 
 class Refused(LedgerError):
     """A refusal decided here in the CLI (no password, wrong place for a demo...)."""
@@ -404,7 +391,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 def cmd_summary(args: argparse.Namespace) -> int:
     from ruralcouncil.ledger import catalog, settings
     from ruralcouncil.ledger.money import format_amount
-    from ruralcouncil.reports.statements import year_summary
+    from ruralcouncil.reports.statements import BOX_MEANINGS, year_summary
 
     year = _parse_year(args.year) if args.year else date.today().year
     with _reader(args) as ledger:
@@ -425,7 +412,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     _say()
     _say(_("Annual return boxes"))
     for box, amount in sorted(summary.boxes.items()):
-        _say(f"  {box:>2}  {_(BOX_NAMES.get(box, '')):<45} {format_amount(amount):>22}")
+        _say(f"  {box:>2}  {_(BOX_MEANINGS.get(box, '')):<50} {format_amount(amount):>22}")
     _say()
     _say(_("Cash at 31 December"))
     for code, amount in summary.cash.items():

@@ -297,6 +297,27 @@ def test_init_prefers_the_new_password_variable(capsys, monkeypatch, tmp_path: P
         assert users.login(ledger, "admin", "the-new-one-xx").name == "admin"
 
 
+def test_init_refuses_another_council_kind_without_its_name(capsys, monkeypatch, tmp_path: Path):
+    path = tmp_path / "n.ruralcouncil"
+    code, _out, err = run(
+        capsys,
+        monkeypatch,
+        "--db",
+        str(path),
+        "init",
+        "--village",
+        "V",
+        "--admin",
+        "admin",
+        "--council-kind",
+        "custom",
+        new_password=ADMIN_PASSWORD,
+    )
+    assert code == 2
+    assert "council needs its own name" in err
+    assert not path.exists()
+
+
 @pytest.mark.parametrize(
     ("extra", "password", "message"),
     [

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,3 +81,18 @@ def test_window_start_up_stays_light() -> None:
         "ruralcouncil.gui.settings_page",
     ]
     assert _loaded_after_import(modules, (*HEAVY, "PySide6")) == ["PySide6"]
+
+
+def test_the_gui_writes_no_sql() -> None:
+    """DESIGN §3: windows and Qt models call the core's functions; SQL stays in the core."""
+    sql = re.compile(
+        r"\.execute(many|script)?\(|\b(SELECT|INSERT|UPDATE|DELETE|BEGIN|COMMIT|ROLLBACK)\b"
+        r"|^\s*(import sqlite3|from sqlite3 )",
+        re.MULTILINE,
+    )
+    found = [
+        f"{path.name}: {match.group(0).strip()}"
+        for path in sorted((ROOT / "ruralcouncil" / "gui").rglob("*.py"))
+        for match in sql.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

@@ -8,7 +8,6 @@ as the printable summary PDF, rendered off the GUI thread.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
@@ -31,25 +30,12 @@ from PySide6.QtWidgets import (
 from ruralcouncil.gui import messages, worker
 from ruralcouncil.gui.chart import MonthlyFlowChart
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.i18n import N_, _
+from ruralcouncil.i18n import _
 from ruralcouncil.ledger import catalog, queries
 from ruralcouncil.ledger.money import format_amount
+from ruralcouncil.ledger.storage import Ledger, snapshot
 from ruralcouncil.reports import statements
 from ruralcouncil.reports.statements import YearSummary
-
-# DESIGN §5: what each box of the annual return means.
-BOX_MEANINGS = {
-    1: N_("Balances brought forward"),
-    2: N_("Local taxes"),
-    3: N_("All other receipts"),
-    4: N_("Staff costs"),
-    5: N_("Loan interest and capital repaid"),
-    6: N_("All other payments"),
-    7: N_("Balances carried forward (1 + 2 + 3 − 4 − 5 − 6)"),
-    8: N_("Cash and bank at 31 December"),
-    9: N_("Fixed assets and long-term investments"),
-    10: N_("Borrowings outstanding at 31 December"),
-}
 
 _WARNING_STYLE = "color: #b71c1c; font-weight: bold;"
 _LAST_PDF_FOLDER = "reports/last_folder"
@@ -64,7 +50,7 @@ def open_document(path: Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-def _render_pdf(ledger: Any, year: int, path: Path) -> tuple[Path, str]:
+def _render_pdf(ledger: Ledger, year: int, path: Path) -> tuple[Path, str]:
     """In a worker: the summary PDF on a connection of its own; (path, verification code)."""
     # reportlab is loaded here, the first time someone saves a report, never at start-up.
     from ruralcouncil.reports.summary_pdf import render_summary_pdf, verification_code
@@ -73,12 +59,9 @@ def _render_pdf(ledger: Any, year: int, path: Path) -> tuple[Path, str]:
     try:
         # One read transaction: the code shown is the one printed, even if the clerk
         # records an entry while the PDF is being written.
-        reader.conn.execute("BEGIN")
-        try:
+        with snapshot(reader.conn):
             written = render_summary_pdf(reader.conn, year, path)
             head = statements.year_summary(reader.conn, year).chain_head
-        finally:
-            reader.conn.execute("COMMIT")
     finally:
         reader.close()
     return written, verification_code(head)
@@ -170,7 +153,7 @@ class DashboardPage(QWidget):
             number = QLabel(str(n))
             number.setStyleSheet("font-weight: bold;")
             grid.addWidget(number, n, 0)
-            meaning = QLabel(_(BOX_MEANINGS[n]))
+            meaning = QLabel(_(statements.BOX_MEANINGS[n]))
             meaning.setWordWrap(True)
             grid.addWidget(meaning, n, 1)
             self.box_amounts[n] = _amount_label(0, bold=n in (7, 8))

@@ -134,21 +134,14 @@ class SettingsPage(QWidget):
         return box
 
     def save_village(self) -> None:
-        kind = self.council.kind()
-        changes = [
-            (settings.VILLAGE_NAME, self.village.text()),
-            (settings.COUNCIL_KIND, kind.value),
-            (settings.COUNCIL_NAME, self.council.name()),
-        ]
-        problem = self.council.problem()
+        kind, name = self.council.kind().value, self.council.name()
         try:
-            if problem:
-                raise LedgerError(problem)
             # Check everything first, so a bad field saves none of them.
-            for key, value in changes:
-                settings.validate(key, value)
-            for key, value in changes:
-                settings.change(self.context.ledger, self.context.user, key, value)
+            settings.validate(settings.VILLAGE_NAME, self.village.text())
+            settings.validate_council(kind, name)
+            ledger, user = self.context.ledger, self.context.user
+            settings.change(ledger, user, settings.VILLAGE_NAME, self.village.text())
+            settings.change_council(ledger, user, kind, name)
         except LedgerError as exc:
             show_problem(self.village_error, str(exc))
             return

@@ -88,10 +88,8 @@ class CouncilKindChoice(QWidget):
         return self.custom_name.text().strip() if self.kind() == CouncilKind.CUSTOM else ""
 
     def problem(self) -> str:
-        if self.kind() == CouncilKind.CUSTOM and not self.name():
-            return _("Enter the council's name, or choose one of the two names above.")
         try:
-            settings.validate(settings.COUNCIL_NAME, self.name())
+            settings.validate_council(self.kind().value, self.name())
         except LedgerError as exc:
             return str(exc)
         return ""

@@ -31,7 +31,7 @@ from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.messages import error_text
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import users
-from ruralcouncil.ledger.errors import LedgerError
+from ruralcouncil.ledger.errors import InvalidInput, LedgerError
 from ruralcouncil.ledger.users import ROLE_NAMES, Action, Role
 
 _ERROR_STYLE = "color: #b71c1c;"
@@ -87,8 +87,6 @@ class _FormDialog(QDialog):
     @staticmethod
     def passwords_match(first: QLineEdit, second: QLineEdit) -> str:
         if first.text() != second.text():
-            from ruralcouncil.ledger.errors import InvalidInput
-
             raise InvalidInput(_("The two passwords are not the same."))
         return first.text()
 

@@ -9,14 +9,13 @@ first, keeps the current ledger aside, then copies the backup into the open ledg
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +24,7 @@ from ruralcouncil import __version__
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import audit, chain, settings, storage
 from ruralcouncil.ledger.errors import InvalidInput, LedgerError, LedgerUnavailable
-from ruralcouncil.ledger.storage import Ledger, open_ledger
+from ruralcouncil.ledger.storage import Ledger, open_ledger, snapshot
 from ruralcouncil.ledger.users import Action, User, require
 from ruralcouncil.ledger.verify import verify
 
@@ -92,7 +91,8 @@ def backup_ledger(
     """
     dest = Path(dest)
     now = datetime.now()
-    with _snapshot(source.conn):
+    # One read transaction: the head we read is the head of the copy we make.
+    with snapshot(source.conn):
         entries, head = chain.head(source.conn)
         village = settings.village_name(source.conn)
         target = dest / backup_name(village, entries, head, now) if dest.is_dir() else dest
@@ -134,19 +134,6 @@ def backup_ledger(
             ).format(path=target, error=exc)
         ) from exc
     return BackupResult(path=target, manifest=manifest, entries=entries, head=head)
-
-
-@contextlib.contextmanager
-def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
-    """Hold one read transaction, so the head we read is the head of the copy we make."""
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN")
-    try:
-        yield
-    finally:
-        if own and conn.in_transaction:
-            conn.execute("ROLLBACK")
 
 
 def _exists_message(path: Path) -> str:

@@ -17,7 +17,7 @@ from enum import StrEnum
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import audit, catalog, chain
 from ruralcouncil.ledger.codes import CASH, EXPENDITURE, GENERAL_FUND, OPENING_EQUITY, REVENUE
-from ruralcouncil.ledger.errors import ClosedYear, InvalidInput, LedgerError, Overdraft
+from ruralcouncil.ledger.errors import ClosedYear, InvalidInput, Overdraft
 from ruralcouncil.ledger.money import MAX_AMOUNT, format_amount
 from ruralcouncil.ledger.storage import Ledger, now_text
 from ruralcouncil.ledger.users import Action, User, require
@@ -497,7 +497,6 @@ def clock_warning(conn: sqlite3.Connection) -> str | None:
 
 __all__ = [
     "EntryType",
-    "LedgerError",
     "NewEntry",
     "Shortfall",
     "close_year",

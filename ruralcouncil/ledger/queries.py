@@ -132,10 +132,12 @@ def count(conn: sqlite3.Connection, flt: EntryFilter) -> int:
         # Two index counts: an entry never has the same account on both sides.
         where, params = replace(flt, account=None).where()
         return sum(
-            int(conn.execute(
-                f"SELECT count(*) FROM transactions t{_and(where)}t.{column} = ?",
-                [*params, flt.account],
-            ).fetchone()[0])
+            int(
+                conn.execute(
+                    f"SELECT count(*) FROM transactions t{_and(where)}t.{column} = ?",
+                    [*params, flt.account],
+                ).fetchone()[0]
+            )
             for column in ("account", "to_account")
         )
     where, params = flt.where()

@@ -66,14 +66,41 @@ def validate(key: str, value: str) -> str:
     return value
 
 
+def validate_council(kind: str, name: str) -> tuple[str, str]:
+    """The council's kind and name together: "another name" is nothing without the name."""
+    kind = validate(COUNCIL_KIND, kind)
+    name = validate(COUNCIL_NAME, name)
+    if kind == CouncilKind.CUSTOM and not name:
+        raise InvalidInput(
+            _("The council needs its own name when neither of the two usual names is chosen.")
+        )
+    return kind, name
+
+
 def change(ledger: Ledger, user: User, key: str, value: str) -> None:
     require(user, Action.SETTINGS)
     value = validate(key, value)
     with ledger.write() as conn:
-        if get(conn, key) == value:
-            return
-        store(conn, key, value)
-        audit.append(conn, user.name, "setting.change", f"{key}={value}")
+        if key in (COUNCIL_KIND, COUNCIL_NAME):
+            kind = value if key == COUNCIL_KIND else get(conn, COUNCIL_KIND)
+            validate_council(kind, value if key == COUNCIL_NAME else get(conn, COUNCIL_NAME))
+        _change(conn, user, key, value)
+
+
+def change_council(ledger: Ledger, user: User, kind: str, name: str) -> None:
+    """Set the council's kind and name in one write, so the pair is never half changed."""
+    require(user, Action.SETTINGS)
+    kind, name = validate_council(kind, name)
+    with ledger.write() as conn:
+        _change(conn, user, COUNCIL_KIND, kind)
+        _change(conn, user, COUNCIL_NAME, name)
+
+
+def _change(conn: sqlite3.Connection, user: User, key: str, value: str) -> None:
+    if get(conn, key) == value:
+        return
+    store(conn, key, value)
+    audit.append(conn, user.name, "setting.change", f"{key}={value}")
 
 
 def council_name(conn: sqlite3.Connection) -> str:

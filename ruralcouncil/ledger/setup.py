@@ -23,8 +23,7 @@ def init_ledger(
 ) -> Ledger:
     """Create the ledger file; refuses an existing file and leaves nothing behind on error."""
     village = settings.validate(settings.VILLAGE_NAME, village)
-    council_kind = settings.validate(settings.COUNCIL_KIND, council_kind)
-    council_name = settings.validate(settings.COUNCIL_NAME, council_name)
+    council_kind, council_name = settings.validate_council(council_kind, council_name)
     validate_name(admin)
     validate_password(password)
     ledger = create_ledger_file(path)

@@ -41,6 +41,20 @@ def check_sqlite_version() -> None:
         )
 
 
+@contextmanager
+def snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """Hold one read transaction: everything read inside sees the ledger at one moment,
+    even while another connection writes. Inside a transaction already, that one serves."""
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if own and conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+
 @dataclass
 class Ledger:
     path: Path

@@ -12,7 +12,22 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from ruralcouncil.i18n import N_
 from ruralcouncil.ledger import chain
+
+# DESIGN §5: what each box of the annual return means (the window and the command line).
+BOX_MEANINGS = {
+    1: N_("Balances brought forward"),
+    2: N_("Local taxes"),
+    3: N_("All other receipts"),
+    4: N_("Staff costs"),
+    5: N_("Loan interest and capital repaid"),
+    6: N_("All other payments"),
+    7: N_("Balances carried forward (1 + 2 + 3 − 4 − 5 − 6)"),
+    8: N_("Cash and bank at 31 December"),
+    9: N_("Fixed assets and long-term investments"),
+    10: N_("Borrowings outstanding at 31 December"),
+}
 
 
 @dataclass(frozen=True)

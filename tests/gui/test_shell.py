@@ -108,7 +108,7 @@ def test_setup_wizard_keeps_another_council_name(qtbot: QtBot, tmp_path: Path) -
     [
         ("", CouncilKind.RURAL_MASLIKHAT, "", "name of the village"),
         ("   ", CouncilKind.RURAL_MASLIKHAT, "", "name of the village"),
-        ("Aksu", CouncilKind.CUSTOM, "", "council's name"),
+        ("Aksu", CouncilKind.CUSTOM, "", "needs its own name"),
     ],
 )
 def test_setup_wizard_refuses_an_incomplete_village_page(
