@@ -81,9 +81,14 @@ def envelope(seq: int, kind: str, prev: str, audit: str, content: Content) -> st
     )
 
 
-def append(conn: sqlite3.Connection, kind: str, record: str) -> int:
-    """Chain the stored record ``kind``/``record``; call inside the writing transaction."""
-    seq, prev = head(conn)
+def append(
+    conn: sqlite3.Connection, kind: str, record: str, *, after: tuple[int, str] | None = None
+) -> int:
+    """Chain the stored record ``kind``/``record``; call inside the writing transaction.
+
+    ``after`` is the chain's head when the caller already read it in this transaction.
+    """
+    seq, prev = after if after is not None else head(conn)
     seq += 1
     content = CONTENT[kind](conn, record)
     payload = envelope(seq, kind, prev, audit_head(conn), content)

@@ -95,8 +95,11 @@ def import_transactions(
         first_id: int | None = None
         last_id: int | None = None
         total = len(entries)
+        recorded_at = now_text()  # the whole file is saved at one moment, in one transaction
         for done, entry in enumerate(entries, start=1):
-            last_id = journal.insert_entry(conn, user, entry, import_id=import_id)
+            last_id = journal.insert_entry(
+                conn, user, entry, import_id=import_id, recorded_at=recorded_at
+            )
             if first_id is None:
                 first_id = last_id
             if progress is not None and done % PROGRESS_EVERY == 0 and done < total:

@@ -319,9 +319,14 @@ def insert_entry(
     reverses: int | None = None,
     reason: str = "",
     import_id: int | None = None,
+    recorded_at: str | None = None,
 ) -> int:
-    """Store one checked entry with its postings and chain it; inside a write transaction."""
-    entry_id = chain.next_seq(conn)
+    """Store one checked entry with its postings and chain it; inside a write transaction.
+
+    ``recorded_at`` lets an import stamp all its rows with the one moment it was saved.
+    """
+    chain_head = chain.head(conn)
+    entry_id = chain_head[0] + 1
     conn.execute(
         "INSERT INTO transactions (id, date, type, amount, code, fund, account, to_account,"
         " counterparty, description, reference, user_id, recorded_at, reverses, reason,"
@@ -339,7 +344,7 @@ def insert_entry(
             entry.description,
             entry.reference,
             user.id,
-            now_text(),
+            recorded_at or now_text(),
             reverses,
             reason,
             import_id,
@@ -349,7 +354,7 @@ def insert_entry(
         "INSERT INTO postings (transaction_id, account, fund, amount) VALUES (?, ?, ?, ?)",
         [(entry_id, *p) for p in postings(entry, sign)],
     )
-    chain.append(conn, "transaction", str(entry_id))
+    chain.append(conn, "transaction", str(entry_id), after=chain_head)
     return entry_id
 
 
