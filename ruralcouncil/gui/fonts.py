@@ -11,9 +11,8 @@ import sys
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from ruralcouncil.paths import resources_dir
+from ruralcouncil.reports.fonts import FILES, font_path  # the same files the PDFs embed
 
-FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
 FAMILY = "DejaVu Sans"
 POINT_SIZE = 10
 
@@ -25,12 +24,12 @@ def load_shipped_fonts() -> list[str]:
     if _families:
         return list(_families)
     families: list[str] = []
-    folder = resources_dir() / "fonts"
-    for name in FONT_FILES:
-        font_id = QFontDatabase.addApplicationFont(str(folder / name))
+    for name in FILES:
+        path = font_path(name)
+        font_id = QFontDatabase.addApplicationFont(str(path))
         if font_id < 0:
             # Not fatal: the window still works, only letters may look different.
-            print(f"RuralCouncil: could not load the font {folder / name}", file=sys.stderr)
+            print(f"RuralCouncil: could not load the font {path}", file=sys.stderr)
             continue
         families += QFontDatabase.applicationFontFamilies(font_id)
     _families.extend(dict.fromkeys(families))
