@@ -12,7 +12,6 @@ import argparse
 import getpass
 import json
 import os
-import sqlite3
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -57,12 +56,13 @@ def _print_json(value: Any) -> None:
 
 
 def _use_utf8() -> None:
-    """Kazakh letters and ₸ must print on a Windows console too."""
+    """Kazakh letters and ₸ must print on a Windows console too; a file name that is not
+    valid UTF-8 (Linux allows it) prints escaped instead of ending the program."""
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             with suppress(ValueError, OSError):
-                reconfigure(encoding="utf-8")
+                reconfigure(encoding="utf-8", errors="backslashreplace")
 
 
 # --- who is acting -----------------------------------------------------------------------
@@ -299,11 +299,13 @@ def cmd_record(args: argparse.Namespace) -> int:
 def cmd_reverse(args: argparse.Namespace) -> int:
     from ruralcouncil.ledger import journal
     from ruralcouncil.ledger.dates import parse_date
+    from ruralcouncil.ledger.parse import parse_id
 
+    number = parse_id(args.id, _("The entry number"))
     on = parse_date(args.date) if args.date else None
     with _writer(args, "reverse") as (ledger, user):
-        new_id = journal.reverse(ledger, user, args.id, args.reason, on)
-    _say(_("Entry {new} reverses entry {id}.").format(new=new_id, id=args.id))
+        new_id = journal.reverse(ledger, user, number, args.reason, on)
+    _say(_("Entry {new} reverses entry {id}.").format(new=new_id, id=number))
     return EXIT_OK
 
 
@@ -362,11 +364,13 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     with _reader(args) as ledger:
         rows = queries.iterate(ledger.conn, queries.EntryFilter(year=year))
         if args.json:
+            cutoff = queries.legacy_cutoff(ledger.conn)
             # Streamed one object a line: a million entries never sit in memory at once.
             out = sys.stdout
             out.write("[")
             for n, row in enumerate(rows):
-                out.write(("," if n else "") + "\n" + json.dumps(row.as_json(), ensure_ascii=False))
+                item = json.dumps(row.as_json(cutoff), ensure_ascii=False)
+                out.write(("," if n else "") + "\n" + item)
             out.write("\n]\n")
             return EXIT_OK
         count = 0
@@ -427,11 +431,23 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from ruralcouncil.ledger.verify import parse_anchor, verify
+    from ruralcouncil.ledger.verify import VerifyResult, parse_anchor, verify
 
     anchor = parse_anchor(args.anchor) if args.anchor else None
-    with _reader(args) as ledger:
-        result = verify(ledger.conn, anchor)
+    path = _db_path(args)
+    if not path.is_file():
+        raise LedgerUnavailable(_("There is no ledger at {path}.").format(path=path))
+    try:
+        # A damaged or foreign file is what verify is for: it says so (exit 1), with its JSON.
+        ledger = open_ledger(path, write=False, legacy=True, check_schema_now=False)
+    except LedgerError as exc:
+        result = VerifyResult()
+        result.bad(None, str(exc))
+    else:
+        try:
+            result = verify(ledger.conn, anchor)
+        finally:
+            ledger.close()
     if args.json:
         _print_json(result.as_json())
     elif result.ok:
@@ -446,14 +462,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
             _say("  " + problem)
         if result.first_bad is not None:
             _say(_("The first bad entry is {n}.").format(n=result.first_bad))
+        elif result.first_bad_seq is not None:
+            _say(
+                _("The first bad record is at chain position {n}.").format(
+                    n=result.first_bad_seq
+                )
+            )
     return EXIT_OK if result.ok else EXIT_PROBLEM
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from ruralcouncil.ledger.backup import backup_ledger
 
-    with _reader(args) as ledger:
+    ledger = open_ledger(_db_path(args), write=False, legacy=True)
+    try:
         result = backup_ledger(ledger, Path(args.dest))
+    finally:
+        ledger.close()
     _say(
         _("Backed up to {path} ({entries} entries, head {head}).").format(
             path=result.path, entries=result.entries, head=result.head
@@ -476,7 +501,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     with _writer(args, "restore") as (ledger, user):
-        result = restore_ledger(ledger, user, Path(args.source))
+        result = restore_ledger(
+            ledger,
+            user,
+            Path(args.source),
+            _password(args.user),
+            other_village=args.other_village,
+        )
     if result.warning:
         _warn(result.warning)
     _say(
@@ -645,7 +676,7 @@ def build_parser() -> argparse.ArgumentParser:
     _user_arg(p, "admin, clerk")
 
     p = _sub(commands, "reverse", cmd_reverse, _("post the reversing entry of an entry"))
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", metavar="ID")
     p.add_argument("--reason", required=True)
     p.add_argument("--date", metavar="YYYY-MM-DD", help=_("default: today"))
     _user_arg(p, "admin, clerk")
@@ -689,6 +720,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _sub(commands, "restore", cmd_restore, _("restore a backup"))
     p.add_argument("source", metavar="SRC")
+    p.add_argument(
+        "--other-village",
+        action="store_true",
+        help=_("accept a backup of another ledger (another village) in place of this one"),
+    )
     _user_arg(p, "admin")
     return parser
 
@@ -777,22 +813,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EOFError:  # Ctrl-D at a password prompt
         _warn(_("No password was given; nothing was saved."))
         return EXIT_REFUSED
-    except OSError as exc:  # a missing CSV file, a full or read-only USB stick...
-        _warn(_("A file cannot be used: {error}").format(error=exc))
-        return EXIT_REFUSED
     except Exception as exc:
-        if _damaged_or_busy(exc):
-            _warn(_("The ledger file cannot be used: {error}").format(error=exc))
+        # A full or read-only disk, a damaged or busy file: the user's situation to fix, said
+        # in their words (exit 2). Anything else is our bug (exit 70).
+        from ruralcouncil.ledger.storage import explain
+
+        fault = explain(exc)
+        if fault is not None:
+            _warn(str(fault))
             return EXIT_REFUSED
         _log_internal_error(exc)
         return EXIT_INTERNAL
-
-
-def _damaged_or_busy(exc: Exception) -> bool:
-    """A damaged or busy file is the user's situation to fix; an SQL mistake is our bug (70)."""
-    if type(exc) is sqlite3.DatabaseError:  # "file is not a database", "malformed"
-        return True
-    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
 
 
 if __name__ == "__main__":

@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 
 from ruralcouncil.i18n import language, set_language
-from ruralcouncil.ledger import chain, journal
+from ruralcouncil.ledger import chain, journal, keys
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.setup import init_ledger
 from ruralcouncil.ledger.storage import Ledger, open_ledger
-from ruralcouncil.ledger.users import Role, User
+from ruralcouncil.ledger.users import Role, User, login
 
 ADMIN = "admin"
 PASSWORD = "correct-horse-1"
@@ -73,10 +73,29 @@ def fresh_ledger(folder: Path, name: str = "test.ruralcouncil") -> Ledger:
     return copy_ledger(_template(), folder, name)
 
 
+# Unlocked keys by public key: copies of a template share their keys, so each is unlocked
+# (one scrypt) once per test process.
+_UNLOCKED: dict[str, keys.Signer] = {}
+
+
+def user_of(ledger: Ledger, name: str, password: str) -> User:
+    """``name`` logged in with ``password``, paying for the scrypt login once per key."""
+    row = ledger.conn.execute(
+        "SELECT id, name, role, full_name, public_key FROM users WHERE name = ?", (name,)
+    ).fetchone()
+    known = _UNLOCKED.get(str(row[4])) if row is not None else None
+    if known is None:
+        user = login(ledger, name, password)
+        assert user.signer is not None
+        _UNLOCKED[user.signer.public_key] = user.signer
+        known = user.signer
+    signer = keys.Signer(int(row[0]), known.private_key, known.public_key)
+    return User(int(row[0]), str(row[1]), Role(row[2]), str(row[3]), signer)
+
+
 def admin_of(ledger: Ledger) -> User:
-    """The administrator, without paying for a scrypt login."""
-    row = ledger.conn.execute("SELECT id, name FROM users WHERE name = ?", (ADMIN,)).fetchone()
-    return User(int(row[0]), str(row[1]), Role.ADMIN)
+    """The administrator, logged in (their key unlocked)."""
+    return user_of(ledger, ADMIN, PASSWORD)
 
 
 def day(text: str) -> date:
@@ -144,7 +163,8 @@ def state(conn: sqlite3.Connection) -> tuple[object, ...]:
     """Everything a refused action must leave untouched."""
     return (
         chain.head(conn),
-        conn.execute("SELECT count(*), max(seq) FROM audit_log").fetchone(),
+        conn.execute("SELECT count(*), max(id) FROM events").fetchone(),
+        conn.execute("SELECT count(*) FROM signatures").fetchone()[0],
         conn.execute("SELECT count(*) FROM transactions").fetchone()[0],
         conn.execute("SELECT count(*) FROM postings").fetchone()[0],
         conn.execute("SELECT * FROM daily_totals ORDER BY 1, 2, 3").fetchall(),

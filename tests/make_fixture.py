@@ -27,15 +27,16 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ruralcouncil.ledger import (
-    audit,
     catalog,
     chain,
     journal,
+    keys,
     schema,
     settings,
     storage,
     users,
 )
+from ruralcouncil.ledger.errors import AuthenticationFailed
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.setup import init_ledger
 from ruralcouncil.ledger.verify import verify
@@ -54,7 +55,8 @@ PASSWORDS = {
 
 @contextmanager
 def fixed_clock_and_salts() -> Iterator[None]:
-    """Every `recorded_at`, `created_at` and audit time from a fake clock; fixed salts."""
+    """Every `recorded_at`, `created_at` and event time from a fake clock; fixed salts, nonces
+    and key seeds (Ed25519 signatures are deterministic once the keys are)."""
     start = datetime.fromisoformat("2024-12-30T09:00:00+05:00")
     ticks = itertools.count()
 
@@ -68,18 +70,30 @@ def fixed_clock_and_salts() -> Iterator[None]:
         def token_bytes(n: int) -> bytes:
             return next(salts).to_bytes(n, "big")
 
-    patched = [storage, journal, users, audit, catalog]
-    saved = [(m, m.now_text) for m in patched]
-    saved_secrets = users.secrets
+    import sqlite_utils.migrations as sqlite_migrations
+
+    class FixedDatetime:
+        """sqlite-utils stamps each applied migration; the schema entry chains the stamp."""
+
+        timezone = sqlite_migrations.datetime.timezone
+
+        class datetime:  # noqa: N801  (the name sqlite-utils calls)
+            @staticmethod
+            def now(tz: object = None) -> str:
+                return "2024-12-30 04:00:00.000000+00:00"
+
+    saved_clock = storage.now_text
+    saved_secrets = keys.secrets
+    saved_datetime = sqlite_migrations.datetime
     try:
-        for module in patched:
-            module.now_text = now_text  # type: ignore[attr-defined]
-        users.secrets = FixedSalts  # type: ignore[assignment]
+        storage.now_text = now_text  # type: ignore[assignment]
+        keys.secrets = FixedSalts  # type: ignore[assignment]
+        sqlite_migrations.datetime = FixedDatetime  # type: ignore[assignment]
         yield
     finally:
-        for module, original in saved:
-            module.now_text = original  # type: ignore[attr-defined]
-        users.secrets = saved_secrets
+        storage.now_text = saved_clock  # type: ignore[assignment]
+        keys.secrets = saved_secrets
+        sqlite_migrations.datetime = saved_datetime
 
 
 def _entry(day: str, kind: str, amount: int, code: str | None = None, **kw: Any) -> NewEntry:
@@ -97,7 +111,7 @@ def _populate(path: Path) -> None:
         admin_full_name="Әділет Сейітов",
     )
     try:
-        admin = users.User(1, "admin", users.Role.ADMIN)
+        admin = users.login(ledger, "admin", PASSWORDS["admin"])
         ledger.conn.execute("PRAGMA synchronous = OFF")  # a fixture needs no fsync
         settings.change(ledger, admin, settings.COUNCIL_KIND, "local_community")
         catalog.add_fund(
@@ -119,13 +133,21 @@ def _populate(path: Path) -> None:
             name_ru="Мост",
             name_en="Footbridge",
         )
-        clerk = users.add_user(
-            ledger, admin, "clerk", "clerk", PASSWORDS["clerk"], "Гүлнар Оспанова"
-        )
-        chair = users.add_user(ledger, admin, "chair", "chair", PASSWORDS["chair"])
+        users.add_user(ledger, admin, "clerk", "clerk", "set-by-admin-1", "Гүлнар Оспанова")
+        users.add_user(ledger, admin, "chair", "chair", "set-by-admin-2")
         users.add_user(ledger, admin, "auditor", "auditor", PASSWORDS["auditor"])
         users.add_user(ledger, admin, "leaver", "member", "fixture-leaver-1")
         users.set_active(ledger, admin, "leaver", False)
+        # The chair changes the password an administrator set: a key of their own. The clerk
+        # keeps an administrator-set key (reset below), which verify lists.
+        chair = users.login(ledger, "chair", "set-by-admin-2")
+        users.change_own_password(ledger, chair, "set-by-admin-2", PASSWORDS["chair"])
+        clerk = users.login(ledger, "clerk", "set-by-admin-1")
+        # A failed login (a password typed as the name): recorded unsigned, the text never kept.
+        try:
+            users.login(ledger, "fixture-clerk-1", "fixture-clerk-1")
+        except AuthenticationFailed:
+            pass
 
         record = lambda e: journal.record(ledger, clerk, e)  # noqa: E731
         record(_entry("2023-01-01", "opening", 2_500_000_00))
@@ -183,7 +205,6 @@ def _populate(path: Path) -> None:
         record(_entry("2024-03-03", "receipt", 4_321_99, "FINES", account="CASH"))
         record(_entry("2024-06-30", "payment", 88_000_00, "CAPITAL", fund="WELL"))
         users.reset_password(ledger, admin, "clerk", PASSWORDS["clerk"])
-        audit.record_alone(ledger, "admin", "login", "")
     finally:
         ledger.close()
 
@@ -211,7 +232,8 @@ def build(folder: Path) -> tuple[Path, dict[str, Any]]:
         figures: dict[str, Any] = {
             "schema_version": schema.SCHEMA_VERSION,
             "anchor": {"entries": entries, "head": head},
-            "audit_entries": result.audit_entries,
+            "events": ledger.conn.execute("SELECT count(*) FROM events").fetchone()[0],
+            "signed_commits": result.signed_commits,
             "transactions": ledger.conn.execute("SELECT count(*) FROM transactions").fetchone()[0],
             "users": {
                 name: role

@@ -1,10 +1,15 @@
 """Backups and restores through SQLite's backup API (DESIGN §3 "Backups", §4 backup/restore).
 
 A plain file copy of a WAL ledger can miss its latest saved entries, so every copy goes through
-the backup API. A backup is written to a temporary name, flushed, renamed, then opened and
-verified; a small JSON manifest beside it carries the chain's length and head (the anchor), so
-a later copy that was cut short or recomputed can be recognised. A restore verifies the backup
-first, keeps the current ledger aside, then copies the backup into the open ledger.
+the backup API. A backup is written to a temporary name (held locked while it is written, so a
+later run can tell a copy abandoned by a killed program and delete it), flushed, renamed, then
+opened and verified; a small JSON manifest beside it carries the chain's length and head (the
+anchor), so a later copy that was cut short or recomputed can be recognised.
+
+A restore refuses a backup that does not verify, has no active administrator, belongs to
+another ledger (unless asked for explicitly), or that the person restoring could not log in
+to: the current ledger must never end unreachable. It keeps the current file aside, copies the
+backup in through the backup API, and puts the old one back if anything fails.
 """
 
 from __future__ import annotations
@@ -22,10 +27,15 @@ from pathlib import Path
 
 from ruralcouncil import __version__
 from ruralcouncil.i18n import _
-from ruralcouncil.ledger import audit, chain, settings, storage
-from ruralcouncil.ledger.errors import InvalidInput, LedgerError, LedgerUnavailable
+from ruralcouncil.ledger import chain, lock, settings, storage, users
+from ruralcouncil.ledger.errors import (
+    AuthenticationFailed,
+    InvalidInput,
+    LedgerError,
+    LedgerUnavailable,
+)
+from ruralcouncil.ledger.roles import Action, Role, User, require
 from ruralcouncil.ledger.storage import Ledger, open_ledger, snapshot
-from ruralcouncil.ledger.users import Action, User, require
 from ruralcouncil.ledger.verify import verify
 
 Progress = Callable[[int, int], None]
@@ -60,6 +70,18 @@ class RestoreResult:
     entries_before: int
     entries_after: int
     warning: str | None  # set when the backup holds fewer chain entries than the ledger had
+    user: User | None = None  # the restorer, logged in to the restored ledger
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """What a verified backup holds."""
+
+    entries: int
+    head: str
+    ledger: str  # the hash of its first chain entry: which ledger it is a copy of
+    village: str
+    version: int
 
 
 def slug(text: str) -> str:
@@ -81,6 +103,8 @@ def manifest_path(backup: Path) -> Path:
 
 # --- backup ------------------------------------------------------------------------------
 
+_PARTIAL = ".partial"
+
 
 def backup_ledger(
     source: Ledger, dest: Path | str, progress: Progress | None = None
@@ -97,19 +121,25 @@ def backup_ledger(
         village = settings.village_name(source.conn)
         target = dest / backup_name(village, entries, head, now) if dest.is_dir() else dest
         _check_destination(target)
-        tmp = target.with_name(f".{target.name}.partial")
-        _copy(source.conn, tmp, progress)
+        clean_partials(target.parent)
+        tmp = target.with_name(f".{target.name}{_PARTIAL}")
+        with _Claimed(tmp):
+            _copy(source.conn, tmp, progress)
+            try:
+                _flush(tmp)
+                if target.exists():  # something appeared there while we were copying
+                    raise InvalidInput(_exists_message(target))
+                os.replace(tmp, target)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
     try:
-        _flush(tmp)
-        if target.exists():  # something appeared there while we were copying
-            raise InvalidInput(_exists_message(target))
-        os.replace(tmp, target)
         _flush_folder(target.parent)
         _check_copy(target, entries, head)
         digest = _sha256(target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        raise storage.explain(exc, target) or exc from exc
     manifest = manifest_path(target)
     document = {
         "format": MANIFEST_FORMAT,
@@ -131,9 +161,61 @@ def backup_ledger(
             _(
                 "The backup {path} was written and verified, but its manifest could not be "
                 "written: {error}"
-            ).format(path=target, error=exc)
+            ).format(path=target, error=exc.strerror or exc)
         ) from exc
     return BackupResult(path=target, manifest=manifest, entries=entries, head=head)
+
+
+class _Claimed:
+    """Holds an OS lock on a temporary file while it is written, so that a later run can tell
+    a file still being written from one left behind by a program that was killed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd: int | None = None
+
+    def __enter__(self) -> _Claimed:
+        try:
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise storage.explain(exc, self.path.parent) or exc from exc
+        lock.try_lock(self.fd)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is not None:
+            lock.unlock(self.fd)
+            os.close(self.fd)
+            self.fd = None
+
+
+def clean_partials(folder: Path) -> list[Path]:
+    """Delete what killed backups left in ``folder``: ``.NAME.partial`` files that no running
+    copy of the program holds. Returns what was deleted."""
+    removed: list[Path] = []
+    try:
+        candidates = [p for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith(
+            (SUFFIX + _PARTIAL, ".json" + _PARTIAL)
+        )]
+    except OSError:
+        return removed
+    for path in candidates:
+        try:
+            fd = os.open(path, os.O_RDWR)
+        except OSError:
+            continue
+        try:
+            if not lock.try_lock(fd):
+                continue  # another copy of the program is writing it right now
+            try:
+                path.unlink()
+                removed.append(path)
+            except OSError:
+                pass
+            lock.unlock(fd)
+        finally:
+            os.close(fd)
+    return removed
 
 
 def _exists_message(path: Path) -> str:
@@ -160,7 +242,6 @@ def _check_destination(target: Path) -> None:
 
 def _copy(source: sqlite3.Connection, tmp: Path, progress: Progress | None) -> None:
     """Copy through the backup API into a single self-contained file (no -wal needed)."""
-    tmp.unlink(missing_ok=True)
     try:
         target = sqlite3.connect(tmp, isolation_level=None)
         try:
@@ -171,9 +252,10 @@ def _copy(source: sqlite3.Connection, tmp: Path, progress: Progress | None) -> N
             target.close()
     except (OSError, sqlite3.Error) as exc:
         tmp.unlink(missing_ok=True)
+        fault = storage.explain(exc, tmp.parent)
         raise LedgerUnavailable(
             _("The backup could not be written to {path}: {error}").format(
-                path=tmp.parent, error=exc
+                path=tmp.parent, error=fault or exc
             )
         ) from exc
 
@@ -192,7 +274,7 @@ def _check_copy(path: Path, entries: int, head: str) -> None:
     """Open the written copy as a ledger and verify it; delete it if it is not right."""
     problems: list[str] = []
     try:
-        copy = open_ledger(path, write=False, purpose="backup check")
+        copy = open_ledger(path, write=False, purpose="backup check", legacy=True)
     except LedgerError as exc:
         problems.append(str(exc))
     else:
@@ -244,12 +326,16 @@ def _flush_folder(folder: Path) -> None:
 
 
 def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.partial")
-    with tmp.open("w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    tmp = path.with_name(f".{path.name}{_PARTIAL}")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     _flush_folder(path.parent)
 
 
@@ -264,12 +350,19 @@ def _sha256(path: Path) -> str:
 # --- restore -----------------------------------------------------------------------------
 
 
-def check_backup(source: Path | str) -> tuple[int, str]:
-    """Refuse anything that is not a whole, verified RuralCouncil ledger; returns its anchor."""
+def check_backup(source: Path | str) -> BackupInfo:
+    """Refuse anything that is not a whole, verified RuralCouncil ledger with an active
+    administrator; returns what it holds."""
     source = Path(source)
-    storage._check_is_ledger(source)
-    backup = open_ledger(source, write=False, purpose="restore check")
+    backup = open_ledger(source, write=False, purpose="restore check", legacy=True)
     try:
+        quick = [str(r[0]) for r in backup.conn.execute("PRAGMA quick_check")]
+        if quick != ["ok"]:
+            raise LedgerUnavailable(
+                _("{path} is damaged, so it was not restored: {problems}").format(
+                    path=source, problems="; ".join(quick[:3])
+                )
+            )
         anchor = _manifest_anchor(source)
         result = verify(backup.conn, anchor=anchor)
         if not result.ok:
@@ -278,7 +371,20 @@ def check_backup(source: Path | str) -> tuple[int, str]:
                     path=source, problems="; ".join(result.problems[:5])
                 )
             )
-        return result.entries, result.head
+        if not users.active_administrators(backup):
+            raise LedgerUnavailable(
+                _(
+                    "{path} has no active administrator who could log in, so nobody could use "
+                    "the ledger after a restore; it was not restored."
+                ).format(path=source)
+            )
+        return BackupInfo(
+            entries=result.entries,
+            head=result.head,
+            ledger=result.ledger,
+            village=settings.village_name(backup.conn),
+            version=backup.version,
+        )
     finally:
         backup.close()
 
@@ -293,21 +399,62 @@ def _manifest_anchor(backup: Path) -> tuple[int, str] | None:
     return (entries, head) if entries > 0 else None
 
 
+def _refuse_unless_restorer_can_log_in(source: Path, name: str, password: str) -> None:
+    """The person restoring must be an administrator of the backup, with this password: they
+    are then sure to get back in after the restore."""
+    backup = open_ledger(source, write=False, purpose="restore check", legacy=True)
+    try:
+        role = users.check_credentials(backup, name, password)
+    finally:
+        backup.close()
+    if role != Role.ADMIN:
+        raise AuthenticationFailed(
+            _(
+                "You could not log in to the ledger in {path} as an administrator with your "
+                "password (the account is missing there, disabled, not an administrator, or "
+                "had another password then), so you would be locked out after the restore. "
+                "Nothing was restored; ask an administrator of that backup to restore it."
+            ).format(path=source)
+        )
+
+
 def restore_ledger(
-    current: Ledger, user: User, source: Path | str, progress: Progress | None = None
+    current: Ledger,
+    user: User,
+    source: Path | str,
+    password: str,
+    progress: Progress | None = None,
+    *,
+    other_village: bool = False,
 ) -> RestoreResult:
-    """Replace the open ledger's content with the backup ``source`` (administrators only)."""
+    """Replace the open ledger's content with the backup ``source`` (administrators only).
+
+    ``password`` is the restorer's own: they must be able to log in to the backup. A backup of
+    another ledger (another village, or a ledger made anew) needs ``other_village``.
+    """
     require(user, Action.RESTORE)
     source = Path(source)
     if current.read_only:
         raise LedgerUnavailable(_("This ledger was opened read-only."))
     if source.exists() and current.path.exists() and source.samefile(current.path):
         raise InvalidInput(_("{path} is the ledger itself, not a backup.").format(path=source))
-    entries_after, head_after = check_backup(source)
+    info = check_backup(source)
+    own = chain.first_hash(current.conn)
+    if info.ledger != own and not other_village:
+        raise InvalidInput(
+            _(
+                "{path} is a backup of another ledger ({village}), not of this one ({own}). "
+                "Nothing was restored. To replace this ledger with it, confirm that you mean "
+                "another village's ledger (--other-village)."
+            ).format(
+                path=source, village=info.village, own=settings.village_name(current.conn)
+            )
+        )
+    _refuse_unless_restorer_can_log_in(source, user.name, password)
     entries_before = chain.head(current.conn)[0]
 
     kept_aside = _keep_aside(current)
-    backup = open_ledger(source, write=False, purpose="restore")
+    backup = open_ledger(source, write=False, purpose="restore", legacy=True)
     try:
         try:
             backup.conn.backup(current.conn, pages=_PAGES_PER_STEP, progress=_adapt(progress))
@@ -315,41 +462,42 @@ def restore_ledger(
             _put_back(current, kept_aside)
             raise LedgerUnavailable(
                 _("The restore failed and the ledger was put back as it was: {error}").format(
-                    error=exc
+                    error=storage.explain(exc, current.path) or exc
                 )
             ) from exc
     finally:
         backup.close()
 
     current.conn.execute("PRAGMA journal_mode = WAL")
+    current.version = int(current.conn.execute("PRAGMA user_version").fetchone()[0])
     result = verify(current.conn)
-    if not result.ok or (result.entries, result.head) != (entries_after, head_after):
+    if not result.ok or (result.entries, result.head) != (info.entries, info.head):
         _put_back(current, kept_aside)
         raise LedgerUnavailable(
             _(
                 "The restored ledger failed its check, so it was put back as it was: {problems}"
             ).format(problems="; ".join(result.problems[:5]) or "?")
         )
-    with current.write() as conn:
-        audit.append(
-            conn,
-            user.name,
+    restorer = users.login(current, user.name, password)
+    with current.write(restorer) as commit:
+        commit.event(
             "restore",
-            f"{source.name} entries={entries_after} head={head_after}"
+            f"{source.name} entries={info.entries} head={info.head}"
             f" before={entries_before} kept={kept_aside.name}",
         )
     warning = None
-    if entries_after < entries_before:
+    if info.entries < entries_before:
         warning = _(
             "The backup holds {after} chain entries, fewer than the {before} the ledger had "
             "before the restore: later work is not in it. The ledger as it was is kept in "
             "{path}."
-        ).format(after=entries_after, before=entries_before, path=kept_aside)
+        ).format(after=info.entries, before=entries_before, path=kept_aside)
     return RestoreResult(
         kept_aside=kept_aside,
         entries_before=entries_before,
-        entries_after=entries_after,
+        entries_after=info.entries,
         warning=warning,
+        user=restorer,
     )
 
 
@@ -365,37 +513,40 @@ def restore_to_new(
     There is no current ledger to log in to, so the administrator proves who they are with
     their account in the backup itself.
     """
-    from ruralcouncil.ledger.users import login
-
     source, target = Path(source), Path(target)
     if target.exists():
         raise InvalidInput(
             _("{path} already exists; restore into the open ledger instead.").format(path=target)
         )
-    entries, head = check_backup(source)
-    backup = open_ledger(source, write=False, purpose="restore")
+    info = check_backup(source)
+    _refuse_unless_restorer_can_log_in(source, user_name, password)
+    _check_destination(target)
+    clean_partials(target.parent)
+    tmp = target.with_name(f".{target.name}{_PARTIAL}")
+    backup = open_ledger(source, write=False, purpose="restore", legacy=True)
     try:
-        require(login(backup, user_name, password), Action.RESTORE)
-        _check_destination(target)
-        tmp = target.with_name(f".{target.name}.partial")
-        _copy(backup.conn, tmp, progress)
+        with _Claimed(tmp):
+            _copy(backup.conn, tmp, progress)
+            try:
+                _flush(tmp)
+                os.replace(tmp, target)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
     finally:
         backup.close()
-    try:
-        _flush(tmp)
-        os.replace(tmp, target)
-        _flush_folder(target.parent)
-        _check_copy(target, entries, head)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    _flush_folder(target.parent)
+    _check_copy(target, info.entries, info.head)
     restored = open_ledger(target, write=True, purpose="restore")
     try:
-        with restored.write() as conn:
-            audit.append(conn, user_name, "restore", f"{source.name} entries={entries} head={head}")
+        restorer = users.login(restored, user_name, password)
+        with restored.write(restorer) as commit:
+            commit.event("restore", f"{source.name} entries={info.entries} head={info.head}")
     finally:
         restored.close()
-    return RestoreResult(kept_aside=None, entries_before=0, entries_after=entries, warning=None)
+    return RestoreResult(
+        kept_aside=None, entries_before=0, entries_after=info.entries, warning=None
+    )
 
 
 def _keep_aside(current: Ledger) -> Path:
@@ -426,13 +577,16 @@ def _put_back(current: Ledger, kept_aside: Path) -> None:
     finally:
         saved.close()
     current.conn.execute("PRAGMA journal_mode = WAL")
+    current.version = int(current.conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 __all__ = [
+    "BackupInfo",
     "BackupResult",
     "RestoreResult",
     "backup_ledger",
     "check_backup",
+    "clean_partials",
     "restore_ledger",
     "restore_to_new",
 ]

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from dataclasses import dataclass
 
 from ruralcouncil.i18n import _, language
-from ruralcouncil.ledger import audit, chain
+from ruralcouncil.ledger import storage
 from ruralcouncil.ledger.codes import CASH, EXPENDITURE, REVENUE, Code
+from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.errors import InvalidInput
-from ruralcouncil.ledger.storage import Ledger, now_text
-from ruralcouncil.ledger.users import Action, User, require
-
-_CODE = re.compile(r"[A-Z][A-Z0-9\-]{0,23}", re.ASCII)
+from ruralcouncil.ledger.parse import clean_text, parse_code
+from ruralcouncil.ledger.roles import Action, User, require
+from ruralcouncil.ledger.storage import Ledger
 
 
 @dataclass(frozen=True)
@@ -56,23 +55,18 @@ def fund_exists(conn: sqlite3.Connection, code: str) -> bool:
     return conn.execute("SELECT 1 FROM funds WHERE code = ?", (code,)).fetchone() is not None
 
 
-def validate_new_code(conn: sqlite3.Connection, code: str) -> None:
-    if not _CODE.fullmatch(code):
-        raise InvalidInput(
-            _(
-                "The code {code} must be 1-24 capital Latin letters, digits or dashes, "
-                "starting with a letter."
-            ).format(code=repr(code))
-        )
+def validate_new_code(conn: sqlite3.Connection, code: str) -> str:
+    code = parse_code(code)
     if (
         conn.execute("SELECT 1 FROM accounts WHERE code = ?", (code,)).fetchone()
         or conn.execute("SELECT 1 FROM funds WHERE code = ?", (code,)).fetchone()
     ):
         raise InvalidInput(_("The code {code} is already in use.").format(code=code))
+    return code
 
 
 def _names(name_kk: str, name_ru: str, name_en: str) -> tuple[str, str, str]:
-    names = (name_kk.strip(), name_ru.strip(), name_en.strip())
+    names = tuple(clean_text(_("Name"), n, limit=200) for n in (name_kk, name_ru, name_en))
     if not any(names):
         raise InvalidInput(_("Give the new code a name."))
     fallback = next(n for n in names if n)
@@ -80,17 +74,25 @@ def _names(name_kk: str, name_ru: str, name_en: str) -> tuple[str, str, str]:
     return kk, ru, en
 
 
-def insert_account(conn: sqlite3.Connection, code: Code) -> None:
-    conn.execute(
+def insert_account(commit: Commit, code: Code) -> None:
+    commit.conn.execute(
         "INSERT INTO accounts (code, kind, box, name_kk, name_ru, name_en, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (code.code, code.kind, code.box, code.name_kk, code.name_ru, code.name_en, now_text()),
+        (
+            code.code,
+            code.kind,
+            code.box,
+            code.name_kk,
+            code.name_ru,
+            code.name_en,
+            storage.now_text(),
+        ),
     )
-    chain.append(conn, "account", code.code)
+    commit.append("account", code.code)
 
 
-def insert_fund(conn: sqlite3.Connection, fund: Fund) -> None:
-    conn.execute(
+def insert_fund(commit: Commit, fund: Fund) -> None:
+    commit.conn.execute(
         "INSERT INTO funds (code, restricted, name_kk, name_ru, name_en, purpose, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
@@ -100,10 +102,10 @@ def insert_fund(conn: sqlite3.Connection, fund: Fund) -> None:
             fund.name_ru,
             fund.name_en,
             fund.purpose,
-            now_text(),
+            storage.now_text(),
         ),
     )
-    chain.append(conn, "fund", fund.code)
+    commit.append("fund", fund.code)
 
 
 def add_code(
@@ -119,16 +121,17 @@ def add_code(
     require(user, Action.SETTINGS)
     if kind not in (REVENUE, EXPENDITURE, CASH):
         raise InvalidInput(_("Unknown kind of code {kind}.").format(kind=repr(kind)))
+    code = parse_code(code)
     box = None
     if kind == REVENUE:
         box = 2 if code.startswith("TAX-") else 3
     elif kind == EXPENDITURE:
         box = {"STAFF": 4, "LOAN-REPAY": 5}.get(code, 6)
-    with ledger.write() as conn:
-        validate_new_code(conn, code)
+    with ledger.write(user) as commit:
+        code = validate_new_code(commit.conn, code)
         new = Code(code, kind, box, *_names(name_kk, name_ru, name_en))
-        insert_account(conn, new)
-        audit.append(conn, user.name, "code.add", f"{code} {kind}")
+        insert_account(commit, new)
+        commit.event("code.add", f"{code} {kind}")
     return new
 
 
@@ -145,9 +148,10 @@ def add_fund(
 ) -> Fund:
     """A restricted fund for a project, an earmarked donation or a state subsidy."""
     require(user, Action.SETTINGS)
-    with ledger.write() as conn:
-        validate_new_code(conn, code)
-        fund = Fund(code, restricted, *_names(name_kk, name_ru, name_en), purpose.strip())
-        insert_fund(conn, fund)
-        audit.append(conn, user.name, "fund.add", f"{code} restricted={int(restricted)}")
+    purpose = clean_text(_("Purpose"), purpose, multiline=True)
+    with ledger.write(user) as commit:
+        code = validate_new_code(commit.conn, code)
+        fund = Fund(code, restricted, *_names(name_kk, name_ru, name_en), purpose)
+        insert_fund(commit, fund)
+        commit.event("fund.add", f"{code} restricted={int(restricted)}")
     return fund

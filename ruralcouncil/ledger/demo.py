@@ -20,7 +20,7 @@ from ruralcouncil.ledger import catalog, journal, settings
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.setup import init_ledger
 from ruralcouncil.ledger.storage import Ledger
-from ruralcouncil.ledger.users import User, add_user, list_users
+from ruralcouncil.ledger.users import User, add_user, login
 
 DEMO_PASSWORD = "demo-village-2025"  # documented in the README; every demo user has it
 VILLAGE = "Қызылжар ауылдық округі"
@@ -741,7 +741,7 @@ def create_demo(path: Path | str, *, years: tuple[int, ...] = (2024, 2025, 2026)
     # on its own would only make old PCs wait; full safety is back on before it is handed over.
     ledger.conn.execute("PRAGMA synchronous = OFF")
     try:
-        # Users as they would be after logging in; a scrypt login per user would cost time.
+        # Every write is signed by its author, so each demo user logs in as a person would.
         admin = _user(ledger, "admin")
         for name, role, full_name in USERS:
             add_user(ledger, admin, name, role, DEMO_PASSWORD, full_name)
@@ -780,7 +780,7 @@ def create_demo(path: Path | str, *, years: tuple[int, ...] = (2024, 2025, 2026)
 
 
 def _user(ledger: Ledger, name: str) -> User:
-    return next(user for user, _active in list_users(ledger) if user.name == name)
+    return login(ledger, name, DEMO_PASSWORD)
 
 
 def _when(item: _Planned) -> tuple[date, int]:

@@ -28,14 +28,16 @@ from datetime import date
 from pathlib import Path
 
 from ruralcouncil.i18n import _
-from ruralcouncil.ledger import audit, chain, journal
+from ruralcouncil.ledger import journal, storage
 from ruralcouncil.ledger.codes import GENERAL_FUND
 from ruralcouncil.ledger.dates import parse_date
 from ruralcouncil.ledger.errors import ImportRejected, InvalidInput
 from ruralcouncil.ledger.journal import EntryType, NewEntry, Shortfall
+from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.money import MAX_AMOUNT, parse_csv_amount
-from ruralcouncil.ledger.storage import Ledger, now_text
-from ruralcouncil.ledger.users import Action, User, require
+from ruralcouncil.ledger.parse import MAX_TEXT, nfc
+from ruralcouncil.ledger.roles import Action, User, require
+from ruralcouncil.ledger.storage import Ledger
 
 Progress = Callable[[int, int], None]
 
@@ -56,7 +58,9 @@ _CHUNK = 1 << 20
 
 _BOM = b"\xef\xbb\xbf"
 # What journal.entry_problems would call a control character (a tab is allowed).
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# Lone surrogates: what a file's undecodable bytes become (never in a UTF-8 file; kept safe).
+_NOT_TEXT = re.compile("[\ud800-\udfff]")
 # A spreadsheet cell with line breaks (Alt+Enter) keeps its words, on one line.
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n]")
 
@@ -87,24 +91,25 @@ def import_transactions(
             [],
         ) from exc
     sha256 = hashlib.sha256(data).hexdigest()
-    with ledger.write() as conn:
+    with ledger.write(user) as commit:
+        conn = commit.conn
         _refuse_if_imported(conn, sha256)
         entries = read_transactions(data, conn)
         del data
-        import_id = _store_import(conn, user, sha256, path.name, len(entries))
+        import_id = _store_import(commit, user, sha256, nfc(path.name), len(entries))
         first_id: int | None = None
         last_id: int | None = None
         total = len(entries)
-        recorded_at = now_text()  # the whole file is saved at one moment, in one transaction
+        recorded_at = storage.now_text()  # the whole file is saved at one moment, at once
         for done, entry in enumerate(entries, start=1):
             last_id = journal.insert_entry(
-                conn, user, entry, import_id=import_id, recorded_at=recorded_at
+                commit, user, entry, import_id=import_id, recorded_at=recorded_at
             )
             if first_id is None:
                 first_id = last_id
             if progress is not None and done % PROGRESS_EVERY == 0 and done < total:
                 progress(done, total)
-        audit.append(conn, user.name, "import", f"{path.name} {total} rows")
+        commit.event("import", f"{path.name} {total} rows")
     if progress is not None:
         progress(total, total)
     return ImportResult(import_id, total, first_id, last_id, sha256)
@@ -124,16 +129,14 @@ def _refuse_if_imported(conn: sqlite3.Connection, sha256: str) -> None:
         )
 
 
-def _store_import(
-    conn: sqlite3.Connection, user: User, sha256: str, filename: str, rows: int
-) -> int:
+def _store_import(commit: Commit, user: User, sha256: str, filename: str, rows: int) -> int:
     """The import's own record, chained before its transactions so they can refer to it."""
-    cursor = conn.execute(
+    cursor = commit.conn.execute(
         "INSERT INTO imports (sha256, filename, rows, user_id, imported_at) VALUES (?, ?, ?, ?, ?)",
-        (sha256, filename, rows, user.id, now_text()),
+        (sha256, filename, rows, user.id, storage.now_text()),
     )
     import_id = int(cursor.lastrowid or 0)
-    chain.append(conn, "import", str(import_id))
+    commit.append("import", str(import_id))
     return import_id
 
 
@@ -344,7 +347,7 @@ class _RowChecker:
 
     def _rules(self, entry: NewEntry) -> list[str]:
         texts = (entry.counterparty, entry.description, entry.reference)
-        if any(len(t) > journal.MAX_TEXT or _CONTROL.search(t) for t in texts):
+        if any(len(t) > MAX_TEXT or _CONTROL.search(t) or _NOT_TEXT.search(t) for t in texts):
             return journal.entry_problems(self.conn, entry)  # rare: let the journal say why
         amount_ok = 0 < entry.amount <= MAX_AMOUNT
         key = (
@@ -374,7 +377,7 @@ def _text(value: str) -> str:
     """Trim the cell; a line break typed in a spreadsheet cell is kept, as one \\n."""
     if "\r" in value:
         value = _LINE_BREAKS.sub("\n", value)
-    return value.strip()
+    return nfc(value.strip())
 
 
 # --- rules between rows ------------------------------------------------------------------

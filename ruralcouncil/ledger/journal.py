@@ -15,14 +15,14 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from ruralcouncil.i18n import N_, _
-from ruralcouncil.ledger import audit, catalog, chain
+from ruralcouncil.ledger import catalog, storage
 from ruralcouncil.ledger.codes import CASH, EXPENDITURE, GENERAL_FUND, OPENING_EQUITY, REVENUE
+from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.errors import ClosedYear, InvalidInput, Overdraft
 from ruralcouncil.ledger.money import MAX_AMOUNT, format_amount
-from ruralcouncil.ledger.storage import Ledger, now_text
-from ruralcouncil.ledger.users import Action, User, require
-
-MAX_TEXT = 500
+from ruralcouncil.ledger.parse import MAX_TEXT, nfc, text_problem
+from ruralcouncil.ledger.roles import Action, User, require
+from ruralcouncil.ledger.storage import Ledger
 
 
 class EntryType(StrEnum):
@@ -78,13 +78,8 @@ class Shortfall:
 
 
 def _check_text(label: str, value: str, *, multiline: bool = False) -> list[str]:
-    if len(value) > MAX_TEXT:
-        return [_("{field} is longer than {n} characters").format(field=label, n=MAX_TEXT)]
-    # A description may run over several lines; names and references are one line.
-    allowed = "\t\n" if multiline else "\t"
-    if any(ord(ch) < 32 and ch not in allowed for ch in value):
-        return [_("{field} contains control characters").format(field=label)]
-    return []
+    problem = text_problem(label, value, multiline=multiline)
+    return [problem] if problem else []
 
 
 def entry_problems(conn: sqlite3.Connection, entry: NewEntry) -> list[str]:
@@ -311,7 +306,7 @@ def before_opening_problems(
 
 
 def insert_entry(
-    conn: sqlite3.Connection,
+    commit: Commit,
     user: User,
     entry: NewEntry,
     *,
@@ -321,18 +316,22 @@ def insert_entry(
     import_id: int | None = None,
     recorded_at: str | None = None,
 ) -> int:
-    """Store one checked entry with its postings and chain it; inside a write transaction.
+    """Store one checked entry with its postings and chain it, inside the caller's commit.
+    Returns its entry number (1, 2, 3... over entries only).
 
     ``recorded_at`` lets an import stamp all its rows with the one moment it was saved.
     """
-    chain_head = chain.head(conn)
-    entry_id = chain_head[0] + 1
+    conn = commit.conn
+    entry_id, number = conn.execute(
+        "SELECT coalesce(max(id), 0) + 1, coalesce(max(number), 0) + 1 FROM transactions"
+    ).fetchone()
     conn.execute(
-        "INSERT INTO transactions (id, date, type, amount, code, fund, account, to_account,"
-        " counterparty, description, reference, user_id, recorded_at, reverses, reason,"
-        " import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO transactions (id, number, date, type, amount, code, fund, account,"
+        " to_account, counterparty, description, reference, user_id, recorded_at, reverses,"
+        " reason, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             entry_id,
+            number,
             entry.date.isoformat(),
             entry.type.value,
             sign * entry.amount,
@@ -344,7 +343,7 @@ def insert_entry(
             entry.description,
             entry.reference,
             user.id,
-            recorded_at or now_text(),
+            recorded_at or storage.now_text(),
             reverses,
             reason,
             import_id,
@@ -354,8 +353,8 @@ def insert_entry(
         "INSERT INTO postings (transaction_id, account, fund, amount) VALUES (?, ?, ?, ?)",
         [(entry_id, *p) for p in postings(entry, sign)],
     )
-    chain.append(conn, "transaction", str(entry_id), after=chain_head)
-    return entry_id
+    commit.append("transaction", str(entry_id))
+    return int(number)
 
 
 def _refuse(problems: list[str], shortfall: Sequence[Shortfall] = ()) -> None:
@@ -376,41 +375,49 @@ def closed_message(year: int) -> str:
     return _("{year} is a closed fiscal year: nothing more can be posted in it").format(year=year)
 
 
+def normalised(entry: NewEntry) -> NewEntry:
+    """The entry's texts as they are stored and chained: trimmed, NFC."""
+    return replace(
+        entry,
+        counterparty=nfc(entry.counterparty.strip()),
+        description=nfc(entry.description.strip()),
+        reference=nfc(entry.reference.strip()),
+    )
+
+
 def record(ledger: Ledger, user: User, entry: NewEntry) -> int:
     """Post one receipt, payment, transfer or opening balance; returns its entry number."""
     require(user, Action.RECORD)
-    entry = replace(
-        entry,
-        counterparty=entry.counterparty.strip(),
-        description=entry.description.strip(),
-        reference=entry.reference.strip(),
-    )
-    with ledger.write() as conn:
+    entry = normalised(entry)
+    with ledger.write(user) as commit:
+        conn = commit.conn
         refuse_closed(conn, entry.date)
         problems = entry_problems(conn, entry)
         _refuse(problems)
         problems += [m for _i, m in opening_problems(conn, [entry])]
         problems += [m for _i, m in before_opening_problems(conn, [entry])]
         _refuse(problems, shortfalls(conn, cash_effects(entry)))
-        entry_id = insert_entry(conn, user, entry)
-        audit.append(
-            conn,
-            user.name,
+        number = insert_entry(commit, user, entry)
+        commit.event(
             "entry.record",
-            f"{entry_id} {entry.type.value} {entry.amount} {entry.date.isoformat()}",
+            f"{number} {entry.type.value} {entry.amount} {entry.date.isoformat()}",
         )
-    return entry_id
+    return number
 
 
 def reverse(ledger: Ledger, user: User, entry_id: int, reason: str, on: date | None = None) -> int:
-    """Post the reversing entry of ``entry_id``, dated ``on`` (today by default)."""
+    """Post the reversing entry of entry number ``entry_id``, dated ``on`` (today by default).
+    Returns the reversal's entry number."""
     require(user, Action.RECORD)
-    reason = reason.strip()
+    reason = nfc(reason.strip())
     on = on or date.today()
-    with ledger.write() as conn:
+    with ledger.write(user) as commit:
+        conn = commit.conn
         row = conn.execute(
-            "SELECT date, type, amount, code, fund, account, to_account, counterparty,"
-            " description, reference, reverses FROM transactions WHERE id = ?",
+            "SELECT t.date, t.type, t.amount, t.code, t.fund, t.account, t.to_account,"
+            " t.counterparty, t.description, t.reference,"
+            " (SELECT o.number FROM transactions o WHERE o.id = t.reverses), t.id"
+            " FROM transactions t WHERE t.number = ?",
             (entry_id,),
         ).fetchone()
         if row is None:
@@ -422,7 +429,7 @@ def reverse(ledger: Ledger, user: User, entry_id: int, reason: str, on: date | N
                 ).format(id=entry_id, other=row[10])
             )
         done = conn.execute(
-            "SELECT id FROM transactions WHERE reverses = ?", (entry_id,)
+            "SELECT number FROM transactions WHERE reverses = ?", (row[11],)
         ).fetchone()
         if done:
             raise InvalidInput(
@@ -453,15 +460,16 @@ def reverse(ledger: Ledger, user: User, entry_id: int, reason: str, on: date | N
             reference=row[9],
         )
         _refuse(problems, shortfalls(conn, cash_effects(original, sign=-1)))
-        new_id = insert_entry(conn, user, original, sign=-1, reverses=entry_id, reason=reason)
-        audit.append(conn, user.name, "entry.reverse", f"{new_id} reverses {entry_id}: {reason}")
+        new_id = insert_entry(commit, user, original, sign=-1, reverses=int(row[11]), reason=reason)
+        commit.event("entry.reverse", f"{new_id} reverses {entry_id}: {reason}")
     return new_id
 
 
 def close_year(ledger: Ledger, user: User, year: int) -> None:
     """No more postings dated in ``year``. A closed year stays closed."""
     require(user, Action.CLOSE_YEAR)
-    with ledger.write() as conn:
+    with ledger.write(user) as commit:
+        conn = commit.conn
         if is_closed(conn, year):
             raise InvalidInput(_("{year} is already closed.").format(year=year))
         if year >= date.today().year:
@@ -472,10 +480,10 @@ def close_year(ledger: Ledger, user: User, year: int) -> None:
             )
         conn.execute(
             "INSERT INTO closed_years (year, user_id, closed_at) VALUES (?, ?, ?)",
-            (year, user.id, now_text()),
+            (year, user.id, storage.now_text()),
         )
-        chain.append(conn, "closed_year", str(year))
-        audit.append(conn, user.name, "year.close", str(year))
+        commit.append("closed_year", str(year))
+        commit.event("year.close", str(year))
 
 
 def closed_years(conn: sqlite3.Connection) -> list[int]:

@@ -25,7 +25,7 @@ class LedgerLock:
 
     def acquire(self, purpose: str) -> None:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        if not _try_lock(fd):
+        if not try_lock(fd):
             holder = _read_holder(fd)
             os.close(fd)
             raise LedgerUnavailable(
@@ -40,13 +40,17 @@ class LedgerLock:
             f"{datetime.now().isoformat(timespec='seconds')}"
         )
         # The holder's note sits after the locked first byte, so others can read it.
-        os.lseek(fd, 1, os.SEEK_SET)
-        os.write(fd, info.encode("utf-8"))
-        os.ftruncate(fd, 1 + len(info.encode("utf-8")))
+        try:
+            os.lseek(fd, 1, os.SEEK_SET)
+            os.write(fd, info.encode("utf-8"))
+            os.ftruncate(fd, 1 + len(info.encode("utf-8")))
+        except OSError:
+            # A full disk: the lock holds without the note, which only helps others say who.
+            pass
 
     def release(self) -> None:
         if self._fd is not None:
-            _unlock(self._fd)
+            unlock(self._fd)
             os.close(self._fd)
             self._fd = None
 
@@ -66,7 +70,7 @@ def _read_holder(fd: int) -> str:
 if sys.platform == "win32":
     import msvcrt
 
-    def _try_lock(fd: int) -> bool:
+    def try_lock(fd: int) -> bool:
         os.lseek(fd, 0, os.SEEK_SET)
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
@@ -74,7 +78,7 @@ if sys.platform == "win32":
             return False
         return True
 
-    def _unlock(fd: int) -> None:
+    def unlock(fd: int) -> None:
         os.lseek(fd, 0, os.SEEK_SET)
         with contextlib.suppress(OSError):
             msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
@@ -82,7 +86,7 @@ if sys.platform == "win32":
 else:
     import fcntl
 
-    def _try_lock(fd: int) -> bool:
+    def try_lock(fd: int) -> bool:
         try:
             # flock belongs to this open file, so it also refuses a second open in the same
             # process, and it is advisory: others can still read the holder's note.
@@ -91,5 +95,5 @@ else:
             return False
         return True
 
-    def _unlock(fd: int) -> None:
+    def unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)

@@ -13,12 +13,18 @@ MAX_AMOUNT = 10**15
 TENGE_SIGN = "₸"
 
 _GROUP_SEPARATORS = " \u00a0\u202f"
-_CURRENCY = re.compile(r"^(?:₸|тг\.?)\s*|\s*(?:₸|тг\.?)$", re.IGNORECASE)
+# At most one tenge mark, before or after the number.
+_CURRENCY_BEFORE = re.compile(r"^(?:₸|тг\.?)\s*", re.IGNORECASE)
+_CURRENCY_AFTER = re.compile(r"\s*(?:₸|тг\.?)$", re.IGNORECASE)
+# Longer than any amount up to MAX_AMOUNT written with spaces, a mark and decimals.
+_MAX_FORM_LENGTH = 40
+_MAX_CSV_LENGTH = 20
 _FORM = re.compile(
     r"(?P<int>[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]+)(?:[.,](?P<frac>[0-9]{1,2}))?",
     re.ASCII,
 )
-_AMBIGUOUS = re.compile(r"[0-9]{1,3}[.,][0-9]{3}", re.ASCII)
+# "1,500" may be 1.5 or 1500; "0,500" cannot be five hundred, so it is only too precise.
+_AMBIGUOUS = re.compile(r"[1-9][0-9]{0,2}[.,][0-9]{3}", re.ASCII)
 _TOO_MANY_DECIMALS = re.compile(r"[0-9 \u00a0\u202f]+[.,][0-9]{3,}", re.ASCII)
 _CSV = re.compile(r"(?P<int>[0-9]+)(?:\.(?P<frac>[0-9]{1,2}))?", re.ASCII)
 
@@ -38,10 +44,18 @@ def parse_amount(text: str) -> int:
     lone separator before exactly three digits (``1,500`` could mean 1.5 or 1500).
     """
     original = text
+    if len(text) > _MAX_FORM_LENGTH:
+        raise InvalidInput(
+            _("The amount {text} is not a number of tenge, such as 1 500 or 1500,50.").format(
+                text=repr(text[:_MAX_FORM_LENGTH] + "…")
+            )
+        )
     text = text.strip()
     if not text:
         raise InvalidInput(_("Enter an amount."))
-    text = _CURRENCY.sub("", text).strip()
+    before = _CURRENCY_BEFORE.sub("", text)
+    text = before if before != text else _CURRENCY_AFTER.sub("", text)
+    text = text.strip()
     if text.startswith("-") or text.startswith("\u2212"):
         raise InvalidInput(_("The amount must be positive: {text}").format(text=original))
     if _AMBIGUOUS.fullmatch(text):
@@ -65,11 +79,11 @@ def parse_amount(text: str) -> int:
 
 def parse_csv_amount(text: str) -> int:
     """The stricter CSV form: ``15000``, ``15000.5``, ``15000.50``, nothing else."""
-    match = _CSV.fullmatch(text)
+    match = _CSV.fullmatch(text) if len(text) <= _MAX_CSV_LENGTH else None
     if not match:
         raise InvalidInput(
             _("amount {text} must be digits with an optional point and 1-2 decimals").format(
-                text=repr(text)
+                text=repr(text if len(text) <= _MAX_CSV_LENGTH else text[:_MAX_CSV_LENGTH] + "…")
             )
         )
     return _to_tiyn(match["int"], match["frac"], text)

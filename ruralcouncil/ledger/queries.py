@@ -11,12 +11,18 @@ import sqlite3
 from dataclasses import dataclass, replace
 from typing import Any
 
-Key = tuple[str, int]  # (date, id): the journal's order
+Key = tuple[str, int]  # (date, internal id): the journal's order
 
+# An entry's number (what people see) counts entries only; its internal id orders the pages
+# (the indexes are on it) and ties it to its chain entry. Entries made before signed entries
+# (version 1) keep their old number, which was their chain position, as `legacy_id`.
 _COLUMNS = (
-    "t.id, t.date, t.type, t.amount, t.code, t.fund, t.account, t.to_account, t.counterparty,"
-    " t.description, t.reference, u.name, t.recorded_at, t.reverses, t.reason,"
-    " (SELECT r.id FROM transactions r WHERE r.reverses = t.id)"
+    "t.number, t.date, t.type, t.amount, t.code, t.fund, t.account, t.to_account,"
+    " t.counterparty, t.description, t.reference, u.name, t.recorded_at,"
+    " (SELECT o.number FROM transactions o WHERE o.id = t.reverses), t.reason,"
+    " (SELECT r.number FROM transactions r WHERE r.reverses = t.id), t.id,"
+    " (SELECT max(c.seq) FROM chain c WHERE c.kind = 'transaction'"
+    "  AND c.record = CAST(t.id AS TEXT))"
 )
 _FROM = " FROM transactions t LEFT JOIN users u ON u.id = t.user_id"
 
@@ -39,10 +45,12 @@ class EntryRow:
     reverses: int | None
     reason: str
     reversed_by: int | None
+    row_id: int = 0
+    chain_seq: int | None = None
 
     @property
     def key(self) -> Key:
-        return (self.date, self.id)
+        return (self.date, self.row_id)
 
     def effect_on(self, account: str) -> int:
         """How much this entry moved ``account``'s balance."""
@@ -54,9 +62,11 @@ class EntryRow:
             return 0
         return -self.amount if self.type == "payment" else self.amount
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, legacy_cutoff: int = 0) -> dict[str, Any]:
+        """``ledger --json``'s object; ``legacy_cutoff`` from :func:`legacy_cutoff`."""
         return {
             "id": self.id,
+            "legacy_id": self.row_id if self.row_id <= legacy_cutoff else None,
             "date": self.date,
             "type": self.type,
             "amount": self.amount,
@@ -69,6 +79,7 @@ class EntryRow:
             "reference": self.reference,
             "reverses": self.reverses,
             "reversed_by": self.reversed_by,
+            "chain_seq": self.chain_seq,
             "reason": self.reason,
             "user": self.user,
             "recorded_at": self.recorded_at,
@@ -109,7 +120,7 @@ class EntryFilter:
             clauses.append(
                 "(t.counterparty LIKE ? ESCAPE '\\' OR t.description LIKE ? ESCAPE '\\'"
                 " OR t.reference LIKE ? ESCAPE '\\' OR t.reason LIKE ? ESCAPE '\\'"
-                " OR CAST(t.id AS TEXT) = ?)"
+                " OR CAST(t.number AS TEXT) = ?)"
             )
             params += [like, like, like, like, self.text.strip()]
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
@@ -177,9 +188,32 @@ def at_offset(
     return _rows(conn, sql, [*params, limit, offset])
 
 
-def get(conn: sqlite3.Connection, entry_id: int) -> EntryRow | None:
-    rows = _rows(conn, f"SELECT {_COLUMNS}{_FROM} WHERE t.id = ?", [entry_id])
+def get(conn: sqlite3.Connection, number: int) -> EntryRow | None:
+    """The entry with this number (as people see it)."""
+    rows = _rows(conn, f"SELECT {_COLUMNS}{_FROM} WHERE t.number = ?", [number])
     return rows[0] if rows else None
+
+
+def legacy_cutoff(conn: sqlite3.Connection) -> int:
+    """Entries up to this internal id were made before signed entries (version 1); their old
+    number, printed on vouchers then, is their internal id. 0 when there are none."""
+    import json
+
+    row = conn.execute(
+        "SELECT payload FROM chain WHERE kind = 'schema' ORDER BY seq LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return 0
+    try:
+        count = int(json.loads(row[0])["content"].get("legacy", {}).get("transactions", 0))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return 0
+    if count <= 0:
+        return 0
+    found = conn.execute(
+        "SELECT id FROM transactions ORDER BY id LIMIT 1 OFFSET ?", (count - 1,)
+    ).fetchone()
+    return int(found[0]) if found else 0
 
 
 def balance_before(

@@ -1,20 +1,34 @@
-"""The ledger's tables, as named migrations (sqlite-utils ``Migrations``).
+"""The ledger's tables, as named migrations (sqlite-utils ``Migrations``), and the check that
+a file has exactly the tables, indexes and triggers its version must have.
 
-Every table is STRICT. Posted history (entries, postings, the chain, the audit log, imports,
-closed years) is append-only: triggers refuse UPDATE and DELETE, so a mistake can only be
-corrected by a reversing entry. A new schema version is a new migration below; the fixture
-ledger of each released version lives in ``tests/fixtures``.
+Every table is STRICT. Posted history (entries, postings, the chain, events, signatures,
+imports, closed years) is append-only: triggers refuse UPDATE and DELETE, so a mistake can
+only be corrected by a reversing entry. A new schema version is a new migration below; the
+fixture ledger of each released version lives in ``tests/fixtures``.
 """
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+import hashlib
+import json
+import sqlite3
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 from sqlite_utils.migrations import Migrations
 
 # Identifies our files: `PRAGMA application_id` (ASCII "RCL1").
 APPLICATION_ID = 0x52434C31
 # `PRAGMA user_version`: bumped with every migration, so an older program can tell a newer file.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# The migrations that make each version, in order.
+VERSIONS: dict[int, tuple[str, ...]] = {
+    1: ("m001_initial",),
+    2: ("m001_initial", "m002_signed_chain"),
+}
 
 migrations = Migrations("ruralcouncil")
 
@@ -177,14 +191,187 @@ def m001_initial(db: Database) -> None:
         """
     )
     for table in _APPEND_ONLY:
-        db.executescript(
-            f"""
+        db.executescript(_no_update(table) + _no_delete(table))
+    db.execute("PRAGMA user_version = 1")
+
+
+def _no_update(table: str) -> str:
+    return f"""
             CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} BEGIN
                 SELECT RAISE(ABORT, '{table} is append-only: post a reversing entry instead');
             END;
+            """
+
+
+def _no_delete(table: str) -> str:
+    return f"""
             CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} BEGIN
                 SELECT RAISE(ABORT, '{table} is append-only: post a reversing entry instead');
             END;
             """
+
+
+@migrations(name="m002_signed_chain")
+def m002_signed_chain(db: Database) -> None:
+    """Signed entries (docs/hash-chain.md, version 2): keys, authors, signatures, one chain for
+    events too, and entry numbers that count entries only."""
+    db.executescript(
+        """
+        -- Who wrote each chain entry (null only for a failed login), and each user's keys.
+        ALTER TABLE chain ADD COLUMN author INTEGER REFERENCES users(id);
+        ALTER TABLE users ADD COLUMN public_key TEXT NOT NULL DEFAULT '';
+        ALTER TABLE users ADD COLUMN secret_key TEXT NOT NULL DEFAULT '';
+        ALTER TABLE users ADD COLUMN key_set_by INTEGER REFERENCES users(id);
+
+        -- The number a person sees: 1, 2, 3... over entries only. Entries made before this
+        -- version are numbered in the order they were made.
+        ALTER TABLE transactions ADD COLUMN number INTEGER NOT NULL DEFAULT 0;
+        DROP TRIGGER transactions_no_update;
+        UPDATE transactions SET number = r.n
+            FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM transactions) AS r
+            WHERE r.id = transactions.id;
+        """
+    )
+    db.executescript(_no_update("transactions"))
+    db.executescript(
+        """
+        CREATE UNIQUE INDEX transactions_number ON transactions(number);
+        CREATE TRIGGER transactions_number_next BEFORE INSERT ON transactions
+        WHEN NEW.number IS NOT (SELECT coalesce(max(number), 0) + 1 FROM transactions)
+        BEGIN
+            SELECT RAISE(ABORT, 'entry numbers run 1, 2, 3... without gaps');
+        END;
+
+        -- What happened, and who did it: logins, failed logins and every write. Chained like
+        -- every other record, so no tail of it can be cut without the next anchor failing.
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            user_id INTEGER REFERENCES users(id),
+            event TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''
+        ) STRICT;
+        CREATE INDEX events_at ON events(at);
+
+        -- Each write transaction's signature over the chain head it left: (seq, its hash).
+        CREATE TABLE signatures (
+            seq INTEGER PRIMARY KEY REFERENCES chain(seq),
+            author INTEGER NOT NULL REFERENCES users(id),
+            signature TEXT NOT NULL
+        ) STRICT;
+
+        -- The version-1 audit log is kept as it was; events go to the one chain now.
+        CREATE TRIGGER audit_log_closed BEFORE INSERT ON audit_log BEGIN
+            SELECT RAISE(ABORT, 'the audit log of version 1 is closed: events are chained');
+        END;
+        """
+    )
+    for table in ("events", "signatures"):
+        db.executescript(_no_update(table) + _no_delete(table))
+    db.execute("PRAGMA user_version = 2")
+
+
+# --- what a file of each version must contain -------------------------------------------
+
+# sqlite-utils writes its own table; its SQL text may differ between its releases, so that
+# table and its index are described by their columns instead.
+_MIGRATIONS_TABLE = "_sqlite_migrations"
+
+
+def describe(conn: sqlite3.Connection) -> list[list[Any]]:
+    """Every table, index, trigger and view, as (type, name, table, sql), sorted."""
+    objects: list[list[Any]] = []
+    for kind, name, table, sql in conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%'"
+        " ESCAPE '\\' ORDER BY type, name"
+    ):
+        if table == _MIGRATIONS_TABLE:
+            if kind == "table":
+                sql = [list(r) for r in conn.execute(f"PRAGMA table_info({_MIGRATIONS_TABLE})")]
+            else:
+                sql = [list(r) for r in conn.execute(f"PRAGMA index_info({_quote(name)})")]
+        objects.append([kind, name, table, sql])
+    return objects
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def fingerprint(objects: list[list[Any]]) -> str:
+    text = json.dumps(objects, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# The fingerprint of each version, so the check at every open needs no migration run.
+# tests/test_schema.py recomputes them from the migrations.
+FINGERPRINTS: dict[int, str] = {
+    1: "627ac3e95023802c7e1f64aa347934f02c55ac2d5d582d71ff4890e07c5a3649",
+    2: "7831a84f93baeb2473b083be6d8c81128ada33f36a2e1e38ccddd7d4b6a0dd2c",
+}
+
+
+@cache
+def expected(version: int) -> tuple[tuple[Any, ...], ...]:
+    """What the migrations of ``version`` make, built in memory."""
+    from sqlite_utils import Database
+
+    conn = sqlite3.connect(":memory:")
+    try:
+        db = Database(conn, execute_plugins=False)
+        names = VERSIONS[version]
+        later = [m.name for m in migrations._migrations if m.name not in names]
+        migrations.apply(db, stop_before=later[0] if later else None)
+        return tuple(tuple(_freeze(x) for x in obj) for obj in describe(conn))
+    finally:
+        conn.close()
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_thaw(v) for v in value]
+    return value
+
+
+def expected_fingerprint(version: int) -> str:
+    known = FINGERPRINTS.get(version)
+    if known:
+        return known
+    return fingerprint([_thaw(obj) for obj in expected(version)])
+
+
+def differences(conn: sqlite3.Connection, version: int) -> list[tuple[str, str, str]]:
+    """How the file's schema differs from its version's: (what, type, name) for each object
+    that is missing, extra or changed; [] when it is exactly right."""
+    actual = describe(conn)
+    if version in VERSIONS and fingerprint(actual) == expected_fingerprint(version):
+        return []
+    if version not in VERSIONS:
+        return [("unknown", "version", str(version))]
+    want = {(o[0], o[1]): _thaw(o) for o in expected(version)}
+    have = {(o[0], o[1]): o for o in actual}
+    found: list[tuple[str, str, str]] = []
+    for key in sorted(want.keys() | have.keys()):
+        if key not in have:
+            found.append(("missing", *key))
+        elif key not in want:
+            found.append(("extra", *key))
+        elif want[key] != have[key]:
+            found.append(("changed", *key))
+    return found
+
+
+def applied(conn: sqlite3.Connection) -> list[list[Any]]:
+    """The migrations recorded in the file: what a schema entry of the chain carries."""
+    return [
+        list(row)
+        for row in conn.execute(
+            f"SELECT id, migration_set, name, applied_at FROM {_MIGRATIONS_TABLE} ORDER BY id"
         )
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    ]

@@ -6,10 +6,11 @@ import sqlite3
 from enum import StrEnum
 
 from ruralcouncil.i18n import N_, _
-from ruralcouncil.ledger import audit, chain
+from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.errors import InvalidInput
+from ruralcouncil.ledger.parse import MAX_ID, nfc, parse_whole, text_problem
+from ruralcouncil.ledger.roles import Action, User, require
 from ruralcouncil.ledger.storage import Ledger
-from ruralcouncil.ledger.users import Action, User, require
 
 
 class CouncilKind(StrEnum):
@@ -43,27 +44,30 @@ def get(conn: sqlite3.Connection, key: str) -> str:
     return str(row[0]) if row else DEFAULTS.get(key, "")
 
 
-def store(conn: sqlite3.Connection, key: str, value: str) -> None:
-    """Write and chain one setting inside the caller's transaction."""
-    conn.execute(
+def store(commit: Commit, key: str, value: str) -> None:
+    """Write and chain one setting inside the caller's commit."""
+    commit.conn.execute(
         "INSERT INTO settings (key, value) VALUES (?, ?)"
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (key, value),
     )
-    chain.append(conn, "setting", key)
+    commit.append("setting", key)
 
 
 def validate(key: str, value: str) -> str:
+    if len(value) > 200:
+        raise InvalidInput(_("The text is too long (at most 200 characters)."))
     value = value.strip()
     if key == VILLAGE_NAME and not value:
         raise InvalidInput(_("Enter the name of the village or rural district."))
     if key == COUNCIL_KIND and value not in {k.value for k in CouncilKind}:
         raise InvalidInput(_("Unknown kind of council {kind}.").format(kind=repr(value)))
-    if key in (VARIANCE_MINIMUM, PUBLISH_THRESHOLD) and not value.isdigit():
-        raise InvalidInput(_("The limit must be a whole number of tiyn."))
-    if len(value) > 200:
-        raise InvalidInput(_("The text is too long (at most 200 characters)."))
-    return value
+    if key in (VARIANCE_MINIMUM, PUBLISH_THRESHOLD):
+        return str(parse_whole(value, what=_("The limit in tiyn"), maximum=MAX_ID))
+    problem = text_problem(_("The text"), value)
+    if problem:
+        raise InvalidInput(_("Refused: {reason}.").format(reason=problem))
+    return nfc(value)
 
 
 def validate_council(kind: str, name: str) -> tuple[str, str]:
@@ -80,27 +84,28 @@ def validate_council(kind: str, name: str) -> tuple[str, str]:
 def change(ledger: Ledger, user: User, key: str, value: str) -> None:
     require(user, Action.SETTINGS)
     value = validate(key, value)
-    with ledger.write() as conn:
+    with ledger.write(user) as commit:
+        conn = commit.conn
         if key in (COUNCIL_KIND, COUNCIL_NAME):
             kind = value if key == COUNCIL_KIND else get(conn, COUNCIL_KIND)
             validate_council(kind, value if key == COUNCIL_NAME else get(conn, COUNCIL_NAME))
-        _change(conn, user, key, value)
+        _change(commit, key, value)
 
 
 def change_council(ledger: Ledger, user: User, kind: str, name: str) -> None:
     """Set the council's kind and name in one write, so the pair is never half changed."""
     require(user, Action.SETTINGS)
     kind, name = validate_council(kind, name)
-    with ledger.write() as conn:
-        _change(conn, user, COUNCIL_KIND, kind)
-        _change(conn, user, COUNCIL_NAME, name)
+    with ledger.write(user) as commit:
+        _change(commit, COUNCIL_KIND, kind)
+        _change(commit, COUNCIL_NAME, name)
 
 
-def _change(conn: sqlite3.Connection, user: User, key: str, value: str) -> None:
-    if get(conn, key) == value:
+def _change(commit: Commit, key: str, value: str) -> None:
+    if get(commit.conn, key) == value:
         return
-    store(conn, key, value)
-    audit.append(conn, user.name, "setting.change", f"{key}={value}")
+    store(commit, key, value)
+    commit.event("setting.change", f"{key}={value}")
 
 
 def council_name(conn: sqlite3.Connection) -> str:

@@ -1,14 +1,31 @@
-"""First-run setup: a new ledger with the default classification and its administrator."""
+"""First-run setup: a new ledger with the default classification and its administrator.
+
+Its first commit is signed by the first administrator's own key, the root of every later
+signature: a schema entry (the version and the migrations that made it), the settings, the
+codes, the general fund, the administrator and the event that says so.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ruralcouncil.ledger import audit, catalog, settings
+from ruralcouncil.ledger import catalog, keys, schema, settings
 from ruralcouncil.ledger.codes import DEFAULT_ACCOUNTS, GENERAL_FUND, GENERAL_FUND_NAMES
+from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.errors import LedgerError
+from ruralcouncil.ledger.roles import Role, User
 from ruralcouncil.ledger.storage import Ledger, create_ledger_file
-from ruralcouncil.ledger.users import Role, insert_user, validate_name, validate_password
+from ruralcouncil.ledger.users import insert_user, validate_name, validate_password
+
+
+def chain_schema(commit: Commit, extra: dict[str, object] | None = None) -> int:
+    """The schema entry: which version this is and which migrations made it."""
+    content: dict[str, object] = {
+        "version": schema.SCHEMA_VERSION,
+        "migrations": schema.applied(commit.conn),
+    }
+    content.update(extra or {})
+    return commit.append("schema", str(schema.SCHEMA_VERSION), content)
 
 
 def init_ledger(
@@ -21,23 +38,31 @@ def init_ledger(
     council_name: str = "",
     admin_full_name: str = "",
 ) -> Ledger:
-    """Create the ledger file; refuses an existing file and leaves nothing behind on error."""
+    """Create the ledger file; refuses an existing file and leaves nothing behind on error.
+
+    The returned ledger is open for writing; log in to write to it.
+    """
     village = settings.validate(settings.VILLAGE_NAME, village)
     council_kind, council_name = settings.validate_council(council_kind, council_name)
     validate_name(admin)
     validate_password(password)
+    key = keys.new_key_pair(1, password)
+    founder = User(1, admin, Role.ADMIN, admin_full_name, key[2])
     ledger = create_ledger_file(path)
     try:
-        with ledger.write() as conn:
-            settings.store(conn, settings.VILLAGE_NAME, village)
-            settings.store(conn, settings.COUNCIL_KIND, council_kind)
+        with ledger.write(founder) as commit:
+            # The user row first: every chain entry names its author.
+            insert_user(commit, admin, Role.ADMIN, password, admin_full_name, key=key, chain_it=False)
+            chain_schema(commit)
+            settings.store(commit, settings.VILLAGE_NAME, village)
+            settings.store(commit, settings.COUNCIL_KIND, council_kind)
             if council_name:
-                settings.store(conn, settings.COUNCIL_NAME, council_name)
+                settings.store(commit, settings.COUNCIL_NAME, council_name)
             for code in DEFAULT_ACCOUNTS:
-                catalog.insert_account(conn, code)
-            catalog.insert_fund(conn, catalog.Fund(GENERAL_FUND, False, *GENERAL_FUND_NAMES))
-            insert_user(conn, admin, Role.ADMIN, password, admin_full_name)
-            audit.append(conn, admin, "ledger.create", village)
+                catalog.insert_account(commit, code)
+            catalog.insert_fund(commit, catalog.Fund(GENERAL_FUND, False, *GENERAL_FUND_NAMES))
+            commit.append("user", "1")
+            commit.event("ledger.create", village)
     except (LedgerError, OSError):
         ledger.close()
         Path(path).unlink(missing_ok=True)

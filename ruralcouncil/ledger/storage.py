@@ -1,33 +1,45 @@
-"""Opening, creating and migrating a ledger file.
+"""Opening, creating and writing a ledger file.
 
 A ledger is one SQLite file: STRICT tables, foreign keys on, WAL, ``synchronous=FULL``, so a
 write the program has reported as saved survives a power cut. Every write runs inside
-``BEGIN IMMEDIATE`` through :meth:`Ledger.write`.
+``BEGIN IMMEDIATE`` through :meth:`Ledger.write` and ends with its author's signature.
+
+Every open checks, before anything is read or written, that the file is one of ours: the
+SQLite header, our application id, whole pages, a schema version this program knows, and
+exactly the tables, indexes and triggers of that version. Nothing is ever written into a
+file that fails these checks. Faults of the disk (full, read-only, an I/O error) and of the
+file (damaged, locked) become clear refusals (:func:`explain`), never internal errors.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import schema
-from ruralcouncil.ledger.errors import LedgerUnavailable
+from ruralcouncil.ledger.errors import LedgerError, LedgerUnavailable
 from ruralcouncil.ledger.lock import LedgerLock
+
+if TYPE_CHECKING:
+    from ruralcouncil.ledger.commit import Commit
+    from ruralcouncil.ledger.roles import User
 
 MIN_SQLITE = (3, 37, 0)  # STRICT tables
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def now_text() -> str:
-    """Local time with its offset, to the second: what `recorded_at` and the audit log keep."""
+    """Local time with its offset, to the second: what `recorded_at` and events keep."""
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
@@ -39,6 +51,172 @@ def check_sqlite_version() -> None:
                 "later. Install the program's own package, which brings a newer SQLite."
             ).format(found=sqlite3.sqlite_version, needed=".".join(map(str, MIN_SQLITE)))
         )
+
+
+# --- faults, in the user's words ---------------------------------------------------------
+
+_NOTHING_SAVED = ""
+
+
+def explain(exc: BaseException, path: Path | None = None) -> LedgerUnavailable | None:
+    """A disk or file fault as a refusal the user can act on; None for anything else (a bug
+    of ours stays an internal error)."""
+    where = str(path) if path is not None else _("the ledger")
+    if isinstance(exc, LedgerUnavailable):
+        return exc
+    if isinstance(exc, OSError) and not isinstance(exc, sqlite3.Error):
+        number = exc.errno
+        if number == errno.ENOSPC or number == getattr(errno, "EDQUOT", -1):
+            return LedgerUnavailable(_disk_full(where))
+        if number in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return LedgerUnavailable(
+                _("{path} is on a read-only disk or folder: nothing was saved.").format(
+                    path=exc.filename or where
+                )
+            )
+        return LedgerUnavailable(
+            _("A file cannot be used ({error}): nothing was saved.").format(
+                error=exc.strerror or exc
+            )
+        )
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    name = str(getattr(exc, "sqlite_errorname", "") or "")
+    text = str(exc)
+    if name == "SQLITE_FULL" or "disk is full" in text:
+        return LedgerUnavailable(_disk_full(where))
+    if name.startswith("SQLITE_READONLY") or "readonly" in text:
+        return LedgerUnavailable(
+            _("{path} is read-only here (the file, its folder or the disk): nothing was saved.")
+            .format(path=where)
+        )
+    if name.startswith("SQLITE_IOERR") or "disk I/O error" in text:
+        return LedgerUnavailable(
+            _(
+                "The disk could not read or write {path} (an I/O error; the disk may be full, "
+                "removed or failing): nothing was saved."
+            ).format(path=where)
+        )
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        return LedgerUnavailable(
+            _("{path} cannot be opened (missing, or the folder is not accessible).").format(
+                path=where
+            )
+        )
+    if name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or name.startswith("SQLITE_CORRUPT") or (
+        "malformed" in text or "not a database" in text
+    ):
+        return LedgerUnavailable(
+            _(
+                "{path} is damaged ({error}). Nothing was written to it. Restore the latest "
+                "backup (File, Restore) and run verify."
+            ).format(path=where, error=text)
+        )
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return LedgerUnavailable(
+            _("{path} is busy (another program is using it); try again in a moment.").format(
+                path=where
+            )
+        )
+    return None
+
+
+def _disk_full(where: str) -> str:
+    return _(
+        "The disk is full: {path} could not be written, and nothing was saved. Free some "
+        "space (or use another folder or USB stick) and try again."
+    ).format(path=where)
+
+
+# --- the ledger --------------------------------------------------------------------------
+
+
+@dataclass
+class Ledger:
+    path: Path
+    conn: sqlite3.Connection
+    lock: LedgerLock | None = None
+    read_only: bool = False
+    version: int = schema.SCHEMA_VERSION
+    # Set when a read-only ledger's WAL could only be read from a private copy.
+    copy_folder: Path | None = None
+
+    @property
+    def needs_upgrade(self) -> bool:
+        return self.version < schema.SCHEMA_VERSION
+
+    @contextmanager
+    def write(self, author: User | None) -> Iterator[Commit]:
+        """One all-or-nothing write: BEGIN IMMEDIATE ... its author's signature ... COMMIT.
+
+        ``author`` must be logged in (hold their unlocked key); None is only for the one
+        record that may be unsigned, a failed login (``users.login``).
+        """
+        from ruralcouncil.ledger.commit import Commit
+
+        if self.read_only:
+            raise LedgerUnavailable(_("This ledger was opened read-only."))
+        if self.needs_upgrade:
+            raise LedgerUnavailable(
+                _(
+                    "This ledger was made by an earlier version of RuralCouncil. An "
+                    "administrator must log in once to upgrade it before anything is saved."
+                )
+            )
+        signer = None
+        if author is not None:
+            signer = author.signer
+            if signer is None or signer.user_id != author.id:
+                raise LedgerUnavailable(
+                    _("{user} is not logged in: nothing can be saved in their name.").format(
+                        user=author.name
+                    )
+                )
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise explain(exc, self.path) or exc from exc
+        commit = Commit(self.conn, author, signer)
+        try:
+            yield commit
+            commit.seal()
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+            if isinstance(exc, (sqlite3.Error, OSError)):
+                fault = explain(exc, self.path)
+                if fault is not None:
+                    raise fault from exc
+            raise
+        commit.done()
+
+    def sibling(self, *, write: bool = False) -> Ledger:
+        """Another connection to the same file for a worker thread, under this one's lock."""
+        if write:
+            conn = _connect_writer(self.path)
+            return Ledger(path=self.path, conn=conn, version=self.version)
+        conn, folder = _connect_reader(self.path)
+        return Ledger(
+            path=self.path, conn=conn, read_only=True, version=self.version, copy_folder=folder
+        )
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+            if self.copy_folder is not None:
+                shutil.rmtree(self.copy_folder, ignore_errors=True)
+                self.copy_folder = None
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 @contextmanager
@@ -55,69 +233,102 @@ def snapshot(conn: sqlite3.Connection) -> Iterator[None]:
             conn.execute("ROLLBACK")
 
 
-@dataclass
-class Ledger:
-    path: Path
-    conn: sqlite3.Connection
-    lock: LedgerLock | None = None
-    read_only: bool = False
-    listeners: list[object] = field(default_factory=list)
-
-    @property
-    def db(self) -> Database:
-        return Database(self.conn, execute_plugins=False)
-
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One all-or-nothing write: BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error."""
-        if self.read_only:
-            raise LedgerUnavailable(_("This ledger was opened read-only."))
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
-
-    def sibling(self, *, write: bool = False) -> Ledger:
-        """Another connection to the same file for a worker thread, under this one's lock."""
-        conn = _connect(self.path, read_only=not write)
-        return Ledger(path=self.path, conn=conn, lock=None, read_only=not write)
-
-    def close(self) -> None:
-        try:
-            self.conn.close()
-        finally:
-            if self.lock is not None:
-                self.lock.release()
-
-    def __enter__(self) -> Ledger:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+# --- connections -------------------------------------------------------------------------
 
 
-def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
-    if read_only and not os.access(path, os.W_OK):
-        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-    else:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 10000")
-    if read_only:
-        # Readers (summary, verify, a worker's sibling) can then never write by mistake.
-        conn.execute("PRAGMA query_only = ON")
-    else:
+def _connect_writer(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
-def _check_is_ledger(path: Path) -> None:
+def _reader(uri: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA query_only = ON")  # a reader can never write by mistake
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the WAL too
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _cannot_open_here(exc: sqlite3.Error) -> bool:
+    name = str(getattr(exc, "sqlite_errorname", "") or "")
+    return name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_FULL"))
+
+
+def _wal_has_content(path: Path) -> bool:
+    wal = path.with_name(path.name + "-wal")
+    try:
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _connect_reader(path: Path) -> tuple[sqlite3.Connection, Path | None]:
+    """A read-only connection that sees every saved commit, the WAL's included.
+
+    On read-only media or a full disk SQLite cannot make the WAL's shared-memory file. With
+    no saved work in the WAL, the file is read as it is (``immutable``); with saved work in
+    it, a private copy of the file and its WAL is read instead; failing that, a refusal:
+    reading without the WAL would silently show an older ledger.
+    """
+    uri = path.resolve().as_uri()
+    attempts = (uri, f"{uri}?mode=ro")
+    last: sqlite3.Error | None = None
+    for attempt in attempts:
+        try:
+            return _reader(attempt), None
+        except sqlite3.Error as exc:
+            if not _cannot_open_here(exc):
+                raise
+            last = exc
+    if not _wal_has_content(path):
+        try:
+            return _reader(f"{uri}?mode=ro&immutable=1"), None
+        except sqlite3.Error as exc:
+            last = exc
+    folder: Path | None = None
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="ruralcouncil-read-"))
+        copy = folder / path.name
+        shutil.copyfile(path, copy)
+        shutil.copyfile(path.with_name(path.name + "-wal"), folder / (path.name + "-wal"))
+        return _reader(copy.as_uri()), folder
+    except (OSError, sqlite3.Error):
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+    raise LedgerUnavailable(
+        _(
+            "{path} has saved work in its -wal file that cannot be read here (the disk is "
+            "read-only or full, and there is no room for a temporary copy). Nothing was read "
+            "or changed. Copy the ledger together with its -wal file to a folder that can be "
+            "written, and open that copy. ({error})"
+        ).format(path=path, error=last)
+    )
+
+
+# --- the checks made at every open -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Header:
+    page_size: int
+    user_version: int
+
+
+def read_header(path: Path) -> Header:
+    """Refuse anything whose first bytes do not say it is a whole RuralCouncil ledger."""
     if not path.exists():
         raise LedgerUnavailable(_("There is no ledger at {path}.").format(path=path))
     if path.is_dir():
@@ -125,23 +336,60 @@ def _check_is_ledger(path: Path) -> None:
     try:
         with path.open("rb") as fh:
             header = fh.read(100)
+        size = path.stat().st_size
     except OSError as exc:
         raise LedgerUnavailable(
-            _("The ledger {path} cannot be read: {error}").format(path=path, error=exc)
+            _("The ledger {path} cannot be read: {error}").format(path=path, error=exc.strerror)
         ) from exc
     application_id = int.from_bytes(header[68:72], "big") if len(header) >= 72 else 0
     if not header.startswith(SQLITE_HEADER) or application_id != schema.APPLICATION_ID:
         raise LedgerUnavailable(_("{path} is not a RuralCouncil ledger.").format(path=path))
+    raw = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if raw == 1 else raw
+    if page_size < 512 or page_size & (page_size - 1) or size % page_size or size < page_size:
+        raise LedgerUnavailable(
+            _(
+                "{path} is damaged: it is not a whole number of pages (it may have been cut "
+                "short while copying). Nothing was written to it. Restore the latest backup."
+            ).format(path=path)
+        )
+    return Header(page_size, int.from_bytes(header[60:64], "big"))
 
 
-def _check_version(conn: sqlite3.Connection, path: Path) -> None:
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+def check_version(version: int, path: Path) -> None:
     if version > schema.SCHEMA_VERSION:
         raise LedgerUnavailable(
             _(
                 "The ledger {path} was written by a newer version of RuralCouncil (schema "
                 "{found}, this program knows {known}). Install the newer version to open it."
             ).format(path=path, found=version, known=schema.SCHEMA_VERSION)
+        )
+    if version not in schema.VERSIONS:
+        raise LedgerUnavailable(
+            _(
+                "{path} carries the mark of a RuralCouncil ledger but is not one of a known "
+                "version (schema {found}). Nothing was written to it."
+            ).format(path=path, found=version)
+        )
+
+
+def schema_message(differences: list[tuple[str, str, str]]) -> str:
+    names = {"missing": _("missing"), "extra": _("not part of a ledger"), "changed": _("changed")}
+    return "; ".join(
+        _("{type} {name}: {what}").format(type=kind, name=name, what=names.get(what, what))
+        for what, kind, name in differences[:8]
+    )
+
+
+def check_schema(conn: sqlite3.Connection, version: int, path: Path) -> None:
+    found = schema.differences(conn, version)
+    if found:
+        raise LedgerUnavailable(
+            _(
+                "{path} does not have the structure of a RuralCouncil ledger of version "
+                "{version} ({details}). It was changed outside the program, or it is not a "
+                "ledger. Nothing was written to it; run verify for details."
+            ).format(path=path, version=version, details=schema_message(found))
         )
 
 
@@ -158,51 +406,90 @@ def _check_writable(path: Path) -> None:
         )
 
 
-def open_ledger(path: Path | str, *, write: bool = True, purpose: str = "") -> Ledger:
-    """Open an existing ledger; ``write`` takes the one-writer lock and upgrades old files."""
+def open_ledger(
+    path: Path | str,
+    *,
+    write: bool = True,
+    purpose: str = "",
+    legacy: bool = False,
+    check_schema_now: bool = True,
+) -> Ledger:
+    """Open an existing ledger after the checks above; ``write`` takes the one-writer lock.
+
+    A file of an earlier version opens for writing but saves nothing until an administrator
+    logs in, which upgrades it (``upgrade``). Read-only, such a file is refused unless the
+    caller reads every version (``legacy``: verify, backup). ``check_schema_now=False`` is
+    for verify alone, which reports a wrong schema instead of refusing it.
+    """
     check_sqlite_version()
     path = Path(path)
-    _check_is_ledger(path)
+    header = read_header(path)
+    check_version(header.user_version, path)
     lock: LedgerLock | None = None
     if write:
         _check_writable(path)
         lock = LedgerLock(path)
-        lock.acquire(purpose)
-    try:
-        conn = _connect(path, read_only=not write)
         try:
-            _check_version(conn, path)
-            db = Database(conn, execute_plugins=False)
-            if schema.migrations.pending(db):
-                if not write:
-                    raise LedgerUnavailable(
-                        _(
-                            "The ledger {path} is from an older version; open it once with "
-                            "the program (or any command that writes) to upgrade it."
-                        ).format(path=path)
-                    )
-                _migrate(conn, path)
-        except BaseException:
+            lock.acquire(purpose)
+        except OSError as exc:
+            raise explain(exc, path) or exc from exc
+    folder: Path | None = None
+    try:
+        try:
+            if write:
+                conn = _connect_writer(path)
+            else:
+                conn, folder = _connect_reader(path)
+        except (sqlite3.Error, OSError) as exc:
+            raise explain(exc, path) or exc from exc
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            check_version(version, path)
+            if check_schema_now:
+                check_schema(conn, version, path)
+            if version < schema.SCHEMA_VERSION and not write and not legacy:
+                raise LedgerUnavailable(
+                    _(
+                        "The ledger {path} is from an older version; an administrator must "
+                        "log in once (in the program, or with any command that writes) to "
+                        "upgrade it."
+                    ).format(path=path)
+                )
+        except BaseException as exc:
             conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise explain(exc, path) or exc from exc
             raise
     except BaseException:
         if lock is not None:
             lock.release()
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
         raise
-    return Ledger(path=path, conn=conn, lock=lock, read_only=not write)
+    return Ledger(
+        path=path,
+        conn=conn,
+        lock=lock,
+        read_only=not write,
+        version=version,
+        copy_folder=folder,
+    )
 
 
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Copy the file aside through the backup API, then apply the pending migrations."""
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+def backup_before_upgrade(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """Copy the file aside through the backup API before a migration touches it."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     backup_path = path.with_name(f"{path.name}.v{version}-{stamp}.before-upgrade")
     target = sqlite3.connect(backup_path)
     try:
         conn.backup(target)
-    finally:
+        target.execute("PRAGMA journal_mode = DELETE")
+    except BaseException:
         target.close()
-    schema.migrations.apply(Database(conn, execute_plugins=False))
+        backup_path.unlink(missing_ok=True)
+        raise
+    target.close()
+    return backup_path
 
 
 def create_ledger_file(path: Path | str) -> Ledger:
@@ -215,11 +502,16 @@ def create_ledger_file(path: Path | str) -> Ledger:
         )
     if not path.parent.is_dir():
         raise LedgerUnavailable(_("The folder {folder} does not exist.").format(folder=path.parent))
+    from sqlite_utils import Database
+
     lock = LedgerLock(path)
-    lock.acquire("init")
+    try:
+        lock.acquire("init")
+    except OSError as exc:
+        raise explain(exc, path) or exc from exc
+    tmp = path.with_name(path.name + ".creating")
     try:
         # Build under a temporary name, so a half-made ledger never looks like a real one.
-        tmp = path.with_name(path.name + ".creating")
         tmp.unlink(missing_ok=True)
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
@@ -235,8 +527,13 @@ def create_ledger_file(path: Path | str) -> Ledger:
                 _("{path} already exists; a new ledger never overwrites a file.").format(path=path)
             )
         os.replace(tmp, path)
-        conn = _connect(path, read_only=False)
-    except BaseException:
+        conn = _connect_writer(path)
+    except BaseException as exc:
         lock.release()
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, (sqlite3.Error, OSError)) and not isinstance(exc, LedgerError):
+            fault = explain(exc, path)
+            if fault is not None:
+                raise fault from exc
         raise
     return Ledger(path=path, conn=conn, lock=lock)

@@ -1,117 +1,61 @@
-"""Users, roles, passwords (scrypt) and who may do what."""
+"""Users: their accounts, keys and passwords, and logging in.
+
+Each user has an Ed25519 key pair (``keys``). The public key is chained with the user; the
+private key is stored locked under the user's password. An administrator who creates an
+account or resets a password sets its key, which stays marked as administrator-set until the
+user changes their own password. A login reads the user's role, active flag and locked key
+from the signed chain (``replay``), never from the ``users`` table, which only mirrors it.
+"""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
-import secrets
 import sqlite3
-from dataclasses import dataclass
-from enum import StrEnum
 
-from ruralcouncil.i18n import N_, _
-from ruralcouncil.ledger import audit, chain
-from ruralcouncil.ledger.errors import AuthenticationFailed, InvalidInput, PermissionDenied
-from ruralcouncil.ledger.storage import Ledger, now_text
+from ruralcouncil.i18n import _
+from ruralcouncil.ledger import keys, replay, storage
+from ruralcouncil.ledger.commit import Commit
+from ruralcouncil.ledger.errors import AuthenticationFailed, InvalidInput, LedgerError
+from ruralcouncil.ledger.parse import clean_text
+from ruralcouncil.ledger.records import UserState
+from ruralcouncil.ledger.roles import (
+    ACTION_NAMES,
+    PERMISSIONS,
+    ROLE_NAMES,
+    Action,
+    Role,
+    User,
+    require,
+)
+from ruralcouncil.ledger.storage import Ledger
+
+__all__ = [
+    "ACTION_NAMES",
+    "MIN_PASSWORD_LENGTH",
+    "PERMISSIONS",
+    "ROLE_NAMES",
+    "Action",
+    "Role",
+    "User",
+    "add_user",
+    "change_own_password",
+    "list_users",
+    "login",
+    "require",
+    "reset_password",
+    "set_active",
+    "set_role",
+]
 
 MIN_PASSWORD_LENGTH = 10
-# scrypt at 16 MiB: about 50 ms here, slow enough to blunt guessing on a stolen file.
-_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    CLERK = "clerk"
-    CHAIR = "chair"
-    MEMBER = "member"
-    AUDITOR = "auditor"
-
-
-ROLE_NAMES = {
-    Role.ADMIN: N_("Administrator"),
-    Role.CLERK: N_("Clerk"),
-    Role.CHAIR: N_("Chair"),
-    Role.MEMBER: N_("Council member"),
-    Role.AUDITOR: N_("Internal auditor"),
-}
-
-
-class Action(StrEnum):
-    RECORD = "record"  # record, import, reverse
-    CLOSE_YEAR = "close_year"
-    MANAGE_USERS = "manage_users"
-    SETTINGS = "settings"
-    RESTORE = "restore"
-
-
-PERMISSIONS: dict[Action, frozenset[Role]] = {
-    Action.RECORD: frozenset({Role.ADMIN, Role.CLERK}),
-    Action.CLOSE_YEAR: frozenset({Role.ADMIN, Role.CHAIR}),
-    Action.MANAGE_USERS: frozenset({Role.ADMIN}),
-    Action.SETTINGS: frozenset({Role.ADMIN}),
-    Action.RESTORE: frozenset({Role.ADMIN}),
-}
-
-_ACTION_NAMES = {
-    Action.RECORD: N_("record, import or reverse entries"),
-    Action.CLOSE_YEAR: N_("close a fiscal year"),
-    Action.MANAGE_USERS: N_("manage users"),
-    Action.SETTINGS: N_("change the village settings"),
-    Action.RESTORE: N_("restore a backup"),
-}
-
+MAX_PASSWORD_LENGTH = 1024
 _NAME = re.compile(r"[\w.\-]{2,40}")
+# SQLite's NOCASE, which the users table's UNIQUE name uses, folds ASCII letters only.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-@dataclass(frozen=True)
-class User:
-    id: int
-    name: str
-    role: Role
-    full_name: str = ""
-
-    def may(self, action: Action) -> bool:
-        return self.role in PERMISSIONS[action]
-
-
-def require(user: User, action: Action) -> None:
-    if not user.may(action):
-        raise PermissionDenied(
-            _("{user} ({role}) may not {action}.").format(
-                user=user.name, role=_(ROLE_NAMES[user.role]), action=_(_ACTION_NAMES[action])
-            )
-        )
-
-
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    key = hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32
-    )
-    b64 = base64.b64encode
-    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${b64(salt).decode()}${b64(key).decode()}"
-
-
-def check_password(password: str, stored: str) -> bool:
-    try:
-        scheme, n, r, p, salt, key = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        expected = base64.b64decode(key)
-        found = hashlib.scrypt(
-            password.encode("utf-8"),
-            salt=base64.b64decode(salt),
-            n=int(n),
-            r=int(r),
-            p=int(p),
-            dklen=len(expected),
-            maxmem=2**26,
-        )
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(found, expected)
+def same_name(a: str, b: str) -> bool:
+    return a.translate(_ASCII_LOWER) == b.translate(_ASCII_LOWER)
 
 
 def validate_password(password: str) -> None:
@@ -119,15 +63,22 @@ def validate_password(password: str) -> None:
         raise InvalidInput(
             _("A password needs at least {n} characters.").format(n=MIN_PASSWORD_LENGTH)
         )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInput(
+            _("A password may have at most {n} characters.").format(n=MAX_PASSWORD_LENGTH)
+        )
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in password):
+        raise InvalidInput(_("The password contains bytes that are not text (not UTF-8)."))
 
 
 def validate_name(name: str) -> None:
-    if not _NAME.fullmatch(name):
+    if len(name) > 40 or not _NAME.fullmatch(name):
+        shown = name.encode("utf-8", "backslashreplace").decode("utf-8")[:60]
         raise InvalidInput(
             _(
                 "The user name {name} is not allowed: use 2-40 letters, digits, dots or dashes, "
                 "no spaces."
-            ).format(name=repr(name))
+            ).format(name=repr(shown))
         )
 
 
@@ -135,29 +86,60 @@ def validate_role(role: str) -> Role:
     try:
         return Role(role)
     except ValueError:
+        shown = role.encode("utf-8", "backslashreplace").decode("utf-8")[:40]
         raise InvalidInput(
             _("Unknown role {role}: use one of {roles}.").format(
-                role=repr(role), roles=", ".join(r.value for r in Role)
+                role=repr(shown), roles=", ".join(r.value for r in Role)
             )
         ) from None
 
 
+# --- writing users -----------------------------------------------------------------------
+
+
 def insert_user(
-    conn: sqlite3.Connection, name: str, role: Role, password: str, full_name: str = ""
-) -> int:
-    """Store and chain a new user inside the caller's write transaction."""
+    commit: Commit,
+    name: str,
+    role: Role,
+    password: str,
+    full_name: str = "",
+    *,
+    key: tuple[str, str, keys.Signer] | None = None,
+    chain_it: bool = True,
+) -> User:
+    """Store and chain a new user with a fresh key pair, inside the caller's commit.
+
+    The key is marked as set by the commit's author (an administrator). The first
+    administrator of a new ledger brings their own ``key`` (made before the commit, since it
+    signs it): the chain's root key, set by themself. Returns the user with their unlocked key.
+    """
     validate_name(name)
     validate_password(password)
+    full_name = clean_text(_("Full name"), full_name, limit=200)
+    conn = commit.conn
     if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
         raise InvalidInput(_("There is already a user named {name}.").format(name=name))
-    cursor = conn.execute(
-        "INSERT INTO users (name, full_name, role, password_hash, created_at)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (name, full_name.strip(), role.value, hash_password(password), now_text()),
+    user_id = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM users").fetchone()[0])
+    public, locked, signer = key if key is not None else keys.new_key_pair(user_id, password)
+    if signer.user_id != user_id:
+        raise ValueError("a key made for another user id")
+    conn.execute(
+        "INSERT INTO users (id, name, full_name, role, password_hash, active, created_at,"
+        " public_key, secret_key, key_set_by) VALUES (?, ?, ?, ?, '', 1, ?, ?, ?, ?)",
+        (
+            user_id,
+            name,
+            full_name,
+            role.value,
+            storage.now_text(),
+            public,
+            locked,
+            commit.author_id,
+        ),
     )
-    user_id = int(cursor.lastrowid or 0)
-    chain.append(conn, "user", str(user_id))
-    return user_id
+    if chain_it:
+        commit.append("user", str(user_id))
+    return User(user_id, name, role, full_name, signer)
 
 
 def add_user(
@@ -165,93 +147,172 @@ def add_user(
 ) -> User:
     require(actor, Action.MANAGE_USERS)
     valid_role = validate_role(role)
-    with ledger.write() as conn:
-        user_id = insert_user(conn, name, valid_role, password, full_name)
-        audit.append(conn, actor.name, "user.add", f"{name} role={valid_role.value}")
-    return User(user_id, name, valid_role, full_name.strip())
+    with ledger.write(actor) as commit:
+        user = insert_user(commit, name, valid_role, password, full_name)
+        commit.event("user.add", f"{name} role={valid_role.value}")
+    return User(user.id, user.name, user.role, user.full_name)
 
 
-def _update_user(conn: sqlite3.Connection, user_id: int, column: str, value: object) -> None:
-    conn.execute(f"UPDATE users SET {column} = ? WHERE id = ?", (value, user_id))
-    chain.append(conn, "user", str(user_id))
-
-
-def _find(conn: sqlite3.Connection, name: str) -> sqlite3.Row | tuple[object, ...]:
-    row = conn.execute(
-        "SELECT id, name, role, password_hash, active, full_name FROM users WHERE name = ?",
-        (name,),
-    ).fetchone()
+def _row(conn: sqlite3.Connection, name: str) -> tuple[int, str, str, int]:
+    row = conn.execute("SELECT id, name, role, active FROM users WHERE name = ?", (name,)).fetchone()
     if row is None:
-        raise InvalidInput(_("There is no user named {name}.").format(name=name))
-    return tuple(row)
+        shown = name.encode("utf-8", "backslashreplace").decode("utf-8")[:60]
+        raise InvalidInput(_("There is no user named {name}.").format(name=shown))
+    return int(row[0]), str(row[1]), str(row[2]), int(row[3])
+
+
+def _new_key(commit: Commit, user_id: int, password: str) -> keys.Signer:
+    """A new key pair for ``user_id``, set by the commit's author; chained."""
+    public, locked, signer = keys.new_key_pair(user_id, password)
+    commit.conn.execute(
+        "UPDATE users SET public_key = ?, secret_key = ?, key_set_by = ?, password_hash = ''"
+        " WHERE id = ?",
+        (public, locked, commit.author_id, user_id),
+    )
+    commit.append("user", str(user_id))
+    return signer
+
+
+def _adopt(actor: User, signer: keys.Signer) -> None:
+    """After a commit that replaced the actor's own key, the session signs with the new one."""
+    if actor.signer is not None:
+        actor.signer.private_key = signer.private_key
+        actor.signer.public_key = signer.public_key
 
 
 def reset_password(ledger: Ledger, actor: User, name: str, new_password: str) -> None:
-    """An administrator sets a new password for someone who forgot theirs."""
+    """An administrator sets a new password (and key) for someone who forgot theirs."""
     require(actor, Action.MANAGE_USERS)
     validate_password(new_password)
-    with ledger.write() as conn:
-        user_id = int(str(_find(conn, name)[0]))
-        _update_user(conn, user_id, "password_hash", hash_password(new_password))
-        audit.append(conn, actor.name, "user.reset_password", name)
+    with ledger.write(actor) as commit:
+        user_id, stored_name, _role, _active = _row(commit.conn, name)
+        signer = _new_key(commit, user_id, new_password)
+        commit.event("user.reset_password", stored_name)
+    if user_id == actor.id:
+        _adopt(actor, signer)
 
 
 def change_own_password(ledger: Ledger, user: User, old: str, new: str) -> None:
+    """The user's own new password and key pair; the administrator's mark goes away."""
     validate_password(new)
-    with ledger.write() as conn:
-        row = _find(conn, user.name)
-        if not check_password(old, str(row[3])):
-            raise AuthenticationFailed(_("The current password is wrong."))
-        _update_user(conn, user.id, "password_hash", hash_password(new))
-        audit.append(conn, user.name, "user.change_password", "")
+    state = replay.users_from_chain(ledger.conn).get(user.id)
+    if state is None:
+        raise AuthenticationFailed(_("The current password is wrong."))
+    try:
+        keys.unlock(user.id, state.public_key, str(state.content.get("secret_key", "")), old)
+    except keys.LockedKeyError:
+        raise AuthenticationFailed(_("The current password is wrong.")) from None
+    with ledger.write(user) as commit:
+        signer = _new_key(commit, user.id, new)
+        commit.event("user.change_password", "")
+    _adopt(user, signer)
 
 
 def set_role(ledger: Ledger, actor: User, name: str, role: str) -> None:
     require(actor, Action.MANAGE_USERS)
     valid_role = validate_role(role)
-    with ledger.write() as conn:
-        row = _find(conn, name)
-        if str(row[2]) == Role.ADMIN and valid_role != Role.ADMIN:
-            _refuse_last_admin(conn, name)
-        _update_user(conn, int(str(row[0])), "role", valid_role.value)
-        audit.append(conn, actor.name, "user.set_role", f"{name} role={valid_role.value}")
+    with ledger.write(actor) as commit:
+        user_id, stored_name, old_role, _active = _row(commit.conn, name)
+        if old_role == Role.ADMIN and valid_role != Role.ADMIN:
+            _refuse_last_admin(commit.conn, stored_name)
+        commit.conn.execute("UPDATE users SET role = ? WHERE id = ?", (valid_role.value, user_id))
+        commit.append("user", str(user_id))
+        commit.event("user.set_role", f"{stored_name} role={valid_role.value}")
 
 
 def set_active(ledger: Ledger, actor: User, name: str, active: bool) -> None:
     require(actor, Action.MANAGE_USERS)
-    with ledger.write() as conn:
-        row = _find(conn, name)
+    with ledger.write(actor) as commit:
+        user_id, stored_name, role, _active = _row(commit.conn, name)
         if not active:
-            if str(row[1]).casefold() == actor.name.casefold():
+            if user_id == actor.id:
                 raise InvalidInput(_("You cannot disable your own account."))
-            if str(row[2]) == Role.ADMIN:
-                _refuse_last_admin(conn, name)
-        _update_user(conn, int(str(row[0])), "active", 1 if active else 0)
-        audit.append(conn, actor.name, "user.enable" if active else "user.disable", name)
+            if role == Role.ADMIN:
+                _refuse_last_admin(commit.conn, stored_name)
+        commit.conn.execute(
+            "UPDATE users SET active = ? WHERE id = ?", (1 if active else 0, user_id)
+        )
+        commit.append("user", str(user_id))
+        commit.event("user.enable" if active else "user.disable", stored_name)
 
 
 def _refuse_last_admin(conn: sqlite3.Connection, name: str) -> None:
     others = conn.execute(
-        "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND name <> ?", (name,)
+        "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND name <> ?"
+        " AND public_key <> ''",
+        (name,),
     ).fetchone()[0]
     if not others:
         raise InvalidInput(_("The ledger must keep at least one active administrator."))
 
 
+# --- logging in --------------------------------------------------------------------------
+
+
+def _wrong() -> AuthenticationFailed:
+    return AuthenticationFailed(_("Wrong user name or password."))
+
+
+def _record_failure(ledger: Ledger, user_id: int | None) -> None:
+    """The one record that may be unsigned. It names a known user, or no one: the text typed
+    is never stored, since it may be a password typed into the name field."""
+    if ledger.read_only or ledger.needs_upgrade:
+        return
+    try:
+        with ledger.write(None) as commit:
+            commit.event("login.failed", "", user_id=user_id)
+    except LedgerError:
+        pass  # a full or read-only disk: the refusal of the login is what matters
+
+
+def find(states: dict[int, UserState], name: str) -> UserState | None:
+    exact = [s for s in states.values() if s.name == name]
+    if exact:
+        return exact[0]
+    return next((s for s in states.values() if same_name(s.name, name)), None)
+
+
 def login(ledger: Ledger, name: str, password: str) -> User:
-    """Check a password; both outcomes go to the audit log."""
-    row = ledger.conn.execute(
-        "SELECT id, name, role, password_hash, active, full_name FROM users WHERE name = ?",
-        (name,),
-    ).fetchone()
-    ok = row is not None and bool(row[4]) and check_password(password, row[3])
-    if not ok:
-        if not ledger.read_only:
-            audit.record_alone(ledger, name[:40], "login.failed", "")
-        raise AuthenticationFailed(_("Wrong user name or password."))
-    if not ledger.read_only:
-        audit.record_alone(ledger, row[1], "login", "")
-    return User(int(row[0]), str(row[1]), Role(row[2]), str(row[5]))
+    """Check a password against the user's key in the signed chain; returns the user with
+    their unlocked key. A failed login is recorded (unsigned); a successful one is chained
+    with the session's first write. An unknown name takes as long as a wrong password."""
+    if ledger.needs_upgrade:
+        from ruralcouncil.ledger import upgrade
+
+        return upgrade.login_and_upgrade(ledger, name, password)
+    states = replay.users_from_chain(ledger.conn)
+    state = find(states, name) if len(name) <= 200 else None
+    if state is None:
+        keys.waste_like_unlock(password[:MAX_PASSWORD_LENGTH])
+        _record_failure(ledger, None)
+        raise _wrong()
+    if not state.public_key:
+        # An account from before signed entries, not yet given a key by an administrator.
+        right = keys.check_v1_password(password, str(state.content.get("password_hash", "")))
+        _record_failure(ledger, state.id)
+        if right and state.active:
+            raise AuthenticationFailed(
+                _(
+                    "The password is right, but {name}'s account was made before entries were "
+                    "signed. An administrator must set a new password for it once (Users, Set "
+                    "a new password)."
+                ).format(name=state.name)
+            )
+        raise _wrong()
+    try:
+        signer = keys.unlock(
+            state.id, state.public_key, str(state.content.get("secret_key", "")), password
+        )
+    except keys.LockedKeyError:
+        _record_failure(ledger, state.id)
+        raise _wrong() from None
+    if not state.active:
+        _record_failure(ledger, state.id)
+        raise _wrong()
+    signer.pending_login = storage.now_text()
+    return User(
+        state.id, state.name, Role(state.role), str(state.content.get("full_name", "")), signer
+    )
 
 
 def list_users(ledger: Ledger) -> list[tuple[User, bool]]:
@@ -259,3 +320,54 @@ def list_users(ledger: Ledger) -> list[tuple[User, bool]]:
         "SELECT id, name, role, full_name, active FROM users ORDER BY name"
     ).fetchall()
     return [(User(int(r[0]), str(r[1]), Role(r[2]), str(r[3])), bool(r[4])) for r in rows]
+
+
+def admin_set_keys(ledger: Ledger) -> set[str]:
+    """Names of users whose key (password) an administrator set and they have not changed."""
+    rows = ledger.conn.execute(
+        "SELECT name FROM users WHERE key_set_by IS NOT NULL AND key_set_by <> id"
+    ).fetchall()
+    return {str(r[0]) for r in rows}
+
+
+def _states(ledger: Ledger) -> dict[int, UserState]:
+    """Users as the chain has them; for a ledger still of version 1, as its rows say."""
+    if not ledger.needs_upgrade:
+        return replay.users_from_chain(ledger.conn)
+    from ruralcouncil.ledger import legacy
+
+    columns = legacy.v1_columns("user")
+    found: dict[int, UserState] = {}
+    for row in ledger.conn.execute(f"SELECT {', '.join(columns)} FROM users"):
+        content = dict(zip(columns, row, strict=True))
+        found[int(row[0])] = UserState.from_content(content)
+    return found
+
+
+def check_credentials(ledger: Ledger, name: str, password: str) -> Role | None:
+    """The role ``name`` would log in with, or None; writes nothing (for a backup, read-only).
+    A version-1 account is checked against its version-1 password."""
+    state = find(_states(ledger), name) if len(name) <= 200 else None
+    if state is None or not state.active:
+        keys.waste_like_unlock(password[:MAX_PASSWORD_LENGTH])
+        return None
+    if not state.public_key:
+        ok = ledger.needs_upgrade and keys.check_v1_password(
+            password, str(state.content.get("password_hash", ""))
+        )
+        return Role(state.role) if ok else None
+    try:
+        keys.unlock(state.id, state.public_key, str(state.content.get("secret_key", "")), password)
+    except keys.LockedKeyError:
+        return None
+    return Role(state.role)
+
+
+def active_administrators(ledger: Ledger) -> list[str]:
+    """Administrators who can log in: active, and (after signed entries began) with a key.
+    In a ledger still of version 1, every active administrator can (the upgrade gives a key)."""
+    return sorted(
+        s.name
+        for s in _states(ledger).values()
+        if s.active and s.role == Role.ADMIN and (s.public_key or ledger.needs_upgrade)
+    )

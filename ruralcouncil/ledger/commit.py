@@ -1,0 +1,110 @@
+"""One write transaction: the records it chains, its events, and its author's signature.
+
+Services never touch the chain directly: inside ``with ledger.write(user) as commit:`` they
+store a row, then ``commit.append(kind, key)`` chains it and ``commit.event(...)`` says what
+happened. When the block ends, :meth:`seal` signs the chain head the commit leaves, once per
+commit however many records it holds (a 100,000-row import signs once).
+
+A session's login is chained with its first write, inside the same transaction, so a command
+that only reads, or is refused, leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+from ruralcouncil.ledger import chain, parse, records, storage
+
+if TYPE_CHECKING:
+    from ruralcouncil.ledger.keys import Signer
+    from ruralcouncil.ledger.roles import User
+
+
+class Commit:
+    def __init__(
+        self, conn: sqlite3.Connection, author: User | None, signer: Signer | None
+    ) -> None:
+        self.conn = conn
+        self.author = author
+        self.signer = signer
+        # Read once inside BEGIN IMMEDIATE: no one else can move it until COMMIT.
+        self._head = chain.head(conn)
+        self.appended = 0
+        self._login_chained = False
+
+    @property
+    def head(self) -> tuple[int, str]:
+        return self._head
+
+    @property
+    def author_id(self) -> int | None:
+        return self.author.id if self.author is not None else None
+
+    def append(self, kind: str, record: str, content: chain.Content | None = None) -> int:
+        """Chain the stored record ``kind``/``record``; returns its chain position.
+
+        ``content`` is built from the stored row unless the caller passes exactly that.
+        """
+        self._chain_login()
+        return self._append(kind, record, content)
+
+    def _append(self, kind: str, record: str, content: chain.Content | None) -> int:
+        known = records.get(kind)
+        if known is None:
+            raise ValueError(f"unregistered record kind {kind!r}")
+        if content is None:
+            content = known.build(self.conn, record)
+        seq, prev = self._head
+        seq += 1
+        payload = chain.sealed_envelope(seq, kind, record, self.author_id, prev, content)
+        digest = chain.digest(payload)
+        self.conn.execute(
+            "INSERT INTO chain (seq, kind, record, author, payload, hash) VALUES (?, ?, ?, ?, ?, ?)",
+            (seq, kind, record, self.author_id, payload, digest),
+        )
+        self._head = (seq, digest)
+        self.appended += 1
+        return seq
+
+    def event(
+        self, event: str, detail: str = "", *, user_id: int | None = None, at: str | None = None
+    ) -> int:
+        """Record and chain what happened (the audit log). ``user_id`` defaults to the author."""
+        self._chain_login()
+        return self._event(event, detail, user_id=user_id, at=at)
+
+    def _event(self, event: str, detail: str, *, user_id: int | None, at: str | None) -> int:
+        cursor = self.conn.execute(
+            "INSERT INTO events (at, user_id, event, detail) VALUES (?, ?, ?, ?)",
+            (
+                at or storage.now_text(),
+                user_id if user_id is not None else self.author_id,
+                event,
+                parse.nfc(detail),
+            ),
+        )
+        event_id = int(cursor.lastrowid or 0)
+        self._append("event", str(event_id), None)
+        return event_id
+
+    def _chain_login(self) -> None:
+        if self._login_chained or self.signer is None or self.signer.pending_login is None:
+            return
+        self._login_chained = True
+        self._event("login", "", user_id=None, at=self.signer.pending_login)
+
+    def seal(self) -> None:
+        """Sign the head this commit leaves; called by ``Ledger.write`` before COMMIT."""
+        if not self.appended or self.signer is None or self.author is None:
+            return
+        seq, digest = self._head
+        self.conn.execute(
+            "INSERT INTO signatures (seq, author, signature) VALUES (?, ?, ?)",
+            (seq, self.author.id, self.signer.sign_head(seq, digest)),
+        )
+
+    def done(self) -> None:
+        """After COMMIT: the session's login is now in the chain."""
+        if self._login_chained and self.signer is not None:
+            self.signer.pending_login = None

@@ -1,0 +1,167 @@
+"""Each user's Ed25519 key pair: made, locked under the password, unlocked at login, used.
+
+The private key is stored encrypted (ChaCha20-Poly1305) under a key derived from the user's
+password with scrypt, so whoever opens the file without the password cannot sign in that
+user's name. The public key is chained with the user. A write transaction ends with its
+author's signature over the chain head it leaves (docs/hash-chain.md, "Signatures").
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+# scrypt at 16 MiB: about 50 ms on the target PCs, slow enough to blunt guessing on a stolen
+# file. The parameters are stored with each key, so they can be raised later.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+_SCHEME = "ed25519-scrypt-chacha20poly1305"
+_SIGNED_PREFIX = b"RuralCouncil chain v2 head "
+# Never more than this much memory for a stored key's scrypt, whatever the file claims.
+_MAX_SCRYPT_N = 2**17
+
+_b64 = base64.b64encode
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+class LockedKeyError(Exception):
+    """The password does not open the stored key (or the stored key is damaged)."""
+
+
+@dataclass
+class Signer:
+    """A user's unlocked private key for this session. ``pending_login`` is the moment of the
+    login, chained with the session's first write and then cleared."""
+
+    user_id: int
+    private_key: Ed25519PrivateKey = field(repr=False)
+    public_key: str
+    pending_login: str | None = None
+
+    def sign_head(self, seq: int, head: str) -> str:
+        return self.private_key.sign(signed_message(seq, head)).hex()
+
+
+def signed_message(seq: int, head: str) -> bytes:
+    """What a commit's signature signs: the chain position and hash it leaves behind."""
+    return _SIGNED_PREFIX + f"{seq}:{head}".encode("ascii")
+
+
+def _aad(user_id: int, public_key: str) -> bytes:
+    # Ties the locked key to its user and public key: a locked key copied onto another
+    # account does not open there.
+    return f"ruralcouncil user {user_id} {public_key}".encode("ascii")
+
+
+def _derive(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(
+        password.encode("utf-8", "surrogatepass"),
+        salt=salt,
+        n=n,
+        r=r,
+        p=p,
+        dklen=32,
+        maxmem=2**28,
+    )
+
+
+def new_key_pair(user_id: int, password: str) -> tuple[str, str, Signer]:
+    """A fresh key pair: (public key hex, the private key locked under ``password``, signer)."""
+    # The seed comes from `secrets` (the OS's random source), like the salts and nonces.
+    private = Ed25519PrivateKey.from_private_bytes(secrets.token_bytes(32))
+    public = private.public_key().public_bytes_raw().hex()
+    salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
+    secret = ChaCha20Poly1305(_derive(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)).encrypt(
+        nonce, private.private_bytes_raw(), _aad(user_id, public)
+    )
+    locked = "$".join(
+        (
+            _SCHEME,
+            str(SCRYPT_N),
+            str(SCRYPT_R),
+            str(SCRYPT_P),
+            _b64(salt).decode(),
+            _b64(nonce).decode(),
+            _b64(secret).decode(),
+        )
+    )
+    return public, locked, Signer(user_id, private, public)
+
+
+def unlock(user_id: int, public_key: str, locked: str, password: str) -> Signer:
+    """Open a stored key with the password; raises LockedKeyError when it does not open."""
+    try:
+        scheme, n, r, p, salt, nonce, secret = locked.split("$")
+        if scheme != _SCHEME or not (2 <= int(n) <= _MAX_SCRYPT_N) or int(r) > 32 or int(p) > 4:
+            raise LockedKeyError("unknown key format")
+        key = _derive(password, _unb64(salt), int(n), int(r), int(p))
+        seed = ChaCha20Poly1305(key).decrypt(_unb64(nonce), _unb64(secret), _aad(user_id, public_key))
+        private = Ed25519PrivateKey.from_private_bytes(seed)
+    except (ValueError, TypeError, InvalidTag) as exc:
+        raise LockedKeyError(str(exc)) from None
+    if private.public_key().public_bytes_raw().hex() != public_key:
+        raise LockedKeyError("the stored key does not belong to this user")
+    return Signer(user_id, private, public_key)
+
+
+# The same work as unlocking a real key, for a name nobody has: an unknown name must take as
+# long to refuse as a wrong password, or names could be found by timing.
+_DUMMY_SALT = b"\x00" * 16
+
+
+def waste_like_unlock(password: str) -> None:
+    _derive(password, _DUMMY_SALT, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+
+
+def check_v1_password(password: str, stored: str) -> bool:
+    """A password against a version-1 scrypt hash (accounts made before signed entries)."""
+    import hmac
+
+    try:
+        scheme, n, r, p, salt, key = stored.split("$")
+        if scheme != "scrypt" or not (2 <= int(n) <= _MAX_SCRYPT_N):
+            return False
+        expected = _unb64(key)
+        found = hashlib.scrypt(
+            password.encode("utf-8", "surrogatepass"),
+            salt=_unb64(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(expected),
+            maxmem=2**28,
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(found, expected)
+
+
+class PublicKeys:
+    """Parsed public keys, cached: verify checks one signature per commit."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, Ed25519PublicKey | None] = {}
+
+    def check(self, public_key: str, seq: int, head: str, signature: str) -> bool:
+        key = self._cache.get(public_key, False)
+        if key is False:
+            try:
+                key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key))
+            except ValueError:
+                key = None
+            self._cache[public_key] = key
+        if key is None or not isinstance(key, Ed25519PublicKey):
+            return False
+        try:
+            key.verify(bytes.fromhex(signature), signed_message(seq, head))
+        except (InvalidSignature, ValueError):
+            return False
+        return True

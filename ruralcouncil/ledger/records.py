@@ -1,0 +1,204 @@
+"""The one place where each kind of chained record is registered: where it is stored, which
+columns the chain covers, and who may write it.
+
+The chain and ``verify`` know records only through this registry, so a subject added later
+(council, community money, registers) registers its kinds here and never edits the chain:
+
+    records.register(RecordKind("meeting", "meetings", "id", "id, date, ...", Action.X))
+
+``verify`` replays the chain: before each signed commit it knows every user's role, active
+flag and public key *as the chain had them then*, and asks each record's ``authorise``
+whether that author could write it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ruralcouncil.i18n import _
+from ruralcouncil.ledger import chain
+from ruralcouncil.ledger.roles import Action, Role, may
+
+Content = chain.Content
+
+USER_COLUMNS = (
+    "id, name, full_name, role, password_hash, active, created_at, public_key, secret_key,"
+    " key_set_by"
+)
+
+
+@dataclass(frozen=True)
+class UserState:
+    """A user as the chain has them at some point: what a signature is checked against."""
+
+    id: int
+    name: str
+    role: str
+    active: bool
+    public_key: str
+    key_set_by: int | None
+    content: Content  # the whole chained row, for the final comparison with the table
+
+    @property
+    def admin_set_key(self) -> bool:
+        """The key was set by an administrator (at creation or a reset), not by the user."""
+        return self.key_set_by is not None and self.key_set_by != self.id
+
+    @staticmethod
+    def from_content(content: Content) -> UserState:
+        return UserState(
+            id=int(content["id"]),
+            name=str(content["name"]),
+            role=str(content["role"]),
+            active=bool(content["active"]),
+            public_key=str(content.get("public_key") or ""),
+            key_set_by=content.get("key_set_by"),
+            content=content,
+        )
+
+
+Users = dict[int, UserState]
+# (users before the commit, the author, the record's content) -> a problem, or None
+Authorise = Callable[[Users, UserState, Content], str | None]
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    name: str
+    table: str | None  # None: the content lives only in the chain (schema entries)
+    key: str
+    columns: str
+    action: Action | None = None  # who may write it, when no ``authorise`` is given
+    mutable: bool = False  # later entries replace earlier ones; the table holds the latest
+    content: Callable[[sqlite3.Connection, str], Content] | None = None
+    authorise: Authorise | None = None
+
+    def build(self, conn: sqlite3.Connection, record: str) -> Content:
+        if self.content is not None:
+            return self.content(conn, record)
+        assert self.table is not None
+        return chain.row_content(conn, self.table, self.key, self.columns, record)
+
+    def check(self, users: Users, author: UserState, content: Content) -> str | None:
+        if self.authorise is not None:
+            return self.authorise(users, author, content)
+        if self.action is not None and not may(author.role, self.action):
+            return _("{user} ({role}) was not allowed to write a {kind} record").format(
+                user=author.name, role=author.role, kind=self.name
+            )
+        return None
+
+
+KINDS: dict[str, RecordKind] = {}
+
+
+def register(kind: RecordKind) -> RecordKind:
+    if kind.name in KINDS and KINDS[kind.name] != kind:
+        raise ValueError(f"record kind {kind.name!r} is already registered")
+    KINDS[kind.name] = kind
+    return kind
+
+
+def get(name: str) -> RecordKind | None:
+    return KINDS.get(name)
+
+
+# --- who may write a user record ---------------------------------------------------------
+
+_FIXED_FIELDS = ("id", "name", "created_at")
+_KEY_FIELDS = ("public_key", "secret_key", "key_set_by", "password_hash")
+
+
+def authorise_user(users: Users, author: UserState, content: Content) -> str | None:
+    """An administrator adds and changes users; anyone changes their own key (password)."""
+    try:
+        new = UserState.from_content(content)
+    except (KeyError, TypeError, ValueError):
+        return _("a user record is incomplete")
+    old = users.get(new.id)
+    is_admin = may(author.role, Action.MANAGE_USERS)
+    if new.public_key and new.key_set_by != author.id:
+        return _("the key of {user} is marked as set by someone who did not set it").format(
+            user=new.name
+        )
+    if old is None:
+        if not is_admin:
+            return _("{user} ({role}) was not allowed to add the user {name}").format(
+                user=author.name, role=author.role, name=new.name
+            )
+        return None
+    if any(old.content.get(f) != content.get(f) for f in _FIXED_FIELDS):
+        return _("the user {name} was given another name or number").format(name=old.name)
+    own_key_only = author.id == new.id and all(
+        old.content.get(f) == content.get(f) for f in content if f not in _KEY_FIELDS
+    )
+    if own_key_only or is_admin:
+        return None
+    return _("{user} ({role}) was not allowed to change the user {name}").format(
+        user=author.name, role=author.role, name=old.name
+    )
+
+
+def authorise_event(users: Users, author: UserState, content: Content) -> str | None:
+    """Events describe what their author did; a login names its own author."""
+    if content.get("event") == "login" and content.get("user_id") != author.id:
+        return _("a login by one user was signed by another")
+    if content.get("user_id") not in (author.id, None):
+        return _("an event of one user was signed by another")
+    return None
+
+
+def _admin_only(users: Users, author: UserState, content: Content) -> str | None:
+    if author.role != Role.ADMIN:
+        return _("only an administrator may upgrade the ledger")
+    return None
+
+
+# The foundation's kinds. Later subjects register theirs from their own packages.
+TRANSACTION = register(
+    RecordKind(
+        "transaction",
+        "transactions",
+        "id",
+        chain.TRANSACTION_COLUMNS,
+        Action.RECORD,
+        content=chain.transaction_content,
+    )
+)
+USER = register(RecordKind("user", "users", "id", USER_COLUMNS, mutable=True, authorise=authorise_user))
+ACCOUNT = register(
+    RecordKind(
+        "account",
+        "accounts",
+        "code",
+        "code, kind, box, name_kk, name_ru, name_en, created_at",
+        Action.SETTINGS,
+    )
+)
+FUND = register(
+    RecordKind(
+        "fund",
+        "funds",
+        "code",
+        "code, restricted, name_kk, name_ru, name_en, purpose, created_at",
+        Action.SETTINGS,
+    )
+)
+SETTING = register(RecordKind("setting", "settings", "key", "key, value", Action.SETTINGS, mutable=True))
+CLOSED_YEAR = register(
+    RecordKind("closed_year", "closed_years", "year", "year, user_id, closed_at", Action.CLOSE_YEAR)
+)
+IMPORT = register(
+    RecordKind(
+        "import", "imports", "id", "id, sha256, filename, rows, user_id, imported_at", Action.RECORD
+    )
+)
+EVENT = register(
+    RecordKind("event", "events", "id", "id, at, user_id, event, detail", authorise=authorise_event)
+)
+# The ledger's schema version and the migrations applied to reach it; an upgrade's entry also
+# carries what the earlier version's records said (see ``upgrade``).
+SCHEMA = register(RecordKind("schema", None, "version", "", authorise=_admin_only))

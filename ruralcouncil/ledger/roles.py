@@ -1,0 +1,88 @@
+"""Roles, the actions they allow, and the person acting.
+
+Kept apart from ``users`` (passwords, keys, logins) because ``verify`` replays the same
+permissions over the chain: a record its author's role did not allow is a problem even when
+its signature is good.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from ruralcouncil.i18n import N_, _
+from ruralcouncil.ledger.errors import PermissionDenied
+
+if TYPE_CHECKING:
+    from ruralcouncil.ledger.keys import Signer
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    CLERK = "clerk"
+    CHAIR = "chair"
+    MEMBER = "member"
+    AUDITOR = "auditor"
+
+
+ROLE_NAMES = {
+    Role.ADMIN: N_("Administrator"),
+    Role.CLERK: N_("Clerk"),
+    Role.CHAIR: N_("Chair"),
+    Role.MEMBER: N_("Council member"),
+    Role.AUDITOR: N_("Internal auditor"),
+}
+
+
+class Action(StrEnum):
+    RECORD = "record"  # record, import, reverse
+    CLOSE_YEAR = "close_year"
+    MANAGE_USERS = "manage_users"
+    SETTINGS = "settings"
+    RESTORE = "restore"
+
+
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.RECORD: frozenset({Role.ADMIN, Role.CLERK}),
+    Action.CLOSE_YEAR: frozenset({Role.ADMIN, Role.CHAIR}),
+    Action.MANAGE_USERS: frozenset({Role.ADMIN}),
+    Action.SETTINGS: frozenset({Role.ADMIN}),
+    Action.RESTORE: frozenset({Role.ADMIN}),
+}
+
+ACTION_NAMES = {
+    Action.RECORD: N_("record, import or reverse entries"),
+    Action.CLOSE_YEAR: N_("close a fiscal year"),
+    Action.MANAGE_USERS: N_("manage users"),
+    Action.SETTINGS: N_("change the village settings"),
+    Action.RESTORE: N_("restore a backup"),
+}
+
+
+@dataclass(frozen=True)
+class User:
+    """Someone known to the ledger. After a login, ``signer`` holds their unlocked key, which
+    every write they make is signed with; a User read from a list has none and cannot write."""
+
+    id: int
+    name: str
+    role: Role
+    full_name: str = ""
+    signer: Signer | None = field(default=None, compare=False, repr=False)
+
+    def may(self, action: Action) -> bool:
+        return may(self.role, action)
+
+
+def may(role: str, action: Action) -> bool:
+    return role in PERMISSIONS[action]
+
+
+def require(user: User, action: Action) -> None:
+    if not user.may(action):
+        raise PermissionDenied(
+            _("{user} ({role}) may not {action}.").format(
+                user=user.name, role=_(ROLE_NAMES[user.role]), action=_(ACTION_NAMES[action])
+            )
+        )
