@@ -2,8 +2,9 @@
 
 Exit status: 0 success; 1 a check found a problem (``verify``); 2 bad input, a refusal or a
 wrong password, with the reason on standard error and nothing written; 70 an internal error
-(never 1); 130 when interrupted. JSON goes to standard output alone; every warning goes to
-standard error, so scripts can read stdout as it is.
+(never 1); 130 when interrupted; 141 when the reader of its output stopped (``| head``).
+JSON goes to standard output alone; every warning goes to standard error, so scripts can read
+stdout as it is.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ EXIT_PROBLEM = 1
 EXIT_REFUSED = 2
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a command cut off by `head`
 
 PASSWORD_ENV = "RURALCOUNCIL_PASSWORD"
 NEW_PASSWORD_ENV = "RURALCOUNCIL_NEW_PASSWORD"
@@ -123,8 +125,11 @@ def _reader(args: argparse.Namespace) -> Iterator[Ledger]:
 
 
 @contextmanager
-def _writer(args: argparse.Namespace, purpose: str) -> Iterator[tuple[Ledger, User]]:
-    """Open for writing (the one-writer lock), log in, warn about a clock running behind."""
+def _writer(
+    args: argparse.Namespace, purpose: str, password: str | None = None
+) -> Iterator[tuple[Ledger, User]]:
+    """Open for writing (the one-writer lock), log in, warn about a clock running behind.
+    ``password``: when the command needs it again (restore), asked for once by the caller."""
     from ruralcouncil.ledger import journal, users
 
     ledger = open_ledger(_db_path(args), write=True, purpose=f"cli {purpose}")
@@ -133,7 +138,9 @@ def _writer(args: argparse.Namespace, purpose: str) -> Iterator[tuple[Ledger, Us
         warning = journal.clock_warning(ledger.conn)
         if warning:
             _warn(warning)
-        user = users.login(ledger, args.user, _password(args.user))
+        if password is None:
+            password = _password(args.user)
+        user = users.login(ledger, args.user, password)
         yield ledger, user
     finally:
         ledger.close()
@@ -463,11 +470,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         if result.first_bad is not None:
             _say(_("The first bad entry is {n}.").format(n=result.first_bad))
         elif result.first_bad_seq is not None:
-            _say(
-                _("The first bad record is at chain position {n}.").format(
-                    n=result.first_bad_seq
-                )
-            )
+            _say(_("The first bad record is at chain position {n}.").format(n=result.first_bad_seq))
     return EXIT_OK if result.ok else EXIT_PROBLEM
 
 
@@ -491,22 +494,21 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from ruralcouncil.ledger.backup import restore_ledger, restore_to_new
 
     path = _db_path(args)
+    # Asked for once: the restorer logs in to this ledger and, with the same password, must be
+    # able to log in to the backup (so a terminal user types it once, not twice).
+    password = _password(args.user)
     if not path.exists():
         # A new PC after a disk failure: the administrator's account in the backup vouches.
-        result = restore_to_new(Path(args.source), path, args.user, _password(args.user))
+        result = restore_to_new(Path(args.source), path, args.user, password)
         _say(
             _("Restored {source} into the new ledger {path}. Entries: {after}.").format(
                 source=args.source, path=path, after=result.entries_after
             )
         )
         return EXIT_OK
-    with _writer(args, "restore") as (ledger, user):
+    with _writer(args, "restore", password) as (ledger, user):
         result = restore_ledger(
-            ledger,
-            user,
-            Path(args.source),
-            _password(args.user),
-            other_village=args.other_village,
+            ledger, user, Path(args.source), password, other_village=args.other_village
         )
     if result.warning:
         _warn(result.warning)
@@ -729,6 +731,105 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# --- arguments no command can use -------------------------------------------------------
+
+# The arguments that name files; every other one is a value (a name, code, number or text).
+_PATH_ARGUMENTS = ("db", "file", "dest", "source")
+# How a positional argument is named in a refusal (options are named --like-this).
+_POSITIONAL_NAMES = {
+    "name": "NAME",
+    "code": "CODE",
+    "id": "ID",
+    "year": "YYYY",
+    "file": "FILE.csv",
+    "dest": "DEST",
+    "source": "SRC",
+}
+
+
+def _not_text(value: str) -> bool:
+    """Bytes that were not UTF-8 reach Python as lone surrogates (U+D800-U+DFFF), which
+    SQLite, JSON and the chain cannot store as text."""
+    return any("\ud800" <= ch <= "\udfff" for ch in value)
+
+
+def _shown(value: str) -> str:
+    """A refused value as the message quotes it: cut short, the bytes that were not UTF-8
+    as ``\\xff`` (as the user's file manager shows them), control characters escaped."""
+    try:
+        raw = value[:80].encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no byte stands for
+        raw = value[:80].encode("utf-8", "backslashreplace")
+    text = raw.decode("utf-8", "backslashreplace")
+    return "'" + "".join(c if c.isprintable() else repr(c)[1:-1] for c in text) + "'"
+
+
+def _check_arguments(args: argparse.Namespace, argv: Sequence[str]) -> None:
+    """Refuse, before any file is opened, an argument that no command can use.
+
+    A value typed or saved in another encoding than UTF-8 (non-UTF-8 bytes in argv) reached
+    the core as lone surrogates, and some of them (a code, a fund, a user name to reset) ended
+    in an internal error (exit 70) instead of a refusal. A file name may hold such bytes on
+    Linux and is kept, except where the name itself is stored as text: the CSV's name in the
+    import record, a backup's manifest, the restore's event (the backup's and the ledger's
+    names); these ended in exit 70 after the work was done. No file name holds a NUL.
+    """
+    for key, value in sorted(vars(args).items()):
+        option = "--" + key.replace("_", "-")
+        given_as_option = any(a == option or a.startswith(option + "=") for a in argv)
+        what = option if given_as_option else _POSITIONAL_NAMES.get(key, option)
+        if isinstance(value, list):
+            # Python 3.11's argparse turns `--purpose=--` into an empty list; no option here
+            # takes several values.
+            raise Refused(
+                _("{what} was given no value that can be used ({value}).").format(
+                    what=what, value="--"
+                )
+            )
+        if not isinstance(value, str):
+            continue
+        if key in _PATH_ARGUMENTS:
+            if "\0" in value:
+                raise Refused(
+                    _("{what} {value}: a file name cannot contain a NUL character.").format(
+                        what=what, value=_shown(value)
+                    )
+                )
+            try:
+                os.fsencode(value)  # what the OS is given; a lone surrogate has no bytes
+            except UnicodeEncodeError:
+                raise Refused(
+                    _("{what} {value} cannot be a file name on this computer.").format(
+                        what=what, value=_shown(value)
+                    )
+                ) from None
+        elif _not_text(value):
+            raise Refused(
+                _(
+                    "{what} {value} contains bytes that are not UTF-8 text (typed or saved in "
+                    "another encoding). Nothing was done."
+                ).format(what=what, value=_shown(value))
+            )
+    stored: list[tuple[str, Path]] = []
+    if args.handler is cmd_import:
+        stored.append(("FILE.csv", Path(args.file)))
+    elif args.handler is cmd_backup and not Path(args.dest).is_dir():
+        stored.append(("DEST", Path(args.dest)))
+    elif args.handler is cmd_restore:
+        stored.append(("SRC", Path(args.source)))
+        if args.db is not None:
+            stored.append(("--db", Path(args.db)))
+    for what, path in stored:
+        if _not_text(path.name):
+            raise Refused(
+                _(
+                    "{what} {value}: the file's name is not UTF-8 text, and this command keeps "
+                    "the name in the ledger or beside the backup. Rename the file and try "
+                    "again. Nothing was done."
+                ).format(what=what, value=_shown(path.name))
+            )
+
+
 # --- the entry point ---------------------------------------------------------------------
 
 
@@ -784,6 +885,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _use_utf8()
     _translate_argparse()
     argv = list(sys.argv[1:] if argv is None else argv)
+    args: argparse.Namespace | None = None
     try:
         try:
             i18n.set_language(_early_language(argv))
@@ -798,6 +900,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return smoke_test()
         if args.handler is None:
             return cmd_gui(args)
+        _check_arguments(args, argv)
         return int(args.handler(args))
     except ImportRejected as exc:
         _warn(str(exc))
@@ -810,6 +913,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _warn(_("Interrupted; nothing was saved."))
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader stopped reading (`ledger --json | head`): stop quietly, as a shell
+        # command would on SIGPIPE. Output goes nowhere from here on.
+        with suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (kept open until exit)
+        return EXIT_BROKEN_PIPE
     except EOFError:  # Ctrl-D at a password prompt
         _warn(_("No password was given; nothing was saved."))
         return EXIT_REFUSED
@@ -818,7 +927,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # in their words (exit 2). Anything else is our bug (exit 70).
         from ruralcouncil.ledger.storage import explain
 
-        fault = explain(exc)
+        # The ledger's path lets explain() name the file and ask its disk whether it is full.
+        db = getattr(args, "db", None)
+        fault = explain(exc, Path(db) if isinstance(db, str) and "\0" not in db else None)
         if fault is not None:
             _warn(str(fault))
             return EXIT_REFUSED

@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -160,17 +161,51 @@ def opening(ledger: Ledger, user: User, when: str, amount: int, **kw: str) -> in
 
 
 def state(conn: sqlite3.Connection) -> tuple[object, ...]:
-    """Everything a refused action must leave untouched."""
+    """Everything a refused action must leave untouched: the chain and its signatures, the
+    events (the audit log), every posted or chained table, and the closed version-1 log."""
     return (
         chain.head(conn),
+        conn.execute("SELECT count(*) FROM chain").fetchone()[0],
         conn.execute("SELECT count(*), max(id) FROM events").fetchone(),
-        conn.execute("SELECT count(*) FROM signatures").fetchone()[0],
-        conn.execute("SELECT count(*) FROM transactions").fetchone()[0],
+        conn.execute("SELECT count(*), max(seq) FROM signatures").fetchone(),
+        conn.execute("SELECT count(*), max(number) FROM transactions").fetchone(),
         conn.execute("SELECT count(*) FROM postings").fetchone()[0],
         conn.execute("SELECT * FROM daily_totals ORDER BY 1, 2, 3").fetchall(),
         conn.execute("SELECT * FROM users ORDER BY id").fetchall(),
-        conn.execute("SELECT * FROM closed_years").fetchall(),
+        conn.execute("SELECT * FROM settings ORDER BY key").fetchall(),
+        conn.execute("SELECT code FROM accounts ORDER BY code").fetchall(),
+        conn.execute("SELECT code FROM funds ORDER BY code").fetchall(),
+        conn.execute("SELECT * FROM closed_years ORDER BY year").fetchall(),
+        conn.execute("SELECT count(*) FROM imports").fetchone()[0],
+        conn.execute("SELECT count(*) FROM audit_log").fetchone()[0],
     )
+
+
+def commits_since(conn: sqlite3.Connection, seq: int) -> list[tuple[int | None, list[str]]]:
+    """The chain entries after position ``seq``, grouped by commit: (the signing author, or
+    None for an entry no signature covers, [kind or 'event:NAME' of each entry])."""
+    signed = dict(
+        conn.execute("SELECT seq, author FROM signatures WHERE seq > ?", (seq,)).fetchall()
+    )
+    found: list[tuple[int | None, list[str]]] = []
+    run: list[str] = []
+    for position, kind, record, author in conn.execute(
+        "SELECT seq, kind, record, author FROM chain WHERE seq > ? ORDER BY seq", (seq,)
+    ).fetchall():
+        if kind == "event":
+            kind = "event:" + str(
+                conn.execute("SELECT event FROM events WHERE id = ?", (int(record),)).fetchone()[0]
+            )
+        run.append(kind)
+        if author is None:
+            found.append((None, run))
+            run = []
+        elif position in signed:
+            assert signed[position] == author, "a commit signed by another than its entries' author"
+            found.append((int(author), run))
+            run = []
+    assert not run, f"entries {run} are covered by no signature"
+    return found
 
 
 def raw(path: Path) -> sqlite3.Connection:
@@ -187,3 +222,21 @@ def drop_append_only(conn: sqlite3.Connection) -> None:
         " AND (name LIKE '%_no_update' OR name LIKE '%_no_delete')"
     ).fetchall():
         conn.execute(f"DROP TRIGGER {name}")
+
+
+def tamper(path: Path, *sql: str) -> None:
+    """Edit the file as a careful tamperer would: the triggers that refuse the edit are dropped,
+    the edit made, and the triggers put back exactly as they were, so the schema is intact and
+    only the edit itself is there for verify to find."""
+    with closing(raw(path)) as db:
+        saved = db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+            " AND (name LIKE '%_no_update' OR name LIKE '%_no_delete'"
+            " OR name IN ('audit_log_closed', 'transactions_number_next'))"
+        ).fetchall()
+        for name, _sql in saved:
+            db.execute(f"DROP TRIGGER {name}")
+        for statement in sql:
+            db.execute(statement)
+        for _name, text in saved:
+            db.execute(text)

@@ -63,5 +63,7 @@ def ledger(ledger_path: Path) -> Iterator[Ledger]:
 
 @pytest.fixture
 def admin(ledger: Ledger) -> User:
-    """The administrator of ``ledger``, logged in with the password."""
+    """The administrator of ``ledger``, logged in with the password: their key is unlocked
+    for signing, and their login is chained with their first write (a login alone writes
+    nothing)."""
     return login(ledger, ADMIN, ADMIN_PASSWORD)

@@ -12,6 +12,7 @@ figures test_migrations expects after any later upgrade.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import shutil
@@ -77,7 +78,7 @@ def fixed_clock_and_salts() -> Iterator[None]:
 
         timezone = sqlite_migrations.datetime.timezone
 
-        class datetime:  # noqa: N801  (the name sqlite-utils calls)
+        class datetime:  # the name sqlite-utils calls
             @staticmethod
             def now(tz: object = None) -> str:
                 return "2024-12-30 04:00:00.000000+00:00"
@@ -144,10 +145,8 @@ def _populate(path: Path) -> None:
         users.change_own_password(ledger, chair, "set-by-admin-2", PASSWORDS["chair"])
         clerk = users.login(ledger, "clerk", "set-by-admin-1")
         # A failed login (a password typed as the name): recorded unsigned, the text never kept.
-        try:
+        with contextlib.suppress(AuthenticationFailed):
             users.login(ledger, "fixture-clerk-1", "fixture-clerk-1")
-        except AuthenticationFailed:
-            pass
 
         record = lambda e: journal.record(ledger, clerk, e)  # noqa: E731
         record(_entry("2023-01-01", "opening", 2_500_000_00))

@@ -1,32 +1,60 @@
-"""The audit log: logins, failures and every write with its user; append-only, chained; and
-no password ever in clear anywhere in the ledger's files."""
+"""The audit log: logins, failures and every write with its user, as chain entries (events),
+each write signed by its author; a read or a refused action appends nothing; a failed login
+is the only unsigned record and never keeps the text typed; no password ever in clear
+anywhere in the ledger's files."""
 
 from __future__ import annotations
 
+import json
+import shutil
 import sqlite3
-from collections.abc import Iterator
-from contextlib import closing
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from _helpers import (  # noqa: F401  (english: an autouse fixture)
     ADMIN,
     PASSWORD,
     admin_of,
+    commits_since,
     day,
-    drop_append_only,
     english,
+    entry,
     fresh_ledger,
     payment,
     raw,
     receipt,
+    state,
+    tamper,
 )
 
-from ruralcouncil.ledger import audit, catalog, chain, journal, settings, users
-from ruralcouncil.ledger.errors import AuthenticationFailed
+from ruralcouncil.ledger import (
+    audit,
+    backup,
+    catalog,
+    chain,
+    importer,
+    journal,
+    queries,
+    settings,
+    users,
+)
+from ruralcouncil.ledger.errors import (
+    AuthenticationFailed,
+    ClosedYear,
+    InvalidInput,
+    Overdraft,
+    PermissionDenied,
+)
 from ruralcouncil.ledger.setup import init_ledger
-from ruralcouncil.ledger.storage import Ledger
+from ruralcouncil.ledger.storage import Ledger, open_ledger
 from ruralcouncil.ledger.verify import verify
+from ruralcouncil.reports.statements import year_summary
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CLERK_PASSWORD = "clerk-password-1"
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -38,116 +66,415 @@ def book(tmp_path: Path) -> Iterator[Ledger]:
         ledger.close()
 
 
-def last(ledger: Ledger) -> audit.AuditEvent:
-    return audit.recent(ledger, 1)[0]
+def _last_event_id(ledger: Ledger) -> int:
+    return int(ledger.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0])
 
 
-def test_every_write_and_login_is_audited_with_its_user(book: Ledger) -> None:
-    admin = admin_of(book)
-    users.login(book, ADMIN, PASSWORD)
-    assert (last(book).user, last(book).event) == (ADMIN, "login")
+def appended(
+    ledger: Ledger, author: int | None, action: Callable[..., T], *args: object, **kw: object
+) -> tuple[T, list[tuple[str, str, str]]]:
+    """Run ``action(*args, **kw)``; return its result and the events it appended, oldest first,
+    as the audit log shows them, after checking that everything it chained is one commit
+    signed by ``author`` (None: entries no signature covers, which only a failed login may be).
+    """
+    seq, since = chain.head(ledger.conn)[0], _last_event_id(ledger)
+    result = action(*args, **kw)
+    commits = commits_since(ledger.conn, seq)
+    if author is None:
+        assert all(who is None for who, _kinds in commits), commits
+    else:
+        assert [who for who, _kinds in commits] == [author], commits
+    events = [
+        (e.user, e.event, e.detail)
+        for e in reversed(audit.recent(ledger, 50))
+        if e.chained and e.seq > since
+    ]
+    return result, events
 
+
+def _refused_login(ledger: Ledger, name: str, password: str) -> None:
     with pytest.raises(AuthenticationFailed):
-        users.login(book, ADMIN, "not-the-password")
-    assert (last(book).user, last(book).event) == (ADMIN, "login.failed")
-    with pytest.raises(AuthenticationFailed):
-        users.login(book, "stranger", "not-the-password")
-    assert (last(book).user, last(book).event) == ("stranger", "login.failed")
+        users.login(ledger, name, password)
 
-    clerk = users.add_user(book, admin, "clerk", "clerk", "clerk-password-1")
-    assert (last(book).user, last(book).event) == (ADMIN, "user.add")
-    assert "clerk" in last(book).detail and "role=clerk" in last(book).detail
 
-    first = receipt(book, clerk, "2024-02-01", 1_000_00)
-    assert (last(book).user, last(book).event) == ("clerk", "entry.record")
-    assert last(book).detail.startswith(f"{first} receipt 100000 2024-02-01")
+# --- what each write and login appends ---------------------------------------------------
 
-    spent = payment(book, clerk, "2024-02-02", 100_00)
-    undo = journal.reverse(book, clerk, spent, "typo", day("2024-02-03"))
-    assert (last(book).user, last(book).event) == ("clerk", "entry.reverse")
-    assert last(book).detail == f"{undo} reverses {spent}: typo"
 
-    journal.close_year(book, admin, 2024)
-    assert (last(book).user, last(book).event, last(book).detail) == (ADMIN, "year.close", "2024")
+def test_every_write_and_login_is_audited_with_its_user(book: Ledger, tmp_path: Path) -> None:
+    before = state(book.conn)
+    admin = users.login(book, ADMIN, PASSWORD)
+    assert state(book.conn) == before  # a login alone writes nothing
 
-    users.reset_password(book, admin, "clerk", "clerk-password-2")
-    assert (last(book).user, last(book).event, last(book).detail) == (
-        ADMIN,
-        "user.reset_password",
-        "clerk",
+    _, events = appended(book, None, _refused_login, book, ADMIN, "not-the-password")
+    assert events == [(ADMIN, "login.failed", "")]
+    _, events = appended(book, None, _refused_login, book, "stranger", "not-the-password")
+    assert events == [(audit.UNKNOWN_USER, "login.failed", "")]
+
+    # The session's login is chained with its first write, in the same signed commit.
+    _, events = appended(
+        book, admin.id, users.add_user, book, admin, "clerk", "clerk", CLERK_PASSWORD
     )
+    assert events == [(ADMIN, "login", ""), (ADMIN, "user.add", "clerk role=clerk")]
 
-    users.set_role(book, admin, "clerk", "member")
-    assert (last(book).user, last(book).event) == (ADMIN, "user.set_role")
-    users.set_active(book, admin, "clerk", False)
-    assert (last(book).user, last(book).event) == (ADMIN, "user.disable")
-    settings.change(book, admin, settings.VILLAGE_NAME, "Қарасу")
-    assert (last(book).user, last(book).event) == (ADMIN, "setting.change")
+    clerk = users.login(book, "clerk", CLERK_PASSWORD)
+    got, events = appended(book, clerk.id, receipt, book, clerk, "2024-02-01", 1_000_00)
+    assert events == [
+        ("clerk", "login", ""),
+        ("clerk", "entry.record", f"{got} receipt 100000 2024-02-01"),
+    ]
+    spent, events = appended(book, clerk.id, payment, book, clerk, "2024-02-02", 100_00)
+    assert events == [("clerk", "entry.record", f"{spent} payment 10000 2024-02-02")]
+    undo, events = appended(
+        book, clerk.id, journal.reverse, book, clerk, spent, "typo", day("2024-02-03")
+    )
+    assert events == [("clerk", "entry.reverse", f"{undo} reverses {spent}: typo")]
+    csv = tmp_path / "march.csv"
+    csv.write_text("date,type,amount,category\n2024-03-01,receipt,5,FINES\n", encoding="utf-8")
+    _, events = appended(book, clerk.id, importer.import_transactions, book, clerk, csv)
+    assert events == [("clerk", "import", "march.csv 1 rows")]
+
+    _, events = appended(book, admin.id, journal.close_year, book, admin, 2024)
+    assert events == [(ADMIN, "year.close", "2024")]
+    _, events = appended(
+        book, admin.id, users.reset_password, book, admin, "clerk", "clerk-password-2"
+    )
+    assert events == [(ADMIN, "user.reset_password", "clerk")]
+
+    clerk = users.login(book, "clerk", "clerk-password-2")
+    _, events = appended(
+        book,
+        clerk.id,
+        users.change_own_password,
+        book,
+        clerk,
+        "clerk-password-2",
+        "clerk-password-3",
+    )
+    assert events == [("clerk", "login", ""), ("clerk", "user.change_password", "")]
+
+    _, events = appended(book, admin.id, users.set_role, book, admin, "clerk", "member")
+    assert events == [(ADMIN, "user.set_role", "clerk role=member")]
+    _, events = appended(book, admin.id, users.set_active, book, admin, "clerk", False)
+    assert events == [(ADMIN, "user.disable", "clerk")]
+    _, events = appended(book, admin.id, users.set_active, book, admin, "clerk", True)
+    assert events == [(ADMIN, "user.enable", "clerk")]
+    _, events = appended(
+        book, admin.id, settings.change, book, admin, settings.VILLAGE_NAME, "Қарасу"
+    )
+    assert events == [(ADMIN, "setting.change", "village_name=Қарасу")]
+    _, events = appended(
+        book, admin.id, catalog.add_fund, book, admin, "WELL", restricted=True, name_en="Well"
+    )
+    assert events == [(ADMIN, "fund.add", "WELL restricted=1")]
+    _, events = appended(
+        book, admin.id, catalog.add_code, book, admin, "BRIDGE", "expenditure", name_en="Bridge"
+    )
+    assert events == [(ADMIN, "code.add", "BRIDGE expenditure")]
+
+    events_in_order = [e.event for e in reversed(audit.recent(book))]
+    assert events_in_order[0] == "ledger.create"
+    result = verify(book.conn)
+    assert result.ok, result.problems
+    signatures = book.conn.execute("SELECT count(*) FROM signatures").fetchone()[0]
+    assert result.signed_commits == signatures == 15  # the ledger's creation and 14 writes
+
+
+def test_the_login_is_chained_with_the_first_write_only(book: Ledger) -> None:
+    admin = users.login(book, ADMIN, PASSWORD)
+    assert admin.signer is not None
+    logged_in = admin.signer.pending_login
+    assert logged_in is not None
+    start = chain.head(book.conn)[0]
     catalog.add_fund(book, admin, "WELL", restricted=True, name_en="Well")
-    assert (last(book).user, last(book).event) == (ADMIN, "fund.add")
-    catalog.add_code(book, admin, "BRIDGE", "expenditure", name_en="Bridge")
-    assert (last(book).user, last(book).event) == (ADMIN, "code.add")
-
-    events = [e.event for e in reversed(audit.recent(book))]
-    assert events[0] == "ledger.create"
+    receipt(book, admin, "2024-01-10", 100_00)
+    assert commits_since(book.conn, start) == [
+        (admin.id, ["event:login", "fund", "event:fund.add"]),
+        (admin.id, ["transaction", "event:entry.record"]),
+    ]
+    assert admin.signer.pending_login is None
+    # The login event carries the moment of the login, not of the write.
+    at, user_id = book.conn.execute(
+        "SELECT at, user_id FROM events WHERE event = 'login'"
+    ).fetchone()
+    assert (at, user_id) == (logged_in, admin.id)
+    # A second login is a second session: chained again with its own first write.
+    again = users.login(book, ADMIN, PASSWORD)
+    start = chain.head(book.conn)[0]
+    receipt(book, again, "2024-01-11", 100_00)
+    assert commits_since(book.conn, start) == [
+        (admin.id, ["event:login", "transaction", "event:entry.record"])
+    ]
     assert verify(book.conn).ok
+
+
+def test_a_read_or_a_refused_action_appends_nothing(book: Ledger, tmp_path: Path) -> None:
+    admin = users.login(book, ADMIN, PASSWORD)
+    assert admin.signer is not None
+    before = state(book.conn)
+
+    # Reads.
+    queries.count(book.conn, queries.EntryFilter())
+    year_summary(book.conn, 2024)
+    assert verify(book.conn).ok
+    audit.recent(book)
+    users.list_users(book)
+    assert users.check_credentials(book, ADMIN, PASSWORD) == users.Role.ADMIN
+    backup.backup_ledger(book, tmp_path / "copy.ruralcouncil")
+    assert state(book.conn) == before
+
+    # Refusals, by the logged-in administrator and by a member.
+    refusals: list[tuple[Callable[[], object], type[Exception]]] = [
+        (
+            lambda: journal.record(book, admin, entry("2024-01-02", "payment", 1, "ROADS")),
+            Overdraft,
+        ),
+        (
+            lambda: journal.record(book, admin, entry("2024-01-02", "receipt", 1, "NOPE")),
+            InvalidInput,
+        ),
+        (lambda: journal.reverse(book, admin, 1, "no such entry"), InvalidInput),
+        (lambda: journal.close_year(book, admin, 9999), InvalidInput),
+        (
+            lambda: catalog.add_fund(book, admin, "GENERAL", restricted=True, name_en="x"),
+            InvalidInput,
+        ),
+        (lambda: settings.change(book, admin, settings.VILLAGE_NAME, " "), InvalidInput),
+        (lambda: users.add_user(book, admin, "x", "clerk", CLERK_PASSWORD), InvalidInput),
+        (lambda: users.set_active(book, admin, ADMIN, False), InvalidInput),
+        (
+            lambda: users.change_own_password(book, admin, "wrong-old-pass", "brand-new-pass"),
+            AuthenticationFailed,
+        ),
+    ]
+    for action, error in refusals:
+        with pytest.raises(error):
+            action()
+        assert state(book.conn) == before, action
+    assert admin.signer.pending_login is not None  # still waiting for a write
+
+    journal.close_year(book, admin, 2023)
+    with pytest.raises(ClosedYear):
+        receipt(book, admin, "2023-05-05", 1)
+    member = users.add_user(book, admin, "member", "member", CLERK_PASSWORD)
+    member = users.login(book, member.name, CLERK_PASSWORD)
+    before = state(book.conn)
+    with pytest.raises(PermissionDenied):
+        receipt(book, member, "2024-05-05", 1)
+    assert state(book.conn) == before
+    assert verify(book.conn).ok
+
+
+# --- failed logins -----------------------------------------------------------------------
+
+
+def test_a_failed_login_is_the_only_unsigned_record(book: Ledger) -> None:
+    admin = admin_of(book)
+    receipt(book, admin, "2024-02-01", 1_000_00)
+    for name in (ADMIN, "Admin", "stranger"):
+        with pytest.raises(AuthenticationFailed):
+            users.login(book, name, "not-the-password")
+    receipt(book, admin, "2024-02-02", 1_000_00)
+
+    unsigned = book.conn.execute(
+        "SELECT c.seq, c.kind, e.event, e.user_id FROM chain c"
+        " JOIN events e ON c.kind = 'event' AND c.record = CAST(e.id AS TEXT)"
+        " WHERE c.author IS NULL ORDER BY c.seq"
+    ).fetchall()
+    # A name typed in another case is that user's; an unknown name is no one's.
+    assert [(kind, event, who) for _s, kind, event, who in unsigned] == [
+        ("event", "login.failed", admin.id),
+        ("event", "login.failed", admin.id),
+        ("event", "login.failed", None),
+    ]
+    assert book.conn.execute("SELECT count(*) FROM chain WHERE author IS NULL").fetchone()[0] == 3
+    signed_at = {r[0] for r in book.conn.execute("SELECT seq FROM signatures")}
+    assert not signed_at & {seq for seq, *_rest in unsigned}
+    result = verify(book.conn)
+    assert result.ok, result.problems
+
+
+def test_a_password_typed_as_the_name_is_never_stored(book: Ledger) -> None:
+    typed = "Typed-Into-The-Name-Field-42"
+    receipt(book, admin_of(book), "2024-02-01", 1_000_00)
+    with pytest.raises(AuthenticationFailed):
+        users.login(book, typed, PASSWORD)
+    row = book.conn.execute(
+        "SELECT user_id, event, detail FROM events ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    assert tuple(row) == (None, "login.failed", "")
+    assert audit.recent(book, 1)[0].user == audit.UNKNOWN_USER
+    dump = "\n".join(book.conn.iterdump())
+    assert typed not in dump and typed.lower() not in dump
+    files = [p for p in book.path.parent.iterdir() if p.is_file()]
+    assert any(p.name.endswith("-wal") for p in files)
+    _assert_absent(files, [typed])
+    assert verify(book.conn).ok
+
+
+# --- the log itself ----------------------------------------------------------------------
 
 
 def test_recent_pages_newest_first(book: Ledger) -> None:
+    admin = admin_of(book)
     for n in range(5):
-        audit.record_alone(book, ADMIN, "test.event", str(n))
+        with book.write(admin) as commit:
+            commit.event("fund.add", str(n))
     page = audit.recent(book, 3)
     assert [e.detail for e in page] == ["4", "3", "2"]
-    older = audit.recent(book, 3, before=page[-1].seq)
-    assert [e.detail for e in older][:2] == ["1", "0"]
+    older = audit.recent(book, 3, before=page[-1])
+    assert [e.detail for e in older] == ["1", "0", "Test village"]
+    assert older[-1].event == "ledger.create"
+    assert audit.recent(book, 3, before=older[-1]) == []
     seqs = [e.seq for e in audit.recent(book)]
-    assert seqs == sorted(seqs, reverse=True) and len(set(seqs)) == len(seqs)
+    assert seqs == sorted(seqs, reverse=True) and len(set(seqs)) == len(seqs) == 6
 
 
-def test_audit_log_is_append_only(book: Ledger) -> None:
+def test_recent_pages_across_the_version_1_log(tmp_path: Path) -> None:
+    fixture = FIXTURES / "ledger-v1.ruralcouncil"
+    facts = json.loads((FIXTURES / "ledger-v1.json").read_text(encoding="utf-8"))
+    path = tmp_path / fixture.name
+    shutil.copyfile(fixture, path)
+    ledger = open_ledger(path)
+    try:
+        users.login(ledger, "admin", facts["passwords"]["admin"])  # upgrades the ledger
+        everything = audit.recent(ledger, 1000)
+        chained = [e for e in everything if e.chained]
+        assert [e.event for e in chained] == ["ledger.upgrade", "login"]
+        assert len(everything) - len(chained) == facts["audit_entries"]
+        assert everything[: len(chained)] == chained  # events first, then the old log
+        pages: list[audit.AuditEvent] = []
+        last: audit.AuditEvent | None = None
+        while page := audit.recent(ledger, 4, before=last):
+            pages += page
+            last = page[-1]
+        assert pages == everything
+        old = [e.seq for e in everything if not e.chained]
+        assert old == sorted(old, reverse=True) and len(set(old)) == len(old)
+    finally:
+        ledger.close()
+
+
+def test_events_and_signatures_are_append_only(book: Ledger) -> None:
     receipt(book, admin_of(book), "2024-02-01", 1_000_00)
     for conn in (book.conn, raw(book.path)):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            conn.execute("UPDATE audit_log SET detail = 'x' WHERE seq = 1")
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            conn.execute("DELETE FROM audit_log WHERE seq = 1")
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            conn.execute("DELETE FROM audit_log")
+        for sql in (
+            "UPDATE events SET detail = 'x' WHERE id = 1",
+            "DELETE FROM events WHERE id = 1",
+            "DELETE FROM events",
+            "UPDATE signatures SET signature = 'x'",
+            "DELETE FROM signatures",
+            "UPDATE chain SET author = NULL",
+            "DELETE FROM chain WHERE seq = (SELECT max(seq) FROM chain)",
+        ):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                conn.execute(sql)
+        # The version-1 audit log is closed: events go to the chain.
+        with pytest.raises(sqlite3.IntegrityError, match="closed"):
+            conn.execute(
+                "INSERT INTO audit_log (seq, at, user, event, detail, hash)"
+                " VALUES (1, 'x', 'x', 'x', '', 'abc')"
+            )
     assert verify(book.conn).ok
 
 
-def test_audit_log_is_chained(book: Ledger) -> None:
-    rows = book.conn.execute(
-        "SELECT seq, at, user, event, detail, hash FROM audit_log ORDER BY seq"
-    ).fetchall()
-    prev = chain.GENESIS
-    for seq, at, user, event, detail, stored in rows:
-        assert stored == chain.digest(chain.audit_payload(seq, at, user, event, detail, prev))
-        prev = stored
+def test_events_are_chained(book: Ledger) -> None:
+    admin = users.login(book, ADMIN, PASSWORD)
+    receipt(book, admin, "2024-02-01", 1_000_00)
+    with pytest.raises(AuthenticationFailed):
+        users.login(book, "stranger", PASSWORD)
+    cursor = book.conn.execute("SELECT id, at, user_id, event, detail FROM events ORDER BY id")
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    assert [r["event"] for r in rows] == ["ledger.create", "login", "entry.record", "login.failed"]
+    for row in rows:
+        seq, author, payload, stored = book.conn.execute(
+            "SELECT seq, author, payload, hash FROM chain WHERE kind = 'event' AND record = ?",
+            (str(row["id"]),),
+        ).fetchone()
+        assert stored == chain.digest(payload)
+        envelope = json.loads(payload)
+        assert (envelope["v"], envelope["seq"], envelope["kind"]) == (2, seq, "event")
+        assert envelope["content"] == row
+        assert author == envelope["author"] == (None if row["event"] == "login.failed" else 1)
+
+
+def _after_a_failed_login(book: Ledger) -> None:
+    receipt(book, admin_of(book), "2024-02-01", 1_000_00)
+    with pytest.raises(AuthenticationFailed):
+        users.login(book, "stranger", "not-the-password")
+    with pytest.raises(AuthenticationFailed):
+        users.login(book, ADMIN, "not-the-password")
+    receipt(book, admin_of(book), "2024-02-02", 1_000_00)
+
+
+_FAILED = "(SELECT CAST(id AS TEXT) FROM events WHERE event = 'login.failed')"
 
 
 @pytest.mark.parametrize(
     "sql",
     [
-        "UPDATE audit_log SET detail = 'Another village' WHERE event = 'ledger.create'",
-        "UPDATE audit_log SET user = 'clerk' WHERE event = 'entry.record'",
-        "UPDATE audit_log SET at = '2020-01-01T00:00:00+05:00' WHERE seq = 2",
-        "UPDATE audit_log SET event = 'login' WHERE event = 'entry.record'",
-        "DELETE FROM audit_log WHERE event = 'login.failed'",
-        "INSERT INTO audit_log (seq, at, user, event, detail, hash)"
-        " VALUES (1000, 'x', 'x', 'x', '', 'abc')",
+        ["UPDATE events SET detail = 'Another village' WHERE event = 'ledger.create'"],
+        ["UPDATE events SET user_id = NULL WHERE event = 'entry.record'"],
+        ["UPDATE events SET at = '2020-01-01T00:00:00+05:00' WHERE id = 2"],
+        ["UPDATE events SET event = 'login' WHERE event = 'entry.record'"],
+        # Who failed to log in, rewritten: hidden, or blamed on someone else.
+        ["UPDATE events SET user_id = NULL WHERE event = 'login.failed'"],
+        ["UPDATE events SET user_id = 1 WHERE event = 'login.failed' AND user_id IS NULL"],
+        ["DELETE FROM events WHERE event = 'login.failed'"],
+        [
+            f"DELETE FROM chain WHERE kind = 'event' AND record IN {_FAILED}",
+            "DELETE FROM events WHERE event = 'login.failed'",
+        ],
+        ["INSERT INTO events (at, user_id, event, detail) VALUES ('2024-01-01', 1, 'login', '')"],
+        [
+            "INSERT INTO audit_log (seq, at, user, event, detail, hash)"
+            " VALUES (1000, 'x', 'x', 'x', '', 'abc')"
+        ],
+        ["DELETE FROM signatures WHERE seq = (SELECT max(seq) FROM signatures)"],
+        ["UPDATE chain SET author = NULL WHERE seq = (SELECT max(seq) FROM chain)"],
+    ],
+    ids=[
+        "detail",
+        "user",
+        "time",
+        "event",
+        "failed-login-hidden",
+        "failed-login-blamed",
+        "failed-login-row-deleted",
+        "failed-login-deleted-everywhere",
+        "event-added",
+        "version-1-line-added",
+        "signature-deleted",
+        "author-removed",
     ],
 )
-def test_tampered_audit_log_fails_verify(book: Ledger, sql: str) -> None:
+def test_tampered_events_fail_verify(book: Ledger, sql: list[str]) -> None:
+    _after_a_failed_login(book)
+    assert verify(book.conn).ok
+    tamper(book.path, *sql)
+    result = verify(book.conn)
+    assert not result.ok
+    # The edit itself was found, not the triggers dropped to make it (they were put back).
+    assert not any("schema" in problem for problem in result.problems), result.problems
+
+
+def test_a_failed_login_cut_from_the_tail_is_caught_by_the_anchor(book: Ledger) -> None:
     receipt(book, admin_of(book), "2024-02-01", 1_000_00)
     with pytest.raises(AuthenticationFailed):
         users.login(book, ADMIN, "not-the-password")
-    receipt(book, admin_of(book), "2024-02-02", 1_000_00)
-    assert verify(book.conn).ok
-    with closing(raw(book.path)) as db:
-        drop_append_only(db)
-        db.execute(sql)
-    assert not verify(book.conn).ok
+    anchor = chain.head(book.conn)
+    assert verify(book.conn, anchor=anchor).ok
+    tamper(
+        book.path,
+        f"DELETE FROM chain WHERE kind = 'event' AND record IN {_FAILED}",
+        "DELETE FROM events WHERE event = 'login.failed'",
+    )
+    result = verify(book.conn, anchor=anchor)
+    assert not result.ok
+    assert any("entries were removed" in p for p in result.problems), result.problems
+
+
+# --- no password in clear ----------------------------------------------------------------
 
 
 def test_passwords_never_in_clear(tmp_path: Path) -> None:
@@ -160,6 +487,7 @@ def test_passwords_never_in_clear(tmp_path: Path) -> None:
         "changed-secret-pass",
         "typo-secret-guess",
         "Құпия-сөз-жиырма",
+        "typed-as-the-name",
     ]
     ledger = init_ledger(path, village="Қарасу", admin="akim", password=secrets_used[0])
     try:
@@ -171,6 +499,8 @@ def test_passwords_never_in_clear(tmp_path: Path) -> None:
         with pytest.raises(AuthenticationFailed):
             users.login(ledger, "clerk", secrets_used[4])
         users.add_user(ledger, admin, "member", "member", secrets_used[5])
+        with pytest.raises(AuthenticationFailed):
+            users.login(ledger, secrets_used[6], secrets_used[0])
         files = [p for p in tmp_path.iterdir() if p.is_file()]
         assert any(p.name.endswith("-wal") for p in files)
         _assert_absent(files, secrets_used)

@@ -1,14 +1,19 @@
 """The command line contract of DESIGN §4: every command, its refusals, exit codes and JSON.
 
-Most tests call ``main([...])`` in this process for speed; a representative set runs the real
-``python -m ruralcouncil`` in a subprocess, where the exit status, the encoding and the absence
-of a terminal are exactly what a user or a script sees.
+Most tests call ``main([...])`` in this process for speed, through the ``cli`` fixture; a
+representative set runs the real ``python -m ruralcouncil`` in a subprocess, where the exit
+status, the encoding and the absence of a terminal are exactly what a user or a script sees.
+
+Entry numbers are the ones a person sees (DESIGN §4, "Entry numbers"): the template's four
+entries are 1 (opening), 2 (receipt), 3 (payment) and 4 (transfer), and the next is 5.
 """
 
 from __future__ import annotations
 
+import getpass as getpass_module
 import json
 import os
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -17,15 +22,17 @@ import types
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
 from ruralcouncil import cli, i18n, paths
 from ruralcouncil.ledger import journal, users
 from ruralcouncil.ledger.chain import head
+from ruralcouncil.ledger.errors import AuthenticationFailed
 from ruralcouncil.ledger.lock import LedgerLock
 from ruralcouncil.ledger.setup import init_ledger
+from ruralcouncil.ledger.storage import open_ledger
 
 ADMIN = "admin"
 ADMIN_PASSWORD = "correct-horse-1"
@@ -39,14 +46,22 @@ PASSWORDS = {
 SUMMARY_KEYS = {"year", "currency", "receipts", "payments", "boxes", "cash", "chain"}
 LEDGER_KEYS = {
     "id", "date", "type", "amount", "category", "fund", "account", "to_account",
-    "counterparty", "description", "reference", "reverses",
+    "counterparty", "description", "reference", "reverses", "chain_seq", "legacy_id",
 }  # fmt: skip
+VERIFY_KEYS = {
+    "ok", "entries", "transactions", "head", "first_bad", "first_bad_seq", "problems",
+    "ledger", "schema_version", "signed_commits", "admin_set_keys",
+}  # fmt: skip
+# The template's entries by type, as numbered 1, 2, 3, 4.
+OPENING, RECEIPT, PAYMENT, TRANSFER = 1, 2, 3, 4
 GOOD_CSV = (
     "date,type,amount,category,fund,account,to_account,counterparty,description,reference\n"
     "2024-06-01,receipt,2500.50,RENT-PROPERTY,,,,Ерлан Сәбитұлы,shop rent,R-1\n"
     "2024-06-02,payment,1000,ROADS,,,,ТОО Жол,gravel,P-7\n"
     "2024-06-03,transfer,500,,,BANK,CASH,,to the cash box,\n"
 )
+# A small receipt that any clerk may record in the template's open year.
+FINE = ("record", "receipt", "--date", "2024-08-01", "--amount", "5", "--category", "FINES")
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +74,7 @@ def _english_and_restored_language() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def _village_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Built once: four scrypt-hashed users cost more than copying a file."""
+    """Built once: four users with their scrypt-locked keys cost more than copying a file."""
     path = tmp_path_factory.mktemp("template") / "village.ruralcouncil"
     ledger = init_ledger(path, village="Ақсу", admin=ADMIN, password=ADMIN_PASSWORD)
     try:
@@ -97,29 +112,59 @@ def db(tmp_path: Path, _village_template: Path) -> Path:
     return path
 
 
-def run(
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    *args: str,
-    user: str | None = None,
-    new_password: str | None = None,
-) -> tuple[int, str, str]:
-    """main() in this process. The password variable holds the password of the ``--user``
-    named in ``args``, or ``user`` (a name from PASSWORDS, or a password itself)."""
-    if user is None and "--user" in args:
-        user = args[args.index("--user") + 1]
-    if user is not None:
-        monkeypatch.setenv("RURALCOUNCIL_PASSWORD", PASSWORDS.get(user, user))
-    else:
-        monkeypatch.delenv("RURALCOUNCIL_PASSWORD", raising=False)
-    if new_password is not None:
-        monkeypatch.setenv("RURALCOUNCIL_NEW_PASSWORD", new_password)
-    else:
-        monkeypatch.delenv("RURALCOUNCIL_NEW_PASSWORD", raising=False)
-    capsys.readouterr()
-    code = cli.main(["--lang", "en", *args])
-    out, err = capsys.readouterr()
-    return code, out, err
+class Done(NamedTuple):
+    code: int
+    out: str
+    err: str
+
+
+class Cli:
+    """``main()`` in this process, on one ledger (``--db``) unless told otherwise.
+
+    The password variable holds the password of the ``--user`` named in the arguments, or
+    ``user`` (a name from PASSWORDS, or a password itself); ``new_password`` sets
+    RURALCOUNCIL_NEW_PASSWORD. Both are unset otherwise, so nothing leaks between calls.
+    """
+
+    def __init__(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, db: Path | None
+    ) -> None:
+        self.capsys = capsys
+        self.monkeypatch = monkeypatch
+        self.db = db
+
+    def on(self, db: Path | None) -> Cli:
+        """The same, on another file (None: no ``--db`` at all)."""
+        return Cli(self.capsys, self.monkeypatch, db)
+
+    def line(self, command: str, **kw: str | None) -> Done:
+        """A command written as on a shell: ``run.line("close-year 2024 --user chair")``."""
+        return self(*shlex.split(command), **kw)
+
+    def __call__(
+        self, *args: str, user: str | None = None, new_password: str | None = None
+    ) -> Done:
+        if user is None and "--user" in args:
+            user = args[args.index("--user") + 1]
+        for name, value in (
+            ("RURALCOUNCIL_PASSWORD", PASSWORDS.get(user, user) if user is not None else None),
+            ("RURALCOUNCIL_NEW_PASSWORD", new_password),
+        ):
+            if value is None:
+                self.monkeypatch.delenv(name, raising=False)
+            else:
+                self.monkeypatch.setenv(name, value)
+        where = ["--db", str(self.db)] if self.db is not None else []
+        self.capsys.readouterr()
+        code = cli.main(["--lang", "en", *where, *args])
+        out, err = self.capsys.readouterr()
+        return Done(code, out, err)
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, db: Path) -> Cli:
+    """The command line on ``db``: ``run("summary", "--json")``; ``run.on(None)`` for none."""
+    return Cli(capsys, monkeypatch, db)
 
 
 def run_process(
@@ -144,6 +189,14 @@ def run_process(
     )
 
 
+def _read(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
 def chain_state(path: Path) -> tuple[int, str]:
     """(entries, head) read without the program: what a refused action must leave alone."""
     conn = sqlite3.connect(path)
@@ -153,12 +206,45 @@ def chain_state(path: Path) -> tuple[int, str]:
         conn.close()
 
 
-def audit_events(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return [r[0] for r in conn.execute("SELECT event FROM audit_log ORDER BY seq")]
-    finally:
-        conn.close()
+def chain_after(path: Path, seq: int) -> list[tuple[str, str | None, bool]]:
+    """The chain entries after position ``seq``: (kind, author's name, signed)."""
+    return [
+        (str(kind), name, bool(signed))
+        for kind, name, signed in _read(
+            path,
+            "SELECT c.kind, u.name, s.seq IS NOT NULL FROM chain c"
+            " LEFT JOIN users u ON u.id = c.author LEFT JOIN signatures s ON s.seq = c.seq"
+            " WHERE c.seq > ? ORDER BY c.seq",
+            (seq,),
+        )
+    ]
+
+
+def events(path: Path) -> list[tuple[str, str | None]]:
+    """The audit events (chain entries of kind ``event``): (event, user's name or None)."""
+    return [
+        (str(event), name)
+        for event, name in _read(
+            path,
+            "SELECT e.event, u.name FROM events e LEFT JOIN users u ON u.id = e.user_id"
+            " ORDER BY e.id",
+        )
+    ]
+
+
+def count(path: Path, table: str) -> int:
+    return int(_read(path, f"SELECT count(*) FROM {table}")[0][0])
+
+
+def chain_seq_of(path: Path, number: int) -> int:
+    """The chain position of entry ``number``."""
+    rows = _read(
+        path,
+        "SELECT c.seq FROM chain c JOIN transactions t ON c.kind = 'transaction'"
+        " AND c.record = CAST(t.id AS TEXT) WHERE t.number = ?",
+        (number,),
+    )
+    return int(rows[0][0])
 
 
 def write_csv(folder: Path, text: str, name: str = "import.csv") -> Path:
@@ -170,8 +256,8 @@ def write_csv(folder: Path, text: str, name: str = "import.csv") -> Path:
 # --- invocation and argparse -------------------------------------------------------------
 
 
-def test_help_exits_zero(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-    code, out, _err = run(capsys, monkeypatch, "--help")
+def test_help_exits_zero(run: Cli) -> None:
+    code, out, _err = run.on(None)("--help")
     assert code == 0
     for command in (
         "init",
@@ -199,28 +285,30 @@ def test_help_exits_zero(capsys: pytest.CaptureFixture[str], monkeypatch: pytest
         ["user"],  # no action
     ],
 )
-def test_usage_errors_exit_2(capsys, monkeypatch, db: Path, args: list[str]):
-    code, out, err = run(capsys, monkeypatch, "--db", str(db), *args)
+def test_usage_errors_exit_2(run: Cli, db: Path, args: list[str]) -> None:
+    before = chain_state(db)
+    code, out, err = run(*args)
     assert code == 2
     assert out == ""
     assert "usage:" in err
+    assert chain_state(db) == before
 
 
-def test_bad_language_exits_2(capsys, monkeypatch):
+def test_bad_language_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert cli.main(["--lang", "fr", "summary"]) == 2
     assert "--lang" in capsys.readouterr().err
 
 
-def test_db_is_also_accepted_after_the_command(capsys, monkeypatch, db: Path):
-    code, out, _err = run(
-        capsys, monkeypatch, "summary", "--year", "2024", "--json", "--db", str(db)
-    )
+def test_db_is_also_accepted_after_the_command(run: Cli, db: Path) -> None:
+    code, out, _err = run.on(None)("summary", "--year", "2024", "--json", "--db", str(db))
     assert code == 0
     assert json.loads(out)["year"] == 2024
 
 
-def test_no_command_opens_the_window_lazily(capsys, monkeypatch, tmp_path: Path):
+def test_no_command_opens_the_window_lazily(
+    run: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     calls: list[tuple[Any, bool]] = []
     fake = types.ModuleType("ruralcouncil.gui.app")
 
@@ -230,51 +318,40 @@ def test_no_command_opens_the_window_lazily(capsys, monkeypatch, tmp_path: Path)
 
     fake.run_gui = run_gui  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "ruralcouncil.gui.app", fake)
-    assert run(capsys, monkeypatch)[0] == 0
-    assert run(capsys, monkeypatch, "--demo")[0] == 0
-    assert run(capsys, monkeypatch, "--db", str(tmp_path / "x.ruralcouncil"))[0] == 0
+    bare = run.on(None)
+    assert bare().code == 0
+    assert bare("--demo").code == 0
+    assert bare("--db", str(tmp_path / "x.ruralcouncil")).code == 0
     assert calls == [(None, False), (None, True), (tmp_path / "x.ruralcouncil", False)]
 
 
-def test_default_ledger_is_in_the_user_data_folder(capsys, monkeypatch):
-    code, _out, _err = run(
-        capsys,
-        monkeypatch,
-        "init",
-        "--village",
-        "Ақсу",
-        "--admin",
-        "admin",
-        new_password=ADMIN_PASSWORD,
-    )
-    assert code == 0
+def test_default_ledger_is_in_the_user_data_folder(run: Cli) -> None:
+    bare = run.on(None)
+    code, _out, err = bare("init", "--village", "Ақсу", "--admin", "admin", new_password="x" * 12)
+    assert code == 0, err
     assert paths.default_ledger_path().exists()
-    code, out, _err = run(capsys, monkeypatch, "summary", "--year", "2024", "--json")
+    code, out, _err = bare("summary", "--year", "2024", "--json")
     assert code == 0 and json.loads(out)["year"] == 2024
 
 
 # --- init --------------------------------------------------------------------------------
 
 
-def test_init_in_a_subprocess_then_refuses_the_existing_file(tmp_path: Path):
+def test_init_in_a_subprocess_then_refuses_the_existing_file(tmp_path: Path) -> None:
     path = tmp_path / "new.ruralcouncil"
     created = run_process(
-        "--db",
-        str(path),
-        "init",
-        "--village",
-        "Ақсу ауылдық округі",
-        "--admin",
-        "akim",
-        "--council-kind",
-        "local_community",
+        *("--db", str(path), "init", "--village", "Ақсу ауылдық округі", "--admin", "akim"),
+        *("--council-kind", "local_community"),
         password="long-enough-pw",
     )
     assert created.returncode == 0, created.stderr
     assert path.exists()
     verified = run_process("--db", str(path), "verify", "--json")
     assert verified.returncode == 0
-    assert json.loads(verified.stdout)["ok"] is True
+    result = json.loads(verified.stdout)
+    assert result["ok"] is True and result["transactions"] == 0
+    assert result["signed_commits"] == 1  # the first administrator's root commit
+    assert events(path) == [("ledger.create", "akim")]
 
     before = path.read_bytes()
     again = run_process(
@@ -285,33 +362,24 @@ def test_init_in_a_subprocess_then_refuses_the_existing_file(tmp_path: Path):
     assert path.read_bytes() == before
 
 
-def test_init_prefers_the_new_password_variable(capsys, monkeypatch, tmp_path: Path):
+def test_init_prefers_the_new_password_variable(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     path = tmp_path / "n.ruralcouncil"
     monkeypatch.setenv("RURALCOUNCIL_PASSWORD", "the-old-one-xx")
     monkeypatch.setenv("RURALCOUNCIL_NEW_PASSWORD", "the-new-one-xx")
     capsys.readouterr()
     assert cli.main(["--db", str(path), "init", "--village", "V", "--admin", "admin"]) == 0
-    from ruralcouncil.ledger.storage import open_ledger
-
     with open_ledger(path) as ledger:
         assert users.login(ledger, "admin", "the-new-one-xx").name == "admin"
+        with pytest.raises(AuthenticationFailed):
+            users.login(ledger, "admin", "the-old-one-xx")
 
 
-def test_init_refuses_another_council_kind_without_its_name(capsys, monkeypatch, tmp_path: Path):
+def test_init_refuses_another_council_kind_without_its_name(run: Cli, tmp_path: Path) -> None:
     path = tmp_path / "n.ruralcouncil"
-    code, _out, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(path),
-        "init",
-        "--village",
-        "V",
-        "--admin",
-        "admin",
-        "--council-kind",
-        "custom",
-        new_password=ADMIN_PASSWORD,
+    code, _out, err = run.on(path).line(
+        "init --village V --admin admin --council-kind custom", new_password=ADMIN_PASSWORD
     )
     assert code == 2
     assert "council needs its own name" in err
@@ -327,21 +395,19 @@ def test_init_refuses_another_council_kind_without_its_name(capsys, monkeypatch,
     ],
 )
 def test_init_refuses_bad_input_and_leaves_no_file(
-    capsys, monkeypatch, tmp_path: Path, extra: list[str], password: str, message: str
-):
+    run: Cli, tmp_path: Path, extra: list[str], password: str, message: str
+) -> None:
     path = tmp_path / "bad.ruralcouncil"
-    args = ["--db", str(path), "init", "--village", "V", "--admin", "admin", *extra]
-    code, _out, err = run(capsys, monkeypatch, *args, new_password=password)
+    args = ["init", "--village", "V", "--admin", "admin", *extra]
+    code, _out, err = run.on(path)(*args, new_password=password)
     assert code == 2
     assert message in err
-    assert not path.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["village.ruralcouncil"]
 
 
-def test_init_without_any_password_and_no_terminal(capsys, monkeypatch, tmp_path: Path):
+def test_init_without_any_password_and_no_terminal(run: Cli, tmp_path: Path) -> None:
     path = tmp_path / "np.ruralcouncil"
-    code, _out, err = run(
-        capsys, monkeypatch, "--db", str(path), "init", "--village", "V", "--admin", "admin"
-    )
+    code, _out, err = run.on(path)("init", "--village", "V", "--admin", "admin")
     assert code == 2
     assert "RURALCOUNCIL_NEW_PASSWORD" in err
     assert not path.exists()
@@ -350,30 +416,32 @@ def test_init_without_any_password_and_no_terminal(capsys, monkeypatch, tmp_path
 # --- demo --------------------------------------------------------------------------------
 
 
-def test_demo_refuses_without_db_and_the_default_ledger(capsys, monkeypatch):
-    code, _out, err = run(capsys, monkeypatch, "demo")
+def test_demo_refuses_without_db_and_the_default_ledger(run: Cli) -> None:
+    code, _out, err = run.on(None)("demo")
     assert code == 2 and "--db" in err
-    code, _out, err = run(capsys, monkeypatch, "--db", str(paths.default_ledger_path()), "demo")
+    code, _out, err = run.on(paths.default_ledger_path())("demo")
     assert code == 2 and "real ledger" in err
     assert not paths.default_ledger_path().exists()
 
 
-def test_demo_refuses_an_existing_file(capsys, monkeypatch, db: Path):
+def test_demo_refuses_an_existing_file(run: Cli, db: Path) -> None:
     before = db.read_bytes()
-    code, _out, err = run(capsys, monkeypatch, "--db", str(db), "demo")
+    code, _out, err = run("demo")
     assert code == 2 and "already exists" in err
     assert db.read_bytes() == before
 
 
-def test_demo_writes_a_verifiable_village(capsys, monkeypatch, tmp_path: Path):
+def test_demo_writes_a_verifiable_village(run: Cli, tmp_path: Path) -> None:
     pytest.importorskip("ruralcouncil.ledger.demo")
     path = tmp_path / "demo.ruralcouncil"
-    code, out, _err = run(capsys, monkeypatch, "--db", str(path), "demo")
+    demo = run.on(path)
+    code, out, _err = demo("demo")
     assert code == 0 and str(path) in out
-    code, out, _err = run(capsys, monkeypatch, "--db", str(path), "verify", "--json")
+    code, out, _err = demo("verify", "--json")
     assert code == 0 and json.loads(out)["ok"] is True
-    code, out, _err = run(capsys, monkeypatch, "--db", str(path), "ledger", "--json")
+    code, out, _err = demo("ledger", "--json")
     rows = json.loads(out)
+    assert [r["id"] for r in rows] == list(range(1, len(rows) + 1))
     assert len({r["date"][:4] for r in rows}) >= 2
     assert {"receipt", "payment", "transfer"} <= {r["type"] for r in rows}
     assert any(r["reverses"] is not None for r in rows)
@@ -383,31 +451,23 @@ def test_demo_writes_a_verifiable_village(capsys, monkeypatch, tmp_path: Path):
 # --- who is acting -----------------------------------------------------------------------
 
 
-def test_wrong_password_in_a_subprocess(db: Path):
-    before = chain_state(db)
-    done = run_process(
-        "--db",
-        str(db),
-        "record",
-        "receipt",
-        "--date",
-        "2024-07-01",
-        "--amount",
-        "100",
-        "--category",
-        "FINES",
-        "--user",
-        "clerk",
-        password="not-the-password",
-    )
+def test_wrong_password_in_a_subprocess(db: Path) -> None:
+    """A failed login is the one thing a refused command records: an unsigned event that
+    names the user, and nothing else."""
+    entries, _digest = chain_state(db)
+    transactions, signatures = count(db, "transactions"), count(db, "signatures")
+    done = run_process("--db", str(db), *FINE, "--user", "clerk", password="not-the-password")
     assert done.returncode == 2
     assert "Wrong user name or password" in done.stderr
     assert done.stdout == ""
-    assert chain_state(db) == before
-    assert audit_events(db)[-1] == "login.failed"
+    assert chain_after(db, entries) == [("event", None, False)]
+    assert events(db)[-1] == ("login.failed", "clerk")
+    assert (count(db, "transactions"), count(db, "signatures")) == (transactions, signatures)
+    done = run_process("--db", str(db), "verify", "--json")
+    assert done.returncode == 0 and json.loads(done.stdout)["ok"] is True
 
 
-def test_no_password_and_no_terminal_in_a_subprocess(db: Path):
+def test_no_password_and_no_terminal_in_a_subprocess(db: Path) -> None:
     before = chain_state(db)
     done = run_process("--db", str(db), "reverse", "3", "--reason", "typo", "--user", "admin")
     assert done.returncode == 2
@@ -415,29 +475,24 @@ def test_no_password_and_no_terminal_in_a_subprocess(db: Path):
     assert chain_state(db) == before
 
 
-def test_unknown_user_is_refused(capsys, monkeypatch, db: Path):
-    code, _out, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(db),
-        "close-year",
-        "2023",
-        "--user",
-        "nobody",
-        user="some-password",
-    )
+def test_unknown_user_is_refused_and_the_name_typed_is_not_stored(run: Cli, db: Path) -> None:
+    typed = "MyS3cret-password-typed-as-name"
+    entries, _digest = chain_state(db)
+    code, _out, err = run("close-year", "2023", "--user", typed, user="some-password")
     assert code == 2 and "Wrong user name or password" in err
+    assert chain_after(db, entries) == [("event", None, False)]
+    assert events(db)[-1] == ("login.failed", None)
+    raw = db.read_bytes()
+    wal = db.with_name(db.name + "-wal")
+    raw += wal.read_bytes() if wal.exists() else b""
+    assert typed.encode() not in raw
 
 
 @pytest.mark.parametrize(
     ("user", "args"),
     [
-        (
-            "member",
-            ["record", "receipt", "--date", "2024-07-01", "--amount", "10", "--category", "FINES"],
-        ),
-        ("member", ["reverse", "{receipt}", "--reason", "typo"]),
+        ("member", list(FINE)),
+        ("member", ["reverse", str(RECEIPT), "--reason", "typo"]),
         ("member", ["import-transactions", "{csv}"]),
         (
             "chair",
@@ -452,75 +507,56 @@ def test_unknown_user_is_refused(capsys, monkeypatch, db: Path):
     ],
 )
 def test_roles_without_permission_are_refused(
-    capsys, monkeypatch, db: Path, tmp_path: Path, user: str, args: list[str]
-):
+    run: Cli, db: Path, tmp_path: Path, user: str, args: list[str]
+) -> None:
     backup = tmp_path / "copy.ruralcouncil"
     shutil.copyfile(db, backup)
     csv = write_csv(tmp_path, GOOD_CSV)
-    receipt = _first_id(db, "receipt")
-    args = [a.format(csv=csv, receipt=receipt, backup=backup) for a in args]
-    before = chain_state(db)
-    code, _out, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(db),
-        *args,
-        "--user",
-        user,
-        new_password="another-password-1",
-    )
+    args = [a.format(csv=csv, backup=backup) for a in args]
+    before, before_events = chain_state(db), events(db)
+    code, _out, err = run(*args, "--user", user, new_password="another-password-1")
     assert code == 2
     assert "may not" in err
-    assert chain_state(db) == before
+    # The login itself is chained only with a write: a refusal leaves no trace at all.
+    assert chain_state(db) == before and events(db) == before_events
 
 
-def _first_id(path: Path, kind: str) -> int:
-    conn = sqlite3.connect(path)
-    try:
-        return int(
-            conn.execute("SELECT min(id) FROM transactions WHERE type = ?", (kind,)).fetchone()[0]
-        )
-    finally:
-        conn.close()
+def test_a_write_chains_the_login_and_its_event_signed_by_the_author(run: Cli, db: Path) -> None:
+    entries, _digest = chain_state(db)
+    before = events(db)
+    code, out, err = run(*FINE, "--user", "clerk")
+    assert code == 0, err
+    assert "Recorded entry 5:" in out
+    # One commit: the login, the entry and its event, all by the clerk, signed once at the end.
+    assert chain_after(db, entries) == [
+        ("event", "clerk", False),
+        ("transaction", "clerk", False),
+        ("event", "clerk", True),
+    ]
+    assert events(db) == [*before, ("login", "clerk"), ("entry.record", "clerk")]
 
 
 # --- user --------------------------------------------------------------------------------
 
 
-def test_user_add_reset_and_list(capsys, monkeypatch, db: Path):
-    code, out, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(db),
-        "user",
-        "add",
-        "aigerim",
-        "--role",
-        "auditor",
-        "--full-name",
-        "Айгерім Нұрланқызы",
-        "--user",
-        "admin",
+def test_user_add_reset_and_list(run: Cli, db: Path) -> None:
+    code, out, err = run.line(
+        "user add aigerim --role auditor --full-name 'Айгерім Нұрланқызы' --user admin",
         new_password="auditor-pass-1",
     )
     assert code == 0, err
     assert "aigerim" in out
     code, _out, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(db),
-        "user",
-        "reset-password",
-        "aigerim",
-        "--user",
-        "admin",
-        new_password="auditor-pass-2",
+        "user", "reset-password", "aigerim", "--user", "admin", new_password="auditor-pass-2"
     )
     assert code == 0, err
-    code, out, _err = run(capsys, monkeypatch, "--db", str(db), "user", "list", "--json")
+    assert events(db)[-4:] == [
+        ("login", "admin"),
+        ("user.add", "admin"),
+        ("login", "admin"),
+        ("user.reset_password", "admin"),
+    ]
+    code, out, _err = run("user", "list", "--json")
     listed = {u["name"]: u for u in json.loads(out)}
     assert listed["aigerim"] == {
         "name": "aigerim",
@@ -528,13 +564,11 @@ def test_user_add_reset_and_list(capsys, monkeypatch, db: Path):
         "full_name": "Айгерім Нұрланқызы",
         "active": True,
     }
-    from ruralcouncil.ledger.storage import open_ledger
-
     with open_ledger(db) as ledger:
         assert users.login(ledger, "aigerim", "auditor-pass-2").role == users.Role.AUDITOR
-        with pytest.raises(users.AuthenticationFailed):
+        with pytest.raises(AuthenticationFailed):
             users.login(ledger, "aigerim", "auditor-pass-1")
-    code, out, _err = run(capsys, monkeypatch, "--db", str(db), "user", "list")
+    code, out, _err = run("user", "list")
     assert code == 0 and "aigerim" in out and "clerk" in out
 
 
@@ -548,21 +582,10 @@ def test_user_add_reset_and_list(capsys, monkeypatch, db: Path):
     ],
 )
 def test_user_add_refusals(
-    capsys, monkeypatch, db: Path, args: list[str], new_password: str | None, message: str
-):
+    run: Cli, db: Path, args: list[str], new_password: str | None, message: str
+) -> None:
     before = chain_state(db)
-    code, _out, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(db),
-        "user",
-        "add",
-        *args,
-        "--user",
-        "admin",
-        new_password=new_password,
-    )
+    code, _out, err = run("user", "add", *args, "--user", "admin", new_password=new_password)
     assert code == 2
     assert message in err
     assert chain_state(db) == before
@@ -571,42 +594,19 @@ def test_user_add_refusals(
 # --- record, reverse, close-year, fund ---------------------------------------------------
 
 
-def test_record_every_type(capsys, monkeypatch, db: Path):
-    base = ["--db", str(db), "record"]
-    for args in (
-        [
-            "receipt",
-            "--date",
-            "2024-07-01",
-            "--amount",
-            "12 500,50 ₸",
-            "--category",
-            "DONATION",
-            "--counterparty",
-            "Бақыт",
-            "--reference",
-            "K-1",
-        ],
-        ["payment", "--date", "2024-07-02", "--amount", "2500", "--category", "LIGHTING"],
-        [
-            "transfer",
-            "--date",
-            "2024-07-03",
-            "--amount",
-            "100",
-            "--account",
-            "CASH",
-            "--to-account",
-            "BANK",
-        ],
-    ):
-        code, out, err = run(capsys, monkeypatch, *base, *args, "--user", "clerk")
+def test_record_every_type_numbers_entries_without_gaps(run: Cli) -> None:
+    for args, number in (
+        ("receipt --date 2024-07-01 --amount '12 500,50 ₸' --category DONATION"
+         " --counterparty Бақыт --reference K-1", 5),
+        ("payment --date 2024-07-02 --amount 2500 --category LIGHTING", 6),
+        ("transfer --date 2024-07-03 --amount 100 --account CASH --to-account BANK", 7),
+    ):  # fmt: skip
+        code, out, err = run.line(f"record {args} --user clerk")
         assert code == 0, err
-        assert "Recorded entry" in out
-    code, out, _err = run(
-        capsys, monkeypatch, "--db", str(db), "ledger", "--year", "2024", "--json"
-    )
+        assert f"Recorded entry {number}:" in out
+    code, out, _err = run("ledger", "--year", "2024", "--json")
     rows = json.loads(out)
+    assert [r["id"] for r in rows] == [1, 2, 3, 4, 5, 6, 7]
     assert [r["amount"] for r in rows[-3:]] == [1_250_050, 250_000, 10_000]
     assert rows[-3]["counterparty"] == "Бақыт" and rows[-3]["reference"] == "K-1"
     assert rows[-1]["account"] == "CASH" and rows[-1]["to_account"] == "BANK"
@@ -634,232 +634,114 @@ def test_record_every_type(capsys, monkeypatch, db: Path):
         (["receipt", "--amount", "5", "--category", "FINES", "--fund", "NOPE"], "unknown fund"),
     ],
 )
-def test_record_refusals_write_nothing(
-    capsys, monkeypatch, db: Path, args: list[str], message: str
-):
+def test_record_refusals_write_nothing(run: Cli, db: Path, args: list[str], message: str) -> None:
     if "--date" not in args:
         args = [*args, "--date", "2024-08-01"]
     before = chain_state(db)
-    code, out, err = run(capsys, monkeypatch, "--db", str(db), "record", *args, "--user", "clerk")
+    code, out, err = run("record", *args, "--user", "clerk")
     assert code == 2
     assert message in err
     assert out == ""
     assert chain_state(db) == before
 
 
-def test_reverse_once_then_refused(capsys, monkeypatch, db: Path):
-    receipt = _first_id(db, "receipt")
-    args = [
-        "--db",
-        str(db),
-        "reverse",
-        str(receipt),
-        "--reason",
-        "wrong payer",
-        "--date",
-        "2024-09-01",
-        "--user",
-        "clerk",
-    ]
-    code, out, err = run(capsys, monkeypatch, *args)
+def test_reverse_once_then_refused(run: Cli, db: Path) -> None:
+    args = shlex.split(f"reverse {RECEIPT} --reason 'wrong payer' --date 2024-09-01 --user clerk")
+    code, out, err = run(*args)
     assert code == 0, err
-    code, out, _err = run(
-        capsys, monkeypatch, "--db", str(db), "ledger", "--year", "2024", "--json"
-    )
-    reversal = json.loads(out)[-1]
-    assert reversal["reverses"] == receipt
+    assert f"Entry 5 reverses entry {RECEIPT}." in out
+    code, out, _err = run("ledger", "--year", "2024", "--json")
+    rows = json.loads(out)
+    reversal = rows[-1]
+    assert reversal["id"] == 5
+    assert reversal["reverses"] == RECEIPT
+    assert rows[RECEIPT - 1]["reversed_by"] == 5
     assert reversal["amount"] == -1_500_50
     assert reversal["date"] == "2024-09-01"
     before = chain_state(db)
-    code, _out, err = run(capsys, monkeypatch, *args)
+    code, _out, err = run(*args)
     assert code == 2 and "already reversed" in err
-    code, _out, err = run(
-        capsys, monkeypatch, "--db", str(db), "reverse", "99999", "--reason", "x", "--user", "clerk"
-    )
+    code, _out, err = run("reverse", "99999", "--reason", "x", "--user", "clerk")
     assert code == 2 and "no entry number 99999" in err
-    code, _out, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(db),
-        "reverse",
-        str(receipt + 1),
-        "--reason",
-        "  ",
-        "--user",
-        "clerk",
-    )
+    code, _out, err = run("reverse", "6", "--reason", "x", "--user", "clerk")
+    assert code == 2 and "no entry number 6" in err  # the next number is not taken yet
+    code, _out, err = run("reverse", str(PAYMENT), "--reason", "  ", "--user", "clerk")
     assert code == 2 and "reason" in err
+    code, _out, err = run("reverse", "two", "--reason", "x", "--user", "clerk")
+    assert code == 2 and "digits 0-9" in err
     assert chain_state(db) == before
 
 
-def test_reverse_without_date_is_dated_today(capsys, monkeypatch, db: Path):
-    payment = _first_id(db, "payment")
-    code, _out, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(db),
-        "reverse",
-        str(payment),
-        "--reason",
-        "duplicate",
-        "--user",
-        "admin",
-    )
+def test_reverse_without_date_is_dated_today(run: Cli) -> None:
+    code, _out, err = run("reverse", str(PAYMENT), "--reason", "duplicate", "--user", "admin")
     assert code == 0, err
-    code, out, _err = run(capsys, monkeypatch, "--db", str(db), "ledger", "--json")
-    assert json.loads(out)[-1]["date"] == date.today().isoformat()
+    code, out, _err = run("ledger", "--json")
+    last = json.loads(out)[-1]
+    assert last["date"] == date.today().isoformat()
+    assert (last["id"], last["reverses"]) == (5, PAYMENT)
 
 
-def test_close_year_then_posting_refused(capsys, monkeypatch, db: Path):
-    code, _out, err = run(
-        capsys, monkeypatch, "--db", str(db), "close-year", "2024", "--user", "chair"
-    )
+def test_close_year_then_posting_refused(run: Cli, db: Path) -> None:
+    code, _out, err = run("close-year", "2024", "--user", "chair")
     assert code == 0, err
+    assert events(db)[-2:] == [("login", "chair"), ("year.close", "chair")]
     before = chain_state(db)
-    code, _out, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(db),
-        "record",
-        "receipt",
-        "--date",
-        "2024-12-31",
-        "--amount",
-        "5",
-        "--category",
-        "FINES",
-        "--user",
-        "clerk",
+    code, _out, err = run.line(
+        "record receipt --date 2024-12-31 --amount 5 --category FINES --user clerk"
     )
     assert code == 2 and "closed" in err
     code, _out, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(db),
-        "reverse",
-        str(_first_id(db, "receipt")),
-        "--reason",
-        "x",
-        "--date",
-        "2024-12-31",
-        "--user",
-        "clerk",
+        "reverse", str(RECEIPT), "--reason", "x", "--date", "2024-12-31", "--user", "clerk"
     )
     assert code == 2 and "closed" in err
-    code, _out, err = run(
-        capsys, monkeypatch, "--db", str(db), "close-year", "2024", "--user", "admin"
-    )
+    code, _out, err = run("close-year", "2024", "--user", "admin")
     assert code == 2 and "already closed" in err
     assert chain_state(db) == before
     # The next year is still open.
-    code, _out, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(db),
-        "record",
-        "receipt",
-        "--date",
-        "2025-01-02",
-        "--amount",
-        "5",
-        "--category",
-        "FINES",
-        "--user",
-        "clerk",
+    code, _out, err = run.line(
+        "record receipt --date 2025-01-02 --amount 5 --category FINES --user clerk"
     )
     assert code == 0, err
 
 
-@pytest.mark.parametrize(("year", "message"), [("this", "not over"), ("24", "four digits")])
+@pytest.mark.parametrize(("year", "message"), [("this", "has not ended"), ("24", "four digits")])
 def test_close_year_refuses_a_bad_or_current_year(
-    capsys, monkeypatch, db: Path, year: str, message: str
-):
+    run: Cli, db: Path, year: str, message: str
+) -> None:
     year = str(date.today().year) if year == "this" else year
-    code, _out, err = run(
-        capsys, monkeypatch, "--db", str(db), "close-year", year, "--user", "admin"
-    )
+    before = chain_state(db)
+    code, _out, err = run("close-year", year, "--user", "admin")
     assert code == 2
-    assert ("has not ended" in err) if message == "not over" else (message in err)
+    assert message in err
+    assert chain_state(db) == before
 
 
-def test_fund_add_and_use(capsys, monkeypatch, db: Path):
-    code, out, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(db),
-        "fund",
-        "add",
-        "SCHOOL-ROOF",
-        "--name",
-        "Мектеп шатыры",
-        "--restricted",
-        "--user",
-        "admin",
+def test_fund_add_and_use(run: Cli, db: Path) -> None:
+    code, _out, err = run(
+        "fund", "add", "SCHOOL-ROOF", "--name", "Мектеп шатыры", "--restricted", "--user", "admin"
     )
     assert code == 0, err
-    code, out, _err = run(capsys, monkeypatch, "--db", str(db), "fund", "list", "--json")
+    code, out, _err = run("fund", "list", "--json")
     funds = {f["code"]: f for f in json.loads(out)}
     assert funds["SCHOOL-ROOF"]["restricted"] is True
+    assert funds["SCHOOL-ROOF"]["name"] == "Мектеп шатыры"
     assert funds["GENERAL"]["restricted"] is False
-    code, _out, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(db),
-        "record",
-        "receipt",
-        "--date",
-        "2024-08-01",
-        "--amount",
-        "300",
-        "--category",
-        "COMMUNITY",
-        "--fund",
-        "SCHOOL-ROOF",
-        "--user",
-        "clerk",
+    code, _out, err = run.line(
+        "record receipt --date 2024-08-01 --amount 300 --category COMMUNITY --fund SCHOOL-ROOF"
+        " --user clerk"
     )
     assert code == 0, err
-    code, _out, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(db),
-        "fund",
-        "add",
-        "SCHOOL-ROOF",
-        "--name",
-        "again",
-        "--user",
-        "admin",
-    )
+    before = chain_state(db)
+    code, _out, err = run("fund", "add", "SCHOOL-ROOF", "--name", "again", "--user", "admin")
     assert code == 2 and "already in use" in err
+    assert chain_state(db) == before
 
 
-def test_clock_warning_goes_to_stderr_before_the_write(capsys, monkeypatch, db: Path):
+def test_clock_warning_goes_to_stderr_before_the_write(
+    run: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(journal, "clock_warning", lambda conn: "CLOCK IS BEHIND")
-    code, out, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(db),
-        "record",
-        "receipt",
-        "--date",
-        "2024-08-01",
-        "--amount",
-        "5",
-        "--category",
-        "FINES",
-        "--user",
-        "clerk",
-    )
+    code, out, err = run(*FINE, "--user", "clerk")
     assert code == 0
     assert "CLOCK IS BEHIND" in err
     assert "CLOCK" not in out
@@ -868,33 +750,28 @@ def test_clock_warning_goes_to_stderr_before_the_write(capsys, monkeypatch, db: 
 # --- import-transactions -----------------------------------------------------------------
 
 
-def test_import_then_reimport_refused(capsys, monkeypatch, db: Path, tmp_path: Path):
+def test_import_then_reimport_refused(run: Cli, db: Path, tmp_path: Path) -> None:
     csv = write_csv(tmp_path, "\ufeff" + GOOD_CSV)
-    code, out, err = run(
-        capsys, monkeypatch, "--db", str(db), "import-transactions", str(csv), "--user", "clerk"
-    )
+    code, out, err = run("import-transactions", str(csv), "--user", "clerk")
     assert code == 0, err
-    assert "3" in out
-    code, out, _err = run(
-        capsys, monkeypatch, "--db", str(db), "ledger", "--year", "2024", "--json"
-    )
+    assert "Imported 3 rows" in out and "entries 5-7" in out
+    assert events(db)[-2:] == [("login", "clerk"), ("import", "clerk")]
+    code, out, _err = run("ledger", "--year", "2024", "--json")
     imported = json.loads(out)[-3:]
-    assert [(r["type"], r["amount"]) for r in imported] == [
-        ("receipt", 250_050),
-        ("payment", 100_000),
-        ("transfer", 50_000),
+    assert [(r["id"], r["type"], r["amount"]) for r in imported] == [
+        (5, "receipt", 250_050),
+        (6, "payment", 100_000),
+        (7, "transfer", 50_000),
     ]
     assert imported[0]["counterparty"] == "Ерлан Сәбитұлы"
     before = chain_state(db)
-    code, _out, err = run(
-        capsys, monkeypatch, "--db", str(db), "import-transactions", str(csv), "--user", "clerk"
-    )
+    code, _out, err = run("import-transactions", str(csv), "--user", "clerk")
     assert code == 2
     assert "already" in err
     assert chain_state(db) == before
 
 
-def test_import_refusal_lists_every_bad_line_in_a_subprocess(db: Path, tmp_path: Path):
+def test_import_refusal_lists_every_bad_line_in_a_subprocess(db: Path, tmp_path: Path) -> None:
     csv = write_csv(
         tmp_path,
         (
@@ -905,7 +782,7 @@ def test_import_refusal_lists_every_bad_line_in_a_subprocess(db: Path, tmp_path:
             "2024-06-03,receipt,5,ROADS\n"
         ),
     )
-    before = run_process("--db", str(db), "verify", "--json")
+    before = chain_state(db)
     done = run_process(
         "--db",
         str(db),
@@ -920,74 +797,58 @@ def test_import_refusal_lists_every_bad_line_in_a_subprocess(db: Path, tmp_path:
     for line in (3, 4, 5):
         assert f"line {line}:" in done.stderr
     assert "line 2:" not in done.stderr
-    after = run_process("--db", str(db), "verify", "--json")
-    assert json.loads(after.stdout)["entries"] == json.loads(before.stdout)["entries"]
-    assert json.loads(after.stdout)["head"] == json.loads(before.stdout)["head"]
+    assert chain_state(db) == before
 
 
-def test_import_refuses_semicolons_and_a_missing_file(
-    capsys, monkeypatch, db: Path, tmp_path: Path
-):
+def test_import_refuses_semicolons_and_a_missing_file(run: Cli, db: Path, tmp_path: Path) -> None:
     before = chain_state(db)
     csv = write_csv(tmp_path, "date;type;amount;category\n2024-06-01;receipt;100;FINES\n")
-    code, _out, err = run(
-        capsys, monkeypatch, "--db", str(db), "import-transactions", str(csv), "--user", "clerk"
-    )
-    assert code == 2 and err.strip()
-    code, _out, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(db),
-        "import-transactions",
-        str(tmp_path / "missing.csv"),
-        "--user",
-        "clerk",
-    )
-    assert code == 2 and err.strip()
+    code, _out, err = run("import-transactions", str(csv), "--user", "clerk")
+    assert code == 2 and "uses semicolons" in err
+    code, _out, err = run("import-transactions", str(tmp_path / "missing.csv"), "--user", "clerk")
+    assert code == 2 and "missing.csv" in err
     assert chain_state(db) == before
 
 
 # --- ledger and summary ------------------------------------------------------------------
 
 
-def test_ledger_json_fields(capsys, monkeypatch, db: Path):
-    code, out, _err = run(
-        capsys, monkeypatch, "--db", str(db), "ledger", "--year", "2024", "--json"
-    )
+def test_ledger_json_fields(run: Cli, db: Path) -> None:
+    code, out, _err = run("ledger", "--year", "2024", "--json")
     assert code == 0
     rows = json.loads(out)
     assert [r["type"] for r in rows] == ["opening", "receipt", "payment", "transfer"]
+    assert [r["id"] for r in rows] == [OPENING, RECEIPT, PAYMENT, TRANSFER]
+    seqs = [r["chain_seq"] for r in rows]
+    assert all(isinstance(s, int) for s in seqs) and seqs == sorted(set(seqs))
+    assert seqs == [chain_seq_of(db, r["id"]) for r in rows]
     for row in rows:
         assert set(row) >= LEDGER_KEYS
         assert isinstance(row["amount"], int)
         assert row["reverses"] is None
+        assert row["legacy_id"] is None  # a ledger made by version 2 has no old numbers
     receipt = rows[1]
     assert receipt["amount"] == 1_500_50
     assert receipt["category"] == "TAX-LAND"
     assert receipt["fund"] == "GENERAL" and receipt["account"] == "BANK"
     assert receipt["counterparty"] == "Әсел Қожахметова"
     assert rows[3]["to_account"] == "CASH" and rows[3]["category"] is None
-    code, out, _err = run(
-        capsys, monkeypatch, "--db", str(db), "ledger", "--year", "2023", "--json"
-    )
+    code, out, _err = run("ledger", "--year", "2023", "--json")
     assert code == 0 and json.loads(out) == []
 
 
-def test_ledger_table_is_readable(capsys, monkeypatch, db: Path):
-    code, out, _err = run(capsys, monkeypatch, "--db", str(db), "ledger", "--year", "2024")
+def test_ledger_table_is_readable(run: Cli) -> None:
+    code, out, _err = run("ledger", "--year", "2024")
     assert code == 0
     assert "₸1,500.50" in out and "Әсел Қожахметова" in out and "BANK → CASH" in out
-    code, out, _err = run(
-        capsys, monkeypatch, "--db", str(db), "--lang", "ru", "ledger", "--year", "2024"
-    )
-    assert "1\u00a0500,50\u00a0₸" in out
-    code, out, _err = run(capsys, monkeypatch, "--db", str(db), "ledger", "--year", "1999")
-    assert code == 0 and out.strip()
+    code, out, _err = run("--lang", "ru", "ledger", "--year", "2024")
+    assert code == 0 and "1\u00a0500,50\u00a0₸" in out
+    code, out, _err = run("ledger", "--year", "1999")
+    assert code == 0 and "No entries." in out
 
 
-def test_ledger_refuses_a_bad_year(capsys, monkeypatch, db: Path):
-    code, out, err = run(capsys, monkeypatch, "--db", str(db), "ledger", "--year", "twenty")
+def test_ledger_refuses_a_bad_year(run: Cli) -> None:
+    code, out, err = run("ledger", "--year", "twenty")
     assert code == 2 and out == "" and "four digits" in err
 
 
@@ -1002,7 +863,7 @@ def _check_summary_shape(summary: dict[str, Any], year: int) -> None:
     assert len(summary["chain"]["head"]) == 64
 
 
-def test_summary_json_in_a_subprocess(db: Path):
+def test_summary_json_in_a_subprocess(db: Path) -> None:
     done = run_process("--db", str(db), "summary", "--year", "2024", "--json")
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
@@ -1020,12 +881,8 @@ def test_summary_json_in_a_subprocess(db: Path):
 
 
 @pytest.mark.parametrize(("year", "box1"), [(2023, 0), (2030, 481_500_50)])
-def test_summary_json_for_a_year_without_entries(
-    capsys, monkeypatch, db: Path, year: int, box1: int
-):
-    code, out, _err = run(
-        capsys, monkeypatch, "--db", str(db), "summary", "--year", str(year), "--json"
-    )
+def test_summary_json_for_a_year_without_entries(run: Cli, year: int, box1: int) -> None:
+    code, out, _err = run("summary", "--year", str(year), "--json")
     assert code == 0
     summary = json.loads(out)
     _check_summary_shape(summary, year)
@@ -1034,149 +891,205 @@ def test_summary_json_for_a_year_without_entries(
     assert sum(summary["boxes"][str(n)] for n in (2, 3, 4, 5, 6, 9, 10)) == 0
 
 
-def test_summary_text(capsys, monkeypatch, db: Path):
-    code, out, _err = run(capsys, monkeypatch, "--db", str(db), "summary", "--year", "2024")
+def test_summary_text(run: Cli, db: Path) -> None:
+    code, out, _err = run("summary", "--year", "2024")
     assert code == 0
     assert "Ақсу" in out and "TAX-LAND" in out and "Balances carried forward" in out
     entries, digest = chain_state(db)
     assert f"{entries}:{digest}" in out
 
 
-def test_readers_need_no_password(capsys, monkeypatch, db: Path):
+def test_readers_need_no_password_and_write_nothing(run: Cli, db: Path, tmp_path: Path) -> None:
+    before = chain_state(db)
     for args in (
         ["summary", "--year", "2024", "--json"],
         ["ledger", "--json"],
         ["verify", "--json"],
         ["user", "list"],
         ["fund", "list"],
+        ["backup", str(tmp_path / "copy.ruralcouncil")],
     ):
-        code, _out, err = run(capsys, monkeypatch, "--db", str(db), *args)
+        code, _out, err = run(*args)
         assert code == 0, (args, err)
+        assert chain_state(db) == before, args
 
 
 # --- verify ------------------------------------------------------------------------------
 
 
-def test_verify_detects_tampering_in_a_subprocess(db: Path):
+def test_verify_json_fields(run: Cli, db: Path) -> None:
+    code, _out, err = run(*FINE, "--user", "clerk")
+    assert code == 0, err
+    code, out, _err = run("verify", "--json")
+    assert code == 0
+    result = json.loads(out)
+    assert set(result) >= VERIFY_KEYS
+    entries, digest = chain_state(db)
+    assert (result["entries"], result["head"]) == (entries, digest)
+    assert result["transactions"] == 5
+    assert result["ledger"] == _read(db, "SELECT hash FROM chain WHERE seq = 1")[0][0]
+    assert result["schema_version"] == 2
+    # The setup, three user additions, four entries and the clerk's receipt: one each.
+    assert result["signed_commits"] == 9
+    assert (result["first_bad"], result["first_bad_seq"], result["problems"]) == (None, None, [])
+    # The clerk's key was set by the administrator who made the account.
+    assert [k["user"] for k in result["admin_set_keys"]] == ["clerk"]
+    assert result["admin_set_keys"][0]["records"] >= 1
+
+
+def test_verify_detects_tampering_in_a_subprocess(db: Path) -> None:
     good = run_process("--db", str(db), "verify", "--json")
     assert good.returncode == 0
     result = json.loads(good.stdout)
-    assert {"ok", "entries", "head", "first_bad", "problems"} <= set(result)
+    assert set(result) >= VERIFY_KEYS
     assert result["ok"] is True and result["first_bad"] is None and result["problems"] == []
-    receipt = _first_id(db, "receipt")
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("DROP TRIGGER transactions_no_update")
-    conn.execute("UPDATE transactions SET description = 'edited' WHERE id = ?", (receipt,))
+    conn.execute("UPDATE transactions SET description = 'edited' WHERE number = ?", (RECEIPT,))
     conn.close()
     bad = run_process("--db", str(db), "verify", "--json")
     assert bad.returncode == 1
     result = json.loads(bad.stdout)
     assert result["ok"] is False
-    assert result["first_bad"] == receipt
+    assert result["first_bad"] == RECEIPT
+    assert result["first_bad_seq"] == chain_seq_of(db, RECEIPT)
     assert result["problems"]
     text = run_process("--db", str(db), "verify")
     assert text.returncode == 1
-    assert str(receipt) in text.stdout
+    assert f"The first bad entry is {RECEIPT}." in text.stdout
 
 
-def test_verify_anchor_good_bad_and_malformed(capsys, monkeypatch, db: Path):
+def test_verify_anchor_good_bad_and_malformed(run: Cli, db: Path) -> None:
     entries, digest = chain_state(db)
-    code, out, _err = run(
-        capsys, monkeypatch, "--db", str(db), "verify", "--json", "--anchor", f"{entries}:{digest}"
-    )
+    code, out, _err = run("verify", "--json", "--anchor", f"{entries}:{digest}")
     assert code == 0 and json.loads(out)["ok"] is True
-    code, out, _err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(db),
-        "verify",
-        "--json",
-        "--anchor",
-        f"{entries}:{'0' * 64}",
-    )
+    # The head is an event, not an entry: first_bad is null and first_bad_seq names it.
+    code, out, _err = run("verify", "--json", "--anchor", f"{entries}:{'0' * 64}")
     assert code == 1
-    assert json.loads(out)["first_bad"] == entries
-    code, out, _err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(db),
-        "verify",
-        "--json",
-        "--anchor",
-        f"{entries + 5}:{digest}",
-    )
-    assert code == 1 and json.loads(out)["ok"] is False
-    code, out, err = run(capsys, monkeypatch, "--db", str(db), "verify", "--anchor", "xyz")
+    result = json.loads(out)
+    assert (result["first_bad"], result["first_bad_seq"]) == (None, entries)
+    assert any("rewritten" in p for p in result["problems"])
+    # An anchor at an entry's chain position names the entry by its number.
+    receipt_seq = chain_seq_of(db, RECEIPT)
+    code, out, _err = run("verify", "--json", "--anchor", f"{receipt_seq}:{'0' * 64}")
+    assert code == 1
+    result = json.loads(out)
+    assert (result["first_bad"], result["first_bad_seq"]) == (RECEIPT, receipt_seq)
+    code, out, _err = run("verify", "--json", "--anchor", f"{entries + 5}:{digest}")
+    assert code == 1
+    result = json.loads(out)
+    assert result["ok"] is False and result["first_bad_seq"] == entries + 5
+    assert any("removed" in p for p in result["problems"])
+    code, out, err = run("verify", "--anchor", "xyz")
     assert code == 2 and out == "" and "N:HEX" in err
 
 
 # --- backup and restore ------------------------------------------------------------------
 
 
-def test_backup_and_restore_round_trip(capsys, monkeypatch, db: Path, tmp_path: Path):
+def test_backup_and_restore_round_trip(run: Cli, db: Path, tmp_path: Path) -> None:
     folder = tmp_path / "usb"
     folder.mkdir()
-    code, out, err = run(capsys, monkeypatch, "--db", str(db), "backup", str(folder))
+    code, out, err = run("backup", str(folder))
     assert code == 0, err
     backups = [p for p in folder.iterdir() if p.suffix == ".ruralcouncil"]
     assert len(backups) == 1
     saved = chain_state(db)
     assert str(saved[0]) in out and saved[1] in out
-    code, _out, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(db),
-        "record",
-        "receipt",
-        "--date",
-        "2024-08-01",
-        "--amount",
-        "5",
-        "--category",
-        "FINES",
-        "--user",
-        "clerk",
-    )
+    code, _out, err = run(*FINE, "--user", "clerk")
     assert code == 0, err
     assert chain_state(db) != saved
+    transactions = count(db, "transactions")
 
-    code, out, err = run(
-        capsys, monkeypatch, "--db", str(db), "restore", str(backups[0]), "--user", "admin"
-    )
+    code, out, err = run("restore", str(backups[0]), "--user", "admin")
     assert code == 0, err
-    assert err.strip(), "restoring fewer entries than the ledger holds must warn"
-    assert chain_state(db) == saved
-    code, out, _err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(db),
-        "verify",
-        "--json",
-        "--anchor",
-        f"{saved[0]}:{saved[1]}",
-    )
+    assert "fewer" in err, "restoring fewer entries than the ledger holds must warn"
+    kept = list(tmp_path.glob("village.ruralcouncil.before-restore-*"))
+    assert len(kept) == 1 and kept[0].name in out
+    assert count(kept[0], "transactions") == transactions  # the later work is kept aside
+    # The backup's chain, then one commit of the restorer: their login and the restore.
+    assert count(db, "transactions") == transactions - 1
+    assert chain_after(db, saved[0]) == [("event", "admin", False), ("event", "admin", True)]
+    assert events(db)[-2:] == [("login", "admin"), ("restore", "admin")]
+    code, out, _err = run("verify", "--json", "--anchor", f"{saved[0]}:{saved[1]}")
     assert code == 0 and json.loads(out)["ok"] is True
+    # The administrator still logs in and writes.
+    code, _out, err = run(*FINE, "--user", "admin")
+    assert code == 0, err
 
 
-def test_backup_to_a_named_file_and_refusals(capsys, monkeypatch, db: Path, tmp_path: Path):
+def test_backup_to_a_named_file_and_refusals(run: Cli, db: Path, tmp_path: Path) -> None:
     target = tmp_path / "named.ruralcouncil"
-    code, _out, err = run(capsys, monkeypatch, "--db", str(db), "backup", str(target))
+    code, _out, err = run("backup", str(target))
     assert code == 0, err
     assert target.exists()
-    code, _out, err = run(capsys, monkeypatch, "--db", str(db), "backup", str(target))
-    assert code == 2 and err.strip()
+    written = target.read_bytes()
+    code, _out, err = run("backup", str(target))
+    assert code == 2 and "already exists" in err
+    assert target.read_bytes() == written
     junk = tmp_path / "junk.ruralcouncil"
     junk.write_text("not a ledger", encoding="utf-8")
     before = chain_state(db)
-    code, _out, err = run(
-        capsys, monkeypatch, "--db", str(db), "restore", str(junk), "--user", "admin"
-    )
-    assert code == 2 and err.strip()
+    code, _out, err = run("restore", str(junk), "--user", "admin")
+    assert code == 2 and "not a RuralCouncil ledger" in err
     assert chain_state(db) == before
+
+
+def test_restore_of_another_ledger_needs_other_village(run: Cli, db: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.ruralcouncil"
+    init_ledger(other, village="Басқа ауыл", admin=ADMIN, password=ADMIN_PASSWORD).close()
+    backup = tmp_path / "other-backup.ruralcouncil"
+    code, _out, err = run.on(other)("backup", str(backup))
+    assert code == 0, err
+    before = chain_state(db)
+    code, _out, err = run("restore", str(backup), "--user", "admin")
+    assert code == 2
+    assert "another ledger" in err and "--other-village" in err
+    assert chain_state(db) == before
+    code, _out, err = run("restore", str(backup), "--user", "admin", "--other-village")
+    assert code == 0, err
+    code, out, _err = run("verify", "--json")
+    assert json.loads(out)["ledger"] == _read(other, "SELECT hash FROM chain WHERE seq = 1")[0][0]
+    code, _out, err = run("summary", "--json")
+    assert code == 0, err
+
+
+def test_restore_needs_an_administrator_of_the_backup(run: Cli, db: Path, tmp_path: Path) -> None:
+    """An administrator added after the backup was made could not log in to it: refused, so
+    nobody is locked out."""
+    backup = tmp_path / "before.ruralcouncil"
+    assert run("backup", str(backup)).code == 0
+    code, _out, err = run(
+        "user", "add", "newadmin", "--role", "admin", "--user", "admin", new_password="x" * 12
+    )
+    assert code == 0, err
+    before = chain_state(db)
+    code, _out, err = run("restore", str(backup), "--user", "newadmin", user="x" * 12)
+    assert code == 2
+    assert "locked out" in err
+    assert chain_state(db) == before
+
+
+def test_restore_asks_for_the_password_once(
+    run: Cli, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backup = tmp_path / "b.ruralcouncil"
+    assert run("backup", str(backup)).code == 0
+    asked: list[str] = []
+
+    def getpass(prompt: str = "") -> str:
+        asked.append(prompt)
+        return ADMIN_PASSWORD
+
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(getpass_module, "getpass", getpass)
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    code, _out, err = run("restore", str(backup), "--user", "admin", user="")
+    assert code == 0, err
+    assert len(asked) == 1
 
 
 # --- files that cannot be used -----------------------------------------------------------
@@ -1186,60 +1099,75 @@ def test_backup_to_a_named_file_and_refusals(capsys, monkeypatch, db: Path, tmp_
     "command",
     [
         ["summary", "--year", "2024", "--json"],
-        ["verify"],
+        ["ledger", "--json"],
+        ["backup", "{folder}"],
         ["record", "receipt", "--amount", "5", "--category", "FINES", "--user", "admin"],
     ],
 )
-def test_not_a_ledger_and_missing_file(capsys, monkeypatch, tmp_path: Path, command: list[str]):
+def test_not_a_ledger_and_missing_file(run: Cli, tmp_path: Path, command: list[str]) -> None:
     junk = tmp_path / "notes.txt"
     junk.write_text("shopping list", encoding="utf-8")
-    code, out, err = run(capsys, monkeypatch, "--db", str(junk), *command, user="admin")
+    command = [c.format(folder=tmp_path) for c in command]
+    code, out, err = run.on(junk)(*command, user="admin")
     assert code == 2 and out == "" and "not a RuralCouncil ledger" in err
-    code, out, err = run(
-        capsys, monkeypatch, "--db", str(tmp_path / "none.ruralcouncil"), *command, user="admin"
-    )
-    assert code == 2 and "There is no ledger" in err
+    assert junk.read_text(encoding="utf-8") == "shopping list"
+    code, out, err = run.on(tmp_path / "none.ruralcouncil")(*command, user="admin")
+    assert code == 2 and out == "" and "There is no ledger" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "village.ruralcouncil"]
 
 
-def test_not_a_ledger_in_a_subprocess(tmp_path: Path):
+def test_verify_of_a_file_that_is_not_a_ledger_says_so(run: Cli, tmp_path: Path) -> None:
+    """verify's job is to say what is wrong: exit 1 with its JSON (or its text)."""
+    junk = tmp_path / "notes.txt"
+    junk.write_text("shopping list", encoding="utf-8")
+    code, out, _err = run.on(junk)("verify", "--json")
+    assert code == 1
+    result = json.loads(out)
+    assert result["ok"] is False and result["entries"] == 0
+    assert any("not a RuralCouncil ledger" in p for p in result["problems"])
+    code, out, _err = run.on(junk)("verify")
+    assert code == 1 and "not a RuralCouncil ledger" in out
+    # A missing file is not a ledger with problems: a refusal, with nothing on stdout.
+    code, out, err = run.on(tmp_path / "none.ruralcouncil")("verify", "--json")
+    assert code == 2 and out == "" and "There is no ledger" in err
+
+
+def test_not_a_ledger_in_a_subprocess(tmp_path: Path) -> None:
     junk = tmp_path / "photo.jpg"
     junk.write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 200)
     done = run_process("--db", str(junk), "verify", "--json")
-    assert done.returncode == 2
-    assert done.stdout == ""
-    assert "not a RuralCouncil ledger" in done.stderr
+    assert done.returncode == 1
+    result = json.loads(done.stdout)
+    assert set(result) >= VERIFY_KEYS
+    assert result["ok"] is False
+    assert any("not a RuralCouncil ledger" in p for p in result["problems"])
+    assert junk.read_bytes() == b"\xff\xd8\xff\xe0" + b"\0" * 200
 
 
-def test_newer_schema_is_refused(db: Path, tmp_path: Path):
+def test_newer_schema_is_refused(db: Path, tmp_path: Path) -> None:
     newer = tmp_path / "newer.ruralcouncil"
     shutil.copyfile(db, newer)
     conn = sqlite3.connect(newer)
     conn.execute("PRAGMA user_version = 99")
     conn.close()
+    before = newer.read_bytes()
     done = run_process("--db", str(newer), "summary", "--year", "2024", "--json")
     assert done.returncode == 2
     assert "newer version" in done.stderr
-    done = run_process(
-        "--db",
-        str(newer),
-        "record",
-        "receipt",
-        "--amount",
-        "5",
-        "--category",
-        "FINES",
-        "--user",
-        "admin",
-        password=ADMIN_PASSWORD,
-    )
+    done = run_process("--db", str(newer), *FINE, "--user", "admin", password=ADMIN_PASSWORD)
     assert done.returncode == 2
     assert "newer version" in done.stderr
+    done = run_process("--db", str(newer), "verify", "--json")
+    assert done.returncode == 1
+    assert any("newer version" in p for p in json.loads(done.stdout)["problems"])
+    assert newer.read_bytes() == before
 
 
-def test_read_only_ledger_refused_for_writers(capsys, monkeypatch, db: Path):
-    """Root ignores file modes, so the check is simulated; the next test uses chmod."""
-    from ruralcouncil.ledger import storage
-
+def test_read_only_ledger_refused_for_writers(
+    run: Cli, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Root ignores file modes, so the check is simulated here; test_faults mounts a
+    read-only disk."""
     real_access = os.access
 
     def access(path: Any, mode: int, *args: Any, **kw: Any) -> bool:
@@ -1247,49 +1175,25 @@ def test_read_only_ledger_refused_for_writers(capsys, monkeypatch, db: Path):
             return False
         return real_access(path, mode, *args, **kw)
 
-    monkeypatch.setattr(storage.os, "access", access)
+    monkeypatch.setattr(os, "access", access)
     before = chain_state(db)
-    code, _out, err = run(
-        capsys,
-        monkeypatch,
-        "--db",
-        str(db),
-        "record",
-        "receipt",
-        "--date",
-        "2024-08-01",
-        "--amount",
-        "5",
-        "--category",
-        "FINES",
-        "--user",
-        "clerk",
-    )
+    code, _out, err = run(*FINE, "--user", "clerk")
     assert code == 2 and "read-only" in err
     assert chain_state(db) == before
     # Readers still work on a read-only ledger.
-    code, out, _err = run(
-        capsys, monkeypatch, "--db", str(db), "summary", "--year", "2024", "--json"
-    )
-    assert code == 0 and json.loads(out)["year"] == 2024
+    code, out, _err = run("summary", "--year", "2024", "--json")
+    assert code == 0 and json.loads(out)["chain"]["entries"] == before[0]
 
 
 @pytest.mark.skipif(
     os.name == "nt" or (hasattr(os, "geteuid") and os.geteuid() == 0),
     reason="file modes do not stop root (or Windows' ACLs work differently)",
 )
-def test_read_only_ledger_by_chmod(db: Path):
+def test_read_only_ledger_by_chmod(db: Path) -> None:
     db.chmod(0o444)
     try:
         done = run_process(
-            "--db",
-            str(db),
-            "reverse",
-            "3",
-            "--reason",
-            "x",
-            "--user",
-            "admin",
+            *("--db", str(db), "reverse", "3", "--reason", "x", "--user", "admin"),
             password=ADMIN_PASSWORD,
         )
         assert done.returncode == 2
@@ -1298,28 +1202,14 @@ def test_read_only_ledger_by_chmod(db: Path):
         db.chmod(0o644)
 
 
-def test_second_writer_gets_a_clear_message(db: Path):
+def test_second_writer_gets_a_clear_message(db: Path) -> None:
     lock = LedgerLock(db)
     lock.acquire("test holds the ledger")
     try:
         before = chain_state(db)
-        done = run_process(
-            "--db",
-            str(db),
-            "record",
-            "receipt",
-            "--date",
-            "2024-08-01",
-            "--amount",
-            "5",
-            "--category",
-            "FINES",
-            "--user",
-            "clerk",
-            password=PASSWORDS["clerk"],
-        )
+        done = run_process("--db", str(db), *FINE, "--user", "clerk", password=PASSWORDS["clerk"])
         assert done.returncode == 2
-        assert "another copy" in done.stderr
+        assert "another copy" in done.stderr and "test holds the ledger" in done.stderr
         assert chain_state(db) == before
         # Reading while someone writes is fine.
         done = run_process("--db", str(db), "verify", "--json")
@@ -1331,16 +1221,14 @@ def test_second_writer_gets_a_clear_message(db: Path):
 # --- internal errors and interruptions ---------------------------------------------------
 
 
-def test_internal_error_exits_70_never_1(capsys, monkeypatch, db: Path):
+def test_internal_error_exits_70_never_1(run: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     from ruralcouncil.reports import statements
 
     def broken(conn: sqlite3.Connection, year: int) -> Any:
         raise RuntimeError("something unforeseen")
 
     monkeypatch.setattr(statements, "year_summary", broken)
-    code, out, err = run(
-        capsys, monkeypatch, "--db", str(db), "summary", "--year", "2024", "--json"
-    )
+    code, out, err = run("summary", "--year", "2024", "--json")
     assert code == 70
     assert out == ""
     assert "internal error" in err and "something unforeseen" in err
@@ -1348,34 +1236,34 @@ def test_internal_error_exits_70_never_1(capsys, monkeypatch, db: Path):
     assert "Traceback" in log.read_text(encoding="utf-8")
 
 
-def test_internal_error_in_a_writer_writes_nothing(capsys, monkeypatch, db: Path):
+def test_internal_error_in_a_writer_writes_nothing(
+    run: Cli, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(*args: Any, **kw: Any) -> int:
         raise ValueError("bug")
 
     monkeypatch.setattr(journal, "reverse", broken)
     before = chain_state(db)
-    code, _out, err = run(
-        capsys, monkeypatch, "--db", str(db), "reverse", "3", "--reason", "x", "--user", "admin"
-    )
+    code, _out, err = run("reverse", "3", "--reason", "x", "--user", "admin")
     assert code == 70 and "internal error" in err
     assert chain_state(db) == before
 
 
-def test_interrupted_exits_130(capsys, monkeypatch, db: Path):
+def test_interrupted_exits_130(run: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted(*args: Any, **kw: Any) -> Any:
         raise KeyboardInterrupt
 
     from ruralcouncil.ledger import verify
 
     monkeypatch.setattr(verify, "verify", interrupted)
-    code, _out, err = run(capsys, monkeypatch, "--db", str(db), "verify")
-    assert code == 130 and err.strip()
+    code, _out, err = run("verify")
+    assert code == 130 and "Interrupted" in err
 
 
 # --- smoke test --------------------------------------------------------------------------
 
 
-def test_smoke_test_in_a_subprocess():
+def test_smoke_test_in_a_subprocess() -> None:
     app = pytest.importorskip("ruralcouncil.gui.app")
     pytest.importorskip("ruralcouncil.reports.summary_pdf")
     if not hasattr(app, "build_main_window_for_smoke_test"):

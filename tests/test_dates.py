@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
@@ -115,3 +116,15 @@ def test_year_accepts(text: str) -> None:
 def test_year_refuses(text: str) -> None:
     with pytest.raises(InvalidInput):
         parse_year(text)
+
+
+@pytest.mark.parametrize("text", ["2" * 100_000, "2025-02-03" + " " * 100_000, "\udcff" * 50])
+def test_long_or_undecodable_input_is_refused_quickly_and_shown_short(text: str) -> None:
+    started = time.perf_counter()
+    with pytest.raises(InvalidInput, match="YYYY-MM-DD") as refused:
+        parse_date(text)
+    assert time.perf_counter() - started < 0.5
+    assert len(str(refused.value)) < 200
+    with pytest.raises(InvalidInput, match="four digits") as refused:
+        parse_year(text)
+    assert len(str(refused.value)) < 200

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from _helpers import state
 
 from ruralcouncil.ledger import catalog, journal
 from ruralcouncil.ledger.codes import EXPENDITURE, REVENUE
@@ -87,12 +88,33 @@ def test_at_least_two_full_years_and_openings(demo: Ledger) -> None:
 def test_first_year_is_closed(demo: Ledger) -> None:
     assert journal.closed_years(demo.conn) == [2024]
     chair = next(u for u, _a in list_users(demo) if u.name == "serik")
-    clerk = next(u for u, _a in list_users(demo) if u.name == "aigerim")
     assert chair.role == Role.CHAIR
+    closed_by = demo.conn.execute("SELECT user_id FROM closed_years WHERE year = 2024").fetchone()
+    assert closed_by == (chair.id,)
+    clerk = login(demo, "aigerim", DEMO_PASSWORD)
+    before = state(demo.conn)
     with pytest.raises(ClosedYear):
         journal.record(
             demo, clerk, NewEntry(date(2024, 12, 30), EntryType.RECEIPT, 100_00, "FINES")
         )
+    assert state(demo.conn) == before  # nor was the clerk's login chained
+
+
+def test_each_user_signs_their_own_work(demo: Ledger) -> None:
+    """The clerk recorded the entries and the chair closed the year, each signing with the
+    key the administrator set for them (verify lists those records)."""
+    names = {u.id: u.name for u, _a in list_users(demo)}
+    made_by = demo.conn.execute(
+        "SELECT DISTINCT user_id FROM transactions UNION SELECT user_id FROM closed_years"
+    ).fetchall()
+    assert {names[r[0]] for r in made_by} == {"aigerim", "serik"}
+    signers = {names[r[0]] for r in demo.conn.execute("SELECT DISTINCT author FROM signatures")}
+    assert signers == {"admin", "aigerim", "serik"}
+    result = verify(demo.conn)
+    entries = demo.conn.execute("SELECT count(*) FROM transactions").fetchone()[0]
+    assert set(result.admin_set_keys) == {"aigerim", "serik"}
+    assert result.admin_set_keys["aigerim"][0] == entries
+    assert result.admin_set_keys["serik"][0] == 1  # the closed year
 
 
 def test_nothing_is_dated_after_today(demo: Ledger) -> None:

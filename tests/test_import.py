@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pytest
+from _helpers import commits_since, copy_ledger, scratch_dir
 
 from ruralcouncil import i18n
 from ruralcouncil.ledger import importer, journal, users
@@ -31,11 +34,17 @@ def english() -> Iterator[None]:
     i18n.set_language(before)
 
 
+@cache
+def _template() -> Path:
+    """One new ledger per test process (its keys cost a scrypt each); tests get copies."""
+    path = scratch_dir() / "village.ledger"
+    init_ledger(path, village="Ақсу", admin="admin", password=PASSWORD).close()
+    return path
+
+
 @pytest.fixture
 def ledger(tmp_path: Path) -> Iterator[Ledger]:
-    book = init_ledger(
-        tmp_path / "village.ledger", village="Ақсу", admin="admin", password=PASSWORD
-    )
+    book = copy_ledger(_template(), tmp_path, "village.ledger")
     yield book
     book.close()
 
@@ -58,7 +67,7 @@ def csv_text(*rows: str, header: str = HEADER) -> str:
 def counts(ledger: Ledger) -> tuple[int, ...]:
     return tuple(
         ledger.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        for table in ("transactions", "postings", "chain", "audit_log", "imports")
+        for table in ("transactions", "postings", "chain", "events", "signatures", "imports")
     )
 
 
@@ -142,16 +151,22 @@ def test_good_multi_year_file_with_all_four_types(
         "SELECT sha256, filename, rows, user_id FROM imports WHERE id = ?", (result.import_id,)
     ).fetchone()
     assert stored == (result.sha256, "history.csv", 7, admin.id)
-    # The import record is chained first, then each transaction.
+    # One commit, signed once by the importer: the session's login (its first write), the
+    # import record, each transaction, then the event that says so.
+    assert commits_since(ledger.conn, before_chain) == [
+        (admin.id, ["event:login", "import", *["transaction"] * 7, "event:import"])
+    ]
     kinds = ledger.conn.execute(
         "SELECT kind, record FROM chain WHERE seq > ? ORDER BY seq", (before_chain,)
     ).fetchall()
-    assert kinds[0] == ("import", str(result.import_id))
-    assert [k for k, _r in kinds[1:]] == ["transaction"] * 7
+    assert kinds[1] == ("import", str(result.import_id))
     audit = ledger.conn.execute(
-        "SELECT user, event, detail FROM audit_log ORDER BY seq DESC LIMIT 1"
+        "SELECT user_id, event, detail FROM events ORDER BY id DESC LIMIT 1"
     ).fetchone()
-    assert audit == ("admin", "import", "history.csv 7 rows")
+    assert audit == (admin.id, "import", "history.csv 7 rows")
+    # Entry numbers continue without a gap.
+    numbers = [r[0] for r in ledger.conn.execute("SELECT number FROM transactions ORDER BY id")]
+    assert numbers == list(range(1, 8)) and (result.first_id, result.last_id) == (1, 7)
     assert seen[-1] == (7, 7)
     assert verify(ledger.conn).ok
 
@@ -589,3 +604,28 @@ def test_windows_line_endings_keep_the_line_numbers(
     assert error.problems == [
         "line 4: amount 'x' must be digits with an optional point and 1-2 decimals"
     ]
+
+
+def test_huge_cells_are_refused_quickly_and_shown_short(
+    ledger: Ledger, admin: User, tmp_path: Path
+) -> None:
+    """A cell may hold up to 128 KiB: an amount thousands of digits long is a clear refusal,
+    made before any arithmetic, and no message repeats a whole cell."""
+    text = csv_text(
+        "2024-01-01,opening," + "9" * 100_000 + ",,,,,,,",
+        "2024-01-02,receipt,1." + "5" * 5000 + ",FINES,,,,,,",
+        "2" * 5000 + ",receipt,1,FINES,,,,,,",
+        "2024-01-03," + "x" * 5000 + ",1,FINES,,,,,,",
+    )
+    started = time.perf_counter()
+    error = refused(ledger, admin, write(tmp_path, text))
+    assert time.perf_counter() - started < 2
+    assert error.problems[:2] == [
+        "line 2: amount '99999999999999999999…' must be digits with an optional point and "
+        "1-2 decimals",
+        "line 3: amount '1.555555555555555555…' must be digits with an optional point and "
+        "1-2 decimals",
+    ]
+    assert error.problems[2].startswith("line 4: date '2222")
+    assert error.problems[3].startswith("line 5: type 'xxxx")
+    assert all(len(problem) < 200 for problem in error.problems), error.problems

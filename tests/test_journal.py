@@ -3,8 +3,11 @@ every refusal of the issue's "Bad input" list writing nothing at all."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +25,7 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
     transfer,
 )
 
-from ruralcouncil.ledger import catalog, journal, queries, users
+from ruralcouncil.ledger import catalog, importer, journal, queries, storage, users
 from ruralcouncil.ledger.errors import (
     ClosedYear,
     InvalidInput,
@@ -32,7 +35,7 @@ from ruralcouncil.ledger.errors import (
 )
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.money import MAX_AMOUNT
-from ruralcouncil.ledger.storage import Ledger
+from ruralcouncil.ledger.storage import Ledger, open_ledger
 from ruralcouncil.ledger.users import User
 from ruralcouncil.ledger.verify import verify
 
@@ -116,7 +119,21 @@ def test_receipt(book: Book) -> None:
     )
     assert (row.counterparty, row.description, row.reference) == ("Серік", "Land tax\tQ1", "№1")
     assert (row.user, row.reverses, row.reversed_by, row.to_account) == ("admin", None, None, None)
-    assert book.ledger.conn.execute("SELECT max(seq) FROM chain").fetchone()[0] == entry_id
+    # The first entry is number 1, whatever the chain held before it (codes, funds, users).
+    assert entry_id == 1
+    conn = book.ledger.conn
+    assert row.chain_seq is not None and row.chain_seq > 1
+    assert conn.execute(
+        "SELECT kind, record FROM chain WHERE seq = ?", (row.chain_seq,)
+    ).fetchone() == (
+        "transaction",
+        str(row.row_id),
+    )
+    assert conn.execute(
+        "SELECT e.event, e.detail FROM chain c JOIN events e ON c.record = CAST(e.id AS TEXT)"
+        " WHERE c.kind = 'event' AND c.seq = ?",
+        (row.chain_seq + 1,),
+    ).fetchone() == ("entry.record", "1 receipt 150000 2024-02-01")
 
 
 def test_payment(book: Book) -> None:
@@ -145,12 +162,46 @@ def test_openings(book: Book) -> None:
     assert (book.balance("BANK"), book.balance("CASH")) == (5_900_00, 70_00)
 
 
-def test_ids_increase_and_are_chain_numbers(book: Book) -> None:
+def test_entry_numbers_run_without_gaps(book: Book, tmp_path: Path) -> None:
+    """Auditors read a gap in voucher numbers as a deleted voucher (DESIGN §4, "Entry
+    numbers"): users, codes, events and refusals in between take no number."""
     ids = [receipt(book.ledger, book.user, f"2024-02-0{n}", 100) for n in range(1, 4)]
-    assert ids == sorted(ids) and len(set(ids)) == 3
+    assert ids == [1, 2, 3]
     users.add_user(book.ledger, book.user, "clerk", "clerk", "clerk-password-1")
-    later = receipt(book.ledger, book.user, "2024-02-04", 100)
-    assert later == ids[-1] + 2  # the user took a chain number in between
+    catalog.add_code(book.ledger, book.user, "BRIDGE", "expenditure", name_en="Bridge")
+    refused(book, lambda: payment(book.ledger, book.user, "2024-02-04", 10_000_00), Overdraft)
+    assert receipt(book.ledger, book.user, "2024-02-04", 100) == 4
+    assert journal.reverse(book.ledger, book.user, 2, "typo", day("2024-02-05")) == 5
+    csv = tmp_path / "more.csv"
+    csv.write_text(
+        "date,type,amount,category\n2024-02-06,receipt,1,FINES\n2024-02-07,receipt,2,FINES\n",
+        encoding="utf-8",
+    )
+    result = importer.import_transactions(book.ledger, book.user, csv)
+    assert (result.first_id, result.last_id) == (6, 7)
+    numbers = [
+        r[0] for r in book.ledger.conn.execute("SELECT number FROM transactions ORDER BY id")
+    ]
+    assert numbers == list(range(1, 8))
+    # The chain's positions, which count everything else too, are not the numbers.
+    seqs = [queries.get(book.ledger.conn, n).chain_seq for n in numbers]
+    assert seqs == sorted(seqs) and seqs[0] > 1 and seqs[-1] - seqs[0] > 7
+
+
+def test_a_number_out_of_turn_is_refused(book: Book) -> None:
+    """Even code that skips the services cannot leave a gap: a trigger refuses it."""
+    receipt(book.ledger, book.user, "2024-02-01", 100)
+    before = state(book.ledger.conn)
+    with (
+        pytest.raises(sqlite3.IntegrityError, match="without gaps"),
+        book.ledger.write(book.user) as commit,
+    ):
+        commit.conn.execute(
+            "INSERT INTO transactions (id, number, date, type, amount, fund, account,"
+            " user_id, recorded_at) VALUES (2, 3, '2024-02-02', 'opening', 1, 'GENERAL',"
+            " 'CASH', 1, '2024-02-02T00:00:00+05:00')"
+        )
+    assert state(book.ledger.conn) == before
 
 
 def test_same_day_order_does_not_matter(book: Book) -> None:
@@ -409,12 +460,15 @@ def test_close_year_refusals(book: Book) -> None:
 
 def test_closed_year_trigger_backs_the_service(book: Book) -> None:
     """Even code that skips the checks cannot insert into a closed year."""
-    import sqlite3
-
     journal.close_year(book.ledger, book.user, 2023)
-    with pytest.raises(sqlite3.IntegrityError, match="closed"), book.ledger.write() as conn:
-        journal.insert_entry(conn, book.user, entry("2023-05-05", "opening", 100))
+    before = state(book.ledger.conn)
+    with (
+        pytest.raises(sqlite3.IntegrityError, match="closed"),
+        book.ledger.write(book.user) as commit,
+    ):
+        journal.insert_entry(commit, book.user, entry("2023-05-05", "opening", 100))
     assert book.ledger.conn.execute("SELECT count(*) FROM transactions").fetchone()[0] == 0
+    assert state(book.ledger.conn) == before
 
 
 # --- reversals ---------------------------------------------------------------------------
@@ -489,12 +543,23 @@ def test_reversal_refusals(book: Book) -> None:
         InvalidInput,
         "99999",
     )
+    for not_a_number in (0, -1):
+        refused(
+            book,
+            lambda n=not_a_number: journal.reverse(
+                book.ledger, book.user, n, "x", day("2024-02-06")
+            ),
+            InvalidInput,
+            "no entry number",
+        )
+    # The entry's chain position is not its number: reverse takes the number people see.
+    position = queries.get(book.ledger.conn, spent).chain_seq
+    assert position is not None and position != spent
     refused(
         book,
-        lambda: journal.reverse(
-            book.ledger, book.user, 1, "a user's chain entry", day("2024-02-06")
-        ),
+        lambda: journal.reverse(book.ledger, book.user, position, "x", day("2024-02-06")),
         InvalidInput,
+        f"no entry number {position}",
     )
     undo = journal.reverse(book.ledger, book.user, spent, "typo", day("2024-02-06"))
     refused(
@@ -521,8 +586,10 @@ def test_reversal_refusals(book: Book) -> None:
 
 def test_clerk_reverses_member_does_not(book: Book) -> None:
     spent_from = receipt(book.ledger, book.user, "2024-02-01", 1_000_00)
-    clerk = users.add_user(book.ledger, book.user, "clerk", "clerk", "clerk-password-1")
-    member = users.add_user(book.ledger, book.user, "member", "member", "member-password-1")
+    users.add_user(book.ledger, book.user, "clerk", "clerk", "clerk-password-1")
+    users.add_user(book.ledger, book.user, "member", "member", "member-password-1")
+    clerk = users.login(book.ledger, "clerk", "clerk-password-1")
+    member = users.login(book.ledger, "member", "member-password-1")
     refused(
         book,
         lambda: journal.reverse(book.ledger, member, spent_from, "no", day("2024-02-02")),
@@ -532,6 +599,9 @@ def test_clerk_reverses_member_does_not(book: Book) -> None:
     undo = journal.reverse(book.ledger, clerk, spent_from, "yes", day("2024-02-02"))
     row = queries.get(book.ledger.conn, undo)
     assert row is not None and row.user == "clerk"
+    assert book.ledger.conn.execute(
+        "SELECT user_id FROM transactions WHERE number = ?", (undo,)
+    ).fetchone() == (clerk.id,)
 
 
 def test_record_in_closed_year_is_closed_year_even_when_otherwise_bad(book: Book) -> None:
@@ -544,7 +614,53 @@ def test_clock_warning(book: Book, monkeypatch: pytest.MonkeyPatch) -> None:
     assert journal.clock_warning(book.ledger.conn) is None
     receipt(book.ledger, book.user, "2024-02-01", 100)
     assert journal.clock_warning(book.ledger.conn) is None
-    monkeypatch.setattr(journal, "now_text", lambda: "2999-01-01T00:00:00+05:00")
+    monkeypatch.setattr(storage, "now_text", lambda: "2999-01-01T00:00:00+05:00")
     receipt(book.ledger, book.user, "2024-02-02", 100)
     warning = journal.clock_warning(book.ledger.conn)
     assert warning is not None and "2999" in warning
+
+
+# --- a ledger made before entry numbers (version 1, upgraded) ----------------------------
+
+
+def test_an_upgraded_ledger_reverses_and_reads_by_the_new_numbers(tmp_path: Path) -> None:
+    """Version 1 numbered entries by their chain position (44, 45, ... 60 in the fixture);
+    after the upgrade they are 1..16, the old numbers stay readable as ``legacy_id``, and
+    reversals and their messages speak the new numbers."""
+    fixtures = Path(__file__).parent / "fixtures"
+    facts = json.loads((fixtures / "ledger-v1.json").read_text(encoding="utf-8"))
+    path = tmp_path / "old.ruralcouncil"
+    shutil.copyfile(fixtures / "ledger-v1.ruralcouncil", path)
+    ledger = open_ledger(path)
+    try:
+        admin = users.login(ledger, "admin", facts["passwords"]["admin"])
+        conn = ledger.conn
+        cutoff = queries.legacy_cutoff(conn)
+        last = queries.get(conn, 16)
+        assert last is not None and (last.row_id, last.type, last.code) == (
+            60,
+            "payment",
+            "CAPITAL",
+        )
+        assert last.as_json(cutoff)["legacy_id"] == 60
+        undo = journal.reverse(ledger, admin, 16, "booked twice", day("2024-07-01"))
+        assert undo == 17
+        row = queries.get(conn, undo)
+        assert row is not None and row.reverses == 16 and row.as_json(cutoff)["legacy_id"] is None
+        assert conn.execute("SELECT reverses FROM transactions WHERE number = 17").fetchone() == (
+            60,
+        )  # internally it points at the row
+        assert queries.get(conn, 16) == replace(last, reversed_by=17)
+        before = state(conn)
+        with pytest.raises(InvalidInput, match="no entry number 60"):
+            journal.reverse(ledger, admin, 60, "the old number", day("2024-07-02"))
+        # The donation 48 (now 5) was reversed by 49 (now 6) back then.
+        with pytest.raises(InvalidInput, match="already reversed by entry 6"):
+            journal.reverse(ledger, admin, 5, "again", day("2024-07-02"))
+        with pytest.raises(InvalidInput, match=r"itself a reversal \(of entry 5\)"):
+            journal.reverse(ledger, admin, 6, "again", day("2024-07-02"))
+        assert state(conn) == before
+        result = verify(conn)
+        assert result.ok, result.problems
+    finally:
+        ledger.close()

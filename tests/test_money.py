@@ -1,7 +1,9 @@
-"""Money: the strict form parser, the CSV parser and CLDR formatting (DESIGN §3)."""
+"""Money: the strict form parser, the CSV parser and CLDR formatting (DESIGN §3); and the
+other bounded parsers of what people type (``parse``: ids, anchors, codes, texts)."""
 
 from __future__ import annotations
 
+import time
 import unicodedata
 
 import pytest
@@ -9,6 +11,7 @@ from _helpers import english  # noqa: F401  (an autouse fixture)
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from ruralcouncil.ledger import parse
 from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.money import (
     MAX_AMOUNT,
@@ -291,3 +294,138 @@ def test_csv_exactness(text: str) -> None:
     assert pattern is not None
     whole, _, frac = text.partition(".")
     assert value == int(whole) * 100 + int(frac.ljust(2, "0") or 0)
+
+
+# --- issue 5, item 13: the edges that were read wrongly ----------------------------------
+
+
+@pytest.mark.parametrize("text", ["0,500", "0.500", "0,001", "0.125"])
+def test_a_leading_zero_before_three_decimals_is_too_precise_not_ambiguous(text: str) -> None:
+    """ "1,500" may mean 1.5 or 1500; "0,500" cannot mean five hundred: too many decimals."""
+    with pytest.raises(InvalidInput, match="more than two decimals") as refused:
+        parse_amount(text)
+    assert "ambiguous" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "text", ["₸1 500₸", "₸ 1 500 ₸", "тг1500тг", "₸1500 тг", "1500 ₸₸", "₸₸1500", "тг. 5 тг."]
+)
+def test_at_most_one_tenge_mark(text: str) -> None:
+    with pytest.raises(InvalidInput, match="not a number of tenge"):
+        parse_amount(text)
+
+
+@pytest.mark.parametrize("length", [41, 1000, 100_000])
+def test_amounts_thousands_of_digits_long_are_refused_quickly(length: int) -> None:
+    for text in ("9" * length, "1 " + "000 " * (length // 4), "1," + "5" * length):
+        started = time.perf_counter()
+        with pytest.raises(InvalidInput) as refused:
+            parse_amount(text)
+        with pytest.raises(InvalidInput) as refused_csv:
+            parse_csv_amount(text)
+        assert time.perf_counter() - started < 0.5
+        # The message quotes the start of what was typed, not all of it.
+        assert len(str(refused.value)) < 200 and len(str(refused_csv.value)) < 200
+
+
+def test_the_longest_real_amount_still_fits() -> None:
+    written = "10 000 000 000 000,00 ₸"
+    assert parse_amount(written) == MAX_AMOUNT
+    assert parse_amount("₸ " + written[:-2]) == MAX_AMOUNT
+
+
+# --- the other bounded parsers (parse.py): ids, anchors, codes, texts --------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1", 1), (" 42 ", 42), ("007", 7), ("9" * 18, 10**18 - 1)],
+)
+def test_ids_accepted(text: str, expected: int) -> None:
+    assert parse.parse_id(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1" + "0" * 18, "too large"),  # 19 digits: past what SQLite's integers hold
+        ("9" * 5000, "too large"),
+        ("0", "between"),
+        ("-1", "digits 0-9"),
+        ("+1", "digits 0-9"),
+        ("١", "digits 0-9"),  # Arabic-Indic one
+        ("²", "digits 0-9"),
+        ("１", "digits 0-9"),
+        ("1e3", "digits 0-9"),
+        ("1_000", "digits 0-9"),
+        ("", "digits 0-9"),
+        ("\udcff", "digits 0-9"),  # a byte that was not UTF-8, from the command line
+    ],
+)
+def test_ids_refused(text: str, message: str) -> None:
+    started = time.perf_counter()
+    with pytest.raises(InvalidInput, match=message) as refused:
+        parse.parse_id(text)
+    assert time.perf_counter() - started < 0.5
+    assert len(str(refused.value)) < 200
+
+
+def test_anchor_accepted() -> None:
+    digest = "ab" * 32
+    assert parse.parse_anchor(f"12:{digest}") == (12, digest)
+    assert parse.parse_anchor(f" 12 : {digest.upper()} ") == (12, digest)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "١:" + "a" * 64,  # once read as entry 1
+        "１:" + "a" * 64,
+        "²:" + "a" * 64,
+        "0:" + "a" * 64,
+        "-1:" + "a" * 64,
+        "1" * 19 + ":" + "a" * 64,
+        "1:" + "a" * 63,
+        "1:" + "a" * 65,
+        "1:" + "g" * 64,
+        "1:" + "٠" * 64,
+        "1" + "a" * 64,
+        ":" + "a" * 64,
+        "",
+        "9" * 100_000 + ":" + "a" * 64,
+    ],
+)
+def test_anchor_refused(text: str) -> None:
+    started = time.perf_counter()
+    with pytest.raises(InvalidInput, match="N:HEX"):
+        parse.parse_anchor(text)
+    assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize("text", ["ROADS", "TAX-LAND", "A", "X" * 24, " FINES "])
+def test_codes_accepted(text: str) -> None:
+    assert parse.parse_code(text) == text.strip()
+
+
+@pytest.mark.parametrize(
+    "text", ["roads", "1ROADS", "-X", "X" * 25, "ROADS;", "RОADS", "", "RO\nADS", "Ｒ"]
+)
+def test_codes_refused(text: str) -> None:
+    with pytest.raises(InvalidInput, match="capital Latin letters"):
+        parse.parse_code(text)
+
+
+def test_free_text_is_trimmed_nfc_and_bounded() -> None:
+    assert parse.clean_text("Name", "  Ки\u0306зылжар  ") == "Кйзылжар"
+    assert parse.clean_text("Name", "a\tb") == "a\tb"
+    assert parse.clean_text("Name", "two\nlines", multiline=True) == "two\nlines"
+    for bad, message in (
+        ("x" * 501, "longer than 500"),
+        ("a\x00b", "control"),
+        ("two\nlines", "control"),
+        ("\ud800", "not text"),
+    ):
+        with pytest.raises(InvalidInput, match=message):
+            parse.clean_text("Name", bad)
+    with pytest.raises(InvalidInput, match="required"):
+        parse.clean_text("Name", "   ", required=True)

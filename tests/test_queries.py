@@ -75,7 +75,7 @@ def _build(ledger: Ledger) -> None:
         if len(posted) % 9 == 0:
             target = posted[-3]
             first = ledger.conn.execute(
-                "SELECT date FROM transactions WHERE id = ?", (target,)
+                "SELECT date FROM transactions WHERE number = ?", (target,)
             ).fetchone()[0]
             with suppress(InvalidInput):  # a reversal may overdraw: then skip it
                 journal.reverse(
@@ -238,7 +238,18 @@ def test_get(conn_ledger: Ledger) -> None:
     for row in rows[::10]:
         assert queries.get(conn_ledger.conn, row.id) == row
     assert queries.get(conn_ledger.conn, 10**9) is None
-    assert queries.get(conn_ledger.conn, 1) is None  # a chain entry that is not a transaction
+    assert queries.get(conn_ledger.conn, 0) is None
+    assert queries.get(conn_ledger.conn, len(rows) + 1) is None
+    # Entry numbers count entries only: 1 is the first entry, not the chain's first record.
+    first = queries.get(conn_ledger.conn, 1)
+    assert first is not None and first.type == "opening" and first.date == "2023-01-01"
+    assert sorted(r.id for r in rows) == list(range(1, len(rows) + 1))
+    for row in rows:
+        assert row.chain_seq is not None and row.chain_seq > row.id
+        kind, record = conn_ledger.conn.execute(
+            "SELECT kind, record FROM chain WHERE seq = ?", (row.chain_seq,)
+        ).fetchone()
+        assert (kind, record) == ("transaction", str(row.row_id))
 
 
 def test_reversal_links(conn_ledger: Ledger) -> None:
@@ -269,6 +280,9 @@ def test_as_json_contract(conn_ledger: Ledger) -> None:
         "reverses",
     } <= set(data)
     assert data["category"] is None and data["to_account"] in ("BANK", "CASH")
+    # The chain position beside the number; no old (version-1) number in a new ledger.
+    assert (data["id"], data["chain_seq"]) == (row.id, row.chain_seq)
+    assert data["legacy_id"] is None and queries.legacy_cutoff(conn_ledger.conn) == 0
 
 
 def test_years(conn_ledger: Ledger, tmp_path: Path) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from _helpers import PASSWORD, admin_of, commits_since, english, fresh_ledger, receipt, tamper
 
 from ruralcouncil.ledger import audit, backup, users
-from ruralcouncil.ledger.errors import AuthenticationFailed, InvalidInput, PermissionDenied
-from ruralcouncil.ledger.storage import open_ledger
+from ruralcouncil.ledger.errors import AuthenticationFailed, InvalidInput, LedgerUnavailable
+from ruralcouncil.ledger.storage import create_ledger_file, open_ledger
 from ruralcouncil.ledger.verify import verify
-from tests._helpers import PASSWORD, admin_of, english, fresh_ledger, receipt
 
 __all__ = ["english"]
 
@@ -39,16 +39,23 @@ def test_admin_of_the_backup_restores_onto_an_empty_pc(
         check = verify(restored.conn, anchor=(result.entries_after, head))
         assert check.ok, check.problems
         events = [e.event for e in audit.recent(restored)]
-        assert events[0] == "restore"
+        assert events[:2] == ["restore", "login"]
+        # Signed by the administrator, who logged in to the restored copy.
+        assert commits_since(restored.conn, result.entries_after) == [
+            (1, ["event:login", "event:restore"])
+        ]
     finally:
         restored.close()
+    assert not list(target.parent.glob(".*.partial"))
 
 
 @pytest.mark.parametrize(
     ("name", "password", "error"),
     [
         ("admin", "not-the-password", AuthenticationFailed),
-        ("clerk1", "clerk-password-1", PermissionDenied),
+        # A clerk with the right password is refused in the same words: only an administrator
+        # of the backup can be sure to get back in after it.
+        ("clerk1", "clerk-password-1", AuthenticationFailed),
         ("nobody", PASSWORD, AuthenticationFailed),
     ],
 )
@@ -56,8 +63,28 @@ def test_only_an_administrator_of_the_backup_may_restore(
     saved: tuple[Path, str], tmp_path: Path, name: str, password: str, error: type[Exception]
 ) -> None:
     target = tmp_path / "ledger.ruralcouncil"
-    with pytest.raises(error):
+    before = saved[0].read_bytes()
+    with pytest.raises(error, match="as an administrator"):
         backup.restore_to_new(saved[0], target, name, password)
+    assert not target.exists()
+    assert not list(tmp_path.glob(".*.partial"))
+    assert saved[0].read_bytes() == before  # checking the backup wrote nothing into it
+
+
+def test_a_backup_nobody_could_log_in_to_is_not_restored(tmp_path: Path) -> None:
+    empty = create_ledger_file(tmp_path / "empty.ruralcouncil")
+    empty.close()
+    target = tmp_path / "ledger.ruralcouncil"
+    with pytest.raises(LedgerUnavailable, match="no active administrator"):
+        backup.restore_to_new(empty.path, target, "admin", PASSWORD)
+    assert not target.exists()
+
+
+def test_a_tampered_backup_is_not_restored(saved: tuple[Path, str], tmp_path: Path) -> None:
+    tamper(saved[0], "UPDATE transactions SET amount = 1")
+    target = tmp_path / "ledger.ruralcouncil"
+    with pytest.raises(LedgerUnavailable, match="does not pass"):
+        backup.restore_to_new(saved[0], target, "admin", PASSWORD)
     assert not target.exists()
     assert not list(tmp_path.glob(".*.partial"))
 

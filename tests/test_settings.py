@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _helpers import admin_of, commits_since, fresh_ledger, state
 
-from ruralcouncil.ledger import settings
-from ruralcouncil.ledger.errors import InvalidInput
+from ruralcouncil.ledger import chain, settings
+from ruralcouncil.ledger.errors import InvalidInput, PermissionDenied
 from ruralcouncil.ledger.settings import CouncilKind
 from ruralcouncil.ledger.setup import init_ledger
 from ruralcouncil.ledger.storage import Ledger
-from ruralcouncil.ledger.users import User
-from tests._helpers import state
+from ruralcouncil.ledger.users import User, add_user, login
+from ruralcouncil.ledger.verify import verify
 
 NO_NAME = "The council needs its own name"
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Iterator[Ledger]:
+    """A copy of a ready ledger (faster than a new one); its admin logs in with admin_of."""
+    ledger = fresh_ledger(tmp_path, "copy.ruralcouncil")
+    try:
+        yield ledger
+    finally:
+        ledger.close()
 
 
 def test_another_name_needs_the_name(ledger: Ledger, admin: User) -> None:
@@ -56,3 +69,87 @@ def test_a_new_ledger_refuses_another_council_without_its_name(tmp_path: Path) -
             council_kind=CouncilKind.CUSTOM.value,
         )
     assert not path.exists()
+
+
+# --- the thresholds: whole tiyn, ASCII digits only (issue 5, item 13) -----------------------
+
+THRESHOLDS = [settings.VARIANCE_MINIMUM, settings.PUBLISH_THRESHOLD]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "²",  # str.isdigit() says yes
+        "1²",
+        "١٠٠",  # Arabic-Indic digits: int() reads 100
+        "１００",  # full width
+        "10⁵",
+        "-5",
+        "+5",
+        "1e5",
+        "10_000",
+        "1 000",
+        "1.5",
+        "",
+        "ten",
+        "1" * 19,  # beyond 64 bits
+        "9" * 5000,
+    ],
+)
+def test_a_threshold_takes_ascii_digits_only(book: Ledger, value: str) -> None:
+    admin = admin_of(book)
+    before = state(book.conn)
+    for key in THRESHOLDS:
+        started = time.perf_counter()
+        with pytest.raises(InvalidInput):
+            settings.validate(key, value)
+        with pytest.raises(InvalidInput):
+            settings.change(book, admin, key, value)
+        assert time.perf_counter() - started < 1
+        assert settings.get(book.conn, key) == settings.DEFAULTS[key]
+    assert state(book.conn) == before
+
+
+@pytest.mark.parametrize("key", THRESHOLDS)
+def test_a_threshold_is_changed_signed_and_audited(ledger: Ledger, admin: User, key: str) -> None:
+    start = chain.head(ledger.conn)[0]
+    assert settings.validate(key, " 0 ") == "0"
+    assert settings.validate(key, str(10**18 - 1)) == str(10**18 - 1)
+    settings.change(ledger, admin, key, " 250000 ")
+    assert settings.get(ledger.conn, key) == "250000"
+    assert commits_since(ledger.conn, start) == [
+        (admin.id, ["event:login", "setting", "event:setting.change"])
+    ]
+    detail = ledger.conn.execute("SELECT detail FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    assert detail == (f"{key}=250000",)
+    # The same value again writes nothing at all.
+    before = state(ledger.conn)
+    settings.change(ledger, admin, key, "250000")
+    assert state(ledger.conn) == before
+    assert verify(ledger.conn).ok
+
+
+def test_only_an_administrator_changes_the_settings(ledger: Ledger, admin: User) -> None:
+    add_user(ledger, admin, "clerk", "clerk", "clerk-password-1")
+    clerk = login(ledger, "clerk", "clerk-password-1")
+    before = state(ledger.conn)
+    with pytest.raises(PermissionDenied):
+        settings.change(ledger, clerk, settings.VILLAGE_NAME, "Another")
+    with pytest.raises(PermissionDenied):
+        settings.change_council(ledger, clerk, CouncilKind.CUSTOM.value, "Elders")
+    assert state(ledger.conn) == before
+
+
+@pytest.mark.parametrize("value", ["x" * 201, "a\x00b", "line\nbreak", "\ud800", " "])
+def test_a_village_name_is_one_line_of_text(book: Ledger, value: str) -> None:
+    before = state(book.conn)
+    with pytest.raises(InvalidInput):
+        settings.change(book, admin_of(book), settings.VILLAGE_NAME, value)
+    assert state(book.conn) == before
+
+
+def test_a_village_name_is_stored_in_nfc(book: Ledger) -> None:
+    decomposed = "Ки\u0306зылжар"  # й typed as и + a combining breve
+    settings.change(book, admin_of(book), settings.VILLAGE_NAME, decomposed)
+    assert settings.village_name(book.conn) == "Кйзылжар"
+    assert verify(book.conn).ok

@@ -23,15 +23,18 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
     payment,
     receipt,
     scratch_dir,
+    state,
+    tamper,
     transfer,
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ruralcouncil.ledger import catalog, chain, journal
+from ruralcouncil.ledger import catalog, chain, journal, users
 from ruralcouncil.ledger.codes import DEFAULT_EXPENDITURE, DEFAULT_REVENUE
-from ruralcouncil.ledger.errors import InvalidInput
+from ruralcouncil.ledger.errors import AuthenticationFailed, InvalidInput
 from ruralcouncil.ledger.storage import Ledger
+from ruralcouncil.ledger.verify import verify
 from ruralcouncil.reports.statements import monthly_flows, year_summary
 
 ALL_BOXES = {str(n) for n in range(1, 11)}
@@ -128,9 +131,28 @@ def test_empty_ledger(tmp_path: Path) -> None:
 
 
 def test_chain_anchor_in_summary(book: Ledger) -> None:
+    before = state(book.conn)
     figures = year_summary(book.conn, 2024).as_json()
+    assert state(book.conn) == before  # a summary is a read: it writes nothing
     entries, head = chain.head(book.conn)
     assert figures["chain"] == {"entries": entries, "head": head}
+
+
+def test_a_summarys_anchor_catches_a_cut_tail(book: Ledger) -> None:
+    """Events are chain entries, so the anchor printed on a summary holds the failed login
+    made just before it too: cutting that off fails ``verify --anchor``."""
+    with pytest.raises(AuthenticationFailed):
+        users.login(book, "admin", "not-the-password")
+    anchor = year_summary(book.conn, 2024).as_json()["chain"]
+    pair = (anchor["entries"], anchor["head"])
+    assert verify(book.conn, anchor=pair).ok
+    tamper(
+        book.path,
+        f"DELETE FROM chain WHERE seq = {anchor['entries']}",
+        "DELETE FROM events WHERE id = (SELECT max(id) FROM events)",
+    )
+    result = verify(book.conn, anchor=pair)
+    assert not result.ok and any("removed" in p for p in result.problems)
 
 
 def test_transfers_and_openings_are_not_receipts(book: Ledger) -> None:

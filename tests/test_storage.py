@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -16,6 +17,7 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
     ADMIN,
     PASSWORD,
     admin_of,
+    commits_since,
     english,
     entry,
     fresh_ledger,
@@ -23,10 +25,12 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
     state,
 )
 
-from ruralcouncil.ledger import journal, schema
+from ruralcouncil.ledger import chain, journal, keys, schema, users
+from ruralcouncil.ledger.codes import DEFAULT_ACCOUNTS
 from ruralcouncil.ledger.errors import InvalidInput, LedgerUnavailable
 from ruralcouncil.ledger.setup import init_ledger
 from ruralcouncil.ledger.storage import Ledger, create_ledger_file, open_ledger
+from ruralcouncil.ledger.users import User
 from ruralcouncil.ledger.verify import verify
 
 REPO = Path(__file__).resolve().parents[1]
@@ -118,12 +122,27 @@ def test_newer_schema_refused(closed_path: Path, write: bool) -> None:
     open_ledger(closed_path).close()
 
 
-def test_older_schema_read_only_asks_for_an_upgrade(closed_path: Path) -> None:
-    with sqlite3.connect(closed_path) as db:
-        db.execute("DELETE FROM _sqlite_migrations")
-    db.close()
+def test_older_schema_read_only_asks_for_an_upgrade(tmp_path: Path) -> None:
+    """A version-1 ledger (the kept fixture) opens read-only only for those who read every
+    version (verify, backup); for writing it opens, but saves nothing until an administrator
+    logs in and upgrades it."""
+    path = tmp_path / "old.ruralcouncil"
+    shutil.copyfile(REPO / "tests" / "fixtures" / "ledger-v1.ruralcouncil", path)
+    before = path.read_bytes()
     with pytest.raises(LedgerUnavailable, match="older version"):
-        open_ledger(closed_path, write=False)
+        open_ledger(path, write=False)
+    reader = open_ledger(path, write=False, legacy=True)
+    try:
+        assert reader.needs_upgrade and verify(reader.conn).ok
+    finally:
+        reader.close()
+    ledger = open_ledger(path)
+    try:
+        with pytest.raises(LedgerUnavailable, match="earlier version"), ledger.write(None):
+            pass
+    finally:
+        ledger.close()
+    assert path.read_bytes() == before
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root may write any file")
@@ -144,8 +163,11 @@ def test_read_only_open_cannot_write(closed_path: Path) -> None:
     try:
         assert reader.read_only
         before = state(reader.conn)
-        with pytest.raises(LedgerUnavailable, match="read-only"), reader.write():
-            pass
+        admin = users.login(reader, ADMIN, PASSWORD)  # a login on a reader is fine ...
+        with pytest.raises(LedgerUnavailable, match="read-only"), reader.write(admin):
+            pass  # ... but nothing is saved through it
+        with pytest.raises(LedgerUnavailable, match="read-only"):
+            receipt(reader, admin, "2024-01-06", 1_00)
         assert state(reader.conn) == before
     finally:
         reader.close()
@@ -268,7 +290,25 @@ def test_new_ledger_contents(tmp_path: Path) -> None:
         }
         assert [r[0] for r in conn.execute("SELECT code FROM funds")] == ["GENERAL"]
         assert conn.execute("SELECT name, role FROM users").fetchall() == [(ADMIN, "admin")]
-        assert verify(conn).ok
+        # One commit, signed by the administrator's own key: the root of every signature.
+        assert commits_since(conn, 0) == [
+            (
+                1,
+                [
+                    "schema",
+                    "setting",
+                    "setting",
+                    *(["account"] * len(DEFAULT_ACCOUNTS)),
+                    "fund",
+                    "user",
+                    "event:ledger.create",
+                ],
+            )
+        ]
+        assert conn.execute("SELECT key_set_by FROM users").fetchall() == [(1,)]
+        assert conn.execute("SELECT count(*) FROM transactions").fetchone()[0] == 0
+        result = verify(conn)
+        assert result.ok and result.signed_commits == 1
         assert not (tmp_path / "new.ruralcouncil.creating").exists()
     finally:
         ledger.close()
@@ -294,16 +334,66 @@ def test_pragmas(book: Ledger) -> None:
 
 
 def test_foreign_keys_enforced(book: Ledger) -> None:
-    with pytest.raises(sqlite3.IntegrityError), book.write() as conn:
-        conn.execute(
+    before = state(book.conn)
+    with pytest.raises(sqlite3.IntegrityError), book.write(admin_of(book)) as commit:
+        commit.conn.execute(
             "INSERT INTO postings (transaction_id, account, fund, amount)"
             " VALUES (99999, 'BANK', 'GENERAL', 1)"
         )
+    assert state(book.conn) == before
 
 
 def test_strict_types_enforced(book: Ledger) -> None:
-    with pytest.raises(sqlite3.IntegrityError), book.write() as conn:
-        conn.execute("INSERT INTO daily_totals VALUES ('BANK', 'GENERAL', '2024-01-01', 'ten')")
+    before = state(book.conn)
+    with pytest.raises(sqlite3.IntegrityError), book.write(admin_of(book)) as commit:
+        commit.conn.execute(
+            "INSERT INTO daily_totals VALUES ('BANK', 'GENERAL', '2024-01-01', 'ten')"
+        )
+    assert state(book.conn) == before
+
+
+# --- who writes --------------------------------------------------------------------------
+
+
+def test_a_write_needs_a_logged_in_author(book: Ledger) -> None:
+    """Every write is signed: a user without an unlocked key (not logged in), or with someone
+    else's, saves nothing."""
+    admin = admin_of(book)
+    clerk = users.add_user(book, admin, "clerk", "clerk", "clerk-password-1")
+    before = state(book.conn)
+    for author in (
+        User(admin.id, admin.name, admin.role),
+        clerk,
+        User(clerk.id, clerk.name, clerk.role, signer=admin.signer),
+    ):
+        with pytest.raises(LedgerUnavailable, match="not logged in"), book.write(author):
+            pytest.fail("the write began")
+    assert state(book.conn) == before
+
+
+def test_a_commit_is_signed_once_by_its_author(book: Ledger) -> None:
+    admin = admin_of(book)
+    start = chain.head(book.conn)[0]
+    with book.write(admin) as commit:
+        for day in ("2024-02-01", "2024-02-02", "2024-02-03"):
+            journal.insert_entry(commit, admin, entry(day, "receipt", 5_00, "FINES"))
+        commit.event("entry.record", "three at once")
+    assert commits_since(book.conn, start) == [
+        (admin.id, ["transaction", "transaction", "transaction", "event:entry.record"])
+    ]
+    head_seq, head = chain.head(book.conn)
+    author, signature = book.conn.execute(
+        "SELECT author, signature FROM signatures WHERE seq = ?", (head_seq,)
+    ).fetchone()
+    assert author == admin.id
+    public = book.conn.execute("SELECT public_key FROM users WHERE id = ?", (author,)).fetchone()
+    assert keys.PublicKeys().check(str(public[0]), start + 1, head_seq, head, signature)
+    # A commit that chains nothing signs nothing.
+    with book.write(admin):
+        pass
+    assert chain.head(book.conn) == (head_seq, head)
+    assert book.conn.execute("SELECT max(seq) FROM signatures").fetchone()[0] == head_seq
+    assert verify(book.conn).ok
 
 
 # --- all or nothing ----------------------------------------------------------------------
@@ -311,24 +401,30 @@ def test_strict_types_enforced(book: Ledger) -> None:
 
 @pytest.mark.parametrize("error", [RuntimeError, KeyboardInterrupt, sqlite3.OperationalError])
 def test_crash_mid_write_leaves_nothing(book: Ledger, error: type[BaseException]) -> None:
-    user = admin_of(book)
+    user = users.login(book, ADMIN, PASSWORD)  # its login waits for the first write
     before = state(book.conn)
-    with pytest.raises(error), book.write() as conn:
-        journal.insert_entry(conn, user, entry("2024-02-01", "receipt", 5_00, "FINES"))
-        assert conn.execute("SELECT count(*) FROM transactions").fetchone()[0] == 2
+    with pytest.raises(error), book.write(user) as commit:
+        journal.insert_entry(commit, user, entry("2024-02-01", "receipt", 5_00, "FINES"))
+        assert commit.conn.execute("SELECT count(*) FROM transactions").fetchone()[0] == 2
         raise error("power cut")
     assert not book.conn.in_transaction
     assert state(book.conn) == before
     assert verify(book.conn).ok
-    # The ledger still takes writes afterwards.
+    # The ledger still takes writes afterwards, and the session's login is chained with
+    # the first one that was saved.
+    start = chain.head(book.conn)[0]
     receipt(book, user, "2024-02-01", 5_00, "FINES")
+    assert commits_since(book.conn, start) == [
+        (user.id, ["event:login", "transaction", "event:entry.record"])
+    ]
+    assert verify(book.conn).ok
 
 
 def test_write_is_immediate(book: Ledger) -> None:
     """BEGIN IMMEDIATE: another connection cannot slip a write in between."""
     other = sqlite3.connect(book.path, isolation_level=None, timeout=0)
     try:
-        with book.write(), pytest.raises(sqlite3.OperationalError, match="locked"):
+        with book.write(admin_of(book)), pytest.raises(sqlite3.OperationalError, match="locked"):
             other.execute("BEGIN IMMEDIATE")
     finally:
         other.close()
@@ -375,7 +471,7 @@ def test_entry_survives_kill_right_after_save(closed_path: Path) -> None:
     ledger = open_ledger(closed_path)
     try:
         row = ledger.conn.execute(
-            "SELECT amount, description FROM transactions WHERE id = ?", (entry_id,)
+            "SELECT amount, description FROM transactions WHERE number = ?", (entry_id,)
         ).fetchone()
         assert tuple(row) == (123_45, "saved then killed")
         assert verify(ledger.conn).ok

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from pypdf import PdfReader
 from ruralcouncil import i18n
 from ruralcouncil.ledger import catalog, journal, settings, users
 from ruralcouncil.ledger.chain import head
+from ruralcouncil.ledger.errors import AuthenticationFailed
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.setup import init_ledger
@@ -29,7 +31,7 @@ VILLAGE = "Ақсу ауылдық округі"
 
 
 @pytest.fixture
-def ledger(tmp_path: Path) -> Ledger:
+def ledger(tmp_path: Path) -> Iterator[Ledger]:
     ledger = init_ledger(
         tmp_path / "v.ruralcouncil", village=VILLAGE, admin="admin", password=PASSWORD
     )
@@ -58,7 +60,10 @@ def ledger(tmp_path: Path) -> Ledger:
     ]
     for entry in entries:
         journal.record(ledger, admin, entry)
-    return ledger
+    try:
+        yield ledger
+    finally:
+        ledger.close()
 
 
 @pytest.fixture(autouse=True)
@@ -139,6 +144,23 @@ def test_anchor_changes_when_the_ledger_grows(ledger: Ledger, tmp_path: Path) ->
     after = _text(render_summary_pdf(ledger.conn, 2025, tmp_path / "b.pdf"))
     assert anchor_text(entries, chain_head) in after
     assert anchor_text(entries, chain_head) not in before
+
+
+def test_a_failed_login_moves_the_anchor_and_a_render_writes_nothing(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """Failed logins are chain entries (events) too, so the printed anchor covers them; the
+    report itself is a read and leaves the chain as it was."""
+    before = head(ledger.conn)
+    first = _text(render_summary_pdf(ledger.conn, 2025, tmp_path / "a.pdf"))
+    assert head(ledger.conn) == before
+    with pytest.raises(AuthenticationFailed):
+        users.login(ledger, "admin", "not-the-password")
+    entries, chain_head = head(ledger.conn)
+    assert entries == before[0] + 1
+    second = _text(render_summary_pdf(ledger.conn, 2025, tmp_path / "b.pdf"))
+    assert anchor_text(entries, chain_head) in second
+    assert anchor_text(*before) in first and anchor_text(*before) not in second
 
 
 def test_empty_year_still_renders(ledger: Ledger, tmp_path: Path) -> None:

@@ -1,10 +1,18 @@
-"""Users: scrypt passwords, logins, roles and the permissions of DESIGN §4."""
+"""Users: keys locked under their passwords, logins read from the signed chain, roles and the
+permissions of DESIGN §4."""
 
 from __future__ import annotations
 
 import base64
-import sqlite3
+import hashlib
+import json
+import secrets
+import shutil
+import statistics
+import time
 from collections.abc import Iterator
+from contextlib import closing
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -12,20 +20,30 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
     ADMIN,
     PASSWORD,
     admin_of,
+    commits_since,
     english,
     entry,
     fresh_ledger,
+    opening,
+    raw,
     receipt,
     state,
+    tamper,
 )
 
-from ruralcouncil.ledger import catalog, journal, settings, users
-from ruralcouncil.ledger.errors import AuthenticationFailed, InvalidInput, PermissionDenied
+from ruralcouncil.ledger import catalog, chain, journal, keys, settings, users
+from ruralcouncil.ledger.errors import (
+    AuthenticationFailed,
+    InvalidInput,
+    LedgerUnavailable,
+    PermissionDenied,
+)
 from ruralcouncil.ledger.storage import Ledger, open_ledger
 from ruralcouncil.ledger.users import Action, Role, User
 from ruralcouncil.ledger.verify import verify
 
 OTHER_PASSWORD = "another-pass-2"
+SCHEME = "ed25519-scrypt-chacha20poly1305"
 
 
 @pytest.fixture
@@ -37,36 +55,116 @@ def book(tmp_path: Path) -> Iterator[Ledger]:
         ledger.close()
 
 
-def _stored_hash(conn: sqlite3.Connection, name: str) -> str:
-    return str(
-        conn.execute("SELECT password_hash FROM users WHERE name = ?", (name,)).fetchone()[0]
+def _row(ledger: Ledger, name: str) -> dict[str, object]:
+    cursor = ledger.conn.execute(
+        "SELECT id, role, active, password_hash, public_key, secret_key, key_set_by"
+        " FROM users WHERE name = ?",
+        (name,),
+    )
+    names = [d[0] for d in cursor.description]
+    return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+# --- the locked key: a user's password check is their private key ------------------------
+
+
+@cache
+def _pair() -> tuple[str, str]:
+    public, locked, _signer = keys.new_key_pair(7, PASSWORD)
+    return public, locked
+
+
+def test_locked_key_format() -> None:
+    public, locked = _pair()
+    assert len(public) == 64 and int(public, 16) >= 0
+    scheme, n, r, p, salt, nonce, secret = locked.split("$")
+    assert (scheme, n, r, p) == (SCHEME, "16384", "8", "1")
+    assert len(base64.b64decode(salt)) == 16
+    assert len(base64.b64decode(nonce)) == 12
+    assert len(base64.b64decode(secret)) == 32 + 16  # the private key and its tag
+    assert PASSWORD not in locked
+    signer = keys.unlock(7, public, locked, PASSWORD)
+    assert (signer.user_id, signer.public_key) == (7, public)
+    assert keys.PublicKeys().check(public, 3, 5, "ab" * 32, signer.sign_head(3, 5, "ab" * 32))
+    # The commit's start is signed too: the same head with another start does not check.
+    assert not keys.PublicKeys().check(public, 4, 5, "ab" * 32, signer.sign_head(3, 5, "ab" * 32))
+    for wrong in (PASSWORD + "x", "", PASSWORD.upper()):
+        with pytest.raises(keys.LockedKeyError):
+            keys.unlock(7, public, locked, wrong)
+
+
+def test_same_password_gets_a_new_key_and_salt() -> None:
+    first, second = keys.new_key_pair(7, PASSWORD), keys.new_key_pair(7, PASSWORD)
+    assert first[0] != second[0]
+    assert first[1].split("$")[4] != second[1].split("$")[4]
+    for public, locked, _signer in (first, second):
+        assert keys.unlock(7, public, locked, PASSWORD).public_key == public
+
+
+def test_a_locked_key_opens_only_as_its_own_user() -> None:
+    public, locked = _pair()
+    other_public = keys.new_key_pair(8, PASSWORD)[0]
+    with pytest.raises(keys.LockedKeyError):
+        keys.unlock(8, public, locked, PASSWORD)  # copied onto another account
+    with pytest.raises(keys.LockedKeyError):
+        keys.unlock(7, other_public, locked, PASSWORD)  # under another public key
+
+
+def _malformed() -> list[str]:
+    _public, locked = _pair()
+    fields = locked.split("$")
+    flipped = fields[6][:5] + ("A" if fields[6][5] != "A" else "B") + fields[6][6:]
+    return [
+        "",
+        "plain-text",
+        PASSWORD,
+        "scrypt$16384$8$1$AAAA$AAAA",  # a version-1 password hash is not a key
+        "$".join(["x25519-scrypt", *fields[1:]]),
+        "$".join([*fields[:1], "x", *fields[2:]]),
+        "$".join([*fields[:4], "!!!", *fields[5:]]),
+        "$".join(fields[:3]),
+        "$".join([*fields[:6], flipped]),
+        # Parameters that would take a gigabyte or more of memory are refused unread.
+        "$".join([*fields[:1], str(2**20), *fields[2:]]),
+        "$".join([*fields[:2], "33", *fields[3:]]),
+        "$".join([*fields[:3], "5", *fields[4:]]),
+    ]
+
+
+@pytest.mark.parametrize("index", range(12))
+def test_malformed_locked_key_never_opens(index: int) -> None:
+    public, _locked = _pair()
+    stored = _malformed()[index]
+    started = time.perf_counter()
+    with pytest.raises(keys.LockedKeyError):
+        keys.unlock(7, public, stored, PASSWORD)
+    assert time.perf_counter() - started < 2
+
+
+def _v1_hash(password: str) -> str:
+    """A version-1 password hash, made by hand from the documented format."""
+    salt = secrets.token_bytes(16)
+    key = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
+    return "$".join(
+        (
+            "scrypt",
+            "16384",
+            "8",
+            "1",
+            base64.b64encode(salt).decode(),
+            base64.b64encode(key).decode(),
+        )
     )
 
 
-# --- password hashes ---------------------------------------------------------------------
-
-
-def test_scrypt_hash_format() -> None:
-    stored = users.hash_password(PASSWORD)
-    scheme, n, r, p, salt, key = stored.split("$")
-    assert (scheme, n, r, p) == ("scrypt", "16384", "8", "1")
-    assert len(base64.b64decode(salt)) == 16
-    assert len(base64.b64decode(key)) == 32
-    assert PASSWORD not in stored
-    assert users.check_password(PASSWORD, stored)
-    assert not users.check_password(PASSWORD + "x", stored)
-    assert not users.check_password("", stored)
-
-
-def test_same_password_gets_a_new_salt() -> None:
-    first, second = users.hash_password(PASSWORD), users.hash_password(PASSWORD)
-    assert first != second
-    assert users.check_password(PASSWORD, first) and users.check_password(PASSWORD, second)
-
-
-@pytest.mark.parametrize(
-    "stored",
-    [
+def test_version_1_password_hashes_still_check() -> None:
+    """Accounts made before signed entries are checked against their old hash until an
+    administrator gives them a key."""
+    stored = _v1_hash(PASSWORD)
+    assert keys.check_v1_password(PASSWORD, stored)
+    assert not keys.check_v1_password(PASSWORD + "x", stored)
+    assert not keys.check_v1_password("", stored)
+    for malformed in (
         "",
         "plain-text",
         PASSWORD,
@@ -74,51 +172,91 @@ def test_same_password_gets_a_new_salt() -> None:
         "scrypt$x$8$1$AAAA$AAAA",
         "scrypt$16384$8$1$!!!$AAAA",
         "scrypt$16384$8",
-    ],
-)
-def test_malformed_hash_never_matches(stored: str) -> None:
-    assert not users.check_password(PASSWORD, stored)
+        _pair()[1],
+    ):
+        assert not keys.check_v1_password(PASSWORD, malformed)
 
 
-def test_stored_hash_is_scrypt(book: Ledger) -> None:
-    stored = _stored_hash(book.conn, ADMIN)
-    assert stored.startswith("scrypt$16384$8$1$")
-    assert users.check_password(PASSWORD, stored)
+def test_stored_key_is_locked(book: Ledger) -> None:
+    row = _row(book, ADMIN)
+    assert row["password_hash"] == ""  # the locked key is the password's check
+    assert str(row["secret_key"]).startswith(f"{SCHEME}$16384$8$1$")
+    assert len(str(row["public_key"])) == 64
+    assert row["key_set_by"] == row["id"]  # the root key: set by the administrator themself
+    signer = keys.unlock(1, str(row["public_key"]), str(row["secret_key"]), PASSWORD)
+    assert signer.public_key == row["public_key"]
 
 
 # --- logins ------------------------------------------------------------------------------
 
 
 def test_login(book: Ledger) -> None:
+    before = state(book.conn)
     user = users.login(book, ADMIN, PASSWORD)
     assert user == User(user.id, ADMIN, Role.ADMIN, "")
+    assert user.signer is not None and user.signer.user_id == user.id
+    assert user.signer.public_key == _row(book, ADMIN)["public_key"]
+    assert user.signer.pending_login is not None  # chained with the session's first write
     assert users.login(book, "ADMIN", PASSWORD).name == ADMIN  # names ignore case
+    assert state(book.conn) == before
 
 
 @pytest.mark.parametrize(
-    ("name", "password"),
+    ("name", "password", "known"),
     [
-        (ADMIN, "correct-horse-2"),
-        (ADMIN, ""),
-        (ADMIN, PASSWORD.upper()),
-        ("nobody", PASSWORD),
-        ("", PASSWORD),
-        (ADMIN + " ", PASSWORD),
+        (ADMIN, "correct-horse-2", True),
+        (ADMIN, "", True),
+        (ADMIN, PASSWORD.upper(), True),
+        ("nobody", PASSWORD, False),
+        ("", PASSWORD, False),
+        (ADMIN + " ", PASSWORD, False),
+        ("x" * 5000, PASSWORD, False),
     ],
 )
-def test_login_refused(book: Ledger, name: str, password: str) -> None:
+def test_login_refused(book: Ledger, name: str, password: str, known: bool) -> None:
+    seq = chain.head(book.conn)[0]
     with pytest.raises(AuthenticationFailed) as refused:
         users.login(book, name, password)
     # The same words for an unknown user and a wrong password: nothing to learn from it.
     assert str(refused.value) == "Wrong user name or password."
+    # One unsigned record, naming the user or no one, and never the text typed.
+    assert commits_since(book.conn, seq) == [(None, ["event:login.failed"])]
+    row = book.conn.execute(
+        "SELECT user_id, event, detail FROM events ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    assert tuple(row) == ((1 if known else None), "login.failed", "")
+    assert verify(book.conn).ok
+
+
+def _median_login_time(ledger: Ledger, name: str, rounds: int) -> float:
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        with pytest.raises(AuthenticationFailed):
+            users.login(ledger, name, "a-wrong-password")
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def test_known_and_unknown_names_take_comparable_time(book: Ledger) -> None:
+    """An unknown name costs the same scrypt as a wrong password, so names cannot be found
+    by timing (once ~0 ms against ~44 ms). Medians of a few tries, with a generous margin."""
+    users.add_user(book, admin_of(book), "aigul", "clerk", OTHER_PASSWORD)
+    _median_login_time(book, "warm-up", 1)
+    known = _median_login_time(book, "aigul", 5)
+    unknown = _median_login_time(book, "nobody-here", 5)
+    assert unknown >= 0.5 * known, (unknown, known)
+    assert known >= 0.5 * unknown, (unknown, known)
 
 
 def test_disabled_user_refused_then_enabled(book: Ledger) -> None:
     admin = admin_of(book)
-    users.add_user(book, admin, "aigul", "clerk", OTHER_PASSWORD)
+    aigul = users.add_user(book, admin, "aigul", "clerk", OTHER_PASSWORD)
     users.set_active(book, admin, "aigul", False)
-    with pytest.raises(AuthenticationFailed):
+    with pytest.raises(AuthenticationFailed, match="Wrong user name or password"):
         users.login(book, "aigul", OTHER_PASSWORD)
+    last = book.conn.execute("SELECT user_id, event FROM events ORDER BY id DESC LIMIT 1")
+    assert tuple(last.fetchone()) == (aigul.id, "login.failed")
     users.set_active(book, admin, "aigul", True)
     assert users.login(book, "aigul", OTHER_PASSWORD).role == Role.CLERK
     assert verify(book.conn).ok
@@ -136,6 +274,60 @@ def test_read_only_login_writes_nothing(book: Ledger) -> None:
         reader.close()
 
 
+def test_login_reads_role_active_and_key_from_the_chain(book: Ledger) -> None:
+    """A raw edit of the users table changes nothing a login gets (verify reports it)."""
+    admin = admin_of(book)
+    users.add_user(book, admin, "aigul", "clerk", OTHER_PASSWORD)
+    users.add_user(book, admin, "leaver", "member", OTHER_PASSWORD)
+    users.set_active(book, admin, "leaver", False)
+    assert verify(book.conn).ok
+    admin_row = _row(book, ADMIN)
+    with closing(raw(book.path)) as db:
+        db.execute("UPDATE users SET role = 'admin' WHERE name = 'aigul'")
+        db.execute("UPDATE users SET active = 1 WHERE name = 'leaver'")
+        db.execute("UPDATE users SET active = 0, role = 'member' WHERE name = ?", (ADMIN,))
+    assert not verify(book.conn).ok
+
+    aigul = users.login(book, "aigul", OTHER_PASSWORD)
+    assert aigul.role == Role.CLERK and not aigul.may(Action.MANAGE_USERS)
+    with pytest.raises(AuthenticationFailed):
+        users.login(book, "leaver", OTHER_PASSWORD)
+    assert users.login(book, ADMIN, PASSWORD).role == Role.ADMIN
+
+    # The administrator's locked key copied onto aigul's row opens nothing there.
+    with closing(raw(book.path)) as db:
+        db.execute(
+            "UPDATE users SET public_key = ?, secret_key = ? WHERE name = 'aigul'",
+            (admin_row["public_key"], admin_row["secret_key"]),
+        )
+    with pytest.raises(AuthenticationFailed):
+        users.login(book, "aigul", PASSWORD)
+    assert users.login(book, "aigul", OTHER_PASSWORD).role == Role.CLERK
+
+
+def test_no_login_when_the_chained_users_do_not_verify(book: Ledger) -> None:
+    """A user entry rewritten with a recomputed hash (promoting a clerk) breaks its commit's
+    signature: nobody logs in to write, and the refusal writes nothing."""
+    admin = admin_of(book)
+    users.add_user(book, admin, "aigul", "clerk", OTHER_PASSWORD)
+    seq, payload = book.conn.execute(
+        "SELECT seq, payload FROM chain WHERE kind = 'user' AND record = '2'"
+    ).fetchone()
+    envelope = json.loads(payload)
+    envelope["content"]["role"] = "admin"
+    forged = chain.canonical(envelope)
+    tamper(
+        book.path,
+        "UPDATE users SET role = 'admin' WHERE name = 'aigul'",
+        f"UPDATE chain SET payload = '{forged}', hash = '{chain.digest(forged)}' WHERE seq = {seq}",
+    )
+    before = state(book.conn)
+    for name, password in (("aigul", OTHER_PASSWORD), (ADMIN, PASSWORD)):
+        with pytest.raises(LedgerUnavailable, match="does not verify"):
+            users.login(book, name, password)
+    assert state(book.conn) == before
+
+
 # --- adding users, names, roles, passwords -----------------------------------------------
 
 
@@ -143,12 +335,29 @@ def test_add_user_then_login(book: Ledger) -> None:
     admin = admin_of(book)
     new = users.add_user(book, admin, "aigul.s", "chair", OTHER_PASSWORD, " Айгүл Серікқызы ")
     assert new.role == Role.CHAIR and new.full_name == "Айгүл Серікқызы"
+    assert new.signer is None  # created, not logged in
     assert users.login(book, "aigul.s", OTHER_PASSWORD) == new
     assert [(u.name, active) for u, active in users.list_users(book)] == [
         ("admin", True),
         ("aigul.s", True),
     ]
+    # The administrator set the new account's key, and it is marked so.
+    assert _row(book, "aigul.s")["key_set_by"] == admin.id
+    assert users.admin_set_keys(book) == {"aigul.s"}
     assert verify(book.conn).ok
+
+
+def test_a_user_who_did_not_log_in_cannot_write(book: Ledger) -> None:
+    admin = admin_of(book)
+    clerk = users.add_user(book, admin, "clerk", "clerk", OTHER_PASSWORD)
+    before = state(book.conn)
+    with pytest.raises(LedgerUnavailable, match="not logged in"):
+        receipt(book, clerk, "2024-01-10", 500_00)
+    # Nor with someone else's unlocked key.
+    borrowed = User(clerk.id, clerk.name, clerk.role, signer=admin.signer)
+    with pytest.raises(LedgerUnavailable, match="not logged in"):
+        receipt(book, borrowed, "2024-01-10", 500_00)
+    assert state(book.conn) == before
 
 
 def test_password_length(book: Ledger) -> None:
@@ -156,6 +365,8 @@ def test_password_length(book: Ledger) -> None:
     before = state(book.conn)
     with pytest.raises(InvalidInput, match="10"):
         users.add_user(book, admin, "short", "clerk", "123456789")
+    with pytest.raises(InvalidInput, match="1024"):
+        users.add_user(book, admin, "long", "clerk", "x" * 1025)
     assert state(book.conn) == before
     users.add_user(book, admin, "exact", "clerk", "1234567890")
     users.add_user(book, admin, "kazakh", "clerk", "Әкімнің құпия")  # letters, not bytes
@@ -182,6 +393,22 @@ def test_bad_or_taken_name_refused(book: Ledger, name: str) -> None:
     assert state(book.conn) == before
 
 
+def test_a_name_is_stored_in_nfc(book: Ledger) -> None:
+    """ "Ω" typed as the ohm sign passes the name rule but is not NFC: it is stored (and
+    chained) as the Greek letter, and either form logs in (once an internal error)."""
+    admin = admin_of(book)
+    users.add_user(book, admin, "\u2126mir", "clerk", OTHER_PASSWORD)
+    assert [u.name for u, _a in users.list_users(book)] == [ADMIN, "\u03a9mir"]
+    for typed in ("\u2126mir", "\u03a9mir"):
+        assert users.login(book, typed, OTHER_PASSWORD).name == "\u03a9mir"
+    before = state(book.conn)
+    with pytest.raises(InvalidInput, match="already a user"):
+        users.add_user(book, admin, "\u03a9mir", "clerk", OTHER_PASSWORD)
+    assert state(book.conn) == before
+    users.set_role(book, admin, "\u2126mir", "member")
+    assert verify(book.conn).ok
+
+
 def test_every_role_can_be_given(book: Ledger) -> None:
     admin = admin_of(book)
     for role in Role:
@@ -194,14 +421,23 @@ def test_every_role_can_be_given(book: Ledger) -> None:
 def test_reset_password(book: Ledger) -> None:
     admin = admin_of(book)
     users.add_user(book, admin, "aigul", "clerk", OTHER_PASSWORD)
+    aigul = users.login(book, "aigul", OTHER_PASSWORD)
+    users.change_own_password(book, aigul, OTHER_PASSWORD, "aigul-own-pass")
+    own_key = _row(book, "aigul")["public_key"]
     users.reset_password(book, admin, "aigul", "brand-new-pass")
+    # A new key, set (and known) by the administrator, and marked so again.
+    row = _row(book, "aigul")
+    assert row["public_key"] != own_key and row["key_set_by"] == admin.id
+    assert "aigul" in users.admin_set_keys(book)
     with pytest.raises(AuthenticationFailed):
-        users.login(book, "aigul", OTHER_PASSWORD)
+        users.login(book, "aigul", "aigul-own-pass")
     assert users.login(book, "aigul", "brand-new-pass").name == "aigul"
+    before = state(book.conn)
     with pytest.raises(InvalidInput):
         users.reset_password(book, admin, "aigul", "short")
     with pytest.raises(InvalidInput, match="no user"):
         users.reset_password(book, admin, "nobody", "brand-new-pass")
+    assert state(book.conn) == before
     assert verify(book.conn).ok
 
 
@@ -215,7 +451,59 @@ def test_change_own_password(book: Ledger) -> None:
     assert state(book.conn) == before
     users.change_own_password(book, admin, PASSWORD, "brand-new-pass")
     assert users.login(book, ADMIN, "brand-new-pass").name == ADMIN
+    with pytest.raises(AuthenticationFailed):
+        users.login(book, ADMIN, PASSWORD)
     assert verify(book.conn).ok
+
+
+def test_changing_your_own_password_clears_the_administrators_mark(book: Ledger) -> None:
+    admin = admin_of(book)
+    opening(book, admin, "2024-01-01", 1_000_00)
+    users.add_user(book, admin, "aigul", "clerk", OTHER_PASSWORD)
+    set_by_admin = _row(book, "aigul")
+    assert set_by_admin["key_set_by"] == admin.id
+    aigul = users.login(book, "aigul", OTHER_PASSWORD)
+    receipt(book, aigul, "2024-01-02", 100_00)  # signed with the key the admin set
+    assert verify(book.conn).admin_set_keys["aigul"][0] == 1
+
+    users.change_own_password(book, aigul, OTHER_PASSWORD, "aigul-own-pass")
+    row = _row(book, "aigul")
+    assert row["public_key"] != set_by_admin["public_key"]
+    assert row["secret_key"] != set_by_admin["secret_key"]
+    assert row["key_set_by"] == aigul.id
+    assert users.admin_set_keys(book) == set()
+    # The change itself was still signed with the old key; what follows is not.
+    counted = verify(book.conn).admin_set_keys["aigul"][0]
+    receipt(book, aigul, "2024-01-03", 100_00)
+    result = verify(book.conn)
+    assert result.ok, result.problems
+    assert result.admin_set_keys["aigul"][0] == counted
+
+
+def test_the_session_keeps_signing_after_a_password_change(book: Ledger) -> None:
+    admin = admin_of(book)
+    opening(book, admin, "2024-01-01", 1_000_00)
+    users.add_user(book, admin, "aigul", "clerk", OTHER_PASSWORD)
+    aigul = users.login(book, "aigul", OTHER_PASSWORD)
+    users.change_own_password(book, aigul, OTHER_PASSWORD, "aigul-own-pass")
+    assert aigul.signer is not None and aigul.signer.public_key == _row(book, "aigul")["public_key"]
+    seq = chain.head(book.conn)[0]
+    receipt(book, aigul, "2024-01-02", 100_00)
+    head_seq, head = chain.head(book.conn)
+    signature = book.conn.execute(
+        "SELECT signature FROM signatures WHERE seq = ?", (head_seq,)
+    ).fetchone()[0]
+    assert keys.PublicKeys().check(
+        str(_row(book, "aigul")["public_key"]), seq + 1, head_seq, head, signature
+    )
+    assert commits_since(book.conn, seq) == [(aigul.id, ["transaction", "event:entry.record"])]
+
+    # An administrator who resets their own password keeps signing with the new key too.
+    users.reset_password(book, admin, ADMIN, "admin-new-pass")
+    receipt(book, admin, "2024-01-03", 100_00)
+    result = verify(book.conn)
+    assert result.ok, result.problems
+    assert users.login(book, ADMIN, "admin-new-pass").name == ADMIN
 
 
 # --- permissions (DESIGN §4) -------------------------------------------------------------
@@ -224,6 +512,8 @@ MATRIX = {
     Action.RECORD: {Role.ADMIN, Role.CLERK},
     Action.CLOSE_YEAR: {Role.ADMIN, Role.CHAIR},
     Action.MANAGE_USERS: {Role.ADMIN},
+    Action.SETTINGS: {Role.ADMIN},
+    Action.RESTORE: {Role.ADMIN},
 }
 
 
@@ -241,16 +531,15 @@ def test_permission_matrix(role: Role, action: Action) -> None:
 
 def test_member_and_auditor_change_nothing(book: Ledger) -> None:
     admin = admin_of(book)
-    receipt(book, admin, "2024-01-10", 500_00)
+    number = receipt(book, admin, "2024-01-10", 500_00)
     for role in ("member", "auditor"):
         users.add_user(book, admin, role, role, OTHER_PASSWORD)
-    before = state(book.conn)
     for role in ("member", "auditor"):
+        before = state(book.conn)
         user = users.login(book, role, OTHER_PASSWORD)
-        before = state(book.conn)  # the login itself is audited
         attempts = [
             lambda u=user: journal.record(book, u, entry("2024-01-11", "receipt", 1, "FINES")),
-            lambda u=user: journal.reverse(book, u, 38, "no"),
+            lambda u=user: journal.reverse(book, u, number, "no"),
             lambda u=user: journal.close_year(book, u, 2024),
             lambda u=user: users.add_user(book, u, "x-user", "admin", OTHER_PASSWORD),
             lambda u=user: users.reset_password(book, u, ADMIN, "brand-new-pass"),
@@ -258,32 +547,42 @@ def test_member_and_auditor_change_nothing(book: Ledger) -> None:
             lambda u=user: users.set_active(book, u, ADMIN, False),
             lambda u=user: settings.change(book, u, settings.VILLAGE_NAME, "X"),
             lambda u=user: catalog.add_fund(book, u, "WELL", restricted=True, name_en="W"),
+            lambda u=user: catalog.add_code(book, u, "BRIDGE", "expenditure", name_en="B"),
         ]
         for attempt in attempts:
             with pytest.raises(PermissionDenied):
                 attempt()
+        # Neither the login nor any refusal wrote anything.
         assert state(book.conn) == before
 
 
 def test_clerk_records_but_does_not_close_or_manage(book: Ledger) -> None:
     admin = admin_of(book)
-    clerk = users.add_user(book, admin, "clerk", "clerk", OTHER_PASSWORD)
+    users.add_user(book, admin, "clerk", "clerk", OTHER_PASSWORD)
+    clerk = users.login(book, "clerk", OTHER_PASSWORD)
     receipt(book, clerk, "2024-01-10", 500_00)
+    before = state(book.conn)
     with pytest.raises(PermissionDenied):
         journal.close_year(book, clerk, 2024)
     with pytest.raises(PermissionDenied):
         users.add_user(book, clerk, "other", "clerk", OTHER_PASSWORD)
+    assert state(book.conn) == before
+    assert verify(book.conn).ok
 
 
 def test_chair_closes_but_does_not_record(book: Ledger) -> None:
     admin = admin_of(book)
-    chair = users.add_user(book, admin, "chair", "chair", OTHER_PASSWORD)
+    users.add_user(book, admin, "chair", "chair", OTHER_PASSWORD)
+    chair = users.login(book, "chair", OTHER_PASSWORD)
+    before = state(book.conn)
     with pytest.raises(PermissionDenied):
         receipt(book, chair, "2024-01-10", 500_00)
+    assert state(book.conn) == before
     journal.close_year(book, chair, 2024)
     assert journal.closed_years(book.conn) == [2024]
     with pytest.raises(PermissionDenied):
         users.reset_password(book, chair, ADMIN, "brand-new-pass")
+    assert verify(book.conn).ok
 
 
 # --- nobody locks the ledger out of its administrators -----------------------------------
@@ -318,3 +617,81 @@ def test_last_admin_keeps_the_role(book: Ledger) -> None:
     with pytest.raises(InvalidInput, match="own account"):
         users.set_active(book, second, "admin2", False)
     assert verify(book.conn).ok
+
+
+def test_the_last_admin_check_reads_the_chain(book: Ledger) -> None:
+    """A clerk made an administrator by a raw edit of the table does not count: demoting the
+    only real administrator would lock everyone out (a login reads the chain)."""
+    admin = admin_of(book)
+    users.add_user(book, admin, "aigul", "clerk", OTHER_PASSWORD)
+    with closing(raw(book.path)) as db:
+        db.execute("UPDATE users SET role = 'admin' WHERE name = 'aigul'")
+    before = state(book.conn)
+    with pytest.raises(InvalidInput, match="at least one active administrator"):
+        users.set_role(book, admin, ADMIN, "clerk")
+    assert state(book.conn) == before
+    assert users.login(book, ADMIN, PASSWORD).role == Role.ADMIN
+
+
+@pytest.mark.parametrize(
+    ("edit", "change"),
+    [
+        ("UPDATE users SET active = 1 WHERE name = 'leaver'", "role"),
+        ("UPDATE users SET role = 'admin' WHERE name = 'leaver'", "active"),
+        ("UPDATE users SET full_name = 'Someone else' WHERE name = 'leaver'", "reset"),
+    ],
+)
+def test_a_change_never_signs_a_raw_edit_of_the_user(book: Ledger, edit: str, change: str) -> None:
+    """A change is chained as the whole stored row: an edit made outside the program must
+    not slip into an entry the administrator signs."""
+    admin = admin_of(book)
+    users.add_user(book, admin, "leaver", "member", OTHER_PASSWORD)
+    users.set_active(book, admin, "leaver", False)
+    with closing(raw(book.path)) as db:
+        db.execute(edit)
+    before = state(book.conn)
+    with pytest.raises(LedgerUnavailable, match="changed outside the program"):
+        if change == "role":
+            users.set_role(book, admin, "leaver", "clerk")
+        elif change == "active":
+            users.set_active(book, admin, "leaver", False)
+        else:
+            users.reset_password(book, admin, "leaver", "brand-new-pass")
+    assert state(book.conn) == before
+
+
+# --- accounts made before signed entries (an upgraded version-1 ledger) -----------------
+
+
+def test_version_1_accounts_need_a_key_from_an_administrator(tmp_path: Path) -> None:
+    """Their owners cannot prove their password to a later verify: until an administrator
+    sets a new password (and key), a right password is refused with a reason, a wrong one as
+    usual; then they log in, and may make the key their own."""
+    fixtures = Path(__file__).parent / "fixtures"
+    facts = json.loads((fixtures / "ledger-v1.json").read_text(encoding="utf-8"))
+    path = tmp_path / "old.ruralcouncil"
+    shutil.copyfile(fixtures / "ledger-v1.ruralcouncil", path)
+    ledger = open_ledger(path)
+    try:
+        admin = users.login(ledger, "admin", facts["passwords"]["admin"])  # the upgrade
+        clerk_id = _row(ledger, "clerk")["id"]
+        with pytest.raises(AuthenticationFailed, match="made before entries were signed"):
+            users.login(ledger, "clerk", facts["passwords"]["clerk"])
+        with pytest.raises(AuthenticationFailed, match="Wrong user name or password"):
+            users.login(ledger, "clerk", "not-the-password")
+        failed = ledger.conn.execute(
+            "SELECT user_id FROM events WHERE event = 'login.failed' ORDER BY id"
+        ).fetchall()
+        assert failed == [(clerk_id,), (clerk_id,)]
+
+        users.reset_password(ledger, admin, "clerk", "clerk-new-pass")
+        users.set_active(ledger, admin, "leaver", True)
+        users.set_role(ledger, admin, "chair", "member")
+        clerk = users.login(ledger, "clerk", "clerk-new-pass")
+        assert clerk.role == Role.CLERK and "clerk" in users.admin_set_keys(ledger)
+        users.change_own_password(ledger, clerk, "clerk-new-pass", "clerk-own-pass")
+        assert "clerk" not in users.admin_set_keys(ledger)
+        result = verify(ledger.conn)
+        assert result.ok, result.problems
+    finally:
+        ledger.close()

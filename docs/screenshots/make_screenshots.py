@@ -156,9 +156,26 @@ class Screenshots:
         results: list[object] = []
         safety.verify_finished.connect(results.append)
         safety.verify_now()
+        # The page scrolls down to the result, which lists whose records were signed with a
+        # password an administrator set (every demo user but the administrator).
         self.wait_until(lambda: bool(results), "verify")
         self.save(window, "safety.png")
+
+        self.change_password_dialog(window)
         window.close()  # type: ignore[attr-defined]
+
+    def change_password_dialog(self, window: object) -> None:
+        """The clerk's own new password: an administrator set the one she has."""
+        from ruralcouncil.gui.password_dialog import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(window.context, window)  # type: ignore[attr-defined]
+        dialog.old_password.setText("demo-village-2025")
+        dialog.new_password.setText("бұл менің өз құпиясөзім")
+        dialog.repeat_password.setText("бұл менің өз құпиясөзім")
+        dialog.show()
+        self.settle()
+        self.save(dialog, "change-password.png")
+        dialog.reject()
 
     def receipt_dialog(self, window: object) -> None:
         from PySide6.QtCore import QDate

@@ -200,6 +200,10 @@ def run_gui(db_path: Path | None, demo: bool = False) -> int:
             return EXIT_OK
         if not demo:
             _remember_user_name(login.user.name)
+        if login.upgraded:
+            from ruralcouncil.gui.login_dialog import upgrade_note
+
+            messages.show_info(None, upgrade_note(ledger))
         warn_about_clock(ledger)
         window = build_main_window(ledger, login.user)
         window.show()

@@ -23,6 +23,14 @@ class AppContext(QObject):
         super().__init__(parent)
         self.ledger = ledger
         self.user = user
+        # Set while a worker rewrites the open connection (a restore): nothing on the GUI
+        # thread may touch the ledger then, and the window may not close.
+        self.busy = False
+
+    def set_user(self, user: User) -> None:
+        """Who is logged in from now on: after a restore the restorer is logged in to the
+        restored ledger, whose key for them may differ from the one they had."""
+        self.user = user
 
     def may(self, action: Action) -> bool:
         return self.user.may(action)

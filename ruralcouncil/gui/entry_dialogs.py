@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from ruralcouncil.gui import messages
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.i18n import N_, _, format_date
-from ruralcouncil.ledger import catalog, journal, money, queries
+from ruralcouncil.ledger import catalog, journal, money, parse, queries
 from ruralcouncil.ledger.codes import CASH, EXPENDITURE, GENERAL_FUND, REVENUE
 from ruralcouncil.ledger.errors import InvalidInput, LedgerError
 from ruralcouncil.ledger.journal import EntryType, NewEntry
@@ -92,7 +92,7 @@ class EntryDialog(QDialog):
         self.description = QLineEdit(self)
         self.reference = QLineEdit(self)
         for line in (self.counterparty, self.description, self.reference):
-            line.setMaxLength(journal.MAX_TEXT)
+            line.setMaxLength(parse.MAX_TEXT)
         self.available = QLabel()
         self.available.setStyleSheet("color: #505050;")
         self.available.setWordWrap(True)  # "available in BANK, GENERAL fund..." runs long

@@ -1,6 +1,10 @@
-"""Log in: user name and password, checked by ``users.login`` (which audits both outcomes).
+"""Log in: user name and password, checked by ``users.login`` against the user's key in the
+signed chain. A failed login is recorded at once; a successful one is chained with the
+session's first write.
 
-A wrong password keeps the dialog open with a message, so the user can try again.
+A wrong password keeps the dialog open with a message, so the user can try again. A ledger of
+an earlier version is upgraded by its administrator's login; anyone else is refused with a
+message asking an administrator to log in first.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -41,6 +46,7 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.ledger = ledger
         self.user: User | None = None
+        self.upgraded = False  # set when this login upgraded a ledger of an earlier version
         self.setObjectName("loginDialog")
         self.setWindowTitle(_("RuralCouncil: log in"))
         layout = QVBoxLayout(self)
@@ -86,6 +92,10 @@ class LoginDialog(QDialog):
 
     def accept(self) -> None:
         """Check the password; stay open with a message when it is wrong."""
+        # Opening the key takes a moment, and an administrator's first login to a ledger of
+        # an earlier version upgrades it (verified, copied aside, migrated): show it is busy.
+        earlier_version = self.ledger.needs_upgrade
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             self.user = users.login(
                 self.ledger, self.user_name.text().strip(), self.password.text()
@@ -96,4 +106,19 @@ class LoginDialog(QDialog):
             self.password.clear()
             self.password.setFocus()
             return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.upgraded = earlier_version and not self.ledger.needs_upgrade
         super().accept()
+
+
+def upgrade_note(ledger: Ledger) -> str:
+    """What an administrator's login just did to a ledger of an earlier version."""
+    return _(
+        "The ledger was upgraded: from now on every entry is signed by the user who makes "
+        "it. A copy of the ledger as it was is kept next to it, in the folder {folder} (its "
+        "name ends in .before-upgrade).\n\n"
+        "Accounts made before have no key yet: their owners cannot log in until you set a "
+        "new password for each (Users, Reset password…). Ask them to choose their own "
+        "password afterwards."
+    ).format(folder=ledger.path.parent)

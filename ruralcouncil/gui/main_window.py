@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QStackedWidget,
@@ -31,6 +32,11 @@ import ruralcouncil
 from ruralcouncil import paths
 from ruralcouncil.gui import messages
 from ruralcouncil.gui.context import AppContext
+from ruralcouncil.gui.password_dialog import (
+    admin_set_password,
+    change_own_password,
+    own_admin_set_note,
+)
 from ruralcouncil.gui.settings_page import save_language
 from ruralcouncil.i18n import LANGUAGES, N_, _, load_preferred_language
 from ruralcouncil.ledger import chain, settings
@@ -111,7 +117,16 @@ class MainWindow(QMainWindow):
         self.chain_label = QLabel()
         self.chain_label.setObjectName("chainStatus")
         self.chain_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Shown while the logged-in user still has the password an administrator gave them.
+        self.password_note = QPushButton(_("An administrator set your password: choose your own…"))
+        self.password_note.setObjectName("adminSetPassword")
+        self.password_note.setFlat(True)
+        self.password_note.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.password_note.setStyleSheet("color: #e65100; text-decoration: underline;")
+        self.password_note.setToolTip(own_admin_set_note())
+        self.password_note.clicked.connect(self.change_own_password)
         self.statusBar().addWidget(self.user_label)
+        self.statusBar().addWidget(self.password_note)
         self.statusBar().addPermanentWidget(self.chain_label)
 
         self._build_menus()
@@ -243,6 +258,12 @@ class MainWindow(QMainWindow):
             language_menu.addAction(action)
             self.language_actions[code] = action
 
+        user_menu = bar.addMenu(_("&User"))
+        self.change_password_action = self._action(
+            _("Change my password…"), self.change_own_password, "changeOwnPassword"
+        )
+        user_menu.addAction(self.change_password_action)
+
         help_menu = bar.addMenu(_("&Help"))
         help_menu.addAction(self._action(_("About RuralCouncil"), self.show_about, "about"))
 
@@ -256,6 +277,10 @@ class MainWindow(QMainWindow):
         self.import_dialog = dialog
         dialog.open()
         return dialog
+
+    def change_own_password(self) -> bool:
+        """Any role: the logged-in user's own new password and key."""
+        return change_own_password(self.context, self)
 
     def choose_language(self, lang: str) -> None:
         save_language(self.context, lang, self)
@@ -288,6 +313,7 @@ class MainWindow(QMainWindow):
                 user=user.full_name or user.name, role=_(ROLE_NAMES[user.role])
             )
         )
+        self.password_note.setVisible(admin_set_password(self.context))
         count, head = chain.head(conn)
         self.chain_label.setText(chain_text(count, head))
         self.chain_label.setToolTip(
@@ -309,5 +335,10 @@ class MainWindow(QMainWindow):
         self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.context.busy:
+            # A restore is rewriting the open ledger in a worker: closing now would close
+            # the connection under it. Its progress window says when it is done.
+            event.ignore()
+            return
         window_settings().setValue("main/geometry", self.saveGeometry())
         super().closeEvent(event)

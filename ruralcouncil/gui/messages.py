@@ -1,12 +1,14 @@
 """Message boxes: a refusal (LedgerError), a warning, a question, an unexpected error.
 
-Every box goes through :func:`_run`, so tests replace that one function and read what the
-user would have seen instead of blocking in ``exec()``.
+Every box goes through :func:`_run`, and every small modal dialog (a password prompt, the
+change of one's own password) through :func:`run_dialog`, so tests replace those two
+functions and read or fill in what the user would have seen instead of blocking in
+``exec()``.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger.errors import ImportRejected, LedgerError
@@ -36,6 +38,12 @@ def error_text(error: BaseException | str) -> str:
 def _run(box: QMessageBox) -> int:
     """Show the box and wait; tests replace this."""
     return box.exec()
+
+
+def run_dialog(dialog: QDialog) -> int:
+    """Show a modal dialog and wait for its answer (a ``QDialog.DialogCode``); tests replace
+    this."""
+    return dialog.exec()
 
 
 def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.entry_dialogs import PROBLEM_STYLE, clock_is_trusted, date_edit, picked_date
 from ruralcouncil.i18n import _, format_date
-from ruralcouncil.ledger import journal, queries
+from ruralcouncil.ledger import journal, parse, queries
 from ruralcouncil.ledger.errors import LedgerError
 from ruralcouncil.ledger.journal import ENTRY_TYPE_NAMES, EntryType
 from ruralcouncil.ledger.money import format_amount
@@ -87,7 +87,7 @@ class ReverseDialog(QDialog):
         layout.addWidget(intro)
 
         self.reason = QLineEdit()
-        self.reason.setMaxLength(journal.MAX_TEXT)
+        self.reason.setMaxLength(parse.MAX_TEXT)
         self.reason.setPlaceholderText(_("why this entry was wrong"))
         self.date = date_edit()
         form = QFormLayout()

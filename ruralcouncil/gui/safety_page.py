@@ -1,8 +1,14 @@
 """Keeping the ledger safe: the anchor, backups, restore and verification.
 
 Backup and verify run in a worker thread on their own connection. Restore rewrites the open
-connection itself, so it runs on the GUI thread with a busy cursor: nothing else may read the
-ledger while its pages are being replaced.
+connection itself; it runs in a worker too, behind a modal progress window (no cancel): while
+it runs, nothing on the GUI thread may read the ledger, since its pages are being replaced.
+The modal window blocks every page, menu and shortcut, and ``AppContext.busy`` keeps the main
+window from closing the connection under it.
+
+A restore needs the administrator's own password (they must be able to log in to the backup)
+and, for a backup of another ledger, an explicit Yes naming both villages; the core decides
+both (``backup.restore_ledger``), the page only asks.
 """
 
 from __future__ import annotations
@@ -10,19 +16,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QColor, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -30,14 +40,15 @@ from PySide6.QtWidgets import (
 from ruralcouncil.gui import messages, worker
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.i18n import _
-from ruralcouncil.ledger import backup, chain, verify
-from ruralcouncil.ledger.errors import LedgerError
+from ruralcouncil.ledger import backup, chain, users, verify
+from ruralcouncil.ledger.errors import LedgerError, OtherLedger
 from ruralcouncil.ledger.users import Action
 
 _LAST_BACKUP_FOLDER = "backup/last_folder"
 _OK_STYLE = "color: #1b5e20; font-weight: bold;"
 _ERROR_STYLE = "color: #b71c1c; font-weight: bold;"
-_WARNING_STYLE = "color: #e65100; font-weight: bold;"
+_WARNING_COLOUR = "#e65100"
+_WARNING_STYLE = f"color: {_WARNING_COLOUR}; font-weight: bold;"
 _MONO = "font-family: monospace;"
 
 
@@ -52,6 +63,114 @@ def _label(text: str = "") -> QLabel:
     return label
 
 
+def first_bad_text(result: verify.VerifyResult) -> str:
+    """The summary line of a verification that found problems."""
+    n = len(result.problems)
+    if result.first_bad is not None and result.first_bad_seq is not None:
+        return _(
+            "Problems found: {n}. The first bad entry is number {first} (chain position {seq})."
+        ).format(n=n, first=result.first_bad, seq=result.first_bad_seq)
+    if result.first_bad is not None:
+        return _("Problems found: {n}. The first bad entry is number {first}.").format(
+            n=n, first=result.first_bad
+        )
+    if result.first_bad_seq is not None:
+        return _(
+            "Problems found: {n}. The first bad record is at chain position {seq}; it is not "
+            "an entry of the ledger (a user, a setting, an event or a signature)."
+        ).format(n=n, seq=result.first_bad_seq)
+    return _("Problems found: {n}.").format(n=n)
+
+
+class RestorePasswordDialog(QDialog):
+    """Before a restore: the administrator's own password, which must open the backup."""
+
+    def __init__(self, user_name: str, backup_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("restorePasswordDialog")
+        self.setWindowTitle(_("Restore a backup"))
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            _label(
+                _(
+                    "To restore {backup}, type your own password, {user}. You must be an "
+                    "administrator in that backup with this same password, so that you can "
+                    "log in to the ledger once it is restored."
+                ).format(backup=backup_name, user=user_name)
+            )
+        )
+        row = QHBoxLayout()
+        row.addWidget(QLabel(_("Password:")))
+        self.password = QLineEdit()
+        self.password.setObjectName("restorePassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setMaxLength(users.MAX_PASSWORD_LENGTH)
+        row.addWidget(self.password, 1)
+        layout.addLayout(row)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(_("Restore"))
+        self.ok_button.setEnabled(False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.password.textChanged.connect(lambda text: self.ok_button.setEnabled(bool(text)))
+
+    def accept(self) -> None:
+        if self.password.text():
+            super().accept()
+
+
+class RestoreProgress(QDialog):
+    """A modal window while a restore runs: no cancel, since a restore stopped halfway is
+    put back by the core, not by the user; Escape and the close button do nothing."""
+
+    def __init__(self, backup_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("restoreProgress")
+        self.setWindowTitle(_("Restore a backup"))
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
+        self.setMinimumWidth(420)
+        self._finished = False
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            _label(
+                _("Restoring {name}… Please wait, and do not switch the computer off.").format(
+                    name=backup_name
+                )
+            )
+        )
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)  # busy until the copy reports its pages
+        layout.addWidget(self.bar)
+
+    def finish(self) -> None:
+        self._finished = True
+        self.close()
+        self.deleteLater()
+
+    def reject(self) -> None:
+        if self._finished:
+            super().reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and not self._finished:
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._finished:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
 class SafetyPage(QWidget):
     # Each emits the result, or the exception that stopped the work.
     backup_finished = Signal(object)
@@ -62,6 +181,7 @@ class SafetyPage(QWidget):
         super().__init__(parent)
         self.context = context
         self._busy = False
+        self.restore_dialog: RestoreProgress | None = None
 
         # --- anchor
         anchor_box = QGroupBox(_("Anchor of the ledger"))
@@ -154,13 +274,26 @@ class SafetyPage(QWidget):
         self.verify_problems = QListWidget()
         self.verify_problems.setMaximumHeight(140)
         self.verify_problems.hide()
+        self.verify_admin_set_label = _label(
+            _(
+                "Records signed with a password an administrator set, per user. The "
+                "administrator knew that password too, so could have signed them. Ask whoever "
+                "still has such a password to choose their own (Change my password…)."
+            )
+        )
+        self.verify_admin_set_label.setStyleSheet(_WARNING_STYLE)
+        self.verify_admin_set_label.hide()
+        self.verify_admin_set = QListWidget()
+        self.verify_admin_set.setObjectName("adminSetKeys")
+        self.verify_admin_set.hide()
         verify_layout = QVBoxLayout(verify_box)
         verify_layout.addWidget(
             _label(
                 _(
-                    "Verification runs SQLite's integrity check and recomputes the hash chain: "
-                    "a changed amount, date or text anywhere in posted history is found, and "
-                    "the first bad entry is named."
+                    "Verification runs SQLite's integrity check, recomputes the hash chain and "
+                    "checks every signature: a changed amount, date or text anywhere in posted "
+                    "history, or an entry added by someone who did not know its author's "
+                    "password, is found, and the first bad entry is named."
                 )
             )
         )
@@ -168,6 +301,8 @@ class SafetyPage(QWidget):
         verify_layout.addWidget(self.verify_progress)
         verify_layout.addWidget(self.verify_status)
         verify_layout.addWidget(self.verify_problems)
+        verify_layout.addWidget(self.verify_admin_set_label)
+        verify_layout.addWidget(self.verify_admin_set)
 
         layout = QVBoxLayout(self)
         for box in (anchor_box, backup_box, restore_box, verify_box):
@@ -266,7 +401,7 @@ class SafetyPage(QWidget):
     # --- restore ---------------------------------------------------------------------
 
     def restore(self) -> None:
-        """Ask for a backup file, warn, then restore it (administrators only)."""
+        """Ask for a backup file, warn, ask for the administrator's password, then restore."""
         start = str(_settings().value(_LAST_BACKUP_FOLDER, "") or Path.home())
         name, _filter = QFileDialog.getOpenFileName(
             self,
@@ -287,38 +422,120 @@ class SafetyPage(QWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.restore_from(Path(name))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        password = self.ask_restore_password(Path(name))
+        if password is not None:
+            self.restore_from(Path(name), password)
 
-    def restore_from(self, source: Path | str) -> None:
-        """Restore ``source`` without asking: the caller has confirmed."""
+    def ask_restore_password(self, source: Path) -> str | None:
+        """The restorer's own password (None when they cancel)."""
+        dialog = RestorePasswordDialog(self.context.user.name, source.name, self)
+        try:
+            if messages.run_dialog(dialog) != QDialog.DialogCode.Accepted:
+                return None
+            return dialog.password.text()
+        finally:
+            dialog.deleteLater()
+
+    def restore_from(
+        self, source: Path | str, password: str, *, other_village: bool = False
+    ) -> None:
+        """Restore ``source`` without asking again: the caller has confirmed, and ``password``
+        is the restorer's own. Runs in a worker behind a modal progress window; emits
+        ``restore_finished`` once, with the result or the refusal."""
         if self._busy:
             return
+        source = Path(source)
+        ledger, user = self.context.ledger, self.context.user
+
+        def run(progress: Any) -> backup.RestoreResult:
+            return backup.restore_ledger(
+                ledger, user, source, password, progress, other_village=other_village
+            )
+
         self._set_busy(True)
+        # Until the worker is done, nothing on the GUI thread may read the open connection
+        # it rewrites: the modal window blocks every page, menu and shortcut, and the main
+        # window refuses to close (context.busy).
+        self.context.busy = True
+        self.restore_status.setStyleSheet("")
+        self.restore_status.setText(_("Restoring {name}…").format(name=source.name))
+        dialog = self.restore_dialog = RestoreProgress(source.name, self)
+        dialog.show()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            result: Any = backup.restore_ledger(self.context.ledger, self.context.user, source)
-        except Exception as exc:  # shown to the user; a refusal writes nothing
-            result = exc
-        finally:
-            QApplication.restoreOverrideCursor()
-            self._set_busy(False)
-        if isinstance(result, Exception):
-            self.restore_status.setStyleSheet(_ERROR_STYLE)
-            self.restore_status.setText(messages.error_text(result))
+
+        def progress(done: int, total: int) -> None:
+            if dialog is self.restore_dialog:  # not after it was closed
+                self._progress(dialog.bar, done, total)
+
+        worker.start(
+            run,
+            lambda result: self._restore_done(source, result),
+            lambda error: self._restore_failed(source, password, other_village, error),
+            progress,
+        )
+
+    def _restore_ended(self) -> None:
+        QApplication.restoreOverrideCursor()
+        if self.restore_dialog is not None:
+            self.restore_dialog.finish()
+            self.restore_dialog = None
+        self.context.busy = False
+        self._set_busy(False)
+
+    def _restore_done(self, source: Path, result: backup.RestoreResult) -> None:
+        self._restore_ended()
+        if result.user is not None:
+            # Logged in to the restored ledger: their key there may differ from before.
+            self.context.set_user(result.user)
+        text = _(
+            "The ledger was restored from {name}: {entries} chain entries. The ledger as "
+            "it was is kept in {aside}."
+        ).format(name=source.name, entries=result.entries_after, aside=result.kept_aside)
+        if result.warning:
+            self.restore_status.setStyleSheet(_WARNING_STYLE)
+            text = result.warning + "\n" + text
         else:
-            text = _(
-                "The ledger was restored from {name}: {entries} chain entries. The ledger as "
-                "it was is kept in {aside}."
-            ).format(name=Path(source).name, entries=result.entries_after, aside=result.kept_aside)
-            if result.warning:
-                self.restore_status.setStyleSheet(_WARNING_STYLE)
-                text = result.warning + "\n" + text
-            else:
-                self.restore_status.setStyleSheet(_OK_STYLE)
-            self.restore_status.setText(text)
-            self.context.notify_changed()
+            self.restore_status.setStyleSheet(_OK_STYLE)
+        self.restore_status.setText(text)
+        self.context.notify_changed()
         self.restore_finished.emit(result)
+
+    def _restore_failed(
+        self, source: Path, password: str, other_village: bool, error: Exception
+    ) -> None:
+        self._restore_ended()
+        if not other_village and isinstance(error, OtherLedger):
+            self.restore_status.setText("")  # the question says what happened
+            if self._confirm_other_village(source, error):
+                self.restore_from(source, password, other_village=True)
+                return
+            self.restore_status.setStyleSheet(_ERROR_STYLE)
+            self.restore_status.setText(
+                _("The backup {name} is of another ledger; nothing was restored.").format(
+                    name=source.name
+                )
+            )
+        else:
+            self.restore_status.setStyleSheet(_ERROR_STYLE)
+            self.restore_status.setText(messages.error_text(error))
+        self.restore_finished.emit(error)
+
+    def _confirm_other_village(self, source: Path, refusal: OtherLedger) -> bool:
+        """Yes only when the administrator confirms they mean another village's ledger."""
+        ours, theirs = refusal.own_village, refusal.village
+        return messages.ask(
+            self,
+            _(
+                "The backup {name} is not a copy of this ledger: it is the ledger of "
+                "{theirs}, and this one is the ledger of {ours}.\n\n"
+                "Replace the ledger of {ours} with the ledger of {theirs}? Everything in this "
+                "ledger will be replaced (it is kept aside in a file next to it). Answer No "
+                "unless you are sure that you mean another village's ledger."
+            ).format(name=source.name, theirs=theirs, ours=ours),
+            _("A backup of another village"),
+        )
 
     # --- verify ----------------------------------------------------------------------
 
@@ -345,6 +562,9 @@ class SafetyPage(QWidget):
         self._set_busy(True)
         self.verify_problems.clear()
         self.verify_problems.hide()
+        self.verify_admin_set.clear()
+        self.verify_admin_set_label.hide()
+        self.verify_admin_set.hide()
         self.verify_progress.setRange(0, 0)
         self.verify_status.setStyleSheet("")
         self.verify_status.setText(_("Verifying…"))
@@ -365,19 +585,65 @@ class SafetyPage(QWidget):
                 _("The ledger is intact: {entries} chain entries, head {head}.").format(
                     entries=result.entries, head=result.head
                 )
+                + "\n"
+                + _("{transactions} entries, {commits} signed commits.").format(
+                    transactions=result.transactions, commits=result.signed_commits
+                )
             )
         else:
-            if result.first_bad is not None:
-                text = _("Problems found: {n}. The first bad entry is number {first}.").format(
-                    n=len(result.problems), first=result.first_bad
-                )
-            else:
-                text = _("Problems found: {n}.").format(n=len(result.problems))
             self.verify_status.setStyleSheet(_ERROR_STYLE)
-            self.verify_status.setText(text)
+            self.verify_status.setText(first_bad_text(result))
             self.verify_problems.addItems(result.problems)
             self.verify_problems.show()
+        self._show_admin_set_keys(result)
+        # On a small screen the result is below the fold: scroll to it once it is laid out.
+        last = self.verify_admin_set if self.verify_admin_set.isVisibleTo(self) else None
+        QTimer.singleShot(0, self, lambda: self._bring_into_view(last or self.verify_status))
         self.verify_finished.emit(result)
+
+    def _bring_into_view(self, widget: QWidget) -> None:
+        """Scroll the window's page area (if the page is in one) so ``widget`` is in sight."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None:
+            parent.ensureWidgetVisible(widget)
+
+    def _show_admin_set_keys(self, result: verify.VerifyResult) -> None:
+        """Who signed records with a password an administrator set, how many, and whether
+        they still have that password."""
+        self.verify_admin_set.clear()
+        if not result.admin_set_keys:
+            self.verify_admin_set_label.hide()
+            self.verify_admin_set.hide()
+            return
+        still = users.admin_set_keys(self.context.ledger)
+        for name, (count, positions) in sorted(result.admin_set_keys.items()):
+            text = (
+                _("{user}: {n}; their password is still the one an administrator set")
+                if name in still
+                else _("{user}: {n}; they have chosen their own password since")
+            )
+            item = QListWidgetItem(text.format(user=name, n=count))
+            if name in still:
+                item.setForeground(QColor(_WARNING_COLOUR))
+            if positions:
+                shown = ", ".join(str(p) for p in positions)
+                more = "…" if count > len(positions) else ""
+                item.setToolTip(
+                    _("The first of them at chain positions: {positions}").format(
+                        positions=shown + more
+                    )
+                )
+            self.verify_admin_set.addItem(item)
+        # As tall as its lines (up to five, then it scrolls): a village has a few users.
+        shown_rows = min(self.verify_admin_set.count(), 5)
+        frame = 2 * self.verify_admin_set.frameWidth()
+        self.verify_admin_set.setFixedHeight(
+            self.verify_admin_set.sizeHintForRow(0) * shown_rows + frame + 4
+        )
+        self.verify_admin_set_label.show()
+        self.verify_admin_set.show()
 
     def _verify_failed(self, error: Exception) -> None:
         self._set_busy(False)

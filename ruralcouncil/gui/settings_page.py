@@ -23,6 +23,11 @@ from PySide6.QtWidgets import (
 from ruralcouncil import paths
 from ruralcouncil.gui import messages
 from ruralcouncil.gui.context import AppContext
+from ruralcouncil.gui.password_dialog import (
+    admin_set_password,
+    change_own_password,
+    own_admin_set_note,
+)
 from ruralcouncil.gui.setup_wizard import CouncilKindChoice, error_label, show_problem
 from ruralcouncil.i18n import (
     LANGUAGES,
@@ -152,54 +157,30 @@ class SettingsPage(QWidget):
 
     def _password_box(self) -> QGroupBox:
         box = QGroupBox(_("My password"))
-        form = QFormLayout(box)
-        self.old_password = self._password_field("oldPassword")
-        form.addRow(_("Current password:"), self.old_password)
-        self.new_password = self._password_field("newPassword")
-        form.addRow(_("New password:"), self.new_password)
-        self.repeat_password = self._password_field("repeatPassword")
-        form.addRow(_("New password again:"), self.repeat_password)
-        form.addRow(
+        layout = QVBoxLayout(box)
+        self.admin_set_note = _read_only_label(own_admin_set_note())
+        self.admin_set_note.setObjectName("adminSetNote")
+        self.admin_set_note.setStyleSheet("color: #e65100;")
+        layout.addWidget(self.admin_set_note)
+        self.password_button = QPushButton(_("Change my password…"))
+        self.password_button.setObjectName("changePassword")
+        self.password_button.clicked.connect(self.change_password)
+        row = QHBoxLayout()
+        row.addWidget(
             _read_only_label(
                 _("At least {n} characters; a short sentence you will remember is best.").format(
                     n=users.MIN_PASSWORD_LENGTH
                 )
-            )
+            ),
+            1,
         )
-        self.password_error = error_label()
-        form.addRow(self.password_error)
-        self.password_button = QPushButton(_("Change my password"))
-        self.password_button.setObjectName("changePassword")
-        self.password_button.clicked.connect(self.change_password)
-        form.addRow(_right(self.password_button))
+        row.addWidget(self.password_button)
+        layout.addLayout(row)
         return box
 
-    @staticmethod
-    def _password_field(name: str) -> QLineEdit:
-        field = QLineEdit()
-        field.setObjectName(name)
-        field.setEchoMode(QLineEdit.EchoMode.Password)
-        return field
-
-    def change_password(self) -> None:
-        if self.new_password.text() != self.repeat_password.text():
-            show_problem(self.password_error, _("The two new passwords are not the same."))
-            return
-        try:
-            users.change_own_password(
-                self.context.ledger,
-                self.context.user,
-                self.old_password.text(),
-                self.new_password.text(),
-            )
-        except LedgerError as exc:
-            show_problem(self.password_error, str(exc))
-            return
-        show_problem(self.password_error, "")
-        for field in (self.old_password, self.new_password, self.repeat_password):
-            field.clear()
-        self.context.notify_changed()
-        messages.show_info(self, _("Your password was changed."))
+    def change_password(self) -> bool:
+        """The dialog for one's own new password; True once it was changed."""
+        return change_own_password(self.context, self)
 
     # --- files --------------------------------------------------------------------------
 
@@ -226,3 +207,4 @@ class SettingsPage(QWidget):
         except ValueError:
             kind = CouncilKind.RURAL_MASLIKHAT
         self.council.set_kind(kind, settings.get(conn, settings.COUNCIL_NAME))
+        self.admin_set_note.setVisible(admin_set_password(self.context))

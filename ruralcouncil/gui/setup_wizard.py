@@ -44,6 +44,14 @@ def error_label() -> QLabel:
 def show_problem(label: QLabel, text: str) -> None:
     label.setText(text)
     label.setVisible(bool(text))
+    # A shown dialog does not grow by itself for a wrapped label's new lines: a long
+    # refusal would be cut off. Let the window fit its content again.
+    window = label.window()
+    if text and window is not None and window is not label and window.isVisible():
+        layout = window.layout()
+        if layout is not None:
+            layout.activate()
+        window.adjustSize()
 
 
 class CouncilKindChoice(QWidget):

@@ -2,6 +2,9 @@
 
 Every change goes through the ``users`` services, which check the permission and the rules
 (password length, the last administrator, one's own account); a refusal is shown as is.
+The list marks the accounts whose password an administrator set (``users.admin_set_keys``):
+the records they sign are listed by verify until they choose their own password, which
+anyone may do for themself here ("Change my password…").
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.messages import error_text
+from ruralcouncil.gui.password_dialog import admin_set_tip, change_own_password
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import users
 from ruralcouncil.ledger.errors import InvalidInput, LedgerError
@@ -36,6 +41,8 @@ from ruralcouncil.ledger.users import ROLE_NAMES, Action, Role
 
 _ERROR_STYLE = "color: #b71c1c;"
 _OK_STYLE = "color: #1b5e20;"
+_MARK_COLOUR = "#e65100"
+PASSWORD_COLUMN = 4
 
 
 def _role_combo() -> QComboBox:
@@ -129,6 +136,10 @@ class ResetPasswordDialog(_FormDialog):
         self.repeat_edit = _password_edit()
         self.form.addRow(_("New password:"), self.password_edit)
         self.form.addRow(_("Password again:"), self.repeat_edit)
+        if name != context.user.name:
+            note = QLabel(admin_set_tip())
+            note.setWordWrap(True)
+            self.form.addRow(note)
 
     def save(self) -> None:
         password = self.passwords_match(self.password_edit, self.repeat_edit)
@@ -136,15 +147,18 @@ class ResetPasswordDialog(_FormDialog):
 
 
 class UsersPage(QWidget):
-    COLUMNS = 4  # user name, full name, role, state
+    COLUMNS = 5  # user name, full name, role, state, password set by an administrator
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.table = QTableWidget(0, self.COLUMNS)
         self.table.setHorizontalHeaderLabels(
-            [_("User name"), _("Full name"), _("Role"), _("State")]
+            [_("User name"), _("Full name"), _("Role"), _("State"), _("Password")]
         )
+        header_item = self.table.horizontalHeaderItem(PASSWORD_COLUMN)
+        if header_item is not None:
+            header_item.setToolTip(admin_set_tip())
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -156,6 +170,11 @@ class UsersPage(QWidget):
 
         self.add_button = QPushButton(_("Add user…"))
         self.add_button.clicked.connect(self.open_add_dialog)
+        # Every role may change their own password; only the list's other actions are an
+        # administrator's.
+        self.own_password_button = QPushButton(_("Change my password…"))
+        self.own_password_button.setObjectName("changeOwnPassword")
+        self.own_password_button.clicked.connect(self.change_own_password)
         self.reset_button = QPushButton(_("Reset password…"))
         self.reset_button.clicked.connect(self.open_reset_dialog)
         self.role_combo = _role_combo()
@@ -183,6 +202,7 @@ class UsersPage(QWidget):
         title.setStyleSheet("font-size: 13pt; font-weight: bold;")
         top.addWidget(title)
         top.addStretch(1)
+        top.addWidget(self.own_password_button)
         top.addWidget(self.add_button)
 
         layout = QVBoxLayout(self)
@@ -203,19 +223,32 @@ class UsersPage(QWidget):
     def refresh(self) -> None:
         chosen = self.selected_name()
         listed = users.list_users(self.context.ledger)
+        admin_set = users.admin_set_keys(self.context.ledger)
+        keyless = users.without_key(self.context.ledger)
         self.table.setRowCount(len(listed))
         for row, (user, active) in enumerate(listed):
+            marked = user.name in admin_set or user.name in keyless
+            if user.name in keyless:
+                # Made before entries were signed: cannot log in until reset.
+                password = _("needs a new password")
+            else:
+                password = _("set by an administrator") if marked else ""
             cells = [
                 user.name,
                 user.full_name,
                 _(ROLE_NAMES[user.role]),
                 _("active") if active else _("disabled"),
+                password,
             ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, (user.name, user.role.value, active))
                 if not active:
                     item.setForeground(Qt.GlobalColor.gray)
+                elif marked and column == PASSWORD_COLUMN:
+                    item.setForeground(QColor(_MARK_COLOUR))
+                if marked:
+                    item.setToolTip(admin_set_tip())
                 self.table.setItem(row, column, item)
         if chosen:
             self.select_user(chosen)
@@ -275,12 +308,20 @@ class UsersPage(QWidget):
             self.context.notify_changed()
             self.select_user(name)
 
+    def change_own_password(self) -> bool:
+        """The logged-in user's own new password (any role)."""
+        if not change_own_password(self.context, self):
+            return False
+        self._show(_("Your password was changed."), _OK_STYLE)
+        return True
+
     def open_reset_dialog(self) -> None:
         name = self.selected_name()
         if name is None:
             return
         dialog = ResetPasswordDialog(self.context, name, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.context.notify_changed()  # the list now marks the password as set by you
             self._show(_("The password of {name} was changed.").format(name=name), _OK_STYLE)
 
     def apply_role(self) -> bool:

@@ -33,7 +33,9 @@ from ruralcouncil.ledger.errors import (
     InvalidInput,
     LedgerError,
     LedgerUnavailable,
+    OtherLedger,
 )
+from ruralcouncil.ledger.parse import safe_text, shown
 from ruralcouncil.ledger.roles import Action, Role, User, require
 from ruralcouncil.ledger.storage import Ledger, open_ledger, snapshot
 from ruralcouncil.ledger.verify import verify
@@ -103,6 +105,16 @@ def manifest_path(backup: Path) -> Path:
 
 # --- backup ------------------------------------------------------------------------------
 
+
+def _usable_path(path: Path | str) -> Path:
+    """A path the OS can be asked about: a NUL in it would end in an internal error."""
+    if "\0" in str(path):
+        raise InvalidInput(
+            _("The path {path} contains a NUL character.").format(path=shown(str(path), 80))
+        )
+    return Path(path)
+
+
 _PARTIAL = ".partial"
 
 
@@ -113,7 +125,7 @@ def backup_ledger(
 
     Read-only for the source, so it needs no login. Refuses to overwrite any file.
     """
-    dest = Path(dest)
+    dest = _usable_path(dest)
     now = datetime.now()
     # One read transaction: the head we read is the head of the copy we make.
     with snapshot(source.conn):
@@ -144,7 +156,7 @@ def backup_ledger(
     document = {
         "format": MANIFEST_FORMAT,
         "format_version": 1,
-        "file": target.name,
+        "file": safe_text(target.name),
         "village": village,
         "entries": entries,
         "head": head,
@@ -194,9 +206,11 @@ def clean_partials(folder: Path) -> list[Path]:
     copy of the program holds. Returns what was deleted."""
     removed: list[Path] = []
     try:
-        candidates = [p for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith(
-            (SUFFIX + _PARTIAL, ".json" + _PARTIAL)
-        )]
+        candidates = [
+            p
+            for p in folder.iterdir()
+            if p.name.startswith(".") and p.name.endswith((SUFFIX + _PARTIAL, ".json" + _PARTIAL))
+        ]
     except OSError:
         return removed
     for path in candidates:
@@ -371,7 +385,14 @@ def check_backup(source: Path | str) -> BackupInfo:
                     path=source, problems="; ".join(result.problems[:5])
                 )
             )
-        if not users.active_administrators(backup):
+        try:
+            administrators = users.active_administrators(backup)
+        except LedgerUnavailable:
+            # Its users cannot be read from a signed chain (an empty file has none): nobody
+            # could log in. Say that, not that "the ledger" is broken, which the person
+            # restoring would take for the one they have open.
+            administrators = []
+        if not administrators:
             raise LedgerUnavailable(
                 _(
                     "{path} has no active administrator who could log in, so nobody could use "
@@ -433,7 +454,7 @@ def restore_ledger(
     another ledger (another village, or a ledger made anew) needs ``other_village``.
     """
     require(user, Action.RESTORE)
-    source = Path(source)
+    source = _usable_path(source)
     if current.read_only:
         raise LedgerUnavailable(_("This ledger was opened read-only."))
     if source.exists() and current.path.exists() and source.samefile(current.path):
@@ -441,14 +462,15 @@ def restore_ledger(
     info = check_backup(source)
     own = chain.first_hash(current.conn)
     if info.ledger != own and not other_village:
-        raise InvalidInput(
+        ours = settings.village_name(current.conn)
+        raise OtherLedger(
             _(
                 "{path} is a backup of another ledger ({village}), not of this one ({own}). "
                 "Nothing was restored. To replace this ledger with it, confirm that you mean "
                 "another village's ledger (--other-village)."
-            ).format(
-                path=source, village=info.village, own=settings.village_name(current.conn)
-            )
+            ).format(path=source, village=info.village, own=ours),
+            info.village,
+            ours,
         )
     _refuse_unless_restorer_can_log_in(source, user.name, password)
     entries_before = chain.head(current.conn)[0]
@@ -482,8 +504,8 @@ def restore_ledger(
     with current.write(restorer) as commit:
         commit.event(
             "restore",
-            f"{source.name} entries={info.entries} head={info.head}"
-            f" before={entries_before} kept={kept_aside.name}",
+            f"{safe_text(source.name)} entries={info.entries} head={info.head}"
+            f" before={entries_before} kept={safe_text(kept_aside.name)}",
         )
     warning = None
     if info.entries < entries_before:
@@ -513,7 +535,7 @@ def restore_to_new(
     There is no current ledger to log in to, so the administrator proves who they are with
     their account in the backup itself.
     """
-    source, target = Path(source), Path(target)
+    source, target = _usable_path(source), _usable_path(target)
     if target.exists():
         raise InvalidInput(
             _("{path} already exists; restore into the open ledger instead.").format(path=target)
@@ -541,7 +563,9 @@ def restore_to_new(
     try:
         restorer = users.login(restored, user_name, password)
         with restored.write(restorer) as commit:
-            commit.event("restore", f"{source.name} entries={info.entries} head={info.head}")
+            commit.event(
+                "restore", f"{safe_text(source.name)} entries={info.entries} head={info.head}"
+            )
     finally:
         restored.close()
     return RestoreResult(

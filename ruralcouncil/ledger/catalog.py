@@ -10,7 +10,7 @@ from ruralcouncil.ledger import storage
 from ruralcouncil.ledger.codes import CASH, EXPENDITURE, REVENUE, Code
 from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.errors import InvalidInput
-from ruralcouncil.ledger.parse import clean_text, parse_code
+from ruralcouncil.ledger.parse import clean_text, is_code, parse_code
 from ruralcouncil.ledger.roles import Action, User, require
 from ruralcouncil.ledger.storage import Ledger
 
@@ -47,11 +47,15 @@ def funds(conn: sqlite3.Connection) -> list[Fund]:
 
 
 def account_kind(conn: sqlite3.Connection, code: str) -> str | None:
+    if not is_code(code):  # not a code at all (even text that is not UTF-8): unknown
+        return None
     row = conn.execute("SELECT kind FROM accounts WHERE code = ?", (code,)).fetchone()
     return str(row[0]) if row else None
 
 
 def fund_exists(conn: sqlite3.Connection, code: str) -> bool:
+    if not is_code(code):
+        return False
     return conn.execute("SELECT 1 FROM funds WHERE code = ?", (code,)).fetchone() is not None
 
 

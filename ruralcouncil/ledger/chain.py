@@ -22,6 +22,7 @@ import json
 import sqlite3
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 ENCODING_VERSION = 2
@@ -52,8 +53,51 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+# No payload the program writes is nested more than a few levels deep (an upgrade's list of
+# users is the deepest, at four). Anything deeper was not written by us, and must not exhaust
+# the interpreter's stack while it is checked (an internal error instead of a report).
+MAX_DEPTH = 16
+
+
+def read_json(text: str) -> Any:
+    """A stored payload parsed; ValueError when it is not JSON, or nested deeper than any
+    payload we write."""
+    try:
+        value = json.loads(text)
+    except (RecursionError, TypeError) as exc:
+        raise ValueError(f"not a payload ({type(exc).__name__})") from None
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > MAX_DEPTH:
+                raise ValueError("nested too deeply")
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return value
+
+
 def digest(payload: str) -> str:
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    # "surrogateescape": a payload read with ``lenient_text`` hashes as the bytes it is stored
+    # as, even when they are not UTF-8 (the program never writes such a payload).
+    return hashlib.sha256(payload.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _lenient(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+@contextmanager
+def lenient_text(conn: sqlite3.Connection) -> Iterator[None]:
+    """Read text that is not UTF-8 as it is (its bad bytes as lone surrogates) instead of
+    failing on it: bytes written into a text column by hand must be reported where they are,
+    not end verify or a login with an internal error."""
+    previous = conn.text_factory
+    conn.text_factory = _lenient
+    try:
+        yield
+    finally:
+        conn.text_factory = previous
 
 
 def envelope(
@@ -101,7 +145,21 @@ def entry_seq(conn: sqlite3.Connection, kind: str, record: str) -> int | None:
     return int(row[0]) if row and row[0] is not None else None
 
 
-def row_content(conn: sqlite3.Connection, table: str, key: str, columns: str, record: str) -> Content:
+def bindable(text: str) -> bool:
+    """Whether ``text`` can be looked up in SQLite: a key read from the file with bytes that
+    are not UTF-8 (``lenient_text``) names no stored record."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def row_content(
+    conn: sqlite3.Connection, table: str, key: str, columns: str, record: str
+) -> Content:
+    if not bindable(record):
+        return {"missing": record}
     cursor = conn.execute(f"SELECT {columns} FROM {table} WHERE {key} = ?", (record,))
     row = cursor.fetchone()
     if row is None:
@@ -119,6 +177,8 @@ TRANSACTION_COLUMNS = (
 
 def transaction_content(conn: sqlite3.Connection, record: str) -> Content:
     content = row_content(conn, "transactions", "id", TRANSACTION_COLUMNS, record)
+    if "missing" in content:
+        return content
     content["postings"] = [
         list(p)
         for p in conn.execute(

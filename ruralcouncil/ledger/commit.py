@@ -14,7 +14,9 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
+from ruralcouncil.i18n import _
 from ruralcouncil.ledger import chain, parse, records, storage
+from ruralcouncil.ledger.errors import LedgerUnavailable
 
 if TYPE_CHECKING:
     from ruralcouncil.ledger.keys import Signer
@@ -30,6 +32,7 @@ class Commit:
         self.signer = signer
         # Read once inside BEGIN IMMEDIATE: no one else can move it until COMMIT.
         self._head = chain.head(conn)
+        self._start = self._head[0]
         self.appended = 0
         self._login_chained = False
 
@@ -60,7 +63,8 @@ class Commit:
         payload = chain.sealed_envelope(seq, kind, record, self.author_id, prev, content)
         digest = chain.digest(payload)
         self.conn.execute(
-            "INSERT INTO chain (seq, kind, record, author, payload, hash) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO chain (seq, kind, record, author, payload, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             (seq, kind, record, self.author_id, payload, digest),
         )
         self._head = (seq, digest)
@@ -98,11 +102,35 @@ class Commit:
         """Sign the head this commit leaves; called by ``Ledger.write`` before COMMIT."""
         if not self.appended or self.signer is None or self.author is None:
             return
+        self._refuse_unsigned_before()
         seq, digest = self._head
         self.conn.execute(
             "INSERT INTO signatures (seq, author, signature) VALUES (?, ?, ?)",
-            (seq, self.author.id, self.signer.sign_head(seq, digest)),
+            (seq, self.author.id, self.signer.sign_head(self._start + 1, seq, digest)),
         )
+
+    def _refuse_unsigned_before(self) -> None:
+        """A signature covers every entry back to the previous signature (docs/hash-chain.md,
+        "A commit"), so signing here would vouch for whatever someone appended to the file
+        outside the program since then: a forged entry naming this author would then verify.
+        Only failed logins (unsigned, no author) may stand between two commits; anything else
+        there refuses the write. The version-1 entries before an upgrade are not in question:
+        the signed part starts at the first schema entry."""
+        row = self.conn.execute(
+            "SELECT min(c.seq) FROM chain c WHERE c.seq > max("
+            " (SELECT coalesce(max(seq), 0) FROM signatures),"
+            " (SELECT coalesce(min(seq), 0) - 1 FROM chain WHERE kind = 'schema'))"
+            " AND c.seq <= ? AND (c.author IS NOT NULL OR c.kind <> 'event')",
+            (self._start,),
+        ).fetchone()
+        if row is not None and row[0] is not None:
+            raise LedgerUnavailable(
+                _(
+                    "The ledger holds entries that nobody signed (from chain position {n}): "
+                    "they were written outside the program. Nothing was saved. Run verify, "
+                    "and restore the latest backup."
+                ).format(n=row[0])
+            )
 
     def done(self) -> None:
         """After COMMIT: the session's login is now in the chain."""

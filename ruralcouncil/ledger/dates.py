@@ -7,6 +7,7 @@ from datetime import date
 
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger.errors import InvalidInput
+from ruralcouncil.ledger.parse import shown
 
 _ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
 FIRST_YEAR = 1991  # the tenge and the republic's budget system begin here
@@ -17,7 +18,8 @@ def parse_date(text: str) -> date:
     """Refuse what ``date.fromisoformat`` would also take: ``20250203``, week dates, times."""
     match = _ISO.fullmatch(text)
     if not match:
-        raise InvalidInput(_("date {text} must be written YYYY-MM-DD").format(text=repr(text)))
+        # Quoted and cut short: a CSV cell or an argument may be megabytes long.
+        raise InvalidInput(_("date {text} must be written YYYY-MM-DD").format(text=shown(text)))
     try:
         value = date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
@@ -33,5 +35,7 @@ def parse_date(text: str) -> date:
 
 def parse_year(text: str) -> int:
     if not re.fullmatch(r"[0-9]{4}", text, re.ASCII) or not (FIRST_YEAR <= int(text) <= LAST_YEAR):
-        raise InvalidInput(_("year {text} must be four digits, such as 2025").format(text=text))
+        raise InvalidInput(
+            _("year {text} must be four digits, such as 2025").format(text=shown(text, 20))
+        )
     return int(text)

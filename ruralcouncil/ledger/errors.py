@@ -27,6 +27,16 @@ class ImportRejected(InvalidInput):
         self.problems = problems
 
 
+class OtherLedger(InvalidInput):
+    """A restore refused because the backup is of another ledger (another village): the
+    person restoring may confirm that they mean it."""
+
+    def __init__(self, message: str, village: str, own_village: str) -> None:
+        super().__init__(message)
+        self.village = village
+        self.own_village = own_village
+
+
 class AuthenticationFailed(LedgerError):
     """Unknown user, disabled account or wrong password."""
 

@@ -30,12 +30,12 @@ from pathlib import Path
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import journal, storage
 from ruralcouncil.ledger.codes import GENERAL_FUND
+from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.dates import parse_date
 from ruralcouncil.ledger.errors import ImportRejected, InvalidInput
 from ruralcouncil.ledger.journal import EntryType, NewEntry, Shortfall
-from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.money import MAX_AMOUNT, parse_csv_amount
-from ruralcouncil.ledger.parse import MAX_TEXT, nfc
+from ruralcouncil.ledger.parse import MAX_TEXT, nfc, safe_text, shown
 from ruralcouncil.ledger.roles import Action, User, require
 from ruralcouncil.ledger.storage import Ledger
 
@@ -96,7 +96,7 @@ def import_transactions(
         _refuse_if_imported(conn, sha256)
         entries = read_transactions(data, conn)
         del data
-        import_id = _store_import(commit, user, sha256, nfc(path.name), len(entries))
+        import_id = _store_import(commit, user, sha256, safe_text(path.name), len(entries))
         first_id: int | None = None
         last_id: int | None = None
         total = len(entries)
@@ -109,7 +109,7 @@ def import_transactions(
                 first_id = last_id
             if progress is not None and done % PROGRESS_EVERY == 0 and done < total:
                 progress(done, total)
-        commit.event("import", f"{path.name} {total} rows")
+        commit.event("import", f"{safe_text(path.name)} {total} rows")
     if progress is not None:
         progress(total, total)
     return ImportResult(import_id, total, first_id, last_id, sha256)
@@ -191,6 +191,11 @@ def read_transactions(data: bytes, conn: sqlite3.Connection) -> list[NewEntry]:
     return entries
 
 
+def _cut(text: str, limit: int = 100) -> str:
+    """A cell as a message shows it: a cell may hold up to 128 KiB, a message line should not."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _line(line: int, reason: str) -> str:
     return _("line {n}: {reason}").format(n=line, reason=reason)
 
@@ -231,7 +236,7 @@ def _read_header(header: list[str]) -> list[str]:
                 'it again from the spreadsheet as "CSV UTF-8 (comma delimited)", or choose '
                 "the comma as the separator."
             ),
-            [_line(1, _("the header is {header}").format(header=header[0]))],
+            [_line(1, _("the header is {header}").format(header=_cut(header[0])))],
         )
     problems: list[str] = []
     seen: set[str] = set()
@@ -239,7 +244,7 @@ def _read_header(header: list[str]) -> list[str]:
         if not name:
             problems.append(_("column {n} has no name").format(n=number))
         elif name not in COLUMNS:
-            problems.append(_("unknown column {name}").format(name=repr(name)))
+            problems.append(_("unknown column {name}").format(name=shown(name)))
         elif name in seen:
             problems.append(_("the column {name} appears twice").format(name=name))
         seen.add(name)
@@ -320,7 +325,7 @@ class _RowChecker:
         except ValueError:
             problems.append(
                 _("type {text} must be receipt, payment, transfer or opening").format(
-                    text=repr(type_text)
+                    text=shown(type_text)
                 )
             )
         try:

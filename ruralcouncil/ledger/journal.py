@@ -20,7 +20,7 @@ from ruralcouncil.ledger.codes import CASH, EXPENDITURE, GENERAL_FUND, OPENING_E
 from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.errors import ClosedYear, InvalidInput, Overdraft
 from ruralcouncil.ledger.money import MAX_AMOUNT, format_amount
-from ruralcouncil.ledger.parse import MAX_TEXT, nfc, text_problem
+from ruralcouncil.ledger.parse import nfc, text_problem
 from ruralcouncil.ledger.roles import Action, User, require
 from ruralcouncil.ledger.storage import Ledger
 
@@ -322,8 +322,11 @@ def insert_entry(
     ``recorded_at`` lets an import stamp all its rows with the one moment it was saved.
     """
     conn = commit.conn
+    # Two subqueries: SQLite reads a lone max() from the index; max(a), max(b) together
+    # would scan the whole table for every entry.
     entry_id, number = conn.execute(
-        "SELECT coalesce(max(id), 0) + 1, coalesce(max(number), 0) + 1 FROM transactions"
+        "SELECT coalesce((SELECT max(id) FROM transactions), 0) + 1,"
+        " coalesce((SELECT max(number) FROM transactions), 0) + 1"
     ).fetchone()
     conn.execute(
         "INSERT INTO transactions (id, number, date, type, amount, code, fund, account,"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass, field
 
@@ -21,7 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 # file. The parameters are stored with each key, so they can be raised later.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 _SCHEME = "ed25519-scrypt-chacha20poly1305"
-_SIGNED_PREFIX = b"RuralCouncil chain v2 head "
+_SIGNED_PREFIX = b"RuralCouncil chain v2 commit "
 # Never more than this much memory for a stored key's scrypt, whatever the file claims.
 _MAX_SCRYPT_N = 2**17
 
@@ -46,13 +47,15 @@ class Signer:
     public_key: str
     pending_login: str | None = None
 
-    def sign_head(self, seq: int, head: str) -> str:
-        return self.private_key.sign(signed_message(seq, head)).hex()
+    def sign_head(self, first: int, seq: int, head: str) -> str:
+        return self.private_key.sign(signed_message(first, seq, head)).hex()
 
 
-def signed_message(seq: int, head: str) -> bytes:
-    """What a commit's signature signs: the chain position and hash it leaves behind."""
-    return _SIGNED_PREFIX + f"{seq}:{head}".encode("ascii")
+def signed_message(first: int, seq: int, head: str) -> bytes:
+    """What a commit's signature signs: where the commit starts, and the chain position and
+    hash it leaves behind. The start makes each signature cover its own commit only: were
+    it left out, deleting the signature between two commits of one author would go unseen."""
+    return _SIGNED_PREFIX + f"{first}-{seq}:{head}".encode("ascii")
 
 
 def _aad(user_id: int, public_key: str) -> bytes:
@@ -103,7 +106,9 @@ def unlock(user_id: int, public_key: str, locked: str, password: str) -> Signer:
         if scheme != _SCHEME or not (2 <= int(n) <= _MAX_SCRYPT_N) or int(r) > 32 or int(p) > 4:
             raise LockedKeyError("unknown key format")
         key = _derive(password, _unb64(salt), int(n), int(r), int(p))
-        seed = ChaCha20Poly1305(key).decrypt(_unb64(nonce), _unb64(secret), _aad(user_id, public_key))
+        seed = ChaCha20Poly1305(key).decrypt(
+            _unb64(nonce), _unb64(secret), _aad(user_id, public_key)
+        )
         private = Ed25519PrivateKey.from_private_bytes(seed)
     except (ValueError, TypeError, InvalidTag) as exc:
         raise LockedKeyError(str(exc)) from None
@@ -144,13 +149,27 @@ def check_v1_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(found, expected)
 
 
+# Exactly as written: lower-case hex, no spaces. ``bytes.fromhex`` skips whitespace, so
+# without this a signature with a space added would still check, and a stored value could
+# change without verify noticing.
+_PUBLIC_KEY = re.compile(r"[0-9a-f]{64}")
+_SIGNATURE = re.compile(r"[0-9a-f]{128}")
+
+
 class PublicKeys:
     """Parsed public keys, cached: verify checks one signature per commit."""
 
     def __init__(self) -> None:
         self._cache: dict[str, Ed25519PublicKey | None] = {}
 
-    def check(self, public_key: str, seq: int, head: str, signature: str) -> bool:
+    def check(self, public_key: str, first: int, seq: int, head: str, signature: str) -> bool:
+        if not (
+            isinstance(public_key, str)
+            and isinstance(signature, str)
+            and _PUBLIC_KEY.fullmatch(public_key)
+            and _SIGNATURE.fullmatch(signature)
+        ):
+            return False
         key = self._cache.get(public_key, False)
         if key is False:
             try:
@@ -161,7 +180,7 @@ class PublicKeys:
         if key is None or not isinstance(key, Ed25519PublicKey):
             return False
         try:
-            key.verify(bytes.fromhex(signature), signed_message(seq, head))
+            key.verify(bytes.fromhex(signature), signed_message(first, seq, head))
         except (InvalidSignature, ValueError):
             return False
         return True

@@ -11,6 +11,7 @@ audit log's lines after the last entry are held by the upgrade's entry.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import unicodedata
@@ -78,7 +79,7 @@ def content(conn: sqlite3.Connection, kind: str, record: str) -> dict[str, Any]:
     """A record's content as version 1 built it from the stored rows."""
     table, key, columns = _FIELDS[kind]
     found = chain.row_content(conn, table, key, columns, record)
-    if kind == "transaction":
+    if kind == "transaction" and "missing" not in found:
         found["postings"] = [
             list(p)
             for p in conn.execute(
@@ -109,6 +110,9 @@ class LegacyWalk:
     problems: list[tuple[int | None, str]] = field(default_factory=list)
     latest: dict[tuple[str, str], tuple[int, dict[str, Any]]] = field(default_factory=dict)
     entries: int = 0
+    # (kind, record) of each entry as its payload says (None where it cannot be read): what
+    # the upgrade's row digests follow, whatever the unsigned columns were changed to.
+    chained: list[tuple[str, str] | None] = field(default_factory=list)
     _audit_at: str = chain.GENESIS
     _audit_ok: bool = True
 
@@ -121,12 +125,21 @@ class LegacyWalk:
     def entry(self, seq: int, kind: str, record: str, payload: str, prev: str) -> None:
         self.entries += 1
         try:
-            envelope = json.loads(payload)
+            envelope = chain.read_json(payload)
             if not isinstance(envelope, dict):
                 raise ValueError
         except ValueError:
+            self.chained.append(None)
             self.bad(seq, _("entry {n}: its content cannot be read").format(n=seq))
             return
+        said = envelope.get("content")
+        said_kind = envelope.get("kind")
+        said_key = (
+            key_of(said_kind, said)
+            if isinstance(said_kind, str) and isinstance(said, dict)
+            else None
+        )
+        self.chained.append((str(said_kind), said_key) if said_key is not None else None)
         if envelope.get("prev") != prev:
             self.bad(seq, _("entry {n} does not follow the entry before it").format(n=seq))
         if self._audit_ok and envelope.get("audit") != self._audit_at:
@@ -182,3 +195,42 @@ def walk_audit(conn: sqlite3.Connection) -> tuple[int, list[str]]:
             problems.append(_("audit log line {n} was changed").format(n=seq))
         expected, prev, last = seq + 1, stored, seq
     return last, problems
+
+
+# --- what the upgrade seals of the version-1 rows --------------------------------------
+
+DIGEST_LENGTH = 16  # hex digits: 64 bits of SHA-256 per record
+_NO_DIGEST = "-" * DIGEST_LENGTH
+
+
+def row_digests(conn: sqlite3.Connection, before: int) -> str:
+    """``record_digests`` of the entries before chain position ``before``, as its rows say
+    (the upgrade's view, after a verify of the version-1 part)."""
+    rows = conn.execute("SELECT kind, record FROM chain WHERE seq < ? ORDER BY seq", (before,))
+    return record_digests(conn, [(str(k), str(r)) for k, r in rows])
+
+
+def record_digests(conn: sqlite3.Connection, entries: list[tuple[str, str] | None]) -> str:
+    """A short digest of each version-1 entry's record exactly as stored now (every column,
+    posting ids, text as it is, not normalised), concatenated in chain order.
+
+    Version 1 did not chain posting ids and compared text after NFC, so those could change
+    unseen. The upgrade's signed entry carries these digests; from then on any such change
+    to an early record is seen, and named at its entry. Users and settings change later by
+    design: the upgrade's entry carries their rows whole instead (dashes here)."""
+    from ruralcouncil.ledger import records
+
+    parts: list[str] = []
+    for item in entries:
+        known = records.get(item[0]) if item is not None else None
+        if item is None or known is None:
+            parts.append(_NO_DIGEST)
+            continue
+        record = item[1]
+        if known.mutable or known.table is None:
+            parts.append(_NO_DIGEST)
+            continue
+        text = chain.canonical(known.build(conn, record))
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        parts.append(digest[:DIGEST_LENGTH])
+    return "".join(parts)

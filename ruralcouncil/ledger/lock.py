@@ -48,8 +48,14 @@ class LedgerLock:
             # A full disk: the lock holds without the note, which only helps others say who.
             pass
 
-    def release(self) -> None:
+    def release(self, *, remove: bool = False) -> None:
+        """Let go of the lock. ``remove``: also delete the lock file, for a ledger that was
+        never made (a refused ``init``), so a refusal leaves nothing behind. The file goes
+        while the lock is still held, so no other copy can be holding it then."""
         if self._fd is not None:
+            if remove:
+                with contextlib.suppress(OSError):
+                    self.path.unlink()
             unlock(self._fd)
             os.close(self._fd)
             self._fd = None

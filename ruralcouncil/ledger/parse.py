@@ -24,10 +24,21 @@ MAX_TEXT = 500
 _MAX_RAW = 200
 
 
-def _shown(text: str, limit: int = 40) -> str:
+def shown(text: str, limit: int = 40) -> str:
     """A refused value as the message shows it: quoted, cut short, never a surrogate."""
     safe = text.encode("utf-8", "backslashreplace").decode("utf-8")
     return repr(safe if len(safe) <= limit else safe[:limit] + "…")
+
+
+def safe_text(text: str) -> str:
+    """Text that can always be stored and printed: bytes that were not UTF-8 (a file name on
+    Linux may hold any) are written as escapes instead."""
+    return nfc(text.encode("utf-8", "backslashreplace").decode("utf-8"))
+
+
+def is_code(text: str) -> bool:
+    """Shaped like a code (so it can be looked up at all)."""
+    return len(text) <= 24 and _CODE.fullmatch(text) is not None
 
 
 def parse_whole(text: str, *, what: str, maximum: int = MAX_ID, minimum: int = 0) -> int:
@@ -36,20 +47,20 @@ def parse_whole(text: str, *, what: str, maximum: int = MAX_ID, minimum: int = 0
     if stripped.isascii() and stripped.isdigit() and len(stripped) > 18:
         raise InvalidInput(
             _("{what} {text} is too large: at most {high}.").format(
-                what=what, text=_shown(text), high=maximum
+                what=what, text=shown(text), high=maximum
             )
         )
     if not _DIGITS.fullmatch(stripped):
         raise InvalidInput(
             _("{what} {text} must be a whole number written with the digits 0-9.").format(
-                what=what, text=_shown(text)
+                what=what, text=shown(text)
             )
         )
     value = int(stripped)
     if not minimum <= value <= maximum:
         raise InvalidInput(
             _("{what} {text} must be between {low} and {high}.").format(
-                what=what, text=_shown(text), low=minimum, high=maximum
+                what=what, text=shown(text), low=minimum, high=maximum
             )
         )
     return value
@@ -68,14 +79,14 @@ def parse_anchor(text: str) -> tuple[int, str]:
         raise InvalidInput(
             _(
                 "The anchor {text} must be written N:HEX, an entry number and its 64-digit hash."
-            ).format(text=_shown(text, 90))
+            ).format(text=shown(text, 90))
         )
     position = int(number.strip())
     if position < 1:
         raise InvalidInput(
             _(
                 "The anchor {text} must be written N:HEX, an entry number and its 64-digit hash."
-            ).format(text=_shown(text, 90))
+            ).format(text=shown(text, 90))
         )
     return position, digest
 
@@ -88,7 +99,7 @@ def parse_code(text: str, what: str | None = None) -> str:
             _(
                 "The code {code} must be 1-24 capital Latin letters, digits or dashes, "
                 "starting with a letter."
-            ).format(code=_shown(text))
+            ).format(code=shown(text))
         )
     return code
 
@@ -109,7 +120,12 @@ def text_problem(label: str, value: str, *, multiline: bool = False, limit: int 
 
 
 def clean_text(
-    label: str, value: str, *, multiline: bool = False, limit: int = MAX_TEXT, required: bool = False
+    label: str,
+    value: str,
+    *,
+    multiline: bool = False,
+    limit: int = MAX_TEXT,
+    required: bool = False,
 ) -> str:
     """Free text as it is stored and chained: trimmed, NFC, checked. Raises InvalidInput."""
     value = value.strip() if len(value) <= 4 * limit else value

@@ -16,7 +16,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import chain
@@ -48,6 +47,14 @@ class UserState:
         return self.key_set_by is not None and self.key_set_by != self.id
 
     @staticmethod
+    def parse(content: Content) -> UserState | None:
+        """``from_content``, or None when the content is not a whole user record."""
+        try:
+            return UserState.from_content(content)
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    @staticmethod
     def from_content(content: Content) -> UserState:
         return UserState(
             id=int(content["id"]),
@@ -75,6 +82,9 @@ class RecordKind:
     mutable: bool = False  # later entries replace earlier ones; the table holds the latest
     content: Callable[[sqlite3.Connection, str], Content] | None = None
     authorise: Authorise | None = None
+    # The column that names who made the record (``user_id``): it must be the commit's author,
+    # or a user could sign, with their own key, a record that shows someone else made it.
+    made_by: str | None = None
 
     def build(self, conn: sqlite3.Connection, record: str) -> Content:
         if self.content is not None:
@@ -88,6 +98,10 @@ class RecordKind:
         if self.action is not None and not may(author.role, self.action):
             return _("{user} ({role}) was not allowed to write a {kind} record").format(
                 user=author.name, role=author.role, kind=self.name
+            )
+        if self.made_by is not None and content.get(self.made_by) != author.id:
+            return _("a {kind} record signed by {user} says another user made it").format(
+                kind=self.name, user=author.name
             )
         return None
 
@@ -120,7 +134,18 @@ def authorise_user(users: Users, author: UserState, content: Content) -> str | N
         return _("a user record is incomplete")
     old = users.get(new.id)
     is_admin = may(author.role, Action.MANAGE_USERS)
-    if new.public_key and new.key_set_by != author.id:
+    # Only a *new* key must be marked as set by this commit's author: an administrator who
+    # changes the role of a user who set their own key keeps that key and its mark. The
+    # mark (and the locked key) never change without a new key, or a user who was given a
+    # password could hide that an administrator knows it.
+    key_is_new = old is None or old.public_key != new.public_key
+    if (
+        old is not None
+        and not key_is_new
+        and any(old.content.get(f) != content.get(f) for f in _KEY_FIELDS)
+    ):
+        return _("the key of {user} was changed without a new key").format(user=new.name)
+    if key_is_new and new.public_key and new.key_set_by != author.id:
         return _("the key of {user} is marked as set by someone who did not set it").format(
             user=new.name
         )
@@ -166,9 +191,12 @@ TRANSACTION = register(
         chain.TRANSACTION_COLUMNS,
         Action.RECORD,
         content=chain.transaction_content,
+        made_by="user_id",
     )
 )
-USER = register(RecordKind("user", "users", "id", USER_COLUMNS, mutable=True, authorise=authorise_user))
+USER = register(
+    RecordKind("user", "users", "id", USER_COLUMNS, mutable=True, authorise=authorise_user)
+)
 ACCOUNT = register(
     RecordKind(
         "account",
@@ -187,13 +215,27 @@ FUND = register(
         Action.SETTINGS,
     )
 )
-SETTING = register(RecordKind("setting", "settings", "key", "key, value", Action.SETTINGS, mutable=True))
+SETTING = register(
+    RecordKind("setting", "settings", "key", "key, value", Action.SETTINGS, mutable=True)
+)
 CLOSED_YEAR = register(
-    RecordKind("closed_year", "closed_years", "year", "year, user_id, closed_at", Action.CLOSE_YEAR)
+    RecordKind(
+        "closed_year",
+        "closed_years",
+        "year",
+        "year, user_id, closed_at",
+        Action.CLOSE_YEAR,
+        made_by="user_id",
+    )
 )
 IMPORT = register(
     RecordKind(
-        "import", "imports", "id", "id, sha256, filename, rows, user_id, imported_at", Action.RECORD
+        "import",
+        "imports",
+        "id",
+        "id, sha256, filename, rows, user_id, imported_at",
+        Action.RECORD,
+        made_by="user_id",
     )
 )
 EVENT = register(

@@ -14,7 +14,7 @@ upgrading administrator's own key, vouched for by the version-1 records it follo
 
 from __future__ import annotations
 
-import json
+import hashlib
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,7 +24,7 @@ from ruralcouncil.i18n import _
 from ruralcouncil.ledger import chain, records
 from ruralcouncil.ledger.errors import LedgerUnavailable
 from ruralcouncil.ledger.keys import PublicKeys
-from ruralcouncil.ledger.records import UserState, Users
+from ruralcouncil.ledger.records import Users, UserState
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,9 @@ class Entry:
     record: str
     author: int | None
     content: dict[str, Any]
+    # False when the payload could not be read as this entry's (reported where it is read):
+    # a commit that fails because of it is named at this entry, not at its start.
+    readable: bool = True
 
 
 @dataclass
@@ -50,11 +53,14 @@ class Replay:
         self.problems.append((seq, message))
 
     def unsigned(self, entry: Entry) -> None:
-        """An entry no signature covers: only a failed login may be one, and it grants nothing."""
+        """An entry no signature covers: only a failed login may be one, and it grants nothing.
+        It keeps no text either (the program stores none: what was typed may be a password),
+        so an unsigned entry cannot carry words into the ledger in someone's name."""
         if not (
             entry.kind == "event"
             and entry.author is None
             and entry.content.get("event") == "login.failed"
+            and entry.content.get("detail") == ""
         ):
             self.bad(
                 entry.seq,
@@ -64,25 +70,75 @@ class Replay:
             )
 
     def commit(
-        self, seq: int, head: str, author_id: int, signature: str, entries: list[Entry]
+        self,
+        seq: int,
+        head: str,
+        author_id: int,
+        signature: str,
+        entries: list[Entry],
+        alt_head: str | None = None,
+        cause: int | None = None,
+        *,
+        start: int | None = None,
     ) -> None:
-        """Check one signed commit (its entries, in order, ending at ``seq``), then apply it."""
+        """Check one signed commit (its entries, in order, ending at ``seq``), then apply it.
+
+        ``alt_head`` is the real hash of the last entry's payload when its ``hash`` column
+        says otherwise (that entry is reported for it): the signature holds over either.
+        ``cause`` is an entry of the commit already found bad, where a failure of the commit
+        as a whole is named."""
         self.commits += 1
+        # The commit's first chain position is signed too; by default its first entry's.
+        if start is None:
+            start = entries[0].seq if entries else seq
+        self._check(seq, (head, alt_head), author_id, signature, entries, cause, start)
+        # Applied even when the commit is bad (that is reported above): the users stay as the
+        # chain says, so one bad commit is reported once, not again in every later commit of
+        # the users it names. A login refuses at the first problem anyway.
+        for entry in entries:
+            if entry.kind == "user":
+                try:
+                    self.users[int(entry.content["id"])] = UserState.from_content(entry.content)
+                except (KeyError, TypeError, ValueError):
+                    self.bad(
+                        entry.seq, _("entry {n}: a user record is incomplete").format(n=entry.seq)
+                    )
+
+    def _check(
+        self,
+        seq: int,
+        heads: tuple[str, str | None],
+        author_id: int,
+        signature: str,
+        entries: list[Entry],
+        cause: int | None,
+        start: int,
+    ) -> None:
+        # Where a problem of the commit as a whole is named: at its first entry, or at an
+        # entry of it found bad already (missing, destroyed), which is then the cause.
+        first = entries[0].seq if entries else seq
+        unreadable = next((e.seq for e in entries if not e.readable), None)
+        where = next(n for n in (cause, unreadable, first) if n is not None)
         for entry in entries:
             if entry.author != author_id:
+                # The commit as a whole is not what its signature says: named at its start.
                 self.bad(
-                    entry.seq,
-                    _("entry {n} names another author than the signature over it").format(
-                        n=entry.seq
-                    ),
+                    where,
+                    _(
+                        "entries {first}-{last}: entry {n} names another author than the "
+                        "signature over them"
+                    ).format(first=entries[0].seq, last=seq, n=entry.seq),
                 )
                 return
-        author = self._author(seq, author_id, entries)
+        author = self._author(seq, author_id, entries, where)
         if author is None:
             return
-        if not self.keys.check(author.public_key, seq, head, signature):
+        if not any(
+            h is not None and self.keys.check(author.public_key, start, seq, h, signature)
+            for h in heads
+        ):
             self.bad(
-                entries[0].seq if entries else seq,
+                where,
                 _(
                     "entries {first}-{last} are not signed by {user}'s key: someone who does "
                     "not know their password wrote them"
@@ -91,7 +147,7 @@ class Replay:
             return
         if not author.active:
             self.bad(
-                entries[0].seq if entries else seq,
+                where,
                 _("entry {n} was written by {user} while their account was disabled").format(
                     n=entries[0].seq if entries else seq, user=author.name
                 ),
@@ -112,14 +168,10 @@ class Replay:
                 self.bad(entry.seq, _("entry {n}: {problem}").format(n=entry.seq, problem=problem))
         if author.admin_set_key:
             self._note_admin_set(author.name, entries)
-        for entry in entries:
-            if entry.kind == "user":
-                try:
-                    self.users[int(entry.content["id"])] = UserState.from_content(entry.content)
-                except (KeyError, TypeError, ValueError):
-                    self.bad(entry.seq, _("entry {n}: a user record is incomplete").format(n=entry.seq))
 
-    def _author(self, seq: int, author_id: int, entries: list[Entry]) -> UserState | None:
+    def _author(
+        self, seq: int, author_id: int, entries: list[Entry], where: int
+    ) -> UserState | None:
         """The author as the chain had them before this commit, or their root key."""
         known = self.users.get(author_id)
         if known is not None and known.public_key:
@@ -128,19 +180,23 @@ class Replay:
         upgrade = any(e.kind == "schema" and e.content.get("from_version") for e in entries)
         genesis = not self.users and any(e.kind == "schema" for e in entries)
         own = [
-            UserState.from_content(e.content)
+            state
             for e in entries
             if e.kind == "user" and e.content.get("id") == author_id
+            for state in [UserState.parse(e.content)]
+            if state is not None
         ]
-        first = entries[0].seq if entries else seq
+        first = where
         if (genesis or (upgrade and known is not None)) and own:
             state = own[-1]
             if state.key_set_by == author_id and state.role == "admin" and state.public_key:
                 if upgrade and known is not None and not (known.active and known.role == "admin"):
                     self.bad(
                         first,
-                        _("entry {n}: the ledger was upgraded by someone who was not an active "
-                          "administrator").format(n=first),
+                        _(
+                            "entry {n}: the ledger was upgraded by someone who was not an active "
+                            "administrator"
+                        ).format(n=first),
                     )
                     return None
                 return state
@@ -176,7 +232,7 @@ def _broken(message: str) -> LedgerUnavailable:
 
 def parse_payload(seq: int, kind: str, record: str, author: int | None, payload: str) -> Entry:
     """A version-2 payload that is canonical and agrees with its row, or ValueError."""
-    envelope = json.loads(payload)
+    envelope = chain.read_json(payload)
     if not isinstance(envelope, dict) or chain.canonical(envelope) != payload:
         raise ValueError("not canonical")
     if (
@@ -191,15 +247,45 @@ def parse_payload(seq: int, kind: str, record: str, author: int | None, payload:
     return Entry(seq, kind, record, author, envelope["content"])
 
 
+# Every version-2 payload starts so: "author" is the first of its sorted keys. A version-1
+# payload starts with '{"audit":'.
+_V2_PREFIX = '{"author":'
+
+
 def v2_start(conn: sqlite3.Connection) -> int | None:
-    """Where the signed (version-2) chain begins: at its first schema entry."""
+    """Where the signed (version-2) chain begins: at its first schema entry, the first entry
+    whose payload is of version 2.
+
+    The ``kind`` column is not signed, so it only gives the likely place, checked against the
+    payloads there: a kind changed to or from ``schema`` must not move the start, which would
+    make every version-2 entry look like a bad version-1 one (or the reverse)."""
     row = conn.execute("SELECT min(seq) FROM chain WHERE kind = 'schema'").fetchone()
-    return int(row[0]) if row and row[0] is not None else None
+    hint = int(row[0]) if row and row[0] is not None else None
+    if hint is not None and _is_v2(conn, hint) and (hint == 1 or not _is_v2(conn, hint - 1)):
+        return hint
+    row = conn.execute(
+        "SELECT seq FROM chain WHERE substr(payload, 1, ?) = ? ORDER BY seq LIMIT 1",
+        (len(_V2_PREFIX), _V2_PREFIX),
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def _is_v2(conn: sqlite3.Connection, seq: int) -> bool:
+    row = conn.execute(
+        "SELECT substr(payload, 1, ?) = ? FROM chain WHERE seq = ?",
+        (len(_V2_PREFIX), _V2_PREFIX, seq),
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def users_from_chain(conn: sqlite3.Connection) -> Users:
     """Every user as the signed chain has them now; raises LedgerUnavailable when the user
     records, their links or their signatures do not verify."""
+    with chain.lenient_text(conn):
+        return _users_from_chain(conn)
+
+
+def _users_from_chain(conn: sqlite3.Connection) -> Users:
     count, last = conn.execute("SELECT count(*), coalesce(max(seq), 0) FROM chain").fetchone()
     if count != last:
         raise _broken(_("entries are missing from the chain"))
@@ -209,18 +295,12 @@ def users_from_chain(conn: sqlite3.Connection) -> Users:
     replay = Replay()
     groups: dict[int, list[Entry]] = {}
     heads: dict[int, tuple[str, int, str]] = {}
-    rows = conn.execute(
-        "SELECT seq, kind, record, author, payload, hash FROM chain"
-        " WHERE kind IN ('user', 'schema') AND seq >= ? ORDER BY seq",
-        (start,),
-    ).fetchall()
-    for seq, kind, record, author, payload, stored in rows:
+    rows, last_signature, starts = _signed_part(conn, start)
+    for seq, kind, record, author, payload, _stored in rows:
         try:
             entry = parse_payload(seq, kind, record, author, payload)
         except ValueError as exc:
             raise _broken(_("entry {n} was changed ({error})").format(n=seq, error=exc)) from None
-        if chain.digest(payload) != stored:
-            raise _broken(_("entry {n} was changed").format(n=seq))
         signature = conn.execute(
             "SELECT seq, author, signature FROM signatures WHERE seq >= ? ORDER BY seq LIMIT 1",
             (seq,),
@@ -236,26 +316,146 @@ def users_from_chain(conn: sqlite3.Connection) -> Users:
         head, author_id, signature = heads[sig_seq]
         entries = groups[sig_seq]
         snapshot = next(
-            (e.content.get("users") for e in entries if e.kind == "schema" and e.content.get("users")),
+            (
+                e.content.get("users")
+                for e in entries
+                if e.kind == "schema" and e.content.get("users")
+            ),
             None,
         )
         if snapshot is not None:
             _apply_snapshot(replay, snapshot)
-        replay.commit(sig_seq, head, author_id, signature, entries)
+        replay.commit(
+            sig_seq, head, author_id, signature, entries, start=starts.get(sig_seq, sig_seq)
+        )
         if replay.problems:
             raise _broken(replay.problems[0][1])
+    _check_last_commit(replay, last_signature, groups, starts)
     return replay.users
+
+
+Row = tuple[int, str, str, int | None, str, str]
+
+
+def _signed_part(
+    conn: sqlite3.Connection, start: int
+) -> tuple[list[Row], tuple[int, int, str, str], dict[int, int]]:
+    """Every entry of the signed part hashes and links as chained, with the kind and author
+    its row says; returns the user and schema entries, the last signature (with the head it
+    signs), and where each commit holding a user or schema entry, and the last, starts (its
+    first signed chain position, which the signature covers).
+
+    A login must not pick user entries by the row's ``kind`` alone: that column is not
+    signed, and a disabling or a demotion whose kind was changed, or whose payload was
+    replaced and every later hash recomputed, would vanish from what the login reads. So the
+    whole signed part is walked (a hash per entry, no JSON parsing: a canonical payload holds
+    ``{"author":A,"content":{...},"kind":K,"prev":P,"record":`` exactly so), and the last
+    signature, which covers every entry before it through the links, is checked. After it
+    only unsigned failed logins may follow."""
+    prev_row = conn.execute("SELECT hash FROM chain WHERE seq = ?", (start - 1,)).fetchone()
+    prev = str(prev_row[0]) if prev_row else chain.GENESIS
+    last = conn.execute(
+        "SELECT seq, author, signature FROM signatures ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    if last is None:
+        raise _broken(_("no commit is signed"))
+    last_seq, last_head = int(last[0]), None
+    wanted: list[Row] = []
+    sha256 = hashlib.sha256
+    kinds: dict[str, str] = {}  # kind -> its part of the binding, made once
+    # Commit ends, read in order beside the chain: where each commit starts is the first
+    # entry with an author after the previous end.
+    ends = conn.execute("SELECT seq FROM signatures WHERE seq >= ? ORDER BY seq", (start,))
+    next_end = ends.fetchone()
+    commit_start: int | None = None
+    needed = False
+    starts: dict[int, int] = {}
+    for row in conn.execute(
+        "SELECT seq, kind, record, author, payload, hash FROM chain WHERE seq >= ? ORDER BY seq",
+        (start,),
+    ):
+        seq, kind, _record, author, payload, stored = row
+        if author is not None and commit_start is None:
+            commit_start = seq
+        needed = needed or kind in ("user", "schema")
+        opening = '{"author":' + ("null" if author is None else str(author)) + ',"content":{'
+        quoted = kinds.get(kind)
+        if quoted is None:
+            quoted = kinds[kind] = '},"kind":' + chain.canonical(kind) + ',"prev":"'
+        try:
+            data = payload.encode("utf-8")  # bytes that are not UTF-8 are not one of ours
+        except UnicodeEncodeError:
+            raise _broken(_("entry {n} was changed").format(n=seq)) from None
+        if (
+            sha256(data).hexdigest() != stored
+            or not payload.startswith(opening)
+            or quoted + prev + '","record":' not in payload
+        ):
+            raise _broken(_("entry {n} was changed").format(n=seq))
+        if kind in ("user", "schema"):
+            wanted.append(row)
+        while next_end is not None and next_end[0] < seq:
+            next_end = ends.fetchone()
+        if next_end is not None and next_end[0] == seq:
+            if (needed or seq == last_seq) and commit_start is not None:
+                starts[seq] = commit_start
+            commit_start, needed = None, False
+        if seq == last_seq:
+            last_head = str(stored)
+        elif seq > last_seq and not _failed_login(kind, author, payload):
+            raise _broken(_("entry {n} is not signed").format(n=seq))
+        prev = str(stored)
+    if last_head is None:
+        raise _broken(_("a signature names an entry that is not in the chain"))
+    return wanted, (last_seq, int(last[1]), str(last[2]), last_head), starts
+
+
+def _failed_login(kind: str, author: int | None, payload: str) -> bool:
+    """The one entry that may stand unsigned (docs/hash-chain.md, "Unsigned entries")."""
+    if kind != "event" or author is not None:
+        return False
+    try:
+        content = chain.read_json(payload).get("content")
+    except (ValueError, AttributeError):
+        return False
+    return (
+        isinstance(content, dict)
+        and content.get("event") == "login.failed"
+        and content.get("detail") == ""
+    )
+
+
+def _check_last_commit(
+    replay: Replay,
+    last: tuple[int, int, str, str],
+    checked: dict[int, list[Entry]],
+    starts: dict[int, int],
+) -> None:
+    """The last signature, over the head of the signed part, by its author's key as the chain
+    has it (a commit that changed a key was checked with its user entries already)."""
+    seq, author_id, signature, head = last
+    if seq in checked:
+        return
+    author = replay.users.get(author_id)
+    first = starts.get(seq, seq)
+    if author is None or not replay.keys.check(author.public_key, first, seq, head, signature):
+        raise _broken(_("the last commit is not signed by its author's key"))
 
 
 def _apply_snapshot(replay: Replay, snapshot: Iterable[dict[str, Any]]) -> None:
     """An upgrade's entry carries the version-1 users: they start the replay, keyless."""
+    if not isinstance(snapshot, list):
+        return  # not a list of users: the upgrade's entry is reported as changed
     for row in snapshot:
+        if not isinstance(row, dict):
+            continue
         content = dict(row)
         content.setdefault("public_key", "")
         content.setdefault("secret_key", "")
         content.setdefault("key_set_by", None)
-        state = UserState.from_content(content)
-        replay.users.setdefault(state.id, state)
+        state = UserState.parse(content)
+        if state is not None:
+            replay.users.setdefault(state.id, state)
 
 
 def _check_links(conn: sqlite3.Connection, seq: int, last: int, author: int | None) -> None:
@@ -269,9 +469,9 @@ def _check_links(conn: sqlite3.Connection, seq: int, last: int, author: int | No
         if chain.digest(payload) != stored:
             raise _broken(_("entry {n} was changed").format(n=number))
         try:
-            envelope = json.loads(payload)
+            envelope = chain.read_json(payload)
         except ValueError:
             raise _broken(_("entry {n} was changed").format(n=number)) from None
-        if envelope.get("prev") != prev or row_author != author:
+        if not isinstance(envelope, dict) or envelope.get("prev") != prev or row_author != author:
             raise _broken(_("entry {n} does not follow the entry before it").format(n=number))
         prev = str(stored)

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 from sqlite_utils.migrations import Migrations
 
+from ruralcouncil.ledger import chain
+
 # Identifies our files: `PRAGMA application_id` (ASCII "RCL1").
 APPLICATION_ID = 0x52434C31
 # `PRAGMA user_version`: bumped with every migration, so an older program can tell a newer file.
@@ -279,19 +281,39 @@ _MIGRATIONS_TABLE = "_sqlite_migrations"
 
 
 def describe(conn: sqlite3.Connection) -> list[list[Any]]:
-    """Every table, index, trigger and view, as (type, name, table, sql), sorted."""
+    """Every table, index, trigger and view, as (type, name, table, sql), sorted.
+
+    Text that is not UTF-8 (written into the schema by hand) is read with its bad bytes
+    escaped: it is then a difference to report, not an error that ends the check."""
     objects: list[list[Any]] = []
-    for kind, name, table, sql in conn.execute(
-        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%'"
-        " ESCAPE '\\' ORDER BY type, name"
-    ):
-        if table == _MIGRATIONS_TABLE:
-            if kind == "table":
-                sql = [list(r) for r in conn.execute(f"PRAGMA table_info({_MIGRATIONS_TABLE})")]
-            else:
-                sql = [list(r) for r in conn.execute(f"PRAGMA index_info({_quote(name)})")]
-        objects.append([kind, name, table, sql])
+    with chain.lenient_text(conn):
+        try:
+            rows = conn.execute(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master"
+                " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name"
+            ).fetchall()
+        except UnicodeDecodeError:
+            # SQLite cannot parse a schema whose SQL is not UTF-8, and Python cannot decode
+            # its message quoting that SQL: a damaged file, said as SQLite would say it.
+            raise sqlite3.DatabaseError(
+                "malformed database schema (its text is not UTF-8)"
+            ) from None
+        for kind, name, table, sql in [[_escaped(v) for v in row] for row in rows]:
+            if table == _MIGRATIONS_TABLE:
+                query = (
+                    f"PRAGMA table_info({_MIGRATIONS_TABLE})"
+                    if kind == "table"
+                    else f"PRAGMA index_info({_quote(name)})"
+                )
+                sql = [[_escaped(v) for v in r] for r in conn.execute(query)]
+            objects.append([kind, name, table, sql])
     return objects
+
+
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return value
 
 
 def _quote(name: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from ruralcouncil.ledger import catalog, keys, schema, settings
 from ruralcouncil.ledger.codes import DEFAULT_ACCOUNTS, GENERAL_FUND, GENERAL_FUND_NAMES
 from ruralcouncil.ledger.commit import Commit
-from ruralcouncil.ledger.errors import LedgerError
+from ruralcouncil.ledger.parse import nfc
 from ruralcouncil.ledger.roles import Role, User
 from ruralcouncil.ledger.storage import Ledger, create_ledger_file
 from ruralcouncil.ledger.users import insert_user, validate_name, validate_password
@@ -44,6 +44,7 @@ def init_ledger(
     """
     village = settings.validate(settings.VILLAGE_NAME, village)
     council_kind, council_name = settings.validate_council(council_kind, council_name)
+    admin = nfc(admin) if len(admin) <= 200 else admin  # stored and chained in NFC
     validate_name(admin)
     validate_password(password)
     key = keys.new_key_pair(1, password)
@@ -52,7 +53,9 @@ def init_ledger(
     try:
         with ledger.write(founder) as commit:
             # The user row first: every chain entry names its author.
-            insert_user(commit, admin, Role.ADMIN, password, admin_full_name, key=key, chain_it=False)
+            insert_user(
+                commit, admin, Role.ADMIN, password, admin_full_name, key=key, chain_it=False
+            )
             chain_schema(commit)
             settings.store(commit, settings.VILLAGE_NAME, village)
             settings.store(commit, settings.COUNCIL_KIND, council_kind)
@@ -63,8 +66,7 @@ def init_ledger(
             catalog.insert_fund(commit, catalog.Fund(GENERAL_FUND, False, *GENERAL_FUND_NAMES))
             commit.append("user", "1")
             commit.event("ledger.create", village)
-    except (LedgerError, OSError):
-        ledger.close()
-        Path(path).unlink(missing_ok=True)
+    except BaseException:
+        ledger.discard()  # the file, its -wal, -shm and lock: a refused init leaves nothing
         raise
     return ledger

@@ -64,9 +64,21 @@ def explain(exc: BaseException, path: Path | None = None) -> LedgerUnavailable |
     where = str(path) if path is not None else _("the ledger")
     if isinstance(exc, LedgerUnavailable):
         return exc
+    if isinstance(exc, UnicodeDecodeError):
+        # SQLite handed back text that is not UTF-8: from its schema or its error message,
+        # both of which only a damaged or hand-edited file can hold.
+        return LedgerUnavailable(
+            _(
+                "{path} is damaged: it holds text that is not UTF-8 where the program's own "
+                "text belongs. Nothing was written to it. Restore the latest backup and run "
+                "verify."
+            ).format(path=where)
+        )
     if isinstance(exc, OSError) and not isinstance(exc, sqlite3.Error):
         number = exc.errno
         if number == errno.ENOSPC or number == getattr(errno, "EDQUOT", -1):
+            return LedgerUnavailable(_disk_full(where))
+        if number == errno.EIO and _no_space_left(path):
             return LedgerUnavailable(_disk_full(where))
         if number in (errno.EROFS, errno.EACCES, errno.EPERM):
             return LedgerUnavailable(
@@ -87,9 +99,12 @@ def explain(exc: BaseException, path: Path | None = None) -> LedgerUnavailable |
         return LedgerUnavailable(_disk_full(where))
     if name.startswith("SQLITE_READONLY") or "readonly" in text:
         return LedgerUnavailable(
-            _("{path} is read-only here (the file, its folder or the disk): nothing was saved.")
-            .format(path=where)
+            _(
+                "{path} is read-only here (the file, its folder or the disk): nothing was saved."
+            ).format(path=where)
         )
+    if (name.startswith("SQLITE_IOERR") or "disk I/O error" in text) and _no_space_left(path):
+        return LedgerUnavailable(_disk_full(where))
     if name.startswith("SQLITE_IOERR") or "disk I/O error" in text:
         return LedgerUnavailable(
             _(
@@ -103,8 +118,10 @@ def explain(exc: BaseException, path: Path | None = None) -> LedgerUnavailable |
                 path=where
             )
         )
-    if name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or name.startswith("SQLITE_CORRUPT") or (
-        "malformed" in text or "not a database" in text
+    if (
+        name in ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+        or name.startswith("SQLITE_CORRUPT")
+        or ("malformed" in text or "not a database" in text)
     ):
         return LedgerUnavailable(
             _(
@@ -119,6 +136,23 @@ def explain(exc: BaseException, path: Path | None = None) -> LedgerUnavailable |
             )
         )
     return None
+
+
+# Less free space than this, and an I/O error is taken for a full disk (see below).
+_NEARLY_FULL = 1 << 20
+
+
+def _no_space_left(path: Path | None) -> bool:
+    """SQLite reports a full disk as an I/O error when it is the WAL's shared memory that
+    cannot grow (SQLITE_IOERR_SHMSIZE and friends, not SQLITE_FULL): ask the disk itself, so
+    the user reads "the disk is full" rather than "the disk may be failing"."""
+    if path is None:
+        return False
+    try:
+        folder = path if path.is_dir() else path.parent
+        return shutil.disk_usage(folder).free < _NEARLY_FULL
+    except (OSError, ValueError):
+        return False
 
 
 def _disk_full(where: str) -> str:
@@ -178,6 +212,8 @@ class Ledger:
             raise explain(exc, self.path) or exc from exc
         commit = Commit(self.conn, author, signer)
         try:
+            if author is not None and commit.head[0] > 0:  # a new ledger's first commit: no
+                _refuse_stale_session(self.conn, author)  # account to compare with yet
             yield commit
             commit.seal()
             self.conn.execute("COMMIT")
@@ -212,11 +248,60 @@ class Ledger:
                 shutil.rmtree(self.copy_folder, ignore_errors=True)
                 self.copy_folder = None
 
+    def discard(self) -> None:
+        """Close a ledger that was never finished (its first commit was refused: a full disk,
+        say) and delete it with its -wal, -shm and lock files, so a refused ``init`` leaves
+        nothing behind. Only for a file this program has just created."""
+        try:
+            self.conn.close()
+        finally:
+            for extra in ("", "-wal", "-shm", "-journal"):
+                with suppress(OSError):
+                    self.path.with_name(self.path.name + extra).unlink()
+            if self.lock is not None:
+                self.lock.release(remove=True)
+            if self.copy_folder is not None:
+                shutil.rmtree(self.copy_folder, ignore_errors=True)
+                self.copy_folder = None
+
     def __enter__(self) -> Ledger:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _refuse_stale_session(conn: sqlite3.Connection, author: User) -> None:
+    """The author's role, active flag and key must still be what the chain holds now.
+
+    A session outlives changes to its account: demoted or disabled by another administrator
+    (or by themself), or given another key by a restore. Signing on would write records that
+    verify must then reject for good; refuse, and ask for a new login instead.
+    """
+    import json
+
+    row = conn.execute(
+        "SELECT payload FROM chain WHERE kind = 'user' AND record = ? ORDER BY seq DESC LIMIT 1",
+        (str(author.id),),
+    ).fetchone()
+    try:
+        content = json.loads(row[0])["content"] if row else {}
+    except (ValueError, KeyError, TypeError):
+        content = {}
+    signer = author.signer
+    if (
+        content.get("role") == author.role
+        and content.get("active") == 1
+        and signer is not None
+        and content.get("public_key") == signer.public_key
+    ):
+        return
+    raise LedgerUnavailable(
+        _(
+            "{user}'s account was changed since they logged in (its role, its password or "
+            "whether it is active). Nothing was saved; log in again."
+        ).format(user=author.name)
+    )
 
 
 @contextmanager
@@ -237,16 +322,32 @@ def snapshot(conn: sqlite3.Connection) -> Iterator[None]:
 
 
 def _connect_writer(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
+    conn = _open_for_writing(path)
     try:
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 10000")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
+        _use_wal(conn)
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _open_for_writing(path: Path) -> sqlite3.Connection:
+    """A read-write connection that has not written anything yet: the file is checked on it
+    before :func:`_use_wal` (which rewrites the header) is allowed to touch it."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    # Switching to WAL writes the file's header: only ever after the ledger checks.
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
 
 
 def _reader(uri: str) -> sqlite3.Connection:
@@ -393,6 +494,15 @@ def check_schema(conn: sqlite3.Connection, version: int, path: Path) -> None:
         )
 
 
+def _checked_version(conn: sqlite3.Connection, path: Path, with_schema: bool) -> int:
+    """The file's schema version, after the version and (``with_schema``) schema checks."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    check_version(version, path)
+    if with_schema:
+        check_schema(conn, version, path)
+    return version
+
+
 def _check_writable(path: Path) -> None:
     if not os.access(path, os.W_OK):
         raise LedgerUnavailable(
@@ -425,28 +535,31 @@ def open_ledger(
     path = Path(path)
     header = read_header(path)
     check_version(header.user_version, path)
-    lock: LedgerLock | None = None
     if write:
         _check_writable(path)
-        lock = LedgerLock(path)
-        try:
-            lock.acquire(purpose)
-        except OSError as exc:
-            raise explain(exc, path) or exc from exc
+    lock: LedgerLock | None = None
     folder: Path | None = None
     try:
         try:
             if write:
-                conn = _connect_writer(path)
+                conn = _open_for_writing(path)
             else:
                 conn, folder = _connect_reader(path)
-        except (sqlite3.Error, OSError) as exc:
+        except (sqlite3.Error, OSError, UnicodeDecodeError) as exc:
             raise explain(exc, path) or exc from exc
         try:
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            check_version(version, path)
-            if check_schema_now:
-                check_schema(conn, version, path)
+            version = _checked_version(conn, path, check_schema_now)
+            if write:
+                # The lock, its file and the switch to WAL come only after the checks:
+                # nothing is written into (or beside) a file not recognised as a ledger.
+                # Another copy may have upgraded the file before we held the lock: look again.
+                lock = LedgerLock(path)
+                try:
+                    lock.acquire(purpose)
+                except OSError as exc:
+                    raise explain(exc, path) or exc from exc
+                version = _checked_version(conn, path, check_schema_now)
+                _use_wal(conn)
             if version < schema.SCHEMA_VERSION and not write and not legacy:
                 raise LedgerUnavailable(
                     _(
@@ -457,7 +570,9 @@ def open_ledger(
                 )
         except BaseException as exc:
             conn.close()
-            if isinstance(exc, sqlite3.Error):
+            if isinstance(exc, (sqlite3.Error, OSError, UnicodeDecodeError)) and not isinstance(
+                exc, LedgerError
+            ):
                 raise explain(exc, path) or exc from exc
             raise
     except BaseException:
@@ -505,6 +620,7 @@ def create_ledger_file(path: Path | str) -> Ledger:
     from sqlite_utils import Database
 
     lock = LedgerLock(path)
+    had_lock_file = lock.path.exists()
     try:
         lock.acquire("init")
     except OSError as exc:
@@ -529,7 +645,8 @@ def create_ledger_file(path: Path | str) -> Ledger:
         os.replace(tmp, path)
         conn = _connect_writer(path)
     except BaseException as exc:
-        lock.release()
+        # A ledger that was never made leaves no lock file of ours behind either.
+        lock.release(remove=not had_lock_file and not path.exists())
         tmp.unlink(missing_ok=True)
         if isinstance(exc, (sqlite3.Error, OSError)) and not isinstance(exc, LedgerError):
             fault = explain(exc, path)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import suppress
+from typing import Any
 
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import chain, keys, legacy, schema, storage
@@ -72,7 +73,7 @@ def login_and_upgrade(ledger: Ledger, name: str, password: str) -> User:
     return _upgrade(ledger, int(row["id"]), str(row["name"]), str(row["full_name"]), password)
 
 
-def _version_1_users(conn: sqlite3.Connection) -> list[dict[str, object]]:
+def _version_1_users(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     columns = legacy.v1_columns("user")
     cursor = conn.execute(f"SELECT {', '.join(columns)} FROM users ORDER BY id")
     return [dict(zip(columns, r, strict=True)) for r in cursor]
@@ -95,7 +96,9 @@ def _upgrade(ledger: Ledger, user_id: int, name: str, full_name: str, password: 
             cursor = conn.execute(f"SELECT {USER_COLUMNS} FROM users ORDER BY id")
             names = [d[0] for d in cursor.description]
             users = [dict(zip(names, r, strict=True)) for r in cursor]
-            settings = [list(r) for r in conn.execute("SELECT key, value FROM settings ORDER BY key")]
+            settings = [
+                list(r) for r in conn.execute("SELECT key, value FROM settings ORDER BY key")
+            ]
             conn.execute(
                 "UPDATE users SET public_key = ?, secret_key = ?, key_set_by = ?,"
                 " password_hash = '' WHERE id = ?",
@@ -115,6 +118,8 @@ def _upgrade(ledger: Ledger, user_id: int, name: str, full_name: str, password: 
                         "audit_lines": audit_lines,
                         "audit_head": audit_head,
                         "transactions": v1_transactions,
+                        # The exact rows of the early records (numbers, posting ids included).
+                        "rows": legacy.row_digests(conn, v1_entries + 1),
                     },
                     "users": users,
                     "settings": settings,

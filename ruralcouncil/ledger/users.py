@@ -13,11 +13,16 @@ import re
 import sqlite3
 
 from ruralcouncil.i18n import _
-from ruralcouncil.ledger import keys, replay, storage
+from ruralcouncil.ledger import chain, keys, replay, storage
 from ruralcouncil.ledger.commit import Commit
-from ruralcouncil.ledger.errors import AuthenticationFailed, InvalidInput, LedgerError
-from ruralcouncil.ledger.parse import clean_text
-from ruralcouncil.ledger.records import UserState
+from ruralcouncil.ledger.errors import (
+    AuthenticationFailed,
+    InvalidInput,
+    LedgerError,
+    LedgerUnavailable,
+)
+from ruralcouncil.ledger.parse import clean_text, nfc, safe_text
+from ruralcouncil.ledger.records import USER_COLUMNS, Users, UserState
 from ruralcouncil.ledger.roles import (
     ACTION_NAMES,
     PERMISSIONS,
@@ -113,6 +118,9 @@ def insert_user(
     administrator of a new ledger brings their own ``key`` (made before the commit, since it
     signs it): the chain's root key, set by themself. Returns the user with their unlocked key.
     """
+    # Names are stored in NFC like every chained text: "Ω" typed as the ohm sign (U+2126)
+    # passes the name rule but is not NFC, and chaining it unnormalised is an internal error.
+    name = nfc(name) if len(name) <= 200 else name
     validate_name(name)
     validate_password(password)
     full_name = clean_text(_("Full name"), full_name, limit=200)
@@ -154,11 +162,41 @@ def add_user(
 
 
 def _row(conn: sqlite3.Connection, name: str) -> tuple[int, str, str, int]:
-    row = conn.execute("SELECT id, name, role, active FROM users WHERE name = ?", (name,)).fetchone()
+    name = nfc(name) if len(name) <= 200 else name  # as stored (``insert_user``)
+    # A name that is no user's shape (too long, bytes that are not UTF-8) is nobody's.
+    row = (
+        conn.execute("SELECT id, name, role, active FROM users WHERE name = ?", (name,)).fetchone()
+        if len(name) <= 40 and name == safe_text(name)
+        else None
+    )
     if row is None:
         shown = name.encode("utf-8", "backslashreplace").decode("utf-8")[:60]
         raise InvalidInput(_("There is no user named {name}.").format(name=shown))
     return int(row[0]), str(row[1]), str(row[2]), int(row[3])
+
+
+def _as_chained(commit: Commit, name: str) -> tuple[UserState, Users]:
+    """The user named ``name`` as the signed chain has them, and every user so.
+
+    A change to a user is chained as the whole stored row, and the checks before it (the last
+    administrator) must see what a login sees. So the ``users`` row must still be what its
+    latest chain entry says: a row edited outside the program would otherwise be chained, and
+    signed, as if the administrator had made the edit, and a raw edit of the table could make
+    the check count an administrator who cannot log in and lock the ledger out.
+    """
+    user_id, stored_name, _role, _active = _row(commit.conn, name)
+    states = replay.users_from_chain(commit.conn)
+    state = states.get(user_id)
+    stored = chain.row_content(commit.conn, "users", "id", USER_COLUMNS, str(user_id))
+    if state is None or stored != state.content:
+        raise LedgerUnavailable(
+            _(
+                "The stored account of {name} differs from the ledger's signed record of it: "
+                "it was changed outside the program. Nothing was changed. Run verify, and "
+                "restore the latest backup."
+            ).format(name=stored_name)
+        )
+    return state, states
 
 
 def _new_key(commit: Commit, user_id: int, password: str) -> keys.Signer:
@@ -185,9 +223,10 @@ def reset_password(ledger: Ledger, actor: User, name: str, new_password: str) ->
     require(actor, Action.MANAGE_USERS)
     validate_password(new_password)
     with ledger.write(actor) as commit:
-        user_id, stored_name, _role, _active = _row(commit.conn, name)
+        target, _states = _as_chained(commit, name)
+        user_id = target.id
         signer = _new_key(commit, user_id, new_password)
-        commit.event("user.reset_password", stored_name)
+        commit.event("user.reset_password", target.name)
     if user_id == actor.id:
         _adopt(actor, signer)
 
@@ -203,6 +242,7 @@ def change_own_password(ledger: Ledger, user: User, old: str, new: str) -> None:
     except keys.LockedKeyError:
         raise AuthenticationFailed(_("The current password is wrong.")) from None
     with ledger.write(user) as commit:
+        _as_chained(commit, user.name)  # the row chained with the new key is the signed one
         signer = _new_key(commit, user.id, new)
         commit.event("user.change_password", "")
     _adopt(user, signer)
@@ -212,36 +252,37 @@ def set_role(ledger: Ledger, actor: User, name: str, role: str) -> None:
     require(actor, Action.MANAGE_USERS)
     valid_role = validate_role(role)
     with ledger.write(actor) as commit:
-        user_id, stored_name, old_role, _active = _row(commit.conn, name)
-        if old_role == Role.ADMIN and valid_role != Role.ADMIN:
-            _refuse_last_admin(commit.conn, stored_name)
-        commit.conn.execute("UPDATE users SET role = ? WHERE id = ?", (valid_role.value, user_id))
-        commit.append("user", str(user_id))
-        commit.event("user.set_role", f"{stored_name} role={valid_role.value}")
+        target, states = _as_chained(commit, name)
+        if target.role == Role.ADMIN and valid_role != Role.ADMIN:
+            _refuse_last_admin(states, target.id)
+        commit.conn.execute("UPDATE users SET role = ? WHERE id = ?", (valid_role.value, target.id))
+        commit.append("user", str(target.id))
+        commit.event("user.set_role", f"{target.name} role={valid_role.value}")
 
 
 def set_active(ledger: Ledger, actor: User, name: str, active: bool) -> None:
     require(actor, Action.MANAGE_USERS)
     with ledger.write(actor) as commit:
-        user_id, stored_name, role, _active = _row(commit.conn, name)
+        target, states = _as_chained(commit, name)
         if not active:
-            if user_id == actor.id:
+            if target.id == actor.id:
                 raise InvalidInput(_("You cannot disable your own account."))
-            if role == Role.ADMIN:
-                _refuse_last_admin(commit.conn, stored_name)
+            if target.role == Role.ADMIN:
+                _refuse_last_admin(states, target.id)
         commit.conn.execute(
-            "UPDATE users SET active = ? WHERE id = ?", (1 if active else 0, user_id)
+            "UPDATE users SET active = ? WHERE id = ?", (1 if active else 0, target.id)
         )
-        commit.append("user", str(user_id))
-        commit.event("user.enable" if active else "user.disable", stored_name)
+        commit.append("user", str(target.id))
+        commit.event("user.enable" if active else "user.disable", target.name)
 
 
-def _refuse_last_admin(conn: sqlite3.Connection, name: str) -> None:
-    others = conn.execute(
-        "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND name <> ?"
-        " AND public_key <> ''",
-        (name,),
-    ).fetchone()[0]
+def _refuse_last_admin(states: Users, user_id: int) -> None:
+    """Counted as a login sees them (the signed chain), not as the users table says."""
+    others = [
+        s
+        for s in states.values()
+        if s.id != user_id and s.role == Role.ADMIN and s.active and s.public_key
+    ]
     if not others:
         raise InvalidInput(_("The ledger must keep at least one active administrator."))
 
@@ -266,6 +307,7 @@ def _record_failure(ledger: Ledger, user_id: int | None) -> None:
 
 
 def find(states: dict[int, UserState], name: str) -> UserState | None:
+    name = nfc(name)  # as stored (``insert_user``); callers pass at most 200 characters
     exact = [s for s in states.values() if s.name == name]
     if exact:
         return exact[0]
@@ -294,8 +336,8 @@ def login(ledger: Ledger, name: str, password: str) -> User:
             raise AuthenticationFailed(
                 _(
                     "The password is right, but {name}'s account was made before entries were "
-                    "signed. An administrator must set a new password for it once (Users, Set "
-                    "a new password)."
+                    "signed. An administrator must set a new password for it once (Users, "
+                    "Reset password…)."
                 ).format(name=state.name)
             )
         raise _wrong()
@@ -371,3 +413,9 @@ def active_administrators(ledger: Ledger) -> list[str]:
         for s in _states(ledger).values()
         if s.active and s.role == Role.ADMIN and (s.public_key or ledger.needs_upgrade)
     )
+
+
+def without_key(ledger: Ledger) -> set[str]:
+    """Names of accounts made before entries were signed and not yet given a key: they cannot
+    log in until an administrator resets their password."""
+    return {s.name for s in _states(ledger).values() if not s.public_key}

@@ -6,13 +6,18 @@ data and config folders, English texts, and a recorder instead of blocking messa
 ``messages._run`` and the static ``QMessageBox`` functions return at once, and the test
 reads what the user would have seen from the ``message_boxes`` fixture. A test that wants
 another answer sets ``message_boxes.answer`` (or monkeypatches the function itself).
+
+Small modal dialogs (a password prompt, "Change my password") go through
+``messages.run_dialog``; the ``dialogs`` fixture records each one and, by default, cancels
+it. A test fills one in by setting ``dialogs.fill`` to a function that gets the real dialog,
+types into its fields and presses its buttons (``dialog.accept()``).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +27,7 @@ import pytest
 if "--onscreen" not in sys.argv:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from ruralcouncil import i18n
 from ruralcouncil.gui import fonts, messages
@@ -131,6 +136,29 @@ def message_boxes(monkeypatch: pytest.MonkeyPatch) -> MessageRecorder:
         ("information", QMessageBox.Icon.Information, Button.Ok),
     ):
         monkeypatch.setattr(QMessageBox, name, staticmethod(recorder.static(icon, fallback)))
+    return recorder
+
+
+@dataclass
+class DialogRecorder:
+    """The dialogs shown through ``messages.run_dialog``; ``fill`` answers them."""
+
+    shown: list[QDialog] = field(default_factory=list)
+    fill: Callable[[QDialog], None] | None = None  # None: the user presses Cancel
+
+    def run(self, dialog: QDialog) -> int:
+        self.shown.append(dialog)
+        if self.fill is None:
+            dialog.reject()
+        else:
+            self.fill(dialog)
+        return int(dialog.result())
+
+
+@pytest.fixture(autouse=True)
+def dialogs(monkeypatch: pytest.MonkeyPatch) -> DialogRecorder:
+    recorder = DialogRecorder()
+    monkeypatch.setattr(messages, "run_dialog", recorder.run)
     return recorder
 
 

@@ -30,7 +30,7 @@ def fill(ledger: Ledger, user: User, n: int, seed: int = 1) -> None:
         ("CASH", "SCHOOL"): 0,
     }
     day = date(2024, 1, 1)
-    with ledger.write() as conn:
+    with ledger.write(user) as commit:
         for i in range(n):
             day += timedelta(days=rng.choice([0, 1, 1]))
             fund = rng.choice(["GENERAL", "GENERAL", "SCHOOL"])
@@ -76,7 +76,7 @@ def fill(ledger: Ledger, user: User, n: int, seed: int = 1) -> None:
                 )
                 balance[account, fund] -= amount
                 balance[other, fund] += amount
-            journal.insert_entry(conn, user, entry)
+            journal.insert_entry(commit, user, entry)
 
 
 @pytest.fixture

@@ -27,8 +27,8 @@ from ruralcouncil.gui.login_dialog import LoginDialog
 from ruralcouncil.gui.main_window import MainWindow
 from ruralcouncil.gui.settings_page import SettingsPage
 from ruralcouncil.gui.setup_wizard import SetupWizard
-from ruralcouncil.ledger import chain, journal, settings, users
-from ruralcouncil.ledger.errors import AuthenticationFailed, PermissionDenied
+from ruralcouncil.ledger import audit, chain, journal, settings, storage, users
+from ruralcouncil.ledger.errors import PermissionDenied
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.lock import LedgerLock
 from ruralcouncil.ledger.settings import CouncilKind
@@ -37,6 +37,7 @@ from ruralcouncil.ledger.storage import Ledger, open_ledger
 # The same as tests/gui/conftest.py's fixtures (conftest modules are not imported by name).
 ADMIN = "admin"
 ADMIN_PASSWORD = "correct-horse-1"
+CLERK_PASSWORD = "clerk-password-1"
 VILLAGE = "Aksu"
 MessageRecorder = Any  # conftest.MessageRecorder: .shown (icon, title, text), .texts()
 
@@ -241,7 +242,7 @@ def test_clock_warning_before_the_main_window(
 
     # An entry saved when the clock said tomorrow: today's clock is now behind it.
     tomorrow = (datetime.now().astimezone() + timedelta(days=1)).isoformat(timespec="seconds")
-    monkeypatch.setattr(journal, "now_text", lambda: tomorrow)
+    monkeypatch.setattr(storage, "now_text", lambda: tomorrow)
     journal.record(gui_ledger, admin_user, NewEntry(date.today(), EntryType.OPENING, 1_000_00))
     warning = app.warn_about_clock(gui_ledger)
     assert warning is not None and "earlier than the last saved entry" in warning
@@ -271,22 +272,33 @@ def test_login_refuses_a_wrong_password_then_accepts_the_right_one(
     assert dialog.user is None
     assert dialog.error.isVisible() and "Wrong user name or password" in dialog.error.text()
     assert dialog.password.text() == ""  # ready for another try
-    assert [e for _s, _a, u, e, _d in _audit(gui_ledger)][-1] == "login.failed"
+    # The one record that may stand unsigned: it names the user, never the password typed.
+    failed = audit.recent(gui_ledger)[0]
+    assert (failed.user, failed.event, failed.detail) == (ADMIN, "login.failed", "")
+    after_failure = chain.head(gui_ledger.conn)
 
     dialog.password.setText(ADMIN_PASSWORD)
     dialog.accept()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.user is not None and dialog.user.name == ADMIN
-    assert [e for _s, _a, u, e, _d in _audit(gui_ledger)][-1] == "login"
+    assert dialog.user.signer is not None  # the key is unlocked: the session can sign
+    assert not dialog.upgraded  # a ledger of this version: nothing to upgrade
+    # A successful login writes nothing by itself: it is chained with the first write.
+    assert chain.head(gui_ledger.conn) == after_failure
+    settings.change(gui_ledger, dialog.user, settings.VILLAGE_NAME, "Aksu-2")
+    newest = [(e.user, e.event) for e in audit.recent(gui_ledger, limit=2)]
+    assert newest == [(ADMIN, "setting.change"), (ADMIN, "login")]
 
 
-def _audit(ledger: Ledger) -> list[tuple[int, str, str, str, str]]:
-    return [
-        tuple(row)
-        for row in ledger.conn.execute(
-            "SELECT seq, at, user, event, detail FROM audit_log ORDER BY seq"
-        )
-    ]
+def test_login_never_stores_the_text_typed_as_a_name(qtbot: QtBot, gui_ledger: Ledger) -> None:
+    dialog = _login_dialog(qtbot, gui_ledger)
+    dialog.user_name.setText("my-secret-password")  # typed into the wrong field
+    dialog.password.setText("whatever")
+    dialog.accept()
+    assert dialog.user is None and "Wrong user name or password" in dialog.error.text()
+    failed = audit.recent(gui_ledger)[0]
+    assert failed.event == "login.failed"
+    assert "my-secret-password" not in (failed.user, failed.detail)
 
 
 def test_login_refuses_an_unknown_user(qtbot: QtBot, gui_ledger: Ledger) -> None:
@@ -562,37 +574,27 @@ def test_member_sees_the_village_read_only(qtbot: QtBot, member_context: AppCont
         settings.change(member_context.ledger, member_context.user, settings.VILLAGE_NAME, "X")
 
 
-def test_change_own_password(
-    qtbot: QtBot, clerk_context: AppContext, message_boxes: MessageRecorder
+def test_settings_page_opens_the_change_password_dialog(
+    qtbot: QtBot, clerk_context: AppContext, dialogs: Any, message_boxes: MessageRecorder
 ) -> None:
     page = _settings(qtbot, clerk_context)
-    ledger = clerk_context.ledger
+    # The clerk's password was set by the administrator who added them.
+    assert page.admin_set_note.isVisible()
+    assert not page.change_password()  # cancelled: nothing changes
+    assert [type(d).__name__ for d in dialogs.shown] == ["ChangePasswordDialog"]
+    assert page.admin_set_note.isVisible()
 
-    page.old_password.setText("not my password")
-    page.new_password.setText("a brand new sentence")
-    page.repeat_password.setText("a brand new sentence")
-    page.password_button.click()
-    assert "current password is wrong" in page.password_error.text()
+    def fill(dialog: Any) -> None:
+        dialog.old_password.setText(CLERK_PASSWORD)
+        dialog.new_password.setText("a brand new sentence")
+        dialog.repeat_password.setText("a brand new sentence")
+        dialog.accept()
 
-    page.old_password.setText("clerk-password-1")
-    page.repeat_password.setText("a brand new sentencE")
-    page.password_button.click()
-    assert "not the same" in page.password_error.text()
-
-    page.new_password.setText("short")
-    page.repeat_password.setText("short")
-    page.password_button.click()
-    assert "at least 10 characters" in page.password_error.text()
-    with pytest.raises(AuthenticationFailed):
-        users.login(ledger, "clerk", "a brand new sentence")
-
-    page.new_password.setText("a brand new sentence")
-    page.repeat_password.setText("a brand new sentence")
-    page.password_button.click()
-    assert not page.password_error.isVisible()
-    assert page.old_password.text() == ""
+    dialogs.fill = fill
+    assert page.change_password()
     assert message_boxes.texts() == ["Your password was changed."]
-    assert users.login(ledger, "clerk", "a brand new sentence").name == "clerk"
+    assert not page.admin_set_note.isVisible()
+    assert users.login(clerk_context.ledger, "clerk", "a brand new sentence").name == "clerk"
 
 
 def test_settings_show_where_the_ledger_is(qtbot: QtBot, context: AppContext) -> None:
@@ -615,7 +617,7 @@ def test_audit_records_the_setting_change(qtbot: QtBot, context: AppContext) -> 
     page.village.setText("Aksu-2")
     page.save_village_button.click()
     assert (ADMIN, "setting.change", "village_name=Aksu-2") in [
-        (user, event, detail) for _s, _a, user, event, detail in _audit(context.ledger)
+        (e.user, e.event, e.detail) for e in audit.recent(context.ledger)
     ]
 
 

@@ -10,6 +10,7 @@ from ruralcouncil.ledger import users
 from ruralcouncil.ledger.errors import AuthenticationFailed, PermissionDenied
 
 CLERK_PASSWORD = "clerk-password-1"
+BY_ADMIN = "set by an administrator"  # the mark of a password an administrator set
 
 
 def _rows(page: UsersPage) -> list[list[str]]:
@@ -45,7 +46,7 @@ def test_admin_adds_a_clerk_who_can_log_in(qtbot, context: AppContext) -> None:
     dialog = _add(qtbot, context, "aigul", CLERK_PASSWORD)
     assert dialog.result() == AddUserDialog.DialogCode.Accepted, dialog.error.text()
     context.notify_changed()
-    assert ["aigul", "Aigul Serikova", "Clerk", "active"] in _rows(page)
+    assert ["aigul", "Aigul Serikova", "Clerk", "active", BY_ADMIN] in _rows(page)
     user = users.login(context.ledger, "aigul", CLERK_PASSWORD)
     assert user.role == users.Role.CLERK
 
@@ -82,10 +83,10 @@ def test_change_role_and_disable(qtbot, context: AppContext) -> None:
     assert page.reset_button.isEnabled() and page.active_button.text() == "Disable"
     page.role_combo.setCurrentIndex(page.role_combo.findData("chair"))
     assert page.apply_role()
-    assert ["aigul", "", "Chair", "active"] in _rows(page)
+    assert ["aigul", "", "Chair", "active", BY_ADMIN] in _rows(page)
     assert page.selected_name() == "aigul"  # the selection survives the refresh
     assert page.toggle_active()
-    assert ["aigul", "", "Chair", "disabled"] in _rows(page)
+    assert ["aigul", "", "Chair", "disabled", BY_ADMIN] in _rows(page)
     assert page.active_button.text() == "Enable"
     with pytest.raises(AuthenticationFailed):
         users.login(context.ledger, "aigul", CLERK_PASSWORD)
@@ -102,7 +103,7 @@ def test_admin_cannot_disable_self_or_demote_last_admin(qtbot, context: AppConte
     page.role_combo.setCurrentIndex(page.role_combo.findData("member"))
     assert not page.apply_role()
     assert "at least one active administrator" in page.status.text()
-    assert ["admin", "", "Administrator", "active"] in _rows(page)
+    assert ["admin", "", "Administrator", "active", ""] in _rows(page)
 
 
 def test_member_sees_list_read_only(qtbot, member_context: AppContext) -> None:
