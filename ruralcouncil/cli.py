@@ -459,9 +459,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         _print_json(result.as_json())
     elif result.ok:
         _say(
-            _("The ledger is intact: {entries} entries, head {head}.").format(
-                entries=result.entries, head=result.head
-            )
+            _(
+                "The ledger is intact: {transactions} entries, {entries} chain positions, "
+                "head {head}."
+            ).format(transactions=result.transactions, entries=result.entries, head=result.head)
         )
     else:
         _say(_("The ledger has problems:"))
@@ -483,7 +484,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     finally:
         ledger.close()
     _say(
-        _("Backed up to {path} ({entries} entries, head {head}).").format(
+        _("Backed up to {path} ({entries} chain positions, head {head}).").format(
             path=result.path, entries=result.entries, head=result.head
         )
     )
@@ -501,7 +502,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         # A new PC after a disk failure: the administrator's account in the backup vouches.
         result = restore_to_new(Path(args.source), path, args.user, password)
         _say(
-            _("Restored {source} into the new ledger {path}. Entries: {after}.").format(
+            _("Restored {source} into the new ledger {path}. Chain positions: {after}.").format(
                 source=args.source, path=path, after=result.entries_after
             )
         )
@@ -514,8 +515,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
         _warn(result.warning)
     _say(
         _(
-            "Restored {source}; the previous ledger was kept as {aside}. Entries: {before} "
-            "before, {after} now."
+            "Restored {source}; the previous ledger was kept as {aside}. Chain positions: "
+            "{before} before, {after} now."
         ).format(
             source=args.source,
             aside=result.kept_aside,
@@ -715,7 +716,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _sub(commands, "verify", cmd_verify, _("check the file and the hash chain"))
     p.add_argument("--json", action="store_true")
-    p.add_argument("--anchor", metavar="N:HEX", help=_("entry N must still have hash HEX"))
+    p.add_argument("--anchor", metavar="N:HEX", help=_("chain position N must still have hash HEX"))
 
     p = _sub(commands, "backup", cmd_backup, _("back up to a file or a folder"))
     p.add_argument("dest", metavar="DEST")

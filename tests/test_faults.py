@@ -327,7 +327,7 @@ def test_readers_work_with_zero_bytes_free(
     away.mkdir()
     code, out, err = ledger("backup", str(away))
     assert code == 0, err
-    assert f"({entries} entries, head {digest})" in out
+    assert f"({entries} chain positions, head {digest})" in out
     # A backup onto the full disk itself: refused, and nothing of it is left there.
     names = listing(disk)
     refused(ledger("backup", str(disk)), DISK_FULL)
@@ -540,7 +540,7 @@ def test_read_only_ledger_is_read_whole_and_refused_for_writing(
     away.mkdir()
     code, out, err = ledger("backup", str(away))
     assert code == 0, err
-    assert f"({entries} entries, head {digest})" in out
+    assert f"({entries} chain positions, head {digest})" in out
     saved = next(p for p in away.iterdir() if p.suffix == ".ruralcouncil")
     assert state(saved)[0] == (entries, digest)
 
@@ -604,7 +604,7 @@ def test_readers_fall_back_when_the_shared_memory_cannot_be_made(
     assert (as_json(done)["ok"], as_json(done)["entries"]) == (True, entries)
     code, out, err = run("backup", str(tmp_path / "b.ruralcouncil"))
     assert code == 0, err
-    assert f"({entries} entries, head {digest})" in out
+    assert f"({entries} chain positions, head {digest})" in out
     assert listing(temp) == []
     if pending:
         # No room for the private copy either: a refusal, never the ledger without its WAL.

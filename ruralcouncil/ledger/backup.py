@@ -297,9 +297,10 @@ def _check_copy(path: Path, entries: int, head: str) -> None:
             problems += result.problems
             if (result.entries, result.head) != (entries, head):
                 problems.append(
-                    _("the copy ends at entry {found}, the ledger at entry {expected}").format(
-                        found=result.entries, expected=entries
-                    )
+                    _(
+                        "the copy ends at chain position {found}, the ledger at chain position "
+                        "{expected}"
+                    ).format(found=result.entries, expected=entries)
                 )
             mode = str(copy.conn.execute("PRAGMA journal_mode").fetchone()[0])
             if mode.lower() == "wal":

@@ -132,7 +132,7 @@ def head(conn: sqlite3.Connection) -> tuple[int, str]:
 
 
 def first_hash(conn: sqlite3.Connection) -> str:
-    """The hash of entry 1: names the ledger, whatever happens to it later."""
+    """The hash of chain position 1: names the ledger, whatever happens to it later."""
     row = conn.execute("SELECT hash FROM chain WHERE seq = 1").fetchone()
     return str(row[0]) if row else GENESIS
 

@@ -130,7 +130,7 @@ class LegacyWalk:
                 raise ValueError
         except ValueError:
             self.chained.append(None)
-            self.bad(seq, _("entry {n}: its content cannot be read").format(n=seq))
+            self.bad(seq, _("chain position {n}: its content cannot be read").format(n=seq))
             return
         said = envelope.get("content")
         said_kind = envelope.get("kind")
@@ -141,21 +141,27 @@ class LegacyWalk:
         )
         self.chained.append((str(said_kind), said_key) if said_key is not None else None)
         if envelope.get("prev") != prev:
-            self.bad(seq, _("entry {n} does not follow the entry before it").format(n=seq))
+            self.bad(
+                seq, _("chain position {n} does not follow the position before it").format(n=seq)
+            )
         if self._audit_ok and envelope.get("audit") != self._audit_at:
             self._audit_at = str(envelope.get("audit"))
             if not any(line == self._audit_at for (line,) in self._audit_lines):
                 self._audit_ok = False
-                self.bad(seq, _("entry {n}: the audit log it follows was changed").format(n=seq))
+                self.bad(
+                    seq, _("chain position {n}: the audit log it follows was changed").format(n=seq)
+                )
         if (envelope.get("seq"), envelope.get("kind"), envelope.get("v")) != (seq, kind, VERSION):
-            self.bad(seq, _("entry {n}: its number or kind was changed").format(n=seq))
+            self.bad(seq, _("chain position {n}: its position or kind was changed").format(n=seq))
             return
         chained = envelope.get("content")
         if kind not in _FIELDS or not isinstance(chained, dict):
-            self.bad(seq, _("entry {n}: unknown kind of record {kind}").format(n=seq, kind=kind))
+            self.bad(
+                seq, _("chain position {n}: unknown kind of record {kind}").format(n=seq, kind=kind)
+            )
             return
         if key_of(kind, chained) != record:
-            self.bad(seq, _("entry {n}: it was moved to another record").format(n=seq))
+            self.bad(seq, _("chain position {n}: it was moved to another record").format(n=seq))
             return
         if kind in MUTABLE:
             self.latest[(kind, record)] = (seq, chained)
@@ -171,8 +177,10 @@ class LegacyWalk:
 
 def _describe_changed(kind: str, record: str, seq: int) -> str:
     if kind == "transaction":
-        return _("entry {n}: the transaction was changed after it was posted").format(n=seq)
-    return _("entry {n}: the stored {kind} {record} differs from what was chained").format(
+        return _("chain position {n}: the transaction was changed after it was posted").format(
+            n=seq
+        )
+    return _("chain position {n}: the stored {kind} {record} differs from what was chained").format(
         n=seq, kind=kind, record=record
     )
 

@@ -78,14 +78,14 @@ def parse_anchor(text: str) -> tuple[int, str]:
     if not _DIGITS.fullmatch(number.strip()) or not _HEX64.fullmatch(digest):
         raise InvalidInput(
             _(
-                "The anchor {text} must be written N:HEX, an entry number and its 64-digit hash."
+                "The anchor {text} must be written N:HEX, a chain position and its 64-digit hash."
             ).format(text=shown(text, 90))
         )
     position = int(number.strip())
     if position < 1:
         raise InvalidInput(
             _(
-                "The anchor {text} must be written N:HEX, an entry number and its 64-digit hash."
+                "The anchor {text} must be written N:HEX, a chain position and its 64-digit hash."
             ).format(text=shown(text, 90))
         )
     return position, digest

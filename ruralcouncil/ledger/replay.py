@@ -64,9 +64,9 @@ class Replay:
         ):
             self.bad(
                 entry.seq,
-                _("entry {n} is not signed: it was not written by the program for a user").format(
-                    n=entry.seq
-                ),
+                _(
+                    "chain position {n} is not signed: it was not written by the program for a user"
+                ).format(n=entry.seq),
             )
 
     def commit(
@@ -101,7 +101,8 @@ class Replay:
                     self.users[int(entry.content["id"])] = UserState.from_content(entry.content)
                 except (KeyError, TypeError, ValueError):
                     self.bad(
-                        entry.seq, _("entry {n}: a user record is incomplete").format(n=entry.seq)
+                        entry.seq,
+                        _("chain position {n}: a user record is incomplete").format(n=entry.seq),
                     )
 
     def _check(
@@ -125,8 +126,8 @@ class Replay:
                 self.bad(
                     where,
                     _(
-                        "entries {first}-{last}: entry {n} names another author than the "
-                        "signature over them"
+                        "chain positions {first}-{last}: position {n} names another author than "
+                        "the signature over them"
                     ).format(first=entries[0].seq, last=seq, n=entry.seq),
                 )
                 return
@@ -140,17 +141,17 @@ class Replay:
             self.bad(
                 where,
                 _(
-                    "entries {first}-{last} are not signed by {user}'s key: someone who does "
-                    "not know their password wrote them"
+                    "chain positions {first}-{last} are not signed by {user}'s key: someone who "
+                    "does not know their password wrote them"
                 ).format(first=entries[0].seq if entries else seq, last=seq, user=author.name),
             )
             return
         if not author.active:
             self.bad(
                 where,
-                _("entry {n} was written by {user} while their account was disabled").format(
-                    n=entries[0].seq if entries else seq, user=author.name
-                ),
+                _(
+                    "chain position {n} was written by {user} while their account was disabled"
+                ).format(n=entries[0].seq if entries else seq, user=author.name),
             )
         before = dict(self.users)
         for entry in entries:
@@ -158,14 +159,17 @@ class Replay:
             if kind is None:
                 self.bad(
                     entry.seq,
-                    _("entry {n}: unknown kind of record {kind}").format(
+                    _("chain position {n}: unknown kind of record {kind}").format(
                         n=entry.seq, kind=entry.kind
                     ),
                 )
                 continue
             problem = kind.check(before, author, entry.content)
             if problem:
-                self.bad(entry.seq, _("entry {n}: {problem}").format(n=entry.seq, problem=problem))
+                self.bad(
+                    entry.seq,
+                    _("chain position {n}: {problem}").format(n=entry.seq, problem=problem),
+                )
         if author.admin_set_key:
             self._note_admin_set(author.name, entries)
 
@@ -194,17 +198,17 @@ class Replay:
                     self.bad(
                         first,
                         _(
-                            "entry {n}: the ledger was upgraded by someone who was not an active "
-                            "administrator"
+                            "chain position {n}: the ledger was upgraded by someone who was not an "
+                            "active administrator"
                         ).format(n=first),
                     )
                     return None
                 return state
         self.bad(
             first,
-            _("entries {first}-{last} are signed by user {id}, who had no key there").format(
-                first=first, last=seq, id=author_id
-            ),
+            _(
+                "chain positions {first}-{last} are signed by user {id}, who had no key there"
+            ).format(first=first, last=seq, id=author_id),
         )
         return None
 
@@ -300,13 +304,15 @@ def _users_from_chain(conn: sqlite3.Connection) -> Users:
         try:
             entry = parse_payload(seq, kind, record, author, payload)
         except ValueError as exc:
-            raise _broken(_("entry {n} was changed ({error})").format(n=seq, error=exc)) from None
+            raise _broken(
+                _("chain position {n} was changed ({error})").format(n=seq, error=exc)
+            ) from None
         signature = conn.execute(
             "SELECT seq, author, signature FROM signatures WHERE seq >= ? ORDER BY seq LIMIT 1",
             (seq,),
         ).fetchone()
         if signature is None:
-            raise _broken(_("entry {n} is not signed").format(n=seq))
+            raise _broken(_("chain position {n} is not signed").format(n=seq))
         sig_seq = int(signature[0])
         _check_links(conn, seq, sig_seq, author)
         head = conn.execute("SELECT hash FROM chain WHERE seq = ?", (sig_seq,)).fetchone()[0]
@@ -385,13 +391,13 @@ def _signed_part(
         try:
             data = payload.encode("utf-8")  # bytes that are not UTF-8 are not one of ours
         except UnicodeEncodeError:
-            raise _broken(_("entry {n} was changed").format(n=seq)) from None
+            raise _broken(_("chain position {n} was changed").format(n=seq)) from None
         if (
             sha256(data).hexdigest() != stored
             or not payload.startswith(opening)
             or quoted + prev + '","record":' not in payload
         ):
-            raise _broken(_("entry {n} was changed").format(n=seq))
+            raise _broken(_("chain position {n} was changed").format(n=seq))
         if kind in ("user", "schema"):
             wanted.append(row)
         while next_end is not None and next_end[0] < seq:
@@ -403,10 +409,10 @@ def _signed_part(
         if seq == last_seq:
             last_head = str(stored)
         elif seq > last_seq and not _failed_login(kind, author, payload):
-            raise _broken(_("entry {n} is not signed").format(n=seq))
+            raise _broken(_("chain position {n} is not signed").format(n=seq))
         prev = str(stored)
     if last_head is None:
-        raise _broken(_("a signature names an entry that is not in the chain"))
+        raise _broken(_("a signature names a position that is not in the chain"))
     return wanted, (last_seq, int(last[1]), str(last[2]), last_head), starts
 
 
@@ -467,11 +473,13 @@ def _check_links(conn: sqlite3.Connection, seq: int, last: int, author: int | No
         (seq, last),
     ):
         if chain.digest(payload) != stored:
-            raise _broken(_("entry {n} was changed").format(n=number))
+            raise _broken(_("chain position {n} was changed").format(n=number))
         try:
             envelope = chain.read_json(payload)
         except ValueError:
-            raise _broken(_("entry {n} was changed").format(n=number)) from None
+            raise _broken(_("chain position {n} was changed").format(n=number)) from None
         if not isinstance(envelope, dict) or envelope.get("prev") != prev or row_author != author:
-            raise _broken(_("entry {n} does not follow the entry before it").format(n=number))
+            raise _broken(
+                _("chain position {n} does not follow the position before it").format(n=number)
+            )
         prev = str(stored)

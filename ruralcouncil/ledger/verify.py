@@ -41,7 +41,7 @@ class VerifyResult:
     schema_version: int = 0
     signed_commits: int = 0
     legacy_entries: int = 0
-    ledger: str = chain.GENESIS  # the hash of entry 1: which ledger this is
+    ledger: str = chain.GENESIS  # the hash of chain position 1: which ledger this is
     # user name -> (records signed with a key an administrator set, the first chain positions)
     admin_set_keys: dict[str, tuple[int, list[int]]] = field(default_factory=dict)
     _bad: list[tuple[int | None, int | None, str]] = field(default_factory=list, repr=False)
@@ -218,15 +218,18 @@ class _Walk:
             f"SELECT {columns} FROM chain ORDER BY seq"
         ):
             if seq > expected_seq:
-                result.bad(
-                    expected_seq, _("entry {n} is missing from the chain").format(n=expected_seq)
-                )
+                result.bad(expected_seq, _("chain position {n} is missing").format(n=expected_seq))
             elif seq < expected_seq:  # only a first row numbered 0 or below
-                result.bad(seq, _("entry {n} is not a position of the chain").format(n=seq))
+                result.bad(
+                    seq,
+                    _("a record is at position {n}, but chain positions start at 1").format(n=seq),
+                )
             expected_seq = seq + 1
             real = chain.digest(payload)
             if real != stored:
-                result.bad(seq, _("entry {n}: its hash does not match its content").format(n=seq))
+                result.bad(
+                    seq, _("chain position {n}: its hash does not match its content").format(n=seq)
+                )
             if prev_real is not None:
                 prev = _link(payload, prev, prev_real)
             while signature is not None and signature[0] < seq:
@@ -234,18 +237,21 @@ class _Walk:
                 # not an entry; one naming a position inside the chain names that entry.
                 result.bad(
                     signature[0] if signature[0] >= 1 else None,
-                    _("a signature names entry {n}, which is not where a commit ends").format(
-                        n=signature[0]
-                    ),
+                    _(
+                        "a signature names chain position {n}, which is not where a commit ends"
+                    ).format(n=signature[0]),
                 )
                 signature = next(signatures, None)
             if start is None or seq < start:
                 self.legacy.entry(seq, kind, record, payload, prev)
                 if author is not None:
-                    result.bad(seq, _("entry {n}: an early entry names an author").format(n=seq))
+                    result.bad(
+                        seq, _("chain position {n}: an early entry names an author").format(n=seq)
+                    )
                 if signature is not None and signature[0] == seq:
                     result.bad(
-                        seq, _("entry {n}: an early entry carries a signature").format(n=seq)
+                        seq,
+                        _("chain position {n}: an early entry carries a signature").format(n=seq),
                     )
                     signature = next(signatures, None)
             else:
@@ -265,7 +271,9 @@ class _Walk:
                     else:
                         result.bad(
                             seq,
-                            _("a signature names entry {n}, which no one signed").format(n=seq),
+                            _("a signature names chain position {n}, which no one signed").format(
+                                n=seq
+                            ),
                         )
                     pending = []
                     signature = next(signatures, None)
@@ -279,7 +287,9 @@ class _Walk:
         while signature is not None:
             result.bad(
                 None,
-                _("a signature names entry {n}, which is not in the chain").format(n=signature[0]),
+                _("a signature names chain position {n}, which is not in the chain").format(
+                    n=signature[0]
+                ),
             )
             signature = next(signatures, None)
 
@@ -287,8 +297,8 @@ class _Walk:
         self.result.bad(
             self._cause(pending[0].seq, pending[-1].seq + 1) or pending[0].seq,
             _(
-                "entries {first}-{last} are not signed: they were not written by the program "
-                "for a user who knew their password"
+                "chain positions {first}-{last} are not signed: they were not written by the "
+                "program for a user who knew their password"
             ).format(first=pending[0].seq, last=pending[-1].seq),
         )
 
@@ -349,10 +359,13 @@ class _Walk:
             # Unreadable, or not this position's payload at all (another entry's, copied
             # here): nothing in it says what was chained here.
             if chained is None:
-                self.result.bad(seq, _("entry {n}: its content cannot be read").format(n=seq))
+                self.result.bad(
+                    seq, _("chain position {n}: its content cannot be read").format(n=seq)
+                )
             else:
                 self.result.bad(
-                    seq, _("entry {n}: its number, kind or record was changed").format(n=seq)
+                    seq,
+                    _("chain position {n}: its position, kind or record was changed").format(n=seq),
                 )
             return Entry(seq, kind, record, author, {}, readable=False)
         entry = Entry(
@@ -361,7 +374,10 @@ class _Walk:
         known = records.get(entry.kind)
         if known is None:
             self.result.bad(
-                seq, _("entry {n}: unknown kind of record {kind}").format(n=seq, kind=entry.kind)
+                seq,
+                _("chain position {n}: unknown kind of record {kind}").format(
+                    n=seq, kind=entry.kind
+                ),
             )
             return entry
         if known.mutable or known.table is None:
@@ -372,7 +388,9 @@ class _Walk:
                     seq, self._why_differs(seq, kind, record, author, prev, payload, None)
                 )
             if _not_nfc(entry.content):
-                self.result.bad(seq, _("entry {n}: its text is not stored in NFC").format(n=seq))
+                self.result.bad(
+                    seq, _("chain position {n}: its text is not stored in NFC").format(n=seq)
+                )
             if known.mutable:
                 self.latest[(entry.kind, entry.record)] = (seq, entry.content)
             elif entry.kind == "schema":
@@ -400,30 +418,32 @@ class _Walk:
         try:
             envelope = chain.read_json(payload)
         except ValueError:
-            return _("entry {n}: its content cannot be read").format(n=seq)
+            return _("chain position {n}: its content cannot be read").format(n=seq)
         if not isinstance(envelope, dict):
-            return _("entry {n}: its content cannot be read").format(n=seq)
+            return _("chain position {n}: its content cannot be read").format(n=seq)
         if envelope.get("prev") != prev:
-            return _("entry {n} does not follow the entry before it").format(n=seq)
+            return _("chain position {n} does not follow the position before it").format(n=seq)
         if (envelope.get("seq"), envelope.get("kind"), envelope.get("record")) != (
             seq,
             kind,
             record,
         ):
-            return _("entry {n}: its number, kind or record was changed").format(n=seq)
+            return _("chain position {n}: its position, kind or record was changed").format(n=seq)
         if envelope.get("author") != author:
-            return _("entry {n}: its author was changed").format(n=seq)
+            return _("chain position {n}: its author was changed").format(n=seq)
         if stored is None:  # a user, setting or schema entry whose payload is not canonical
-            return _("entry {n}: its content was changed").format(n=seq)
+            return _("chain position {n}: its content was changed").format(n=seq)
         if "missing" in stored:
-            return _("entry {n}: the {kind} {record} it chains was deleted").format(
+            return _("chain position {n}: the {kind} {record} it chains was deleted").format(
                 n=seq, kind=kind, record=record
             )
         if kind == "transaction":
-            return _("entry {n}: the transaction was changed after it was posted").format(n=seq)
-        return _("entry {n}: the stored {kind} {record} differs from what was chained").format(
-            n=seq, kind=kind, record=record
-        )
+            return _("chain position {n}: the transaction was changed after it was posted").format(
+                n=seq
+            )
+        return _(
+            "chain position {n}: the stored {kind} {record} differs from what was chained"
+        ).format(n=seq, kind=kind, record=record)
 
     def _commit(
         self,
@@ -454,7 +474,7 @@ class _Walk:
             if self.upgrade is not None or self.legacy.entries == 0:
                 self.result.bad(
                     entry.seq,
-                    _("entry {n}: an upgrade where there was nothing to upgrade").format(
+                    _("chain position {n}: an upgrade where there was nothing to upgrade").format(
                         n=entry.seq
                     ),
                 )
@@ -470,7 +490,7 @@ class _Walk:
                     )
         elif entry.seq != 1 and content.get("version") == schema.SCHEMA_VERSION:
             self.result.bad(
-                entry.seq, _("entry {n}: a second start of the chain").format(n=entry.seq)
+                entry.seq, _("chain position {n}: a second start of the chain").format(n=entry.seq)
             )
         self.last_schema = entry
 
@@ -514,8 +534,8 @@ class _Walk:
             self.result.bad(
                 entry.seq,
                 _(
-                    "entry {n}: the upgrade's record of the early entries and audit log does "
-                    "not match them"
+                    "chain position {n}: the upgrade's record of the early entries and audit log "
+                    "does not match them"
                 ).format(n=entry.seq),
             )
         snapshot = {
@@ -534,7 +554,8 @@ class _Walk:
             self.result.bad(
                 entry.seq,
                 _(
-                    "entry {n}: the upgrade's users and settings differ from the early entries"
+                    "chain position {n}: the upgrade's users and settings differ from the early "
+                    "entries"
                 ).format(n=entry.seq),
             )
         for key, (_seq, early) in self.legacy.latest.items():
@@ -544,7 +565,7 @@ class _Walk:
             if legacy._nfc(early) != {c: carried.get(c) for c in legacy.v1_columns(key[0])}:
                 self.result.bad(
                     entry.seq,
-                    _("entry {n}: the upgrade changed the {kind} {record}").format(
+                    _("chain position {n}: the upgrade changed the {kind} {record}").format(
                         n=entry.seq, kind=key[0], record=key[1]
                     ),
                 )
@@ -570,7 +591,7 @@ class _Walk:
         if not isinstance(sealed, str):
             self.result.bad(
                 entry.seq,
-                _("entry {n}: the upgrade does not seal the early records' rows").format(
+                _("chain position {n}: the upgrade does not seal the early records' rows").format(
                     n=entry.seq
                 ),
             )
@@ -587,9 +608,9 @@ class _Walk:
                 seq = index + 1  # early entries are chain positions 1, 2, 3...
                 self.result.bad(
                     seq,
-                    _("entry {n}: its record was changed after the upgrade sealed it").format(
-                        n=seq
-                    ),
+                    _(
+                        "chain position {n}: its record was changed after the upgrade sealed it"
+                    ).format(n=seq),
                 )
                 return
 
@@ -612,9 +633,10 @@ class _Walk:
             if not _same_content(stored, chained):
                 result.bad(
                     seq,
-                    _("the stored {kind} {record} differs from its latest chain entry {n}").format(
-                        kind=kind, record=record, n=seq
-                    ),
+                    _(
+                        "the stored {kind} {record} differs from its latest chain entry, at "
+                        "position {n}"
+                    ).format(kind=kind, record=record, n=seq),
                 )
         tables = {k.name: (k.table, k.key) for k in records.KINDS.values() if k.table}
         for kind, (table, key) in tables.items():
@@ -762,16 +784,16 @@ def _check_anchor(conn: sqlite3.Connection, result: VerifyResult, n: int, digest
         result.bad(
             n,
             _(
-                "the anchor names entry {n}, but the chain has only {total} entries: "
+                "the anchor names chain position {n}, but the chain has only {total} positions: "
                 "entries were removed"
             ).format(n=n, total=result.entries),
         )
     elif row[0] != digest:
         result.bad(
             n,
-            _("entry {n} no longer has the hash of the anchor: the chain was rewritten").format(
-                n=n
-            ),
+            _(
+                "chain position {n} no longer has the hash of the anchor: the chain was rewritten"
+            ).format(n=n),
         )
 
 

@@ -301,6 +301,24 @@ def test_login_never_stores_the_text_typed_as_a_name(qtbot: QtBot, gui_ledger: L
     assert "my-secret-password" not in (failed.user, failed.detail)
 
 
+def test_a_long_refusal_is_shown_whole(qtbot: QtBot, gui_ledger: Ledger) -> None:
+    """A refusal of several lines (a ledger whose users do not verify, in Kazakh) makes the
+    dialog grow: none of its lines is cut off."""
+    from ruralcouncil.gui.setup_wizard import show_problem
+
+    dialog = _login_dialog(qtbot, gui_ledger)
+    qtbot.waitExposed(dialog)
+    before = dialog.height()
+    text = " ".join(["Кітаптағы пайдаланушылар туралы жазбалар тексеруден өтпеді."] * 6)
+    show_problem(dialog.error, text)
+    label = dialog.error
+    assert label.isVisible()
+    assert dialog.height() > before
+    # The label has at least the height its wrapped text needs at its width.
+    assert label.height() >= label.heightForWidth(label.width())
+    assert label.geometry().bottom() <= dialog.rect().bottom()
+
+
 def test_login_refuses_an_unknown_user(qtbot: QtBot, gui_ledger: Ledger) -> None:
     dialog = _login_dialog(qtbot, gui_ledger)
     dialog.user_name.setText("nobody")
