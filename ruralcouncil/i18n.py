@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -76,6 +76,15 @@ def format_date(value: date, lang: str | None = None) -> str:
     return babel_format_date(
         value, format="short" if (lang or _current) == "en" else "dd.MM.y", locale=locale_name(lang)
     )
+
+
+def format_datetime(value: datetime, lang: str | None = None) -> str:
+    """A moment in this PC's local time: the date as :func:`format_date` writes it, then
+    hours and minutes (a stored UTC time without a zone is taken as UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone()
+    return f"{format_date(local.date(), lang)} {local:%H:%M}"
 
 
 # The preferred language is a per-PC preference shared by the CLI and the GUI.

@@ -515,3 +515,203 @@ def _assert_absent(files: list[Path], secrets_used: list[str]) -> None:
         for secret in secrets_used:
             for encoded in (secret.encode("utf-8"), secret.encode("utf-16-le")):
                 assert encoded not in data, f"{secret!r} found in {file.name}"
+
+
+# --- filtered, paged reads and the CSV export (issue 6) ----------------------------------
+
+
+def _events_at(book: Ledger, admin: users.User, rows: list[tuple[str, str, str]]) -> None:
+    """Events by ``admin`` with the moments given (the clock is not ours to set)."""
+    for at, name, detail in rows:
+        with book.write(admin) as commit:
+            commit.event(name, detail, at=at)
+
+
+@pytest.fixture
+def logged(book: Ledger) -> Ledger:
+    """Three users' events over three days, and failed logins under known and unknown names."""
+    admin = admin_of(book)
+    users.add_user(book, admin, "clerk", "clerk", CLERK_PASSWORD)
+    clerk = users.login(book, "clerk", CLERK_PASSWORD)
+    _events_at(
+        book,
+        admin,
+        [
+            ("2025-03-01T09:00:00+05:00", "fund.add", "A"),
+            ("2025-03-02T23:59:59+05:00", "code.add", "B"),
+            ("2025-03-03T00:00:00+05:00", "fund.add", "C"),
+        ],
+    )
+    _events_at(book, clerk, [("2025-03-02T10:00:00+05:00", "entry.record", "D")])
+    for name in ("clerk", "stranger", "stranger"):
+        with pytest.raises(AuthenticationFailed):
+            users.login(book, name, "not-the-password")
+    return book
+
+
+def _details(found: list[audit.AuditEvent]) -> list[str]:
+    return [e.detail for e in found]
+
+
+def test_the_log_is_filtered_by_user_event_and_days(logged: Ledger) -> None:
+    conn = logged.conn
+    page = audit.page
+    by_clerk = page(conn, audit.AuditFilter(user="clerk"))
+    assert [(e.event, e.detail) for e in by_clerk] == [
+        ("login.failed", ""),
+        ("entry.record", "D"),
+        ("login", ""),
+    ]
+    unknown = page(conn, audit.AuditFilter(user=audit.UNKNOWN_USER))
+    assert [(e.user, e.event) for e in unknown] == [("?", "login.failed")] * 2
+    assert _details(page(conn, audit.AuditFilter(event="fund.add"))) == ["C", "A"]
+    # Whole local days, both ends included: 23:59:59 is still the 2nd, 00:00:00 the 3rd.
+    day2 = audit.AuditFilter(since=day("2025-03-02"), until=day("2025-03-02"))
+    assert _details(page(conn, day2)) == ["D", "B"]
+    from_3rd = _details(page(conn, audit.AuditFilter(since=day("2025-03-03"))))
+    assert "C" in from_3rd and not {"A", "B", "D"} & set(from_3rd)
+    # (The ledger itself was made today, after all of these.)
+    assert _details(page(conn, audit.AuditFilter(until=day("2025-03-01")))) == ["A"]
+    both = audit.AuditFilter(user=ADMIN, event="fund.add", since=day("2025-03-02"))
+    assert _details(page(conn, both)) == ["C"]
+    assert page(conn, audit.AuditFilter(user="nobody")) == []
+    assert audit.count(conn, audit.AuditFilter(event="fund.add")) == 2
+    assert audit.count(conn) == len(page(conn, limit=1000))
+
+
+def test_filtered_pages_follow_each_other_without_gaps(logged: Ledger) -> None:
+    admin = admin_of(logged)
+    _events_at(
+        logged,
+        admin,
+        [(f"2025-04-{d:02d}T12:00:00+05:00", "fund.add", f"x{d}") for d in range(1, 12)],
+    )
+    flt = audit.AuditFilter(event="fund.add")
+    everything = audit.page(logged.conn, flt, 1000)
+    pages: list[audit.AuditEvent] = []
+    last: audit.AuditEvent | None = None
+    while found := audit.page(logged.conn, flt, 4, last):
+        assert len(found) <= 4
+        pages += found
+        last = found[-1]
+    assert pages == everything and len(everything) == 13
+    assert [b for batch in audit.iterate(logged.conn, flt, 5) for b in batch] == everything
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(logged: Ledger) -> None:
+    backwards = audit.AuditFilter(since=day("2025-03-03"), until=day("2025-03-01"))
+    with pytest.raises(InvalidInput, match="after its last day"):
+        audit.page(logged.conn, backwards)
+    with pytest.raises(InvalidInput):
+        audit.export_csv(logged.conn, logged.path.parent / "x.csv", backwards)
+    assert not (logged.path.parent / "x.csv").exists()
+
+
+def test_a_page_is_never_larger_than_the_limit(logged: Ledger) -> None:
+    assert len(audit.page(logged.conn, limit=2)) == 2
+    assert len(audit.page(logged.conn, limit=0)) == 1  # at least one, never "everything"
+    assert len(audit.page(logged.conn, limit=10**9)) <= audit.MAX_PAGE
+
+
+def test_event_kinds_and_their_names(logged: Ledger) -> None:
+    kinds = audit.event_kinds(logged.conn)
+    assert {"fund.add", "entry.record", "login.failed", "year.close"} <= set(kinds)
+    assert kinds == sorted(kinds)
+    assert audit.describe("login.failed") == "Failed login"
+    assert audit.describe("something.new") == "something.new"
+    assert audit.user_names(logged.conn) == [ADMIN, "clerk"]
+
+
+def test_the_filtered_log_is_exported_to_csv(logged: Ledger, tmp_path: Path) -> None:
+    import csv
+
+    admin = admin_of(logged)
+    # Text a spreadsheet would run as a formula is written so that it is shown as text.
+    _events_at(logged, admin, [("2025-03-04T08:00:00+05:00", "import", "=HYPERLINK(1) 2 rows")])
+    target = tmp_path / "audit.csv"
+    seen: list[tuple[int, int]] = []
+    written = audit.export_csv(
+        logged.conn, target, audit.AuditFilter(user=ADMIN), lambda d, t: seen.append((d, t))
+    )
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # a BOM: spreadsheets read Cyrillic right
+    rows = list(csv.reader(data.decode("utf-8-sig").splitlines()))
+    assert rows[0] == list(audit.CSV_COLUMNS)
+    body = rows[1:]
+    assert written == len(body) == audit.count(logged.conn, audit.AuditFilter(user=ADMIN))
+    assert all(row[1] == ADMIN for row in body)
+    assert body[0] == [
+        "2025-03-04T08:00:00+05:00",
+        ADMIN,
+        "import",
+        "Entries imported from a file",
+        "'=HYPERLINK(1) 2 rows",
+    ]
+    assert seen[0] == (0, written) and seen[-1] == (written, written)
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_a_failed_export_leaves_no_file(logged: Ledger, tmp_path: Path) -> None:
+    target = tmp_path / "missing-folder" / "audit.csv"
+    with pytest.raises(OSError):
+        audit.export_csv(logged.conn, target)
+    assert not target.exists()
+
+    def stop(done: int, total: int) -> None:
+        if done:
+            raise RuntimeError("the disk went away")
+
+    target = tmp_path / "audit.csv"
+    with pytest.raises(RuntimeError):
+        audit.export_csv(logged.conn, target, progress=stop)
+    assert not target.exists() and not list(tmp_path.glob("*.part"))
+
+
+def test_reading_and_exporting_the_log_write_nothing(logged: Ledger, tmp_path: Path) -> None:
+    before = state(logged.conn)
+    audit.page(logged.conn, audit.AuditFilter(user="clerk"))
+    audit.count(logged.conn)
+    audit.event_kinds(logged.conn)
+    audit.export_csv(logged.conn, tmp_path / "a.csv")
+    assert state(logged.conn) == before
+
+
+def test_the_version_1_log_is_filtered_too(tmp_path: Path) -> None:
+    fixture = FIXTURES / "ledger-v1.ruralcouncil"
+    facts = json.loads((FIXTURES / "ledger-v1.json").read_text(encoding="utf-8"))
+    path = tmp_path / fixture.name
+    shutil.copyfile(fixture, path)
+    ledger = open_ledger(path)
+    try:
+        users.login(ledger, "admin", facts["passwords"]["admin"])  # upgrades the ledger
+        old = [
+            e for e in audit.page(ledger.conn, audit.AuditFilter(event="fund.add")) if not e.chained
+        ]
+        assert old and all(e.event == "fund.add" for e in old)
+        first_day = day(old[-1].at[:10])
+        same_day = audit.page(
+            ledger.conn, audit.AuditFilter(since=first_day, until=first_day), 1000
+        )
+        assert same_day and all(e.at.startswith(first_day.isoformat()) for e in same_day)
+        mine = audit.page(ledger.conn, audit.AuditFilter(user="admin"), 1000)
+        assert all(e.user == "admin" for e in mine)
+        assert any(not e.chained for e in mine) and any(e.chained for e in mine)
+    finally:
+        ledger.close()
+
+
+def test_an_entry_event_is_described_in_words(logged: Ledger) -> None:
+    admin = admin_of(logged)
+    number = receipt(logged, admin, "2024-02-01", 1_500_00)
+    undo = journal.reverse(logged, admin, number, "typed twice", day("2024-02-02"))
+    reversed_, recorded = audit.recent(logged, 2)
+    from ruralcouncil.i18n import format_date
+    from ruralcouncil.ledger.money import format_amount
+
+    shown = f"No. {number}: Receipt, {format_amount(1_500_00)}, {format_date(day('2024-02-01'))}"
+    assert audit.describe_detail(recorded) == shown
+    assert audit.describe_detail(reversed_) == f"No. {undo} reverses No. {number}: typed twice"
+    other = audit.AuditEvent(1, "2025-01-01T00:00:00+05:00", ADMIN, "fund.add", "WELL restricted=1")
+    assert audit.describe_detail(other) == "WELL restricted=1"
+    odd = audit.AuditEvent(2, "2025-01-01T00:00:00+05:00", ADMIN, "entry.record", "not the form")
+    assert audit.describe_detail(odd) == "not the form"

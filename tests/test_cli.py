@@ -20,7 +20,7 @@ import subprocess
 import sys
 import types
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -1216,6 +1216,393 @@ def test_second_writer_gets_a_clear_message(db: Path) -> None:
         assert done.returncode == 0
     finally:
         lock.release()
+
+
+# --- the window's actions on the command line (issue 6) ----------------------------------
+
+
+def nothing_written(db: Path, before: tuple[tuple[int, str], list[tuple[str, str | None]]]) -> bool:
+    """The chain head and the audit events are as they were: what every refusal leaves."""
+    return (chain_state(db), events(db)) == before
+
+
+def test_help_lists_the_new_commands(run: Cli) -> None:
+    code, out, _err = run.on(None)("--help")
+    assert code == 0
+    assert "code" in out and "settings" in out
+    code, out, _err = run.on(None)("user", "--help")
+    assert code == 0
+    for action in ("set-role", "disable", "enable", "password"):
+        assert action in out
+
+
+def test_user_set_role_takes_effect_at_the_next_login(run: Cli, db: Path) -> None:
+    code, out, err = run("user", "set-role", "member", "chair", "--user", "admin")
+    assert code == 0, err
+    assert out == "member is now: Chair.\n"
+    assert events(db)[-2:] == [("login", "admin"), ("user.set_role", "admin")]
+    code, out, _err = run("user", "list", "--json")
+    assert {u["name"]: u["role"] for u in json.loads(out)}["member"] == "chair"
+    # The chair may close a year, which a member may not.
+    code, _out, err = run("close-year", "2023", "--user", "member")
+    assert code == 0, err
+    assert run("verify").code == 0
+
+
+def test_a_second_administrator_lets_the_first_step_down(run: Cli, db: Path) -> None:
+    assert run("user", "set-role", "chair", "admin", "--user", "admin").code == 0
+    code, _out, err = run("user", "set-role", "admin", "clerk", "--user", "admin")
+    assert code == 0, err
+    code, out, _err = run("user", "list", "--json")
+    assert {u["name"]: u["role"] for u in json.loads(out)}["admin"] == "clerk"
+
+
+def test_user_disable_then_enable(run: Cli, db: Path) -> None:
+    code, out, err = run("user", "disable", "clerk", "--user", "admin")
+    assert code == 0, err
+    assert out == "clerk was disabled: they can no longer log in.\n"
+    code, out, _err = run("user", "list", "--json")
+    assert {u["name"]: u["active"] for u in json.loads(out)}["clerk"] is False
+    assert "(disabled)" in run("user", "list").out
+    code, _out, err = run(*FINE, "--user", "clerk")
+    assert code == 2 and "Wrong user name or password" in err
+    code, out, err = run("user", "enable", "clerk", "--user", "admin")
+    assert code == 0, err
+    assert out == "clerk was enabled.\n"
+    assert run(*FINE, "--user", "clerk").code == 0
+    assert [e for e in events(db) if e[0] in ("user.disable", "user.enable")] == [
+        ("user.disable", "admin"),
+        ("user.enable", "admin"),
+    ]
+    assert run("verify").code == 0
+
+
+def test_user_password_changes_ones_own_password(run: Cli, db: Path) -> None:
+    with open_ledger(db) as ledger:
+        assert "clerk" in users.admin_set_keys(ledger)
+    code, out, err = run(
+        "user", "password", "--user", "clerk", new_password="the-clerks-own-password"
+    )
+    assert code == 0, err
+    assert out == "Your password was changed.\n"
+    assert events(db)[-2:] == [("login", "clerk"), ("user.change_password", "clerk")]
+    with open_ledger(db) as ledger:
+        assert users.login(ledger, "clerk", "the-clerks-own-password").role == users.Role.CLERK
+        with pytest.raises(AuthenticationFailed):
+            users.login(ledger, "clerk", PASSWORDS["clerk"])
+        # The key is the clerk's own now, no longer one the administrator set.
+        assert "clerk" not in users.admin_set_keys(ledger)
+    assert run(*FINE, "--user", "clerk", user="the-clerks-own-password").code == 0
+    assert run("verify").code == 0
+
+
+def test_a_date_after_today_warns_and_more_than_a_year_ahead_needs_future(
+    run: Cli, db: Path
+) -> None:
+    soon = (date.today() + timedelta(days=40)).isoformat()
+    far = (date.today() + timedelta(days=800)).isoformat()
+    receipt = ["record", "receipt", "--amount", "5", "--category", "FINES", "--user", "clerk"]
+    code, out, err = run(*receipt, "--date", soon)
+    assert code == 0, err
+    assert out.startswith("Recorded entry 5:")
+    assert "is after today" in err
+    before = (chain_state(db), events(db))
+    code, out, err = run(*receipt, "--date", far)
+    assert code == 2 and out == ""
+    assert "more than a year after today" in err and "--future" in err
+    assert nothing_written(db, before)
+    code, out, err = run(*receipt, "--date", far, "--future")
+    assert code == 0, err
+    assert out.startswith("Recorded entry 6:")
+    assert err == ""  # confirmed: nothing more to say
+    # A reversal dated ahead: the same rules.
+    code, out, err = run("reverse", "5", "--reason", "typo", "--date", soon, "--user", "clerk")
+    assert code == 0, err
+    assert "is after today" in err
+    before = (chain_state(db), events(db))
+    later = (date.today() + timedelta(days=900)).isoformat()
+    code, out, err = run("reverse", "6", "--reason", "typo", "--date", later, "--user", "clerk")
+    assert code == 2 and "--future" in err
+    assert nothing_written(db, before)
+    code, out, err = run(
+        "reverse", "6", "--reason", "typo", "--date", later, "--future", "--user", "clerk"
+    )
+    assert code == 0, err
+    assert out == "Entry 8 reverses entry 6.\n"
+    # Today and earlier say nothing.
+    code, out, err = run(*receipt, "--date", date.today().isoformat())
+    assert code == 0 and err == ""
+    assert run("verify").code == 0
+
+
+class Terminal:
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("same", [True, False])
+def test_user_password_asks_the_new_one_twice_on_a_terminal(
+    run: Cli, db: Path, monkeypatch: pytest.MonkeyPatch, same: bool
+) -> None:
+    answers = iter(
+        [PASSWORDS["member"], "member-new-password", "member-new-password" if same else "typo"]
+    )
+    asked: list[str] = []
+
+    def getpass(prompt: str = "") -> str:
+        asked.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr(getpass_module, "getpass", getpass)
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    before = (chain_state(db), events(db))
+    code, out, err = run("user", "password", "--user", "member", user="")
+    assert asked == [
+        "Password for member: ",
+        "New password for member: ",
+        "The same password again: ",
+    ]
+    if same:
+        assert code == 0, err
+        with open_ledger(db) as ledger:
+            users.login(ledger, "member", "member-new-password")
+    else:
+        assert code == 2 and out == ""
+        assert "The two passwords differ." in err
+        assert nothing_written(db, before)
+
+
+def test_settings_list_needs_no_login(run: Cli, db: Path) -> None:
+    from ruralcouncil.ledger import settings
+
+    before = (chain_state(db), events(db))
+    code, out, err = run("settings", "list", "--json")
+    assert code == 0, err
+    listed = json.loads(out)
+    assert [s["key"] for s in listed] == [
+        "village_name",
+        "council_kind",
+        "council_name",
+        *(k for k in settings.DEFAULTS if k not in ("council_kind", "council_name")),
+    ]
+    assert all(set(s) == {"key", "value", "description"} for s in listed)
+    values = {s["key"]: s["value"] for s in listed}
+    assert values["village_name"] == "Ақсу"
+    assert values["council_kind"] == "rural_maslikhat"
+    assert values["variance_minimum_tiyn"] == "10000000"
+    # Every setting is described; a new one without a description here would show blank.
+    assert all(s["description"] for s in listed)
+    code, out, _err = run("settings", "list")
+    assert code == 0
+    assert out.splitlines()[0].split()[:2] == ["village_name", "Ақсу"]
+    assert nothing_written(db, before)
+
+
+def test_settings_set_then_list(run: Cli, db: Path) -> None:
+    code, out, err = run("settings", "set", "publish_threshold_tiyn", "5000000", "--user", "admin")
+    assert code == 0, err
+    assert out == "The setting publish_threshold_tiyn is now '5000000'.\n"
+    assert events(db)[-2:] == [("login", "admin"), ("setting.change", "admin")]
+    code, out, err = run("settings", "set", "village_name", "  Жаңа Ақсу ", "--user", "admin")
+    assert code == 0, err
+    assert out == "The setting village_name is now 'Жаңа Ақсу'.\n"
+    code, out, _err = run("settings", "list", "--json")
+    values = {s["key"]: s["value"] for s in json.loads(out)}
+    assert values["publish_threshold_tiyn"] == "5000000"
+    assert values["village_name"] == "Жаңа Ақсу"
+    # The same value again (once trimmed) changes nothing, and says so.
+    before = (chain_state(db), events(db))
+    code, out, err = run("settings", "set", "village_name", "Жаңа Ақсу ", "--user", "admin")
+    assert code == 0, err
+    assert out == "The setting village_name was already 'Жаңа Ақсу'; nothing was changed.\n"
+    assert nothing_written(db, before)
+    # The council's kind and name: a custom kind once it has a name.
+    assert run("settings", "set", "council_name", "Ауыл кеңесі", "--user", "admin").code == 0
+    assert run("settings", "set", "council_kind", "custom", "--user", "admin").code == 0
+    assert run("verify").code == 0
+
+
+def test_code_add_prints_the_code_and_the_code_can_be_used(run: Cli, db: Path) -> None:
+    code, out, err = run(
+        "code", "add", "BAZAAR", "--kind", "revenue", "--name-kk", "Базар алымы",
+        "--name-ru", "Рыночный сбор", "--name-en", "Bazaar fees", "--user", "admin",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out == "BAZAAR\n"
+    assert events(db)[-2:] == [("login", "admin"), ("code.add", "admin")]
+    code, _out, err = run.line(
+        "record receipt --date 2024-08-01 --amount 700 --category BAZAAR --user clerk"
+    )
+    assert code == 0, err
+    summary = json.loads(run("summary", "--year", "2024", "--json").out)
+    assert summary["receipts"]["BAZAAR"] == 700_00
+    assert summary["boxes"]["3"] >= 700_00
+    code, out, _err = run("code", "list", "--kind", "revenue", "--json")
+    listed = {c["code"]: c for c in json.loads(out)}
+    assert listed["BAZAAR"] == {
+        "id": "BAZAAR",
+        "code": "BAZAAR",
+        "kind": "revenue",
+        "box": 3,
+        "name": "Bazaar fees",
+        "name_kk": "Базар алымы",
+        "name_ru": "Рыночный сбор",
+        "name_en": "Bazaar fees",
+    }
+    assert "TAX-LAND" in listed and "STAFF" not in listed
+    assert "Bazaar fees" in run("code", "list").out
+
+
+def test_creating_commands_print_one_json_object_with_its_id(run: Cli) -> None:
+    code, out, err = run(
+        "code", "add", "ROOF-REPAIR", "--kind", "expenditure", "--name", "Roof", "--json",
+        "--user", "admin",
+    )  # fmt: skip
+    assert code == 0, err
+    made = json.loads(out)
+    assert made["id"] == "ROOF-REPAIR" and made["kind"] == "expenditure" and made["box"] == 6
+    code, out, err = run(
+        "user", "add", "dana", "--role", "auditor", "--json", "--user", "admin",
+        new_password="dana-password-1",
+    )  # fmt: skip
+    assert code == 0, err
+    made = json.loads(out)
+    assert isinstance(made["id"], int) and made["name"] == "dana" and made["role"] == "auditor"
+    code, out, err = run("fund", "add", "SCHOOL", "--name", "School", "--json", "--user", "admin")
+    assert code == 0, err
+    assert json.loads(out)["id"] == "SCHOOL"
+
+
+@pytest.mark.parametrize(
+    ("user", "args", "message"),
+    [
+        # user set-role
+        ("clerk", ["user", "set-role", "member", "chair"], "may not manage users"),
+        ("admin", ["user", "set-role", "nobody", "chair"], "There is no user named nobody"),
+        ("admin", ["user", "set-role", "member", "treasurer"], "Unknown role 'treasurer'"),
+        ("admin", ["user", "set-role", "admin", "clerk"], "at least one active administrator"),
+        ("admin", ["user", "set-role", "", "clerk"], "NAME is required"),
+        ("admin", ["user", "set-role", "member", ""], "Unknown role ''"),
+        # user disable / enable
+        ("clerk", ["user", "disable", "member"], "may not manage users"),
+        ("admin", ["user", "disable", "admin"], "cannot disable your own account"),
+        ("admin", ["user", "disable", "nobody"], "There is no user named nobody"),
+        ("admin", ["user", "disable", " "], "NAME is required"),
+        ("chair", ["user", "enable", "member"], "may not manage users"),
+        ("admin", ["user", "enable", "nobody"], "There is no user named nobody"),
+        # user password (the new one from RURALCOUNCIL_NEW_PASSWORD: "short" or none)
+        ("clerk", ["user", "password"], "at least 10 characters"),
+        ("member", ["user", "password", "--no-new"], "RURALCOUNCIL_NEW_PASSWORD"),
+        # settings set
+        ("clerk", ["settings", "set", "village_name", "Other"], "may not change the village"),
+        ("admin", ["settings", "set", "nope", "1"], "Unknown setting 'nope'"),
+        ("admin", ["settings", "set", "", "1"], "KEY is required"),
+        ("admin", ["settings", "set", "village_name", ""], "Enter the name of the village"),
+        ("admin", ["settings", "set", "variance_minimum_tiyn", "12x"], "whole number"),
+        ("admin", ["settings", "set", "variance_minimum_tiyn", ""], "limit in tiyn"),
+        ("admin", ["settings", "set", "council_kind", "custom"], "needs its own name"),
+        ("admin", ["settings", "set", "council_kind", "parliament"], "Unknown kind of council"),
+        # code add
+        ("clerk", ["code", "add", "BAZAAR", "--kind", "revenue", "--name", "x"], "may not"),
+        ("admin", ["code", "add", "TAX-LAND", "--kind", "revenue", "--name", "x"], "in use"),
+        ("admin", ["code", "add", "GENERAL", "--kind", "revenue", "--name", "x"], "in use"),
+        ("admin", ["code", "add", "BAZAAR", "--kind", "gift", "--name", "x"], "Unknown kind"),
+        ("admin", ["code", "add", "BAZAAR", "--kind", "", "--name", "x"], "Unknown kind"),
+        ("admin", ["code", "add", "BAZAAR", "--kind", "revenue"], "Give the new code a name"),
+        ("admin", ["code", "add", "BAZAAR", "--kind", "revenue", "--name", " "], "a name"),
+        ("admin", ["code", "add", "", "--kind", "revenue", "--name", "x"], "capital Latin"),
+        ("admin", ["code", "add", "bazaar", "--kind", "revenue", "--name", "x"], "capital Latin"),
+    ],
+)
+def test_refusals_of_the_new_commands_write_nothing(
+    run: Cli, db: Path, user: str, args: list[str], message: str
+) -> None:
+    new_password: str | None = "short"
+    if "--no-new" in args:
+        args, new_password = [a for a in args if a != "--no-new"], None
+    before = (chain_state(db), events(db))
+    code, out, err = run(*args, "--user", user, new_password=new_password)
+    assert code == 2
+    assert out == ""
+    assert message in err
+    assert nothing_written(db, before)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["user", "set-role", "member", "chair", "--user", "admin"],
+        ["user", "disable", "member", "--user", "admin"],
+        ["user", "enable", "member", "--user", "admin"],
+        ["user", "password", "--user", "clerk"],
+        ["settings", "set", "village_name", "Other", "--user", "admin"],
+        ["code", "add", "BAZAAR", "--kind", "revenue", "--name", "x", "--user", "admin"],
+    ],
+)
+def test_a_wrong_password_records_only_the_failed_login(
+    run: Cli, db: Path, args: list[str]
+) -> None:
+    entries, _digest = chain_state(db)
+    transactions, signatures = count(db, "transactions"), count(db, "signatures")
+    name = args[args.index("--user") + 1]
+    code, out, err = run(*args, user="not-the-password", new_password="a-new-password-1")
+    assert code == 2 and out == ""
+    assert "Wrong user name or password" in err
+    assert chain_after(db, entries) == [("event", None, False)]
+    assert events(db)[-1] == ("login.failed", name)
+    assert (count(db, "transactions"), count(db, "signatures")) == (transactions, signatures)
+
+
+def test_the_new_commands_in_a_subprocess(db: Path) -> None:
+    """As a script runs them: the password from the environment, no terminal."""
+    done = run_process("--db", str(db), "settings", "list", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)[0]["key"] == "village_name"
+    done = run_process(
+        "--db", str(db), "code", "add", "TOURISM-TAX", "--kind", "revenue", "--name", "Tourist tax",
+        "--user", "admin", password=ADMIN_PASSWORD,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "TOURISM-TAX\n"
+    done = run_process(
+        "--db", str(db), "user", "password", "--user", "chair", password=PASSWORDS["chair"],
+        extra_env={"RURALCOUNCIL_NEW_PASSWORD": "a-chairs-own-password"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    done = run_process("--db", str(db), "user", "disable", "member", "--user", "chair",
+                       password="a-chairs-own-password")  # fmt: skip
+    assert done.returncode == 2 and "may not manage users" in done.stderr
+    done = run_process("--db", str(db), "verify", "--json")
+    assert done.returncode == 0 and json.loads(done.stdout)["ok"] is True
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["summary", "--year", "2024", "--json"],
+        ["ledger", "--year", "2024", "--json"],
+        ["settings", "list", "--json"],
+        ["code", "list"],
+        ["verify"],
+        ["--help"],
+    ],
+)
+def test_reading_commands_stay_light(db: Path, args: list[str]) -> None:
+    """DESIGN §3: Qt, reportlab, pyqtgraph and numpy load only when needed, and a command
+    that reads never needs them (old PCs start them slowly)."""
+    code = (
+        "import contextlib, io, json, sys\n"
+        "from ruralcouncil.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    status = main(['--lang', 'en', '--db', {str(db)!r}, *{args!r}])\n"
+        "heavy = {'PySide6', 'shiboken6', 'pyqtgraph', 'reportlab', 'numpy'}\n"
+        "print(json.dumps([status, sorted(heavy & {m.split('.')[0] for m in sys.modules})]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [0, []]
 
 
 # --- internal errors and interruptions ---------------------------------------------------

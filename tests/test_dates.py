@@ -1,16 +1,26 @@
-"""Dates: exactly YYYY-MM-DD and a real calendar date (DESIGN §3)."""
+"""Dates: exactly YYYY-MM-DD in files (DESIGN §3), whole as typed in forms, and shown one way."""
 
 from __future__ import annotations
 
 import time
-from datetime import date
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 
 import pytest
 from _helpers import english  # noqa: F401  (an autouse fixture)
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ruralcouncil.ledger.dates import FIRST_YEAR, LAST_YEAR, parse_date, parse_year
+from ruralcouncil import i18n
+from ruralcouncil.ledger.dates import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    parse_date,
+    parse_typed_date,
+    parse_year,
+    shown_date,
+    shown_time,
+)
 from ruralcouncil.ledger.errors import InvalidInput
 
 
@@ -128,3 +138,112 @@ def test_long_or_undecodable_input_is_refused_quickly_and_shown_short(text: str)
     with pytest.raises(InvalidInput, match="four digits") as refused:
         parse_year(text)
     assert len(str(refused.value)) < 200
+
+
+# --- dates as typed in forms, and as messages show them ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "15.03.2026",
+        "15032026",
+        "15/03/2026",
+        "2026-03-15",
+        " 15.03.2026 ",
+    ],
+)
+def test_typed_date_is_exactly_what_was_typed(text: str) -> None:
+    assert parse_typed_date(text) == date(2026, 3, 15)
+
+
+def test_typed_date_short_day_and_month() -> None:
+    assert parse_typed_date("5.3.2026") == date(2026, 3, 5)
+    assert parse_typed_date("05.3.2026") == date(2026, 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("", "Enter a date"),
+        ("   ", "Enter a date"),
+        ("15.03.26", "year of the date '15.03.26' in full"),
+        ("150326", "in full"),
+        ("15.03", "must be written as day, month and year, for example 15/03/2026"),
+        ("1503202", "must be written as day, month and year"),
+        ("150320266", "must be written as day, month and year"),
+        ("15-03-2026", "must be written as day, month and year"),
+        ("15.03/2026", "must be written as day, month and year"),  # two kinds of separator
+        ("15..03.2026", "must be written as day, month and year"),
+        ("１５.０３.２０２６", "must be written as day, month and year"),  # full-width digits
+        ("31.02.2026", "date '31.02.2026' does not exist"),
+        ("29022025", "does not exist"),
+        ("00.01.2026", "does not exist"),
+        ("15.13.2026", "does not exist"),
+        ("31.12.1990", "outside the years 1991-2200"),
+        ("01.01.2201", "outside the years"),
+    ],
+)
+def test_typed_date_refusals_say_why(text: str, says: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse_typed_date(text)
+    assert says in str(refused.value)
+
+
+def test_a_typed_date_that_is_huge_is_refused_short() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse_typed_date("1" * 100_000)
+    assert len(str(refused.value)) < 200
+
+
+@given(st.dates(min_value=date(FIRST_YEAR, 1, 1), max_value=date(LAST_YEAR, 12, 31)))
+def test_every_date_shown_in_any_language_reads_back(value: date) -> None:
+    """What a form shows (in the user's language) and its digits alone both read back."""
+    before = i18n.language()
+    try:
+        for lang in i18n.LANGUAGES:
+            i18n.set_language(lang)
+            assert parse_typed_date(shown_date(value)) == value
+        assert parse_typed_date(value.strftime("%d%m%Y")) == value
+    finally:
+        i18n.set_language(before)
+
+
+def test_shown_date_is_the_forms_format() -> None:
+    before = i18n.language()
+    try:
+        i18n.set_language("kk")
+        assert shown_date(date(2026, 4, 20)) == "20.04.2026"
+        assert shown_date("2026-04-20") == "20.04.2026"  # as stored
+        i18n.set_language("ru")
+        assert shown_date("2026-04-20") == "20.04.2026"
+        i18n.set_language("en")
+        assert shown_date("2026-04-20") == "20/04/2026"
+    finally:
+        i18n.set_language(before)
+    assert shown_date("not a date") == "not a date"
+
+
+@pytest.fixture
+def almaty(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This PC's clock in Kazakhstan's time (UTC+5, no summer time)."""
+    monkeypatch.setenv("TZ", "ALMT-5")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_recorded_times_show_in_local_time(almaty: None) -> None:
+    before = i18n.language()
+    try:
+        i18n.set_language("kk")
+        # Stored in UTC late on 1 December: it was already 2 December in the village.
+        assert shown_time("2026-12-01T21:47:12+00:00") == "02.12.2026 02:47"
+        assert shown_time(datetime(2026, 12, 1, 21, 47, tzinfo=UTC)) == "02.12.2026 02:47"
+        assert shown_time("2026-12-02T02:47:12+05:00") == "02.12.2026 02:47"
+        i18n.set_language("en")
+        assert shown_time("2026-12-01T21:47:12+00:00") == "02/12/2026 02:47"
+    finally:
+        i18n.set_language(before)
+    assert shown_time("garbled") == "garbled"

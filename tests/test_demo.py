@@ -1,4 +1,8 @@
-"""The demo village: realistic, complete (every code, three funds, reversals), and verifiable."""
+"""The demo village: realistic, complete (every code, three funds, reversals), and verifiable.
+
+The village is data in resources/demo/ (village.json, entries.csv); ruralcouncil.ledger.demo
+feeds it through the service functions. Its plan ends in the current year, so the years below
+are counted back from today."""
 
 from __future__ import annotations
 
@@ -12,13 +16,25 @@ from _helpers import state
 
 from ruralcouncil.ledger import catalog, journal
 from ruralcouncil.ledger.codes import EXPENDITURE, REVENUE
-from ruralcouncil.ledger.demo import DEMO_PASSWORD, create_demo
+from ruralcouncil.ledger.demo import (
+    COLUMNS,
+    DEMO_PASSWORD,
+    DemoDataError,
+    create_demo,
+    demo_folder,
+    load_village,
+    moved,
+    read_steps,
+)
 from ruralcouncil.ledger.errors import ClosedYear, LedgerUnavailable
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.storage import Ledger
 from ruralcouncil.ledger.users import Role, list_users, login
 from ruralcouncil.ledger.verify import verify
 from ruralcouncil.reports.statements import year_summary
+
+THIS_YEAR = date.today().year
+FIRST, SECOND = THIS_YEAR - 2, THIS_YEAR - 1
 
 
 @pytest.fixture(scope="module")
@@ -80,22 +96,24 @@ def test_reversals_with_reasons(demo: Ledger) -> None:
 
 def test_at_least_two_full_years_and_openings(demo: Ledger) -> None:
     years = [r[0] for r in _rows(demo.conn, "SELECT DISTINCT substr(date, 1, 4) FROM transactions")]
-    assert {"2024", "2025"} <= set(years)
+    assert {str(FIRST), str(SECOND), str(THIS_YEAR)} <= set(years)
     openings = _rows(demo.conn, "SELECT date, account FROM transactions WHERE type = 'opening'")
-    assert sorted(openings) == [("2024-01-01", "BANK"), ("2024-01-01", "CASH")]
+    assert sorted(openings) == [(f"{FIRST}-01-01", "BANK"), (f"{FIRST}-01-01", "CASH")]
 
 
 def test_first_year_is_closed(demo: Ledger) -> None:
-    assert journal.closed_years(demo.conn) == [2024]
+    assert journal.closed_years(demo.conn) == [FIRST]
     chair = next(u for u, _a in list_users(demo) if u.name == "serik")
     assert chair.role == Role.CHAIR
-    closed_by = demo.conn.execute("SELECT user_id FROM closed_years WHERE year = 2024").fetchone()
+    closed_by = demo.conn.execute(
+        "SELECT user_id FROM closed_years WHERE year = ?", (FIRST,)
+    ).fetchone()
     assert closed_by == (chair.id,)
     clerk = login(demo, "aigerim", DEMO_PASSWORD)
     before = state(demo.conn)
     with pytest.raises(ClosedYear):
         journal.record(
-            demo, clerk, NewEntry(date(2024, 12, 30), EntryType.RECEIPT, 100_00, "FINES")
+            demo, clerk, NewEntry(date(FIRST, 12, 30), EntryType.RECEIPT, 100_00, "FINES")
         )
     assert state(demo.conn) == before  # nor was the clerk's login chained
 
@@ -123,7 +141,7 @@ def test_nothing_is_dated_after_today(demo: Ledger) -> None:
 
 
 def test_amounts_fit_a_village_of_2500(demo: Ledger) -> None:
-    for year in (2024, 2025):
+    for year in (FIRST, SECOND):
         summary = year_summary(demo.conn, year)
         receipts = sum(summary.receipts.values())
         payments = sum(summary.payments.values())
@@ -168,3 +186,112 @@ def test_demo_refuses_an_existing_file(tmp_path: Path) -> None:
     with pytest.raises(LedgerUnavailable, match="already exists"):
         create_demo(path)
     assert path.read_bytes() == b"the real ledger"
+
+
+# --- the village is data ------------------------------------------------------------------
+
+
+def test_the_village_is_data_in_resources() -> None:
+    """Users, funds, the plan and the year-ends come from resources/demo/, not from code."""
+    village = load_village()
+    assert (demo_folder() / "village.json").is_file()
+    assert (demo_folder() / "entries.csv").is_file()
+    assert {u.name: u.role for u in village.users} == {
+        "aigerim": "clerk",
+        "serik": "chair",
+        "dana": "member",
+        "nurlan": "auditor",
+    }
+    assert {f.code for f in village.funds} == {"WATER-PROJECT", "SCHOOL-GIFT"}
+    assert [(c.year, c.by) for c in village.closed_years] == [(village.written_for - 2, "serik")]
+    years = {s.date.year for s in village.steps}
+    assert years == {village.written_for - 2, village.written_for - 1, village.written_for}
+    reversals = [s for s in village.steps if s.entry is None]
+    assert len(reversals) >= 4 and all(s.reason.strip() for s in reversals)
+    # At least one mistake is found in a later month than it was made: the month's bar dips.
+    made = {s.label: s.date for s in village.steps if s.label}
+    assert any(
+        (made[s.reverses].year, made[s.reverses].month) < (s.date.year, s.date.month)
+        for s in reversals
+    )
+
+
+def test_demo_ledger_is_what_the_data_says(demo: Ledger) -> None:
+    """Every line of the plan dated up to today is posted, in order, as written."""
+    village = load_village()
+    shift = THIS_YEAR - village.written_for
+    posted = [s for s in village.steps if moved(s.date, shift) <= date.today()]
+    rows = _rows(
+        demo.conn,
+        "SELECT date, type, amount, code, counterparty, reason FROM transactions ORDER BY number",
+    )
+    assert len(rows) == len(posted)
+    for step, (day, kind, amount, code, counterparty, reason) in zip(posted, rows, strict=True):
+        assert day == moved(step.date, shift).isoformat()
+        if step.entry is None:
+            assert reason == step.reason and int(str(amount)) < 0
+        else:
+            assert (kind, amount, code, counterparty) == (
+                step.entry.type.value,
+                step.entry.amount,
+                step.entry.code,
+                step.entry.counterparty,
+            )
+
+
+def test_a_demo_made_in_another_year_moves_its_dates(tmp_path: Path) -> None:
+    """Made on 30 June of last year, the plan ends then: every date one year earlier, the
+    first of its three years closed, and nothing after that day."""
+    then = date(THIS_YEAR - 1, 6, 30)
+    ledger = create_demo(tmp_path / "then.ruralcouncil", today=then)
+    try:
+        assert verify(ledger.conn).ok
+        first, last = ledger.conn.execute(
+            "SELECT min(date), max(date) FROM transactions"
+        ).fetchone()
+        assert first == f"{THIS_YEAR - 3}-01-01"
+        assert f"{THIS_YEAR - 1}-06-01" <= last <= then.isoformat()
+        assert journal.closed_years(ledger.conn) == [THIS_YEAR - 3]
+    finally:
+        ledger.close()
+
+
+def test_moved_keeps_a_real_date() -> None:
+    assert moved(date(2024, 2, 29), 1) == date(2025, 2, 28)
+    assert moved(date(2024, 2, 29), 4) == date(2028, 2, 29)
+    assert moved(date(2025, 3, 1), -1) == date(2024, 3, 1)
+
+
+HEADER = ",".join(COLUMNS)
+
+
+@pytest.mark.parametrize(
+    ("lines", "problem"),
+    [
+        (["2024-01-01,opening,100,,,,,,,,,,"], None),
+        (["2024-13-01,opening,100,,,,,,,,,,"], "line 2"),
+        (["2024-01-01,opening,1 000,,,,,,,,,,"], "line 2"),
+        (["2024-01-01,gift,100,,,,,,,,,,"], "line 2"),
+        (["2024-01-01,reversal,,,,,,,,,,nobody,a reason"], "no earlier entry"),
+        (["2024-01-01,receipt,5,FINES,,,,,,,x,,", "2024-01-02,reversal,,,,,,,,,,x,"], "reason"),
+        (["2024-01-02,opening,100,,,,,,,,,,", "2024-01-01,receipt,5,FINES,,,,,,,,,"], "order"),
+        (["2024-01-01,receipt,5,FINES,,,,,,,x,,", "2024-01-01,receipt,5,FINES,,,,,,,x,,"], "twice"),
+    ],
+)
+def test_a_bad_plan_is_refused_with_its_line(
+    tmp_path: Path, lines: list[str], problem: str | None
+) -> None:
+    path = tmp_path / "entries.csv"
+    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    if problem is None:
+        assert len(read_steps(path)) == len(lines)
+        return
+    with pytest.raises(DemoDataError, match=problem):
+        read_steps(path)
+
+
+def test_unknown_columns_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "entries.csv"
+    path.write_text(HEADER + ",extra\n", encoding="utf-8")
+    with pytest.raises(DemoDataError, match="columns"):
+        read_steps(path)

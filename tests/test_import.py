@@ -13,6 +13,7 @@ from _helpers import commits_since, copy_ledger, scratch_dir
 
 from ruralcouncil import i18n
 from ruralcouncil.ledger import importer, journal, users
+from ruralcouncil.ledger.dates import shown_time
 from ruralcouncil.ledger.errors import ImportRejected, PermissionDenied
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.setup import init_ledger
@@ -281,7 +282,8 @@ def test_same_file_twice_is_refused_naming_when(
     error = refused(ledger, admin, again)
 
     assert "already imported" in str(error)
-    assert imported_at in str(error)
+    assert shown_time(imported_at) in str(error)  # in local time, as the window shows it
+    assert imported_at not in str(error)
     assert "first.csv" in str(error)
 
 
@@ -444,7 +446,7 @@ def test_opening_for_an_account_with_earlier_entries_in_the_ledger_is_refused(
     error = refused(ledger, admin, write(tmp_path, text))
     assert error.problems == [
         "line 3: an opening balance for BANK must come before its other entries, "
-        "but it already has an entry dated 2024-01-11"
+        "but it already has an entry dated 11/01/2024"
     ]
 
 
@@ -460,11 +462,13 @@ def test_opening_after_entries_earlier_in_the_file_is_refused(
     error = refused(ledger, admin, write(tmp_path, text))
     assert error.problems == [
         "line 2: an opening balance for CASH must come before its other entries, "
-        "but it already has an entry dated 2024-02-01",
+        "but it already has an entry dated 01/02/2024",
+        # In the same round: the transfer takes money CASH does not have on that day.
+        "line 3: the cash account CASH would be at -₸10.00 at the end of 01/02/2024",
         "line 4: an opening balance for BANK must come before its other entries, "
-        "but it already has an entry dated 2024-02-01",
+        "but it already has an entry dated 01/02/2024",
         "line 5: an opening balance for CASH must come before its other entries, "
-        "but it already has an entry dated 2024-02-01",
+        "but it already has an entry dated 01/02/2024",
     ]
 
 
@@ -487,7 +491,7 @@ def test_rows_dated_before_the_ledgers_opening_balance_are_refused(
     )
     error = refused(ledger, admin, write(tmp_path, text))
     assert error.problems == [
-        "line 2: BANK starts with its opening balance on 2024-01-10; nothing can be dated before it"
+        "line 2: BANK starts with its opening balance on 10/01/2024; nothing can be dated before it"
     ]
 
 
@@ -520,9 +524,10 @@ def test_overdraft_within_the_file_names_the_lines_of_that_day(
         "2025-03-03,receipt,5000,SUBSIDY,,,,,,",  # 6 too late for 2025-03-02
     )
     error = refused(ledger, admin, write(tmp_path, text))
-    bank = "the cash account BANK would be at -₸500.00 at the end of 2025-03-02"
-    fund = "the fund GENERAL would be at -₸500.00 at the end of 2025-03-02"
-    assert error.problems == [f"line 3: {bank}; {fund}", f"line 5: {bank}; {fund}"]
+    bank = "the cash account BANK would be at -₸500.00 at the end of 02/03/2025"
+    fund = "the fund GENERAL would be at -₸500.00 at the end of 02/03/2025"
+    # Line 3's 700 was covered (1000 + 200 that day); line 5's 1000 is what goes below zero.
+    assert error.problems == [f"line 5: {bank}; {fund}"]
 
 
 def test_overdraft_counts_the_ledger_and_the_file_together(
@@ -538,8 +543,8 @@ def test_overdraft_counts_the_ledger_and_the_file_together(
         "2025-02-02,receipt,100,FINES,,,,,,",  # 3
     )
     error = refused(ledger, admin, write(tmp_path, text))
-    bank = "the cash account BANK would be at -₸400.00 at the end of 2025-03-01"
-    fund = "the fund GENERAL would be at -₸400.00 at the end of 2025-03-01"
+    bank = "the cash account BANK would be at -₸400.00 at the end of 01/03/2025"
+    fund = "the fund GENERAL would be at -₸400.00 at the end of 01/03/2025"
     assert error.problems == [f"line 2: {bank}; {fund}"]
 
     enough = csv_text("2025-02-01,payment,500,ROADS,,,,,,", "2025-02-02,receipt,500,FINES,,,,,,")
@@ -560,17 +565,142 @@ def test_money_may_not_move_out_of_a_fund_it_is_not_in(
     )
     error = refused(ledger, admin, write(tmp_path, text))
     assert error.problems == [
-        "line 3: the fund SCHOOL-ROOF would be at -₸400.00 at the end of 2025-01-02"
+        "line 3: the fund SCHOOL-ROOF would be at -₸400.00 at the end of 02/01/2025"
     ]
 
 
-def test_the_cash_check_waits_until_every_row_is_right(
+def test_the_payment_that_goes_below_zero_is_blamed_not_the_ones_covered(
     ledger: Ledger, admin: User, tmp_path: Path
 ) -> None:
-    # The mistyped receipt on line 2 is the only problem: the payment is not an overdraft.
+    text = csv_text(
+        "2025-03-01,receipt,1000,TAX-LAND,,,,,,",  # 2
+        "2025-03-02,payment,900,STAFF,,,,,,",  # 3 covered: 1000 left that day
+        "2025-03-02,payment,50,ROADS,,,,,,",  # 4 covered: 100 left
+        "2025-03-02,payment,300,WATER,,,,,,",  # 5 this one goes below zero
+        "2025-03-02,payment,20,EVENTS,,,,,,",  # 6 and this one stays below
+    )
+    error = refused(ledger, admin, write(tmp_path, text))
+    bank = "the cash account BANK would be at -₸270.00 at the end of 02/03/2025"
+    fund = "the fund GENERAL would be at -₸270.00 at the end of 02/03/2025"
+    assert error.problems == [f"line 5: {bank}; {fund}", f"line 6: {bank}; {fund}"]
+
+
+@pytest.mark.parametrize(
+    ("march", "short", "blamed"),
+    [
+        (600, "100.00", [3]),  # line 3's 200 alone took what March needs
+        (750, "250.00", [2, 3]),  # it takes both to cover the gap
+    ],
+)
+def test_a_later_ledger_payment_blames_the_latest_rows_that_took_its_money(
+    ledger: Ledger, admin: User, tmp_path: Path, march: int, short: str, blamed: list[int]
+) -> None:
+    journal.record(ledger, admin, NewEntry(date(2025, 1, 1), EntryType.RECEIPT, 1000_00, "FINES"))
+    journal.record(
+        ledger, admin, NewEntry(date(2025, 3, 1), EntryType.PAYMENT, march * 100, "STAFF")
+    )
+    text = csv_text(
+        "2025-02-01,payment,300,ROADS,,,,,,",  # 2
+        "2025-02-02,payment,200,WATER,,,,,,",  # 3
+    )
+    error = refused(ledger, admin, write(tmp_path, text))
+    bank = f"the cash account BANK would be at -₸{short} at the end of 01/03/2025"
+    fund = f"the fund GENERAL would be at -₸{short} at the end of 01/03/2025"
+    assert error.problems == [f"line {n}: {bank}; {fund}" for n in blamed]
+
+
+def test_a_mistyped_receipt_still_counts_for_the_balance(
+    ledger: Ledger, admin: User, tmp_path: Path
+) -> None:
+    # The mistyped code on line 2 is the only problem: the payment is not an overdraft.
     text = csv_text("2025-01-01,receipt,1000,TAX-LND,,,,,,", "2025-01-02,payment,400,ROADS,,,,,,")
     error = refused(ledger, admin, write(tmp_path, text))
     assert error.problems == ["line 2: unknown revenue source TAX-LND"]
+    # Its money is clear (the bank, the general fund), so a real overdraft is named with it.
+    text = csv_text("2025-01-01,receipt,1000,TAX-LND,,,,,,", "2025-01-02,payment,1500,ROADS,,,,,,")
+    error = refused(ledger, admin, write(tmp_path, text, name="more.csv"))
+    assert error.problems == [
+        "line 2: unknown revenue source TAX-LND",
+        "line 3: the cash account BANK would be at -₸500.00 at the end of 02/01/2025; "
+        "the fund GENERAL would be at -₸500.00 at the end of 02/01/2025",
+    ]
+
+
+def test_format_and_balance_problems_come_in_one_round(
+    ledger: Ledger, admin: User, tmp_path: Path
+) -> None:
+    text = csv_text(
+        "2025-01-01,receipt,1000,TAX-LAND,,,,,,",  # 2
+        "2025-01-32,payment,10,ROADS,,,,,,",  # 3 a date that does not exist (a payment)
+        "2025-01-03,payment,1200,ROADS,,,,,,",  # 4 more than the bank holds
+    )
+    error = refused(ledger, admin, write(tmp_path, text))
+    assert error.problems == [
+        "line 3: date 2025-01-32 does not exist",
+        "line 4: the cash account BANK would be at -₸200.00 at the end of 03/01/2025; "
+        "the fund GENERAL would be at -₸200.00 at the end of 03/01/2025",
+    ]
+
+
+def test_a_receipt_that_cannot_be_read_leaves_only_its_balances_unjudged(
+    ledger: Ledger, admin: User, tmp_path: Path
+) -> None:
+    text = csv_text(
+        "2025-01-01,receipt,1 000,TAX-LAND,,BANK,,,,",  # 2 unreadable: BANK and GENERAL unsure
+        "2025-01-02,payment,400,ROADS,,BANK,,,,",  # 3 might be paid by line 2: not judged
+        "2025-01-03,payment,10,ROADS,,CASH,,,,",  # 4 the cash box has nothing at all
+    )
+    error = refused(ledger, admin, write(tmp_path, text))
+    assert error.problems == [
+        "line 2: amount '1 000' must be digits with an optional point and 1-2 decimals",
+        # The cash box, yes; the general fund, which line 2 might have filled, no.
+        "line 4: the cash account CASH would be at -₸10.00 at the end of 03/01/2025",
+    ]
+
+
+@pytest.mark.parametrize(
+    "unreadable",
+    [
+        "2025-01-01,gift,1000,TAX-LAND,,,,,,",  # a type it could be anything of
+        "2025-01-01,receipt,1000,TAX-LAND,,,,,",  # a cell short: its columns are unknown
+    ],
+)
+def test_a_row_that_could_be_anything_leaves_every_balance_unjudged(
+    ledger: Ledger, admin: User, tmp_path: Path, unreadable: str
+) -> None:
+    text = csv_text(unreadable, "2025-01-02,payment,400,ROADS,,CASH,,,,")
+    error = refused(ledger, admin, write(tmp_path, text))
+    assert [p.split(":")[0] for p in error.problems] == ["line 2"]
+
+
+def test_the_importer_asks_the_journals_one_check(
+    ledger: Ledger, admin: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rules are journal.check_entries', as record() and the entry dialog ask them."""
+    asked: list[int] = []
+
+    def check(conn: object, entries: list[NewEntry], **options: object) -> object:
+        asked.append(len(entries))
+        return [journal.Problem(1, "the council has not met yet")]
+
+    monkeypatch.setattr(journal, "check_entries", check)
+    error = refused(ledger, admin, write(tmp_path, csv_text(*GOOD_ROWS)))
+    assert asked == [len(GOOD_ROWS)]
+    assert error.problems == ["line 3: the council has not met yet"]
+
+
+def test_a_reversed_opening_is_no_start_for_the_file_either(
+    ledger: Ledger, admin: User, tmp_path: Path
+) -> None:
+    first = journal.record(ledger, admin, NewEntry(date(2024, 1, 10), EntryType.OPENING, 1000))
+    early = csv_text("2024-01-05,receipt,5,FINES,,,,,,")
+    error = refused(ledger, admin, write(tmp_path, early))
+    assert error.problems == [
+        "line 2: BANK starts with its opening balance on 10/01/2024; nothing can be dated before it"
+    ]
+    journal.reverse(ledger, admin, first, "wrong figure", date(2024, 1, 10))
+    result = importer.import_transactions(ledger, admin, write(tmp_path, early, name="again.csv"))
+    assert result.rows == 1
 
 
 # --- reading without writing ----------------------------------------------------------------

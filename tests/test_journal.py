@@ -8,7 +8,7 @@ import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,7 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
 )
 
 from ruralcouncil.ledger import catalog, importer, journal, queries, storage, users
+from ruralcouncil.ledger.dates import shown_time
 from ruralcouncil.ledger.errors import (
     ClosedYear,
     InvalidInput,
@@ -315,7 +316,7 @@ def test_payment_over_the_balance(book: Book) -> None:
     error = refused(
         book, lambda: payment(book.ledger, book.user, "2024-02-02", 1_000_01), Overdraft, "BANK"
     )
-    assert "2024-02-02" in str(error)
+    assert "at the end of 02/02/2024" in str(error)  # as forms write dates
     payment(book.ledger, book.user, "2024-02-02", 1_000_00)
 
 
@@ -331,7 +332,7 @@ def test_backdated_payment_that_makes_a_later_day_negative(book: Book) -> None:
     payment(book.ledger, book.user, "2024-02-10", 80_00)
     # On its own day the balance stays at 50, but on 10 February it would be -30.
     error = refused(book, lambda: payment(book.ledger, book.user, "2024-02-05", 50_00), Overdraft)
-    assert "2024-02-10" in str(error)
+    assert "at the end of 10/02/2024" in str(error)
     payment(book.ledger, book.user, "2024-02-05", 20_00)
     assert book.balance("BANK") == 0
 
@@ -614,10 +615,13 @@ def test_clock_warning(book: Book, monkeypatch: pytest.MonkeyPatch) -> None:
     assert journal.clock_warning(book.ledger.conn) is None
     receipt(book.ledger, book.user, "2024-02-01", 100)
     assert journal.clock_warning(book.ledger.conn) is None
-    monkeypatch.setattr(storage, "now_text", lambda: "2999-01-01T00:00:00+05:00")
+    monkeypatch.setattr(storage, "now_text", lambda: "2999-06-15T10:30:00+05:00")
     receipt(book.ledger, book.user, "2024-02-02", 100)
     warning = journal.clock_warning(book.ledger.conn)
-    assert warning is not None and "2999" in warning
+    assert warning is not None
+    # The last entry's moment in this PC's local time, in the user's format, not raw ISO.
+    assert shown_time(datetime(2999, 6, 15, 5, 30, tzinfo=UTC)) in warning
+    assert "2999-06-15" not in warning
 
 
 # --- a ledger made before entry numbers (version 1, upgraded) ----------------------------
@@ -664,3 +668,143 @@ def test_an_upgraded_ledger_reverses_and_reads_by_the_new_numbers(tmp_path: Path
         assert result.ok, result.problems
     finally:
         ledger.close()
+
+
+# --- every problem of a proposed entry: one function ---------------------------------------
+
+
+def test_check_entries_names_every_problem_of_an_entry_at_once(book: Book) -> None:
+    """A wrong value and an overdraft come together, each marked for what it is."""
+    receipt(book.ledger, book.user, "2024-02-01", 100_00)
+    bad = entry("2024-02-02", "payment", 150_00, "ROADS", reference="a\nb")
+    found = journal.check_entries(book.ledger.conn, [bad])
+    assert [(p.index, p.message, p.overdraft) for p in found] == [
+        (0, "Reference contains control characters", False),
+        (0, "the cash account BANK would be at -₸50.00 at the end of 02/02/2024", True),
+        (0, "the fund GENERAL would be at -₸50.00 at the end of 02/02/2024", True),
+    ]
+    # record() refuses with the very same list, as a bad value (not an overdraft) ...
+    error = refused(book, lambda: journal.record(book.ledger, book.user, bad), InvalidInput)
+    assert not isinstance(error, Overdraft)
+    assert str(error) == "Refused: " + "; ".join(p.message for p in found) + "."
+    # ... and when the balance is all that is wrong, as an overdraft.
+    short = replace(bad, reference="")
+    error = refused(book, lambda: journal.record(book.ledger, book.user, short), Overdraft)
+    assert "BANK would be at -₸50.00" in str(error)
+    assert journal.check_entries(book.ledger.conn, [replace(short, amount=100_00)]) == []
+
+
+def test_record_refuses_exactly_what_check_entries_finds(
+    book: Book, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """record() asks check_entries (the one list of rules), not a list of its own."""
+    asked: list[list[NewEntry]] = []
+
+    def check(conn: sqlite3.Connection, entries: list[NewEntry], **options: object) -> object:
+        asked.append(list(entries))
+        return [journal.Problem(0, "the council has not met yet")]
+
+    monkeypatch.setattr(journal, "check_entries", check)
+    good = entry("2024-02-01", "receipt", 100_00, "FINES", counterparty="  Серік  ")
+    refused(
+        book,
+        lambda: journal.record(book.ledger, book.user, good),
+        InvalidInput,
+        "the council has not met yet",
+    )
+    assert asked == [[replace(good, counterparty="Серік")]]  # as it would be stored
+
+
+def test_check_entries_of_an_unreadable_amount_judges_no_balance(book: Book) -> None:
+    """``unsure=None``: nothing is said about balances the caller cannot know."""
+    payment_of_nothing = entry("2024-02-02", "payment", 1, "ROADS")
+    assert journal.check_entries(book.ledger.conn, [payment_of_nothing], unsure=None) == []
+    assert journal.check_entries(book.ledger.conn, [payment_of_nothing])  # an overdraft
+
+
+def test_a_reversed_opening_no_longer_starts_the_book(book: Book) -> None:
+    """The standing ("live") opening balance is one query, for both rules."""
+    first = opening(book.ledger, book.user, "2024-01-10", 500_00)
+    refused(
+        book,
+        lambda: receipt(book.ledger, book.user, "2024-01-05", 1_00),
+        InvalidInput,
+        "BANK starts with its opening balance on 10/01/2024; nothing can be dated before it",
+    )
+    refused(
+        book,
+        lambda: opening(book.ledger, book.user, "2024-01-10", 1_00),
+        InvalidInput,
+        "BANK already has an opening balance for the fund GENERAL",
+    )
+    journal.reverse(book.ledger, book.user, first, "wrong figure", day("2024-01-10"))
+    # Reversed, it neither starts the book nor blocks the right opening balance.
+    assert (
+        journal.check_entries(book.ledger.conn, [entry("2024-01-05", "receipt", 1, "FINES")]) == []
+    )
+    opening(book.ledger, book.user, "2024-01-10", 450_00)
+    assert book.balance("BANK") == 450_00
+
+
+# --- dates after today -------------------------------------------------------------------
+
+
+TODAY = date(2026, 12, 2)
+
+
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [
+        (date(2020, 1, 1), None),
+        (TODAY, None),
+        (date(2026, 12, 3), False),  # tomorrow: a warning
+        (date(2027, 12, 2), False),  # a year ahead to the day: still a warning
+        (date(2027, 12, 3), True),  # more than a year: only when confirmed
+        (date(2030, 1, 1), True),
+    ],
+)
+def test_date_warnings(when: date, expected: bool | None) -> None:
+    warning = journal.date_warnings(when, TODAY)
+    if expected is None:
+        assert warning is None
+        return
+    assert warning is not None and warning.needs_confirmation is expected
+    shown = when.strftime("%d/%m/%Y")
+    assert f"The date {shown} is " in warning.message
+    assert "after today (02/12/2026)" in warning.message
+    assert ("more than a year" in warning.message) is expected
+
+
+def test_a_year_after_the_29th_of_february() -> None:
+    leap = date(2028, 2, 29)
+    assert journal.a_year_after(leap) == date(2029, 2, 28)
+    assert journal.date_warnings(date(2029, 2, 28), leap).needs_confirmation is False  # type: ignore[union-attr]
+    assert journal.date_warnings(date(2029, 3, 1), leap).needs_confirmation is True  # type: ignore[union-attr]
+
+
+def test_far_future_entries_are_refused_unless_confirmed(book: Book) -> None:
+    today = date.today()
+    far = journal.a_year_after(today) + timedelta(days=1)
+    near = today + timedelta(days=30)
+    got = receipt(book.ledger, book.user, today.isoformat(), 1_000_00)
+    refused(
+        book,
+        lambda: receipt(book.ledger, book.user, far.isoformat(), 100_00),
+        InvalidInput,
+        "more than a year after today",
+    )
+    later = entry(far.isoformat(), "receipt", 100_00, "FINES")
+    number = journal.record(book.ledger, book.user, later, allow_future=True)
+    assert queries.get(book.ledger.conn, number).date == far.isoformat()  # type: ignore[union-attr]
+    # Within a year a later date is only a warning (the window and the CLI say it).
+    soon = receipt(book.ledger, book.user, near.isoformat(), 5_00)
+    assert queries.get(book.ledger.conn, soon).date == near.isoformat()  # type: ignore[union-attr]
+    # A reversal dated that far ahead needs the same confirmation.
+    refused(
+        book,
+        lambda: journal.reverse(book.ledger, book.user, got, "typo", far),
+        InvalidInput,
+        "more than a year after today",
+    )
+    undo = journal.reverse(book.ledger, book.user, got, "typo", far, allow_future=True)
+    assert queries.get(book.ledger.conn, undo).date == far.isoformat()  # type: ignore[union-attr]

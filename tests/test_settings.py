@@ -153,3 +153,66 @@ def test_a_village_name_is_stored_in_nfc(book: Ledger) -> None:
     settings.change(book, admin_of(book), settings.VILLAGE_NAME, decomposed)
     assert settings.village_name(book.conn) == "Кйзылжар"
     assert verify(book.conn).ok
+
+
+# --- the minutes before the window locks (issue 6) -----------------------------------------
+
+
+def test_the_window_locks_after_15_minutes_by_default(book: Ledger) -> None:
+    assert settings.get(book.conn, settings.LOCK_MINUTES) == "15"
+    assert settings.lock_minutes(book.conn) == 15
+
+
+@pytest.mark.parametrize("value", ["0", "1", " 30 ", "1440"])
+def test_the_lock_minutes_are_changed_signed_and_audited(book: Ledger, value: str) -> None:
+    admin = admin_of(book)
+    start = chain.head(book.conn)[0]
+    settings.change(book, admin, settings.LOCK_MINUTES, value)
+    assert settings.lock_minutes(book.conn) == int(value)
+    assert commits_since(book.conn, start) == [(admin.id, ["setting", "event:setting.change"])]
+    detail = book.conn.execute("SELECT detail FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    assert detail == (f"lock_minutes={value.strip()}",)
+    assert verify(book.conn).ok
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("1441", "between 0 and 1440"),  # more than a day
+        ("99999999", "between 0 and 1440"),
+        ("-1", "whole number"),
+        ("2.5", "whole number"),
+        ("١٥", "whole number"),  # Arabic-Indic digits, which int() would read as 15
+        ("", "whole number"),
+        ("ten", "whole number"),
+    ],
+)
+def test_the_lock_minutes_are_refused_unless_a_whole_number_up_to_a_day(
+    book: Ledger, value: str, reason: str
+) -> None:
+    admin = admin_of(book)
+    before = state(book.conn)
+    with pytest.raises(InvalidInput, match=reason):
+        settings.change(book, admin, settings.LOCK_MINUTES, value)
+    assert state(book.conn) == before
+    assert settings.lock_minutes(book.conn) == 15
+
+
+def test_only_an_administrator_sets_the_lock_minutes(book: Ledger) -> None:
+    admin = admin_of(book)
+    add_user(book, admin, "chair", "chair", "chair-password-1")
+    chair = login(book, "chair", "chair-password-1")
+    before = state(book.conn)
+    with pytest.raises(PermissionDenied):
+        settings.change(book, chair, settings.LOCK_MINUTES, "0")
+    assert state(book.conn) == before
+    assert settings.lock_minutes(book.conn) == 15
+
+
+def test_a_lock_setting_edited_outside_the_program_falls_back_to_the_default(
+    book: Ledger,
+) -> None:
+    settings.change(book, admin_of(book), settings.LOCK_MINUTES, "5")
+    book.conn.execute("UPDATE settings SET value = 'never' WHERE key = 'lock_minutes'")
+    assert settings.lock_minutes(book.conn) == 15  # and verify names the edit
+    assert not verify(book.conn).ok

@@ -30,10 +30,12 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ruralcouncil import i18n
 from ruralcouncil.ledger import catalog, chain, journal, users
 from ruralcouncil.ledger.codes import DEFAULT_EXPENDITURE, DEFAULT_REVENUE
 from ruralcouncil.ledger.errors import AuthenticationFailed, InvalidInput
-from ruralcouncil.ledger.storage import Ledger
+from ruralcouncil.ledger.money import format_amount
+from ruralcouncil.ledger.storage import Ledger, snapshot
 from ruralcouncil.ledger.verify import verify
 from ruralcouncil.reports.statements import monthly_flows, year_summary
 
@@ -96,7 +98,6 @@ def test_2023_by_hand(book: Ledger) -> None:
     )
     assert figures["cash"] == {"BANK": 790_000, "CASH": 110_000, "SAFE": 0}
     assert figures["funds"] == {"GENERAL": 900_000, "WELL": 0}
-    assert year_summary(book.conn, 2023).transfers == 100_000
 
 
 def test_2024_by_hand(book: Ledger) -> None:
@@ -168,6 +169,76 @@ def test_json_keys_are_the_contract(book: Ledger) -> None:
     assert {"year", "currency", "receipts", "payments", "boxes", "cash", "chain"} <= set(figures)
     assert all(isinstance(v, int) for v in figures["boxes"].values())
     assert list(figures["boxes"]) == [str(n) for n in range(1, 11)]
+
+
+def test_box_8_agrees_with_box_7_on_a_sound_ledger(book: Ledger) -> None:
+    for year in (2022, 2023, 2024, 2025):
+        summary = year_summary(book.conn, year)
+        assert summary.cash_agrees and summary.cash_difference == 0
+        assert summary.cash_problem() is None
+
+
+def test_the_core_says_when_box_8_differs_and_by_how_much(book: Ledger) -> None:
+    """Cash edited behind the ledger's back: box 8 moves, box 7 does not; the summary says
+    so, with both boxes and the difference, in the reader's language."""
+    tamper(
+        book.path,
+        "UPDATE daily_totals SET amount = amount + 12345"
+        " WHERE account = 'CASH' AND date = '2024-05-01'",
+    )
+    summary = year_summary(book.conn, 2024)
+    assert summary.boxes[7] == 1_655_000 and summary.boxes[8] == 1_655_000 + 12_345
+    assert not summary.cash_agrees and summary.cash_difference == 12_345
+    problem = summary.cash_problem()
+    assert problem is not None
+    for amount in (1_655_000, 1_655_000 + 12_345, 12_345):
+        assert format_amount(amount) in problem
+    assert "Box 8" in problem and "box 7" in problem
+    assert year_summary(book.conn, 2023).cash_agrees  # the year before is untouched
+    i18n.set_language("ru")
+    try:
+        in_russian = summary.cash_problem()
+    finally:
+        i18n.set_language("en")
+    assert in_russian is not None and format_amount(12_345, "ru") in in_russian
+
+
+def test_figures_and_anchor_come_from_one_moment(book: Ledger) -> None:
+    """Another connection records an entry while a summary is being read: the summary shows
+    the ledger before it, figures and anchor alike (one read transaction)."""
+    reader = book.sibling()
+    clerk = admin_of(book)
+    try:
+        before = chain.head(book.conn)
+        seen: list[str] = []
+        written: list[int] = []
+
+        def write_midway(statement: str) -> None:
+            # The read transaction starts at its first read: write just after that one.
+            seen.append(statement)
+            if len([q for q in seen if "daily_totals" in q]) == 2 and not written:
+                written.append(receipt(book, clerk, "2024-06-01", 777_000, "TAX-LAND"))
+
+        reader.conn.set_trace_callback(write_midway)
+        summary = year_summary(reader.conn, 2024)
+        reader.conn.set_trace_callback(None)
+        assert written  # the write did happen while the summary was being read
+        assert (summary.chain_entries, summary.chain_head) == before
+        assert summary.anchor == f"{before[0]}:{before[1]}"
+        assert "TAX-LAND" not in summary.receipts
+        assert not reader.conn.in_transaction  # the read transaction was let go
+        after = year_summary(reader.conn, 2024)
+        assert after.receipts["TAX-LAND"] == 777_000
+        assert (after.chain_entries, after.chain_head) == chain.head(book.conn) != before
+    finally:
+        reader.close()
+
+
+def test_a_summary_inside_a_callers_transaction_uses_it(book: Ledger) -> None:
+    with snapshot(book.conn):
+        first = year_summary(book.conn, 2024)
+        assert book.conn.in_transaction
+    assert first == year_summary(book.conn, 2024)
 
 
 def test_monthly_flows(book: Ledger) -> None:

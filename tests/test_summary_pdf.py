@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,8 +20,10 @@ from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.setup import init_ledger
 from ruralcouncil.ledger.storage import Ledger
+from ruralcouncil.reports.statements import year_summary
 from ruralcouncil.reports.summary_pdf import (
     ANCHOR_PREFIX,
+    SummaryPdf,
     anchor_text,
     render_summary_pdf,
     verification_code,
@@ -74,8 +77,8 @@ def _kazakh() -> object:
     i18n.set_language(previous)
 
 
-def _text(path: Path) -> str:
-    reader = PdfReader(str(path))
+def _text(path: Path | SummaryPdf) -> str:
+    reader = PdfReader(os.fspath(path))
     assert 1 <= len(reader.pages) <= 2
     return _flat("\n".join(page.extract_text() for page in reader.pages))
 
@@ -90,8 +93,9 @@ def _amount(tiyn: int, lang: str) -> str:
 
 
 def test_summary_reads_back_in_kazakh(ledger: Ledger, tmp_path: Path) -> None:
-    path = render_summary_pdf(ledger.conn, 2025, tmp_path / "summary.pdf")
-    assert path == tmp_path / "summary.pdf"
+    written = render_summary_pdf(ledger.conn, 2025, tmp_path / "summary.pdf")
+    path = written.path
+    assert path == tmp_path / "summary.pdf" and os.fspath(written) == str(path)
     assert path.read_bytes().startswith(b"%PDF")
     text = _text(path)
     assert VILLAGE in text
@@ -129,10 +133,10 @@ def test_language_argument_is_temporary(ledger: Ledger, tmp_path: Path) -> None:
 
 
 def test_same_ledger_gives_the_same_bytes(ledger: Ledger, tmp_path: Path) -> None:
-    first = render_summary_pdf(ledger.conn, 2025, tmp_path / "a.pdf").read_bytes()
-    second = render_summary_pdf(ledger.conn, 2025, tmp_path / "b.pdf").read_bytes()
+    first = render_summary_pdf(ledger.conn, 2025, tmp_path / "a.pdf").path.read_bytes()
+    second = render_summary_pdf(ledger.conn, 2025, tmp_path / "b.pdf").path.read_bytes()
     assert first == second
-    other_year = render_summary_pdf(ledger.conn, 2024, tmp_path / "c.pdf").read_bytes()
+    other_year = render_summary_pdf(ledger.conn, 2024, tmp_path / "c.pdf").path.read_bytes()
     assert other_year != first
 
 
@@ -227,3 +231,88 @@ def test_names_print_as_typed_not_as_markup(ledger: Ledger, tmp_path: Path) -> N
     settings.change(ledger, admin, settings.VILLAGE_NAME, "Су & <b>Тас</b> &amp;")
     text = _text(render_summary_pdf(ledger.conn, 2025, tmp_path / "m.pdf"))
     assert "Су & <b>Тас</b> &amp;" in text
+
+
+# --- one moment, and the words around the anchor -----------------------------------------
+
+
+def test_the_pdf_says_which_anchor_it_printed(ledger: Ledger, tmp_path: Path) -> None:
+    written = render_summary_pdf(ledger.conn, 2025, tmp_path / "a.pdf", lang="en")
+    entries, chain_head = head(ledger.conn)
+    assert (written.chain_entries, written.chain_head) == (entries, chain_head)
+    assert written.anchor == anchor_text(entries, chain_head)
+    assert written.code == verification_code(chain_head)
+    text = _text(written)
+    assert written.anchor in text and written.code in text
+
+
+def test_figures_and_anchor_on_paper_are_of_one_moment(ledger: Ledger, tmp_path: Path) -> None:
+    """An entry recorded by another connection while the PDF is being read changes neither
+    its figures nor its anchor: both are the ledger before that entry."""
+    reader = ledger.sibling()
+    admin = users.login(ledger, "admin", PASSWORD)
+    try:
+        before = head(ledger.conn)
+        reads: list[str] = []
+
+        def write_midway(statement: str) -> None:
+            # When the year's figures are read and the prior year's are about to be: an
+            # entry in the prior year, which the prior year's column would show.
+            if "daily_totals" in statement:
+                reads.append(statement)
+                if len(reads) != 6:
+                    return
+                journal.record(
+                    ledger,
+                    admin,
+                    NewEntry(date(2024, 6, 1), EntryType.RECEIPT, 9_876_543_21, "TAX-VEHICLE"),
+                )
+
+        reader.conn.set_trace_callback(write_midway)
+        written = render_summary_pdf(reader.conn, 2025, tmp_path / "a.pdf", lang="en")
+        reader.conn.set_trace_callback(None)
+        assert head(ledger.conn) != before  # the entry was recorded meanwhile
+        assert (written.chain_entries, written.chain_head) == before
+        text = _text(written)
+        assert anchor_text(*before) in text and verification_code(before[1]) in text
+        assert "Vehicle tax" not in text and _amount(9_876_543_21, "en") not in text
+        again = _text(render_summary_pdf(reader.conn, 2025, tmp_path / "b.pdf", lang="en"))
+        assert _amount(9_876_543_21, "en") in again
+    finally:
+        reader.close()
+
+
+def test_the_anchor_is_named_as_a_chain_position(ledger: Ledger, tmp_path: Path) -> None:
+    """The ledger has 9 entries and a longer chain (users, codes, funds, events): the paper
+    names the chain's position, never "N entries"."""
+    written = render_summary_pdf(ledger.conn, 2025, tmp_path / "a.pdf", lang="en")
+    text = _text(written)
+    assert written.chain_entries > 9
+    assert f"position {written.chain_entries} of the ledger's hash chain" in text
+    assert f"(chain position {written.chain_entries}). Page 1" in text  # the footer
+    assert "entries" not in text
+
+
+def test_box_8_differing_is_printed_as_the_core_says(ledger: Ledger, tmp_path: Path) -> None:
+    from _helpers import tamper
+
+    clean = _text(render_summary_pdf(ledger.conn, 2025, tmp_path / "a.pdf", lang="en"))
+    assert "differs from box 7" not in clean
+    ledger.close()
+    tamper(
+        ledger.path,
+        "UPDATE daily_totals SET amount = amount + 100"
+        " WHERE account = 'CASH' AND date = '2025-05-01'",
+    )
+    from ruralcouncil.ledger.storage import open_ledger
+
+    reopened = open_ledger(ledger.path)
+    try:
+        i18n.set_language("en")
+        problem = year_summary(reopened.conn, 2025).cash_problem()
+        i18n.set_language("kk")
+        assert problem is not None
+        text = _text(render_summary_pdf(reopened.conn, 2025, tmp_path / "b.pdf", lang="en"))
+        assert _flat(problem) in text.replace("\n", " ")
+    finally:
+        reopened.close()

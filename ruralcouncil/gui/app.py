@@ -16,8 +16,9 @@ from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
 
 from ruralcouncil import i18n, paths
-from ruralcouncil.gui import fonts, messages
+from ruralcouncil.gui import fonts, messages, worker
 from ruralcouncil.gui.context import AppContext
+from ruralcouncil.gui.session import Session
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import journal, storage
 from ruralcouncil.ledger.errors import LedgerError
@@ -43,8 +44,12 @@ def ensure_application() -> QApplication:
 
 
 def install_qt_translations(app: QApplication, lang: str) -> None:
-    """Qt's own texts (file dialogs, standard buttons) in the chosen language."""
+    """Qt's own texts (file dialogs, standard buttons) in the chosen language; the previous
+    language's are taken away first (the language can change while the program runs)."""
     global _qt_translator
+    if _qt_translator is not None:
+        app.removeTranslator(_qt_translator)
+        _qt_translator = None
     if lang == "en":
         return
     translator = QTranslator(app)
@@ -68,10 +73,13 @@ def prepare_demo(path: Path) -> str | None:
         return None
     from ruralcouncil.ledger.demo import create_demo
 
-    # Building two years of demo entries takes a moment on an old PC.
+    # Building two years of demo entries takes a while on an old PC: in a worker, with a
+    # busy window, so the screen never freezes.
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        create_demo(path).close()
+        worker.run_and_wait(
+            lambda: create_demo(path).close(), _("Building the demo village… Please wait.")
+        )
     except LedgerError as exc:
         return str(exc)
     except OSError as exc:
@@ -119,6 +127,13 @@ def build_main_window(ledger: Ledger, user: User) -> QMainWindow:
     return window
 
 
+def start_session(ledger: Ledger, user: User, *, demo_hint: str = "") -> Session:
+    """The session on the open ledger, with the window of the user who logged in shown."""
+    session = Session(ledger, demo_hint=demo_hint)
+    session.open_window(user)
+    return session
+
+
 def build_main_window_for_smoke_test(ledger: Ledger, user: User) -> QMainWindow:
     """The main window on an open ledger, without any dialog (for ``--smoke-test``)."""
     ensure_application()
@@ -142,25 +157,26 @@ def _last_user_name() -> str:
     return str(window_settings().value("login/last_user", "") or "")
 
 
-def _remember_user_name(name: str) -> None:
+def remember_user_name(name: str) -> None:
     from ruralcouncil.gui.main_window import window_settings
 
     window_settings().setValue("login/last_user", name)
 
 
 def run_setup(app: QApplication, path: Path) -> str | None:
-    """The first-run wizard, reopened in the language the user picks; the admin's name."""
-    from ruralcouncil.gui.setup_wizard import SetupWizard
+    """The first-run wizard, reopened in the language the user picks with everything typed
+    so far kept (never the password); the admin's name."""
+    from ruralcouncil.gui.setup_wizard import SetupWizard, WizardValues
 
-    village = ""
+    values = WizardValues()
     while True:
-        wizard = SetupWizard(path, village=village)
+        wizard = SetupWizard(path, values=values)
         accepted = wizard.exec() == QDialog.DialogCode.Accepted
         if wizard.restart_in_language is None:
             return wizard.admin_name if accepted and wizard.created else None
         i18n.set_language(wizard.restart_in_language)
         install_qt_translations(app, wizard.restart_in_language)
-        village = wizard.village_page.village.text()
+        values = wizard.values()
 
 
 def run_gui(db_path: Path | None, demo: bool = False) -> int:
@@ -199,14 +215,17 @@ def run_gui(db_path: Path | None, demo: bool = False) -> int:
         if login.exec() != QDialog.DialogCode.Accepted or login.user is None:
             return EXIT_OK
         if not demo:
-            _remember_user_name(login.user.name)
+            remember_user_name(login.user.name)
         if login.upgraded:
             from ruralcouncil.gui.login_dialog import upgrade_note
 
             messages.show_info(None, upgrade_note(ledger))
         warn_about_clock(ledger)
-        window = build_main_window(ledger, login.user)
-        window.show()
-        return int(app.exec())
+        # Kept for as long as the program runs: log-outs and a new language replace the
+        # window, never the open ledger.
+        session = start_session(ledger, login.user, demo_hint=demo_hint() if demo else "")
+        status = int(app.exec())
+        session.window = None
+        return status
     finally:
         ledger.close()

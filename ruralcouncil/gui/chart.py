@@ -1,33 +1,99 @@
 """The dashboard's small chart: receipts against payments, month by month.
 
+A month's bar is negative when reversals dated in it outweigh its entries (a payment made in
+March and reversed in May makes May's payments negative): the y-axis follows the figures
+below zero, with a zero line, so the chart never contradicts the tables. Month names are
+CLDR's abbreviated names (Babel); where they do not fit the chart's width (Kazakh and Russian
+in a small window), the axis drops their dots, then shortens them to three letters, then
+labels every other month (:func:`month_labels`).
+
 pyqtgraph (and numpy behind it) costs a noticeable part of a second to import on an old PC,
 so it is imported only when the first chart is built, never when this module is imported.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetricsF
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ruralcouncil.i18n import _, locale_name
 
 RECEIPTS_COLOUR = (46, 125, 50)  # green
 PAYMENTS_COLOUR = (198, 40, 40)  # red
+ZERO_COLOUR = (60, 60, 60)
 _BAR_WIDTH = 0.38
+_LABEL_GAP = 6  # pixels between two month labels, at least
+X_RANGE = (0.4, 12.6)
 
 
-def _month_names() -> list[str]:
+def _key(colour: tuple[int, int, int], text: str) -> str:
+    """A legend entry: a square in the bars' colour, then the text (escaped)."""
+    from html import escape
+
+    red, green, blue = colour
+    return (
+        f'<span style="color: rgb({red}, {green}, {blue}); font-size: large;">■</span> '
+        f"{escape(text)}"
+    )
+
+
+def month_names(width: Literal["abbreviated", "wide"] = "abbreviated") -> list[str]:
+    """The twelve month names in the user's language (CLDR stand-alone, via Babel)."""
     from babel.dates import get_month_names
 
-    names = get_month_names("abbreviated", context="stand-alone", locale=locale_name())
+    names = get_month_names(width, context="stand-alone", locale=locale_name())
     return [str(names[m]) for m in range(1, 13)]
+
+
+def month_labels(width: float, measure: Callable[[str], float]) -> dict[int, str]:
+    """The month labels that fit an axis ``width`` pixels long: month -> text.
+
+    ``measure(text)`` is the text's width in pixels. The first that fits, in this order:
+    CLDR's abbreviated names (``қаң.``, ``февр.``); the same without their dots; the first
+    three letters of the full names (``фев``, ``сен``: the short form Russian tables use);
+    then the same for every other month, then every third.
+    """
+    abbreviated = month_names()
+    undotted = [name.rstrip(".") for name in abbreviated]
+    three = [name[:3] for name in month_names("wide")]
+    per_month = width / (X_RANGE[1] - X_RANGE[0])
+    for step in (1, 2, 3):
+        for labels in (abbreviated, undotted, three):
+            if max(measure(text) for text in labels) + _LABEL_GAP <= per_month * step:
+                return {m: labels[m - 1] for m in range(1, 13, step)}
+    return {m: three[m - 1] for m in range(1, 13, 4)}
+
+
+def _month_axis() -> Any:
+    """A bottom axis that labels the months with the names that fit its length."""
+    import pyqtgraph as pg  # type: ignore[import-untyped]
+
+    class MonthAxis(pg.AxisItem):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__(orientation="bottom")
+            self.labels: dict[int, str] = {}
+
+        def tickValues(self, minVal: float, maxVal: float, size: float) -> list[Any]:
+            metrics = QFontMetricsF(self.style["tickFont"] or QFont())
+            self.labels = month_labels(
+                size * (X_RANGE[1] - X_RANGE[0]) / max(maxVal - minVal, 1e-9),
+                metrics.horizontalAdvance,
+            )
+            return [(1.0, [float(m) for m in self.labels])]
+
+        def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+            return [self.labels.get(round(v), "") for v in values]
+
+    return MonthAxis()
 
 
 def _tenge_axis() -> Any:
     """A left axis whose ticks read as whole tenge with local grouping: 1 500 000."""
-    import pyqtgraph as pg  # type: ignore[import-untyped]
+    import pyqtgraph as pg
     from babel.numbers import format_decimal
 
     class TengeAxis(pg.AxisItem):  # type: ignore[misc]
@@ -54,7 +120,9 @@ class MonthlyFlowChart(QWidget):
     def _build(self) -> None:
         import pyqtgraph as pg
 
-        plot = pg.PlotWidget(background="w", axisItems={"left": _tenge_axis()})
+        plot = pg.PlotWidget(
+            background="w", axisItems={"left": _tenge_axis(), "bottom": _month_axis()}
+        )
         item = plot.getPlotItem()
         item.setMenuEnabled(False)
         item.hideButtons()
@@ -65,12 +133,14 @@ class MonthlyFlowChart(QWidget):
             axis.setPen(pg.mkPen("k"))
             axis.setTextPen(pg.mkPen("k"))
         item.setLabel("left", _("Tenge (₸)"), color="k")
-        months = _month_names()
-        item.getAxis("bottom").setTicks([[(m, months[m - 1]) for m in range(1, 13)]])
-        item.setXRange(0.4, 12.6, padding=0)
-        self.legend = item.addLegend(
-            offset=(10, 2), labelTextColor="k", brush=(255, 255, 255, 200), colCount=2
-        )
+        item.setXRange(*X_RANGE, padding=0)
+        # Below it, a month's reversals outweigh its entries.
+        self.zero_line = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(*ZERO_COLOUR, width=1))
+        item.addItem(self.zero_line, ignoreBounds=True)
+        # The key sits above the plot, where no bar can run under it at any window size.
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self._layout.addWidget(self.legend)
         self._layout.addWidget(plot)
         self.plot = plot
 
@@ -80,12 +150,16 @@ class MonthlyFlowChart(QWidget):
 
         if self.plot is None:
             self._build()
+        self.legend.setText(
+            "{} &nbsp;&nbsp; {}".format(
+                _key(RECEIPTS_COLOUR, _("Receipts")), _key(PAYMENTS_COLOUR, _("Payments"))
+            )
+        )
         item = self.plot.getPlotItem()
         for old in list(item.listDataItems()) + [
             i for i in item.items if isinstance(i, pg.BarGraphItem)
         ]:
             item.removeItem(old)
-        self.legend.clear()
         months = [m for m, _r, _p in flows]
         # Whole tenge are plenty for bars; amounts stay integer tiyn everywhere else.
         receipts = [r // 100 for _m, r, _p in flows]
@@ -106,8 +180,7 @@ class MonthlyFlowChart(QWidget):
         )
         item.addItem(self.receipts_bars)
         item.addItem(self.payments_bars)
-        self.legend.addItem(self.receipts_bars, _("Receipts"))
-        self.legend.addItem(self.payments_bars, _("Payments"))
         top = max([*receipts, *payments, 1])
-        # Headroom above the tallest bar keeps the legend clear of the bars.
-        item.setYRange(0, top * 1.25, padding=0)
+        bottom = min([*receipts, *payments, 0])
+        # A little room above the tallest bar and under the deepest negative month.
+        item.setYRange(bottom * 1.15 if bottom < 0 else 0, top * 1.08, padding=0)

@@ -16,7 +16,8 @@ from ruralcouncil.ledger.users import Action, User
 class AppContext(QObject):
     # Emitted after any successful write (entry recorded, reversed, imported, restored...).
     changed = Signal()
-    # Emitted when the language preference was saved (applies after a restart).
+    # Emitted when a language was chosen (the menu or Settings): the window is built again
+    # in it, and every control that shows the choice follows.
     language_saved = Signal(str)
 
     def __init__(self, ledger: Ledger, user: User, parent: QObject | None = None) -> None:

@@ -1,17 +1,20 @@
 """The dashboard: the chosen year's totals, the annual-return boxes, cash, funds and anchor.
 
 Every figure comes from ``statements.year_summary``, the same function ``summary --json``
-uses, so the window and the command line can never disagree. The same figures can be saved
-as the printable summary PDF, rendered off the GUI thread.
+uses, so the window and the command line can never disagree; whether box 8 agrees with box 7
+is the summary's to say (``cash_problem``), the page only shows it. The same figures can be
+saved as the printable summary PDF, rendered off the GUI thread. The page opens on the
+current year, whatever later year a mistyped date may have created.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QShowEvent
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -33,9 +36,10 @@ from ruralcouncil.gui.context import AppContext
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import catalog, queries
 from ruralcouncil.ledger.money import format_amount
-from ruralcouncil.ledger.storage import Ledger, snapshot
+from ruralcouncil.ledger.storage import Ledger
 from ruralcouncil.reports import statements
 from ruralcouncil.reports.statements import YearSummary
+from ruralcouncil.reports.summary_pdf import verification_code
 
 _WARNING_STYLE = "color: #b71c1c; font-weight: bold;"
 _LAST_PDF_FOLDER = "reports/last_folder"
@@ -45,26 +49,32 @@ def _settings() -> QSettings:
     return QSettings("RuralCouncil", "RuralCouncil")
 
 
-def open_document(path: Path) -> bool:
-    """Open a saved report in the PC's PDF viewer (tests replace this)."""
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+def open_document(path: Path, parent: QWidget | None = None) -> None:
+    """Show a saved report in the program's own PDF window, with Print and Save (without
+    Qt's PDF module, in the PC's viewer, or say where it is). Tests replace this."""
+    from ruralcouncil.gui.pdf_viewer import show_pdf
+
+    show_pdf(path, parent, _("Summary of the accounts"))
+
+
+def this_year() -> int:
+    """The year the page opens on (tests replace this)."""
+    return date.today().year
 
 
 def _render_pdf(ledger: Ledger, year: int, path: Path) -> tuple[Path, str]:
     """In a worker: the summary PDF on a connection of its own; (path, verification code)."""
     # reportlab is loaded here, the first time someone saves a report, never at start-up.
-    from ruralcouncil.reports.summary_pdf import render_summary_pdf, verification_code
+    from ruralcouncil.reports.summary_pdf import render_summary_pdf
 
     reader = ledger.sibling()
     try:
-        # One read transaction: the code shown is the one printed, even if the clerk
-        # records an entry while the PDF is being written.
-        with snapshot(reader.conn):
-            written = render_summary_pdf(reader.conn, year, path)
-            head = statements.year_summary(reader.conn, year).chain_head
+        # The PDF reads everything in one transaction and says which anchor it printed:
+        # the code shown is the one on paper, even if an entry is recorded meanwhile.
+        written = render_summary_pdf(reader.conn, year, path)
     finally:
         reader.close()
-    return written, verification_code(head)
+    return written.path, written.code
 
 
 def _clear(grid: QGridLayout) -> None:
@@ -84,16 +94,18 @@ def _amount_label(tiyn: int, *, bold: bool = False) -> QLabel:
     return label
 
 
-def _table(grid: QGridLayout, rows: list[tuple[str, int]], total_text: str | None) -> None:
-    """Fill ``grid`` with name / amount rows and an optional bold total."""
+def _table(grid: QGridLayout, rows: list[tuple[str, str, int]], total_text: str | None) -> None:
+    """Fill ``grid`` with (name, code, amount) rows and an optional bold total. People read
+    the name in their language; the code is in the name's tooltip."""
     _clear(grid)
     if not rows:
         empty = QLabel(_("Nothing in this year."))
         empty.setStyleSheet("color: #666;")
         grid.addWidget(empty, 0, 0, 1, 2)
         return
-    for row, (name, amount) in enumerate(rows):
+    for row, (name, code, amount) in enumerate(rows):
         label = QLabel(name)
+        label.setToolTip(code)
         # Kazakh names run long: wrap them rather than push the page off a small screen.
         label.setWordWrap(True)
         grid.addWidget(label, row, 0)
@@ -102,7 +114,7 @@ def _table(grid: QGridLayout, rows: list[tuple[str, int]], total_text: str | Non
         total = QLabel(total_text)
         total.setStyleSheet("font-weight: bold;")
         grid.addWidget(total, len(rows), 0)
-        grid.addWidget(_amount_label(sum(a for _n, a in rows), bold=True), len(rows), 1)
+        grid.addWidget(_amount_label(sum(a for _n, _c, a in rows), bold=True), len(rows), 1)
     grid.setColumnStretch(0, 1)
 
 
@@ -119,8 +131,12 @@ class DashboardPage(QWidget):
 
         self.year_box = QComboBox()
         self.year_box.currentIndexChanged.connect(lambda _index: self.refresh())
-        self.pdf_button = QPushButton(_("Save the summary as PDF…"))
+        self.pdf_button = QPushButton(_("Save as PDF…"))
         self.pdf_button.clicked.connect(self.choose_pdf_file)
+        self.print_button = QPushButton(_("Show and print…"))
+        self.print_button.setToolTip(_("The year's summary in a window, with Print and Save"))
+        self.print_button.clicked.connect(self.preview_summary)
+        self.pdf_button.setToolTip(_("Save the year's summary as a PDF file"))
         self.pdf_progress = QProgressBar()  # busy while the PDF is written
         self.pdf_progress.setRange(0, 0)
         self.pdf_progress.setMaximumWidth(120)
@@ -134,6 +150,7 @@ class DashboardPage(QWidget):
         top.addWidget(QLabel(_("Year:")))
         top.addWidget(self.year_box)
         top.addWidget(self.pdf_progress)
+        top.addWidget(self.print_button)
         top.addWidget(self.pdf_button)
 
         self.receipts_grid = QGridLayout()
@@ -221,15 +238,11 @@ class DashboardPage(QWidget):
         chosen = self.year()
         years = queries.years(conn)
         if chosen is None:
-            # Open on the latest year that has entries, not an empty current year.
-            chosen = next(
-                (
-                    y
-                    for y in reversed(years)
-                    if queries.after(conn, queries.EntryFilter(year=y), None, limit=1)
-                ),
-                years[-1],
-            )
+            # The current year: an entry dated in a later year by mistake must not send
+            # every user to that year (the year box still offers it).
+            chosen = this_year()
+            if chosen not in years:
+                years = sorted({*years, chosen})
         self.year_box.blockSignals(True)
         self.year_box.clear()
         for y in reversed(years):
@@ -263,44 +276,26 @@ class DashboardPage(QWidget):
         fund_names = {fund.code: fund.name() for fund in catalog.funds(conn)}
         self.title.setText(_("The year {year} at a glance").format(year=year))
 
-        def named(code: str) -> str:
-            return f"{names.get(code, code)} ({code})"
+        def named(codes: dict[str, int], names_of: dict[str, str]) -> list[tuple[str, str, int]]:
+            return [(names_of.get(c, c), c, a) for c, a in codes.items()]
 
-        _table(
-            self.receipts_grid,
-            [(named(c), a) for c, a in summary.receipts.items()],
-            _("Total receipts"),
-        )
-        _table(
-            self.payments_grid,
-            [(named(c), a) for c, a in summary.payments.items()],
-            _("Total payments"),
-        )
-        _table(self.cash_grid, [(named(c), a) for c, a in summary.cash.items()], _("Total"))
-        _table(
-            self.funds_grid,
-            [(f"{fund_names.get(c, c)} ({c})", a) for c, a in summary.funds.items()],
-            None,
-        )
+        _table(self.receipts_grid, named(summary.receipts, names), _("Total receipts"))
+        _table(self.payments_grid, named(summary.payments, names), _("Total payments"))
+        _table(self.cash_grid, named(summary.cash, names), _("Total"))
+        _table(self.funds_grid, named(summary.funds, fund_names), None)
         for n, label in self.box_amounts.items():
             label.setText(format_amount(summary.boxes[n]))
-        if summary.boxes[8] != summary.boxes[7]:
-            self.box_warning.setText(
-                _(
-                    "Box 8 (cash and bank, {box8}) differs from box 7 (balances carried "
-                    "forward, {box7}) by {difference}. Run Verify on the Safety page."
-                ).format(
-                    box8=format_amount(summary.boxes[8]),
-                    box7=format_amount(summary.boxes[7]),
-                    difference=format_amount(summary.boxes[8] - summary.boxes[7]),
-                )
-            )
-            self.box_warning.show()
-        else:
-            self.box_warning.hide()
+        problem = summary.cash_problem()
+        self.box_warning.setText(problem or "")
+        self.box_warning.setVisible(problem is not None)
         self.anchor.setText(
-            _("Chain anchor when these figures were read: {entries} entries, head {head}").format(
-                entries=summary.chain_entries, head=summary.chain_head
+            _(
+                "These figures were read at chain position {position}; verification code "
+                "{code}. Anchor for Verify: {anchor}"
+            ).format(
+                position=summary.chain_entries,
+                code=verification_code(summary.chain_head),
+                anchor=summary.anchor,
             )
         )
         self._chart_stale = True
@@ -328,6 +323,14 @@ class DashboardPage(QWidget):
             _settings().setValue(_LAST_PDF_FOLDER, str(path.parent))
             self.save_summary_pdf(path)
 
+    def preview_summary(self) -> None:
+        """The chosen year's summary in the program's PDF window (written in a worker)."""
+        from ruralcouncil.gui.pdf_viewer import preview_summary
+
+        year = self.year()
+        if year is not None:
+            preview_summary(self.context, year, self)
+
     def save_summary_pdf(self, path: Path | str) -> None:
         """Write the chosen year's summary PDF to ``path`` in a worker (``summary_saved`` ends)."""
         year = self.year()
@@ -350,7 +353,7 @@ class DashboardPage(QWidget):
         self._saving = saving
         self.pdf_button.setEnabled(not saving)
         self.pdf_progress.setVisible(saving)
-        self.pdf_button.setText(_("Writing the PDF…") if saving else _("Save the summary as PDF…"))
+        self.pdf_button.setText(_("Writing the PDF…") if saving else _("Save as PDF…"))
 
     def _pdf_saved(self, path: Path, code: str) -> None:
         self._set_saving(False)
@@ -362,7 +365,7 @@ class DashboardPage(QWidget):
             ).format(path=path, code=code),
             _("Summary saved"),
         )
-        open_document(path)
+        open_document(path, self)
         self.summary_saved.emit(path)
 
     def _pdf_failed(self, path: Path, error: Exception) -> None:

@@ -1,18 +1,30 @@
-"""The dialog that records a receipt, a payment, a transfer or an opening balance.
+"""The dialog that records a receipt, a payment, a transfer or an opening balance, and the
+date field every entry form uses.
 
-It checks as the clerk types by calling the core's own checks (``money.parse_amount``,
-``journal.entry_problems``, ``journal.shortfalls``...), so an overdraft is shown before
-saving. The OK button only asks: :func:`journal.record` decides again and may still refuse.
+It checks as the clerk types by asking the core (``dates.parse_typed_date``,
+``money.parse_amount``, and ``journal.check_entries``: the one list of every problem of a
+proposed entry, the same one :func:`journal.record` refuses with), so an overdraft is shown
+before saving; ``journal.date_warnings`` says when the date is after today. The Save button
+only asks: :func:`journal.record` decides again and may still refuse.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QLocale, QPoint, QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QIcon,
+    QKeyEvent,
+    QPainter,
+    QPixmap,
+    QRegularExpressionValidator,
+)
 from PySide6.QtWidgets import (
+    QCalendarWidget,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -24,11 +36,12 @@ from PySide6.QtWidgets import (
 
 from ruralcouncil.gui import messages
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.i18n import N_, _, format_date
+from ruralcouncil.i18n import N_, _, locale_name
 from ruralcouncil.ledger import catalog, journal, money, parse, queries
 from ruralcouncil.ledger.codes import CASH, EXPENDITURE, GENERAL_FUND, REVENUE
+from ruralcouncil.ledger.dates import parse_typed_date, shown_date
 from ruralcouncil.ledger.errors import InvalidInput, LedgerError
-from ruralcouncil.ledger.journal import EntryType, NewEntry
+from ruralcouncil.ledger.journal import DateWarning, EntryType, NewEntry
 
 TITLES = {
     EntryType.RECEIPT: N_("New receipt"),
@@ -39,6 +52,8 @@ TITLES = {
 # The last id sorts after every real one: a balance "before" it is the balance at day's end.
 _END_OF_DAY = 2**62
 PROBLEM_STYLE = "color: #b00020;"
+WARNING_STYLE = "color: #8a4b00; font-weight: bold;"
+_DATE_CHARACTERS = 10  # 15.03.2026
 
 
 def clock_is_trusted(parent: QWidget, context: AppContext) -> bool:
@@ -49,19 +64,200 @@ def clock_is_trusted(parent: QWidget, context: AppContext) -> bool:
     return messages.ask(parent, warning + "\n\n" + _("Save anyway?"), _("Check the clock"))
 
 
-def date_edit(value: date | None = None) -> QDateEdit:
-    """A date field with a calendar, shown as dd.MM.yyyy in every language."""
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd.MM.yyyy")
-    day = value or date.today()
-    edit.setDate(QDate(day.year, day.month, day.day))
-    return edit
+def future_is_confirmed(parent: QWidget, warning: DateWarning | None) -> bool:
+    """Before saving: a date more than a year ahead is saved only when the user says so."""
+    if warning is None or not warning.needs_confirmation:
+        return True
+    return messages.ask(
+        parent, warning.message + "\n\n" + _("Save it with this date?"), _("Check the date")
+    )
 
 
-def picked_date(edit: QDateEdit) -> date:
-    d = edit.date()
-    return date(d.year(), d.month(), d.day())
+def date_label(style: str) -> QLabel:
+    label = QLabel()
+    label.setStyleSheet(style)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.hide()
+    return label
+
+
+def fit_height(dialog: QDialog) -> None:
+    """Grow a shown dialog when a wrapped message appeared in it, so no line is cut off."""
+    layout = dialog.layout()
+    if not dialog.isVisible() or layout is None:
+        return
+    layout.activate()
+    need = dialog.heightForWidth(dialog.width())
+    if need < 0:
+        need = dialog.sizeHint().height()
+    if need > dialog.height():
+        dialog.resize(dialog.width(), need)
+
+
+def _calendar_icon(size: int = 16) -> QIcon:
+    """A small calendar leaf, drawn: no icon theme is needed on Windows or Linux."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setPen(QColor(80, 80, 80))
+    painter.setBrush(QColor(255, 255, 255))
+    painter.drawRect(1, 2, size - 3, size - 4)
+    painter.fillRect(1, 2, size - 2, 4, QColor(176, 0, 32))
+    for row in range(2):
+        for column in range(3):
+            painter.fillRect(3 + column * 4, 8 + row * 3, 2, 2, QColor(80, 80, 80))
+    painter.end()
+    return QIcon(pixmap)
+
+
+class DateField(QLineEdit):
+    """A date typed whole: ``15.03.2026``, ``15032026`` (or the calendar, Alt+Down or F4).
+
+    What is typed is what is saved: the text is the date, read by the core's strict parser
+    (:func:`dates.parse_typed_date`); nothing is kept from the date shown before. When the
+    field is full and nothing is selected (after Home, or a click into the day), a digit
+    overwrites the next digit and the dots are stepped over, so typing over the whole date
+    works from anywhere. Up and Down move a day. Shown as every form and table writes dates.
+    """
+
+    dateChanged = Signal()
+
+    def __init__(self, value: date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setValidator(QRegularExpressionValidator(QRegularExpression(r"[0-9./\-]{0,10}")))
+        self.setMaxLength(_DATE_CHARACTERS)
+        self.setPlaceholderText(shown_date(date(2026, 3, 15)))
+        width = self.fontMetrics().horizontalAdvance("00.00.00000") + 48
+        self.setMinimumWidth(width)
+        self.setMaximumWidth(width + 40)
+        self.setToolTip(
+            _("Type the day, month and year, such as {example}; Alt+Down: calendar").format(
+                example=shown_date(date(2026, 3, 15))
+            )
+        )
+        self._calendar_action = self.addAction(
+            _calendar_icon(), QLineEdit.ActionPosition.TrailingPosition
+        )
+        self._calendar_action.setToolTip(_("Calendar"))
+        self._calendar_action.triggered.connect(self.show_calendar)
+        self.calendar: QCalendarWidget | None = None
+        self.textChanged.connect(lambda _text: self.dateChanged.emit())
+        self.editingFinished.connect(self._tidy)
+        self.setDate(value or date.today())
+
+    # --- the value -----------------------------------------------------------------------
+
+    def day(self) -> date:
+        """The date typed; raises InvalidInput (the core's words) when it is not one."""
+        return parse_typed_date(self.text())
+
+    def problem(self) -> str | None:
+        try:
+            self.day()
+        except InvalidInput as exc:
+            return str(exc)
+        return None
+
+    def setDate(self, value: date | QDate) -> None:  # Qt's name, as QDateEdit's
+        if isinstance(value, QDate):
+            value = date(value.year(), value.month(), value.day())
+        self.setText(shown_date(value))
+
+    def _tidy(self) -> None:
+        """Once typed (15032026), shown the usual way (15.03.2026)."""
+        try:
+            shown = shown_date(self.day())
+        except InvalidInput:
+            return
+        if shown != self.text():
+            self.setText(shown)
+
+    # --- typing --------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, mods = event.key(), event.modifiers()
+        plain = mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        if key == Qt.Key.Key_F4 or (
+            key == Qt.Key.Key_Down and mods & Qt.KeyboardModifier.AltModifier
+        ):
+            self.show_calendar()
+            return
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and plain:
+            self._step(1 if key == Qt.Key.Key_Up else -1)
+            return
+        typed = event.text()
+        if (
+            plain
+            and len(typed) == 1
+            and typed in "0123456789./-"
+            and not self.hasSelectedText()
+            and len(self.text()) >= _DATE_CHARACTERS
+        ):
+            self._overwrite(typed)
+            return
+        super().keyPressEvent(event)
+
+    def _overwrite(self, typed: str) -> None:
+        text, at = self.text(), self.cursorPosition()
+        if typed.isdigit():
+            while at < len(text) and not text[at].isdigit():
+                at += 1  # over a dot, to the next digit
+            if at >= len(text):
+                return  # the field is full: nothing to overwrite after the year
+            self.setText(text[:at] + typed + text[at + 1 :])
+            self.setCursorPosition(at + 1)
+        elif at < len(text) and not text[at].isdigit():
+            self.setCursorPosition(at + 1)  # a dot typed over a dot steps over it
+
+    def _step(self, days: int) -> None:
+        try:
+            self.setDate(self.day() + timedelta(days=days))
+        except (InvalidInput, OverflowError):
+            return
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        if event.reason() != Qt.FocusReason.MouseFocusReason:
+            # Arriving by keyboard (or as the dialog opens): the next digits replace the date.
+            QTimer.singleShot(0, self, self.selectAll)  # (not once the field is gone)
+
+    # --- the calendar --------------------------------------------------------------------
+
+    def show_calendar(self) -> None:
+        if self.calendar is None:
+            self.calendar = QCalendarWidget(self)
+            self.calendar.setWindowFlags(Qt.WindowType.Popup)
+            self.calendar.setGridVisible(True)
+            self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+            self.calendar.setLocale(QLocale(locale_name()))  # month and day names
+            self.calendar.clicked.connect(self._picked)
+            self.calendar.activated.connect(self._picked)
+        try:
+            day = self.day()
+            self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
+        except InvalidInput:
+            pass
+        self.calendar.adjustSize()
+        self.calendar.move(self.mapToGlobal(QPoint(0, self.height())))
+        self.calendar.show()
+        self.calendar.setFocus()
+
+    def _picked(self, value: QDate) -> None:
+        self.setDate(value)
+        if self.calendar is not None:
+            self.calendar.hide()
+        self.setFocus()
+
+
+def date_edit(value: date | None = None) -> DateField:
+    """A date field with a calendar, in the user's date format."""
+    return DateField(value)
+
+
+def picked_date(edit: DateField) -> date:
+    """The date typed in a field; raises InvalidInput when it is not one."""
+    return edit.day()
 
 
 class EntryDialog(QDialog):
@@ -75,12 +271,14 @@ class EntryDialog(QDialog):
         self.entry_type = entry_type
         self.entry_id: int | None = None
         self.problems: list[str] = []
+        self.date_warning: DateWarning | None = None
         self.setWindowTitle(_(TITLES[entry_type]))
         self.setMinimumWidth(600)  # Kazakh labels and the "available" line need the room
         conn = context.ledger.conn
 
         # Parented here, so fields this kind of entry does not use are simply hidden.
         self.date = date_edit()
+        self.date.setParent(self)
         self.category = QComboBox(self)
         self.fund = QComboBox(self)
         self.account = QComboBox(self)
@@ -97,6 +295,7 @@ class EntryDialog(QDialog):
         self.available.setStyleSheet("color: #505050;")
         self.available.setWordWrap(True)  # "available in BANK, GENERAL fund..." runs long
         self.available.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.date_note = date_label(WARNING_STYLE)
         self.problem_label = QLabel()
         self.problem_label.setStyleSheet(PROBLEM_STYLE)
         self.problem_label.setWordWrap(True)
@@ -104,8 +303,9 @@ class EntryDialog(QDialog):
 
         kind = {EntryType.RECEIPT: REVENUE, EntryType.PAYMENT: EXPENDITURE}.get(entry_type)
         if kind:
+            # The name in the user's language first (typing its first letters finds it).
             for code in catalog.accounts(conn, kind):
-                self.category.addItem(f"{code.code} — {code.name()}", code.code)
+                self.category.addItem(named(code.name(), code.code), code.code)
             self.category.setCurrentIndex(-1)
             self.category.setPlaceholderText(
                 _("choose a revenue source")
@@ -113,16 +313,21 @@ class EntryDialog(QDialog):
                 else _("choose an expenditure program")
             )
         for fund in catalog.funds(conn):
-            self.fund.addItem(f"{fund.code} — {fund.name()}", fund.code)
+            self.fund.addItem(named(fund.name(), fund.code), fund.code)
         self.fund.setCurrentIndex(max(0, self.fund.findData(GENERAL_FUND)))
         for cash in catalog.accounts(conn, CASH):
-            self.account.addItem(f"{cash.code} — {cash.name()}", cash.code)
-            self.to_account.addItem(f"{cash.code} — {cash.name()}", cash.code)
+            self.account.addItem(named(cash.name(), cash.code), cash.code)
+            self.to_account.addItem(named(cash.name(), cash.code), cash.code)
         if self.to_account.count() > 1:
             self.to_account.setCurrentIndex(1)
+        # What the "available" line calls the account and the fund: their names.
+        self._names = {f.code: f.name() or f.code for f in catalog.funds(conn)}
+        self._names.update({c.code: c.name() or c.code for c in catalog.accounts(conn, CASH)})
 
         form = QFormLayout()
         form.addRow(_("Date"), self.date)
+        form.addRow("", self.date_note)
+        self._form = form
         if kind == REVENUE:
             form.addRow(_("Revenue source"), self.category)
         elif kind == EXPENDITURE:
@@ -159,6 +364,7 @@ class EntryDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problem_label)
+        layout.addStretch(1)  # room a grown dialog gains goes here, not between the rows
         layout.addWidget(self.buttons)
 
         self.date.dateChanged.connect(self.check)
@@ -166,15 +372,16 @@ class EntryDialog(QDialog):
             combo.currentIndexChanged.connect(self.check)
         for line in (self.amount, self.counterparty, self.description, self.reference):
             line.textChanged.connect(self.check)
+        self.date.setFocus()
         self.check()
 
     # --- reading the form --------------------------------------------------------------
 
-    def entry(self, amount: int) -> NewEntry:
+    def entry(self, day: date, amount: int) -> NewEntry:
         code = self.category.currentData() if self.category.currentIndex() >= 0 else None
         transfer = self.entry_type == EntryType.TRANSFER
         return NewEntry(
-            date=picked_date(self.date),
+            date=day,
             type=self.entry_type,
             amount=amount,
             code=code if self.entry_type in (EntryType.RECEIPT, EntryType.PAYMENT) else None,
@@ -187,25 +394,38 @@ class EntryDialog(QDialog):
         )
 
     def check(self) -> list[str]:
-        """Run the core's checks on what is typed; OK is enabled only when they all pass."""
+        """Ask the core what is wrong with what is typed (``journal.check_entries``, the
+        check :func:`journal.record` makes); Save is enabled only when nothing is."""
         conn = self.context.ledger.conn
         problems: list[str] = []
+        day: date | None = None
         amount: int | None = None
+        try:
+            day = self.date.day()
+        except InvalidInput as exc:
+            problems.append(str(exc))
         try:
             amount = money.parse_amount(self.amount.text())
         except InvalidInput as exc:
             problems.append(str(exc))
-        entry = self.entry(amount if amount is not None else 1)
-        problems += journal.entry_problems(conn, entry)
-        if not problems:
-            problems += [m for _i, m in journal.opening_problems(conn, [entry])]
-            problems += [m for _i, m in journal.before_opening_problems(conn, [entry])]
-            problems += [s.message() for s in journal.shortfalls(conn, journal.cash_effects(entry))]
-        self._show_available(entry)
+        self.date_warning = None
+        if day is not None:
+            # Without an amount, the balances are not judged (a placeholder would mislead).
+            entry = self.entry(day, amount if amount is not None else 1)
+            found = journal.check_entries(conn, [entry], unsure=() if amount is not None else None)
+            problems += [p.message for p in found]
+            self._show_available(entry)
+            self.date_warning = journal.date_warnings(day, date.today())
+        else:
+            self.available.clear()
+        self.date_note.setText(self.date_warning.message if self.date_warning else "")
+        # The whole row, so a hidden note leaves no gap.
+        self._form.setRowVisible(self.date_note, self.date_warning is not None)
         self.problems = problems
         self.problem_label.setText("\n".join(f"• {_capital(p)}" for p in problems))
         self.problem_label.setVisible(bool(problems))
         self.ok_button.setEnabled(not problems)
+        fit_height(self)
         return problems
 
     def _show_available(self, entry: NewEntry) -> None:
@@ -219,10 +439,10 @@ class EntryDialog(QDialog):
             entry.fund,
         )
         self.available.setText(
-            _("In {account}, fund {fund}, at the end of {day}: {balance}").format(
-                account=entry.account,
-                fund=entry.fund,
-                day=format_date(entry.date),
+            _("{account}, {fund}: {balance} at the end of {day}").format(
+                account=self._names.get(entry.account, entry.account),
+                fund=self._names.get(entry.fund, entry.fund),
+                day=shown_date(entry.date),
                 balance=money.format_amount(balance),
             )
         )
@@ -232,18 +452,30 @@ class EntryDialog(QDialog):
     def save(self) -> None:
         if self.check():
             return
+        if not future_is_confirmed(self, self.date_warning):
+            self.date.setFocus()
+            return
         if not clock_is_trusted(self, self.context):
             return
-        entry = self.entry(money.parse_amount(self.amount.text()))
+        entry = self.entry(self.date.day(), money.parse_amount(self.amount.text()))
+        confirmed = self.date_warning is not None and self.date_warning.needs_confirmation
         try:
-            self.entry_id = journal.record(self.context.ledger, self.context.user, entry)
+            self.entry_id = journal.record(
+                self.context.ledger, self.context.user, entry, allow_future=confirmed
+            )
         except LedgerError as exc:
             # Keep the dialog and everything typed; say why the core refused.
             self.problem_label.setText(str(exc))
             self.problem_label.setVisible(True)
+            fit_height(self)
             return
         self.context.notify_changed()
         self.accept()
+
+
+def named(name: str, code: str) -> str:
+    """A code as a list shows it: its name in the user's language, then the code."""
+    return f"{name} — {code}" if name and name != code else code
 
 
 def _capital(text: str) -> str:

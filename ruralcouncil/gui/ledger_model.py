@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from ruralcouncil.i18n import N_, _, format_date
+from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import catalog, queries
+from ruralcouncil.ledger.dates import shown_date, shown_time
 from ruralcouncil.ledger.journal import ENTRY_TYPE_NAMES, EntryType
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.queries import EntryFilter, EntryRow
@@ -27,22 +27,41 @@ from ruralcouncil.ledger.storage import Ledger
 NUMBER, DATE, TYPE, CATEGORY, FUND, ACCOUNT, COUNTERPARTY, DESCRIPTION, REFERENCE = range(9)
 AMOUNT, BALANCE, USER, LINKS = range(9, 13)
 
+# In the order shown: first what an entry means (its number, date, type, what for, how
+# much), then the columns that give way on a small screen.
 COLUMN_TITLES = {
     NUMBER: N_("No."),
     DATE: N_("Date"),
     TYPE: N_("Type"),
     CATEGORY: N_("Category"),
+    AMOUNT: N_("Amount"),
+    BALANCE: N_("Balance"),
     FUND: N_("Fund"),
     ACCOUNT: N_("Account"),
     COUNTERPARTY: N_("Counterparty"),
     DESCRIPTION: N_("Description"),
     REFERENCE: N_("Reference"),
-    AMOUNT: N_("Amount"),
-    BALANCE: N_("Balance"),
     USER: N_("User"),
     LINKS: N_("Reverses / reversed by"),
 }
 ALL_COLUMNS = list(COLUMN_TITLES)
+# Always shown; the others may be narrowed or hidden.
+ESSENTIAL_COLUMNS = (NUMBER, DATE, TYPE, CATEGORY, AMOUNT, BALANCE)
+
+
+def code_names(ledger: Ledger) -> dict[str, str]:
+    """Every code (category, fund, cash account) with its name in the user's language."""
+    names = {c.code: c.name() for c in catalog.accounts(ledger.conn)}
+    names.update({f.code: f.name() for f in catalog.funds(ledger.conn)})
+    return names
+
+
+def type_text(row: EntryRow) -> str:
+    """An entry's type as the ledger shows it; a reversal says which entry it reverses."""
+    if row.reverses is not None:
+        return _("Reversal of №{id}").format(id=row.reverses)
+    return _(ENTRY_TYPE_NAMES[EntryType(row.type)])
+
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole  # the EntryRow itself
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # a raw, comparable value for the column
@@ -164,8 +183,8 @@ class LedgerTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
             return None
         column = self._columns[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _(COLUMN_TITLES[column])
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return _(COLUMN_TITLES[column])  # the tooltip: the whole title, when narrowed
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (AMOUNT, BALANCE):
             return _RIGHT
         return None
@@ -201,7 +220,7 @@ class LedgerTableModel(QAbstractTableModel):
             return self._tooltip(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (NUMBER, AMOUNT, BALANCE):
             return _RIGHT
-        if role == Qt.ItemDataRole.ForegroundRole and column == AMOUNT:
+        if role == Qt.ItemDataRole.ForegroundRole and column in (AMOUNT, TYPE):
             if row.reverses is not None:
                 return QBrush(_REVERSAL_COLOUR)
             if row.reversed_by is not None:
@@ -215,28 +234,38 @@ class LedgerTableModel(QAbstractTableModel):
     # --- cell contents -----------------------------------------------------------------
 
     def _name(self, code: str | None) -> str:
+        """A code's name in the user's language (the code itself when it has none)."""
         if not code:
             return ""
         if self._names is None:
-            conn = self._ledger.conn
-            names = {c.code: c.name() for c in catalog.accounts(conn)}
-            names.update({f.code: f.name() for f in catalog.funds(conn)})
-            self._names = names
-        return self._names.get(code, "")
+            self._names = code_names(self._ledger)
+        return self._names.get(code) or code
+
+    def _named(self, code: str) -> str:
+        name = self._name(code)
+        return f"{name} — {code}" if name != code else code
+
+    def _accounts(self, row: EntryRow) -> str:
+        account = self._name(row.account)
+        return f"{account} → {self._name(row.to_account)}" if row.to_account else account
 
     def _text(self, row: EntryRow, column: int, page: _Page, within: int) -> str:
         if column == NUMBER:
             return str(row.id)
         if column == DATE:
-            return format_date(date.fromisoformat(row.date))
+            return shown_date(row.date)
         if column == TYPE:
-            return _(ENTRY_TYPE_NAMES[EntryType(row.type)])
+            return type_text(row)
         if column == CATEGORY:
-            return row.code or ""
+            # What the entry is for; a transfer or an opening balance has no category, so
+            # its accounts say it (they stay in sight when the Account column gives way).
+            if row.code:
+                return self._name(row.code)
+            return self._accounts(row)
         if column == FUND:
-            return row.fund
+            return self._name(row.fund)
         if column == ACCOUNT:
-            return f"{row.account} → {row.to_account}" if row.to_account else row.account
+            return self._accounts(row)
         if column == AMOUNT:
             return format_amount(row.amount)
         if column == BALANCE:
@@ -244,9 +273,9 @@ class LedgerTableModel(QAbstractTableModel):
             return format_amount(balances[within]) if balances else ""
         if column == LINKS:
             if row.reverses is not None:
-                return _("reverses {id}").format(id=row.reverses)
+                return _("reverses №{id}").format(id=row.reverses)
             if row.reversed_by is not None:
-                return _("reversed by {id}").format(id=row.reversed_by)
+                return _("reversed by №{id}").format(id=row.reversed_by)
             return ""
         return str(getattr(row, _TEXT_FIELDS[column]))
 
@@ -267,23 +296,32 @@ class LedgerTableModel(QAbstractTableModel):
 
     def _tooltip(self, row: EntryRow, column: int) -> str | None:
         if column == CATEGORY and row.code:
-            return f"{row.code} — {self._name(row.code)}"
+            return self._named(row.code)
         if column == FUND:
-            return f"{row.fund} — {self._name(row.fund)}"
-        if column == ACCOUNT:
-            parts = [f"{row.account} — {self._name(row.account)}"]
+            return self._named(row.fund)
+        if column in (ACCOUNT, CATEGORY):
+            parts = [self._named(row.account)]
             if row.to_account:
-                parts.append(f"{row.to_account} — {self._name(row.to_account)}")
+                parts.append(self._named(row.to_account))
             return " → ".join(parts)
         if column in (COUNTERPARTY, DESCRIPTION, REFERENCE):
             text = str(getattr(row, _TEXT_FIELDS[column]))
             return text or None
-        if column == LINKS and row.reason:
-            return _("Reason: {reason}").format(reason=row.reason)
-        if column == AMOUNT and row.reverses is not None:
-            return _("Reversal of entry {id}").format(id=row.reverses)
-        if column == AMOUNT and row.reversed_by is not None:
-            return _("Reversed by entry {id}").format(id=row.reversed_by)
+        if column in (NUMBER, DATE, USER):
+            return _("Recorded by {user} on {time}").format(
+                user=row.user, time=shown_time(row.recorded_at)
+            )
+        if column in (TYPE, LINKS, AMOUNT):
+            notes = []
+            if row.reverses is not None:
+                notes.append(_("Reversal of entry {id}").format(id=row.reverses))
+                if row.reason:
+                    notes.append(_("Reason: {reason}").format(reason=row.reason))
+            if row.reversed_by is not None:
+                notes.append(_("Reversed by entry {id}").format(id=row.reversed_by))
+            if column == AMOUNT:
+                notes.insert(0, format_amount(row.amount))
+            return "\n".join(notes) or None
         return None
 
     # --- paging ------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import shiboken6
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -13,7 +15,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -21,15 +25,17 @@ from PySide6.QtWidgets import (
 
 from ruralcouncil.gui import messages, worker
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.entry_dialogs import EntryDialog
+from ruralcouncil.gui.entry_dialogs import EntryDialog, named
 from ruralcouncil.gui.ledger_model import (
     ACCOUNT,
     AMOUNT,
     BALANCE,
     CATEGORY,
+    COLUMN_TITLES,
     COUNTERPARTY,
     DATE,
     DESCRIPTION,
+    ESSENTIAL_COLUMNS,
     FUND,
     LINKS,
     NUMBER,
@@ -37,40 +43,48 @@ from ruralcouncil.gui.ledger_model import (
     TYPE,
     USER,
     LedgerTableModel,
+    code_names,
 )
 from ruralcouncil.gui.reverse_dialog import ReverseDialog, entry_form
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import catalog, queries
 from ruralcouncil.ledger.codes import CASH, EXPENDITURE, REVENUE
+from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.journal import ENTRY_TYPE_NAMES, EntryType
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.queries import EntryFilter, EntryRow
 from ruralcouncil.ledger.users import Action
 
 SEARCH_DELAY_MS = 300
-# Starting widths in characters; the user may resize them. Description takes what is left,
-# and Amount and Balance fit their contents, so no amount is cut on a 1366-pixel screen.
-_WIDTHS = {
-    NUMBER: 6,
-    DATE: 10,
-    TYPE: 10,
-    CATEGORY: 15,
-    FUND: 9,
-    ACCOUNT: 11,
-    COUNTERPARTY: 18,
-    DESCRIPTION: 20,
-    REFERENCE: 10,
-    AMOUNT: 15,
-    BALANCE: 15,
-    USER: 8,
-    LINKS: 14,
+# The columns that give way, in characters of the table's font: (least, wanted). While the
+# room left after the essential columns cannot give each shown one the middle of the two,
+# they are hidden in _GIVE_WAY order (the column menu brings any back); the ones shown share
+# the room between least and wanted, and Description takes what is left. Sizes come from
+# font metrics, never from reading the rows.
+_SECONDARY = {
+    FUND: (8, 12),
+    ACCOUNT: (8, 12),
+    COUNTERPARTY: (10, 18),
+    DESCRIPTION: (12, 22),
+    REFERENCE: (7, 9),
+    USER: (7, 9),
+    LINKS: (9, 14),
 }
-_FIT_TO_CONTENTS = (AMOUNT, BALANCE)
-_DESCRIPTION_MIN_CHARACTERS = 20
-_MAX_TITLE_CHARACTERS = 18
+_GIVE_WAY = (LINKS, USER, REFERENCE, ACCOUNT, FUND, COUNTERPARTY, DESCRIPTION)
+_STRETCH = (DESCRIPTION, COUNTERPARTY, CATEGORY)  # the first of these shown takes the rest
+# The category's name: least and most width, in characters (longer names are elided, and
+# the tooltip has the whole name and the code).
+_CATEGORY_CHARACTERS = (14, 30)
+_NAME_CHARACTERS = 16  # a fund's or a cash account's name, at most
+# Entry numbers up to this many digits; amounts up to a billion tenge, balances ten.
+_NUMBER_DIGITS = 6
+_WIDEST_AMOUNT = -999_999_999_99
+_WIDEST_BALANCE = -9_999_999_999_99
+_CELL_PADDING = 14
 # Filter combos shrink so the search box keeps room; their lists still open wide.
-_COMBO_CHARACTERS = 10
-_SEARCH_MIN_WIDTH = 220
+_COMBO_CHARACTERS = 6
+_SEARCH_MIN_WIDTH = 180
+_SEPARATOR = "   ·   "
 
 
 class LedgerPage(QWidget):
@@ -82,7 +96,6 @@ class LedgerPage(QWidget):
         self.context = context
         self._totals_asked = 0
         self._totals_head = self._totals_tail = ""
-        conn = context.ledger.conn
 
         self.year = QComboBox()
         self.type = QComboBox()
@@ -98,9 +111,8 @@ class LedgerPage(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filter)
         self._fill_choices()
-        last = queries.before(conn, EntryFilter(), None, 1)
-        if last:
-            self.year.setCurrentIndex(max(0, self.year.findData(int(last[0].date[:4]))))
+        # The current year, whatever the latest entry's (a mistyped future date included).
+        self.year.setCurrentIndex(max(0, self.year.findData(date.today().year)))
 
         self.model = LedgerTableModel(context.ledger, self.current_filter(), self)
         self.table = QTableView()
@@ -114,15 +126,26 @@ class LedgerPage(QWidget):
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
-        # Fit Amount to the rows in sight only: measuring more would page through SQL.
-        header.setResizeContentsPrecision(0)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self.show_column_menu)
         header.sectionResized.connect(self._on_section_resized)
+        # Columns the user hid or showed (the column menu), and widths they dragged.
+        self.hidden_by_user: set[int] = set()
+        self.shown_by_user: set[int] = set()
+        self._dragged: dict[int, int] = {}
+        self._fitting = False
         self.table.viewport().installEventFilter(self)
         self.table.doubleClicked.connect(self.show_details)
 
+        # Long in Kazakh, and longer once transfers and openings are added up: it wraps
+        # rather than widening the page past the window.
         self.totals = QLabel()
+        self.totals.setWordWrap(True)
+        self.totals.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.receipt_button = QPushButton(_("New receipt…"))
@@ -161,6 +184,8 @@ class LedgerPage(QWidget):
 
         for combo in (self.year, self.type, self.code, self.fund, self.account):
             combo.currentIndexChanged.connect(self.apply_filter)
+            # A narrowed combo elides the name: the tooltip has it whole.
+            combo.currentIndexChanged.connect(lambda _i, c=combo: c.setToolTip(c.currentText()))
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
@@ -176,21 +201,25 @@ class LedgerPage(QWidget):
         """(Re)fill the filter combos from the ledger, keeping what was chosen."""
         conn = self.context.ledger.conn
         codes = catalog.accounts(conn, REVENUE) + catalog.accounts(conn, EXPENDITURE)
+        # Names in the user's language first (the narrow combo shows them), then the code.
         choices: list[tuple[QComboBox, str, list[tuple[str, object]]]] = [
             (self.year, _("All years"), [(str(y), y) for y in reversed(queries.years(conn))]),
             (self.type, _("All types"), [(_(ENTRY_TYPE_NAMES[t]), t.value) for t in EntryType]),
-            (self.code, _("All categories"), [(f"{c.code} — {c.name()}", c.code) for c in codes]),
+            (self.code, _("All categories"), [(named(c.name(), c.code), c.code) for c in codes]),
             (
                 self.fund,
                 _("All funds"),
-                [(f"{f.code} — {f.name()}", f.code) for f in catalog.funds(conn)],
+                [(named(f.name(), f.code), f.code) for f in catalog.funds(conn)],
             ),
             (
                 self.account,
                 _("All accounts"),
-                [(f"{c.code} — {c.name()}", c.code) for c in catalog.accounts(conn, CASH)],
+                [(named(c.name(), c.code), c.code) for c in catalog.accounts(conn, CASH)],
             ),
         ]
+        self._category_names = [c.name() for c in codes] or [""]
+        self._fund_names = [f.name() for f in catalog.funds(conn)] or [""]
+        self._account_names = [c.name() for c in catalog.accounts(conn, CASH)] or [""]
         for combo, everything, items in choices:
             chosen = combo.currentData()
             combo.blockSignals(True)
@@ -199,10 +228,16 @@ class LedgerPage(QWidget):
             for text, data in items:
                 combo.addItem(text, data)
             combo.setCurrentIndex(max(0, combo.findData(chosen)) if chosen is not None else 0)
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            combo.setMinimumContentsLength(_COMBO_CHARACTERS if combo is not self.year else 5)
+            if combo is self.year:
+                # Few and short: shown whole ("All years" in Kazakh too).
+                combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            else:
+                # Long names: the combo shrinks on a narrow window; its list opens wide.
+                combo.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+                )
+                combo.setMinimumContentsLength(_COMBO_CHARACTERS)
+            combo.setToolTip(combo.currentText())
             combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
             combo.blockSignals(False)
 
@@ -235,55 +270,154 @@ class LedgerPage(QWidget):
         self._size_columns()
         self._show_totals()
 
+    # --- columns -----------------------------------------------------------------------
+
+    def _widths(self) -> dict[int, tuple[int, int]]:
+        """(least, wanted) pixel width of every column shown, from font metrics alone."""
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader().fontMetrics()
+        char = metrics.averageCharWidth()
+
+        def text(*texts: str) -> int:
+            return max(metrics.horizontalAdvance(t) for t in texts) + _CELL_PADDING
+
+        def title(column: int) -> int:
+            return header.horizontalAdvance(_(COLUMN_TITLES[column])) + _CELL_PADDING
+
+        fixed = {
+            NUMBER: max(text("0" * _NUMBER_DIGITS), title(NUMBER)),
+            DATE: max(text(shown_date(date(2028, 12, 28))), title(DATE)),
+            TYPE: max(
+                text(*(_(name) for name in ENTRY_TYPE_NAMES.values())),
+                text(_("Reversal of №{id}").format(id="8" * (_NUMBER_DIGITS - 1))),
+                title(TYPE),
+            ),
+            AMOUNT: max(text(format_amount(_WIDEST_AMOUNT)), title(AMOUNT)),
+            BALANCE: max(text(format_amount(_WIDEST_BALANCE)), title(BALANCE)),
+        }
+        widths: dict[int, tuple[int, int]] = {c: (w, w) for c, w in fixed.items()}
+        # The category: its longest name in this language, within reason (a few dozen codes
+        # in the catalogue, not the rows).
+        least, most = _CATEGORY_CHARACTERS
+        floor = max(least * char + _CELL_PADDING, title(CATEGORY))
+        widths[CATEGORY] = (floor, max(floor, min(most * char, text(*self._category_names))))
+        for column, (least, wanted) in _SECONDARY.items():
+            # Titles stay whole; only the long one of LINKS is elided (its tooltip says it).
+            whole = title(column) if column != LINKS else min(title(column), 16 * char)
+            floor = max(least * char + _CELL_PADDING, whole)
+            want = wanted * char + _CELL_PADDING
+            if column in (FUND, ACCOUNT):  # their few names, whole, within reason
+                names = self._fund_names if column == FUND else self._account_names
+                want = min(text(*names), _NAME_CHARACTERS * char + _CELL_PADDING)
+            widths[column] = (floor, max(floor, want))
+        for column, width in self._dragged.items():
+            widths[column] = (width, width)
+        shown = {self.model.column_id(c) for c in range(self.model.columnCount())}
+        return {c: w for c, w in widths.items() if c in shown}
+
     def _size_columns(self) -> None:
+        """Fit the columns to the table's width: what an entry means always in sight, the
+        rest narrowed, then hidden (least needed first), so there is no horizontal scroll."""
+        widths = self._widths()
+        room = self.table.viewport().width()
+        essential = [c for c in widths if c in ESSENTIAL_COLUMNS]
+        secondary = [c for c in widths if c not in ESSENTIAL_COLUMNS]
+        visible = [c for c in secondary if c not in self.hidden_by_user]
+        order = [c for c in _GIVE_WAY if c not in self.shown_by_user] + [
+            c for c in _GIVE_WAY if c in self.shown_by_user
+        ]
+        size = {c: widths[c][1] for c in essential}
+        if sum(size.values()) > room:  # a very narrow window: the category's name gives way
+            size[CATEGORY] = max(widths[CATEGORY][0], room - sum(size.values()) + size[CATEGORY])
+        left = room - sum(size.values())
+        for column in order:
+            if sum(widths[c][0] + widths[c][1] for c in visible) <= 2 * left:
+                break
+            if column in visible:
+                visible.remove(column)
+        least = sum(widths[c][0] for c in visible)
+        give = sum(widths[c][1] - widths[c][0] for c in visible)
+        extra = max(0, left - least)
+        for column in visible:
+            low, high = widths[column]
+            size[column] = low + (
+                extra * (high - low) // give if give and extra < give else high - low
+            )
+        rest = room - sum(size.values())
+        stretch = next((c for c in _STRETCH if c in size and c not in self._dragged), None)
+        if rest > 0 and stretch is not None:
+            size[stretch] += rest
         header = self.table.horizontalHeader()
-        width = self.fontMetrics().averageCharWidth()
-        for column in range(self.model.columnCount()):
-            column_id = self.model.column_id(column)
-            if column_id in _FIT_TO_CONTENTS:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-            else:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-                # Wide enough for the title too (Kazakh titles run long), within reason.
-                title = min(header.sectionSizeHint(column), _MAX_TITLE_CHARACTERS * width)
-                wanted = max(_WIDTHS[column_id] * width + 12, title)
-                if column_id == TYPE:  # the few type names, whole, in any language
-                    names = [_(name) for name in ENTRY_TYPE_NAMES.values()]
-                    metrics = self.table.fontMetrics()
-                    wanted = max(wanted, *(metrics.horizontalAdvance(n) + 16 for n in names))
-                self.table.setColumnWidth(column, wanted)
-        self._fit_description()
+        self._fitting = True
+        try:
+            for view_column in range(self.model.columnCount()):
+                column = self.model.column_id(view_column)
+                header.setSectionResizeMode(view_column, QHeaderView.ResizeMode.Interactive)
+                if column in size:
+                    header.setSectionHidden(view_column, False)
+                    header.resizeSection(view_column, size[column])
+                else:
+                    header.setSectionHidden(view_column, True)
+        finally:
+            self._fitting = False
 
-    def _fit_description(self) -> None:
-        """Description takes the width the other columns leave, but keeps 20 characters.
-
-        (Qt's Stretch mode would squeeze it to nothing on a small screen; here the last
-        columns scroll instead, and Amount, before them, stays in sight.)
-        """
-        column = self.model.column_of(DESCRIPTION)
-        if column < 0:
+    def _on_section_resized(self, view_column: int, _old: int, new: int) -> None:
+        if self._fitting or new == 0:
             return
-        header = self.table.horizontalHeader()
-        others = sum(header.sectionSize(c) for c in range(header.count()) if c != column)
-        floor = _DESCRIPTION_MIN_CHARACTERS * self.fontMetrics().averageCharWidth() + 12
-        wanted = max(floor, self.table.viewport().width() - others)
-        if header.sectionSize(column) != wanted:
-            header.resizeSection(column, wanted)
-
-    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
-        if column != self.model.column_of(DESCRIPTION):
-            self._fit_description()
+        # The user dragged a column's edge: keep that width, fit the others around it.
+        self._dragged[self.model.column_id(view_column)] = new
+        QTimer.singleShot(0, self._size_columns)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
-            self._fit_description()
+            self._size_columns()
         return super().eventFilter(watched, event)
+
+    def column_shown(self, column: int) -> bool:
+        view_column = self.model.column_of(column)
+        return view_column >= 0 and not self.table.horizontalHeader().isSectionHidden(view_column)
+
+    def set_column_shown(self, column: int, shown: bool) -> None:
+        """The column menu: show or hide a column that may give way."""
+        if column in ESSENTIAL_COLUMNS:
+            return
+        if shown:
+            self.hidden_by_user.discard(column)
+            self.shown_by_user.add(column)
+        else:
+            self.shown_by_user.discard(column)
+            self.hidden_by_user.add(column)
+        self._size_columns()
+
+    def column_menu(self) -> QMenu:
+        menu = QMenu(self)
+        for column in _SECONDARY:
+            if self.model.column_of(column) < 0:
+                continue
+            action = menu.addAction(_(COLUMN_TITLES[column]))
+            action.setCheckable(True)
+            action.setChecked(self.column_shown(column))
+            action.toggled.connect(lambda on, c=column: self.set_column_shown(c, on))
+        menu.addSeparator()
+        reset = menu.addAction(_("Fit the columns to the window"))
+        reset.triggered.connect(self.reset_columns)
+        return menu
+
+    def show_column_menu(self, at: QPoint) -> None:
+        self.column_menu().exec(self.table.horizontalHeader().mapToGlobal(at))
+
+    def reset_columns(self) -> None:
+        self.hidden_by_user.clear()
+        self.shown_by_user.clear()
+        self._dragged.clear()
+        self._size_columns()
 
     def _show_totals(self) -> None:
         """Count and balance now; the sums by type off the GUI thread (a scan at a million)."""
         flt = self.model.filter
         self._totals_asked += 1
         asked = self._totals_asked
+        # Entries (numbered 1, 2, 3...), never chain positions.
         self._totals_head = _("{n} entries").format(n=self.model.rowCount())
         self._totals_tail = ""
         last = self.model.rowCount() - 1
@@ -291,7 +425,7 @@ class LedgerPage(QWidget):
         if balance is not None:
             self._totals_tail = _("Balance {amount}").format(amount=format_amount(balance))
         self.totals.setText(
-            "   ·   ".join(p for p in (self._totals_head, _("adding up…"), self._totals_tail) if p)
+            _SEPARATOR.join(p for p in (self._totals_head, _("adding up…"), self._totals_tail) if p)
         )
         ledger = self.context.ledger
 
@@ -308,7 +442,7 @@ class LedgerPage(QWidget):
 
         def failed(error: Exception) -> None:
             if shiboken6.isValid(self) and asked == self._totals_asked:
-                self.totals.setText(self._totals_head + "   ·   " + messages.error_text(error))
+                self.totals.setText(self._totals_head + _SEPARATOR + messages.error_text(error))
 
         worker.start(add_up, done, failed)
 
@@ -324,7 +458,7 @@ class LedgerPage(QWidget):
                 _("Opening balances {amount}").format(amount=format_amount(sums["opening"]))
             )
         self.totals.setText(
-            "   ·   ".join([*parts, self._totals_tail] if self._totals_tail else parts)
+            _SEPARATOR.join([*parts, self._totals_tail] if self._totals_tail else parts)
         )
         self.totals_shown.emit()
 
@@ -384,7 +518,7 @@ class LedgerPage(QWidget):
         dialog = QDialog(self)
         dialog.setWindowTitle(_("Entry {id}").format(id=row.id))
         layout = QVBoxLayout(dialog)
-        layout.addLayout(entry_form(row))
+        layout.addLayout(entry_form(row, code_names(self.context.ledger)))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(dialog.reject)
         layout.addWidget(buttons)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ruralcouncil.gui import worker
 from ruralcouncil.gui.setup_wizard import error_label, show_problem
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import settings, users
@@ -95,11 +96,19 @@ class LoginDialog(QDialog):
         # Opening the key takes a moment, and an administrator's first login to a ledger of
         # an earlier version upgrades it (verified, copied aside, migrated): show it is busy.
         earlier_version = self.ledger.needs_upgrade
+        name, password = self.user_name.text().strip(), self.password.text()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.user = users.login(
-                self.ledger, self.user_name.text().strip(), self.password.text()
-            )
+            if earlier_version:
+                # The upgrade verifies and copies the whole ledger: in a worker, so the
+                # screen does not freeze. Nothing else reads the ledger before a login.
+                self.user = worker.run_and_wait(
+                    lambda: users.login(self.ledger, name, password),
+                    _("Upgrading the ledger… Please wait, and do not switch the computer off."),
+                    self,
+                )
+            else:
+                self.user = users.login(self.ledger, name, password)
         except LedgerError as exc:
             self.user = None
             show_problem(self.error, str(exc))

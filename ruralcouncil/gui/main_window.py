@@ -10,11 +10,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFrame,
     QLabel,
@@ -32,15 +35,20 @@ import ruralcouncil
 from ruralcouncil import paths
 from ruralcouncil.gui import messages
 from ruralcouncil.gui.context import AppContext
+from ruralcouncil.gui.lock import Cover, InactivityTimer, LockDialog
 from ruralcouncil.gui.password_dialog import (
     admin_set_password,
     change_own_password,
     own_admin_set_note,
 )
+from ruralcouncil.gui.session import Session
 from ruralcouncil.gui.settings_page import save_language
-from ruralcouncil.i18n import LANGUAGES, N_, _, load_preferred_language
-from ruralcouncil.ledger import chain, settings
+from ruralcouncil.i18n import LANGUAGES, N_, _, language
+from ruralcouncil.ledger import chain, queries, settings
 from ruralcouncil.ledger.users import ROLE_NAMES, Action
+
+if TYPE_CHECKING:
+    from ruralcouncil.gui.help import HelpWindow
 
 
 @dataclass(frozen=True)
@@ -55,11 +63,14 @@ class PageSpec:
 PAGES = (
     PageSpec("dashboard", N_("Dashboard"), "ruralcouncil.gui.dashboard_page", "DashboardPage"),
     PageSpec("ledger", N_("Ledger"), "ruralcouncil.gui.ledger_page", "LedgerPage"),
+    PageSpec("audit", N_("Audit log"), "ruralcouncil.gui.audit_page", "AuditPage"),
     PageSpec("safety", N_("Safety & backups"), "ruralcouncil.gui.safety_page", "SafetyPage"),
     PageSpec("users", N_("Users"), "ruralcouncil.gui.users_page", "UsersPage", Action.MANAGE_USERS),
     PageSpec("settings", N_("Settings"), "ruralcouncil.gui.settings_page", "SettingsPage"),
 )
 PAGE_ROLE = Qt.ItemDataRole.UserRole
+# Windows whose content a lock hides (not menus or tooltips, which close by themselves).
+_COVERED = frozenset({Qt.WindowType.Window, Qt.WindowType.Dialog, Qt.WindowType.Tool})
 
 
 def window_settings() -> QSettings:
@@ -76,19 +87,39 @@ def _scrollable(page: QWidget) -> QScrollArea:
     return area
 
 
-def chain_text(count: int, head: str) -> str:
-    return _("Chain: {n} entries, head {head}…").format(n=count, head=head[:8])
+def entries_text(count: int) -> str:
+    """What the status bar says about the ledger's size: its entries (numbered 1, 2, 3…)."""
+    return _("Entries: {n}").format(n=count)
+
+
+def anchor_text(seq: int, head: str) -> str:
+    """The anchor as verify takes it (chain position:hash), shortened for the status bar."""
+    return _("Anchor {anchor}…").format(anchor=f"{seq}:{head[:8]}")
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        *,
+        session: Session | None = None,
+    ) -> None:
         super().__init__(parent)
         self.context = context
+        if session is None:  # built directly (tests, the smoke test): a session of its own
+            session = Session(context.ledger)
+            session.adopt(self)
+        self.session = session
+        self.retired = False  # set once the session replaced this window with another
         self.setObjectName("mainWindow")
         self.pages: dict[str, QWidget] = {}
         self._areas: dict[str, QScrollArea] = {}  # each page inside its scroll area
         self.specs = [s for s in PAGES if s.action is None or context.may(s.action)]
         self.import_dialog: QDialog | None = None
+        self.help_window: HelpWindow | None = None
+        self.lock_dialog: LockDialog | None = None
+        self._covers: list[Cover] = []
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -114,9 +145,11 @@ class MainWindow(QMainWindow):
 
         self.user_label = QLabel()
         self.user_label.setObjectName("userStatus")
-        self.chain_label = QLabel()
-        self.chain_label.setObjectName("chainStatus")
-        self.chain_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.entries_label = QLabel()
+        self.entries_label.setObjectName("entriesStatus")
+        self.anchor_label = QLabel()
+        self.anchor_label.setObjectName("anchorStatus")
+        self.anchor_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Shown while the logged-in user still has the password an administrator gave them.
         self.password_note = QPushButton(_("An administrator set your password: choose your own…"))
         self.password_note.setObjectName("adminSetPassword")
@@ -127,11 +160,17 @@ class MainWindow(QMainWindow):
         self.password_note.clicked.connect(self.change_own_password)
         self.statusBar().addWidget(self.user_label)
         self.statusBar().addWidget(self.password_note)
-        self.statusBar().addPermanentWidget(self.chain_label)
+        self.statusBar().addPermanentWidget(self.entries_label)
+        self.statusBar().addPermanentWidget(self.anchor_label)
+
+        # Locks the window after the minutes the administrator set without any input.
+        self.inactivity = InactivityTimer(self)
+        self.inactivity.expired.connect(self.lock)
 
         self._build_menus()
         self.nav.currentRowChanged.connect(self._on_nav_row)
         context.changed.connect(self.refresh)
+        context.language_saved.connect(self._language_saved)
         self.refresh()
         self.nav.setCurrentRow(0)
         self.restore_geometry()
@@ -206,12 +245,17 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         may_record = self.context.may(Action.RECORD)
+        may_change_settings = self.context.may(Action.SETTINGS)
         bar = self.menuBar()
 
         file_menu = bar.addMenu(_("&File"))
         self.import_action = self._action(_("Import CSV…"), self.open_import_dialog, "importCsv")
         self.import_action.setVisible(may_record)
         file_menu.addAction(self.import_action)
+        self.summary_action = self._action(
+            _("Show and print the year's summary…"), self.preview_summary, "previewSummary"
+        )
+        file_menu.addAction(self.summary_action)
         file_menu.addSeparator()
         self.backup_action = self._action(
             _("Back up…"), lambda: self._call_page("safety", "backup_now"), "backup"
@@ -240,20 +284,32 @@ class MainWindow(QMainWindow):
             (_("Opening balance…"), "new_opening", "newOpening", ""),
         ):
             action = self._action(
-                text, lambda s=slot: self._call_page("ledger", s), name, QKeySequence(key)
+                text, partial(self._call_page, "ledger", slot), name, QKeySequence(key)
             )
             action.setEnabled(may_record)
             entries.addAction(action)
             self.entry_actions.append(action)
+        entries.addSeparator()
+        # Shown only to the roles the core allows; the core refuses everyone else anyway.
+        self.close_year_action = self._action(_("Close a year…"), self.close_year, "closeYear")
+        self.close_year_action.setVisible(self.context.may(Action.CLOSE_YEAR))
+        entries.addAction(self.close_year_action)
+        self.add_fund_action = self._action(_("Add a fund…"), self.add_fund, "addFund")
+        self.add_fund_action.setVisible(may_change_settings)
+        entries.addAction(self.add_fund_action)
+        self.add_code_action = self._action(
+            _("Add a revenue source or spending program…"), self.add_code, "addCode"
+        )
+        self.add_code_action.setVisible(may_change_settings)
+        entries.addAction(self.add_code_action)
 
         language_menu = bar.addMenu(_("&Language"))
         group = QActionGroup(self)
-        preferred = load_preferred_language()
         self.language_actions: dict[str, QAction] = {}
         for code, name in LANGUAGES.items():
-            action = self._action(name, lambda c=code: self.choose_language(c), f"lang_{code}")
+            action = self._action(name, partial(self.choose_language, code), f"lang_{code}")
             action.setCheckable(True)
-            action.setChecked(code == preferred)
+            action.setChecked(code == language())
             group.addAction(action)
             language_menu.addAction(action)
             self.language_actions[code] = action
@@ -263,8 +319,27 @@ class MainWindow(QMainWindow):
             _("Change my password…"), self.change_own_password, "changeOwnPassword"
         )
         user_menu.addAction(self.change_password_action)
+        user_menu.addSeparator()
+        self.lock_action = self._action(
+            _("Lock the window"), self.lock, "lockNow", QKeySequence("Ctrl+L")
+        )
+        user_menu.addAction(self.lock_action)
+        self.log_out_action = self._action(
+            _("Log out or switch user…"), self.log_out, "logOut", QKeySequence("Ctrl+Shift+L")
+        )
+        user_menu.addAction(self.log_out_action)
 
         help_menu = bar.addMenu(_("&Help"))
+        self.help_action = self._action(
+            _("Help for this page"),
+            self.show_help,
+            "helpPage",
+            QKeySequence.StandardKey.HelpContents,
+        )
+        # F1 everywhere, even where the platform has no standard help key.
+        self.help_action.setShortcuts([QKeySequence("F1")])
+        help_menu.addAction(self.help_action)
+        help_menu.addSeparator()
         help_menu.addAction(self._action(_("About RuralCouncil"), self.show_about, "about"))
 
     def open_import_dialog(self) -> QDialog:
@@ -282,9 +357,108 @@ class MainWindow(QMainWindow):
         """Any role: the logged-in user's own new password and key."""
         return change_own_password(self.context, self)
 
+    # --- year end, funds and codes ------------------------------------------------------
+
+    def close_year(self) -> bool:
+        from ruralcouncil.gui.catalog_dialogs import close_year
+
+        return close_year(self.context, self)
+
+    def add_fund(self) -> bool:
+        from ruralcouncil.gui.catalog_dialogs import add_fund
+
+        return add_fund(self.context, self)
+
+    def add_code(self) -> bool:
+        from ruralcouncil.gui.catalog_dialogs import add_code
+
+        return add_code(self.context, self)
+
+    # --- reports ------------------------------------------------------------------------
+
+    def preview_summary(self) -> None:
+        """The summary of the year the dashboard shows (this year by default), in the
+        program's own PDF window, with Print and Save."""
+        from ruralcouncil.gui.pdf_viewer import preview_summary
+
+        year: Any = getattr(self.pages.get("dashboard"), "year", None)
+        chosen = year() if callable(year) else None
+        preview_summary(
+            self.context, chosen if isinstance(chosen, int) else date.today().year, self
+        )
+
+    # --- language -----------------------------------------------------------------------
+
     def choose_language(self, lang: str) -> None:
+        """Save the choice; the window is then built again in that language."""
         save_language(self.context, lang, self)
+
+    def _language_saved(self, lang: str) -> None:
         self.language_actions[lang].setChecked(True)
+        if lang != language():
+            # After the control that chose it has returned: the window is replaced.
+            QTimer.singleShot(0, self, lambda: self.session.change_language(lang))
+
+    # --- sessions -----------------------------------------------------------------------
+
+    def log_out(self) -> QMainWindow | None:
+        """Log out: the login dialog, then a window for whoever logs in."""
+        return self.session.log_out()
+
+    def is_locked(self) -> bool:
+        return self.lock_dialog is not None
+
+    def lock(self) -> None:
+        """Hide every window's content and ask the same user's password (or another login)."""
+        if self.is_locked() or self.retired or not self.isVisible():
+            return
+        if self.context.busy:  # a restore: its own window must stay in sight
+            self.inactivity.restart()
+            return
+        self.inactivity.pause()
+        text = _("RuralCouncil is locked.")
+        for widget in QApplication.topLevelWidgets():
+            kind = widget.windowType()
+            if widget.isVisible() and widget is not self and kind in _COVERED:
+                self._covers.append(Cover(widget, text))
+        self._covers.append(Cover(self, text))
+        self.lock_dialog = LockDialog(
+            self.context.ledger, self.context.user, self._unlocked, self._switch_user, self
+        )
+        self.lock_dialog.show()
+        messages.bring_forward(self.lock_dialog)
+        self.lock_dialog.password.setFocus()
+
+    def _switch_user(self) -> None:
+        self.log_out()
+
+    def _unlocked(self) -> None:
+        self.lock_dialog = None
+        for cover in self._covers:
+            cover.remove()
+        self._covers.clear()
+        self.inactivity.resume()
+        # A wrong password typed meanwhile was recorded: the anchor has moved.
+        if not self.retired:
+            self.refresh()
+
+    def unlock_quietly(self) -> None:
+        """Take the lock away without a password (the session is ending anyway)."""
+        if self.lock_dialog is not None:
+            self.lock_dialog.finish()
+        self._unlocked()
+
+    # --- help ---------------------------------------------------------------------------
+
+    def show_help(self) -> HelpWindow:
+        """The guide to the page on screen (F1)."""
+        from ruralcouncil.gui.help import HelpWindow
+
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+            self.help_window.destroyed.connect(lambda: setattr(self, "help_window", None))
+        self.help_window.show_topic(self.current_page_key())
+        return self.help_window
 
     def show_about(self) -> None:
         count, head = chain.head(self.context.ledger.conn)
@@ -314,15 +488,18 @@ class MainWindow(QMainWindow):
             )
         )
         self.password_note.setVisible(admin_set_password(self.context))
-        count, head = chain.head(conn)
-        self.chain_label.setText(chain_text(count, head))
-        self.chain_label.setToolTip(
+        self.entries_label.setText(entries_text(queries.count(conn, queries.EntryFilter())))
+        seq, head = chain.head(conn)
+        self.anchor_label.setText(anchor_text(seq, head))
+        self.anchor_label.setToolTip(
             _(
-                "The chain's anchor: write it down or print it; verify can check the ledger "
-                "against it later."
+                "The chain's anchor: its position and hash. Write it down or print it; "
+                "verify can check the ledger against it later."
             )
-            + f"\n{count}:{head}"
+            + f"\n{seq}:{head}"
         )
+        if not self.is_locked():
+            self.inactivity.set_minutes(settings.lock_minutes(conn))
 
     # --- geometry -----------------------------------------------------------------------
 
@@ -335,10 +512,15 @@ class MainWindow(QMainWindow):
         self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.retired:
+            self.inactivity.stop_watching()
+            super().closeEvent(event)
+            return
         if self.context.busy:
             # A restore is rewriting the open ledger in a worker: closing now would close
             # the connection under it. Its progress window says when it is done.
             event.ignore()
             return
         window_settings().setValue("main/geometry", self.saveGeometry())
+        self.inactivity.stop_watching()
         super().closeEvent(event)

@@ -79,3 +79,14 @@ def ask(parent: QWidget | None, text: str, title: str | None = None) -> bool:
     box.button(QMessageBox.StandardButton.Yes).setText(_("Yes"))
     box.button(QMessageBox.StandardButton.No).setText(_("No"))
     return _run(box) == QMessageBox.StandardButton.Yes
+
+
+def bring_forward(window: QWidget) -> None:
+    """Put a window in front and give it the keyboard (where the platform has windows to
+    order: the offscreen one of tests and smoke tests has none, and says so)."""
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.platformName() == "offscreen":
+        return
+    window.raise_()
+    window.activateWindow()

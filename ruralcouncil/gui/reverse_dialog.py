@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -16,25 +14,44 @@ from PySide6.QtWidgets import (
 )
 
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.entry_dialogs import PROBLEM_STYLE, clock_is_trusted, date_edit, picked_date
-from ruralcouncil.i18n import _, format_date
+from ruralcouncil.gui.entry_dialogs import (
+    PROBLEM_STYLE,
+    WARNING_STYLE,
+    clock_is_trusted,
+    date_edit,
+    date_label,
+    fit_height,
+    future_is_confirmed,
+    named,
+)
+from ruralcouncil.gui.ledger_model import code_names, type_text
+from ruralcouncil.i18n import _
 from ruralcouncil.ledger import journal, parse, queries
-from ruralcouncil.ledger.errors import LedgerError
-from ruralcouncil.ledger.journal import ENTRY_TYPE_NAMES, EntryType
+from ruralcouncil.ledger.dates import shown_date, shown_time
+from ruralcouncil.ledger.errors import InvalidInput, LedgerError
+from ruralcouncil.ledger.journal import DateWarning
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.queries import EntryRow
 
 
-def entry_form(row: EntryRow) -> QFormLayout:
-    """Every field of one posted entry, read-only, as a form."""
+def entry_form(row: EntryRow, names: dict[str, str] | None = None) -> QFormLayout:
+    """Every field of one posted entry, read-only, as a form: names in the user's language,
+    each with its code."""
+    names = names or {}
+
+    def shown(code: str) -> str:
+        return named(names.get(code, ""), code)
+
     form = QFormLayout()
     form.addRow(_("Entry number"), _label(str(row.id)))
-    form.addRow(_("Date"), _label(format_date(date.fromisoformat(row.date))))
-    form.addRow(_("Type"), _label(_(ENTRY_TYPE_NAMES[EntryType(row.type)])))
+    form.addRow(_("Date"), _label(shown_date(row.date)))
+    form.addRow(_("Type"), _label(type_text(row)))
     if row.code:
-        form.addRow(_("Category"), _label(row.code))
-    form.addRow(_("Fund"), _label(row.fund))
-    account = f"{row.account} → {row.to_account}" if row.to_account else row.account
+        form.addRow(_("Category"), _label(shown(row.code)))
+    form.addRow(_("Fund"), _label(shown(row.fund)))
+    account = shown(row.account)
+    if row.to_account:
+        account = f"{account} → {shown(row.to_account)}"
     form.addRow(_("Account"), _label(account))
     form.addRow(_("Amount"), _label(format_amount(row.amount)))
     for title, text in (
@@ -44,7 +61,7 @@ def entry_form(row: EntryRow) -> QFormLayout:
     ):
         if text:
             form.addRow(title, _label(text))
-    form.addRow(_("Recorded by"), _label(f"{row.user}, {row.recorded_at}"))
+    form.addRow(_("Recorded by"), _label(f"{row.user}, {shown_time(row.recorded_at)}"))
     if row.reverses is not None:
         form.addRow(_("Reverses"), _label(_("entry {id}").format(id=row.reverses)))
         form.addRow(_("Reason"), _label(row.reason))
@@ -69,14 +86,16 @@ class ReverseDialog(QDialog):
         self.context = context
         self.entry_id = entry_id
         self.reversal_id: int | None = None
+        self.date_warning: DateWarning | None = None
         self.setWindowTitle(_("Reverse entry {id}").format(id=entry_id))
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
-        row = queries.get(context.ledger.conn, entry_id)
+        conn = context.ledger.conn
+        row = queries.get(conn, entry_id)
         if row is None:
             layout.addWidget(QLabel(_("There is no entry number {id}.").format(id=entry_id)))
         else:
-            layout.addLayout(entry_form(row))
+            layout.addLayout(entry_form(row, code_names(context.ledger)))
         intro = QLabel(
             _(
                 "A posted entry is never changed. Reversing posts a new entry with the opposite "
@@ -90,9 +109,12 @@ class ReverseDialog(QDialog):
         self.reason.setMaxLength(parse.MAX_TEXT)
         self.reason.setPlaceholderText(_("why this entry was wrong"))
         self.date = date_edit()
+        self.date_note = date_label(WARNING_STYLE)
         form = QFormLayout()
         form.addRow(_("Reason"), self.reason)
         form.addRow(_("Date of the reversal"), self.date)
+        form.addRow("", self.date_note)
+        self._form = form
         layout.addLayout(form)
 
         self.problem_label = QLabel()
@@ -111,9 +133,35 @@ class ReverseDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.reason.textChanged.connect(lambda text: self.ok_button.setEnabled(bool(text.strip())))
+        self.reason.textChanged.connect(self.check)
+        self.date.dateChanged.connect(self.check)
+        self.reason.setFocus()
+        self.check()
+
+    def check(self) -> None:
+        """The date must be a date (and a later one is pointed out); the reason is required.
+        Everything else the core decides when saving."""
+        problem = self.date.problem()
+        self.date_warning = None if problem else journal.date_warnings(self.date.day())
+        self.date_note.setText(self.date_warning.message if self.date_warning else "")
+        # The whole row, so a hidden note leaves no gap.
+        self._form.setRowVisible(self.date_note, self.date_warning is not None)
+        self.problem_label.setText(problem or "")
+        self.problem_label.setVisible(bool(problem))
+        self.ok_button.setEnabled(not problem and bool(self.reason.text().strip()))
+        fit_height(self)
 
     def save(self) -> None:
+        self.check()
+        try:
+            day = self.date.day()
+        except InvalidInput as exc:
+            self.problem_label.setText(str(exc))
+            self.problem_label.show()
+            return
+        if not future_is_confirmed(self, self.date_warning):
+            self.date.setFocus()
+            return
         if not clock_is_trusted(self, self.context):
             return
         try:
@@ -122,11 +170,13 @@ class ReverseDialog(QDialog):
                 self.context.user,
                 self.entry_id,
                 self.reason.text(),
-                picked_date(self.date),
+                day,
+                allow_future=self.date_warning is not None and self.date_warning.needs_confirmation,
             )
         except LedgerError as exc:
             self.problem_label.setText(str(exc))
             self.problem_label.show()
+            fit_height(self)
             return
         self.context.notify_changed()
         self.accept()

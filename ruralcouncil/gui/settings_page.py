@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -29,39 +30,26 @@ from ruralcouncil.gui.password_dialog import (
     own_admin_set_note,
 )
 from ruralcouncil.gui.setup_wizard import CouncilKindChoice, error_label, show_problem
-from ruralcouncil.i18n import (
-    LANGUAGES,
-    _,
-    language,
-    load_preferred_language,
-    save_preferred_language,
-    set_language,
-)
-from ruralcouncil.ledger import settings, users
+from ruralcouncil.i18n import LANGUAGES, _, language, save_preferred_language
+from ruralcouncil.ledger import catalog, journal, settings, users
+from ruralcouncil.ledger.codes import EXPENDITURE, REVENUE
 from ruralcouncil.ledger.errors import LedgerError
 from ruralcouncil.ledger.settings import CouncilKind
 from ruralcouncil.ledger.users import Action
 
 
-def save_language(context: AppContext, lang: str, parent: QWidget | None = None) -> None:
-    """Save the preferred language; it applies from the next start."""
+def save_language(context: AppContext, lang: str, parent: QWidget | None = None) -> bool:
+    """Save the preferred language and say so (``context.language_saved``): the window is
+    then built again in it, and every control that shows the choice follows."""
     try:
         save_preferred_language(lang)
     except OSError as exc:
         messages.show_error(
             parent, _("The language could not be saved: {error}").format(error=exc.strerror or exc)
         )
-        return
+        return False
     context.language_saved.emit(lang)
-    # Said in the chosen language, so the person who chose it can read it.
-    current = language()
-    set_language(lang)
-    try:
-        text = _("The language will change when you start RuralCouncil again.")
-        title = _("Language")
-    finally:
-        set_language(current)
-    messages.show_info(parent, text, title)
+    return True
 
 
 def _read_only_label(text: str = "") -> QLabel:
@@ -87,6 +75,8 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self._language_box())
         layout.addWidget(self._village_box())
+        layout.addWidget(self._lock_box())
+        layout.addWidget(self._catalogue_box())
         layout.addWidget(self._password_box())
         layout.addWidget(self._files_box())
         layout.addStretch(1)
@@ -102,17 +92,25 @@ class SettingsPage(QWidget):
         self.language.setObjectName("language")
         for code, name in LANGUAGES.items():
             self.language.addItem(name, code)
-        self.language.setCurrentIndex(list(LANGUAGES).index(load_preferred_language()))
+        self.language.setCurrentIndex(list(LANGUAGES).index(language()))
         row.addWidget(self.language)
         save = QPushButton(_("Use this language"))
         save.setObjectName("saveLanguage")
         save.clicked.connect(self.save_language)
         row.addWidget(save)
-        row.addWidget(_read_only_label(_("Applies after a restart.")), 1)
+        row.addWidget(
+            _read_only_label(_("The window changes at once; the choice is kept for next time.")),
+            1,
+        )
+        # The Language menu chooses too: this list always shows what was chosen last.
+        self.context.language_saved.connect(self._show_language)
         return box
 
     def save_language(self) -> None:
         save_language(self.context, str(self.language.currentData()), self)
+
+    def _show_language(self, lang: str) -> None:
+        self.language.setCurrentIndex(list(LANGUAGES).index(lang))
 
     # --- village and council ------------------------------------------------------------
 
@@ -152,6 +150,96 @@ class SettingsPage(QWidget):
             return
         show_problem(self.village_error, "")
         self.context.notify_changed()
+
+    # --- locking ------------------------------------------------------------------------
+
+    def _lock_box(self) -> QGroupBox:
+        box = QGroupBox(_("Locking the window"))
+        row = QHBoxLayout(box)
+        row.addWidget(QLabel(_("Lock after this many minutes without use:")))
+        self.lock_minutes = QSpinBox()
+        self.lock_minutes.setObjectName("lockMinutes")
+        self.lock_minutes.setRange(0, settings.MAX_LOCK_MINUTES)
+        self.lock_minutes.setSpecialValueText(_("never"))
+        row.addWidget(self.lock_minutes)
+        self.save_lock_button = QPushButton(_("Save"))
+        self.save_lock_button.setObjectName("saveLockMinutes")
+        self.save_lock_button.clicked.connect(self.save_lock_minutes)
+        row.addWidget(self.save_lock_button)
+        self.lock_note = _read_only_label(
+            _(
+                "A locked window hides the ledger until its user types their password again "
+                "(or someone else logs in). 0 never locks."
+            )
+        )
+        row.addWidget(self.lock_note, 1)
+        self.lock_error = error_label()
+        row.addWidget(self.lock_error, 1)
+        editable = self.context.may(Action.SETTINGS)
+        self.lock_minutes.setEnabled(editable)
+        self.save_lock_button.setVisible(editable)
+        return box
+
+    def save_lock_minutes(self) -> bool:
+        try:
+            settings.change(
+                self.context.ledger,
+                self.context.user,
+                settings.LOCK_MINUTES,
+                str(self.lock_minutes.value()),
+            )
+        except LedgerError as exc:
+            show_problem(self.lock_error, str(exc))
+            return False
+        show_problem(self.lock_error, "")
+        self.context.notify_changed()
+        return True
+
+    # --- funds, codes and closed years ---------------------------------------------------
+
+    def _catalogue_box(self) -> QGroupBox:
+        box = QGroupBox(_("Funds, revenue sources, programs and closed years"))
+        layout = QVBoxLayout(box)
+        self.catalogue_summary = _read_only_label()
+        self.catalogue_summary.setObjectName("catalogueSummary")
+        layout.addWidget(self.catalogue_summary)
+        self.closed_years = _read_only_label()
+        self.closed_years.setObjectName("closedYears")
+        layout.addWidget(self.closed_years)
+        row = QHBoxLayout()
+        self.add_fund_button = QPushButton(_("Add a fund…"))
+        self.add_fund_button.setObjectName("addFund")
+        self.add_fund_button.clicked.connect(self.add_fund)
+        self.add_code_button = QPushButton(_("Add a revenue source or spending program…"))
+        self.add_code_button.setObjectName("addCode")
+        self.add_code_button.clicked.connect(self.add_code)
+        self.close_year_button = QPushButton(_("Close a year…"))
+        self.close_year_button.setObjectName("closeYear")
+        self.close_year_button.clicked.connect(self.close_year)
+        for button in (self.add_fund_button, self.add_code_button, self.close_year_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        may_change = self.context.may(Action.SETTINGS)
+        self.add_fund_button.setVisible(may_change)
+        self.add_code_button.setVisible(may_change)
+        self.close_year_button.setVisible(self.context.may(Action.CLOSE_YEAR))
+        return box
+
+    def add_fund(self) -> bool:
+        from ruralcouncil.gui.catalog_dialogs import add_fund
+
+        return add_fund(self.context, self)
+
+    def add_code(self) -> bool:
+        from ruralcouncil.gui.catalog_dialogs import add_code
+
+        return add_code(self.context, self)
+
+    def close_year(self) -> bool:
+        from ruralcouncil.gui.catalog_dialogs import close_year
+
+        return close_year(self.context, self)
 
     # --- password -----------------------------------------------------------------------
 
@@ -208,3 +296,18 @@ class SettingsPage(QWidget):
             kind = CouncilKind.RURAL_MASLIKHAT
         self.council.set_kind(kind, settings.get(conn, settings.COUNCIL_NAME))
         self.admin_set_note.setVisible(admin_set_password(self.context))
+        self.lock_minutes.setValue(settings.lock_minutes(conn))
+        funds = catalog.funds(conn)
+        self.catalogue_summary.setText(
+            _("Funds: {funds}. Revenue sources: {sources}. Spending programs: {programs}.").format(
+                funds=len(funds),
+                sources=len(catalog.accounts(conn, REVENUE)),
+                programs=len(catalog.accounts(conn, EXPENDITURE)),
+            )
+        )
+        closed = journal.closed_years(conn)
+        self.closed_years.setText(
+            _("Closed years: {years}.").format(years=", ".join(str(y) for y in closed))
+            if closed
+            else _("No year is closed yet.")
+        )

@@ -7,6 +7,7 @@ presses Next or Finish, and says what is wrong on the page itself; Finish calls
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -205,10 +206,29 @@ class AdministratorPage(QWizardPage):
         return not problem
 
 
+@dataclass(frozen=True)
+class WizardValues:
+    """What was typed before the wizard is opened again in another language (never the
+    password, which is typed again)."""
+
+    village: str = ""
+    council_kind: CouncilKind = CouncilKind.RURAL_MASLIKHAT
+    council_name: str = ""
+    admin: str = "admin"
+    full_name: str = ""
+
+
 class SetupWizard(QWizard):
     """Creates the ledger at ``path``; on success ``created`` is True and the file exists."""
 
-    def __init__(self, path: Path, parent: QWidget | None = None, village: str = "") -> None:
+    def __init__(
+        self,
+        path: Path,
+        parent: QWidget | None = None,
+        village: str = "",
+        *,
+        values: WizardValues | None = None,
+    ) -> None:
         super().__init__(parent)
         self.path = path
         self.created = False
@@ -226,7 +246,11 @@ class SetupWizard(QWizard):
         self.admin_page = AdministratorPage()
         self.addPage(self.village_page)
         self.addPage(self.admin_page)
-        self.village_page.village.setText(village)
+        values = values or WizardValues(village=village)
+        self.village_page.village.setText(values.village)
+        self.village_page.council.set_kind(values.council_kind, values.council_name)
+        self.admin_page.user_name.setText(values.admin)
+        self.admin_page.full_name.setText(values.full_name)
         self.village_page.language.currentIndexChanged.connect(self._language_chosen)
         self.resize(680, 500)
 
@@ -237,6 +261,16 @@ class SetupWizard(QWizard):
         i18n.save_preferred_language(lang)
         self.restart_in_language = lang
         self.reject()
+
+    def values(self) -> WizardValues:
+        council = self.village_page.council
+        return WizardValues(
+            village=self.village_page.village.text(),
+            council_kind=council.kind(),
+            council_name=council.custom_name.text(),
+            admin=self.admin_page.user_name.text(),
+            full_name=self.admin_page.full_name.text(),
+        )
 
     @property
     def admin_name(self) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QWidget
 
 
 class WorkerSignals(QObject):
@@ -41,6 +42,11 @@ class Worker(QRunnable):
 _running: set[Worker] = set()
 
 
+def running() -> bool:
+    """Whether work started here has not ended yet (its callbacks still to come)."""
+    return bool(_running)
+
+
 def start(
     fn: Callable[[Callable[[int, int], None]], Any],
     on_done: Callable[[Any], None],
@@ -65,3 +71,38 @@ def start(
         worker.signals.progress.connect(on_progress)
     QThreadPool.globalInstance().start(worker)
     return worker
+
+
+def run_and_wait(fn: Callable[[], Any], text: str, parent: QWidget | None = None) -> Any:
+    """Run ``fn()`` in a worker behind a small busy window, and wait for it without freezing
+    the screen (the window repaints, the busy bar moves); its result, or its exception
+    raised here. For work that must end before anything else can go on (building the demo
+    village before its login, a ledger's upgrade at its administrator's login)."""
+    from PySide6.QtCore import QEventLoop, Qt
+    from PySide6.QtWidgets import QProgressDialog
+
+    outcome: dict[str, Any] = {}
+    loop = QEventLoop()
+    dialog = QProgressDialog(text, "", 0, 0, parent)
+    dialog.setObjectName("busyDialog")
+    dialog.setCancelButton(None)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(300)  # quick work shows no window at all
+    dialog.setWindowTitle(" ")
+
+    def done(result: object) -> None:
+        outcome["result"] = result
+        loop.quit()
+
+    def failed(error: Exception) -> None:
+        outcome["error"] = error
+        loop.quit()
+
+    start(lambda _progress: fn(), done, failed)
+    if not outcome:
+        loop.exec()
+    dialog.close()
+    dialog.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")

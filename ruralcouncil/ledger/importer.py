@@ -1,14 +1,15 @@
 """Importing historical transactions from a CSV file (DESIGN §4), all or nothing.
 
 The file is read and checked as a whole before anything is written: every bad row is named
-by the line it starts on, and one bad row refuses the whole file. The per-row rules are the
-journal's own (``journal.entry_problems``), so a row is accepted exactly when the receipt,
-payment or transfer dialog would accept it; then come the rules between rows (opening
-balances, and no cash account or fund below zero at the end of any day, counting the ledger
-and the file together).
+by the line it starts on, and one bad row refuses the whole file. The rules are the
+journal's own (``journal.check_entries``, which ``journal.record`` and the entry dialog ask
+too), so a row is accepted exactly when the receipt, payment or transfer dialog would accept
+it, and the rules between rows (opening balances, and no cash account or fund below zero at
+the end of any day, counting the ledger and the file together) come in the same round as a
+row's own mistakes.
 
-A file may hold a million rows, so nothing here asks the database once per row: the rules
-that depend only on the codes, the fund and the year are asked once per distinct combination.
+A file may hold a million rows, so nothing asks the database once per row: the journal asks
+the rules that depend only on the codes, the fund and the year once per combination.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ import sqlite3
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -31,11 +32,11 @@ from ruralcouncil.i18n import _
 from ruralcouncil.ledger import journal, storage
 from ruralcouncil.ledger.codes import GENERAL_FUND
 from ruralcouncil.ledger.commit import Commit
-from ruralcouncil.ledger.dates import parse_date
+from ruralcouncil.ledger.dates import parse_date, shown_time
 from ruralcouncil.ledger.errors import ImportRejected, InvalidInput
-from ruralcouncil.ledger.journal import EntryType, NewEntry, Shortfall
-from ruralcouncil.ledger.money import MAX_AMOUNT, parse_csv_amount
-from ruralcouncil.ledger.parse import MAX_TEXT, nfc, safe_text, shown
+from ruralcouncil.ledger.journal import EntryType, NewEntry
+from ruralcouncil.ledger.money import parse_csv_amount
+from ruralcouncil.ledger.parse import nfc, safe_text, shown
 from ruralcouncil.ledger.roles import Action, User, require
 from ruralcouncil.ledger.storage import Ledger
 
@@ -57,10 +58,6 @@ PROGRESS_EVERY = 1000
 _CHUNK = 1 << 20
 
 _BOM = b"\xef\xbb\xbf"
-# What journal.entry_problems would call a control character (a tab is allowed).
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-# Lone surrogates: what a file's undecodable bytes become (never in a UTF-8 file; kept safe).
-_NOT_TEXT = re.compile("[\ud800-\udfff]")
 # A spreadsheet cell with line breaks (Alt+Enter) keeps its words, on one line.
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n]")
 
@@ -124,7 +121,7 @@ def _refuse_if_imported(conn: sqlite3.Connection, sha256: str) -> None:
             _(
                 "This file was already imported on {when} (import {id}, file {name}). "
                 "Nothing was imported again."
-            ).format(when=row[2], id=row[0], name=row[1]),
+            ).format(when=shown_time(row[2]), id=row[0], name=row[1]),
             [],
         )
 
@@ -156,10 +153,12 @@ def read_transactions(data: bytes, conn: sqlite3.Connection) -> list[NewEntry]:
         raise ImportRejected(_("There are no transactions in the file."), [])
     columns = _read_header(header[1])
 
-    checker = _RowChecker(conn, columns)
+    reader = _RowReader(columns)
     entries: list[NewEntry] = []
     lines = array("q")  # the line of each entry, compactly: a file may have a million
     problems: dict[int, list[str]] = defaultdict(list)
+    # Balances that rows which could not be read might have added to: not judged.
+    unsure: set[journal.Unsure] | None = set()
     for line, row in records:
         if not any(cell.strip() for cell in row):
             continue  # blank lines and rows of empty cells, as spreadsheets leave at the end
@@ -169,17 +168,23 @@ def read_transactions(data: bytes, conn: sqlite3.Connection) -> list[NewEntry]:
                     found=len(row), expected=len(columns)
                 )
             )
+            unsure = None  # its cells cannot be told apart: it might hold anything
             continue
-        entry, row_problems = checker.check(row)
-        if row_problems:
+        entry, row_problems = reader.read(row)
+        if entry is None:
             problems[line] += row_problems
-        elif entry is not None:
-            entries.append(entry)
-            lines.append(line)
+            if unsure is not None:
+                adds = reader.may_add_to(row)
+                unsure = None if adds is None else unsure | adds
+            continue
+        entries.append(entry)
+        lines.append(line)
     if not entries and not problems:
         raise ImportRejected(_("There are no transactions in the file."), [])
 
-    _between_rows(conn, entries, lines, problems, check_cash=not problems)
+    # Every rule in one round: the journal's own check of entries, as record() asks it.
+    for problem in journal.check_entries(conn, entries, unsure=unsure):
+        problems[lines[problem.index]].append(problem.message)
     if problems:
         raise ImportRejected(
             _(
@@ -286,20 +291,13 @@ def _records(data: bytes) -> Iterator[tuple[int, list[str]]]:
         yield start, row
 
 
-class _RowChecker:
-    """Turns one row into an entry, with the journal's own messages for what is wrong.
+class _RowReader:
+    """Turns one row into an entry; its rules are the journal's (``journal.check_entries``)."""
 
-    ``journal.entry_problems`` asks the database about the year, fund and codes; those
-    answers are the same for every row with the same year, type, codes and fund, so it is
-    asked once per such combination, with the row's texts set aside and checked here.
-    """
-
-    def __init__(self, conn: sqlite3.Connection, columns: list[str]) -> None:
-        self.conn = conn
+    def __init__(self, columns: list[str]) -> None:
         # Where each of COLUMNS is in this file's rows; -1 for an optional column left out.
         self.positions = [columns.index(name) if name in columns else -1 for name in COLUMNS]
         self.dates: dict[str, date | str] = {}
-        self.rules: dict[tuple[object, ...], list[str]] = {}
 
     def _date(self, text: str) -> date | str:
         found = self.dates.get(text)
@@ -311,9 +309,12 @@ class _RowChecker:
             self.dates[text] = found
         return found
 
-    def check(self, row: list[str]) -> tuple[NewEntry | None, list[str]]:
-        """The row's entry and its problems (the entry is None when it cannot be built)."""
-        values = [row[i] if i >= 0 else "" for i in self.positions]
+    def _values(self, row: list[str]) -> list[str]:
+        return [row[i] if i >= 0 else "" for i in self.positions]
+
+    def read(self, row: list[str]) -> tuple[NewEntry | None, list[str]]:
+        """The row's entry, or None and why it cannot be read (date, type, amount)."""
+        values = self._values(row)
         day_text, type_text, amount_text, code, fund, account, to_account = values[:7]
         counterparty, description, reference = values[7:]
         problems: list[str] = []
@@ -348,34 +349,12 @@ class _RowChecker:
             description=_text(description),
             reference=_text(reference),
         )
-        return entry, self._rules(entry)
+        return entry, []
 
-    def _rules(self, entry: NewEntry) -> list[str]:
-        texts = (entry.counterparty, entry.description, entry.reference)
-        if any(len(t) > MAX_TEXT or _CONTROL.search(t) or _NOT_TEXT.search(t) for t in texts):
-            return journal.entry_problems(self.conn, entry)  # rare: let the journal say why
-        amount_ok = 0 < entry.amount <= MAX_AMOUNT
-        key = (
-            entry.date.year,
-            entry.type,
-            amount_ok,
-            entry.code,
-            entry.fund,
-            entry.account,
-            entry.to_account,
-        )
-        found = self.rules.get(key)
-        if found is None:
-            probe = replace(
-                entry,
-                date=date(entry.date.year, 1, 1),
-                amount=entry.amount if not amount_ok else 1,
-                counterparty="",
-                description="",
-                reference="",
-            )
-            found = self.rules[key] = journal.entry_problems(self.conn, probe)
-        return found
+    def may_add_to(self, row: list[str]) -> set[journal.Unsure] | None:
+        """The balances a row that could not be read might have added to (None: any)."""
+        values = self._values(row)
+        return journal.may_add_to(values[1], values[5], values[6], values[4])
 
 
 def _text(value: str) -> str:
@@ -383,88 +362,3 @@ def _text(value: str) -> str:
     if "\r" in value:
         value = _LINE_BREAKS.sub("\n", value)
     return nfc(value.strip())
-
-
-# --- rules between rows ------------------------------------------------------------------
-
-
-def _between_rows(
-    conn: sqlite3.Connection,
-    entries: Sequence[NewEntry],
-    lines: Sequence[int],
-    problems: dict[int, list[str]],
-    *,
-    check_cash: bool,
-) -> None:
-    """Opening balances, and (when every row is fine on its own) the cash never below zero.
-
-    The cash check waits for every row to be right: a mistyped receipt left out would make
-    the payments after it look like an overdraft that is not there.
-    """
-    for index, message in journal.opening_problems(conn, entries):
-        problems[lines[index]].append(message)
-    for index, message in _before_opening_problems(conn, entries):
-        problems[lines[index]].append(message)
-    if check_cash and not problems:
-        effects = (effect for entry in entries for effect in journal.cash_effects(entry))
-        for shortfall in journal.shortfalls(conn, effects):
-            for index in _lines_to_blame(entries, shortfall):
-                problems[lines[index]].append(shortfall.message())
-
-
-def _before_opening_problems(
-    conn: sqlite3.Connection, entries: Sequence[NewEntry]
-) -> list[tuple[int, str]]:
-    """``journal.before_opening_problems``, asking the ledger once per account, not per row."""
-    accounts = {e.account for e in entries} | {e.to_account for e in entries if e.to_account}
-    starts: dict[str, tuple[str, str]] = {}
-    for account in accounts:
-        row = conn.execute(
-            "SELECT min(date) FROM transactions t WHERE type = 'opening' AND account = ?"
-            " AND reverses IS NULL"
-            " AND NOT EXISTS (SELECT 1 FROM transactions r WHERE r.reverses = t.id)",
-            (account,),
-        ).fetchone()
-        if row[0] is not None:
-            probe = NewEntry(date=date.min, type=EntryType.RECEIPT, amount=1, account=account)
-            messages = journal.before_opening_problems(conn, [probe])
-            starts[account] = (str(row[0]), messages[0][1] if messages else "")
-    problems: list[tuple[int, str]] = []
-    if not starts:
-        return problems
-    for index, entry in enumerate(entries):
-        if entry.type == EntryType.OPENING:
-            continue
-        day = entry.date.isoformat()
-        for moved in (entry.account, entry.to_account):
-            start = starts.get(moved) if moved else None
-            if start is not None and day < start[0]:
-                problems.append((index, start[1]))
-    return problems
-
-
-def _lines_to_blame(entries: Sequence[NewEntry], shortfall: Shortfall) -> list[int]:
-    """The rows that took the account or fund down on the day it ends below zero.
-
-    When none of the file's rows takes money out that day (the ledger's own payment that day
-    is what tips it over), the blame goes to the file's last rows before it that did. Never
-    empty, so a shortfall always refuses the file.
-    """
-    by_fund = shortfall.kind == "fund"
-    takers: dict[str, list[int]] = defaultdict(list)
-    touching: list[int] = []
-    for index, entry in enumerate(entries):
-        changes = [
-            amount
-            for account, fund, _day, amount in journal.cash_effects(entry)
-            if (fund if by_fund else account) == shortfall.code
-        ]
-        if not changes:
-            continue
-        touching.append(index)
-        day = entry.date.isoformat()
-        if day <= shortfall.day and sum(changes) < 0:
-            takers[day].append(index)
-    if takers:
-        return takers.get(shortfall.day) or takers[max(takers)]
-    return touching[:1] or [0]

@@ -7,9 +7,10 @@ a reversing entry, which carries the negative amount of the entry it reverses.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -18,9 +19,10 @@ from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import catalog, storage
 from ruralcouncil.ledger.codes import CASH, EXPENDITURE, GENERAL_FUND, OPENING_EQUITY, REVENUE
 from ruralcouncil.ledger.commit import Commit
+from ruralcouncil.ledger.dates import shown_date, shown_time
 from ruralcouncil.ledger.errors import ClosedYear, InvalidInput, Overdraft
 from ruralcouncil.ledger.money import MAX_AMOUNT, format_amount
-from ruralcouncil.ledger.parse import nfc, text_problem
+from ruralcouncil.ledger.parse import MAX_TEXT, nfc, text_problem
 from ruralcouncil.ledger.roles import Action, User, require
 from ruralcouncil.ledger.storage import Ledger
 
@@ -71,7 +73,9 @@ class Shortfall:
             if self.kind == "account"
             else _("the fund {code} would be at {balance} at the end of {day}")
         )
-        return template.format(code=self.code, balance=format_amount(self.balance), day=self.day)
+        return template.format(
+            code=self.code, balance=format_amount(self.balance), day=shown_date(self.day)
+        )
 
 
 # --- checks of a single entry ------------------------------------------------------------
@@ -157,10 +161,19 @@ def postings(entry: NewEntry, sign: int = 1) -> list[tuple[str, str, int]]:
 
 
 def cash_effects(entry: NewEntry, sign: int = 1) -> list[tuple[str, str, str, int]]:
-    """(cash account, fund, day, change) for each cash account the entry moves."""
-    cash = {entry.account} | ({entry.to_account} if entry.to_account else set())
+    """(cash account, fund, day, change) for each cash account the entry moves (the same
+    as its cash postings; an entry still missing its category moves its money the same)."""
+    amount = sign * entry.amount
     day = entry.date.isoformat()
-    return [(acc, fund, day, amt) for acc, fund, amt in postings(entry, sign) if acc in cash]
+    if entry.type == EntryType.TRANSFER:
+        assert entry.to_account
+        return [
+            (entry.to_account, entry.fund, day, amount),
+            (entry.account, entry.fund, day, -amount),
+        ]
+    if entry.type == EntryType.PAYMENT:
+        return [(entry.account, entry.fund, day, -amount)]
+    return [(entry.account, entry.fund, day, amount)]
 
 
 def _running_low(
@@ -217,33 +230,274 @@ def shortfalls(
     return found
 
 
-def opening_problems(
-    conn: sqlite3.Connection, entries: Sequence[NewEntry]
+# --- every problem of proposed entries: the one check ------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a proposed entry: ``index`` is its place in the checked batch."""
+
+    index: int
+    message: str
+    overdraft: bool = False  # a cash account or fund below zero, not a wrong value
+
+
+# A balance that cannot be judged: ("account", code) or ("fund", code).
+Unsure = tuple[str, str]
+
+# What journal.text_problem would refuse in a text (a line break counts here: a description
+# may hold one, and then the journal itself is asked).
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# Lone surrogates: what undecodable bytes become.
+_NOT_TEXT = re.compile("[\ud800-\udfff]")
+
+
+def check_entries(
+    conn: sqlite3.Connection,
+    entries: Sequence[NewEntry],
+    *,
+    unsure: Collection[Unsure] | None = (),
+) -> list[Problem]:
+    """Every problem of proposed entries, as if they were posted together: the checks of
+    each entry on its own (:func:`entry_problems`: values, codes, closed years), the rules
+    of opening balances, nothing dated before an account's opening, and no cash account or
+    fund below zero at the end of any day (ledger and entries together). ``[]`` when all
+    may be posted. :func:`record`, the entry dialog and the importer all ask this.
+
+    The problems come in entry order, and for one entry in the order above. A shortfall is
+    blamed on the entry that takes the balance below zero: on its day, the entries' own
+    order decides which of that day's payments is one too many.
+
+    Entries whose amount, fund or cash accounts are wrong count for no balance, and a
+    balance they might have added to is not judged (a receipt typed wrong would make the
+    payments after it look like an overdraft that is not there). ``unsure`` names more such
+    balances (an importer's rows that could not be read); ``None``: judge no balance.
+    """
+    found: dict[int, list[Problem]] = defaultdict(list)
+    single = _SingleChecks(conn)
+    sound = bytearray(len(entries))  # 1 where the entry's money can be counted
+    doubtful: set[Unsure] | None = set(unsure) if unsure is not None else None
+    for index, entry in enumerate(entries):
+        messages, money_ok = single.check(entry)
+        if messages:
+            found[index].extend(Problem(index, m) for m in messages)
+        if money_ok:
+            sound[index] = 1
+        elif doubtful is not None:
+            doubtful |= _may_add_to(entry)
+    openings = _Openings(conn)
+    for index, message in _opening_problems(conn, entries, openings):
+        found[index].append(Problem(index, message))
+    for index, message in _before_opening_problems(entries, openings):
+        found[index].append(Problem(index, message))
+    if doubtful is not None:
+        effects = (
+            effect
+            for index, entry in enumerate(entries)
+            if sound[index]
+            for effect in cash_effects(entry)
+        )
+        for shortfall in shortfalls(conn, effects):
+            if (shortfall.kind, shortfall.code) in doubtful:
+                continue
+            for index in _to_blame(entries, sound, shortfall):
+                found[index].append(Problem(index, shortfall.message(), overdraft=True))
+    return [problem for index in sorted(found) for problem in found[index]]
+
+
+def _may_add_to(entry: NewEntry) -> set[Unsure]:
+    """The balances an entry could raise: leaving it out might make them look short."""
+    if entry.type in (EntryType.RECEIPT, EntryType.OPENING):
+        return {("account", entry.account), ("fund", entry.fund)}
+    if entry.type == EntryType.TRANSFER and entry.to_account:
+        return {("account", entry.to_account)}
+    return set()
+
+
+def may_add_to(type_text: str, account: str, to_account: str, fund: str) -> set[Unsure] | None:
+    """Like :func:`_may_add_to` for a row that could not be read whole (a bad date or
+    amount): from what its cells say. ``None`` when it could raise anything."""
+    try:
+        kind = EntryType(type_text.strip().lower())
+    except ValueError:
+        return None
+    return _may_add_to(
+        NewEntry(
+            date=date.min,
+            type=kind,
+            amount=1,
+            fund=fund.strip() or GENERAL_FUND,
+            account=account.strip() or "BANK",
+            to_account=to_account.strip() or None,
+        )
+    )
+
+
+class _SingleChecks:
+    """:func:`entry_problems` for many entries, asking the database once per combination.
+
+    Its answers depend on the year, the type, the codes, the fund and the accounts, not on
+    the day or the texts: a file of a million rows holds a few hundred combinations.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.rules: dict[tuple[object, ...], tuple[list[str], bool]] = {}
+
+    def check(self, entry: NewEntry) -> tuple[list[str], bool]:
+        """(the entry's problems, whether its money can be counted in balances)."""
+        amount_ok = 0 < entry.amount <= MAX_AMOUNT
+        key = (
+            entry.date.year,
+            entry.type,
+            amount_ok,
+            entry.code,
+            entry.fund,
+            entry.account,
+            entry.to_account,
+        )
+        found = self.rules.get(key)
+        if found is None:
+            probe = replace(
+                entry,
+                date=date(entry.date.year, 1, 1),
+                amount=entry.amount if not amount_ok else 1,
+                counterparty="",
+                description="",
+                reference="",
+            )
+            found = self.rules[key] = (
+                entry_problems(self.conn, probe),
+                amount_ok and _money_sound(self.conn, probe),
+            )
+        texts = (entry.counterparty, entry.description, entry.reference)
+        if any(len(t) > MAX_TEXT or _CONTROL.search(t) or _NOT_TEXT.search(t) for t in texts):
+            return entry_problems(self.conn, entry), found[1]  # rare: let it say why
+        return found
+
+
+def _money_sound(conn: sqlite3.Connection, entry: NewEntry) -> bool:
+    """The fund and the cash accounts exist and fit the type: the entry's money is clear."""
+    if not catalog.fund_exists(conn, entry.fund):
+        return False
+    if catalog.account_kind(conn, entry.account) != CASH:
+        return False
+    if entry.type == EntryType.TRANSFER:
+        return (
+            entry.to_account is not None
+            and entry.to_account != entry.account
+            and catalog.account_kind(conn, entry.to_account) == CASH
+        )
+    return entry.to_account is None
+
+
+def _to_blame(entries: Sequence[NewEntry], sound: bytearray, shortfall: Shortfall) -> list[int]:
+    """The entries that take the account or fund below zero.
+
+    On the day it ends below zero, that day's money in counts first, then the entries that
+    take money out, in their own order: the first that goes below zero and any after it are
+    blamed, not the ones the money still covered. When no entry takes money out that day
+    (the ledger's own payment tips it over), the latest entries before it that took what
+    that day needs are blamed, as few as cover the gap. Never empty.
+    """
+    by_fund = shortfall.kind == "fund"
+    that_day: list[tuple[int, int]] = []
+    before: list[tuple[str, int, int]] = []
+    touching: int | None = None
+    for index, entry in enumerate(entries):
+        if not sound[index]:
+            continue
+        change = sum(
+            amount
+            for account, fund, _day, amount in cash_effects(entry)
+            if (fund if by_fund else account) == shortfall.code
+        )
+        if touching is None and change:
+            touching = index
+        if change >= 0:
+            continue
+        day = entry.date.isoformat()
+        if day == shortfall.day:
+            that_day.append((index, change))
+        elif day < shortfall.day:
+            before.append((day, index, change))
+    if that_day:
+        balance = shortfall.balance - sum(change for _index, change in that_day)
+        blamed = []
+        for index, change in that_day:
+            balance += change
+            if balance < 0:
+                blamed.append(index)
+        return blamed
+    blamed, gap = [], -shortfall.balance
+    for _day, index, change in sorted(before, reverse=True):
+        blamed.append(index)
+        gap += change
+        if gap <= 0:
+            break
+    return sorted(blamed) or [touching or 0]
+
+
+class _Openings:
+    """The opening balances that stand (posted and not reversed), asked once per account."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._funds: dict[str, dict[str, date]] = {}
+        self._starts: dict[str, date | None] = {}
+
+    def funds(self, account: str) -> dict[str, date]:
+        """Fund -> the day of the account's standing opening balance in that fund."""
+        found = self._funds.get(account)
+        if found is None:
+            found = self._funds[account] = {
+                str(fund): date.fromisoformat(day)
+                for fund, day in self.conn.execute(
+                    "SELECT fund, min(date) FROM transactions t WHERE type = 'opening'"
+                    " AND account = ? AND reverses IS NULL"
+                    " AND NOT EXISTS (SELECT 1 FROM transactions r WHERE r.reverses = t.id)"
+                    " GROUP BY fund",
+                    (account,),
+                )
+            }
+        return found
+
+    def start(self, account: str) -> date | None:
+        """The day the account's book starts: its first standing opening balance."""
+        if account not in self._starts:
+            funds = self.funds(account)
+            self._starts[account] = min(funds.values()) if funds else None
+        return self._starts[account]
+
+
+def _opening_problems(
+    conn: sqlite3.Connection, entries: Sequence[NewEntry], openings: _Openings
 ) -> list[tuple[int, str]]:
     """An opening balance must be the first entry of its account, once per account and fund.
 
     Returns (index into entries, message). Earlier entries of the same batch count too.
     """
     problems: list[tuple[int, str]] = []
-    openings = [(i, e) for i, e in enumerate(entries) if e.type == EntryType.OPENING]
-    if not openings:
+    found = [(i, e) for i, e in enumerate(entries) if e.type == EntryType.OPENING]
+    if not found:
         return problems
-    first_batch_day: dict[str, str] = {}
+    first_batch_day: dict[str, date] = {}
     for e in entries:
         if e.type == EntryType.OPENING:
             continue
         for acc in (e.account, e.to_account):
-            if acc and (acc not in first_batch_day or e.date.isoformat() < first_batch_day[acc]):
-                first_batch_day[acc] = e.date.isoformat()
+            if acc and (acc not in first_batch_day or e.date < first_batch_day[acc]):
+                first_batch_day[acc] = e.date
     seen: set[tuple[str, str]] = set()
-    for i, e in openings:
-        day = e.date.isoformat()
-        earlier = conn.execute(
+    for i, e in found:
+        row = conn.execute(
             "SELECT min(date) FROM transactions WHERE (account = ? OR to_account = ?) AND date < ?",
-            (e.account, e.account, day),
+            (e.account, e.account, e.date.isoformat()),
         ).fetchone()[0]
-        if earlier is None and first_batch_day.get(e.account, "9999") < day:
-            earlier = first_batch_day[e.account]
+        earlier = date.fromisoformat(row) if row is not None else None
+        batch = first_batch_day.get(e.account)
+        if earlier is None and batch is not None and batch < e.date:
+            earlier = batch
         if earlier is not None:
             problems.append(
                 (
@@ -251,17 +505,11 @@ def opening_problems(
                     _(
                         "an opening balance for {account} must come before its other entries, "
                         "but it already has an entry dated {day}"
-                    ).format(account=e.account, day=earlier),
+                    ).format(account=e.account, day=shown_date(earlier)),
                 )
             )
             continue
-        existing = conn.execute(
-            "SELECT id FROM transactions t WHERE type = 'opening' AND account = ? AND fund = ?"
-            " AND reverses IS NULL"
-            " AND NOT EXISTS (SELECT 1 FROM transactions r WHERE r.reverses = t.id)",
-            (e.account, e.fund),
-        ).fetchone()
-        if existing or (e.account, e.fund) in seen:
+        if e.fund in openings.funds(e.account) or (e.account, e.fund) in seen:
             problems.append(
                 (
                     i,
@@ -274,32 +522,85 @@ def opening_problems(
     return problems
 
 
-def before_opening_problems(
-    conn: sqlite3.Connection, entries: Sequence[NewEntry]
+def _before_opening_problems(
+    entries: Sequence[NewEntry], openings: _Openings
 ) -> list[tuple[int, str]]:
     """Nothing may be dated before an account's opening balance: that is where its book starts."""
     problems: list[tuple[int, str]] = []
     for i, e in enumerate(entries):
         if e.type == EntryType.OPENING:
             continue
-        for acc in {e.account, e.to_account} - {None}:
-            row = conn.execute(
-                "SELECT min(date) FROM transactions t WHERE type = 'opening' AND account = ?"
-                " AND reverses IS NULL"
-                " AND NOT EXISTS (SELECT 1 FROM transactions r WHERE r.reverses = t.id)",
-                (acc,),
-            ).fetchone()
-            if row[0] is not None and e.date.isoformat() < row[0]:
+        for acc in (e.account, e.to_account):
+            start = openings.start(acc) if acc else None
+            if start is not None and e.date < start:
                 problems.append(
                     (
                         i,
                         _(
                             "{account} starts with its opening balance on {day}; nothing can be "
                             "dated before it"
-                        ).format(account=acc, day=row[0]),
+                        ).format(account=acc, day=shown_date(start)),
                     )
                 )
     return problems
+
+
+# --- dates after today -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DateWarning:
+    """An entry dated after today: ``needs_confirmation`` when more than a year ahead, which
+    is refused unless the user confirms (``allow_future`` of :func:`record`)."""
+
+    message: str
+    needs_confirmation: bool
+
+
+def a_year_after(today: date) -> date:
+    """The same day a year later (28 February for 29 February)."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:
+        return today.replace(year=today.year + 1, day=28)
+
+
+def date_warnings(day: date, today: date | None = None) -> DateWarning | None:
+    """What to say before saving an entry dated ``day``: None for today or earlier.
+
+    An entry is dated when the money moves, so a later date is most likely a typing mistake
+    (and it drops out of the current year's view). Up to a year ahead it is a warning; more
+    than a year ahead it needs the user's confirmation.
+    """
+    today = today or date.today()
+    if day <= today:
+        return None
+    if day > a_year_after(today):
+        return DateWarning(
+            _(
+                "The date {day} is more than a year after today ({today}). Entries are dated "
+                "when the money moves: check the date. It is saved only if you confirm it."
+            ).format(day=shown_date(day), today=shown_date(today)),
+            needs_confirmation=True,
+        )
+    return DateWarning(
+        _(
+            "The date {day} is after today ({today}). Entries are dated when the money moves: "
+            "check the date."
+        ).format(day=shown_date(day), today=shown_date(today)),
+        needs_confirmation=False,
+    )
+
+
+def _refuse_far_future(day: date, allow_future: bool) -> None:
+    warning = date_warnings(day)
+    if warning is not None and warning.needs_confirmation and not allow_future:
+        raise InvalidInput(
+            _(
+                "Refused: the date {day} is more than a year after today ({today}). Check "
+                "the date; if it is right, confirm it (on the command line with --future)."
+            ).format(day=shown_date(day), today=shown_date(date.today()))
+        )
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -360,13 +661,14 @@ def insert_entry(
     return int(number)
 
 
-def _refuse(problems: list[str], shortfall: Sequence[Shortfall] = ()) -> None:
-    if problems:
-        raise InvalidInput(_("Refused: {reason}.").format(reason="; ".join(problems)))
-    if shortfall:
-        raise Overdraft(
-            _("Refused: {reason}.").format(reason="; ".join(s.message() for s in shortfall))
-        )
+def _refuse(problems: Sequence[Problem]) -> None:
+    """Raise when there is any problem: Overdraft when the balances are all that is wrong."""
+    if not problems:
+        return
+    text = _("Refused: {reason}.").format(reason="; ".join(p.message for p in problems))
+    if all(p.overdraft for p in problems):
+        raise Overdraft(text)
+    raise InvalidInput(text)
 
 
 def refuse_closed(conn: sqlite3.Connection, day: date) -> None:
@@ -388,18 +690,19 @@ def normalised(entry: NewEntry) -> NewEntry:
     )
 
 
-def record(ledger: Ledger, user: User, entry: NewEntry) -> int:
-    """Post one receipt, payment, transfer or opening balance; returns its entry number."""
+def record(ledger: Ledger, user: User, entry: NewEntry, *, allow_future: bool = False) -> int:
+    """Post one receipt, payment, transfer or opening balance; returns its entry number.
+
+    An entry dated more than a year after today is refused unless ``allow_future`` (the
+    user confirmed the date: see :func:`date_warnings`).
+    """
     require(user, Action.RECORD)
     entry = normalised(entry)
+    _refuse_far_future(entry.date, allow_future)
     with ledger.write(user) as commit:
         conn = commit.conn
         refuse_closed(conn, entry.date)
-        problems = entry_problems(conn, entry)
-        _refuse(problems)
-        problems += [m for _i, m in opening_problems(conn, [entry])]
-        problems += [m for _i, m in before_opening_problems(conn, [entry])]
-        _refuse(problems, shortfalls(conn, cash_effects(entry)))
+        _refuse(check_entries(conn, [entry]))
         number = insert_entry(commit, user, entry)
         commit.event(
             "entry.record",
@@ -408,12 +711,22 @@ def record(ledger: Ledger, user: User, entry: NewEntry) -> int:
     return number
 
 
-def reverse(ledger: Ledger, user: User, entry_id: int, reason: str, on: date | None = None) -> int:
+def reverse(
+    ledger: Ledger,
+    user: User,
+    entry_id: int,
+    reason: str,
+    on: date | None = None,
+    *,
+    allow_future: bool = False,
+) -> int:
     """Post the reversing entry of entry number ``entry_id``, dated ``on`` (today by default).
-    Returns the reversal's entry number."""
+    Returns the reversal's entry number. A date more than a year ahead needs
+    ``allow_future``, as in :func:`record`."""
     require(user, Action.RECORD)
     reason = nfc(reason.strip())
     on = on or date.today()
+    _refuse_far_future(on, allow_future)
     with ledger.write(user) as commit:
         conn = commit.conn
         row = conn.execute(
@@ -447,7 +760,7 @@ def reverse(ledger: Ledger, user: User, entry_id: int, reason: str, on: date | N
         if on.isoformat() < row[0]:
             problems.append(
                 _("a reversal cannot be dated before the entry it reverses ({day})").format(
-                    day=row[0]
+                    day=shown_date(row[0])
                 )
             )
         original = NewEntry(
@@ -462,7 +775,14 @@ def reverse(ledger: Ledger, user: User, entry_id: int, reason: str, on: date | N
             description=row[8],
             reference=row[9],
         )
-        _refuse(problems, shortfalls(conn, cash_effects(original, sign=-1)))
+        if problems:
+            raise InvalidInput(_("Refused: {reason}.").format(reason="; ".join(problems)))
+        _refuse(
+            [
+                Problem(0, s.message(), overdraft=True)
+                for s in shortfalls(conn, cash_effects(original, sign=-1))
+            ]
+        )
         new_id = insert_entry(commit, user, original, sign=-1, reverses=int(row[11]), reason=reason)
         commit.event("entry.reverse", f"{new_id} reverses {entry_id}: {reason}")
     return new_id
@@ -507,15 +827,19 @@ def clock_warning(conn: sqlite3.Connection) -> str | None:
         return _(
             "This computer's clock says {now}, which is earlier than the last saved entry "
             "({last}). Check the date and time before saving anything."
-        ).format(now=now.isoformat(timespec="minutes"), last=last.isoformat(timespec="minutes"))
+        ).format(now=shown_time(now), last=shown_time(last))
     return None
 
 
 __all__ = [
+    "DateWarning",
     "EntryType",
     "NewEntry",
+    "Problem",
     "Shortfall",
+    "check_entries",
     "close_year",
+    "date_warnings",
     "record",
     "reverse",
 ]

@@ -30,12 +30,16 @@ COUNCIL_KIND = "council_kind"
 COUNCIL_NAME = "council_name"  # used when the kind is CUSTOM
 VARIANCE_MINIMUM = "variance_minimum_tiyn"
 PUBLISH_THRESHOLD = "publish_threshold_tiyn"
+# Minutes without a key press or a click before the window locks; 0 never locks.
+LOCK_MINUTES = "lock_minutes"
+MAX_LOCK_MINUTES = 24 * 60
 
 DEFAULTS = {
     COUNCIL_KIND: CouncilKind.RURAL_MASLIKHAT.value,
     COUNCIL_NAME: "",
     VARIANCE_MINIMUM: str(100_000_00),
     PUBLISH_THRESHOLD: str(100_000_00),
+    LOCK_MINUTES: "15",
 }
 
 
@@ -64,6 +68,9 @@ def validate(key: str, value: str) -> str:
         raise InvalidInput(_("Unknown kind of council {kind}.").format(kind=repr(value)))
     if key in (VARIANCE_MINIMUM, PUBLISH_THRESHOLD):
         return str(parse_whole(value, what=_("The limit in tiyn"), maximum=MAX_ID))
+    if key == LOCK_MINUTES:
+        what = _("The minutes before the window locks")
+        return str(parse_whole(value, what=what, maximum=MAX_LOCK_MINUTES))
     problem = text_problem(_("The text"), value)
     if problem:
         raise InvalidInput(_("Refused: {reason}.").format(reason=problem))
@@ -120,3 +127,19 @@ def council_name(conn: sqlite3.Connection) -> str:
 
 def village_name(conn: sqlite3.Connection) -> str:
     return get(conn, VILLAGE_NAME)
+
+
+def lock_minutes(conn: sqlite3.Connection) -> int:
+    """Minutes of inactivity before the window locks (0: never). A stored value the parser
+    would refuse (edited outside the program) falls back to the default."""
+    try:
+        return int(validate(LOCK_MINUTES, get(conn, LOCK_MINUTES)))
+    except InvalidInput:
+        return int(DEFAULTS[LOCK_MINUTES])
+
+
+def listing(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Every known setting with its value (the stored one, else its default): the village,
+    the council, then every key of DEFAULTS in its order; for ``settings list``."""
+    keys = dict.fromkeys([VILLAGE_NAME, COUNCIL_KIND, COUNCIL_NAME, *DEFAULTS])
+    return [(key, get(conn, key)) for key in keys]

@@ -4,16 +4,23 @@ Receipts-and-payments basis, calendar year. Everything is read from the derived 
 so a summary of a million-entry ledger costs a few thousand rows. A reversal posts the
 negative of its original's postings, so it counts against the original's code in the year of
 its own date without any special case here.
+
+A summary is read in one read transaction (``storage.snapshot``) and carries the chain's
+anchor at that moment, so its figures and its anchor always describe the same ledger, even
+while another connection writes. Whether box 8 agrees with box 7 is decided here too; the
+window, the command line and the PDF only show :meth:`YearSummary.cash_problem`.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from ruralcouncil.i18n import N_
+from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import chain
+from ruralcouncil.ledger.money import format_amount
+from ruralcouncil.ledger.storage import snapshot
 
 # DESIGN §5: what each box of the annual return means (the window and the command line).
 BOX_MEANINGS = {
@@ -38,10 +45,36 @@ class YearSummary:
     boxes: dict[int, int]
     cash: dict[str, int]
     funds: dict[str, int]
-    chain_entries: int
+    chain_entries: int  # the chain's length (the position of its head) when this was read
     chain_head: str
-    transfers: int = 0
-    notes: list[str] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        """The anchor these figures were read at, as ``verify --anchor`` takes it: ``N:HEX``."""
+        return f"{self.chain_entries}:{self.chain_head}"
+
+    @property
+    def cash_difference(self) -> int:
+        """Box 8 less box 7: zero on a sound ledger (cash and bank equal what the boxes say)."""
+        return self.boxes[8] - self.boxes[7]
+
+    @property
+    def cash_agrees(self) -> bool:
+        return self.cash_difference == 0
+
+    def cash_problem(self) -> str | None:
+        """What to tell the reader when box 8 is not box 7 (None when they agree)."""
+        if self.cash_agrees:
+            return None
+        return _(
+            "Box 8 (cash and bank at 31 December, {box8}) differs from box 7 (balances carried "
+            "forward, {box7}) by {difference}. The bank reconciliation must explain the "
+            "difference; run Verify to check the ledger."
+        ).format(
+            box8=format_amount(self.boxes[8]),
+            box7=format_amount(self.boxes[7]),
+            difference=format_amount(self.cash_difference),
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -61,6 +94,12 @@ def _sum(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> int:
 
 
 def year_summary(conn: sqlite3.Connection, year: int) -> YearSummary:
+    """The year's figures and the anchor they were read at, from one read transaction."""
+    with snapshot(conn):
+        return _year_summary(conn, year)
+
+
+def _year_summary(conn: sqlite3.Connection, year: int) -> YearSummary:
     start, end = f"{year:04d}-01-01", f"{year:04d}-12-31"
     by_code = conn.execute(
         "SELECT a.code, a.kind, a.box, SUM(d.amount) FROM daily_totals d"
@@ -112,11 +151,6 @@ def year_summary(conn: sqlite3.Connection, year: int) -> YearSummary:
             (end,),
         )
     }
-    transfers = _sum(
-        conn,
-        "SELECT SUM(amount) FROM transactions WHERE type = 'transfer' AND date BETWEEN ? AND ?",
-        (start, end),
-    )
     entries, head = chain.head(conn)
     return YearSummary(
         year=year,
@@ -127,7 +161,6 @@ def year_summary(conn: sqlite3.Connection, year: int) -> YearSummary:
         funds=funds,
         chain_entries=entries,
         chain_head=head,
-        transfers=transfers,
     )
 
 

@@ -1,8 +1,10 @@
 """The printable summary of a year: receipts, payments, the annual-return boxes, cash and funds.
 
 One or two A4 pages in the reader's language. The foot of the report carries the hash chain's
-anchor, a short verification code and a QR code of the anchor, so that anyone with the program
-can check the paper against the ledger (``ruralcouncil verify --anchor N:HEX``).
+anchor (the chain position the figures were read at and its hash), a short verification code
+and a QR code of the anchor, so that anyone with the program can check the paper against the
+ledger (``ruralcouncil verify --anchor N:HEX``). Everything printed is read in one read
+transaction, so the figures and the anchor beside them are of the same moment.
 
 reportlab is imported inside the functions: this module may be imported at start-up, the
 PDF library only when a report is made. Documents are written in reportlab's invariant mode,
@@ -15,6 +17,7 @@ import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -22,6 +25,7 @@ from xml.sax.saxutils import escape
 from ruralcouncil.i18n import N_, _, language, set_language
 from ruralcouncil.ledger import catalog, settings
 from ruralcouncil.ledger.money import format_amount
+from ruralcouncil.ledger.storage import snapshot
 from ruralcouncil.reports.fonts import BOLD, REGULAR, register_fonts
 from ruralcouncil.reports.statements import YearSummary, year_summary
 
@@ -73,22 +77,50 @@ def _language(lang: str | None) -> Iterator[None]:
             set_language(previous)
 
 
+@dataclass(frozen=True)
+class SummaryPdf:
+    """A written summary: where it is, and the anchor its figures were read at.
+
+    It is also path-like (``os.fspath``, ``str``), for callers that only want the file."""
+
+    path: Path
+    year: int
+    chain_entries: int  # the chain position the figures were read at
+    chain_head: str
+
+    @property
+    def anchor(self) -> str:
+        return anchor_text(self.chain_entries, self.chain_head)
+
+    @property
+    def code(self) -> str:
+        return verification_code(self.chain_head)
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+
 def render_summary_pdf(
     conn: sqlite3.Connection, year: int, path: Path | str, lang: str | None = None
-) -> Path:
-    """Write the year's summary PDF to ``path`` (replacing it) and return the path."""
+) -> SummaryPdf:
+    """Write the year's summary PDF to ``path`` (replacing it): the file and its anchor."""
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import SimpleDocTemplate
 
     path = Path(path)
     with _language(lang):
         register_fonts()
-        current = year_summary(conn, year)
-        prior = year_summary(conn, year - 1)
-        village = settings.village_name(conn)
-        council = settings.council_name(conn)
-        story = _story(conn, current, prior, village, council)
-        footer = _page_footer(village, year, current.chain_head)
+        # One read transaction for every figure, name and the anchor printed beside them.
+        with snapshot(conn):
+            current = year_summary(conn, year)
+            prior = year_summary(conn, year - 1)
+            village = settings.village_name(conn)
+            council = settings.council_name(conn)
+            story = _story(conn, current, prior, village, council)
+        footer = _page_footer(village, year, current.chain_entries, current.chain_head)
         tmp = path.with_name(path.name + ".part")
         doc = SimpleDocTemplate(
             str(tmp),
@@ -109,7 +141,7 @@ def render_summary_pdf(
             os.replace(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)
-    return path
+    return SummaryPdf(path, year, current.chain_entries, current.chain_head)
 
 
 # --- the pieces of the page ----------------------------------------------------------------
@@ -184,16 +216,9 @@ def _story(
             ]
         ),
     ]
-    if current.boxes[7] != current.boxes[8]:
-        difference = format_amount(current.boxes[8] - current.boxes[7])
-        story.append(
-            _p(
-                _(
-                    "Box 8 differs from box 7 by {amount}: the bank reconciliation must explain it."
-                ).format(amount=difference),
-                s["bold"],
-            )
-        )
+    problem = current.cash_problem()
+    if problem is not None:
+        story.append(_p(problem, s["bold"]))
     story += [
         _p(_("Cash at 31 December {year}").format(year=year), s["heading"]),
         _single_column(
@@ -296,7 +321,7 @@ def _boxes(current: YearSummary, prior: YearSummary, s: dict[str, Any]) -> Any:
                 _p(format_amount(current.boxes[box]), s["amount_bold" if strong else "amount"]),
             ]
         )
-    number_width = 14 * _MM
+    number_width = 18 * _MM  # "Строка" (ru) on one line
     label_width = _available_width() - number_width - 2 * _AMOUNT_WIDTH
     # Box 7 closes the arithmetic of boxes 1-6: a rule above it, as on the printed return.
     extra = [("LINEABOVE", (0, 7), (-1, 7), 0.8, colors.black)]
@@ -352,8 +377,9 @@ def _verification(entries: int, head: str, s: dict[str, Any]) -> Any:
         _p(verification_code(head), s["code"]),
         _p(
             _(
-                "The ledger's hash chain had {n} entries when this report was made. Its anchor:"
-            ).format(n=entries),
+                "These figures were read at position {position} of the ledger's hash chain. "
+                "Its anchor (chain position, then the hash there):"
+            ).format(position=entries),
             s["small"],
         ),
         _p(anchor, s["small"]),
@@ -380,9 +406,9 @@ def _verification(entries: int, head: str, s: dict[str, Any]) -> Any:
     return KeepTogether([table])
 
 
-def _page_footer(village: str, year: int, head: str) -> Any:
-    """Every page names the village, the year and the verification code."""
-    text = _("{village}, {year}. Verification code {code}. Page {page}")
+def _page_footer(village: str, year: int, position: int, head: str) -> Any:
+    """Every page names the village, the year, the verification code and its chain position."""
+    text = _("{village}, {year}. Verification code {code} (chain position {position}). Page {page}")
 
     def draw(canvas: Any, doc: Any) -> None:
         canvas.saveState()
@@ -390,7 +416,13 @@ def _page_footer(village: str, year: int, head: str) -> Any:
         canvas.drawString(
             _MARGIN + _FRAME_PADDING,
             _MARGIN,
-            text.format(village=village, year=year, code=verification_code(head), page=doc.page),
+            text.format(
+                village=village,
+                year=year,
+                code=verification_code(head),
+                position=position,
+                page=doc.page,
+            ),
         )
         canvas.restoreState()
 

@@ -1,4 +1,5 @@
-"""The dashboard shows exactly what statements.year_summary computes, and a lazy chart."""
+"""The dashboard shows exactly what statements.year_summary computes, and a lazy chart that
+follows the figures below zero with month names that fit."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ruralcouncil.ledger import journal
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.reports import statements
+from ruralcouncil.reports.summary_pdf import verification_code
 
 PASSWORD = "admin-password-1"
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,19 +49,53 @@ def test_boxes_match_year_summary(qtbot, context: AppContext) -> None:
     for n in range(1, 11):
         assert page.box_amounts[n].text() == format_amount(summary.boxes[n])
     assert page.box_warning.isHidden()  # box 8 equals box 7 on a sound ledger
-    texts = [w.text() for w in page.findChildren(type(page.title))]
-    assert any("Land tax" in t for t in texts)
-    assert any("Staff costs (STAFF)" in t for t in texts)
+    labels = page.findChildren(type(page.title))
+    texts = [w.text() for w in labels]
+    # Names in the reader's language; the code only in the name's tooltip.
+    tips = {(w.text(), w.toolTip()) for w in labels}
+    assert {("Land tax", "TAX-LAND"), ("Staff costs", "STAFF")} <= tips
+    assert {("Cash box", "CASH"), ("General fund", "GENERAL")} <= tips
+    assert not any("(STAFF)" in t or "(TAX-LAND)" in t for t in texts)
     assert format_amount(50_000_50) in texts
     assert format_amount(10_000_00) in texts  # cash box at 31 December
-    assert f"{summary.chain_entries} entries, head {summary.chain_head}" in page.anchor.text()
+    # The anchor is named as a chain position, never as a count of entries (there are 7).
+    anchor = page.anchor.text()
+    assert f"chain position {summary.chain_entries}" in anchor
+    assert summary.anchor in anchor and verification_code(summary.chain_head) in anchor
+    assert "entries" not in anchor
+
+
+def test_opens_on_the_current_year_not_a_later_one(
+    qtbot, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In 2025, an entry dated 2026 (a mistyped year) does not send everyone to 2026."""
+    _fill(context)
+    monkeypatch.setattr(dashboard_page, "this_year", lambda: 2025)
+    page = DashboardPage(context)
+    qtbot.addWidget(page)
+    assert page.year() == 2025
+    offered = [page.year_box.itemData(i) for i in range(page.year_box.count())]
+    assert 2026 in offered  # still there to look at
+    page.set_year(2026)
+    assert page.box_amounts[3].text() == format_amount(5_000_00)
+
+
+def test_opens_on_the_current_year_even_when_empty(qtbot, context: AppContext) -> None:
+    journal.record(
+        context.ledger,
+        context.user,
+        NewEntry(date(2025, 2, 10), EntryType.OPENING, 1_000_00),
+    )
+    page = DashboardPage(context)
+    qtbot.addWidget(page)
+    assert page.year() == date.today().year
 
 
 def test_year_selector_and_refresh_on_change(qtbot, context: AppContext) -> None:
     _fill(context)
     page = DashboardPage(context)
     qtbot.addWidget(page)
-    assert page.year() == 2026  # the latest year with entries
+    page.set_year(2026)
     assert page.box_amounts[3].text() == format_amount(5_000_00)
     page.set_year(2025)
     assert page.box_amounts[3].text() == format_amount(50_000_50)
@@ -84,8 +120,12 @@ def test_box_warning_when_cash_differs(qtbot, context: AppContext, monkeypatch) 
     monkeypatch.setattr(statements, "year_summary", broken)
     page = DashboardPage(context)
     qtbot.addWidget(page)
+    page.set_year(2025)
     assert not page.box_warning.isHidden()
-    assert "Box 8" in page.box_warning.text()
+    # The page shows what the core says, word for word.
+    said = broken(context.ledger.conn, 2025).cash_problem()
+    assert said is not None and page.box_warning.text() == said
+    assert format_amount(1) in said
 
 
 @pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -99,6 +139,64 @@ def test_chart_built_when_shown(qtbot, context: AppContext) -> None:
     qtbot.waitUntil(lambda: page.chart.plot is not None)
     heights = list(page.chart.receipts_bars.opts["height"])
     assert heights[1] == 200_000 and heights[2] == 50_000  # February, March in tenge
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_a_negative_month_shows_below_zero(qtbot, context: AppContext) -> None:
+    """A payment reversed in a later month makes that month's payments negative: the chart
+    shows the bar below a zero line, as the tables show the negative figure."""
+    _fill(context)
+    roads = journal.record(
+        context.ledger,
+        context.user,
+        NewEntry(date(2025, 8, 5), EntryType.PAYMENT, 90_000_00, code="ROADS"),
+    )
+    journal.reverse(context.ledger, context.user, roads, "not done", date(2025, 9, 10))
+    page = DashboardPage(context)
+    qtbot.addWidget(page)
+    page.set_year(2025)
+    page.show()
+    qtbot.waitUntil(lambda: page.chart.plot is not None)
+    payments = list(page.chart.payments_bars.opts["height"])
+    assert payments[7] == 90_000 and payments[8] == -90_000  # August, September
+    low, high = page.chart.plot.getPlotItem().viewRange()[1]
+    assert low < -90_000 < 0 < 120_000 < high  # the whole of both bars is in view
+    assert page.chart.zero_line.value() == 0
+    assert page.chart.zero_line in page.chart.plot.getPlotItem().items
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_month_labels_never_run_together(qtbot, context: AppContext, lang: str) -> None:
+    """At every chart width, the month names on the axis fit their share of it: all twelve
+    abbreviated where there is room, shorter or every other month where there is not."""
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from ruralcouncil import i18n
+    from ruralcouncil.gui import chart
+
+    i18n.set_language(lang)
+    page = DashboardPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.chart.plot is not None)
+    axis = page.chart.plot.getPlotItem().getAxis("bottom")
+    metrics = QFontMetricsF(QFont())
+    full = chart.month_names("wide")
+    seen_all_twelve = seen_thinned = False
+    for size in range(150, 1000, 25):
+        [(_spacing, ticks)] = axis.tickValues(*chart.X_RANGE, size)
+        labels = axis.tickStrings(ticks, 1, 1)
+        months = [round(t) for t in ticks]
+        step = months[1] - months[0]
+        per_label = size / (chart.X_RANGE[1] - chart.X_RANGE[0]) * step
+        assert all(metrics.horizontalAdvance(t) + 4 < per_label for t in labels), (size, labels)
+        # Each label starts the way its month's full name does: no month is mislabelled.
+        for month, label in zip(months, labels, strict=True):
+            assert full[month - 1].lower().startswith(label.rstrip(".").lower()[:2])
+        seen_all_twelve |= months == list(range(1, 13))
+        seen_thinned |= step > 1
+    assert seen_all_twelve and seen_thinned
 
 
 def test_pyqtgraph_imported_only_when_shown(tmp_path: Path) -> None:
@@ -134,7 +232,9 @@ def test_pyqtgraph_imported_only_when_shown(tmp_path: Path) -> None:
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """What the page asked the PDF viewer to open (no viewer is started in tests)."""
     paths: list[Path] = []
-    monkeypatch.setattr(dashboard_page, "open_document", lambda path: paths.append(path) or True)
+    monkeypatch.setattr(
+        dashboard_page, "open_document", lambda path, _parent=None: paths.append(path)
+    )
     return paths
 
 
@@ -142,8 +242,6 @@ def test_save_summary_pdf(
     qtbot, context: AppContext, tmp_path: Path, opened, message_boxes
 ) -> None:  # type: ignore[no-untyped-def]
     from pypdf import PdfReader
-
-    from ruralcouncil.reports.summary_pdf import verification_code
 
     _fill(context)
     page = DashboardPage(context)
@@ -222,3 +320,20 @@ def test_file_dialog_offers_summary_year_in_the_last_folder(  # type: ignore[no-
     assert offered == [str(tmp_path / "summary-2025.pdf")]
     assert saved.args == [chosen.with_name("for-the-board.pdf")]
     assert dashboard_page._settings().value("reports/last_folder") == str(chosen.parent)
+
+
+def test_show_and_print_asks_for_the_chosen_years_summary(
+    qtbot, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ruralcouncil.gui import pdf_viewer
+
+    asked: list[tuple[object, int, object]] = []
+    monkeypatch.setattr(
+        pdf_viewer, "preview_summary", lambda ctx, year, parent: asked.append((ctx, year, parent))
+    )
+    _fill(context)
+    page = DashboardPage(context)
+    qtbot.addWidget(page)
+    page.set_year(2025)
+    page.print_button.click()
+    assert asked == [(context, 2025, page)]

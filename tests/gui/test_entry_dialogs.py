@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.entry_dialogs import EntryDialog
+from ruralcouncil.gui.entry_dialogs import DateField, EntryDialog
 from ruralcouncil.gui.reverse_dialog import ReverseDialog
 from ruralcouncil.ledger import catalog, journal, queries
 from ruralcouncil.ledger.codes import EXPENDITURE, REVENUE
+from ruralcouncil.ledger.dates import shown_time
 from ruralcouncil.ledger.errors import Overdraft, PermissionDenied
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.queries import EntryFilter, EntryRow
@@ -116,7 +117,10 @@ def test_record_a_payment_and_see_the_balance_hint(qtbot, context: AppContext) -
         description="gravel",
     )
     assert "₸100,000.00" in dialog.available.text()
-    assert "BANK" in dialog.available.text()
+    # The account and the fund by their names, and the day as forms write it.
+    assert dialog.available.text() == (
+        "Bank account, General fund: ₸100,000.00 at the end of 02/03/2025"
+    )
     click_ok(qtbot, dialog)
     assert dialog.result() == EntryDialog.DialogCode.Accepted
     payment = all_entries(context)[-1]
@@ -159,7 +163,7 @@ def test_overdraft_is_shown_before_saving_and_nothing_is_written(
     fill(qtbot, dialog, code="STAFF", amount="1500", day=date(2025, 3, 2))
     assert not dialog.ok_button.isEnabled()
     text = dialog.problem_label.text()
-    assert "The cash account BANK would be at -₸500.00 at the end of 2025-03-02" in text
+    assert "The cash account BANK would be at -₸500.00 at the end of 02/03/2025" in text
     assert dialog.problem_label.isVisibleTo(dialog)
     click_ok(qtbot, dialog)  # a disabled button does nothing
     dialog.save()  # and even a forced save only asks the core's checks again
@@ -167,7 +171,7 @@ def test_overdraft_is_shown_before_saving_and_nothing_is_written(
     assert all_entries(context) == before
     # A payment dated before the money came in is refused the same way.
     fill(qtbot, dialog, code="STAFF", amount="10", day=date(2025, 2, 28))
-    assert "would be at -₸10.00 at the end of 2025-02-28" in dialog.problem_label.text()
+    assert "would be at -₸10.00 at the end of 28/02/2025" in dialog.problem_label.text()
 
 
 def test_core_refusal_on_save_keeps_the_dialog_and_the_input(  # type: ignore[no-untyped-def]
@@ -177,7 +181,7 @@ def test_core_refusal_on_save_keeps_the_dialog_and_the_input(  # type: ignore[no
     dialog = open_dialog(qtbot, context, EntryType.PAYMENT)
     fill(qtbot, dialog, code="WATER", amount="100", description="pump repair")
 
-    def refuse(*_args: object) -> int:
+    def refuse(*_args: object, **_options: object) -> int:
         raise Overdraft("Refused: someone else spent the money first.")
 
     monkeypatch.setattr(journal, "record", refuse)
@@ -313,3 +317,205 @@ def test_member_cannot_record_even_past_the_window(qtbot, member_context: AppCon
     click_ok(qtbot, dialog)
     assert "may not record" in dialog.problem_label.text()
     assert all_entries(member_context) == []
+
+
+# --- typing a date -------------------------------------------------------------------------
+
+
+def type_date(qtbot, field: DateField, how: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type into the real date field as a clerk does: over a selection, or from the start."""
+    field.setFocus()
+    if how == "select all":
+        qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    elif how == "home":
+        qtbot.keyClick(field, Qt.Key.Key_Home)
+    elif how == "click":  # a click into the day leaves the cursor there, nothing selected
+        field.deselect()
+        field.setCursorPosition(0)
+    qtbot.keyClicks(field, text)
+
+
+@pytest.mark.parametrize("how", ["select all", "home", "click"])
+@pytest.mark.parametrize("text", ["15.03.2025", "15032025", "15/03/2025"])
+def test_a_typed_date_is_the_date_saved(qtbot, context: AppContext, how: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_dialog(qtbot, context, EntryType.RECEIPT)
+    dialog.show()
+    dialog.date.setDate(date(2024, 11, 28))  # nothing of this may survive the typing
+    type_date(qtbot, dialog.date, how, text)
+    assert dialog.date.day() == date(2025, 3, 15)
+    qtbot.keyClick(dialog.date, Qt.Key.Key_Return)  # done typing: shown the usual way
+    assert dialog.date.text() == "15/03/2025"
+    assert all_entries(context) == []  # Enter asked to save, but the form is not complete
+    dialog.category.setCurrentIndex(dialog.category.findData("FINES"))
+    qtbot.keyClicks(dialog.amount, "700")
+    click_ok(qtbot, dialog)
+    [row] = all_entries(context)
+    assert row.date == "2025-03-15"
+
+
+def test_the_dialog_opens_with_the_date_selected_for_typing(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_dialog(qtbot, context, EntryType.PAYMENT)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.date.hasFocus() and dialog.date.selectedText() != "")
+    assert dialog.date.selectedText() == dialog.date.text()
+    qtbot.keyClicks(dialog.date, "01022025")
+    assert dialog.date.day() == date(2025, 2, 1)
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("15.03", "must be written as day, month and year, for example 15/03/2026"),
+        ("31.02.2025", "does not exist"),
+        ("15.03.25", "in full"),
+        ("", "Enter a date"),
+    ],
+)
+def test_a_date_that_is_not_one_is_refused_not_guessed(  # type: ignore[no-untyped-def]
+    qtbot, context: AppContext, typed: str, says: str
+) -> None:
+    dialog = open_dialog(qtbot, context, EntryType.RECEIPT)
+    fill(qtbot, dialog, code="FINES", amount="700")
+    assert dialog.ok_button.isEnabled()
+    type_date(qtbot, dialog.date, "select all", typed or "1")
+    if not typed:
+        qtbot.keyClick(dialog.date, Qt.Key.Key_Backspace)
+    assert says in dialog.problem_label.text()
+    assert not dialog.ok_button.isEnabled()
+    dialog.save()  # even forced, nothing is saved
+    assert all_entries(context) == []
+
+
+# Offscreen, Qt cannot raise a popup or give it the keyboard; nothing is wrong.
+@pytest.mark.qt_log_ignore(
+    r"This plugin does not support propagateSizeHints\(\)",
+    "This plugin does not support raise",
+    "This plugin does not support grabbing the keyboard",
+)
+def test_up_and_down_move_a_day_and_the_calendar_picks_one(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_dialog(qtbot, context, EntryType.RECEIPT)
+    dialog.show()
+    dialog.date.setDate(date(2025, 2, 28))
+    qtbot.keyClick(dialog.date, Qt.Key.Key_Up)
+    assert dialog.date.day() == date(2025, 3, 1)
+    qtbot.keyClick(dialog.date, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.date, Qt.Key.Key_Down)
+    assert dialog.date.day() == date(2025, 2, 27)
+    qtbot.keyClick(dialog.date, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    calendar = dialog.date.calendar
+    assert calendar is not None and calendar.isVisible()
+    assert calendar.selectedDate() == QDate(2025, 2, 27)
+    calendar.setSelectedDate(QDate(2025, 2, 14))
+    calendar.activated.emit(calendar.selectedDate())  # Enter on a day
+    assert not calendar.isVisible()
+    assert dialog.date.day() == date(2025, 2, 14)
+    assert dialog.date.text() == "14/02/2025"
+
+
+# --- dates after today ---------------------------------------------------------------------
+
+
+def test_a_later_date_is_pointed_out_and_saved_as_typed(  # type: ignore[no-untyped-def]
+    qtbot, context: AppContext, message_boxes
+) -> None:
+    soon = date.today() + timedelta(days=20)
+    dialog = open_dialog(qtbot, context, EntryType.RECEIPT)
+    dialog.show()
+    fill(qtbot, dialog, day=date.today(), code="FINES", amount="700")
+    assert not dialog.date_note.isVisible()
+    type_date(qtbot, dialog.date, "select all", soon.strftime("%d.%m.%Y"))
+    assert dialog.date_note.isVisible()
+    assert f"The date {soon:%d/%m/%Y} is after today" in dialog.date_note.text()
+    assert dialog.ok_button.isEnabled()  # a warning, not a refusal
+    click_ok(qtbot, dialog)
+    assert message_boxes.texts() == []  # nothing to confirm within a year
+    [row] = all_entries(context)
+    assert row.date == soon.isoformat()
+
+
+def test_a_date_more_than_a_year_ahead_is_saved_only_when_confirmed(  # type: ignore[no-untyped-def]
+    qtbot, context: AppContext, message_boxes
+) -> None:
+    far = date.today() + timedelta(days=400)
+    dialog = open_dialog(qtbot, context, EntryType.RECEIPT)
+    dialog.show()
+    fill(qtbot, dialog, code="FINES", amount="700")
+    type_date(qtbot, dialog.date, "select all", far.strftime("%d%m%Y"))
+    assert "more than a year after today" in dialog.date_note.text()
+    click_ok(qtbot, dialog)  # the question is answered No by default
+    [asked] = message_boxes.texts()
+    assert "more than a year after today" in asked and "Save it with this date?" in asked
+    assert all_entries(context) == []
+    assert dialog.result() != EntryDialog.DialogCode.Accepted
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    click_ok(qtbot, dialog)
+    [row] = all_entries(context)
+    assert row.date == far.isoformat()
+
+
+def test_the_dialog_asks_the_journals_one_check(  # type: ignore[no-untyped-def]
+    qtbot, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the dialog shows is journal.check_entries' list, the one record() refuses with."""
+    asked: list[NewEntry] = []
+
+    def check(conn: object, entries: list[NewEntry], **options: object) -> object:
+        asked.extend(entries)
+        return [journal.Problem(0, "the council has not met yet")]
+
+    monkeypatch.setattr(journal, "check_entries", check)
+    dialog = open_dialog(qtbot, context, EntryType.RECEIPT)
+    fill(qtbot, dialog, code="FINES", amount="700", description="fine")
+    assert dialog.problems == ["the council has not met yet"]
+    assert not dialog.ok_button.isEnabled()
+    assert asked[-1] == NewEntry(
+        date(2025, 3, 2), EntryType.RECEIPT, 700_00, "FINES", description="fine"
+    )
+
+
+def test_lists_show_names_first_and_the_code_after(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_dialog(qtbot, context, EntryType.RECEIPT)
+    dialog.category.setCurrentIndex(dialog.category.findData("TAX-LAND"))
+    assert dialog.category.currentText() == "Land tax — TAX-LAND"
+    assert dialog.fund.currentText() == "General fund — GENERAL"
+    assert dialog.account.currentText() == "Bank account — BANK"
+
+
+# --- reversing, with a typed date ----------------------------------------------------------
+
+
+def test_reverse_dialog_shows_names_and_local_time(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    first = seed_bank(context)
+    dialog = ReverseDialog(context, first)
+    qtbot.addWidget(dialog)
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    assert "Land tax — TAX-LAND" in texts
+    assert "General fund — GENERAL" in texts
+    row = all_entries(context)[0]
+    assert f"admin, {shown_time(row.recorded_at)}" in texts
+    assert not any(row.recorded_at in text for text in texts)  # never the raw stored time
+
+
+def test_reverse_with_a_typed_date_and_a_far_one_confirmed(  # type: ignore[no-untyped-def]
+    qtbot, context: AppContext, message_boxes
+) -> None:
+    first = seed_bank(context)
+    dialog = ReverseDialog(context, first)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.reason, "typed twice")
+    type_date(qtbot, dialog.date, "select all", "31.02.2025")
+    assert "does not exist" in dialog.problem_label.text()
+    assert not dialog.ok_button.isEnabled()
+    far = date.today() + timedelta(days=800)
+    type_date(qtbot, dialog.date, "home", far.strftime("%d%m%Y"))
+    assert dialog.ok_button.isEnabled()
+    assert "more than a year after today" in dialog.date_note.text()
+    click_ok(qtbot, dialog)
+    assert len(message_boxes.texts()) == 1 and len(all_entries(context)) == 1  # said No
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    click_ok(qtbot, dialog)
+    reversal = all_entries(context)[-1]
+    assert (reversal.reverses, reversal.date) == (first, far.isoformat())

@@ -7,6 +7,7 @@ from pathlib import Path
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.import_dialog import ImportDialog
 from ruralcouncil.ledger import queries
+from ruralcouncil.ledger.dates import shown_time
 from ruralcouncil.ledger.errors import ImportRejected, PermissionDenied
 
 GOOD = (
@@ -106,3 +107,46 @@ def test_member_may_not_import(qtbot, member_context: AppContext, tmp_path: Path
         dialog.start_import()
     assert isinstance(blocker.args[0], PermissionDenied)
     assert _count(member) == 0
+
+
+def test_a_bad_line_and_an_overdraft_are_listed_in_one_round(  # type: ignore[no-untyped-def]
+    qtbot, context: AppContext, tmp_path: Path
+) -> None:
+    csv_file = tmp_path / "march.csv"
+    csv_file.write_text(
+        "date,type,amount,category,account\n"
+        "2025-03-01,receipt,1000,TAX-LAND,BANK\n"
+        "2025-03-02,payment,700,ROADS,BANK\n"  # covered
+        "2025-03-02,payment,500,WATER,BANK\n"  # the one that goes below zero
+        "2025-03-0x,payment,5,ROADS,BANK\n",  # and a date that is not one
+        encoding="utf-8",
+    )
+    dialog = ImportDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.set_path(csv_file)
+    with qtbot.waitSignal(dialog.import_finished, timeout=20000):
+        dialog.start_import()
+    problems = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+    assert problems == [
+        "line 4: the cash account BANK would be at -₸200.00 at the end of 02/03/2025; "
+        "the fund GENERAL would be at -₸200.00 at the end of 02/03/2025",
+        "line 5: date '2025-03-0x' must be written YYYY-MM-DD",
+    ]
+    assert _count(context) == 0
+
+
+def test_the_same_file_again_says_when_in_local_time(  # type: ignore[no-untyped-def]
+    qtbot, context: AppContext, tmp_path: Path
+) -> None:
+    csv_file = tmp_path / "history.csv"
+    csv_file.write_text(GOOD, encoding="utf-8")
+    dialog = ImportDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.set_path(csv_file)
+    with qtbot.waitSignal(dialog.import_finished, timeout=20000):
+        dialog.start_import()
+    with qtbot.waitSignal(dialog.import_finished, timeout=20000):
+        dialog.start_import()
+    [stored] = context.ledger.conn.execute("SELECT imported_at FROM imports").fetchone()
+    assert f"already imported on {shown_time(stored)}" in dialog.detail.text()
+    assert stored not in dialog.detail.text()

@@ -8,8 +8,21 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from ruralcouncil.gui.ledger_model import AMOUNT, BALANCE, ENTRY_ROLE, LedgerTableModel
+from ruralcouncil import i18n
+from ruralcouncil.gui.ledger_model import (
+    ACCOUNT,
+    AMOUNT,
+    BALANCE,
+    CATEGORY,
+    DATE,
+    ENTRY_ROLE,
+    FUND,
+    LINKS,
+    TYPE,
+    LedgerTableModel,
+)
 from ruralcouncil.ledger import catalog, journal, queries
+from ruralcouncil.ledger.dates import shown_time
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.queries import EntryFilter, EntryRow
 from ruralcouncil.ledger.storage import Ledger
@@ -180,9 +193,18 @@ def test_reversal_shown_negative_and_red_original_struck_out(
     assert model.data(model.index(1, column), Qt.ItemDataRole.ForegroundRole) is not None
     assert model.data(model.index(0, column), Qt.ItemDataRole.FontRole).strikeOut()
     texts = [model.data(model.index(1, c)) for c in range(model.columnCount())]
-    assert f"reverses {first}" in texts
+    assert f"reverses №{first}" in texts
+    # The type column says what the entry is: a reversal of entry №N, not a "Receipt".
+    assert model.data(model.index(1, model.column_of(TYPE))) == f"Reversal of №{first}"
+    assert model.data(model.index(1, model.column_of(TYPE)), Qt.ItemDataRole.ToolTipRole) == (
+        f"Reversal of entry {first}\nReason: typed twice"
+    )
+    assert model.data(model.index(0, model.column_of(TYPE))) == "Receipt"
     texts = [model.data(model.index(0, c)) for c in range(model.columnCount())]
-    assert f"reversed by {second}" in texts
+    assert f"reversed by №{second}" in texts
+    assert model.data(model.index(0, model.column_of(TYPE)), Qt.ItemDataRole.ToolTipRole) == (
+        f"Reversed by entry {second}"
+    )
 
 
 @pytest.mark.parametrize(
@@ -259,3 +281,53 @@ def test_refresh_sees_new_entries(filled: Ledger, admin_user: User, qtbot) -> No
     newest = model.entry(before)
     assert newest is not None and newest.description == "new gift"
     assert model.balance_after(before) == last_balance + 12345
+
+
+def test_cells_show_names_in_the_users_language_and_codes_in_tooltips(
+    gui_ledger: Ledger, admin_user: User
+) -> None:
+    for new in (
+        NewEntry(date(2025, 3, 1), EntryType.RECEIPT, 1000_00, "TAX-LAND"),
+        NewEntry(
+            date(2025, 3, 2), EntryType.TRANSFER, 100_00, None, account="BANK", to_account="CASH"
+        ),
+    ):
+        journal.record(gui_ledger, admin_user, new)
+    model = LedgerTableModel(gui_ledger)
+
+    def cell(row: int, column: int, role: Qt.ItemDataRole = Qt.ItemDataRole.DisplayRole) -> object:
+        return model.data(model.index(row, model.column_of(column)), role)
+
+    tip = Qt.ItemDataRole.ToolTipRole
+    assert (cell(0, CATEGORY), cell(0, FUND), cell(0, ACCOUNT)) == (
+        "Land tax",
+        "General fund",
+        "Bank account",
+    )
+    assert (cell(0, CATEGORY, tip), cell(0, FUND, tip), cell(0, ACCOUNT, tip)) == (
+        "Land tax — TAX-LAND",
+        "General fund — GENERAL",
+        "Bank account — BANK",
+    )
+    # A transfer has no category: its accounts say what it is, in sight even when the
+    # Account column gives way.
+    assert cell(1, CATEGORY) == cell(1, ACCOUNT) == "Bank account → Cash box"
+    assert cell(1, ACCOUNT, tip) == "Bank account — BANK → Cash box — CASH"
+    assert cell(1, TYPE) == "Transfer"
+    assert cell(0, DATE) == "01/03/2025"
+    # Who recorded it and when, in local time and the user's format, not raw UTC.
+    recorded = every_row(gui_ledger, EntryFilter())[0].recorded_at
+    assert cell(0, DATE, tip) == f"Recorded by admin on {shown_time(recorded)}"
+    assert recorded not in str(cell(0, DATE, tip))
+    i18n.set_language("kk")
+    model.refresh()
+    assert cell(0, CATEGORY) == "Жер салығы"
+    assert cell(0, DATE) == "01.03.2025"
+
+
+def test_column_titles_have_tooltips_for_narrowed_headers(gui_ledger: Ledger) -> None:
+    model = LedgerTableModel(gui_ledger)
+    column = model.column_of(LINKS)
+    assert model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == (
+        "Reverses / reversed by"
+    )

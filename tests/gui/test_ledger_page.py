@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QDate, QPoint, Qt
+from PySide6.QtWidgets import QDialog, QScrollArea, QWidget
 
+from ruralcouncil import i18n
 from ruralcouncil.gui import ledger_page
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.entry_dialogs import EntryDialog
-from ruralcouncil.gui.ledger_model import BALANCE
+from ruralcouncil.gui.ledger_model import (
+    ACCOUNT,
+    AMOUNT,
+    BALANCE,
+    CATEGORY,
+    COUNTERPARTY,
+    DATE,
+    DESCRIPTION,
+    FUND,
+    LINKS,
+    NUMBER,
+    REFERENCE,
+    TYPE,
+    USER,
+)
 from ruralcouncil.gui.ledger_page import LedgerPage
 from ruralcouncil.gui.reverse_dialog import ReverseDialog
 from ruralcouncil.ledger import catalog, journal, queries
@@ -45,9 +60,12 @@ def village(context: AppContext) -> AppContext:
     return context
 
 
-def make_page(qtbot, context: AppContext) -> LedgerPage:  # type: ignore[no-untyped-def]
+def make_page(qtbot, context: AppContext, year: int | None = 2026) -> LedgerPage:  # type: ignore[no-untyped-def]
+    """The page, on the year the tests' figures are about (it opens on the current year)."""
     page = LedgerPage(context)
     qtbot.addWidget(page)
+    if year is not None and page.year.currentData() != year:
+        choose(page.year, year)
     return page
 
 
@@ -63,14 +81,37 @@ def choose(combo, data: object) -> None:  # type: ignore[no-untyped-def]
     combo.setCurrentIndex(index)
 
 
-def test_opens_on_the_latest_year_with_its_totals(qtbot, village: AppContext) -> None:  # type: ignore[no-untyped-def]
-    page = make_page(qtbot, village)
-    assert page.year.currentData() == 2026
-    assert page.model.rowCount() == 3
+def test_opens_on_the_current_year_with_its_totals(qtbot, village: AppContext) -> None:  # type: ignore[no-untyped-def]
+    this_year = date.today().year
+    # A mistyped date far ahead (confirmed) must not take the page to its year.
+    later = entry(f"{this_year + 2}-06-01", R, 1, "FINES")
+    journal.record(village.ledger, village.user, later, allow_future=True)
+    page = make_page(qtbot, village, year=None)
+    assert page.year.currentData() == this_year
+    expected = queries.count(village.ledger.conn, EntryFilter(year=this_year))
+    assert page.model.rowCount() == expected
+    text = totals(qtbot, page)
+    assert f"{expected} entries" in text
+    assert page.table.model() is page.model
+    choose(page.year, 2026)
     text = totals(qtbot, page)
     assert "3 entries" in text
     assert "Receipts ₸40,000.00" in text and "Payments ₸67,000.00" in text
-    assert page.table.model() is page.model
+
+
+def test_the_count_is_of_entries_never_chain_positions(qtbot, village: AppContext) -> None:  # type: ignore[no-untyped-def]
+    conn = village.ledger.conn
+    chain_length = conn.execute("SELECT count(*) FROM chain").fetchone()[0]
+    assert chain_length > len(ENTRIES) + 5  # users, codes and a fund are chained too
+    page = make_page(qtbot, village)
+    choose(page.year, None)
+    assert f"{len(ENTRIES)} entries" in totals(qtbot, page)
+    column = page.model.column_of(NUMBER)
+    shown = [page.model.data(page.model.index(r, column)) for r in range(page.model.rowCount())]
+    assert sorted(int(n) for n in shown) == list(range(1, len(ENTRIES) + 1))
+    journal.reverse(village.ledger, village.user, 3, "paid twice", date(2025, 3, 2))
+    village.notify_changed()
+    assert f"{len(ENTRIES) + 1} entries" in totals(qtbot, page)
 
 
 def test_each_filter_changes_the_rows(qtbot, village: AppContext) -> None:  # type: ignore[no-untyped-def]
@@ -207,3 +248,149 @@ def test_double_click_shows_the_details(  # type: ignore[no-untyped-def]
 def test_page_module_has_the_slots_the_window_calls() -> None:
     for slot in ("new_receipt", "new_payment", "new_transfer"):
         assert callable(getattr(ledger_page.LedgerPage, slot))
+
+
+# --- the page at 1366x768 ----------------------------------------------------------------
+
+LONG = "Қызылжар ауылдық округінің әкімі аппараты"  # a long name, as villages have
+
+
+def scroll_area_of(widget: QWidget) -> QScrollArea:
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    assert parent is not None, "the window shows each page in a scroll area"
+    return parent
+
+
+def in_sight(widget: QWidget, area: QScrollArea) -> bool:
+    """The whole widget inside the scroll area's visible part."""
+    top_left = widget.mapTo(area.viewport(), QPoint(0, 0))
+    return (
+        widget.isVisible()
+        and top_left.x() >= 0
+        and top_left.x() + widget.width() <= area.viewport().width()
+    )
+
+
+def assert_fits(page: LedgerPage) -> None:
+    """What the issue saw at 1366x768, each the other way round."""
+    area = scroll_area_of(page)
+    assert not area.horizontalScrollBar().isVisible(), "the page is wider than the window"
+    assert not page.table.horizontalScrollBar().isVisible(), "the table scrolls sideways"
+    header = page.table.horizontalHeader()
+    room = page.table.viewport().width()
+    shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    assert sum(header.sectionSize(c) for c in shown) <= room
+    metrics = header.fontMetrics()
+    for column in (NUMBER, DATE, TYPE, CATEGORY, AMOUNT):
+        view_column = page.model.column_of(column)
+        assert not header.isSectionHidden(view_column), column
+        left = header.sectionViewportPosition(view_column)
+        assert left >= 0 and left + header.sectionSize(view_column) <= room, column
+        title = page.model.headerData(view_column, Qt.Orientation.Horizontal)
+        assert header.sectionSize(view_column) >= metrics.horizontalAdvance(title), title
+    for widget in (page.reverse_button, page.search, page.year, page.account, page.totals):
+        assert in_sight(widget, area), widget
+    # The year filter shows its whole text (it was clipped).
+    assert page.year.width() >= page.year.sizeHint().width()
+
+
+@pytest.mark.parametrize("lang", ["en", "kk"])
+def test_the_ledger_fits_a_1366_by_768_window(qtbot, village: AppContext, lang: str) -> None:  # type: ignore[no-untyped-def]
+    from ruralcouncil.gui.main_window import MainWindow
+
+    i18n.set_language(lang)  # (the tests' English comes back afterwards)
+    for big in (
+        entry("2026-03-02", R, 91_234_567, "RENT-NATURAL", counterparty=LONG),
+        entry("2026-03-02", P, 1_234_567, "PUBLIC-SPACES", counterparty=LONG, reference="ПП №1"),
+    ):
+        journal.record(village.ledger, village.user, big)
+    window = MainWindow(village)
+    qtbot.addWidget(window)
+    # The window of a 1366x768 screen (offscreen, "maximised" would be Qt's 800x800 screen).
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.show_page("ledger")
+    assert isinstance(page, LedgerPage)
+    qtbot.waitUntil(lambda: page.isVisible() and page.table.viewport().width() > 600)
+    choose(page.year, 2026)
+    qtbot.waitUntil(lambda: "…" not in page.totals.text())
+    assert_fits(page)
+    # A transfer adds "Transfers ..." to the totals; it used to widen the page past the window.
+    journal.record(
+        village.ledger,
+        village.user,
+        entry("2026-03-03", T, 1_000, account="BANK", to_account="CASH", description=LONG),
+    )
+    village.notify_changed()
+    page.table.selectRow(page.model.rowCount() - 1)
+    qtbot.waitUntil(lambda: page.totals.text().count(" · ") >= 3 and "…" not in page.totals.text())
+    qtbot.wait(50)
+    assert_fits(page)
+    assert page.reverse_button.isEnabled()
+    # Narrower still (the window not maximised): the meaning of an entry stays in sight.
+    window.resize(1000, 720)
+    qtbot.waitUntil(lambda: window.width() == 1000)
+    qtbot.wait(50)
+    assert_fits(page)
+
+
+def test_columns_give_way_and_the_menu_brings_them_back(qtbot, village: AppContext) -> None:  # type: ignore[no-untyped-def]
+    page = make_page(qtbot, village)
+    page.resize(900, 600)
+    page.show()
+    qtbot.waitExposed(page)
+    secondary = (FUND, ACCOUNT, COUNTERPARTY, DESCRIPTION, REFERENCE, USER, LINKS)
+    first = [c for c in secondary if page.column_shown(c)]
+    assert LINKS not in first and USER not in first  # the least needed give way first
+    assert DESCRIPTION in first
+    assert not page.table.horizontalScrollBar().isVisible()
+    menu = page.column_menu()
+    links = next(a for a in menu.actions() if a.text() == "Reverses / reversed by")
+    assert not links.isChecked()
+    links.trigger()  # the user wants it: it is shown, something less wanted gives way
+    assert page.column_shown(LINKS)
+    assert not page.table.horizontalScrollBar().isVisible()
+    for column in (NUMBER, DATE, TYPE, CATEGORY, AMOUNT):
+        assert page.column_shown(column)
+    page.set_column_shown(FUND, False)
+    assert not page.column_shown(FUND)
+    fund = next(a for a in page.column_menu().actions() if a.text() == "Fund")
+    assert not fund.isChecked()
+    assert [a.text() for a in page.column_menu().actions() if a.text() in ("No.", "Amount")] == []
+    page.reset_columns()
+    assert [c for c in secondary if page.column_shown(c)] == first
+
+
+def test_a_dragged_width_is_kept(qtbot, village: AppContext) -> None:  # type: ignore[no-untyped-def]
+    page = make_page(qtbot, village)
+    page.resize(1200, 600)
+    page.show()
+    qtbot.waitExposed(page)
+    header = page.table.horizontalHeader()
+    column = page.model.column_of(COUNTERPARTY)
+    header.resizeSection(column, 260)  # as a drag of its edge does
+    qtbot.wait(20)
+    page.resize(1250, 600)
+    qtbot.wait(20)
+    assert header.sectionSize(column) == 260
+
+
+def test_sizing_the_columns_reads_no_rows(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """Widths come from font metrics: a big ledger is read one page at a time, as seen."""
+    with context.ledger.write(context.user) as commit:
+        for i in range(3000):
+            day = date(2026, 1, 1) + timedelta(days=i % 300)
+            receipt = entry(day.isoformat(), R, 1 + i, "FINES", description=f"fine {i}")
+            journal.insert_entry(commit, context.user, receipt)
+    page = make_page(qtbot, context)
+    page.resize(1300, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    page.apply_filter()
+    assert page.model.rowCount() == 3000
+    # The last page (where the view opens) and at most its neighbour: never all 15 pages.
+    assert sum(page.model.fetches.values()) <= 2

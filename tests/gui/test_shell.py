@@ -364,10 +364,18 @@ def test_main_window_shows_every_page_to_the_administrator(
 ) -> None:
     window = _window(qtbot, context)
     assert window.windowTitle() == f"RuralCouncil — {VILLAGE} — Rural maslikhat"
-    assert _nav_texts(window) == ["Dashboard", "Ledger", "Safety & backups", "Users", "Settings"]
+    assert _nav_texts(window) == [
+        "Dashboard",
+        "Ledger",
+        "Audit log",
+        "Safety & backups",
+        "Users",
+        "Settings",
+    ]
     expected = {
         "dashboard": "DashboardPage",
         "ledger": "LedgerPage",
+        "audit": "AuditPage",
         "safety": "SafetyPage",
         "users": "UsersPage",
         "settings": "SettingsPage",
@@ -406,21 +414,28 @@ def test_member_may_not_record(qtbot: QtBot, member_context: AppContext) -> None
     assert not window.import_action.isVisible()
 
 
-def test_status_bar_shows_the_chain_anchor_and_follows_changes(
+def test_status_bar_counts_entries_and_shows_the_anchor_apart(
     qtbot: QtBot, context: AppContext
 ) -> None:
+    """Where people read a count it is entries (numbered 1, 2, 3…), not chain positions,
+    which also count users, codes and events; the anchor names its chain position."""
     window = _window(qtbot, context)
-    count, head = chain.head(context.ledger.conn)
-    assert window.chain_label.text() == f"Chain: {count} entries, head {head[:8]}…"
-    assert f"{count}:{head}" in window.chain_label.toolTip()
+    seq, head = chain.head(context.ledger.conn)
+    assert seq > 30  # a new ledger's chain holds its codes, accounts, fund and administrator
+    assert window.entries_label.text() == "Entries: 0"
+    assert window.anchor_label.text() == f"Anchor {seq}:{head[:8]}…"
+    assert f"{seq}:{head}" in window.anchor_label.toolTip()
 
     journal.record(
         context.ledger, context.user, NewEntry(date.today(), EntryType.OPENING, 5_000_00)
     )
     context.notify_changed()
-    new_count, new_head = chain.head(context.ledger.conn)
-    assert new_count > count
-    assert window.chain_label.text() == f"Chain: {new_count} entries, head {new_head[:8]}…"
+    new_seq, new_head = chain.head(context.ledger.conn)
+    assert new_seq > seq
+    assert window.entries_label.text() == "Entries: 1"
+    assert window.anchor_label.text() == f"Anchor {new_seq}:{new_head[:8]}…"
+    texts = [w.text() for w in window.statusBar().findChildren(QLabel) if w.isVisible()]
+    assert not any(str(new_seq) in t and "ntries" in t for t in texts), texts
 
 
 def test_entries_menu_opens_the_ledger_dialogs(
@@ -466,23 +481,70 @@ def test_about_names_the_version_and_the_ledger(
     assert f"{count}:{head}" in text
 
 
-def test_language_switch_saves_the_preference(
+def test_language_switch_rebuilds_the_window_in_the_new_language(
     qtbot: QtBot, context: AppContext, message_boxes: MessageRecorder
 ) -> None:
     assert i18n.load_preferred_language() == "kk"
+    i18n.set_language("kk")
     window = _window(qtbot, context)
+    window.show_page("settings")
     assert window.language_actions["kk"].isChecked()
-    with qtbot.waitSignal(context.language_saved) as signal:
+    with qtbot.waitSignal(window.session.window_replaced) as replaced:
         window.language_actions["ru"].trigger()
-    assert signal.args == ["ru"]
+    assert i18n.load_preferred_language() == "ru"
+    assert i18n.language() == "ru"  # at once: no restart
+    assert message_boxes.shown == []
+    new = replaced.args[0]
+    qtbot.addWidget(new)
+    assert isinstance(new, MainWindow) and new is window.session.window and new is not window
+    assert new.isVisible() and not window.isVisible()
+    assert "Книга учёта" in _nav_texts(new)
+    # The same user, on the same page, with both controls showing the new choice.
+    assert new.context.user.name == ADMIN and new.current_page_key() == "settings"
+    assert new.language_actions["ru"].isChecked()
+    page = new.current_page()
+    assert isinstance(page, SettingsPage) and page.language.currentData() == "ru"
+    i18n.set_language("en")
+
+
+def test_settings_page_and_menu_choose_the_same_language(qtbot: QtBot, context: AppContext) -> None:
+    window = _window(qtbot, context)
+    page = window.show_page("settings")
+    assert isinstance(page, SettingsPage)
+    assert page.language.currentData() == "en" and window.language_actions["en"].isChecked()
+    # The page's own button: the menu follows, and the window is built again in Kazakh.
+    page.language.setCurrentIndex(list(i18n.LANGUAGES).index("kk"))
+    with qtbot.waitSignal(window.session.window_replaced) as replaced:
+        page.save_language()
+    new = replaced.args[0]
+    qtbot.addWidget(new)
+    assert new.language_actions["kk"].isChecked()
+    assert new.show_page("settings").language.currentData() == "kk"
+    assert i18n.language() == "kk" and i18n.load_preferred_language() == "kk"
+    i18n.set_language("en")
+
+
+def test_a_language_change_waits_for_work_in_progress(
+    qtbot: QtBot,
+    context: AppContext,
+    monkeypatch: pytest.MonkeyPatch,
+    message_boxes: MessageRecorder,
+) -> None:
+    """A backup running under the window: the window stays (its work would lose its page);
+    the choice is kept and both controls show it."""
+    from ruralcouncil.gui import worker
+
+    monkeypatch.setattr(worker, "running", lambda: True)
+    window = _window(qtbot, context)
+    page = window.show_page("settings")
+    window.language_actions["ru"].trigger()
+    qtbot.waitUntil(lambda: len(message_boxes.shown) == 2)
+    assert window.session.window is window and window.isVisible()
+    assert "Wait until the work in progress" in message_boxes.shown[0].text
     assert i18n.load_preferred_language() == "ru"
     assert window.language_actions["ru"].isChecked()
-    assert len(message_boxes.shown) == 1  # "applies after a restart"
-    assert i18n.language() == "en"  # this session keeps its language until a restart
-
-    # The next window is built in the saved language: every text goes through _().
-    fresh = _window(qtbot, context)
-    assert fresh.language_actions["ru"].isChecked()
+    assert isinstance(page, SettingsPage) and page.language.currentData() == "ru"
+    i18n.set_language("en")
 
 
 def test_window_texts_go_through_the_catalogue(
@@ -498,7 +560,8 @@ def test_window_texts_go_through_the_catalogue(
     assert all(t.startswith("«") for t in _nav_texts(window))
     menus = [action.text() for action in window.menuBar().actions()]
     assert menus and all(t.startswith("«") for t in menus)
-    assert window.chain_label.text().startswith("«")
+    assert window.entries_label.text().startswith("«")
+    assert window.anchor_label.text().startswith("«")
     assert window.user_label.text().startswith("«")
     assert "«Rural maslikhat»" in window.windowTitle()
 
@@ -625,9 +688,11 @@ def test_settings_show_where_the_ledger_is(qtbot: QtBot, context: AppContext) ->
 
 def test_settings_language_choice(qtbot: QtBot, context: AppContext) -> None:
     page = _settings(qtbot, context)
-    page.language.setCurrentIndex(list(i18n.LANGUAGES).index("en"))
-    page.save_language()
-    assert i18n.load_preferred_language() == "en"
+    page.language.setCurrentIndex(list(i18n.LANGUAGES).index("ru"))
+    with qtbot.waitSignal(context.language_saved) as saved:
+        page.save_language()
+    assert saved.args == ["ru"]
+    assert i18n.load_preferred_language() == "ru"
 
 
 def test_audit_records_the_setting_change(qtbot: QtBot, context: AppContext) -> None:
@@ -770,6 +835,62 @@ def test_setup_starts_again_in_the_language_the_user_picks(
     assert logins == ["bolat"]
 
 
+def test_choosing_a_language_in_the_wizard_keeps_the_council_and_the_names(
+    quiet_start: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 6: picking another language reopened the wizard with the council's name reset to
+    the default. Everything typed is kept now, except the password."""
+    from ruralcouncil.gui import login_dialog, setup_wizard
+
+    seen: list[tuple[str, CouncilKind, str, str, str, str]] = []
+
+    def run_wizard(wizard: setup_wizard.SetupWizard) -> int:
+        page, admin = wizard.village_page, wizard.admin_page
+        seen.append(
+            (
+                i18n.language(),
+                page.council.kind(),
+                page.council.custom_name.text(),
+                admin.user_name.text(),
+                admin.full_name.text(),
+                admin.password.text(),
+            )
+        )
+        if len(seen) == 1:
+            _fill_village(wizard, "Ақсу", CouncilKind.CUSTOM, "Ақсу ақсақалдар кеңесі")
+            admin.user_name.setText("bolat")
+            admin.full_name.setText("Болат Әлиев")
+            admin.password.setText("typed before the switch")
+            page.language.setCurrentIndex(list(i18n.LANGUAGES).index("ru"))
+            return int(QDialog.DialogCode.Rejected)
+        wizard.show()
+        assert page.council.custom_name.isEnabled()
+        wizard.next()
+        admin.password.setText("a long enough sentence")
+        admin.repeat.setText("a long enough sentence")
+        _finish(wizard)
+        wizard.hide()
+        return int(wizard.result())
+
+    monkeypatch.setattr(setup_wizard.SetupWizard, "exec", run_wizard)
+    monkeypatch.setattr(
+        login_dialog.LoginDialog, "exec", lambda self: int(QDialog.DialogCode.Rejected)
+    )
+    monkeypatch.delenv("RURALCOUNCIL_LANG")
+    i18n.save_preferred_language("en")
+    path = tmp_path / "new.ruralcouncil"
+    assert app.run_gui(path) == 0
+    assert seen == [
+        ("en", CouncilKind.RURAL_MASLIKHAT, "", "admin", "", ""),
+        ("ru", CouncilKind.CUSTOM, "Ақсу ақсақалдар кеңесі", "bolat", "Болат Әлиев", ""),
+    ]
+    with open_ledger(path) as ledger:
+        assert settings.council_name(ledger.conn) == "Ақсу ақсақалдар кеңесі"
+        assert settings.village_name(ledger.conn) == "Ақсу"
+        assert users.login(ledger, "bolat", "a long enough sentence").full_name == "Болат Әлиев"
+    i18n.set_language("en")
+
+
 def test_login_offers_the_last_user_name(
     quiet_start: None, gui_ledger_path: Path, gui_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -801,3 +922,35 @@ def test_the_shipped_font_is_the_application_font(qapp: QApplication) -> None:
     # Kazakh letters and the tenge sign are drawn by the shipped font itself.
     metrics = QFontMetrics(qapp.font())
     assert all(metrics.inFontUcs4(ord(ch)) for ch in "ӘәҒғҚқҢңӨөҰұҮүҺһІі₸")
+
+
+def test_the_demo_is_built_off_the_gui_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from ruralcouncil.ledger import demo
+
+    threads: list[threading.Thread] = []
+
+    def build(path: Path) -> Any:
+        threads.append(threading.current_thread())
+        return init_demo_stub(path)
+
+    def init_demo_stub(path: Path) -> Any:
+        from ruralcouncil.ledger.setup import init_ledger
+
+        return init_ledger(path, village="Demo", admin="admin", password="demo-password-1")
+
+    monkeypatch.setattr(demo, "create_demo", build)
+    path = tmp_path / "demo.ruralcouncil"
+    assert app.prepare_demo(path) is None
+    assert path.exists()
+    assert threads and threads[0] is not threading.main_thread()
+
+    def broken(path: Path) -> Any:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(demo, "create_demo", broken)
+    problem = app.prepare_demo(tmp_path / "other.ruralcouncil")
+    assert problem is not None and "No space left on device" in problem

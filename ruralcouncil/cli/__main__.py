@@ -1,0 +1,5 @@
+import sys
+
+from ruralcouncil.cli import main
+
+sys.exit(main())

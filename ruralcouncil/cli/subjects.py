@@ -1,0 +1,61 @@
+"""The command line's subjects, and the parser they make together.
+
+A subject is a module of this package with ``register(commands)``, which adds its commands
+(``command(commands, NAME, handler, help)``, or ``subject(commands, NAME, help)`` for one with
+actions of its own, such as ``user add``) to the top-level subparsers. Adding a subject is a
+new module and one line in ``SUBJECTS``; ``--help`` lists the commands in this order.
+"""
+
+from __future__ import annotations
+
+import argparse
+from types import ModuleType
+
+from ruralcouncil import i18n
+from ruralcouncil.cli import entries, funds_and_codes, ledger_file, settings, users
+from ruralcouncil.cli.parsing import Parser
+from ruralcouncil.i18n import _
+
+SUBJECTS: tuple[ModuleType, ...] = (
+    ledger_file,  # init, demo, verify, backup, restore
+    entries,  # record, reverse, import-transactions, ledger, summary, close-year
+    users,  # user ...
+    funds_and_codes,  # fund ..., code ...
+    settings,  # settings ...
+)
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="ruralcouncil",
+        description=_("A village council's budget ledger. With no command, opens the window."),
+    )
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        path=True,
+        help=_("the ledger file (default: the ledger in the user data folder)"),
+    )
+    parser.add_argument("--lang", choices=sorted(i18n.LANGUAGES), help=_("language of messages"))
+    parser.add_argument(
+        "--demo", action="store_true", help=_("open the demo village (its own file)")
+    )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help=_("check the installation: window and PDF on a temporary ledger"),
+    )
+    parser.set_defaults(handler=None)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for subject in SUBJECTS:
+        subject.register(commands)
+    return parser
+
+
+def early_language(argv: list[str]) -> str:
+    """--lang is needed before the parser is built, so its help is in the right language."""
+    early = Parser(prog="ruralcouncil", add_help=False)
+    early.add_argument("--lang", choices=sorted(i18n.LANGUAGES))
+    known: argparse.Namespace
+    known, _rest = early.parse_known_args(argv)
+    return str(known.lang) if known.lang else i18n.load_preferred_language()

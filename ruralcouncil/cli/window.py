@@ -1,0 +1,73 @@
+"""The desktop window (no command) and the installation's smoke test (``--smoke-test``)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ruralcouncil.cli.common import EXIT_OK, say
+
+if TYPE_CHECKING:
+    from ruralcouncil.ledger.roles import User
+    from ruralcouncil.ledger.storage import Ledger
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from ruralcouncil.gui.app import run_gui
+
+    return int(run_gui(Path(args.db) if args.db else None, demo=args.demo))
+
+
+def smoke_test() -> int:
+    """A temporary ledger, the main window shown and closed, a summary PDF: for installers."""
+    import platform
+    import tempfile
+
+    from ruralcouncil.ledger import journal
+    from ruralcouncil.ledger.setup import init_ledger
+    from ruralcouncil.ledger.users import login
+
+    if (
+        platform.system() not in ("Windows", "Darwin")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    folder = Path(tempfile.mkdtemp(prefix="ruralcouncil-smoke-"))
+    password = "smoke-test-password"
+    ledger = init_ledger(
+        folder / "smoke.ruralcouncil", village="Smoke test", admin="admin", password=password
+    )
+    try:
+        user = login(ledger, "admin", password)
+        year = date.today().year
+        day = date(year, 1, 1)
+        for entry in (
+            journal.NewEntry(day, journal.EntryType.OPENING, 100_000_00),
+            journal.NewEntry(day, journal.EntryType.RECEIPT, 25_000_00, code="TAX-LAND"),
+            journal.NewEntry(day, journal.EntryType.PAYMENT, 12_500_50, code="LIGHTING"),
+        ):
+            journal.record(ledger, user, entry)
+        _show_main_window(ledger, user)
+        from ruralcouncil.reports.summary_pdf import render_summary_pdf
+
+        pdf = render_summary_pdf(ledger.conn, year, folder / f"summary-{year}.pdf")
+    finally:
+        ledger.close()
+    say(str(pdf))
+    return EXIT_OK
+
+
+def _show_main_window(ledger: Ledger, user: User) -> None:
+    # Qt stays inside ruralcouncil.gui: its module makes the application and the window.
+    from ruralcouncil.gui.app import build_main_window_for_smoke_test, ensure_application
+
+    window = build_main_window_for_smoke_test(ledger, user)
+    qapp = ensure_application()
+    window.show()
+    qapp.processEvents()
+    window.close()
+    qapp.processEvents()
