@@ -101,9 +101,9 @@ def village_year(entries: int = 5000) -> dict[str, float]:
     for i in range(entries - 1):
         day = start_day + timedelta(days=i * 364 // entries)
         if i % 2:
-            entry = NewEntry(day, EntryType.PAYMENT, 1000_00 + i, code="ROADS")
+            entry = NewEntry(day, EntryType.PAYMENT, 1000_00 + i, category="ROADS")
         else:
-            entry = NewEntry(day, EntryType.RECEIPT, 1500_00 + i, code="TAX-LAND")
+            entry = NewEntry(day, EntryType.RECEIPT, 1500_00 + i, category="TAX-LAND")
         journal.record(ledger, admin, entry)
     record_s = time.perf_counter() - start
     ledger.close()

@@ -1,12 +1,18 @@
 """One message catalogue for the GUI, the CLI and the reports, plus CLDR formats.
 
-Messages are written in English in the code and marked with ``_()``. Kazakh and Russian
-live in gettext catalogues under ``resources/translations/<lang>.po``, read with Babel.
-The language is process-wide: the CLI and the GUI set it once at start.
+Messages are written in English in the code and marked with ``_()`` (``ngettext()`` where a
+count is shown: Russian has three forms, Kazakh two). Kazakh and Russian live in gettext
+catalogues: ``resources/translations/<lang>.po`` is what translators edit; the build compiles
+each into ``<lang>/LC_MESSAGES/ruralcouncil.mo`` (``setup.py``, ``python -m
+ruralcouncil.catalogue compile``), which is what the program reads, with Babel's
+``Translations``. A source checkout without the ``.mo`` files still works: the ``.po`` is
+compiled in memory then. The language is process-wide: the CLI and the GUI set it at start.
 """
 
 from __future__ import annotations
 
+import gettext
+import io
 import json
 import os
 from datetime import UTC, date, datetime
@@ -17,32 +23,67 @@ LANGUAGES: dict[str, str] = {"kk": "Қазақша", "ru": "Русский", "en
 DEFAULT_LANGUAGE = "kk"
 # Babel locales: Kazakh and Russian as used in Kazakhstan.
 _LOCALES = {"kk": "kk_KZ", "ru": "ru_KZ", "en": "en_GB"}
+DOMAIN = "ruralcouncil"
 
 _current = DEFAULT_LANGUAGE
 
 
-def catalogue_path(lang: str) -> Path:
+def translations_dir() -> Path:
     from ruralcouncil.paths import resources_dir
 
-    return resources_dir() / "translations" / f"{lang}.po"
+    return resources_dir() / "translations"
+
+
+def catalogue_path(lang: str) -> Path:
+    """The catalogue translators edit."""
+    return translations_dir() / f"{lang}.po"
+
+
+def compiled_path(lang: str, folder: Path | None = None) -> Path:
+    """The compiled catalogue the program reads."""
+    return (folder or translations_dir()) / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+
+
+def _compiled_bytes(lang: str, po: Path) -> bytes:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=_LOCALES[lang], domain=DOMAIN)
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)  # a fuzzy translation is not a translation
+    return out.getvalue()
+
+
+def compile_catalogue(lang: str, folder: Path | None = None) -> Path:
+    """Compile ``<lang>.po`` into its ``.mo`` (beside it, or under ``folder``)."""
+    target = compiled_path(lang, folder)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    tmp.write_bytes(_compiled_bytes(lang, catalogue_path(lang)))
+    os.replace(tmp, target)
+    return target
 
 
 @cache
-def _catalogue(lang: str) -> dict[str, str]:
-    if lang == "en":
-        return {}
-    path = catalogue_path(lang)
-    if not path.exists():
-        return {}
-    from babel.messages.pofile import read_po
+def _translations(lang: str) -> gettext.NullTranslations:
+    if lang not in LANGUAGES or lang == "en":
+        return gettext.NullTranslations()
+    from babel.support import Translations
 
-    with path.open("rb") as fh:
-        catalog = read_po(fh, locale=_LOCALES[lang])
-    return {
-        str(m.id): str(m.string)
-        for m in catalog
-        if m.id and m.string and not m.fuzzy and isinstance(m.id, str)
-    }
+    compiled = compiled_path(lang)
+    if compiled.exists():
+        with compiled.open("rb") as fh:
+            return Translations(fh, domain=DOMAIN)
+    source = catalogue_path(lang)
+    if source.exists():
+        return Translations(io.BytesIO(_compiled_bytes(lang, source)), domain=DOMAIN)
+    return gettext.NullTranslations()
+
+
+def reload_catalogues() -> None:
+    """Read the catalogues again (after ``catalogue compile``; tests)."""
+    _translations.cache_clear()
 
 
 def set_language(lang: str) -> None:
@@ -62,7 +103,13 @@ def locale_name(lang: str | None = None) -> str:
 
 def _(message: str) -> str:
     """Translate a message into the current language (English when untranslated)."""
-    return _catalogue(_current).get(message, message)
+    return _translations(_current).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a message for the count ``n`` in the current language: mark the count
+    with ``{n}`` in both and format after, ``ngettext("{n} entry", "{n} entries", n)``."""
+    return _translations(_current).ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:

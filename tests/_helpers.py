@@ -70,7 +70,7 @@ def copy_ledger(template: Path, folder: Path, name: str = "test.ruralcouncil") -
 
 
 def fresh_ledger(folder: Path, name: str = "test.ruralcouncil") -> Ledger:
-    """A new, empty ledger (default codes, BANK, CASH, GENERAL, user admin) opened to write."""
+    """A new, empty ledger (default categories, BANK, CASH, GENERAL, user admin) opened to write."""
     return copy_ledger(_template(), folder, name)
 
 
@@ -107,7 +107,7 @@ def entry(
     when: str,
     type_: str,
     amount: int,
-    code: str | None = None,
+    category: str | None = None,
     *,
     fund: str = "GENERAL",
     account: str = "BANK",
@@ -120,7 +120,7 @@ def entry(
         date=day(when),
         type=EntryType(type_),
         amount=amount,
-        code=code,
+        category=category,
         fund=fund,
         account=account,
         to_account=to_account,
@@ -131,15 +131,15 @@ def entry(
 
 
 def receipt(
-    ledger: Ledger, user: User, when: str, amount: int, code: str = "TAX-LAND", **kw: str
+    ledger: Ledger, user: User, when: str, amount: int, category: str = "TAX-LAND", **kw: str
 ) -> int:
-    return journal.record(ledger, user, entry(when, "receipt", amount, code, **kw))
+    return journal.record(ledger, user, entry(when, "receipt", amount, category, **kw))
 
 
 def payment(
-    ledger: Ledger, user: User, when: str, amount: int, code: str = "ROADS", **kw: str
+    ledger: Ledger, user: User, when: str, amount: int, category: str = "ROADS", **kw: str
 ) -> int:
-    return journal.record(ledger, user, entry(when, "payment", amount, code, **kw))
+    return journal.record(ledger, user, entry(when, "payment", amount, category, **kw))
 
 
 def transfer(

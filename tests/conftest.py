@@ -52,7 +52,7 @@ def ledger_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def ledger(ledger_path: Path) -> Iterator[Ledger]:
-    """A fresh ledger (default codes, BANK, CASH, GENERAL) opened to write, with the
+    """A fresh ledger (default categories, BANK, CASH, GENERAL) opened to write, with the
     administrator ``admin`` / ``correct-horse-1``. It holds the one-writer lock."""
     opened = init_ledger(ledger_path, village=VILLAGE, admin=ADMIN, password=ADMIN_PASSWORD)
     try:

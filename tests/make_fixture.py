@@ -97,9 +97,9 @@ def fixed_clock_and_salts() -> Iterator[None]:
         sqlite_migrations.datetime = saved_datetime
 
 
-def _entry(day: str, kind: str, amount: int, code: str | None = None, **kw: Any) -> NewEntry:
+def _entry(day: str, kind: str, amount: int, category: str | None = None, **kw: Any) -> NewEntry:
     return NewEntry(
-        date=date.fromisoformat(day), type=EntryType(kind), amount=amount, code=code, **kw
+        date=date.fromisoformat(day), type=EntryType(kind), amount=amount, category=category, **kw
     )
 
 
@@ -125,7 +125,7 @@ def _populate(path: Path) -> None:
             name_en="New well",
             purpose="Asar 2023: a well for the upper street",
         )
-        catalog.add_code(
+        catalog.add_category(
             ledger,
             admin,
             "BRIDGE",

@@ -167,7 +167,7 @@ def test_every_write_and_login_is_audited_with_its_user(book: Ledger, tmp_path: 
     )
     assert events == [(ADMIN, "fund.add", "WELL restricted=1")]
     _, events = appended(
-        book, admin.id, catalog.add_code, book, admin, "BRIDGE", "expenditure", name_en="Bridge"
+        book, admin.id, catalog.add_category, book, admin, "BRIDGE", "expenditure", name_en="Bridge"
     )
     assert events == [(ADMIN, "code.add", "BRIDGE expenditure")]
 

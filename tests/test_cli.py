@@ -87,10 +87,12 @@ def _village_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 date(2024, 3, 1),
                 journal.EntryType.RECEIPT,
                 1_500_50,
-                code="TAX-LAND",
+                category="TAX-LAND",
                 counterparty="Әсел Қожахметова",
             ),
-            journal.NewEntry(date(2024, 4, 1), journal.EntryType.PAYMENT, 20_000_00, code="STAFF"),
+            journal.NewEntry(
+                date(2024, 4, 1), journal.EntryType.PAYMENT, 20_000_00, category="STAFF"
+            ),
             journal.NewEntry(
                 date(2024, 5, 1), journal.EntryType.TRANSFER, 1_000_00, to_account="CASH"
             ),
@@ -1508,7 +1510,7 @@ def test_creating_commands_print_one_json_object_with_its_id(run: Cli) -> None:
         ("admin", ["code", "add", "GENERAL", "--kind", "revenue", "--name", "x"], "in use"),
         ("admin", ["code", "add", "BAZAAR", "--kind", "gift", "--name", "x"], "Unknown kind"),
         ("admin", ["code", "add", "BAZAAR", "--kind", "", "--name", "x"], "Unknown kind"),
-        ("admin", ["code", "add", "BAZAAR", "--kind", "revenue"], "Give the new code a name"),
+        ("admin", ["code", "add", "BAZAAR", "--kind", "revenue"], "Give it a name"),
         ("admin", ["code", "add", "BAZAAR", "--kind", "revenue", "--name", " "], "a name"),
         ("admin", ["code", "add", "", "--kind", "revenue", "--name", "x"], "capital Latin"),
         ("admin", ["code", "add", "bazaar", "--kind", "revenue", "--name", "x"], "capital Latin"),

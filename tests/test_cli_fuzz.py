@@ -186,8 +186,8 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         users.add_user(ledger, admin, CLERK, "clerk", CLERK_PASSWORD)
         for entry in (
             journal.NewEntry(date(2024, 1, 1), journal.EntryType.OPENING, 100_000_00),
-            journal.NewEntry(date(2024, 2, 1), journal.EntryType.RECEIPT, 500_00, code="FINES"),
-            journal.NewEntry(date(2024, 3, 1), journal.EntryType.PAYMENT, 200_00, code="ROADS"),
+            journal.NewEntry(date(2024, 2, 1), journal.EntryType.RECEIPT, 500_00, category="FINES"),
+            journal.NewEntry(date(2024, 3, 1), journal.EntryType.PAYMENT, 200_00, category="ROADS"),
         ):
             journal.record(ledger, admin, entry)
         saved = backup.backup_ledger(ledger, folder / "saved.ruralcouncil").path

@@ -122,9 +122,13 @@ def test_a_message_argparse_words_differently_is_shown_as_it_is(
             "(мыналардың бірін таңдаңыз: 'receipt', 'payment')"
         )
         # A translation that lost one of the message's fields: argparse's own words instead.
-        monkeypatch.setattr(
-            i18n, "_catalogue", lambda lang: {"unrecognized arguments: %s": "белгісіз"}
-        )
+        import gettext
+
+        class OneMessage(gettext.NullTranslations):
+            def gettext(self, message: str) -> str:
+                return {"unrecognized arguments: %s": "белгісіз"}.get(message, message)
+
+        monkeypatch.setattr(i18n, "_translations", lambda lang: OneMessage())
         assert translate_error("unrecognized arguments: --x") == "unrecognized arguments: --x"
     finally:
         i18n.set_language(before)

@@ -15,7 +15,7 @@ import pytest
 from _helpers import state
 
 from ruralcouncil.ledger import catalog, journal
-from ruralcouncil.ledger.codes import EXPENDITURE, REVENUE
+from ruralcouncil.ledger.classification import EXPENDITURE, REVENUE
 from ruralcouncil.ledger.demo import (
     COLUMNS,
     DEMO_PASSWORD,
@@ -54,10 +54,10 @@ def test_demo_verifies(demo: Ledger) -> None:
     assert result.entries > 300
 
 
-def test_every_code_is_used(demo: Ledger) -> None:
+def test_every_category_is_used(demo: Ledger) -> None:
     used = {r[0] for r in _rows(demo.conn, "SELECT DISTINCT code FROM transactions")}
     for kind in (REVENUE, EXPENDITURE):
-        codes = {c.code for c in catalog.accounts(demo.conn, kind)}
+        codes = {c.code for c in catalog.categories(demo.conn, kind)}
         assert codes and codes <= used, codes - used
 
 
@@ -234,7 +234,7 @@ def test_demo_ledger_is_what_the_data_says(demo: Ledger) -> None:
             assert (kind, amount, code, counterparty) == (
                 step.entry.type.value,
                 step.entry.amount,
-                step.entry.code,
+                step.entry.category,
                 step.entry.counterparty,
             )
 

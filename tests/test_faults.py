@@ -57,8 +57,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         users.add_user(ledger, admin, CLERK, "clerk", CLERK_PASSWORD)
         for entry in (
             journal.NewEntry(date(2024, 1, 1), journal.EntryType.OPENING, 100_000_00),
-            journal.NewEntry(date(2024, 2, 1), journal.EntryType.RECEIPT, 500_00, code="FINES"),
-            journal.NewEntry(date(2024, 3, 1), journal.EntryType.PAYMENT, 200_00, code="ROADS"),
+            journal.NewEntry(date(2024, 2, 1), journal.EntryType.RECEIPT, 500_00, category="FINES"),
+            journal.NewEntry(date(2024, 3, 1), journal.EntryType.PAYMENT, 200_00, category="ROADS"),
         ):
             journal.record(ledger, admin, entry)
         ledger.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -230,7 +230,7 @@ ledger = open_ledger(Path(sys.argv[1]))
 ledger.conn.execute("PRAGMA wal_autocheckpoint = 0")
 user = users.login(ledger, "admin", sys.argv[2])
 journal.record(ledger, user, journal.NewEntry(
-    date(2024, 4, 1), journal.EntryType.RECEIPT, 777_00, code="FINES"))
+    date(2024, 4, 1), journal.EntryType.RECEIPT, 777_00, category="FINES"))
 entries, head = chain.head(ledger.conn)
 print(entries, head, flush=True)
 os._exit(0)  # killed: no close, no checkpoint; the commit stays in the -wal

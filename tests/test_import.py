@@ -535,7 +535,7 @@ def test_overdraft_counts_the_ledger_and_the_file_together(
 ) -> None:
     journal.record(ledger, admin, NewEntry(date(2025, 1, 1), EntryType.OPENING, 100000))
     journal.record(
-        ledger, admin, NewEntry(date(2025, 3, 1), EntryType.PAYMENT, 100000, code="STAFF")
+        ledger, admin, NewEntry(date(2025, 3, 1), EntryType.PAYMENT, 100000, category="STAFF")
     )
     # The ledger is at zero from 2025-03-01; a payment in February takes what March needs.
     text = csv_text(

@@ -110,7 +110,7 @@ def test_receipt(book: Book) -> None:
     ]
     row = queries.get(book.ledger.conn, entry_id)
     assert row is not None
-    assert (row.date, row.type, row.amount, row.code, row.fund, row.account) == (
+    assert (row.date, row.type, row.amount, row.category, row.fund, row.account) == (
         "2024-02-01",
         "receipt",
         1_500_00,
@@ -120,7 +120,7 @@ def test_receipt(book: Book) -> None:
     )
     assert (row.counterparty, row.description, row.reference) == ("Серік", "Land tax\tQ1", "№1")
     assert (row.user, row.reverses, row.reversed_by, row.to_account) == ("admin", None, None, None)
-    # The first entry is number 1, whatever the chain held before it (codes, funds, users).
+    # The first entry is number 1, whatever the chain held before it (categories, funds, users).
     assert entry_id == 1
     conn = book.ledger.conn
     assert row.chain_seq is not None and row.chain_seq > 1
@@ -165,11 +165,11 @@ def test_openings(book: Book) -> None:
 
 def test_entry_numbers_run_without_gaps(book: Book, tmp_path: Path) -> None:
     """Auditors read a gap in voucher numbers as a deleted voucher (DESIGN §4, "Entry
-    numbers"): users, codes, events and refusals in between take no number."""
+    numbers"): users, categories, events and refusals in between take no number."""
     ids = [receipt(book.ledger, book.user, f"2024-02-0{n}", 100) for n in range(1, 4)]
     assert ids == [1, 2, 3]
     users.add_user(book.ledger, book.user, "clerk", "clerk", "clerk-password-1")
-    catalog.add_code(book.ledger, book.user, "BRIDGE", "expenditure", name_en="Bridge")
+    catalog.add_category(book.ledger, book.user, "BRIDGE", "expenditure", name_en="Bridge")
     refused(book, lambda: payment(book.ledger, book.user, "2024-02-04", 10_000_00), Overdraft)
     assert receipt(book.ledger, book.user, "2024-02-04", 100) == 4
     assert journal.reverse(book.ledger, book.user, 2, "typo", day("2024-02-05")) == 5
@@ -481,7 +481,7 @@ def test_reversal(book: Book) -> None:
     undo = journal.reverse(book.ledger, book.user, spent, "  wrong road  ", day("2024-02-02"))
     row = queries.get(book.ledger.conn, undo)
     assert row is not None
-    assert (row.type, row.amount, row.code, row.reverses, row.reason, row.counterparty) == (
+    assert (row.type, row.amount, row.category, row.reverses, row.reason, row.counterparty) == (
         "payment",
         -400_00,
         "ROADS",
@@ -607,7 +607,7 @@ def test_clerk_reverses_member_does_not(book: Book) -> None:
 
 def test_record_in_closed_year_is_closed_year_even_when_otherwise_bad(book: Book) -> None:
     journal.close_year(book.ledger, book.user, 2023)
-    bad = NewEntry(date=day("2023-03-03"), type=EntryType.PAYMENT, amount=1, code="TAX-LAND")
+    bad = NewEntry(date=day("2023-03-03"), type=EntryType.PAYMENT, amount=1, category="TAX-LAND")
     refused(book, lambda: journal.record(book.ledger, book.user, bad), ClosedYear)
 
 
@@ -641,7 +641,7 @@ def test_an_upgraded_ledger_reverses_and_reads_by_the_new_numbers(tmp_path: Path
         conn = ledger.conn
         cutoff = queries.legacy_cutoff(conn)
         last = queries.get(conn, 16)
-        assert last is not None and (last.row_id, last.type, last.code) == (
+        assert last is not None and (last.row_id, last.type, last.category) == (
             60,
             "payment",
             "CAPITAL",

@@ -1,5 +1,5 @@
-"""The code stays clean: ruff check and format everywhere, mypy --strict on the Qt-free core
-and mypy on the window code.
+"""The code stays clean: ruff check and format everywhere, mypy --strict on the Qt-free core,
+the window code and the command line.
 
 Each tool runs as ``python -m TOOL`` from the interpreter running the tests: the test command
 installs them (the ``test`` extra), so a missing tool is an error here, never a skip.
@@ -31,6 +31,13 @@ def test_ruff_format_is_applied() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_mypy_strict_on_the_core() -> None:
-    done = _run("mypy", "--strict", "ruralcouncil/ledger", "ruralcouncil/reports")
+def test_mypy_strict_on_the_core_the_window_and_the_command_line() -> None:
+    done = _run(
+        "mypy",
+        "--strict",
+        "ruralcouncil/ledger",
+        "ruralcouncil/reports",
+        "ruralcouncil/gui",
+        "ruralcouncil/cli",
+    )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -103,7 +103,7 @@ def test_fixture_upgrades_and_keeps_its_figures(fixture: Path, tmp_path: Path) -
                     date=date.fromisoformat(f"{figures['closed_years'][0]}-12-31"),
                     type=journal.EntryType.RECEIPT,
                     amount=1,
-                    code="FINES",
+                    category="FINES",
                 ),
             )
         number = journal.record(
@@ -113,7 +113,7 @@ def test_fixture_upgrades_and_keeps_its_figures(fixture: Path, tmp_path: Path) -
                 date=date.fromisoformat("2025-01-05"),
                 type=journal.EntryType.RECEIPT,
                 amount=1,
-                code="FINES",
+                category="FINES",
             ),
         )
         assert number == figures["transactions"] + 1

@@ -121,7 +121,7 @@ def matches(row: EntryRow, flt: EntryFilter) -> bool:
     return (
         (flt.year is None or row.date.startswith(f"{flt.year:04d}-"))
         and (not flt.type or row.type == flt.type)
-        and (not flt.code or row.code == flt.code)
+        and (not flt.category or row.category == flt.category)
         and (not flt.fund or row.fund == flt.fund)
         and (not flt.account or flt.account in (row.account, row.to_account))
         and (
@@ -139,7 +139,7 @@ filters = st.builds(
     EntryFilter,
     year=st.sampled_from([None, 2023, 2024, 2025, 2030]),
     type=st.sampled_from([None, "receipt", "payment", "transfer", "opening"]),
-    code=st.sampled_from([None, "ROADS", "TAX-LAND", "STAFF", "LOAN"]),
+    category=st.sampled_from([None, "ROADS", "TAX-LAND", "STAFF", "LOAN"]),
     fund=st.sampled_from([None, "GENERAL", "WELL"]),
     account=st.sampled_from([None, "BANK", "CASH"]),
     text=st.sampled_from(

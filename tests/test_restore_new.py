@@ -20,7 +20,7 @@ def saved(tmp_path: Path) -> tuple[Path, str]:
     ledger = fresh_ledger(tmp_path)
     admin = admin_of(ledger)
     users.add_user(ledger, admin, "clerk1", "clerk", "clerk-password-1")
-    receipt(ledger, admin, "2025-02-01", 150_000, code="TAX-LAND")
+    receipt(ledger, admin, "2025-02-01", 150_000, category="TAX-LAND")
     result = backup.backup_ledger(ledger, tmp_path / "saved.ruralcouncil")
     ledger.close()
     return result.path, result.head

@@ -32,7 +32,10 @@ from hypothesis import strategies as st
 
 from ruralcouncil import i18n
 from ruralcouncil.ledger import catalog, chain, journal, users
-from ruralcouncil.ledger.codes import DEFAULT_EXPENDITURE, DEFAULT_REVENUE
+from ruralcouncil.ledger.classification import (
+    DEFAULT_EXPENDITURE_PROGRAMS,
+    DEFAULT_REVENUE_SOURCES,
+)
 from ruralcouncil.ledger.errors import AuthenticationFailed, InvalidInput
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.storage import Ledger, snapshot
@@ -46,7 +49,7 @@ def _build(ledger: Ledger) -> None:
     """The hand-computed ledger (amounts in tiyn; 1 ₸ = 100)."""
     u = admin_of(ledger)
     catalog.add_fund(ledger, u, "WELL", restricted=True, name_en="New well")
-    catalog.add_code(ledger, u, "SAFE", "cash", name_en="Safe")
+    catalog.add_cash_account(ledger, u, "SAFE", name_en="Safe")
     # 2023
     opening(ledger, u, "2023-01-01", 1_000_000)
     opening(ledger, u, "2023-01-01", 50_000, account="CASH")
@@ -254,8 +257,8 @@ def test_monthly_flows(book: Ledger) -> None:
 
 # --- random ledgers: box 7 == box 8 == cash, and the boxes match a brute-force count -----
 
-REVENUE = [c.code for c in DEFAULT_REVENUE]
-EXPENDITURE = [c.code for c in DEFAULT_EXPENDITURE]
+REVENUE = [c.code for c in DEFAULT_REVENUE_SOURCES]
+EXPENDITURE = [c.code for c in DEFAULT_EXPENDITURE_PROGRAMS]
 START = date(2023, 1, 1)
 
 operation = st.one_of(

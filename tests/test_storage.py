@@ -26,7 +26,7 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
 )
 
 from ruralcouncil.ledger import chain, journal, keys, schema, users
-from ruralcouncil.ledger.codes import DEFAULT_ACCOUNTS
+from ruralcouncil.ledger.classification import DEFAULT_BOOK_ACCOUNTS
 from ruralcouncil.ledger.errors import InvalidInput, LedgerUnavailable
 from ruralcouncil.ledger.setup import init_ledger
 from ruralcouncil.ledger.storage import Ledger, create_ledger_file, open_ledger
@@ -298,7 +298,7 @@ def test_new_ledger_contents(tmp_path: Path) -> None:
                     "schema",
                     "setting",
                     "setting",
-                    *(["account"] * len(DEFAULT_ACCOUNTS)),
+                    *(["account"] * len(DEFAULT_BOOK_ACCOUNTS)),
                     "fund",
                     "user",
                     "event:ledger.create",
@@ -441,7 +441,7 @@ from ruralcouncil.ledger.users import login
 ledger = open_ledger(sys.argv[1])
 user = login(ledger, sys.argv[2], sys.argv[3])
 entry_id = journal.record(ledger, user, journal.NewEntry(
-    date=date(2024, 3, 3), type=journal.EntryType.RECEIPT, amount=123_45, code="DONATION",
+    date=date(2024, 3, 3), type=journal.EntryType.RECEIPT, amount=123_45, category="DONATION",
     description="saved then killed"))
 print(entry_id, flush=True)
 os.kill(os.getpid(), signal.SIGKILL)

@@ -283,7 +283,7 @@ def test_figures_and_anchor_on_paper_are_of_one_moment(ledger: Ledger, tmp_path:
 
 
 def test_the_anchor_is_named_as_a_chain_position(ledger: Ledger, tmp_path: Path) -> None:
-    """The ledger has 9 entries and a longer chain (users, codes, funds, events): the paper
+    """The ledger has 9 entries and a longer chain (users, categories, funds, events): the paper
     names the chain's position, never "N entries"."""
     written = render_summary_pdf(ledger.conn, 2025, tmp_path / "a.pdf", lang="en")
     text = _text(written)

@@ -547,7 +547,7 @@ def test_member_and_auditor_change_nothing(book: Ledger) -> None:
             lambda u=user: users.set_active(book, u, ADMIN, False),
             lambda u=user: settings.change(book, u, settings.VILLAGE_NAME, "X"),
             lambda u=user: catalog.add_fund(book, u, "WELL", restricted=True, name_en="W"),
-            lambda u=user: catalog.add_code(book, u, "BRIDGE", "expenditure", name_en="B"),
+            lambda u=user: catalog.add_category(book, u, "BRIDGE", "expenditure", name_en="B"),
         ]
         for attempt in attempts:
             with pytest.raises(PermissionDenied):

@@ -44,7 +44,7 @@ def cmd_record(args: argparse.Namespace) -> int:
         date=parse_date(args.date) if args.date else date.today(),
         type=journal.EntryType(args.type),
         amount=parse_amount(args.amount),
-        code=args.category or None,
+        category=args.category or None,
         fund=args.fund,
         account=args.account,
         to_account=args.to_account or None,
@@ -141,7 +141,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
             text = " / ".join(t for t in (row.counterparty, row.description) if t)
             say(
                 f"{row.id:>7}  {row.date}  {row.type:<8}  {format_amount(row.amount):>20}  "
-                f"{row.code or '':<14}  {row.fund:<10}  {where:<12}  {text}{note}"
+                f"{row.category or '':<14}  {row.fund:<10}  {where:<12}  {text}{note}"
             )
         if count == 0:
             say(_("No entries."))
@@ -159,7 +159,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
         if args.json:
             print_json(summary.as_json())
             return EXIT_OK
-        names = {c.code: c.name() for c in catalog.accounts(ledger.conn)}
+        names = {a.code: a.name() for a in catalog.book_accounts(ledger.conn)}
         village = settings.village_name(ledger.conn)
     say(_("{village}: the year {year}").format(village=village, year=year))
     for title, figures in ((_("Receipts"), summary.receipts), (_("Payments"), summary.payments)):

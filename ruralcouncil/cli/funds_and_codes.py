@@ -1,9 +1,10 @@
-"""Funds and codes (revenue sources, expenditure programs): add, list."""
+"""The ``fund`` and ``code`` commands: funds, and categories (revenue sources, expenditure
+programs) and cash accounts by their codes: add, list."""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruralcouncil.cli.common import (
     EXIT_OK,
@@ -18,7 +19,10 @@ from ruralcouncil.cli.common import (
 )
 from ruralcouncil.i18n import N_, _
 
-# How ``code list`` names each kind of code.
+if TYPE_CHECKING:
+    from ruralcouncil.ledger.classification import BookAccount
+
+# How ``code list`` names each kind of book account.
 KIND_NAMES = {
     "revenue": N_("Revenue source"),
     "expenditure": N_("Expenditure program"),
@@ -76,37 +80,39 @@ def cmd_fund_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _code_json(code: Any) -> dict[str, Any]:
+def _book_account_json(account: BookAccount) -> dict[str, Any]:
     return {
-        "id": code.code,
-        "code": code.code,
-        "kind": code.kind,
-        "box": code.box,
-        "name": code.name(),
-        "name_kk": code.name_kk,
-        "name_ru": code.name_ru,
-        "name_en": code.name_en,
+        "id": account.code,
+        "code": account.code,
+        "kind": account.kind,
+        "box": account.box,
+        "name": account.name(),
+        "name_kk": account.name_kk,
+        "name_ru": account.name_ru,
+        "name_en": account.name_en,
     }
 
 
 def cmd_code_add(args: argparse.Namespace) -> int:
-    """A new revenue source or expenditure program; prints its code (its id)."""
+    """A new revenue source or expenditure program (or, with ``--kind cash``, a cash
+    account); prints its code (its id)."""
     from ruralcouncil.ledger import catalog
+    from ruralcouncil.ledger.classification import CASH
 
+    names = {
+        "name_kk": args.name_kk or args.name,
+        "name_ru": args.name_ru or args.name,
+        "name_en": args.name_en or args.name,
+    }
     with as_user(args, "code add") as (ledger, user):
-        code = catalog.add_code(
-            ledger,
-            user,
-            args.code,
-            args.kind,
-            name_kk=args.name_kk or args.name,
-            name_ru=args.name_ru or args.name,
-            name_en=args.name_en or args.name,
-        )
+        if args.kind == CASH:
+            added = catalog.add_cash_account(ledger, user, args.code, **names)
+        else:
+            added = catalog.add_category(ledger, user, args.code, args.kind, **names)
     if args.json:
-        print_json(_code_json(code))
+        print_json(_book_account_json(added))
     else:
-        say(code.code)
+        say(added.code)
     return EXIT_OK
 
 
@@ -114,13 +120,13 @@ def cmd_code_list(args: argparse.Namespace) -> int:
     from ruralcouncil.ledger import catalog
 
     with reader(args) as ledger:
-        codes = catalog.accounts(ledger.conn, args.kind or None)
+        accounts = catalog.book_accounts(ledger.conn, args.kind or None)
     if args.json:
-        print_json([_code_json(c) for c in codes])
+        print_json([_book_account_json(a) for a in accounts])
         return EXIT_OK
-    for code in codes:
-        kind = _(KIND_NAMES[code.kind]) if code.kind in KIND_NAMES else code.kind
-        say(f"{code.code:<16} {kind:<22} {code.name()}")
+    for account in accounts:
+        kind = _(KIND_NAMES[account.kind]) if account.kind in KIND_NAMES else account.kind
+        say(f"{account.code:<16} {kind:<22} {account.name()}")
     return EXIT_OK
 
 
@@ -148,7 +154,7 @@ def register(commands: Any) -> None:
     json_arg(p)
 
     actions = subject(
-        commands, "code", _("codes (revenue sources, expenditure programs): add, list")
+        commands, "code", _("categories (revenue sources, expenditure programs): add, list")
     )
     p = command(actions, "add", cmd_code_add, _("add a revenue source or an expenditure program"))
     p.add_argument("code", metavar="CODE", help=_("capital Latin letters, digits and dashes"))
@@ -156,6 +162,6 @@ def register(commands: Any) -> None:
     _names(p)
     json_arg(p)
     user_arg(p, "admin")
-    p = command(actions, "list", cmd_code_list, _("list the codes"))
+    p = command(actions, "list", cmd_code_list, _("list the categories and cash accounts"))
     p.add_argument("--kind", default="", metavar="KIND", help="revenue, expenditure, cash")
     json_arg(p)

@@ -47,8 +47,8 @@ def smoke_test() -> int:
         day = date(year, 1, 1)
         for entry in (
             journal.NewEntry(day, journal.EntryType.OPENING, 100_000_00),
-            journal.NewEntry(day, journal.EntryType.RECEIPT, 25_000_00, code="TAX-LAND"),
-            journal.NewEntry(day, journal.EntryType.PAYMENT, 12_500_50, code="LIGHTING"),
+            journal.NewEntry(day, journal.EntryType.RECEIPT, 25_000_00, category="TAX-LAND"),
+            journal.NewEntry(day, journal.EntryType.PAYMENT, 12_500_50, category="LIGHTING"),
         ):
             journal.record(ledger, user, entry)
         _show_main_window(ledger, user)

@@ -146,6 +146,7 @@ def _show_unexpected(
     """Anything a page did not expect: print it and tell the user instead of vanishing."""
     text = "".join(traceback.format_exception(kind, error, tb))
     print(text, file=sys.stderr)
+    # For the error dialog's details (messages.show_error); no exception type declares it.
     error.__traceback_text__ = text  # type: ignore[attr-defined]
     messages.show_error(None, error, _("Unexpected error"))
 

@@ -15,7 +15,6 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDate,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -42,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from ruralcouncil.gui import messages, worker
 from ruralcouncil.gui.context import AppContext
+from ruralcouncil.gui.entry_dialogs import DateField
 from ruralcouncil.gui.setup_wizard import error_label, show_problem
 from ruralcouncil.i18n import N_, _, format_datetime
 from ruralcouncil.ledger import audit
@@ -166,14 +165,12 @@ class AuditModel(QAbstractTableModel):
         return None
 
 
-def _date_filter(label: str, name: str) -> tuple[QCheckBox, QDateEdit]:
+def _date_filter(label: str, name: str) -> tuple[QCheckBox, DateField]:
+    # The same field as the entry dialogs': a date typed whole is the date meant.
     check = QCheckBox(label)
     check.setObjectName(f"{name}Enabled")
-    edit = QDateEdit()
+    edit = DateField(date.today())
     edit.setObjectName(name)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd.MM.yyyy")
-    edit.setDate(QDate.currentDate())
     edit.setEnabled(False)
     check.toggled.connect(edit.setEnabled)
     return check, edit
@@ -295,9 +292,8 @@ class AuditPage(QWidget):
     # --- filtering ----------------------------------------------------------------------
 
     def current_filter(self) -> AuditFilter:
-        def day(check: QCheckBox, edit: QDateEdit) -> date | None:
-            chosen = edit.date()
-            return date(chosen.year(), chosen.month(), chosen.day()) if check.isChecked() else None
+        def day(check: QCheckBox, edit: DateField) -> date | None:
+            return edit.day() if check.isChecked() else None  # refuses a date not typed whole
 
         return AuditFilter(
             user=str(self.user_choice.currentData() or ""),

@@ -1,7 +1,8 @@
-"""Closing a year, adding a fund, adding a revenue source or a spending program.
+"""Closing a year, adding a fund, adding a category (a revenue source or an expenditure
+program).
 
 Each dialog only asks: OK calls the core's service (``journal.close_year``,
-``catalog.add_fund``, ``catalog.add_code``), which checks the permission and the values and
+``catalog.add_fund``, ``catalog.add_category``), which checks the permission and the values and
 decides; a refusal is shown in the dialog, which stays open so the user can correct it.
 The window offers these only to the roles the core allows.
 """
@@ -31,7 +32,7 @@ from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.setup_wizard import error_label, show_problem
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import catalog, journal, queries
-from ruralcouncil.ledger.codes import EXPENDITURE, REVENUE
+from ruralcouncil.ledger.classification import EXPENDITURE, REVENUE
 from ruralcouncil.ledger.errors import LedgerError
 
 
@@ -84,7 +85,7 @@ class _ServiceDialog(QDialog):
 
 
 class _Names:
-    """The three names of a fund or a code, one per language."""
+    """The three names of a fund or a category, one per language."""
 
     def __init__(self, form: QFormLayout) -> None:
         self.kk = QLineEdit()
@@ -160,14 +161,16 @@ class AddFundDialog(_ServiceDialog):
         return True
 
 
-class AddCodeDialog(_ServiceDialog):
+class AddCategoryDialog(_ServiceDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(_("Add a revenue source or spending program"), "addCodeDialog", parent)
+        super().__init__(
+            _("Add a revenue source or expenditure program"), "addCategoryDialog", parent
+        )
         self.context = context
         self.kind_group = QButtonGroup(self)
         self.revenue = QRadioButton(_("Revenue source: money that comes in (receipts)"))
         self.revenue.setObjectName("kindRevenue")
-        self.expenditure = QRadioButton(_("Spending program: what money is spent on (payments)"))
+        self.expenditure = QRadioButton(_("Expenditure program: what money is spent on (payments)"))
         self.expenditure.setObjectName("kindExpenditure")
         self.revenue.setChecked(True)
         kinds = QVBoxLayout()
@@ -181,8 +184,8 @@ class AddCodeDialog(_ServiceDialog):
             _note(
                 _(
                     "A revenue source whose code starts with TAX- counts as a local tax in box "
-                    "2 of the annual return; every other source in box 3. A spending program "
-                    "counts in box 6."
+                    "2 of the annual return; every other source in box 3. An expenditure "
+                    "program counts in box 6."
                 )
             )
         )
@@ -195,7 +198,7 @@ class AddCodeDialog(_ServiceDialog):
 
     def save(self) -> bool:
         kk, ru, en = self.names.values()
-        catalog.add_code(
+        catalog.add_category(
             self.context.ledger,
             self.context.user,
             self.code.text(),
@@ -305,8 +308,8 @@ def add_fund(context: AppContext, parent: QWidget | None = None) -> bool:
     )
 
 
-def add_code(context: AppContext, parent: QWidget | None = None) -> bool:
-    dialog = AddCodeDialog(context, parent)
+def add_category(context: AppContext, parent: QWidget | None = None) -> bool:
+    dialog = AddCategoryDialog(context, parent)
     return _run(
         dialog,
         context,

@@ -70,6 +70,7 @@ def month_labels(width: float, measure: Callable[[str], float]) -> dict[int, str
 
 def _month_axis() -> Any:
     """A bottom axis that labels the months with the names that fit its length."""
+    # pyqtgraph ships no type hints: its classes are Any, and subclassing Any needs [misc].
     import pyqtgraph as pg  # type: ignore[import-untyped]
 
     class MonthAxis(pg.AxisItem):  # type: ignore[misc]

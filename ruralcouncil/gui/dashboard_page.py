@@ -272,12 +272,12 @@ class DashboardPage(QWidget):
         conn = self.context.ledger.conn
         summary = statements.year_summary(conn, year)
         self.summary = summary
-        names = {code.code: code.name() for code in catalog.accounts(conn)}
+        names = {account.code: account.name() for account in catalog.book_accounts(conn)}
         fund_names = {fund.code: fund.name() for fund in catalog.funds(conn)}
         self.title.setText(_("The year {year} at a glance").format(year=year))
 
-        def named(codes: dict[str, int], names_of: dict[str, str]) -> list[tuple[str, str, int]]:
-            return [(names_of.get(c, c), c, a) for c, a in codes.items()]
+        def named(by_code: dict[str, int], names_of: dict[str, str]) -> list[tuple[str, str, int]]:
+            return [(names_of.get(c, c), c, a) for c, a in by_code.items()]
 
         _table(self.receipts_grid, named(summary.receipts, names), _("Total receipts"))
         _table(self.payments_grid, named(summary.payments, names), _("Total payments"))

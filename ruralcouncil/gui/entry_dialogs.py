@@ -38,7 +38,7 @@ from ruralcouncil.gui import messages
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.i18n import N_, _, locale_name
 from ruralcouncil.ledger import catalog, journal, money, parse, queries
-from ruralcouncil.ledger.codes import CASH, EXPENDITURE, GENERAL_FUND, REVENUE
+from ruralcouncil.ledger.classification import EXPENDITURE, GENERAL_FUND, REVENUE
 from ruralcouncil.ledger.dates import parse_typed_date, shown_date
 from ruralcouncil.ledger.errors import InvalidInput, LedgerError
 from ruralcouncil.ledger.journal import DateWarning, EntryType, NewEntry
@@ -255,11 +255,6 @@ def date_edit(value: date | None = None) -> DateField:
     return DateField(value)
 
 
-def picked_date(edit: DateField) -> date:
-    """The date typed in a field; raises InvalidInput when it is not one."""
-    return edit.day()
-
-
 class EntryDialog(QDialog):
     """One form for every kind of entry; ``entry_id`` is set once it is saved."""
 
@@ -304,8 +299,8 @@ class EntryDialog(QDialog):
         kind = {EntryType.RECEIPT: REVENUE, EntryType.PAYMENT: EXPENDITURE}.get(entry_type)
         if kind:
             # The name in the user's language first (typing its first letters finds it).
-            for code in catalog.accounts(conn, kind):
-                self.category.addItem(named(code.name(), code.code), code.code)
+            for category in catalog.categories(conn, kind):
+                self.category.addItem(named(category.name(), category.code), category.code)
             self.category.setCurrentIndex(-1)
             self.category.setPlaceholderText(
                 _("choose a revenue source")
@@ -315,14 +310,14 @@ class EntryDialog(QDialog):
         for fund in catalog.funds(conn):
             self.fund.addItem(named(fund.name(), fund.code), fund.code)
         self.fund.setCurrentIndex(max(0, self.fund.findData(GENERAL_FUND)))
-        for cash in catalog.accounts(conn, CASH):
+        for cash in catalog.cash_accounts(conn):
             self.account.addItem(named(cash.name(), cash.code), cash.code)
             self.to_account.addItem(named(cash.name(), cash.code), cash.code)
         if self.to_account.count() > 1:
             self.to_account.setCurrentIndex(1)
-        # What the "available" line calls the account and the fund: their names.
+        # What the "available" line calls the cash account and the fund: their names.
         self._names = {f.code: f.name() or f.code for f in catalog.funds(conn)}
-        self._names.update({c.code: c.name() or c.code for c in catalog.accounts(conn, CASH)})
+        self._names.update({c.code: c.name() or c.code for c in catalog.cash_accounts(conn)})
 
         form = QFormLayout()
         form.addRow(_("Date"), self.date)
@@ -378,13 +373,15 @@ class EntryDialog(QDialog):
     # --- reading the form --------------------------------------------------------------
 
     def entry(self, day: date, amount: int) -> NewEntry:
-        code = self.category.currentData() if self.category.currentIndex() >= 0 else None
+        category = self.category.currentData() if self.category.currentIndex() >= 0 else None
+        if self.entry_type not in (EntryType.RECEIPT, EntryType.PAYMENT):
+            category = None
         transfer = self.entry_type == EntryType.TRANSFER
         return NewEntry(
             date=day,
             type=self.entry_type,
             amount=amount,
-            code=code if self.entry_type in (EntryType.RECEIPT, EntryType.PAYMENT) else None,
+            category=category,
             fund=self.fund.currentData() or "",
             account=self.account.currentData() or "",
             to_account=(self.to_account.currentData() or "") if transfer else None,
@@ -474,7 +471,8 @@ class EntryDialog(QDialog):
 
 
 def named(name: str, code: str) -> str:
-    """A code as a list shows it: its name in the user's language, then the code."""
+    """A category, cash account or fund as a list shows it: its name in the user's language,
+    then its code."""
     return f"{name} — {code}" if name and name != code else code
 
 

@@ -49,9 +49,9 @@ ALL_COLUMNS = list(COLUMN_TITLES)
 ESSENTIAL_COLUMNS = (NUMBER, DATE, TYPE, CATEGORY, AMOUNT, BALANCE)
 
 
-def code_names(ledger: Ledger) -> dict[str, str]:
-    """Every code (category, fund, cash account) with its name in the user's language."""
-    names = {c.code: c.name() for c in catalog.accounts(ledger.conn)}
+def names_by_code(ledger: Ledger) -> dict[str, str]:
+    """The name of every category, cash account and fund in the user's language, by code."""
+    names = {a.code: a.name() for a in catalog.book_accounts(ledger.conn)}
     names.update({f.code: f.name() for f in catalog.funds(ledger.conn)})
     return names
 
@@ -89,7 +89,7 @@ _REVERSED_COLOUR = QColor(120, 120, 120)
 @dataclass
 class _Page:
     rows: list[EntryRow]
-    balances: list[int] | None = None  # account balance after each row, when filtered
+    balances: list[int] | None = None  # cash account's balance after each row, when filtered
     texts: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
@@ -159,7 +159,7 @@ class LedgerTableModel(QAbstractTableModel):
         return page.rows[within] if within < len(page.rows) else None
 
     def balance_after(self, row: int) -> int | None:
-        """The filtered account's balance after ``row``, or None without an account filter."""
+        """The filtered cash account's balance after ``row``; None without that filter."""
         if not self._filter.account or not 0 <= row < self.rowCount():
             return None
         page, within = self._page_of(row)
@@ -234,18 +234,19 @@ class LedgerTableModel(QAbstractTableModel):
     # --- cell contents -----------------------------------------------------------------
 
     def _name(self, code: str | None) -> str:
-        """A code's name in the user's language (the code itself when it has none)."""
+        """The name of the category, cash account or fund with this code, in the user's
+        language (the code itself when it has none)."""
         if not code:
             return ""
         if self._names is None:
-            self._names = code_names(self._ledger)
+            self._names = names_by_code(self._ledger)
         return self._names.get(code) or code
 
     def _named(self, code: str) -> str:
         name = self._name(code)
         return f"{name} — {code}" if name != code else code
 
-    def _accounts(self, row: EntryRow) -> str:
+    def _cash_accounts(self, row: EntryRow) -> str:
         account = self._name(row.account)
         return f"{account} → {self._name(row.to_account)}" if row.to_account else account
 
@@ -258,14 +259,14 @@ class LedgerTableModel(QAbstractTableModel):
             return type_text(row)
         if column == CATEGORY:
             # What the entry is for; a transfer or an opening balance has no category, so
-            # its accounts say it (they stay in sight when the Account column gives way).
-            if row.code:
-                return self._name(row.code)
-            return self._accounts(row)
+            # its cash accounts say it (they stay in sight when the Account column gives way).
+            if row.category:
+                return self._name(row.category)
+            return self._cash_accounts(row)
         if column == FUND:
             return self._name(row.fund)
         if column == ACCOUNT:
-            return self._accounts(row)
+            return self._cash_accounts(row)
         if column == AMOUNT:
             return format_amount(row.amount)
         if column == BALANCE:
@@ -289,14 +290,14 @@ class LedgerTableModel(QAbstractTableModel):
         if column == BALANCE:
             return page.balances[within] if page.balances else 0
         if column == CATEGORY:
-            return row.code or ""
+            return row.category or ""
         if column == ACCOUNT:
             return row.account
         return self._text(row, column, page, within)
 
     def _tooltip(self, row: EntryRow, column: int) -> str | None:
-        if column == CATEGORY and row.code:
-            return self._named(row.code)
+        if column == CATEGORY and row.category:
+            return self._named(row.category)
         if column == FUND:
             return self._named(row.fund)
         if column in (ACCOUNT, CATEGORY):
@@ -375,7 +376,7 @@ class LedgerTableModel(QAbstractTableModel):
             return None
         conn, fund = self._ledger.conn, self._filter.fund
         if not _contiguous(self._filter):
-            # Rows are missing between these (type, code or text filtered out): ask per row.
+            # Rows are missing between these (type, category or text filtered out): ask per row.
             return [
                 queries.balance_before(conn, account, r.key, fund) + r.effect_on(account)
                 for r in rows
@@ -400,5 +401,6 @@ _TEXT_FIELDS = {
 
 
 def _contiguous(flt: EntryFilter) -> bool:
-    """True when the filter keeps every entry that moves the filtered account (and fund)."""
-    return not (flt.type or flt.code or flt.text.strip())
+    """True when the filter keeps every entry that moves the filtered cash account (and
+    fund)."""
+    return not (flt.type or flt.category or flt.text.strip())

@@ -43,12 +43,12 @@ from ruralcouncil.gui.ledger_model import (
     TYPE,
     USER,
     LedgerTableModel,
-    code_names,
+    names_by_code,
 )
 from ruralcouncil.gui.reverse_dialog import ReverseDialog, entry_form
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import catalog, queries
-from ruralcouncil.ledger.codes import CASH, EXPENDITURE, REVENUE
+from ruralcouncil.ledger.classification import EXPENDITURE, REVENUE
 from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.journal import ENTRY_TYPE_NAMES, EntryType
 from ruralcouncil.ledger.money import format_amount
@@ -99,7 +99,7 @@ class LedgerPage(QWidget):
 
         self.year = QComboBox()
         self.type = QComboBox()
-        self.code = QComboBox()
+        self.category = QComboBox()
         self.fund = QComboBox()
         self.account = QComboBox()
         self.search = QLineEdit()
@@ -161,7 +161,7 @@ class LedgerPage(QWidget):
         for title, widget in (
             (_("Year"), self.year),
             (_("Type"), self.type),
-            (_("Category"), self.code),
+            (_("Category"), self.category),
             (_("Fund"), self.fund),
             (_("Account"), self.account),
         ):
@@ -182,7 +182,7 @@ class LedgerPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.totals)
 
-        for combo in (self.year, self.type, self.code, self.fund, self.account):
+        for combo in (self.year, self.type, self.category, self.fund, self.account):
             combo.currentIndexChanged.connect(self.apply_filter)
             # A narrowed combo elides the name: the tooltip has it whole.
             combo.currentIndexChanged.connect(lambda _i, c=combo: c.setToolTip(c.currentText()))
@@ -200,12 +200,16 @@ class LedgerPage(QWidget):
     def _fill_choices(self) -> None:
         """(Re)fill the filter combos from the ledger, keeping what was chosen."""
         conn = self.context.ledger.conn
-        codes = catalog.accounts(conn, REVENUE) + catalog.accounts(conn, EXPENDITURE)
+        categories = catalog.categories(conn, REVENUE) + catalog.categories(conn, EXPENDITURE)
         # Names in the user's language first (the narrow combo shows them), then the code.
         choices: list[tuple[QComboBox, str, list[tuple[str, object]]]] = [
             (self.year, _("All years"), [(str(y), y) for y in reversed(queries.years(conn))]),
             (self.type, _("All types"), [(_(ENTRY_TYPE_NAMES[t]), t.value) for t in EntryType]),
-            (self.code, _("All categories"), [(named(c.name(), c.code), c.code) for c in codes]),
+            (
+                self.category,
+                _("All categories"),
+                [(named(c.name(), c.code), c.code) for c in categories],
+            ),
             (
                 self.fund,
                 _("All funds"),
@@ -214,12 +218,12 @@ class LedgerPage(QWidget):
             (
                 self.account,
                 _("All accounts"),
-                [(named(c.name(), c.code), c.code) for c in catalog.accounts(conn, CASH)],
+                [(named(c.name(), c.code), c.code) for c in catalog.cash_accounts(conn)],
             ),
         ]
-        self._category_names = [c.name() for c in codes] or [""]
+        self._category_names = [c.name() for c in categories] or [""]
         self._fund_names = [f.name() for f in catalog.funds(conn)] or [""]
-        self._account_names = [c.name() for c in catalog.accounts(conn, CASH)] or [""]
+        self._cash_account_names = [c.name() for c in catalog.cash_accounts(conn)] or [""]
         for combo, everything, items in choices:
             chosen = combo.currentData()
             combo.blockSignals(True)
@@ -245,7 +249,7 @@ class LedgerPage(QWidget):
         return EntryFilter(
             year=self.year.currentData(),
             type=self.type.currentData(),
-            code=self.code.currentData(),
+            category=self.category.currentData(),
             fund=self.fund.currentData(),
             account=self.account.currentData(),
             text=self.search.text().strip(),
@@ -261,7 +265,7 @@ class LedgerPage(QWidget):
             self.table.scrollToBottom()
 
     def refresh(self) -> None:
-        """After any write in the program: new years, codes and rows."""
+        """After any write in the program: new years, categories, funds, cash accounts and rows."""
         self._fill_choices()
         flt = self.current_filter()
         if flt != self.model.filter:
@@ -296,8 +300,8 @@ class LedgerPage(QWidget):
             BALANCE: max(text(format_amount(_WIDEST_BALANCE)), title(BALANCE)),
         }
         widths: dict[int, tuple[int, int]] = {c: (w, w) for c, w in fixed.items()}
-        # The category: its longest name in this language, within reason (a few dozen codes
-        # in the catalogue, not the rows).
+        # The category: its longest name in this language, within reason (a few dozen
+        # categories in the catalogue, not the rows).
         least, most = _CATEGORY_CHARACTERS
         floor = max(least * char + _CELL_PADDING, title(CATEGORY))
         widths[CATEGORY] = (floor, max(floor, min(most * char, text(*self._category_names))))
@@ -307,7 +311,7 @@ class LedgerPage(QWidget):
             floor = max(least * char + _CELL_PADDING, whole)
             want = wanted * char + _CELL_PADDING
             if column in (FUND, ACCOUNT):  # their few names, whole, within reason
-                names = self._fund_names if column == FUND else self._account_names
+                names = self._fund_names if column == FUND else self._cash_account_names
                 want = min(text(*names), _NAME_CHARACTERS * char + _CELL_PADDING)
             widths[column] = (floor, max(floor, want))
         for column, width in self._dragged.items():
@@ -484,7 +488,7 @@ class LedgerPage(QWidget):
         self._new_entry(EntryType.TRANSFER)
 
     def new_opening(self) -> None:
-        """The balance an account held when this ledger was started (Entries menu)."""
+        """The balance a cash account held when this ledger was started (Entries menu)."""
         self._new_entry(EntryType.OPENING)
 
     def _new_entry(self, entry_type: EntryType) -> None:
@@ -518,7 +522,7 @@ class LedgerPage(QWidget):
         dialog = QDialog(self)
         dialog.setWindowTitle(_("Entry {id}").format(id=row.id))
         layout = QVBoxLayout(dialog)
-        layout.addLayout(entry_form(row, code_names(self.context.ledger)))
+        layout.addLayout(entry_form(row, names_by_code(self.context.ledger)))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(dialog.reject)
         layout.addWidget(buttons)

@@ -297,11 +297,11 @@ class MainWindow(QMainWindow):
         self.add_fund_action = self._action(_("Add a fund…"), self.add_fund, "addFund")
         self.add_fund_action.setVisible(may_change_settings)
         entries.addAction(self.add_fund_action)
-        self.add_code_action = self._action(
-            _("Add a revenue source or spending program…"), self.add_code, "addCode"
+        self.add_category_action = self._action(
+            _("Add a revenue source or expenditure program…"), self.add_category, "addCategory"
         )
-        self.add_code_action.setVisible(may_change_settings)
-        entries.addAction(self.add_code_action)
+        self.add_category_action.setVisible(may_change_settings)
+        entries.addAction(self.add_category_action)
 
         language_menu = bar.addMenu(_("&Language"))
         group = QActionGroup(self)
@@ -357,7 +357,7 @@ class MainWindow(QMainWindow):
         """Any role: the logged-in user's own new password and key."""
         return change_own_password(self.context, self)
 
-    # --- year end, funds and codes ------------------------------------------------------
+    # --- year end, funds and categories -------------------------------------------------
 
     def close_year(self) -> bool:
         from ruralcouncil.gui.catalog_dialogs import close_year
@@ -369,10 +369,10 @@ class MainWindow(QMainWindow):
 
         return add_fund(self.context, self)
 
-    def add_code(self) -> bool:
-        from ruralcouncil.gui.catalog_dialogs import add_code
+    def add_category(self) -> bool:
+        from ruralcouncil.gui.catalog_dialogs import add_category
 
-        return add_code(self.context, self)
+        return add_category(self.context, self)
 
     # --- reports ------------------------------------------------------------------------
 

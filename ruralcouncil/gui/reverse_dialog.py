@@ -24,7 +24,7 @@ from ruralcouncil.gui.entry_dialogs import (
     future_is_confirmed,
     named,
 )
-from ruralcouncil.gui.ledger_model import code_names, type_text
+from ruralcouncil.gui.ledger_model import names_by_code, type_text
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import journal, parse, queries
 from ruralcouncil.ledger.dates import shown_date, shown_time
@@ -34,10 +34,9 @@ from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.queries import EntryRow
 
 
-def entry_form(row: EntryRow, names: dict[str, str] | None = None) -> QFormLayout:
-    """Every field of one posted entry, read-only, as a form: names in the user's language,
-    each with its code."""
-    names = names or {}
+def entry_form(row: EntryRow, names: dict[str, str]) -> QFormLayout:
+    """Every field of one posted entry, read-only, as a form: names in the user's language
+    (``names``: :func:`names_by_code`), each with its code."""
 
     def shown(code: str) -> str:
         return named(names.get(code, ""), code)
@@ -46,8 +45,8 @@ def entry_form(row: EntryRow, names: dict[str, str] | None = None) -> QFormLayou
     form.addRow(_("Entry number"), _label(str(row.id)))
     form.addRow(_("Date"), _label(shown_date(row.date)))
     form.addRow(_("Type"), _label(type_text(row)))
-    if row.code:
-        form.addRow(_("Category"), _label(shown(row.code)))
+    if row.category:
+        form.addRow(_("Category"), _label(shown(row.category)))
     form.addRow(_("Fund"), _label(shown(row.fund)))
     account = shown(row.account)
     if row.to_account:
@@ -95,7 +94,7 @@ class ReverseDialog(QDialog):
         if row is None:
             layout.addWidget(QLabel(_("There is no entry number {id}.").format(id=entry_id)))
         else:
-            layout.addLayout(entry_form(row, code_names(context.ledger)))
+            layout.addLayout(entry_form(row, names_by_code(context.ledger)))
         intro = QLabel(
             _(
                 "A posted entry is never changed. Reversing posts a new entry with the opposite "

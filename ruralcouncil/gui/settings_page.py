@@ -32,7 +32,7 @@ from ruralcouncil.gui.password_dialog import (
 from ruralcouncil.gui.setup_wizard import CouncilKindChoice, error_label, show_problem
 from ruralcouncil.i18n import LANGUAGES, _, language, save_preferred_language
 from ruralcouncil.ledger import catalog, journal, settings, users
-from ruralcouncil.ledger.codes import EXPENDITURE, REVENUE
+from ruralcouncil.ledger.classification import EXPENDITURE, REVENUE
 from ruralcouncil.ledger.errors import LedgerError
 from ruralcouncil.ledger.settings import CouncilKind
 from ruralcouncil.ledger.users import Action
@@ -195,7 +195,7 @@ class SettingsPage(QWidget):
         self.context.notify_changed()
         return True
 
-    # --- funds, codes and closed years ---------------------------------------------------
+    # --- funds, categories and closed years ---------------------------------------------
 
     def _catalogue_box(self) -> QGroupBox:
         box = QGroupBox(_("Funds, revenue sources, programs and closed years"))
@@ -210,19 +210,19 @@ class SettingsPage(QWidget):
         self.add_fund_button = QPushButton(_("Add a fund…"))
         self.add_fund_button.setObjectName("addFund")
         self.add_fund_button.clicked.connect(self.add_fund)
-        self.add_code_button = QPushButton(_("Add a revenue source or spending program…"))
-        self.add_code_button.setObjectName("addCode")
-        self.add_code_button.clicked.connect(self.add_code)
+        self.add_category_button = QPushButton(_("Add a revenue source or expenditure program…"))
+        self.add_category_button.setObjectName("addCategory")
+        self.add_category_button.clicked.connect(self.add_category)
         self.close_year_button = QPushButton(_("Close a year…"))
         self.close_year_button.setObjectName("closeYear")
         self.close_year_button.clicked.connect(self.close_year)
-        for button in (self.add_fund_button, self.add_code_button, self.close_year_button):
+        for button in (self.add_fund_button, self.add_category_button, self.close_year_button):
             row.addWidget(button)
         row.addStretch(1)
         layout.addLayout(row)
         may_change = self.context.may(Action.SETTINGS)
         self.add_fund_button.setVisible(may_change)
-        self.add_code_button.setVisible(may_change)
+        self.add_category_button.setVisible(may_change)
         self.close_year_button.setVisible(self.context.may(Action.CLOSE_YEAR))
         return box
 
@@ -231,10 +231,10 @@ class SettingsPage(QWidget):
 
         return add_fund(self.context, self)
 
-    def add_code(self) -> bool:
-        from ruralcouncil.gui.catalog_dialogs import add_code
+    def add_category(self) -> bool:
+        from ruralcouncil.gui.catalog_dialogs import add_category
 
-        return add_code(self.context, self)
+        return add_category(self.context, self)
 
     def close_year(self) -> bool:
         from ruralcouncil.gui.catalog_dialogs import close_year
@@ -299,10 +299,12 @@ class SettingsPage(QWidget):
         self.lock_minutes.setValue(settings.lock_minutes(conn))
         funds = catalog.funds(conn)
         self.catalogue_summary.setText(
-            _("Funds: {funds}. Revenue sources: {sources}. Spending programs: {programs}.").format(
+            _(
+                "Funds: {funds}. Revenue sources: {sources}. Expenditure programs: {programs}."
+            ).format(
                 funds=len(funds),
-                sources=len(catalog.accounts(conn, REVENUE)),
-                programs=len(catalog.accounts(conn, EXPENDITURE)),
+                sources=len(catalog.categories(conn, REVENUE)),
+                programs=len(catalog.categories(conn, EXPENDITURE)),
             )
         )
         closed = journal.closed_years(conn)

@@ -33,6 +33,8 @@ class Worker(QRunnable):
         try:
             result = self.fn(self.signals.progress.emit)
         except Exception as exc:  # handed to the GUI thread, which shows it
+            # Any exception carries it to the error dialog's details (messages.show_error);
+            # no exception type declares the attribute.
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
             self.signals.failed.emit(exc)
         else:

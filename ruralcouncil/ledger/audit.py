@@ -51,7 +51,7 @@ EVENT_NAMES = {
     "user.enable": N_("User enabled"),
     "user.disable": N_("User disabled"),
     "setting.change": N_("Setting changed"),
-    "code.add": N_("Revenue source or program added"),
+    "code.add": N_("Category or cash account added"),
     "fund.add": N_("Fund added"),
     "restore": N_("Ledger restored from a backup"),
 }

@@ -31,7 +31,7 @@ from typing import Any
 
 from ruralcouncil import paths
 from ruralcouncil.ledger import catalog, journal
-from ruralcouncil.ledger.codes import GENERAL_FUND
+from ruralcouncil.ledger.classification import DEFAULT_CASH_ACCOUNT, GENERAL_FUND
 from ruralcouncil.ledger.dates import parse_date
 from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.journal import EntryType, NewEntry
@@ -210,9 +210,9 @@ def _step(line: int, row: dict[str, str]) -> Step:
         date=when,
         type=EntryType(row["type"]),
         amount=parse_csv_amount(row["amount"]),
-        code=row["category"] or None,
+        category=row["category"] or None,
         fund=row["fund"] or GENERAL_FUND,
-        account=row["account"] or "BANK",
+        account=row["account"] or DEFAULT_CASH_ACCOUNT,
         to_account=row["to_account"] or None,
         counterparty=row["counterparty"],
         description=row["description"],

@@ -9,7 +9,8 @@ the end of any day, counting the ledger and the file together) come in the same 
 row's own mistakes.
 
 A file may hold a million rows, so nothing asks the database once per row: the journal asks
-the rules that depend only on the codes, the fund and the year once per combination.
+the rules that depend only on the category, the fund, the cash accounts and the year once
+per combination.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from pathlib import Path
 
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import journal, storage
-from ruralcouncil.ledger.codes import GENERAL_FUND
+from ruralcouncil.ledger.classification import DEFAULT_CASH_ACCOUNT, GENERAL_FUND
 from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.dates import parse_date, shown_time
 from ruralcouncil.ledger.errors import ImportRejected, InvalidInput
@@ -53,7 +54,6 @@ OPTIONAL_COLUMNS = (
     "reference",
 )
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-DEFAULT_ACCOUNT = "BANK"
 PROGRESS_EVERY = 1000
 _CHUNK = 1 << 20
 
@@ -315,7 +315,7 @@ class _RowReader:
     def read(self, row: list[str]) -> tuple[NewEntry | None, list[str]]:
         """The row's entry, or None and why it cannot be read (date, type, amount)."""
         values = self._values(row)
-        day_text, type_text, amount_text, code, fund, account, to_account = values[:7]
+        day_text, type_text, amount_text, category, fund, account, to_account = values[:7]
         counterparty, description, reference = values[7:]
         problems: list[str] = []
         day = self._date(day_text)
@@ -341,9 +341,9 @@ class _RowReader:
             type=entry_type,
             amount=amount,
             # Codes are interned: a million rows then share a few strings.
-            code=sys.intern(code.strip()) or None,
+            category=sys.intern(category.strip()) or None,
             fund=sys.intern(fund.strip()) or GENERAL_FUND,
-            account=sys.intern(account.strip()) or DEFAULT_ACCOUNT,
+            account=sys.intern(account.strip()) or DEFAULT_CASH_ACCOUNT,
             to_account=sys.intern(to_account.strip()) or None,
             counterparty=_text(counterparty),
             description=_text(description),

@@ -17,7 +17,14 @@ from enum import StrEnum
 
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import catalog, storage
-from ruralcouncil.ledger.codes import CASH, EXPENDITURE, GENERAL_FUND, OPENING_EQUITY, REVENUE
+from ruralcouncil.ledger.classification import (
+    CASH,
+    DEFAULT_CASH_ACCOUNT,
+    EXPENDITURE,
+    GENERAL_FUND,
+    OPENING_EQUITY,
+    REVENUE,
+)
 from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.dates import shown_date, shown_time
 from ruralcouncil.ledger.errors import ClosedYear, InvalidInput, Overdraft
@@ -44,14 +51,16 @@ ENTRY_TYPE_NAMES = {
 
 @dataclass(frozen=True)
 class NewEntry:
-    """An entry about to be posted. ``amount`` is positive tiyn."""
+    """An entry about to be posted. ``amount`` is positive tiyn; ``category`` is the code of
+    a receipt's revenue source or a payment's expenditure program (None for a transfer or an
+    opening balance); ``account`` and ``to_account`` are cash accounts' codes."""
 
     date: date
     type: EntryType
     amount: int
-    code: str | None = None
+    category: str | None = None
     fund: str = GENERAL_FUND
-    account: str = "BANK"
+    account: str = DEFAULT_CASH_ACCOUNT
     to_account: str | None = None
     counterparty: str = ""
     description: str = ""
@@ -62,7 +71,7 @@ class NewEntry:
 class Shortfall:
     """A cash account or fund that would end a day below zero."""
 
-    kind: str  # 'account' or 'fund'
+    kind: str  # 'account' (a cash account) or 'fund'
     code: str
     day: str
     balance: int
@@ -99,35 +108,39 @@ def entry_problems(conn: sqlite3.Connection, entry: NewEntry) -> list[str]:
         problems.append(closed_message(entry.date.year))
     if not catalog.fund_exists(conn, entry.fund):
         problems.append(_("unknown fund {code}").format(code=entry.fund))
-    if catalog.account_kind(conn, entry.account) != CASH:
+    if catalog.kind_of(conn, entry.account) != CASH:
         problems.append(_("unknown cash account {code}").format(code=entry.account))
-    kind = catalog.account_kind(conn, entry.code) if entry.code else None
+    kind = catalog.kind_of(conn, entry.category) if entry.category else None
     if entry.type == EntryType.RECEIPT:
-        if not entry.code:
+        if not entry.category:
             problems.append(_("a receipt needs a revenue source code"))
         elif kind == EXPENDITURE:
             problems.append(
-                _("{code} is an expenditure program, not a revenue source").format(code=entry.code)
+                _("{code} is an expenditure program, not a revenue source").format(
+                    code=entry.category
+                )
             )
         elif kind != REVENUE:
-            problems.append(_("unknown revenue source {code}").format(code=entry.code))
+            problems.append(_("unknown revenue source {code}").format(code=entry.category))
     elif entry.type == EntryType.PAYMENT:
-        if not entry.code:
+        if not entry.category:
             problems.append(_("a payment needs an expenditure program code"))
         elif kind == REVENUE:
             problems.append(
-                _("{code} is a revenue source, not an expenditure program").format(code=entry.code)
+                _("{code} is a revenue source, not an expenditure program").format(
+                    code=entry.category
+                )
             )
         elif kind != EXPENDITURE:
-            problems.append(_("unknown expenditure program {code}").format(code=entry.code))
-    elif entry.code:
+            problems.append(_("unknown expenditure program {code}").format(code=entry.category))
+    elif entry.category:
         problems.append(_("a transfer or an opening balance takes no category"))
     if entry.type == EntryType.TRANSFER:
         if not entry.to_account:
             problems.append(_("a transfer needs the account it goes to"))
         elif entry.to_account == entry.account:
             problems.append(_("a transfer must go to a different account"))
-        elif catalog.account_kind(conn, entry.to_account) != CASH:
+        elif catalog.kind_of(conn, entry.to_account) != CASH:
             problems.append(_("unknown cash account {code}").format(code=entry.to_account))
     elif entry.to_account:
         problems.append(_("only a transfer has a destination account"))
@@ -145,15 +158,16 @@ def is_closed(conn: sqlite3.Connection, year: int) -> bool:
 
 
 def postings(entry: NewEntry, sign: int = 1) -> list[tuple[str, str, int]]:
-    """The balanced double entry: (account, fund, amount) rows summing to zero."""
+    """The balanced double entry: (book account, fund, amount) rows summing to zero, the
+    book account being a cash account, the category or the opening-balance equity (codes)."""
     amount = sign * entry.amount
     fund = entry.fund
     if entry.type == EntryType.RECEIPT:
-        assert entry.code
-        return [(entry.account, fund, amount), (entry.code, fund, -amount)]
+        assert entry.category
+        return [(entry.account, fund, amount), (entry.category, fund, -amount)]
     if entry.type == EntryType.PAYMENT:
-        assert entry.code
-        return [(entry.code, fund, amount), (entry.account, fund, -amount)]
+        assert entry.category
+        return [(entry.category, fund, amount), (entry.account, fund, -amount)]
     if entry.type == EntryType.TRANSFER:
         assert entry.to_account
         return [(entry.to_account, fund, amount), (entry.account, fund, -amount)]
@@ -259,10 +273,11 @@ def check_entries(
     unsure: Collection[Unsure] | None = (),
 ) -> list[Problem]:
     """Every problem of proposed entries, as if they were posted together: the checks of
-    each entry on its own (:func:`entry_problems`: values, codes, closed years), the rules
-    of opening balances, nothing dated before an account's opening, and no cash account or
-    fund below zero at the end of any day (ledger and entries together). ``[]`` when all
-    may be posted. :func:`record`, the entry dialog and the importer all ask this.
+    each entry on its own (:func:`entry_problems`: values, category, fund, cash accounts,
+    closed years), the rules of opening balances, nothing dated before a cash account's
+    opening, and no cash account or fund below zero at the end of any day (ledger and
+    entries together). ``[]`` when all may be posted. :func:`record`, the entry dialog and
+    the importer all ask this.
 
     The problems come in entry order, and for one entry in the order above. A shortfall is
     blamed on the entry that takes the balance below zero: on its day, the entries' own
@@ -327,7 +342,7 @@ def may_add_to(type_text: str, account: str, to_account: str, fund: str) -> set[
             type=kind,
             amount=1,
             fund=fund.strip() or GENERAL_FUND,
-            account=account.strip() or "BANK",
+            account=account.strip() or DEFAULT_CASH_ACCOUNT,
             to_account=to_account.strip() or None,
         )
     )
@@ -336,8 +351,8 @@ def may_add_to(type_text: str, account: str, to_account: str, fund: str) -> set[
 class _SingleChecks:
     """:func:`entry_problems` for many entries, asking the database once per combination.
 
-    Its answers depend on the year, the type, the codes, the fund and the accounts, not on
-    the day or the texts: a file of a million rows holds a few hundred combinations.
+    Its answers depend on the year, the type, the category, the fund and the cash accounts,
+    not on the day or the texts: a file of a million rows holds a few hundred combinations.
     """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
@@ -351,7 +366,7 @@ class _SingleChecks:
             entry.date.year,
             entry.type,
             amount_ok,
-            entry.code,
+            entry.category,
             entry.fund,
             entry.account,
             entry.to_account,
@@ -380,19 +395,19 @@ def _money_sound(conn: sqlite3.Connection, entry: NewEntry) -> bool:
     """The fund and the cash accounts exist and fit the type: the entry's money is clear."""
     if not catalog.fund_exists(conn, entry.fund):
         return False
-    if catalog.account_kind(conn, entry.account) != CASH:
+    if catalog.kind_of(conn, entry.account) != CASH:
         return False
     if entry.type == EntryType.TRANSFER:
         return (
             entry.to_account is not None
             and entry.to_account != entry.account
-            and catalog.account_kind(conn, entry.to_account) == CASH
+            and catalog.kind_of(conn, entry.to_account) == CASH
         )
     return entry.to_account is None
 
 
 def _to_blame(entries: Sequence[NewEntry], sound: bytearray, shortfall: Shortfall) -> list[int]:
-    """The entries that take the account or fund below zero.
+    """The entries that take the cash account or fund below zero.
 
     On the day it ends below zero, that day's money in counts first, then the entries that
     take money out, in their own order: the first that goes below zero and any after it are
@@ -639,7 +654,7 @@ def insert_entry(
             entry.date.isoformat(),
             entry.type.value,
             sign * entry.amount,
-            entry.code,
+            entry.category,
             entry.fund,
             entry.account,
             entry.to_account,
@@ -767,7 +782,7 @@ def reverse(
             date=on,
             type=EntryType(row[1]),
             amount=int(row[2]),
-            code=row[3],
+            category=row[3],
             fund=row[4],
             account=row[5],
             to_account=row[6],

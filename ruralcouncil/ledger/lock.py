@@ -60,10 +60,6 @@ class LedgerLock:
             os.close(self._fd)
             self._fd = None
 
-    @property
-    def held(self) -> bool:
-        return self._fd is not None
-
 
 def _read_holder(fd: int) -> str:
     try:

@@ -91,7 +91,7 @@ def parse_anchor(text: str) -> tuple[int, str]:
     return position, digest
 
 
-def parse_code(text: str, what: str | None = None) -> str:
+def parse_code(text: str) -> str:
     """A code of the classification or a fund: capital Latin letters, digits and dashes."""
     code = text.strip() if len(text) <= _MAX_RAW else text
     if not _CODE.fullmatch(code):

@@ -29,11 +29,15 @@ _FROM = " FROM transactions t LEFT JOIN users u ON u.id = t.user_id"
 
 @dataclass(frozen=True)
 class EntryRow:
+    """A posted entry as people see it (``category``: the revenue source's or expenditure
+    program's code, None for a transfer or an opening; ``account``, ``to_account``: cash
+    accounts' codes)."""
+
     id: int
     date: str
     type: str
     amount: int  # signed: a reversal is negative
-    code: str | None
+    category: str | None
     fund: str
     account: str
     to_account: str | None
@@ -53,7 +57,7 @@ class EntryRow:
         return (self.date, self.row_id)
 
     def effect_on(self, account: str) -> int:
-        """How much this entry moved ``account``'s balance."""
+        """How much this entry moved the cash account ``account``'s balance."""
         if self.type == "transfer":
             if account == self.to_account:
                 return self.amount
@@ -70,7 +74,7 @@ class EntryRow:
             "date": self.date,
             "type": self.type,
             "amount": self.amount,
-            "category": self.code,
+            "category": self.category,
             "fund": self.fund,
             "account": self.account,
             "to_account": self.to_account,
@@ -88,9 +92,12 @@ class EntryRow:
 
 @dataclass(frozen=True)
 class EntryFilter:
+    """Which entries: of a year, a type, a category, a fund, a cash account (either side of
+    a transfer), or holding a text."""
+
     year: int | None = None
     type: str | None = None
-    code: str | None = None
+    category: str | None = None
     fund: str | None = None
     account: str | None = None
     text: str = ""
@@ -104,9 +111,9 @@ class EntryFilter:
         if self.type:
             clauses.append("t.type = ?")
             params.append(self.type)
-        if self.code:
+        if self.category:
             clauses.append("t.code = ?")
-            params.append(self.code)
+            params.append(self.category)
         if self.fund:
             clauses.append("t.fund = ?")
             params.append(self.fund)

@@ -2,7 +2,7 @@
 
 Its first commit is signed by the first administrator's own key, the root of every later
 signature: a schema entry (the version and the migrations that made it), the settings, the
-codes, the general fund, the administrator and the event that says so.
+categories and cash accounts, the general fund, the administrator and the event that says so.
 """
 
 from __future__ import annotations
@@ -10,7 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ruralcouncil.ledger import catalog, keys, schema, settings
-from ruralcouncil.ledger.codes import DEFAULT_ACCOUNTS, GENERAL_FUND, GENERAL_FUND_NAMES
+from ruralcouncil.ledger.classification import (
+    DEFAULT_BOOK_ACCOUNTS,
+    GENERAL_FUND,
+    GENERAL_FUND_NAMES,
+)
 from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.parse import nfc
 from ruralcouncil.ledger.roles import Role, User
@@ -61,8 +65,8 @@ def init_ledger(
             settings.store(commit, settings.COUNCIL_KIND, council_kind)
             if council_name:
                 settings.store(commit, settings.COUNCIL_NAME, council_name)
-            for code in DEFAULT_ACCOUNTS:
-                catalog.insert_account(commit, code)
+            for account in DEFAULT_BOOK_ACCOUNTS:
+                catalog.insert_book_account(commit, account)
             catalog.insert_fund(commit, catalog.Fund(GENERAL_FUND, False, *GENERAL_FUND_NAMES))
             commit.append("user", "1")
             commit.event("ledger.create", village)

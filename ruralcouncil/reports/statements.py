@@ -1,9 +1,10 @@
-"""The year's figures: totals by source and program, and the annual-return boxes (DESIGN §5).
+"""The year's figures: totals by category (revenue source, expenditure program), and the
+annual-return boxes (DESIGN §5).
 
 Receipts-and-payments basis, calendar year. Everything is read from the derived daily totals,
 so a summary of a million-entry ledger costs a few thousand rows. A reversal posts the
-negative of its original's postings, so it counts against the original's code in the year of
-its own date without any special case here.
+negative of its original's postings, so it counts against the original's category in the
+year of its own date without any special case here.
 
 A summary is read in one read transaction (``storage.snapshot``) and carries the chain's
 anchor at that moment, so its figures and its anchor always describe the same ledger, even
@@ -40,11 +41,11 @@ BOX_MEANINGS = {
 @dataclass(frozen=True)
 class YearSummary:
     year: int
-    receipts: dict[str, int]
-    payments: dict[str, int]
+    receipts: dict[str, int]  # revenue source's code -> received in the year
+    payments: dict[str, int]  # expenditure program's code -> paid in the year
     boxes: dict[int, int]
-    cash: dict[str, int]
-    funds: dict[str, int]
+    cash: dict[str, int]  # cash account's code -> balance at 31 December
+    funds: dict[str, int]  # fund's code -> its cash at 31 December
     chain_entries: int  # the chain's length (the position of its head) when this was read
     chain_head: str
 
@@ -101,7 +102,7 @@ def year_summary(conn: sqlite3.Connection, year: int) -> YearSummary:
 
 def _year_summary(conn: sqlite3.Connection, year: int) -> YearSummary:
     start, end = f"{year:04d}-01-01", f"{year:04d}-12-31"
-    by_code = conn.execute(
+    by_category = conn.execute(
         "SELECT a.code, a.kind, a.box, SUM(d.amount) FROM daily_totals d"
         " JOIN accounts a ON a.code = d.account"
         " WHERE d.date BETWEEN ? AND ? AND a.kind IN ('revenue', 'expenditure')"
@@ -111,7 +112,7 @@ def _year_summary(conn: sqlite3.Connection, year: int) -> YearSummary:
     receipts: dict[str, int] = {}
     payments: dict[str, int] = {}
     boxes = dict.fromkeys(range(1, 11), 0)
-    for code, kind, box, total in by_code:
+    for code, kind, box, total in by_category:
         if not total:
             continue
         amount = -int(total) if kind == "revenue" else int(total)

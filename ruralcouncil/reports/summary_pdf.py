@@ -191,7 +191,7 @@ def _story(
     from reportlab.platypus import KeepTogether, Spacer
 
     s = _styles()
-    names = {code.code: code.name() for code in catalog.accounts(conn)}
+    names = {account.code: account.name() for account in catalog.book_accounts(conn)}
     year = current.year
     story: list[Any] = [
         _p(village, s["title"]),
@@ -206,9 +206,9 @@ def _story(
             s["small"],
         ),
         _p(_("Receipts by source"), s["heading"]),
-        _by_code(current.receipts, prior.receipts, names, year, _("No receipts."), s),
+        _by_category(current.receipts, prior.receipts, names, year, _("No receipts."), s),
         _p(_("Payments by program"), s["heading"]),
-        _by_code(current.payments, prior.payments, names, year, _("No payments."), s),
+        _by_category(current.payments, prior.payments, names, year, _("No payments."), s),
         KeepTogether(
             [
                 _p(_("Annual return: accounting statements"), s["heading"]),
@@ -260,7 +260,7 @@ def _available_width() -> float:
     return float(A4[0]) - 2 * _MARGIN - 2 * _FRAME_PADDING
 
 
-def _by_code(
+def _by_category(
     current: dict[str, int],
     prior: dict[str, int],
     names: dict[str, str],
@@ -268,7 +268,8 @@ def _by_code(
     empty: str,
     s: dict[str, Any],
 ) -> Any:
-    """Every code with money in either year, in the classification's order, and a total."""
+    """Every category with money in either year, in the classification's order, and a total.
+    ``current`` and ``prior`` hold each category's total by its code."""
     codes = [code for code in names if current.get(code) or prior.get(code)]
     if not codes:
         return _p(empty, s["base"])

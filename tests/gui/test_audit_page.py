@@ -87,9 +87,21 @@ def test_filters_narrow_the_list(
     assert page.model.rowCount() == audit.count(context.ledger.conn)
     # Days: the ledger was made today, so nothing is older than today.
     page.until_check.setChecked(True)
-    page.until.setDate(QDate(2000, 1, 1))
-    page.apply_filter()
+    page.until.clear()
+    qtbot.keyClicks(page.until, "01012000")  # typed whole, as a clerk types it
+    assert page.apply_filter()
+    assert page.current_filter().until == date(2000, 1, 1)
     assert page.model.rowCount() == 0
+
+
+def test_a_date_not_typed_whole_is_refused_with_a_reason(qtbot: QtBot, context: AppContext) -> None:
+    page = _page(qtbot, context)
+    rows = page.model.rowCount()
+    page.since_check.setChecked(True)
+    page.since.setText("31.02.2026")  # no such day
+    assert not page.apply_filter()
+    assert page.error.isVisible() and page.error.text()
+    assert page.model.rowCount() == rows  # the list stays as it was
 
 
 def test_a_backwards_period_is_refused_with_a_reason(qtbot: QtBot, context: AppContext) -> None:

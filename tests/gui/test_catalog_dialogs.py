@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from ruralcouncil.gui import catalog_dialogs
-from ruralcouncil.gui.catalog_dialogs import AddCodeDialog, AddFundDialog, CloseYearDialog
+from ruralcouncil.gui.catalog_dialogs import AddCategoryDialog, AddFundDialog, CloseYearDialog
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.main_window import MainWindow
 from ruralcouncil.gui.settings_page import SettingsPage
 from ruralcouncil.ledger import audit, catalog, chain, journal, users
-from ruralcouncil.ledger.codes import EXPENDITURE, REVENUE
+from ruralcouncil.ledger.classification import EXPENDITURE, REVENUE
 from ruralcouncil.ledger.errors import ClosedYear
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 
@@ -60,10 +60,10 @@ def test_each_role_is_offered_what_the_core_allows(
         offered[name] = (
             window.close_year_action.isVisible(),
             window.add_fund_action.isVisible(),
-            window.add_code_action.isVisible(),
+            window.add_category_action.isVisible(),
             page.close_year_button.isVisibleTo(page),
             page.add_fund_button.isVisibleTo(page),
-            page.add_code_button.isVisibleTo(page),
+            page.add_category_button.isVisibleTo(page),
         )
     assert offered == {
         "admin": (True, True, True, True, True, True),
@@ -200,7 +200,7 @@ def test_the_administrator_adds_a_fund(
         ("well", ("", "", "Well"), "capital Latin letters"),
         ("GENERAL", ("", "", "Again"), "already in use"),
         ("TAX-LAND", ("", "", "Clash"), "already in use"),
-        ("ROAD-2026", ("", "", ""), "Give the new code a name"),
+        ("ROAD-2026", ("", "", ""), "Give it a name"),
     ],
 )
 def test_a_refused_fund_keeps_the_dialog_open_and_saves_nothing(
@@ -220,13 +220,13 @@ def test_a_refused_fund_keeps_the_dialog_open_and_saves_nothing(
     assert _head(context) == head
 
 
-# --- revenue sources and programs ---------------------------------------------------------
+# --- categories: revenue sources and expenditure programs ---------------------------------
 
 
 @pytest.mark.parametrize(
     ("kind", "code", "box"), [(REVENUE, "RENT-PASTURE", 3), (EXPENDITURE, "SNOW-CLEARING", 6)]
 )
-def test_the_administrator_adds_a_source_or_a_program(
+def test_the_administrator_adds_a_revenue_source_or_an_expenditure_program(
     qtbot: QtBot,
     context: AppContext,
     dialogs: Recorder,
@@ -235,7 +235,7 @@ def test_the_administrator_adds_a_source_or_a_program(
     box: int,
 ) -> None:
     def fill(dialog: QDialog) -> None:
-        assert isinstance(dialog, AddCodeDialog)
+        assert isinstance(dialog, AddCategoryDialog)
         (dialog.revenue if kind == REVENUE else dialog.expenditure).click()
         dialog.code.setText(code)
         dialog.names.en.setText("New one")
@@ -243,8 +243,8 @@ def test_the_administrator_adds_a_source_or_a_program(
         dialog.accept()
 
     dialogs.fill = fill
-    assert catalog_dialogs.add_code(context)
-    added = next(c for c in catalog.accounts(context.ledger.conn, kind) if c.code == code)
+    assert catalog_dialogs.add_category(context)
+    added = next(c for c in catalog.categories(context.ledger.conn, kind) if c.code == code)
     assert (added.box, added.name_en, added.name_ru, added.name_kk) == (
         box,
         "New one",
@@ -255,11 +255,11 @@ def test_the_administrator_adds_a_source_or_a_program(
     assert (newest.user, newest.event, newest.detail) == ("admin", "code.add", f"{code} {kind}")
 
 
-def test_a_clerk_forcing_the_code_dialog_is_refused_by_the_core(
+def test_a_clerk_forcing_the_category_dialog_is_refused_by_the_core(
     qtbot: QtBot, clerk_context: AppContext
 ) -> None:
     head = _head(clerk_context)
-    dialog = AddCodeDialog(clerk_context)
+    dialog = AddCategoryDialog(clerk_context)
     qtbot.addWidget(dialog)
     dialog.code.setText("BRIBES")
     dialog.names.en.setText("Not allowed")
@@ -267,4 +267,4 @@ def test_a_clerk_forcing_the_code_dialog_is_refused_by_the_core(
     assert not dialog.saved
     assert "may not change the village settings" in dialog.error.text()
     assert _head(clerk_context) == head
-    assert "BRIBES" not in {c.code for c in catalog.accounts(clerk_context.ledger.conn)}
+    assert "BRIBES" not in {c.code for c in catalog.book_accounts(clerk_context.ledger.conn)}

@@ -28,12 +28,12 @@ ROOT = Path(__file__).resolve().parents[2]
 def _fill(context: AppContext) -> None:
     entries = [
         NewEntry(date(2025, 1, 1), EntryType.OPENING, 1_000_000_00),
-        NewEntry(date(2025, 2, 10), EntryType.RECEIPT, 200_000_00, code="TAX-LAND"),
-        NewEntry(date(2025, 3, 5), EntryType.RECEIPT, 50_000_50, code="DONATION"),
-        NewEntry(date(2025, 3, 20), EntryType.PAYMENT, 120_000_00, code="STAFF"),
-        NewEntry(date(2025, 6, 1), EntryType.PAYMENT, 30_000_00, code="ROADS"),
+        NewEntry(date(2025, 2, 10), EntryType.RECEIPT, 200_000_00, category="TAX-LAND"),
+        NewEntry(date(2025, 3, 5), EntryType.RECEIPT, 50_000_50, category="DONATION"),
+        NewEntry(date(2025, 3, 20), EntryType.PAYMENT, 120_000_00, category="STAFF"),
+        NewEntry(date(2025, 6, 1), EntryType.PAYMENT, 30_000_00, category="ROADS"),
         NewEntry(date(2025, 7, 1), EntryType.TRANSFER, 10_000_00, to_account="CASH"),
-        NewEntry(date(2026, 1, 15), EntryType.RECEIPT, 5_000_00, code="FINES"),
+        NewEntry(date(2026, 1, 15), EntryType.RECEIPT, 5_000_00, category="FINES"),
     ]
     for entry in entries:
         journal.record(context.ledger, context.user, entry)
@@ -102,7 +102,7 @@ def test_year_selector_and_refresh_on_change(qtbot, context: AppContext) -> None
     journal.record(
         context.ledger,
         context.user,
-        NewEntry(date(2025, 12, 30), EntryType.RECEIPT, 1_00, code="TOURISM"),
+        NewEntry(date(2025, 12, 30), EntryType.RECEIPT, 1_00, category="TOURISM"),
     )
     context.notify_changed()
     assert page.year() == 2025  # the chosen year is kept
@@ -149,7 +149,7 @@ def test_a_negative_month_shows_below_zero(qtbot, context: AppContext) -> None:
     roads = journal.record(
         context.ledger,
         context.user,
-        NewEntry(date(2025, 8, 5), EntryType.PAYMENT, 90_000_00, code="ROADS"),
+        NewEntry(date(2025, 8, 5), EntryType.PAYMENT, 90_000_00, category="ROADS"),
     )
     journal.reverse(context.ledger, context.user, roads, "not done", date(2025, 9, 10))
     page = DashboardPage(context)

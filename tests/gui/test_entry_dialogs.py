@@ -12,7 +12,7 @@ from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.entry_dialogs import DateField, EntryDialog
 from ruralcouncil.gui.reverse_dialog import ReverseDialog
 from ruralcouncil.ledger import catalog, journal, queries
-from ruralcouncil.ledger.codes import EXPENDITURE, REVENUE
+from ruralcouncil.ledger.classification import EXPENDITURE, REVENUE
 from ruralcouncil.ledger.dates import shown_time
 from ruralcouncil.ledger.errors import Overdraft, PermissionDenied
 from ruralcouncil.ledger.journal import EntryType, NewEntry
@@ -34,7 +34,7 @@ def fill(  # type: ignore[no-untyped-def]
     dialog: EntryDialog,
     *,
     day: date = date(2025, 3, 2),
-    code: str | None = None,
+    category: str | None = None,
     amount: str = "",
     account: str = "BANK",
     to_account: str | None = None,
@@ -43,8 +43,8 @@ def fill(  # type: ignore[no-untyped-def]
     reference: str = "",
 ) -> None:
     dialog.date.setDate(QDate(day.year, day.month, day.day))
-    if code is not None:
-        dialog.category.setCurrentIndex(dialog.category.findData(code))
+    if category is not None:
+        dialog.category.setCurrentIndex(dialog.category.findData(category))
     dialog.account.setCurrentIndex(dialog.account.findData(account))
     if to_account is not None:
         dialog.to_account.setCurrentIndex(dialog.to_account.findData(to_account))
@@ -76,7 +76,7 @@ def test_record_a_receipt(qtbot, context: AppContext) -> None:  # type: ignore[n
     fill(
         qtbot,
         dialog,
-        code="RENT-PROPERTY",
+        category="RENT-PROPERTY",
         amount="15 000,50",
         counterparty="Aidar Farm",
         description="hall rent, March",
@@ -89,7 +89,7 @@ def test_record_a_receipt(qtbot, context: AppContext) -> None:  # type: ignore[n
     assert dialog.result() == EntryDialog.DialogCode.Accepted
     [row] = all_entries(context)
     assert row.id == dialog.entry_id
-    assert (row.date, row.type, row.amount, row.code, row.fund, row.account) == (
+    assert (row.date, row.type, row.amount, row.category, row.fund, row.account) == (
         "2025-03-02",
         "receipt",
         15_000_50,
@@ -111,7 +111,7 @@ def test_record_a_payment_and_see_the_balance_hint(qtbot, context: AppContext) -
     fill(
         qtbot,
         dialog,
-        code="ROADS",
+        category="ROADS",
         amount="40000",
         counterparty="Road brigade",
         description="gravel",
@@ -124,7 +124,7 @@ def test_record_a_payment_and_see_the_balance_hint(qtbot, context: AppContext) -
     click_ok(qtbot, dialog)
     assert dialog.result() == EntryDialog.DialogCode.Accepted
     payment = all_entries(context)[-1]
-    assert (payment.type, payment.code, payment.amount, payment.counterparty) == (
+    assert (payment.type, payment.category, payment.amount, payment.counterparty) == (
         "payment",
         "ROADS",
         40_000_00,
@@ -160,7 +160,7 @@ def test_overdraft_is_shown_before_saving_and_nothing_is_written(
     seed_bank(context, 1_000_00)
     before = all_entries(context)
     dialog = open_dialog(qtbot, context, EntryType.PAYMENT)
-    fill(qtbot, dialog, code="STAFF", amount="1500", day=date(2025, 3, 2))
+    fill(qtbot, dialog, category="STAFF", amount="1500", day=date(2025, 3, 2))
     assert not dialog.ok_button.isEnabled()
     text = dialog.problem_label.text()
     assert "The cash account BANK would be at -₸500.00 at the end of 02/03/2025" in text
@@ -170,7 +170,7 @@ def test_overdraft_is_shown_before_saving_and_nothing_is_written(
     assert dialog.entry_id is None
     assert all_entries(context) == before
     # A payment dated before the money came in is refused the same way.
-    fill(qtbot, dialog, code="STAFF", amount="10", day=date(2025, 2, 28))
+    fill(qtbot, dialog, category="STAFF", amount="10", day=date(2025, 2, 28))
     assert "would be at -₸10.00 at the end of 28/02/2025" in dialog.problem_label.text()
 
 
@@ -179,7 +179,7 @@ def test_core_refusal_on_save_keeps_the_dialog_and_the_input(  # type: ignore[no
 ) -> None:
     seed_bank(context)
     dialog = open_dialog(qtbot, context, EntryType.PAYMENT)
-    fill(qtbot, dialog, code="WATER", amount="100", description="pump repair")
+    fill(qtbot, dialog, category="WATER", amount="100", description="pump repair")
 
     def refuse(*_args: object, **_options: object) -> int:
         raise Overdraft("Refused: someone else spent the money first.")
@@ -209,19 +209,19 @@ def test_core_refusal_on_save_keeps_the_dialog_and_the_input(  # type: ignore[no
 )
 def test_bad_amounts_are_explained(qtbot, context: AppContext, typed: str, says: str) -> None:  # type: ignore[no-untyped-def]
     dialog = open_dialog(qtbot, context, EntryType.RECEIPT)
-    fill(qtbot, dialog, code="DONATION", amount=typed)
+    fill(qtbot, dialog, category="DONATION", amount=typed)
     assert not dialog.ok_button.isEnabled()
     assert says in dialog.problem_label.text()
     dialog.save()
     assert all_entries(context) == []
 
 
-def test_receipt_offers_only_revenue_sources_and_payment_only_programs(  # type: ignore[no-untyped-def]
+def test_receipt_offers_only_revenue_sources_and_payment_only_expenditure_programs(  # type: ignore[no-untyped-def]
     qtbot, context: AppContext
 ) -> None:
     conn = context.ledger.conn
-    revenue = [c.code for c in catalog.accounts(conn, REVENUE)]
-    programs = [c.code for c in catalog.accounts(conn, EXPENDITURE)]
+    revenue = [c.code for c in catalog.categories(conn, REVENUE)]
+    programs = [c.code for c in catalog.categories(conn, EXPENDITURE)]
     receipt = open_dialog(qtbot, context, EntryType.RECEIPT)
     offered = [receipt.category.itemData(i) for i in range(receipt.category.count())]
     assert offered == revenue
@@ -241,14 +241,14 @@ def test_clock_behind_the_ledger_asks_first(  # type: ignore[no-untyped-def]
 ) -> None:
     monkeypatch.setattr(journal, "clock_warning", lambda conn: "This computer's clock is late.")
     dialog = open_dialog(qtbot, context, EntryType.RECEIPT)
-    fill(qtbot, dialog, code="FINES", amount="700")
+    fill(qtbot, dialog, category="FINES", amount="700")
     click_ok(qtbot, dialog)  # the question is answered No by default
     assert any("clock is late" in t for t in message_boxes.texts())
     assert all_entries(context) == []
     assert dialog.result() != EntryDialog.DialogCode.Accepted
     message_boxes.answer = QMessageBox.StandardButton.Yes
     click_ok(qtbot, dialog)
-    assert [r.code for r in all_entries(context)] == ["FINES"]
+    assert [r.category for r in all_entries(context)] == ["FINES"]
 
 
 def test_opening_balance_dialog(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
@@ -313,7 +313,7 @@ def test_member_cannot_record_even_past_the_window(qtbot, member_context: AppCon
     with pytest.raises(PermissionDenied):
         journal.record(member_context.ledger, member_context.user, entry)
     dialog = open_dialog(qtbot, member_context, EntryType.RECEIPT)
-    fill(qtbot, dialog, code="TAX-LAND", amount="1")
+    fill(qtbot, dialog, category="TAX-LAND", amount="1")
     click_ok(qtbot, dialog)
     assert "may not record" in dialog.problem_label.text()
     assert all_entries(member_context) == []
@@ -377,7 +377,7 @@ def test_a_date_that_is_not_one_is_refused_not_guessed(  # type: ignore[no-untyp
     qtbot, context: AppContext, typed: str, says: str
 ) -> None:
     dialog = open_dialog(qtbot, context, EntryType.RECEIPT)
-    fill(qtbot, dialog, code="FINES", amount="700")
+    fill(qtbot, dialog, category="FINES", amount="700")
     assert dialog.ok_button.isEnabled()
     type_date(qtbot, dialog.date, "select all", typed or "1")
     if not typed:
@@ -423,7 +423,7 @@ def test_a_later_date_is_pointed_out_and_saved_as_typed(  # type: ignore[no-unty
     soon = date.today() + timedelta(days=20)
     dialog = open_dialog(qtbot, context, EntryType.RECEIPT)
     dialog.show()
-    fill(qtbot, dialog, day=date.today(), code="FINES", amount="700")
+    fill(qtbot, dialog, day=date.today(), category="FINES", amount="700")
     assert not dialog.date_note.isVisible()
     type_date(qtbot, dialog.date, "select all", soon.strftime("%d.%m.%Y"))
     assert dialog.date_note.isVisible()
@@ -441,7 +441,7 @@ def test_a_date_more_than_a_year_ahead_is_saved_only_when_confirmed(  # type: ig
     far = date.today() + timedelta(days=400)
     dialog = open_dialog(qtbot, context, EntryType.RECEIPT)
     dialog.show()
-    fill(qtbot, dialog, code="FINES", amount="700")
+    fill(qtbot, dialog, category="FINES", amount="700")
     type_date(qtbot, dialog.date, "select all", far.strftime("%d%m%Y"))
     assert "more than a year after today" in dialog.date_note.text()
     click_ok(qtbot, dialog)  # the question is answered No by default
@@ -467,7 +467,7 @@ def test_the_dialog_asks_the_journals_one_check(  # type: ignore[no-untyped-def]
 
     monkeypatch.setattr(journal, "check_entries", check)
     dialog = open_dialog(qtbot, context, EntryType.RECEIPT)
-    fill(qtbot, dialog, code="FINES", amount="700", description="fine")
+    fill(qtbot, dialog, category="FINES", amount="700", description="fine")
     assert dialog.problems == ["the council has not met yet"]
     assert not dialog.ok_button.isEnabled()
     assert asked[-1] == NewEntry(

@@ -244,7 +244,7 @@ def test_each_filter_changes_row_count(filled: Ledger) -> None:
     cases = [
         (EntryFilter(year=2025), lambda r: r.date.startswith("2025")),
         (EntryFilter(type="transfer"), lambda r: r.type == "transfer"),
-        (EntryFilter(code="ROADS"), lambda r: r.code == "ROADS"),
+        (EntryFilter(category="ROADS"), lambda r: r.category == "ROADS"),
         (EntryFilter(fund="SCHOOL"), lambda r: r.fund == "SCHOOL"),
         (EntryFilter(account="CASH"), lambda r: "CASH" in (r.account, r.to_account)),
         (EntryFilter(text="Payee 1"), lambda r: "Payee 1" in r.counterparty),

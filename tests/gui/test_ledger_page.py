@@ -36,8 +36,10 @@ from ruralcouncil.ledger.queries import EntryFilter
 R, P, T = EntryType.RECEIPT, EntryType.PAYMENT, EntryType.TRANSFER
 
 
-def entry(day: str, kind: EntryType, tenge: int, code: str | None = None, **kw: str) -> NewEntry:
-    return NewEntry(date.fromisoformat(day), kind, tenge * 100, code, **kw)  # type: ignore[arg-type]
+def entry(
+    day: str, kind: EntryType, tenge: int, category: str | None = None, **kw: str
+) -> NewEntry:
+    return NewEntry(date.fromisoformat(day), kind, tenge * 100, category, **kw)  # type: ignore[arg-type]
 
 
 ENTRIES = [
@@ -102,7 +104,7 @@ def test_opens_on_the_current_year_with_its_totals(qtbot, village: AppContext) -
 def test_the_count_is_of_entries_never_chain_positions(qtbot, village: AppContext) -> None:  # type: ignore[no-untyped-def]
     conn = village.ledger.conn
     chain_length = conn.execute("SELECT count(*) FROM chain").fetchone()[0]
-    assert chain_length > len(ENTRIES) + 5  # users, codes and a fund are chained too
+    assert chain_length > len(ENTRIES) + 5  # users, categories and a fund are chained too
     page = make_page(qtbot, village)
     choose(page.year, None)
     assert f"{len(ENTRIES)} entries" in totals(qtbot, page)
@@ -124,9 +126,9 @@ def test_each_filter_changes_the_rows(qtbot, village: AppContext) -> None:  # ty
     assert page.model.rowCount() == 2
     assert "Payments ₸125,000.00" in totals(qtbot, page)
     choose(page.type, None)
-    choose(page.code, "DONATION")
+    choose(page.category, "DONATION")
     assert page.model.rowCount() == 1
-    choose(page.code, None)
+    choose(page.category, None)
     choose(page.fund, "ROOF")
     assert page.model.rowCount() == 1
     choose(page.year, None)
@@ -215,7 +217,7 @@ def test_reverse_selected_entry(  # type: ignore[no-untyped-def]
     page = make_page(qtbot, village)
     page.table.selectRow(2)
     target = page.selected_entry()
-    assert target is not None and target.code == "ROADS"
+    assert target is not None and target.category == "ROADS"
 
     def run(dialog: ReverseDialog) -> int:
         assert dialog.entry_id == target.id

@@ -148,7 +148,7 @@ def test_the_right_passwords_change_it_and_the_mark_goes(qtbot, clerk_context: A
     journal.record(
         ledger,
         clerk_context.user,
-        NewEntry(date(2025, 3, 1), EntryType.RECEIPT, 1_00, code="FINES"),
+        NewEntry(date(2025, 3, 1), EntryType.RECEIPT, 1_00, category="FINES"),
     )
     assert verify.verify(ledger.conn).ok
 

@@ -36,7 +36,7 @@ def three_receipts(context: AppContext) -> None:
             date(2025, 2, day),
             EntryType.RECEIPT,
             n * 1000_00,
-            code="TAX-LAND",
+            category="TAX-LAND",
             description=f"land tax {n}",
         )
         journal.record(context.ledger, context.user, entry)
@@ -57,7 +57,7 @@ def test_anchor_shown_and_copied(qtbot, context: AppContext) -> None:
     journal.record(
         context.ledger,
         context.user,
-        NewEntry(date(2025, 3, 1), EntryType.RECEIPT, 1_00, code="FINES"),
+        NewEntry(date(2025, 3, 1), EntryType.RECEIPT, 1_00, category="FINES"),
     )
     after, head_after = chain.head(context.ledger.conn)
     assert after > entries  # the entry and its event
@@ -118,7 +118,7 @@ def test_restore_by_admin_drops_later_entry(qtbot, context: AppContext, tmp_path
     later = journal.record(
         context.ledger,
         context.user,
-        NewEntry(date(2025, 3, 1), EntryType.RECEIPT, 9_00, code="FINES"),
+        NewEntry(date(2025, 3, 1), EntryType.RECEIPT, 9_00, category="FINES"),
     )
     assert _count(context) == 4
     before_user = context.user
@@ -144,7 +144,7 @@ def test_restore_by_admin_drops_later_entry(qtbot, context: AppContext, tmp_path
     journal.record(
         context.ledger,
         context.user,
-        NewEntry(date(2025, 3, 2), EntryType.RECEIPT, 5_00, code="FINES"),
+        NewEntry(date(2025, 3, 2), EntryType.RECEIPT, 5_00, category="FINES"),
     )
     assert verify.verify(context.ledger.conn).ok
 
@@ -158,7 +158,7 @@ def test_restore_refuses_a_wrong_password_and_writes_nothing(
     journal.record(
         context.ledger,
         context.user,
-        NewEntry(date(2025, 3, 1), EntryType.RECEIPT, 9_00, code="FINES"),
+        NewEntry(date(2025, 3, 1), EntryType.RECEIPT, 9_00, category="FINES"),
     )
     before = state(context.ledger.conn)
     user = context.user
@@ -180,7 +180,7 @@ def test_clerk_may_not_restore(qtbot, clerk_context: AppContext, tmp_path: Path)
     journal.record(
         clerk_context.ledger,
         clerk_context.user,
-        NewEntry(date(2025, 3, 1), EntryType.RECEIPT, 9_00, code="FINES"),
+        NewEntry(date(2025, 3, 1), EntryType.RECEIPT, 9_00, category="FINES"),
     )
     before = state(clerk_context.ledger.conn)
     result = _restore(qtbot, page, backup_file, CLERK_PASSWORD)
@@ -260,7 +260,7 @@ def test_verify_lists_records_signed_with_an_administrator_set_password(
         journal.record(
             context.ledger,
             aigul,
-            NewEntry(date(2025, 2, day), EntryType.RECEIPT, 1_00, code="FINES"),
+            NewEntry(date(2025, 2, day), EntryType.RECEIPT, 1_00, category="FINES"),
         )
     with qtbot.waitSignal(page.verify_finished, timeout=20000) as blocker:
         page.verify_now()
@@ -287,7 +287,7 @@ def test_verify_lists_records_signed_with_an_administrator_set_password(
         f"aigul: {changed}; they have chosen their own password since"
     )
     journal.record(
-        context.ledger, aigul, NewEntry(date(2025, 2, 8), EntryType.RECEIPT, 1_00, code="FINES")
+        context.ledger, aigul, NewEntry(date(2025, 2, 8), EntryType.RECEIPT, 1_00, category="FINES")
     )
     with qtbot.waitSignal(page.verify_finished, timeout=20000) as blocker:
         page.verify_now()
@@ -336,7 +336,7 @@ def test_restore_slot_asks_first_then_for_the_password(
     journal.record(
         context.ledger,
         context.user,
-        NewEntry(date(2025, 3, 1), EntryType.RECEIPT, 9_00, code="FINES"),
+        NewEntry(date(2025, 3, 1), EntryType.RECEIPT, 9_00, category="FINES"),
     )
     _choose_backup(monkeypatch, backup_file)
     before = state(context.ledger.conn)
@@ -454,7 +454,7 @@ def test_other_village_backup_restored_once_confirmed(
     journal.record(
         context.ledger,
         context.user,
-        NewEntry(date(2025, 3, 2), EntryType.RECEIPT, 5_00, code="FINES"),
+        NewEntry(date(2025, 3, 2), EntryType.RECEIPT, 5_00, category="FINES"),
     )
     assert verify.verify(context.ledger.conn).ok
 

@@ -418,10 +418,10 @@ def test_status_bar_counts_entries_and_shows_the_anchor_apart(
     qtbot: QtBot, context: AppContext
 ) -> None:
     """Where people read a count it is entries (numbered 1, 2, 3…), not chain positions,
-    which also count users, codes and events; the anchor names its chain position."""
+    which also count users, categories and events; the anchor names its chain position."""
     window = _window(qtbot, context)
     seq, head = chain.head(context.ledger.conn)
-    assert seq > 30  # a new ledger's chain holds its codes, accounts, fund and administrator
+    assert seq > 30  # a new ledger's chain: categories, cash accounts, fund, administrator
     assert window.entries_label.text() == "Entries: 0"
     assert window.anchor_label.text() == f"Anchor {seq}:{head[:8]}…"
     assert f"{seq}:{head}" in window.anchor_label.toolTip()
@@ -550,11 +550,16 @@ def test_a_language_change_waits_for_work_in_progress(
 def test_window_texts_go_through_the_catalogue(
     qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    class Marked(dict[str, str]):
-        def get(self, message: str, default: str | None = None) -> str:  # type: ignore[override]
+    import gettext
+
+    class Marked(gettext.NullTranslations):
+        def gettext(self, message: str) -> str:
             return f"«{message}»"
 
-    monkeypatch.setattr(i18n, "_catalogue", lambda lang: Marked())
+        def ngettext(self, singular: str, plural: str, n: int) -> str:
+            return f"«{singular if n == 1 else plural}»"
+
+    monkeypatch.setattr(i18n, "_translations", lambda lang: Marked())
     i18n.set_language("ru")
     window = _window(qtbot, context)
     assert all(t.startswith("«") for t in _nav_texts(window))

@@ -1,5 +1,19 @@
-"""The default classification (DESIGN §5): revenue sources, expenditure programs, cash
-accounts and the general fund, named in Kazakh, Russian and English."""
+"""The default classification (DESIGN §5), named in Kazakh, Russian and English.
+
+The words, from the code to the screen:
+
+- a *category* is a revenue source (money that comes in: kind ``revenue``) or an
+  expenditure program (what money is spent on: kind ``expenditure``); a receipt names a
+  revenue source and a payment an expenditure program;
+- a *cash account* is where the money is: the bank account, the cash box, any other the
+  council adds (kind ``cash``); an entry's ``account`` and ``to_account``;
+- a *code* is only the short identifier of a category, a cash account or a fund
+  (``TAX-LAND``, ``BANK``, ``GENERAL``), never the thing itself.
+
+The double-entry book has one more account, the opening-balance equity: the other side of an
+opening balance. Categories, cash accounts and that equity are the book's accounts (the
+``accounts`` table): :class:`BookAccount`.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +23,13 @@ from ruralcouncil.i18n import language
 
 
 @dataclass(frozen=True)
-class Code:
+class BookAccount:
+    """An account of the double-entry book: a category (revenue source or expenditure
+    program), a cash account, or the opening-balance equity; ``code`` identifies it."""
+
     code: str
-    kind: str  # 'revenue', 'expenditure', 'cash', 'equity'
-    box: int | None
+    kind: str  # REVENUE, EXPENDITURE, CASH or EQUITY
+    box: int | None  # the annual-return box of a category; None for the others
     name_kk: str
     name_ru: str
     name_en: str
@@ -22,13 +39,14 @@ class Code:
         return {"kk": self.name_kk, "ru": self.name_ru}.get(lang, self.name_en)
 
 
-REVENUE = "revenue"
-EXPENDITURE = "expenditure"
-CASH = "cash"
-EQUITY = "equity"
+# The kinds, as stored in the ledger (``accounts.kind``).
+REVENUE = "revenue"  # a revenue source
+EXPENDITURE = "expenditure"  # an expenditure program
+CASH = "cash"  # a cash account
+EQUITY = "equity"  # the opening-balance equity
 
-DEFAULT_REVENUE = [
-    Code(
+DEFAULT_REVENUE_SOURCES = [
+    BookAccount(
         "TAX-INCOME",
         REVENUE,
         2,
@@ -36,9 +54,9 @@ DEFAULT_REVENUE = [
         "Доля индивидуального подоходного налога",
         "Individual income tax share",
     ),
-    Code("TAX-PROPERTY", REVENUE, 2, "Мүлік салығы", "Налог на имущество", "Property tax"),
-    Code("TAX-LAND", REVENUE, 2, "Жер салығы", "Земельный налог", "Land tax"),
-    Code(
+    BookAccount("TAX-PROPERTY", REVENUE, 2, "Мүлік салығы", "Налог на имущество", "Property tax"),
+    BookAccount("TAX-LAND", REVENUE, 2, "Жер салығы", "Земельный налог", "Land tax"),
+    BookAccount(
         "TAX-VEHICLE",
         REVENUE,
         2,
@@ -46,7 +64,7 @@ DEFAULT_REVENUE = [
         "Налог на транспортные средства",
         "Vehicle tax",
     ),
-    Code(
+    BookAccount(
         "RENT-PROPERTY",
         REVENUE,
         3,
@@ -54,7 +72,7 @@ DEFAULT_REVENUE = [
         "Аренда коммунального имущества",
         "Rent of municipal property",
     ),
-    Code(
+    BookAccount(
         "RENT-NATURAL",
         REVENUE,
         3,
@@ -62,7 +80,7 @@ DEFAULT_REVENUE = [
         "Аренда или продажа природных ресурсов",
         "Rent or sale of natural resources",
     ),
-    Code(
+    BookAccount(
         "SALE-PROPERTY",
         REVENUE,
         3,
@@ -70,8 +88,8 @@ DEFAULT_REVENUE = [
         "Продажа коммунального имущества",
         "Sale of municipal property",
     ),
-    Code("FINES", REVENUE, 3, "Жергілікті айыппұлдар", "Местные штрафы", "Local fines"),
-    Code(
+    BookAccount("FINES", REVENUE, 3, "Жергілікті айыппұлдар", "Местные штрафы", "Local fines"),
+    BookAccount(
         "DONATION",
         REVENUE,
         3,
@@ -79,7 +97,7 @@ DEFAULT_REVENUE = [
         "Добровольные пожертвования",
         "Voluntary donations",
     ),
-    Code(
+    BookAccount(
         "COMMUNITY",
         REVENUE,
         3,
@@ -87,8 +105,8 @@ DEFAULT_REVENUE = [
         "Взносы сообщества на проекты",
         "Community contributions to projects",
     ),
-    Code("TOURISM", REVENUE, 3, "Жергілікті туризм", "Местный туризм", "Local tourism"),
-    Code(
+    BookAccount("TOURISM", REVENUE, 3, "Жергілікті туризм", "Местный туризм", "Local tourism"),
+    BookAccount(
         "SEASONAL",
         REVENUE,
         3,
@@ -96,7 +114,7 @@ DEFAULT_REVENUE = [
         "Сбор с сезонных работников",
         "Seasonal workers' levy",
     ),
-    Code(
+    BookAccount(
         "SUBSIDY",
         REVENUE,
         3,
@@ -104,13 +122,15 @@ DEFAULT_REVENUE = [
         "Государственные субсидии и трансферты",
         "State subsidies and transfers",
     ),
-    Code("LOAN", REVENUE, 3, "Алынған қарыздар", "Полученные займы", "Loans received"),
-    Code("OTHER-INCOME", REVENUE, 3, "Басқа түсімдер", "Прочие поступления", "Other income"),
+    BookAccount("LOAN", REVENUE, 3, "Алынған қарыздар", "Полученные займы", "Loans received"),
+    BookAccount("OTHER-INCOME", REVENUE, 3, "Басқа түсімдер", "Прочие поступления", "Other income"),
 ]
 
-DEFAULT_EXPENDITURE = [
-    Code("STAFF", EXPENDITURE, 4, "Қызметкерлерге шығыстар", "Расходы на персонал", "Staff costs"),
-    Code(
+DEFAULT_EXPENDITURE_PROGRAMS = [
+    BookAccount(
+        "STAFF", EXPENDITURE, 4, "Қызметкерлерге шығыстар", "Расходы на персонал", "Staff costs"
+    ),
+    BookAccount(
         "LOAN-REPAY",
         EXPENDITURE,
         5,
@@ -118,7 +138,7 @@ DEFAULT_EXPENDITURE = [
         "Погашение займа и вознаграждения",
         "Loan interest and capital repaid",
     ),
-    Code(
+    BookAccount(
         "BUILDINGS",
         EXPENDITURE,
         6,
@@ -126,7 +146,7 @@ DEFAULT_EXPENDITURE = [
         "Общественные здания",
         "Public buildings",
     ),
-    Code(
+    BookAccount(
         "PUBLIC-SPACES",
         EXPENDITURE,
         6,
@@ -134,12 +154,12 @@ DEFAULT_EXPENDITURE = [
         "Парки, памятники, озеленение",
         "Parks, memorials, greenery",
     ),
-    Code(
+    BookAccount(
         "LIGHTING", EXPENDITURE, 6, "Көшелерді жарықтандыру", "Уличное освещение", "Street lighting"
     ),
-    Code("ROADS", EXPENDITURE, 6, "Ауыл жолдары", "Сельские дороги", "Village roads"),
-    Code("WATER", EXPENDITURE, 6, "Сумен жабдықтау", "Водоснабжение", "Water supply"),
-    Code(
+    BookAccount("ROADS", EXPENDITURE, 6, "Ауыл жолдары", "Сельские дороги", "Village roads"),
+    BookAccount("WATER", EXPENDITURE, 6, "Сумен жабдықтау", "Водоснабжение", "Water supply"),
+    BookAccount(
         "SANITATION",
         EXPENDITURE,
         6,
@@ -147,7 +167,7 @@ DEFAULT_EXPENDITURE = [
         "Уборка и вывоз мусора",
         "Cleaning and waste",
     ),
-    Code(
+    BookAccount(
         "SOCIAL",
         EXPENDITURE,
         6,
@@ -155,7 +175,7 @@ DEFAULT_EXPENDITURE = [
         "Помощь людям с инвалидностью и уязвимым жителям",
         "Help to disabled and vulnerable residents",
     ),
-    Code(
+    BookAccount(
         "EVENTS",
         EXPENDITURE,
         6,
@@ -163,10 +183,10 @@ DEFAULT_EXPENDITURE = [
         "Спортивные, культурные и социальные мероприятия",
         "Sporting, cultural and social events",
     ),
-    Code(
+    BookAccount(
         "VET", EXPENDITURE, 6, "Ветеринариялық қызмет", "Ветеринарная служба", "Veterinary service"
     ),
-    Code(
+    BookAccount(
         "CAPITAL",
         EXPENDITURE,
         6,
@@ -174,20 +194,30 @@ DEFAULT_EXPENDITURE = [
         "Работы по проектам сообщества",
         "Community project works",
     ),
-    Code("OTHER-SPENDING", EXPENDITURE, 6, "Басқа шығыстар", "Прочие расходы", "Other spending"),
+    BookAccount(
+        "OTHER-SPENDING", EXPENDITURE, 6, "Басқа шығыстар", "Прочие расходы", "Other spending"
+    ),
 ]
 
-DEFAULT_CASH = [
-    Code("BANK", CASH, None, "Банк шоты", "Банковский счёт", "Bank account"),
-    Code("CASH", CASH, None, "Касса", "Касса", "Cash box"),
+DEFAULT_CASH_ACCOUNTS = [
+    BookAccount("BANK", CASH, None, "Банк шоты", "Банковский счёт", "Bank account"),
+    BookAccount("CASH", CASH, None, "Касса", "Касса", "Cash box"),
 ]
 
 # The other side of an opening balance: money the village held before this ledger began.
-OPENING_EQUITY = Code(
+OPENING_EQUITY = BookAccount(
     "OPENING", EQUITY, None, "Бастапқы қалдықтар", "Начальные остатки", "Balances brought forward"
 )
 
-DEFAULT_ACCOUNTS = [*DEFAULT_REVENUE, *DEFAULT_EXPENDITURE, *DEFAULT_CASH, OPENING_EQUITY]
+# Every account of a new ledger's book, in the order they are stored.
+DEFAULT_BOOK_ACCOUNTS = [
+    *DEFAULT_REVENUE_SOURCES,
+    *DEFAULT_EXPENDITURE_PROGRAMS,
+    *DEFAULT_CASH_ACCOUNTS,
+    OPENING_EQUITY,
+]
+# The cash account of an entry that names none (DESIGN §4: `--account`, the CSV column).
+DEFAULT_CASH_ACCOUNT = "BANK"
 
 GENERAL_FUND = "GENERAL"
 GENERAL_FUND_NAMES = ("Жалпы қор", "Общий фонд", "General fund")
