@@ -72,10 +72,13 @@ def _translations(lang: str) -> gettext.NullTranslations:
     from babel.support import Translations
 
     compiled = compiled_path(lang)
-    if compiled.exists():
+    source = catalogue_path(lang)
+    # A catalogue edited after the last build wins over its stale compiled copy.
+    if compiled.exists() and (
+        not source.exists() or compiled.stat().st_mtime >= source.stat().st_mtime
+    ):
         with compiled.open("rb") as fh:
             return Translations(fh, domain=DOMAIN)
-    source = catalogue_path(lang)
     if source.exists():
         return Translations(io.BytesIO(_compiled_bytes(lang, source)), domain=DOMAIN)
     return gettext.NullTranslations()

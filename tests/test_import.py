@@ -384,7 +384,8 @@ def test_every_bad_row_is_reported_with_its_line(
         "line 3: date 2024-02-30 does not exist",
         "line 4: date '20240203' must be written YYYY-MM-DD",
         "line 5: type 'gift' must be receipt, payment, transfer or opening",
-        "line 6: this row has 11 values but the header has 10 columns",
+        "line 6: the number of values in this row (11) differs from the number of columns in "
+        "the header (10)",
         "line 7: amount '1 500' must be digits with an optional point and 1-2 decimals",
         "line 8: amount '-5' must be digits with an optional point and 1-2 decimals",
         "line 9: the amount must be above zero and at most ₸10,000,000,000,000.00",
@@ -400,7 +401,8 @@ def test_every_bad_row_is_reported_with_its_line(
         "line 19: unknown fund NOFUND; unknown cash account SAFE",
         "line 20: only a transfer has a destination account",
         "line 21: Description is longer than 500 characters",
-        "line 23: this row has 4 values but the header has 10 columns",
+        "line 23: the number of values in this row (4) differs from the number of columns in "
+        "the header (10)",
     ]
 
 

@@ -21,7 +21,7 @@ from ruralcouncil.cli.common import (
     warn,
     year_arg,
 )
-from ruralcouncil.i18n import _
+from ruralcouncil.i18n import _, ngettext
 
 
 def _warn_if_after_today(day: date) -> None:
@@ -87,9 +87,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     with as_user(args, "import") as (ledger, user):
         result = import_transactions(ledger, user, Path(args.file))
     say(
-        _(
+        ngettext(
+            "Imported {rows} row from {file} as entries {first}-{last} (import {id}, "
+            "SHA-256 {sha}).",
             "Imported {rows} rows from {file} as entries {first}-{last} (import {id}, "
-            "SHA-256 {sha})."
+            "SHA-256 {sha}).",
+            result.rows,
         ).format(
             rows=result.rows,
             file=args.file,

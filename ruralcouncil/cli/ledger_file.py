@@ -23,7 +23,7 @@ from ruralcouncil.cli.common import (
     user_arg,
     warn,
 )
-from ruralcouncil.i18n import _
+from ruralcouncil.i18n import _, ngettext
 from ruralcouncil.ledger.errors import LedgerError, LedgerUnavailable
 
 
@@ -104,7 +104,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     elif result.ok:
         say(
             _(
-                "The ledger is intact: {transactions} entries, {entries} chain positions, "
+                "The ledger is intact. Entries: {transactions}; chain positions: {entries}; "
                 "head {head}."
             ).format(transactions=result.transactions, entries=result.entries, head=result.head)
         )
@@ -129,9 +129,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
     finally:
         ledger.close()
     say(
-        _("Backed up to {path} ({entries} chain positions, head {head}).").format(
-            path=result.path, entries=result.entries, head=result.head
-        )
+        ngettext(
+            "Backed up to {path} ({entries} chain position, head {head}).",
+            "Backed up to {path} ({entries} chain positions, head {head}).",
+            result.entries,
+        ).format(path=result.path, entries=result.entries, head=result.head)
     )
     return EXIT_OK
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from ruralcouncil.gui import worker
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.messages import error_text
-from ruralcouncil.i18n import _, locale_name
+from ruralcouncil.i18n import _, locale_name, ngettext
 from ruralcouncil.ledger.errors import ImportRejected, LedgerError
 from ruralcouncil.ledger.users import Action
 
@@ -43,7 +43,9 @@ def _size_text(size: int) -> str:
     from babel.numbers import format_decimal
 
     if size < 10_000:
-        return _("{n} bytes").format(n=format_decimal(size, locale=locale_name()))
+        return ngettext("{n} byte", "{n} bytes", size).format(
+            n=format_decimal(size, locale=locale_name())
+        )
     return _("{n} KB").format(n=format_decimal(round(size / 1024), locale=locale_name()))
 
 
@@ -198,7 +200,11 @@ class ImportDialog(QDialog):
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         self._show_status(
-            _("{rows} transactions were imported from {name} (entries {first} to {last}).").format(
+            ngettext(
+                "{rows} transaction was imported from {name} (entries {first} to {last}).",
+                "{rows} transactions were imported from {name} (entries {first} to {last}).",
+                result.rows,
+            ).format(
                 rows=result.rows,
                 name=self.path.name if self.path else "",
                 first=result.first_id,

@@ -46,7 +46,7 @@ from ruralcouncil.gui.ledger_model import (
     names_by_code,
 )
 from ruralcouncil.gui.reverse_dialog import ReverseDialog, entry_form
-from ruralcouncil.i18n import _
+from ruralcouncil.i18n import _, ngettext
 from ruralcouncil.ledger import catalog, queries
 from ruralcouncil.ledger.classification import EXPENDITURE, REVENUE
 from ruralcouncil.ledger.dates import shown_date
@@ -422,7 +422,8 @@ class LedgerPage(QWidget):
         self._totals_asked += 1
         asked = self._totals_asked
         # Entries (numbered 1, 2, 3...), never chain positions.
-        self._totals_head = _("{n} entries").format(n=self.model.rowCount())
+        count = self.model.rowCount()
+        self._totals_head = ngettext("{n} entry", "{n} entries", count).format(n=count)
         self._totals_tail = ""
         last = self.model.rowCount() - 1
         balance = self.model.balance_after(last) if flt.account and last >= 0 else None

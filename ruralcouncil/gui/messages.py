@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
-from ruralcouncil.i18n import _
+from ruralcouncil.i18n import _, ngettext
 from ruralcouncil.ledger.errors import ImportRejected, LedgerError
 
 # An ImportRejected file may have thousands of bad lines; the box shows the first ones.
@@ -24,8 +24,11 @@ def error_text(error: BaseException | str) -> str:
     if isinstance(error, ImportRejected):
         lines = [str(error), *error.problems[:MAX_PROBLEM_LINES]]
         if len(error.problems) > MAX_PROBLEM_LINES:
+            more = len(error.problems) - MAX_PROBLEM_LINES
             lines.append(
-                _("... and {n} more problems.").format(n=len(error.problems) - MAX_PROBLEM_LINES)
+                ngettext("... and {n} more problem.", "... and {n} more problems.", more).format(
+                    n=more
+                )
             )
         return "\n".join(lines)
     if isinstance(error, LedgerError):

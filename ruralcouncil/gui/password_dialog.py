@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from ruralcouncil.gui import messages
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.setup_wizard import error_label, show_problem
-from ruralcouncil.i18n import _
+from ruralcouncil.i18n import _, ngettext
 from ruralcouncil.ledger import users
 from ruralcouncil.ledger.errors import AuthenticationFailed, LedgerError
 
@@ -94,9 +94,11 @@ class ChangePasswordDialog(QDialog):
         form.addRow(_("New password again:"), self.repeat_password)
         layout.addLayout(form)
         hint = QLabel(
-            _("At least {n} characters; a short sentence you will remember is best.").format(
-                n=users.MIN_PASSWORD_LENGTH
-            )
+            ngettext(
+                "At least {n} character; a short sentence you will remember is best.",
+                "At least {n} characters; a short sentence you will remember is best.",
+                users.MIN_PASSWORD_LENGTH,
+            ).format(n=users.MIN_PASSWORD_LENGTH)
         )
         hint.setWordWrap(True)
         layout.addWidget(hint)

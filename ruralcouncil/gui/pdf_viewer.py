@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from ruralcouncil.gui import messages, worker
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.i18n import _
+from ruralcouncil.i18n import _, ngettext
 
 # Pages are drawn for the printer at no more than this many dots per inch: sharp on paper,
 # and an A4 page stays about 35 MB in memory on an old PC.
@@ -214,7 +214,11 @@ class PdfViewer(QDialog):
         finally:
             painter.end()
             QApplication.restoreOverrideCursor()
-        self.status.setText(_("Sent to the printer: {n} pages.").format(n=count))
+        self.status.setText(
+            ngettext(
+                "Sent to the printer: {n} page.", "Sent to the printer: {n} pages.", count
+            ).format(n=count)
+        )
         self.view.viewport().update()  # drawn again where the print dialog was
         self.printed.emit(count)
         return count

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from ruralcouncil.gui import messages, worker
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.i18n import _
+from ruralcouncil.i18n import _, ngettext
 from ruralcouncil.ledger import backup, chain, users, verify
 from ruralcouncil.ledger.errors import LedgerError, OtherLedger
 from ruralcouncil.ledger.users import Action
@@ -383,9 +383,12 @@ class SafetyPage(QWidget):
         self.backup_progress.setValue(1)
         self.backup_status.setStyleSheet(_OK_STYLE)
         self.backup_status.setText(
-            _(
+            ngettext(
                 "The backup {path} was written and checked. It holds {entries} chain "
-                "entries; its anchor is {entries}:{head}."
+                "entry; its anchor is {entries}:{head}.",
+                "The backup {path} was written and checked. It holds {entries} chain "
+                "entries; its anchor is {entries}:{head}.",
+                result.entries,
             ).format(path=result.path, entries=result.entries, head=result.head)
         )
         self.backup_finished.emit(result)
@@ -489,9 +492,12 @@ class SafetyPage(QWidget):
         if result.user is not None:
             # Logged in to the restored ledger: their key there may differ from before.
             self.context.set_user(result.user)
-        text = _(
+        text = ngettext(
+            "The ledger was restored from {name}: {entries} chain entry. The ledger as "
+            "it was is kept in {aside}.",
             "The ledger was restored from {name}: {entries} chain entries. The ledger as "
-            "it was is kept in {aside}."
+            "it was is kept in {aside}.",
+            result.entries_after,
         ).format(name=source.name, entries=result.entries_after, aside=result.kept_aside)
         if result.warning:
             self.restore_status.setStyleSheet(_WARNING_STYLE)
@@ -582,13 +588,20 @@ class SafetyPage(QWidget):
         if result.ok:
             self.verify_status.setStyleSheet(_OK_STYLE)
             self.verify_status.setText(
-                _("The ledger is intact: {entries} chain entries, head {head}.").format(
-                    entries=result.entries, head=result.head
-                )
+                ngettext(
+                    "The ledger is intact: {entries} chain entry, head {head}.",
+                    "The ledger is intact: {entries} chain entries, head {head}.",
+                    result.entries,
+                ).format(entries=result.entries, head=result.head)
                 + "\n"
-                + _("{transactions} entries, {commits} signed commits.").format(
-                    transactions=result.transactions, commits=result.signed_commits
+                + ngettext("{n} entry", "{n} entries", result.transactions).format(
+                    n=result.transactions
                 )
+                + ", "
+                + ngettext("{n} signed commit", "{n} signed commits", result.signed_commits).format(
+                    n=result.signed_commits
+                )
+                + "."
             )
         else:
             self.verify_status.setStyleSheet(_ERROR_STYLE)

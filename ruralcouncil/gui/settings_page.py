@@ -30,7 +30,7 @@ from ruralcouncil.gui.password_dialog import (
     own_admin_set_note,
 )
 from ruralcouncil.gui.setup_wizard import CouncilKindChoice, error_label, show_problem
-from ruralcouncil.i18n import LANGUAGES, _, language, save_preferred_language
+from ruralcouncil.i18n import LANGUAGES, _, language, ngettext, save_preferred_language
 from ruralcouncil.ledger import catalog, journal, settings, users
 from ruralcouncil.ledger.classification import EXPENDITURE, REVENUE
 from ruralcouncil.ledger.errors import LedgerError
@@ -256,9 +256,11 @@ class SettingsPage(QWidget):
         row = QHBoxLayout()
         row.addWidget(
             _read_only_label(
-                _("At least {n} characters; a short sentence you will remember is best.").format(
-                    n=users.MIN_PASSWORD_LENGTH
-                )
+                ngettext(
+                    "At least {n} character; a short sentence you will remember is best.",
+                    "At least {n} characters; a short sentence you will remember is best.",
+                    users.MIN_PASSWORD_LENGTH,
+                ).format(n=users.MIN_PASSWORD_LENGTH)
             ),
             1,
         )

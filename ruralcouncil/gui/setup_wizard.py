@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ruralcouncil import i18n
-from ruralcouncil.i18n import _
+from ruralcouncil.i18n import _, ngettext
 from ruralcouncil.ledger import settings, setup, users
 from ruralcouncil.ledger.errors import LedgerError
 from ruralcouncil.ledger.settings import COUNCIL_KIND_NAMES, CouncilKind
@@ -174,10 +174,14 @@ class AdministratorPage(QWizardPage):
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(_("Password again:"), self.repeat)
         hint = QLabel(
-            _(
+            ngettext(
+                "At least {n} character. A short sentence you will remember is safer than a "
+                "clever word; there are no other rules. Nobody can recover a lost password, so "
+                "write it down and keep it in a safe place.",
                 "At least {n} characters. A short sentence you will remember is safer than a "
                 "clever word; there are no other rules. Nobody can recover a lost password, so "
-                "write it down and keep it in a safe place."
+                "write it down and keep it in a safe place.",
+                users.MIN_PASSWORD_LENGTH,
             ).format(n=users.MIN_PASSWORD_LENGTH)
         )
         hint.setWordWrap(True)

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.messages import error_text
 from ruralcouncil.gui.password_dialog import admin_set_tip, change_own_password
-from ruralcouncil.i18n import _
+from ruralcouncil.i18n import _, ngettext
 from ruralcouncil.ledger import users
 from ruralcouncil.ledger.errors import InvalidInput, LedgerError
 from ruralcouncil.ledger.users import ROLE_NAMES, Action, Role
@@ -55,7 +55,11 @@ def _role_combo() -> QComboBox:
 def _password_edit() -> QLineEdit:
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setPlaceholderText(_("at least {n} characters").format(n=users.MIN_PASSWORD_LENGTH))
+    edit.setPlaceholderText(
+        ngettext(
+            "at least {n} character", "at least {n} characters", users.MIN_PASSWORD_LENGTH
+        ).format(n=users.MIN_PASSWORD_LENGTH)
+    )
     return edit
 
 

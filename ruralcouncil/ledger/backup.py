@@ -511,9 +511,9 @@ def restore_ledger(
     warning = None
     if info.entries < entries_before:
         warning = _(
-            "The backup holds {after} chain entries, fewer than the {before} the ledger had "
-            "before the restore: later work is not in it. The ledger as it was is kept in "
-            "{path}."
+            "The backup holds fewer chain entries than the ledger had before the restore "
+            "(chain entries: {after} in the backup, {before} before): later work is not in it. "
+            "The ledger as it was is kept in {path}."
         ).format(after=info.entries, before=entries_before, path=kept_aside)
     return RestoreResult(
         kept_aside=kept_aside,

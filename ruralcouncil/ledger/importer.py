@@ -164,9 +164,10 @@ def read_transactions(data: bytes, conn: sqlite3.Connection) -> list[NewEntry]:
             continue  # blank lines and rows of empty cells, as spreadsheets leave at the end
         if len(row) != len(columns):
             problems[line].append(
-                _("this row has {found} values but the header has {expected} columns").format(
-                    found=len(row), expected=len(columns)
-                )
+                _(
+                    "the number of values in this row ({found}) differs from the number of "
+                    "columns in the header ({expected})"
+                ).format(found=len(row), expected=len(columns))
             )
             unsure = None  # its cells cannot be told apart: it might hold anything
             continue

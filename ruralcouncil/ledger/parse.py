@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ruralcouncil.i18n import _
+from ruralcouncil.i18n import _, ngettext
 from ruralcouncil.ledger.errors import InvalidInput
 
 # SQLite's integers are 64-bit: an id of 18 digits always fits.
@@ -107,7 +107,9 @@ def parse_code(text: str) -> str:
 def text_problem(label: str, value: str, *, multiline: bool = False, limit: int = MAX_TEXT) -> str:
     """What is wrong with a free-text field, or '' when it can be stored as it is."""
     if len(value) > limit:
-        return _("{field} is longer than {n} characters").format(field=label, n=limit)
+        return ngettext(
+            "{field} is longer than {n} character", "{field} is longer than {n} characters", limit
+        ).format(field=label, n=limit)
     # A description may run over several lines; names and references are one line.
     allowed = "\t\n" if multiline else "\t"
     for ch in value:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from ruralcouncil.i18n import _
+from ruralcouncil.i18n import _, ngettext
 from ruralcouncil.ledger import chain, keys, replay, storage
 from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.errors import (
@@ -66,11 +66,19 @@ def same_name(a: str, b: str) -> bool:
 def validate_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
-            _("A password needs at least {n} characters.").format(n=MIN_PASSWORD_LENGTH)
+            ngettext(
+                "A password needs at least {n} character.",
+                "A password needs at least {n} characters.",
+                MIN_PASSWORD_LENGTH,
+            ).format(n=MIN_PASSWORD_LENGTH)
         )
     if len(password) > MAX_PASSWORD_LENGTH:
         raise InvalidInput(
-            _("A password may have at most {n} characters.").format(n=MAX_PASSWORD_LENGTH)
+            ngettext(
+                "A password may have at most {n} character.",
+                "A password may have at most {n} characters.",
+                MAX_PASSWORD_LENGTH,
+            ).format(n=MAX_PASSWORD_LENGTH)
         )
     if any(0xD800 <= ord(ch) <= 0xDFFF for ch in password):
         raise InvalidInput(_("The password contains bytes that are not text (not UTF-8)."))

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruralcouncil.i18n import _
+from ruralcouncil.i18n import _, ngettext
 from ruralcouncil.ledger import chain, legacy, records, replay, schema
 from ruralcouncil.ledger.parse import parse_anchor as _parse_anchor
 from ruralcouncil.ledger.replay import Entry, Replay
@@ -580,9 +580,11 @@ class _Walk:
             first = chain.entry_seq(self.conn, "transaction", str(numbered_wrong[1]))
             self.result.bad(
                 first if first is not None else entry.seq,
-                _("{n} early entries do not carry the numbers the upgrade gave them").format(
-                    n=numbered_wrong[0]
-                ),
+                ngettext(
+                    "{n} early entry does not carry the number the upgrade gave it",
+                    "{n} early entries do not carry the numbers the upgrade gave them",
+                    numbered_wrong[0],
+                ).format(n=numbered_wrong[0]),
             )
         self._check_early_rows(entry, found.get("rows"))
 
@@ -659,7 +661,14 @@ class _Walk:
             " WHERE transaction_id NOT IN (SELECT id FROM transactions)"
         ).fetchone()[0]
         if orphans:
-            result.bad(None, _("{n} postings belong to no transaction").format(n=orphans))
+            result.bad(
+                None,
+                ngettext(
+                    "{n} posting belongs to no transaction",
+                    "{n} postings belong to no transaction",
+                    orphans,
+                ).format(n=orphans),
+            )
         for tid, fund in conn.execute(
             "SELECT transaction_id, fund FROM postings GROUP BY transaction_id, fund"
             " HAVING SUM(amount) <> 0 LIMIT 5"
@@ -681,9 +690,12 @@ class _Walk:
             if count and (low != 1 or high != count or distinct != count):
                 result.bad(
                     None,
-                    _(
+                    ngettext(
                         "entry numbers do not run 1, 2, 3... without gaps ({low}-{high} for "
-                        "{count} entries)"
+                        "{count} entry)",
+                        "entry numbers do not run 1, 2, 3... without gaps ({low}-{high} for "
+                        "{count} entries)",
+                        count,
                     ).format(low=low, high=high, count=count),
                 )
         first = conn.execute("SELECT hash FROM chain WHERE seq = 1").fetchone()
@@ -775,7 +787,14 @@ def _check_daily_totals(conn: sqlite3.Connection, result: VerifyResult) -> None:
         f" + (SELECT count(*) FROM ({stored} EXCEPT {real}))"
     ).fetchone()[0]
     if wrong:
-        result.bad(None, _("{n} daily balances differ from the postings").format(n=wrong))
+        result.bad(
+            None,
+            ngettext(
+                "{n} daily balance differs from the postings",
+                "{n} daily balances differ from the postings",
+                wrong,
+            ).format(n=wrong),
+        )
 
 
 def _check_anchor(conn: sqlite3.Connection, result: VerifyResult, n: int, digest: str) -> None:
@@ -783,9 +802,12 @@ def _check_anchor(conn: sqlite3.Connection, result: VerifyResult, n: int, digest
     if row is None:
         result.bad(
             n,
-            _(
+            ngettext(
+                "the anchor names chain position {n}, but the chain has only {total} position: "
+                "entries were removed",
                 "the anchor names chain position {n}, but the chain has only {total} positions: "
-                "entries were removed"
+                "entries were removed",
+                result.entries,
             ).format(n=n, total=result.entries),
         )
     elif row[0] != digest:
