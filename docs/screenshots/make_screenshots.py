@@ -210,7 +210,7 @@ class Screenshots:
 
     def admin_pages(self, ledger: object, admin: object) -> None:
         window: object = self.main_window(ledger, admin)
-        for key in ("users", "settings"):
+        for key in ("users", "settings", "audit"):
             window.show_page(key)  # type: ignore[attr-defined]
             self.settle()
             self.save(window, f"{key}.png")
@@ -261,6 +261,18 @@ class Screenshots:
         )
         shutil.copyfile(stem.with_suffix(".png"), self.out / "summary-pdf.png")
         print(f"wrote {self.out / 'summary-pdf.png'}")
+        self.pdf_viewer(pdf)
+
+    def pdf_viewer(self, pdf: Path) -> None:
+        """The same report inside the program, as Print… and Save a copy… show it."""
+        from ruralcouncil.gui.pdf_viewer import PdfViewer
+
+        viewer = PdfViewer(pdf)
+        viewer.resize(900, 740)
+        viewer.show()
+        self.wait_until(viewer.loaded, "the PDF viewer")
+        self.save(viewer, "pdf-viewer.png")
+        viewer.close()
 
 
 if __name__ == "__main__":
