@@ -4,9 +4,9 @@ Messages are written in English in the code and marked with ``_()`` (``ngettext(
 count is shown: Russian has three forms, Kazakh two). Kazakh and Russian live in gettext
 catalogues: ``resources/translations/<lang>.po`` is what translators edit; the build compiles
 each into ``<lang>/LC_MESSAGES/ruralcouncil.mo`` (``setup.py``, ``python -m
-ruralcouncil.catalogue compile``), which is what the program reads, with Babel's
-``Translations``. A source checkout without the ``.mo`` files still works: the ``.po`` is
-compiled in memory then. The language is process-wide: the CLI and the GUI set it at start.
+ruralcouncil.catalogue compile``), which is what the program reads, with the standard
+library's ``gettext``. A source checkout without the ``.mo`` files still works: the ``.po`` is
+compiled then (with Babel), once. The language is process-wide: the CLI and the GUI set it at start.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import gettext
 import io
 import json
 import os
+from contextlib import suppress
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
@@ -67,21 +68,44 @@ def compile_catalogue(lang: str, folder: Path | None = None) -> Path:
 
 @cache
 def _translations(lang: str) -> gettext.NullTranslations:
+    """The language's messages, read from its compiled ``.mo`` with the standard library's
+    ``gettext`` (Babel costs a tenth of a second to import; a command that prints JSON never
+    needs it). A ``.po`` newer than its ``.mo`` (edited after the last build) is compiled
+    once: in memory, and written back over the stale ``.mo`` where the folder allows it, so
+    the next start reads the compiled file again."""
     if lang not in LANGUAGES or lang == "en":
         return gettext.NullTranslations()
-    from babel.support import Translations
-
     compiled = compiled_path(lang)
     source = catalogue_path(lang)
-    # A catalogue edited after the last build wins over its stale compiled copy.
-    if compiled.exists() and (
-        not source.exists() or compiled.stat().st_mtime >= source.stat().st_mtime
-    ):
+    compiled_time = _mtime(compiled)
+    source_time = _mtime(source)
+    if compiled_time is not None and (source_time is None or compiled_time >= source_time):
         with compiled.open("rb") as fh:
-            return Translations(fh, domain=DOMAIN)
-    if source.exists():
-        return Translations(io.BytesIO(_compiled_bytes(lang, source)), domain=DOMAIN)
+            return gettext.GNUTranslations(fh)
+    if source_time is not None:
+        data = _compiled_bytes(lang, source)
+        _write_quietly(compiled, data)
+        return gettext.GNUTranslations(io.BytesIO(data))
     return gettext.NullTranslations()
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
+
+
+def _write_quietly(target: Path, data: bytes) -> None:
+    """Replace a stale compiled catalogue; an installed program's read-only folder keeps it."""
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    except OSError:
+        with suppress(OSError):
+            tmp.unlink()
 
 
 def reload_catalogues() -> None:

@@ -50,6 +50,22 @@ def test_edges_round_trip(lang: str, amount: int) -> None:
     )
 
 
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+@given(amount=st.integers(min_value=-MAX_AMOUNT, max_value=MAX_AMOUNT))
+@example(amount=0)
+@example(amount=-1)
+def test_the_written_out_symbols_format_as_babel_does(lang: str, amount: int) -> None:
+    """format_amount spells CLDR's ``#,##0.00`` itself (no Babel data at start-up): it must
+    give exactly what Babel gives for the language's locale."""
+    from babel.numbers import format_decimal
+
+    from ruralcouncil.i18n import locale_name
+    from ruralcouncil.ledger.money import tiyn_to_decimal
+
+    cldr = format_decimal(tiyn_to_decimal(abs(amount)), format="#,##0.00", locale=locale_name(lang))
+    assert format_amount(amount, lang, sign=False) == ("-" if amount < 0 else "") + cldr
+
+
 def test_kk_ru_shape() -> None:
     assert format_amount(123_456_789, "kk") == "1\u00a0234\u00a0567,89\u00a0₸"
     assert format_amount(123_456_789, "ru") == "1\u00a0234\u00a0567,89\u00a0₸"

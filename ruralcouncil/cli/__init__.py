@@ -21,14 +21,11 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from contextlib import suppress
-from datetime import date
 from pathlib import Path
 
-from ruralcouncil import i18n, paths
-from ruralcouncil.cli.checks import check_arguments
+from ruralcouncil import i18n
 from ruralcouncil.cli.common import (
     EXIT_BROKEN_PIPE,
     EXIT_INTERNAL,
@@ -62,6 +59,11 @@ __all__ = [
 
 
 def _log_internal_error(exc: BaseException) -> None:
+    import traceback
+    from datetime import date
+
+    from ruralcouncil import paths
+
     text = "".join(traceback.format_exception(exc))
     warn(_("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}"))
     try:
@@ -84,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             i18n.set_language(early_language(argv))
         except SystemExit as exc:  # a bad --lang value: argparse has said why
             return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_REFUSED
-        parser = build_parser()
+        parser = build_parser(argv)
         try:
             args = parser.parse_args(argv)
         except SystemExit as exc:  # usage errors exit 2 with argparse's text; --help exits 0
@@ -97,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ruralcouncil.cli.window import cmd_gui
 
             return cmd_gui(args)
+        from ruralcouncil.cli.checks import check_arguments
+
         check_arguments(args, argv)
         return int(args.handler(args))
     except ImportRejected as exc:

@@ -9,14 +9,12 @@ prompt. A command that only reads uses :func:`reader` and needs no login.
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ruralcouncil import paths
 from ruralcouncil.cli.parsing import Parser
@@ -56,6 +54,8 @@ def warn(text: str) -> None:
 
 
 def print_json(value: Any) -> None:
+    import json
+
     say(json.dumps(value, ensure_ascii=False, indent=1))
 
 
@@ -83,6 +83,8 @@ def password_for(user: str) -> str:
     if password is not None:
         return password
     if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
         return getpass.getpass(_("Password for {user}: ").format(user=user))
     raise Refused(
         _("No password for {user}: set {env} or run the command in a terminal.").format(
@@ -103,6 +105,8 @@ def new_password_for(user: str, *envs: str) -> str:
                 user=user, env=envs[0]
             )
         )
+    import getpass
+
     first = getpass.getpass(_("New password for {user}: ").format(user=user))
     again = getpass.getpass(_("The same password again: "))
     if first != again:
@@ -177,8 +181,33 @@ def not_blank(value: str, what: str) -> str:
 # --- building the parser -----------------------------------------------------------------
 
 
+# Set on the top-level subparsers by ``subjects.build_parser`` when argv names its command:
+# only that command's parser is built (see ``subjects.chosen_command``).
+ONLY = "only_command"
+
+
+class _Skipped:
+    """A command left out of this run's parser (another one was asked for): its
+    ``add_argument`` and every other call do nothing."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self._ignore
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        pass
+
+    def _ignore(self, *args: Any, **kwargs: Any) -> _Skipped:
+        return self
+
+
+_SKIPPED = _Skipped()
+
+
 def command(subparsers: Any, name: str, handler: Handler, text: str) -> Parser:
     """A command (or a subject's action) with its handler and its one-line help."""
+    only = getattr(subparsers, ONLY, None)
+    if isinstance(subparsers, _Skipped) or (only is not None and name != only):
+        return cast(Parser, _SKIPPED)
     parser: Parser = subparsers.add_parser(name, help=text, description=text)
     # --db is documented before the command; accepting it after too costs nothing.
     parser.add_argument(
@@ -192,6 +221,8 @@ def subject(subparsers: Any, name: str, text: str) -> Any:
     """A command with actions of its own (``user add``, ``fund list``): returns the
     subparsers to add the actions to with :func:`command`."""
     parser = command(subparsers, name, lambda args: EXIT_OK, text)
+    if isinstance(parser, _Skipped):
+        return parser
     return parser.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
 
 

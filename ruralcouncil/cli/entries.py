@@ -152,8 +152,6 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from ruralcouncil.ledger import catalog, settings
-    from ruralcouncil.ledger.money import format_amount
     from ruralcouncil.reports.statements import BOX_MEANINGS, year_summary
 
     year = parse_year(args.year) if args.year else date.today().year
@@ -162,6 +160,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
         if args.json:
             print_json(summary.as_json())
             return EXIT_OK
+        # Names and amounts in words are for people: a script reading --json needs neither.
+        from ruralcouncil.ledger import catalog, settings
+        from ruralcouncil.ledger.money import format_amount
+
         names = {a.code: a.name() for a in catalog.book_accounts(ledger.conn)}
         village = settings.village_name(ledger.conn)
     say(_("{village}: the year {year}").format(village=village, year=year))

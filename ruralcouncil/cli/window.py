@@ -69,5 +69,12 @@ def _show_main_window(ledger: Ledger, user: User) -> None:
     qapp = ensure_application()
     window.show()
     qapp.processEvents()
+    # The dashboard's chart (pyqtgraph) follows the window's first paint: build it now, so
+    # an installation missing pyqtgraph or numpy fails here.
+    page = getattr(window, "pages", {}).get("dashboard")
+    chart = getattr(page, "chart", None)
+    if chart is not None:
+        chart.build_pending_now()
+        qapp.processEvents()
     window.close()
     qapp.processEvents()

@@ -2,17 +2,27 @@
 
 Each step is its own function so tests can run it without a blocking ``exec()``.
 Start-up stays light: reportlab, pyqtgraph and numpy are imported by the pages that need
-them, when they are first shown.
+them, when they are first shown (the dashboard's chart only after the window has been
+painted), and what only some starts need is imported where it is used.
 """
 
 from __future__ import annotations
 
 import sys
-import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+# The Qt-free modules every start needs come first, on purpose: once PySide6 is loaded it
+# reads the source of each module that imports anything (to look for its ``__feature__``
+# switches), a cost these need not pay. Babel formats the dashboard's amounts.
+# isort: off
+import babel.numbers  # noqa: F401
+from ruralcouncil.ledger import catalog, queries, settings, users  # noqa: F401
+from ruralcouncil.reports import statements  # noqa: F401
+
+# isort: on
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
 
 from ruralcouncil import i18n, paths
@@ -20,10 +30,13 @@ from ruralcouncil.gui import fonts, messages, worker
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.session import Session
 from ruralcouncil.i18n import _
-from ruralcouncil.ledger import journal, storage
+from ruralcouncil.ledger import storage
 from ruralcouncil.ledger.errors import LedgerError
 from ruralcouncil.ledger.storage import Ledger
 from ruralcouncil.ledger.users import User
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QTranslator
 
 EXIT_OK = 0
 EXIT_REFUSED = 2
@@ -52,9 +65,14 @@ def install_qt_translations(app: QApplication, lang: str) -> None:
         _qt_translator = None
     if lang == "en":
         return
+    # By file name, not by QLocale: the first use of QLocale builds Python enums of every
+    # language, country and script Qt knows, a noticeable wait at every start. Qt looks
+    # for qtbase_ru_KZ.qm, then qtbase_ru.qm, as it would for the locale.
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
     translator = QTranslator(app)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(QLocale(i18n.locale_name(lang)), "qtbase", "_", folder):
+    if translator.load(f"qtbase_{i18n.locale_name(lang)}", folder):
         app.installTranslator(translator)
         _qt_translator = translator
 
@@ -105,6 +123,8 @@ def open_for_window(path: Path) -> tuple[Ledger | None, str | None]:
 
 def warn_about_clock(ledger: Ledger, parent: QWidget | None = None) -> str | None:
     """Warn before anything is saved when this PC's clock is behind the last entry."""
+    from ruralcouncil.ledger import journal
+
     warning = journal.clock_warning(ledger.conn)
     if warning:
         messages.show_warning(parent, warning, _("Check the clock"))
@@ -144,6 +164,8 @@ def _show_unexpected(
     kind: type[BaseException], error: BaseException, tb: TracebackType | None
 ) -> None:
     """Anything a page did not expect: print it and tell the user instead of vanishing."""
+    import traceback
+
     text = "".join(traceback.format_exception(kind, error, tb))
     print(text, file=sys.stderr)
     # For the error dialog's details (messages.show_error); no exception type declares it.

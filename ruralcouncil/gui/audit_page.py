@@ -8,6 +8,7 @@ filtered log to a CSV file in a worker, with a progress bar.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,13 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     QSettings,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor
@@ -61,6 +64,15 @@ _FAILED_COLOUR = QColor(176, 0, 32)
 _LAST_EXPORT_FOLDER = "audit/last_folder"
 _OK_STYLE = "color: #1b5e20;"
 _ERROR_STYLE = "color: #b71c1c; font-weight: bold;"
+_CELL_PADDING = 14
+# A moment written as wide as any (two-digit day, month and hour); names and meanings wider
+# than these many characters are elided (the tooltip and the Details column say them whole).
+_WIDEST_MOMENT = "2028-12-28T23:58:58+05:00"
+_WHO_CHARACTERS = 20
+_WHAT_CHARACTERS = 32
+# The search for every user and kind of event the log holds starts after the table is
+# painted, or after this long when it is not (the page not in sight).
+_CHOICES_DELAY_MS = 200
 
 
 def _settings() -> QSettings:
@@ -179,12 +191,17 @@ def _date_filter(label: str, name: str) -> tuple[QCheckBox, DateField]:
 class AuditPage(QWidget):
     # Emitted when an export ends: the number of events written, or the exception.
     export_finished = Signal(object)
+    # The filters offer every user and kind of event the whole log holds (found in a worker).
+    choices_found = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.setObjectName("auditPage")
         self._exporting = False
+        self._choices_asked = 0
+        self._choices: tuple[list[str], list[str]] = ([], [])
+        self._choices_waiting: Callable[[], None] | None = None  # the search to start
 
         title = QLabel(_("Audit log: who did what, and when"))
         title.setStyleSheet("font-size: 13pt; font-weight: bold;")
@@ -240,11 +257,10 @@ class AuditPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setWordWrap(False)
+        # Widths from font metrics (a sample moment, the users' names, the titles), never
+        # from the rows: sizing to the contents would have Qt read and format every one.
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(WHEN, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(WHO, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(WHAT, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(WHAT, 260)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
 
         self.error = error_label()
@@ -268,26 +284,90 @@ class AuditPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
 
+        self.table.viewport().installEventFilter(self)
         self._fill_choices()
         self.model.reload()
         context.changed.connect(self.refresh)
 
     def _fill_choices(self) -> None:
+        """The ledger's users and the known kinds of event at once; the names only the whole
+        log holds (a version-1 log's users, kinds a newer program wrote) from a worker, as
+        finding them reads every event."""
         conn = self.context.ledger.conn
+        self._set_choices(audit.user_names(conn, logged=False), audit.event_kinds(conn, False))
+        self._choices_asked += 1
+        asked, ledger = self._choices_asked, self.context.ledger
+
+        def run(_progress: Any) -> tuple[list[str], list[str]]:
+            own = ledger.sibling(write=False)
+            try:
+                return audit.user_names(own.conn), audit.event_kinds(own.conn)
+            finally:
+                own.close()
+
+        def done(found: tuple[list[str], list[str]]) -> None:
+            if shiboken6.isValid(self) and asked == self._choices_asked:
+                self._set_choices(*found)
+                self.choices_found.emit()
+
+        def failed(_error: Exception) -> None:  # the known ones stay offered
+            if shiboken6.isValid(self) and asked == self._choices_asked:
+                self.choices_found.emit()
+
+        def start() -> None:
+            if self._choices_waiting is start:  # not started, nor asked again since
+                self._choices_waiting = None
+                worker.start(run, done, failed)
+
+        # Once the rows are on screen (the table's paint starts it, or else the timer): at a
+        # million events the search would compete with the painting.
+        self._choices_waiting = start
+        QTimer.singleShot(_CHOICES_DELAY_MS, self, start)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Paint
+            and watched is self.table.viewport()
+            and self._choices_waiting is not None
+        ):
+            QTimer.singleShot(0, self, self._choices_waiting)  # after this paint
+        return super().eventFilter(watched, event)
+
+    def _set_choices(self, names: list[str], kinds: list[str]) -> None:
+        if (names, kinds) == self._choices:
+            return
+        self._choices = (names, kinds)
         chosen_user, chosen_event = self.user_choice.currentData(), self.event_choice.currentData()
         self.user_choice.clear()
         self.user_choice.addItem(_("Everyone"), "")
-        for name in audit.user_names(conn):
+        for name in names:
             self.user_choice.addItem(name, name)
         self.user_choice.addItem(who_text(audit.UNKNOWN_USER), audit.UNKNOWN_USER)
         self.event_choice.clear()
         self.event_choice.addItem(_("Everything"), "")
-        kinds = sorted(audit.event_kinds(conn), key=lambda k: audit.describe(k).casefold())
-        for kind in kinds:
+        for kind in sorted(kinds, key=lambda k: audit.describe(k).casefold()):
             self.event_choice.addItem(audit.describe(kind), kind)
         for combo, value in ((self.user_choice, chosen_user), (self.event_choice, chosen_event)):
             index = combo.findData(value) if value is not None else 0
             combo.setCurrentIndex(max(index, 0))
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        metrics = self.table.fontMetrics()
+        titles = self.table.horizontalHeader().fontMetrics()
+        char = metrics.averageCharWidth()
+
+        def width(column: int, *texts: str, most: int) -> int:
+            wanted = max(metrics.horizontalAdvance(t) for t in texts) + _CELL_PADDING
+            title = titles.horizontalAdvance(_(COLUMN_TITLES[column])) + _CELL_PADDING
+            return max(title, min(wanted, most * char))
+
+        names = [who_text(audit.UNKNOWN_USER), *self._choices[0]]
+        kinds = [audit.describe(k) for k in self._choices[1]] or [""]
+        header = self.table.horizontalHeader()
+        header.resizeSection(WHEN, width(WHEN, when_text(_WIDEST_MOMENT), most=40))
+        header.resizeSection(WHO, width(WHO, *names, most=_WHO_CHARACTERS))
+        header.resizeSection(WHAT, width(WHAT, *kinds, most=_WHAT_CHARACTERS))
 
     # --- filtering ----------------------------------------------------------------------
 

@@ -7,8 +7,10 @@ CLDR's abbreviated names (Babel); where they do not fit the chart's width (Kazak
 in a small window), the axis drops their dots, then shortens them to three letters, then
 labels every other month (:func:`month_labels`).
 
-pyqtgraph (and numpy behind it) costs a noticeable part of a second to import on an old PC,
-so it is imported only when the first chart is built, never when this module is imported.
+pyqtgraph (and numpy behind it) costs the better part of a second to import on an old PC, so
+it is imported only when the first chart is built, never when this module is imported; and
+:meth:`MonthlyFlowChart.show_flows` builds the first chart only after its place on screen has
+been painted, so the window (and the dashboard's figures) appear without waiting for it.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetricsF
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetricsF, QPaintEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ruralcouncil.i18n import _, locale_name
@@ -107,16 +109,52 @@ def _tenge_axis() -> Any:
 
 
 class MonthlyFlowChart(QWidget):
-    """A bar chart of receipts and payments by month; built on the first :meth:`set_flows`."""
+    """A bar chart of receipts and payments by month; built on the first :meth:`set_flows`
+    (at once) or :meth:`show_flows` (after the empty place has been painted once)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.plot: Any = None  # pyqtgraph.PlotWidget, once built
+        # What show_flows was given before the plot existed, and whether its build is due.
+        self._pending: list[tuple[int, int, int]] | None = None
+        self._due = False
         # Small on purpose: the figures above are the record; the chart only shows the shape.
         self.setMinimumHeight(220)
         self.setMaximumHeight(250)
+
+    def show_flows(self, flows: Sequence[tuple[int, int, int]]) -> None:
+        """Show ``flows``: at once once the plot exists; before that, the plot is built just
+        after this (still empty) widget has been painted, which is after the window around it
+        has been drawn. Building the first plot imports pyqtgraph and numpy."""
+        if self.plot is not None:
+            self.set_flows(flows)
+            return
+        self._pending = list(flows)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._pending is not None and not self._due:
+            # Not from inside the paint: once the event loop has shown what was painted.
+            self._due = True
+            QTimer.singleShot(0, self, self._build_pending)
+
+    def _build_pending(self) -> None:
+        self._due = False
+        flows, self._pending = self._pending, None
+        if flows is None:
+            return
+        if not self.isVisible():  # hidden meanwhile: built when next painted
+            self._pending = flows
+            return
+        self.set_flows(flows)
+
+    def build_pending_now(self) -> None:
+        """Build a chart still waiting for its first paint (tests, and the smoke test)."""
+        if self._pending is not None:
+            flows, self._pending = self._pending, None
+            self.set_flows(flows)
 
     def _build(self) -> None:
         import pyqtgraph as pg
@@ -149,6 +187,7 @@ class MonthlyFlowChart(QWidget):
         """``flows`` is ``statements.monthly_flows``: (month, receipts, payments) in tiyn."""
         import pyqtgraph as pg
 
+        self._pending = None
         if self.plot is None:
             self._build()
         self.legend.setText(

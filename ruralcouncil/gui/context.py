@@ -12,6 +12,9 @@ from PySide6.QtCore import QObject, Signal
 from ruralcouncil.ledger.storage import Ledger
 from ruralcouncil.ledger.users import Action, User
 
+# Reversing is this ledger's "delete": the Entries menu's shortcut, named on the button too.
+REVERSE_SHORTCUT = "Ctrl+Shift+R"
+
 
 class AppContext(QObject):
     # Emitted after any successful write (entry recorded, reversed, imported, restored...).

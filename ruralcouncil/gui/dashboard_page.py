@@ -13,19 +13,17 @@ from datetime import date
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -38,8 +36,7 @@ from ruralcouncil.ledger import catalog, queries
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.storage import Ledger
 from ruralcouncil.reports import statements
-from ruralcouncil.reports.statements import YearSummary
-from ruralcouncil.reports.summary_pdf import verification_code
+from ruralcouncil.reports.statements import YearSummary, verification_code
 
 _WARNING_STYLE = "color: #b71c1c; font-weight: bold;"
 _LAST_PDF_FOLDER = "reports/last_folder"
@@ -77,6 +74,36 @@ def _render_pdf(ledger: Ledger, year: int, path: Path) -> tuple[Path, str]:
     return written.path, written.code
 
 
+class _SelectableOncePainted(QObject):
+    """Lets a label's text be selected with the mouse from just after its first paint.
+
+    A selectable label gets a text control of Qt's own, unknown to PySide, and the first time
+    such an object passes through a Python event filter (the inactivity lock's) PySide builds
+    Python enums for every Qt class it knows: a noticeable part of the start-up, which is
+    better spent once the window is on screen."""
+
+    def __init__(self, label: QLabel) -> None:
+        super().__init__(label)
+        self._label = label
+        label.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._label.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._enable)
+        return False
+
+    def _enable(self) -> None:
+        self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.deleteLater()
+
+
+def selectable_once_painted(label: QLabel) -> QLabel:
+    """``label``, whose text can be selected (copied) once it has been painted."""
+    _SelectableOncePainted(label)
+    return label
+
+
 def _clear(grid: QGridLayout) -> None:
     while grid.count():
         item = grid.takeAt(0)
@@ -85,12 +112,23 @@ def _clear(grid: QGridLayout) -> None:
             widget.deleteLater()
 
 
+def _bold(label: QLabel, point_size: int = 0) -> QLabel:
+    """Bold (and larger) through the label's font: a style sheet per label would cost the
+    dashboard's start a style of its own for each of its many labels."""
+    font = label.font()
+    font.setBold(True)
+    if point_size:
+        font.setPointSize(point_size)
+    label.setFont(font)
+    return label
+
+
 def _amount_label(tiyn: int, *, bold: bool = False) -> QLabel:
     label = QLabel(format_amount(tiyn))
     label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    selectable_once_painted(label)
     if bold:
-        label.setStyleSheet("font-weight: bold;")
+        _bold(label)
     return label
 
 
@@ -111,8 +149,7 @@ def _table(grid: QGridLayout, rows: list[tuple[str, str, int]], total_text: str 
         grid.addWidget(label, row, 0)
         grid.addWidget(_amount_label(amount), row, 1)
     if total_text is not None:
-        total = QLabel(total_text)
-        total.setStyleSheet("font-weight: bold;")
+        total = _bold(QLabel(total_text))
         grid.addWidget(total, len(rows), 0)
         grid.addWidget(_amount_label(sum(a for _n, _c, a in rows), bold=True), len(rows), 1)
     grid.setColumnStretch(0, 1)
@@ -144,7 +181,7 @@ class DashboardPage(QWidget):
         self.pdf_progress.hide()
         top = QHBoxLayout()
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        _bold(self.title, 15)
         top.addWidget(self.title)
         top.addStretch(1)
         top.addWidget(QLabel(_("Year:")))
@@ -167,8 +204,7 @@ class DashboardPage(QWidget):
         grid = QGridLayout()
         grid.setVerticalSpacing(4)  # ten rows beside the chart, in sight on a small screen
         for n in range(1, 11):
-            number = QLabel(str(n))
-            number.setStyleSheet("font-weight: bold;")
+            number = _bold(QLabel(str(n)))
             grid.addWidget(number, n, 0)
             meaning = QLabel(_(statements.BOX_MEANINGS[n]))
             meaning.setWordWrap(True)
@@ -192,7 +228,7 @@ class DashboardPage(QWidget):
 
         self.anchor = QLabel()
         self.anchor.setWordWrap(True)
-        self.anchor.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        selectable_once_painted(self.anchor)
         self.anchor.setStyleSheet("color: #444;")
 
         # The chart beside the boxes, so both are in sight on a 1366x768 screen without scrolling.
@@ -213,13 +249,10 @@ class DashboardPage(QWidget):
         body_layout.addLayout(columns)
         body_layout.addWidget(self.anchor)
         body_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        # No scroll area of its own: the main window puts every page in one.
+        outer.addWidget(body)
 
         self._chart_stale = True
         self._fill_years()
@@ -381,14 +414,14 @@ class DashboardPage(QWidget):
 
     def _update_chart(self) -> None:
         year = self.year()
-        # The timer may fire after the page was hidden or the window (and ledger) closed.
         if year is None or not self._chart_stale or not self.isVisible():
             return
-        self.chart.set_flows(statements.monthly_flows(self.context.ledger.conn, year))
+        # The first chart (and pyqtgraph with numpy) is built only after the page has been
+        # painted, so the main window and these figures appear without waiting for them
+        # (DESIGN §3, heavy imports).
+        self.chart.show_flows(statements.monthly_flows(self.context.ledger.conn, year))
         self._chart_stale = False
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        # The chart (and pyqtgraph with numpy) is built only after the page is on screen, so
-        # the main window appears without waiting for them (DESIGN §3, heavy imports).
-        QTimer.singleShot(0, self, self._update_chart)
+        self._update_chart()

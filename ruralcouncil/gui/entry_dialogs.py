@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QLocale, QPoint, QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QCloseEvent,
     QColor,
     QFocusEvent,
     QIcon,
@@ -300,7 +301,7 @@ class EntryDialog(QDialog):
         if kind:
             # The name in the user's language first (typing its first letters finds it).
             for category in catalog.categories(conn, kind):
-                self.category.addItem(named(category.name(), category.code), category.code)
+                add_named(self.category, category.name(), category.code)
             self.category.setCurrentIndex(-1)
             self.category.setPlaceholderText(
                 _("choose a revenue source")
@@ -308,11 +309,11 @@ class EntryDialog(QDialog):
                 else _("choose an expenditure program")
             )
         for fund in catalog.funds(conn):
-            self.fund.addItem(named(fund.name(), fund.code), fund.code)
+            add_named(self.fund, fund.name(), fund.code)
         self.fund.setCurrentIndex(max(0, self.fund.findData(GENERAL_FUND)))
         for cash in catalog.cash_accounts(conn):
-            self.account.addItem(named(cash.name(), cash.code), cash.code)
-            self.to_account.addItem(named(cash.name(), cash.code), cash.code)
+            add_named(self.account, cash.name(), cash.code)
+            add_named(self.to_account, cash.name(), cash.code)
         if self.to_account.count() > 1:
             self.to_account.setCurrentIndex(1)
         # What the "available" line calls the cash account and the fund: their names.
@@ -354,7 +355,7 @@ class EntryDialog(QDialog):
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(_("Save"))
         self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -444,6 +445,41 @@ class EntryDialog(QDialog):
             )
         )
 
+    # --- closing without saving --------------------------------------------------------
+
+    def typed_something(self) -> bool:
+        return any(
+            field.text().strip()
+            for field in (self.amount, self.counterparty, self.description, self.reference)
+        )
+
+    def may_close(self) -> bool:
+        """Nothing typed, already saved, or the user agrees to drop what was typed."""
+        if self.entry_id is not None or not self.typed_something():
+            return True
+        return messages.ask(
+            self, _("Close this form? What you typed has not been saved."), _("Not saved")
+        )
+
+    def cancel(self) -> None:
+        """Cancel, Escape or the window's close button: what was typed is never thrown away
+        by one stray key."""
+        if self.may_close():
+            self.reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            event.accept()
+            self.cancel()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.may_close():
+            event.ignore()
+            return
+        super().closeEvent(event)
+
     # --- saving ------------------------------------------------------------------------
 
     def save(self) -> None:
@@ -468,6 +504,13 @@ class EntryDialog(QDialog):
             return
         self.context.notify_changed()
         self.accept()
+
+
+def add_named(combo: QComboBox, name: str, code: str) -> None:
+    """One choice of a list: its name in the user's language (the code, for those who know
+    it, in the tooltip), its code as the data."""
+    combo.addItem(name or code, code)
+    combo.setItemData(combo.count() - 1, code, Qt.ItemDataRole.ToolTipRole)
 
 
 def named(name: str, code: str) -> str:

@@ -6,6 +6,7 @@ from datetime import date
 
 import shiboken6
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from ruralcouncil.gui import messages, worker
-from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.entry_dialogs import EntryDialog, named
+from ruralcouncil.gui.context import REVERSE_SHORTCUT, AppContext
+from ruralcouncil.gui.entry_dialogs import EntryDialog
 from ruralcouncil.gui.ledger_model import (
     ACCOUNT,
     AMOUNT,
@@ -76,7 +77,8 @@ _STRETCH = (DESCRIPTION, COUNTERPARTY, CATEGORY)  # the first of these shown tak
 # the tooltip has the whole name and the code).
 _CATEGORY_CHARACTERS = (14, 30)
 _NAME_CHARACTERS = 16  # a fund's or a cash account's name, at most
-# Entry numbers up to this many digits; amounts up to a billion tenge, balances ten.
+# Entry numbers at least this many digits wide (more when the ledger's last one has more);
+# amounts up to a billion tenge, balances ten.
 _NUMBER_DIGITS = 6
 _WIDEST_AMOUNT = -999_999_999_99
 _WIDEST_BALANCE = -9_999_999_999_99
@@ -85,6 +87,9 @@ _CELL_PADDING = 14
 _COMBO_CHARACTERS = 6
 _SEARCH_MIN_WIDTH = 180
 _SEPARATOR = "   ·   "
+# The filtered totals start after the rows are painted, or after this long when the table
+# is not painted (the page not in sight).
+_TOTALS_DELAY_MS = 200
 
 
 class LedgerPage(QWidget):
@@ -95,6 +100,9 @@ class LedgerPage(QWidget):
         super().__init__(parent)
         self.context = context
         self._totals_asked = 0
+        # Stops the sums being added up for a filter no longer shown.
+        self._totals_stopper = queries.Interrupter()
+        self._totals_waiting: EntryFilter | None = None  # the sums to start after the paint
         self._totals_head = self._totals_tail = ""
 
         self.year = QComboBox()
@@ -139,7 +147,11 @@ class LedgerPage(QWidget):
         self._dragged: dict[int, int] = {}
         self._fitting = False
         self.table.viewport().installEventFilter(self)
+        self.table.installEventFilter(self)
         self.table.doubleClicked.connect(self.show_details)
+        # Tab leaves the table for the next control (arrows move between rows), so a
+        # keyboard user reaches the buttons without changing the chosen entry.
+        self.table.setTabKeyNavigation(False)
 
         # Long in Kazakh, and longer once transfers and openings are added up: it wraps
         # rather than widening the page past the window.
@@ -156,6 +168,13 @@ class LedgerPage(QWidget):
         self.payment_button.clicked.connect(self.new_payment)
         self.transfer_button.clicked.connect(self.new_transfer)
         self.reverse_button.clicked.connect(self.reverse_selected)
+        # Reversing is this ledger's "delete": Delete on a chosen row, or the Entries menu's
+        # shortcut.
+        self.reverse_button.setToolTip(
+            _("Reverse the chosen entry ({keys} or Delete)").format(
+                keys=QKeySequence(REVERSE_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
+            )
+        )
 
         filters = QHBoxLayout()
         for title, widget in (
@@ -201,29 +220,31 @@ class LedgerPage(QWidget):
         """(Re)fill the filter combos from the ledger, keeping what was chosen."""
         conn = self.context.ledger.conn
         categories = catalog.categories(conn, REVENUE) + catalog.categories(conn, EXPENDITURE)
-        # Names in the user's language first (the narrow combo shows them), then the code.
+        # Names in the user's language (the code is in the entry's details).
         choices: list[tuple[QComboBox, str, list[tuple[str, object]]]] = [
             (self.year, _("All years"), [(str(y), y) for y in reversed(queries.years(conn))]),
             (self.type, _("All types"), [(_(ENTRY_TYPE_NAMES[t]), t.value) for t in EntryType]),
             (
                 self.category,
                 _("All categories"),
-                [(named(c.name(), c.code), c.code) for c in categories],
+                [(c.name() or c.code, c.code) for c in categories],
             ),
             (
                 self.fund,
                 _("All funds"),
-                [(named(f.name(), f.code), f.code) for f in catalog.funds(conn)],
+                [(f.name() or f.code, f.code) for f in catalog.funds(conn)],
             ),
             (
                 self.account,
                 _("All accounts"),
-                [(named(c.name(), c.code), c.code) for c in catalog.cash_accounts(conn)],
+                [(c.name() or c.code, c.code) for c in catalog.cash_accounts(conn)],
             ),
         ]
         self._category_names = [c.name() for c in categories] or [""]
         self._fund_names = [f.name() for f in catalog.funds(conn)] or [""]
         self._cash_account_names = [c.name() for c in catalog.cash_accounts(conn)] or [""]
+        # Entry numbers count 1, 2, 3...: the last one is the widest.
+        self._number_digits = max(_NUMBER_DIGITS, len(str(queries.last_number(conn))))
         for combo, everything, items in choices:
             chosen = combo.currentData()
             combo.blockSignals(True)
@@ -289,11 +310,11 @@ class LedgerPage(QWidget):
             return header.horizontalAdvance(_(COLUMN_TITLES[column])) + _CELL_PADDING
 
         fixed = {
-            NUMBER: max(text("0" * _NUMBER_DIGITS), title(NUMBER)),
+            NUMBER: max(text("0" * self._number_digits), title(NUMBER)),
             DATE: max(text(shown_date(date(2028, 12, 28))), title(DATE)),
             TYPE: max(
                 text(*(_(name) for name in ENTRY_TYPE_NAMES.values())),
-                text(_("Reversal of №{id}").format(id="8" * (_NUMBER_DIGITS - 1))),
+                text(_("Reversal of №{id}").format(id="8" * self._number_digits)),
                 title(TYPE),
             ),
             AMOUNT: max(text(format_amount(_WIDEST_AMOUNT)), title(AMOUNT)),
@@ -373,8 +394,21 @@ class LedgerPage(QWidget):
         QTimer.singleShot(0, self._size_columns)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
-            self._size_columns()
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if self.table.currentIndex().isValid():
+                    self.show_details(self.table.currentIndex())
+                    return True
+            elif key == Qt.Key.Key_Delete and self.reverse_button.isEnabled():
+                self.reverse_selected()
+                return True
+        if watched is self.table.viewport():
+            if event.type() == QEvent.Type.Resize:
+                self._size_columns()
+            elif event.type() == QEvent.Type.Paint and self._totals_waiting is not None:
+                # The rows are being painted: the sums may start once this paint is done.
+                QTimer.singleShot(0, self, self._start_waiting_totals)
         return super().eventFilter(watched, event)
 
     def column_shown(self, column: int) -> bool:
@@ -420,7 +454,6 @@ class LedgerPage(QWidget):
         """Count and balance now; the sums by type off the GUI thread (a scan at a million)."""
         flt = self.model.filter
         self._totals_asked += 1
-        asked = self._totals_asked
         # Entries (numbered 1, 2, 3...), never chain positions.
         count = self.model.rowCount()
         self._totals_head = ngettext("{n} entry", "{n} entries", count).format(n=count)
@@ -432,12 +465,25 @@ class LedgerPage(QWidget):
         self.totals.setText(
             _SEPARATOR.join(p for p in (self._totals_head, _("adding up…"), self._totals_tail) if p)
         )
-        ledger = self.context.ledger
+        # Sums for a filter no longer shown are not wanted: stop adding them up.
+        self._totals_stopper.stop()
+        self._totals_stopper = queries.Interrupter()
+        # Started once the rows are on screen: at a million entries the sum is a long scan
+        # that would compete with the painting (the paint starts it, or else the timer).
+        self._totals_waiting = flt
+        QTimer.singleShot(_TOTALS_DELAY_MS, self, self._start_waiting_totals)
+
+    def _start_waiting_totals(self) -> None:
+        flt, self._totals_waiting = self._totals_waiting, None
+        if flt is None:
+            return  # already started
+        asked, ledger, stopper = self._totals_asked, self.context.ledger, self._totals_stopper
 
         def add_up(_progress: object) -> dict[str, int]:
             reader = ledger.sibling()
             try:
-                return queries.totals(reader.conn, flt)
+                with stopper.attached(reader.conn):
+                    return queries.totals(reader.conn, flt)
             finally:
                 reader.close()
 

@@ -44,6 +44,7 @@ _ACTIVITY = frozenset(
     }
 )
 MINUTE_MS = 60_000
+WATCH_AFTER_MS = 1_000
 
 
 class InactivityTimer(QObject):
@@ -58,16 +59,25 @@ class InactivityTimer(QObject):
         self.timer.timeout.connect(self.expired)
         self.minutes = 0
         self.paused = False
+        self.watching = False
+        # An application-wide Python filter makes PySide build its enums for every Qt class
+        # whose events pass it: tens of milliseconds a window's first paint need not wait for.
+        # Watching starts a moment later; the wait it guards is minutes long.
+        QTimer.singleShot(WATCH_AFTER_MS, self, self.watch)
+
+    def watch(self) -> None:
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and not self.watching:
             app.installEventFilter(self)
+            self.watching = True
 
     def set_minutes(self, minutes: int) -> None:
         self.minutes = max(0, minutes)
         self.restart()
 
     def set_interval_ms(self, ms: int) -> None:
-        """For tests: a shorter wait than a whole minute."""
+        """For tests: a shorter wait than a whole minute, watched from now."""
+        self.watch()
         self.timer.setInterval(ms)
         self.minutes = -1
         self.restart()
@@ -98,6 +108,7 @@ class InactivityTimer(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+        self.watching = True  # a late first watch() must not start it again
 
 
 class Cover(QWidget):
@@ -146,6 +157,8 @@ class LockDialog(QDialog):
         on_unlock: Callable[[], None],
         on_switch: Callable[[], None],
         parent: QWidget | None = None,
+        *,
+        idle: bool = True,
     ) -> None:
         super().__init__(parent)
         self.ledger = ledger
@@ -160,12 +173,15 @@ class LockDialog(QDialog):
         self.setMinimumWidth(440)
         layout = QVBoxLayout(self)
         who = user.full_name or user.name
-        text = QLabel(
+        why = (
             _(
                 "The window was locked because nobody used it for a while. {user} ({role}), "
                 "type your password to go on where you were."
-            ).format(user=who, role=_(ROLE_NAMES[user.role]))
+            )
+            if idle
+            else _("The window is locked. {user} ({role}), type your password to go on.")
         )
+        text = QLabel(why.format(user=who, role=_(ROLE_NAMES[user.role])))
         text.setWordWrap(True)
         layout.addWidget(text)
         row = QHBoxLayout()

@@ -9,8 +9,6 @@ message asking an administrator to log in first.
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -25,12 +23,25 @@ from PySide6.QtWidgets import (
 )
 
 from ruralcouncil.gui import worker
-from ruralcouncil.gui.setup_wizard import error_label, show_problem
+from ruralcouncil.gui.setup_wizard import show_problem
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import settings, users
 from ruralcouncil.ledger.errors import LedgerError
 from ruralcouncil.ledger.storage import Ledger
 from ruralcouncil.ledger.users import User
+
+
+def _error_line() -> QLabel:
+    """``setup_wizard.error_label``, selectable only once it says something: a selectable
+    label brings a text control of Qt's own, and the first such object that passes through
+    a Python event filter costs PySide a noticeable moment, which the login dialog need not
+    pay before it is even shown."""
+    label = QLabel()
+    label.setObjectName("errorLabel")
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #b00020; font-weight: bold;")  # as error_label's
+    label.hide()
+    return label
 
 
 class LoginDialog(QDialog):
@@ -52,11 +63,16 @@ class LoginDialog(QDialog):
         self.setWindowTitle(_("RuralCouncil: log in"))
         layout = QVBoxLayout(self)
 
-        village = escape(settings.village_name(ledger.conn))
-        council = escape(settings.council_name(ledger.conn))
-        heading = QLabel(f"<b>{village}</b><br>{council}")
+        # Plain text in two lines (rich text would bring Qt's text control; see _error_line).
+        heading = QLabel(settings.village_name(ledger.conn))
         heading.setObjectName("loginHeading")
+        heading.setTextFormat(Qt.TextFormat.PlainText)
+        heading.setStyleSheet("font-weight: bold;")
+        council = QLabel(settings.council_name(ledger.conn))
+        council.setObjectName("loginCouncil")
+        council.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(heading)
+        layout.addWidget(council)
 
         form = QFormLayout()
         self.user_name = QLineEdit(user_name)
@@ -71,10 +87,13 @@ class LoginDialog(QDialog):
         self.hint = QLabel(hint)
         self.hint.setObjectName("loginHint")
         self.hint.setWordWrap(True)
-        self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if hint:
+            # Only then: a selectable label costs a noticeable moment the first time it is
+            # shown (Qt's own text control), which an empty hint need not pay at start-up.
+            self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hint.setVisible(bool(hint))
         layout.addWidget(self.hint)
-        self.error = error_label()
+        self.error = _error_line()
         layout.addWidget(self.error)
 
         buttons = QDialogButtonBox(
@@ -111,6 +130,7 @@ class LoginDialog(QDialog):
                 self.user = users.login(self.ledger, name, password)
         except LedgerError as exc:
             self.user = None
+            self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             show_problem(self.error, str(exc))
             self.password.clear()
             self.password.setFocus()

@@ -34,7 +34,8 @@ from PySide6.QtWidgets import (
 import ruralcouncil
 from ruralcouncil import paths
 from ruralcouncil.gui import messages
-from ruralcouncil.gui.context import AppContext
+from ruralcouncil.gui.context import REVERSE_SHORTCUT, AppContext
+from ruralcouncil.gui.dashboard_page import selectable_once_painted
 from ruralcouncil.gui.lock import Cover, InactivityTimer, LockDialog
 from ruralcouncil.gui.password_dialog import (
     admin_set_password,
@@ -42,7 +43,6 @@ from ruralcouncil.gui.password_dialog import (
     own_admin_set_note,
 )
 from ruralcouncil.gui.session import Session
-from ruralcouncil.gui.settings_page import save_language
 from ruralcouncil.i18n import LANGUAGES, N_, _, language
 from ruralcouncil.ledger import chain, queries, settings
 from ruralcouncil.ledger.users import ROLE_NAMES, Action
@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
         self.entries_label.setObjectName("entriesStatus")
         self.anchor_label = QLabel()
         self.anchor_label.setObjectName("anchorStatus")
-        self.anchor_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        selectable_once_painted(self.anchor_label)
         # Shown while the logged-in user still has the password an administrator gave them.
         self.password_note = QPushButton(_("An administrator set your password: choose your own…"))
         self.password_note.setObjectName("adminSetPassword")
@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
 
         # Locks the window after the minutes the administrator set without any input.
         self.inactivity = InactivityTimer(self)
-        self.inactivity.expired.connect(self.lock)
+        self.inactivity.expired.connect(lambda: self.lock(idle=True))
 
         self._build_menus()
         self.nav.currentRowChanged.connect(self._on_nav_row)
@@ -282,6 +282,8 @@ class MainWindow(QMainWindow):
             (_("New payment…"), "new_payment", "newPayment", "Ctrl+P"),
             (_("New transfer…"), "new_transfer", "newTransfer", "Ctrl+T"),
             (_("Opening balance…"), "new_opening", "newOpening", ""),
+            # Reversing is this ledger's "delete"; Delete in the table does the same.
+            (_("Reverse the chosen entry…"), "reverse_selected", "reverseEntry", REVERSE_SHORTCUT),
         ):
             action = self._action(
                 text, partial(self._call_page, "ledger", slot), name, QKeySequence(key)
@@ -391,6 +393,8 @@ class MainWindow(QMainWindow):
 
     def choose_language(self, lang: str) -> None:
         """Save the choice; the window is then built again in that language."""
+        from ruralcouncil.gui.settings_page import save_language
+
         save_language(self.context, lang, self)
 
     def _language_saved(self, lang: str) -> None:
@@ -408,8 +412,9 @@ class MainWindow(QMainWindow):
     def is_locked(self) -> bool:
         return self.lock_dialog is not None
 
-    def lock(self) -> None:
-        """Hide every window's content and ask the same user's password (or another login)."""
+    def lock(self, idle: bool = False) -> None:
+        """Hide every window's content and ask the same user's password (or another login);
+        ``idle``: locked by the inactivity timer, not by the user."""
         if self.is_locked() or self.retired or not self.isVisible():
             return
         if self.context.busy:  # a restore: its own window must stay in sight
@@ -423,7 +428,12 @@ class MainWindow(QMainWindow):
                 self._covers.append(Cover(widget, text))
         self._covers.append(Cover(self, text))
         self.lock_dialog = LockDialog(
-            self.context.ledger, self.context.user, self._unlocked, self._switch_user, self
+            self.context.ledger,
+            self.context.user,
+            self._unlocked,
+            self._switch_user,
+            self,
+            idle=idle,
         )
         self.lock_dialog.show()
         messages.bring_forward(self.lock_dialog)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -107,7 +109,8 @@ class ReverseDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setMaxLength(parse.MAX_TEXT)
         self.reason.setPlaceholderText(_("why this entry was wrong"))
-        self.date = date_edit()
+        # A reversal is dated on or after its entry: today, or the entry's own later date.
+        self.date = date_edit(max(date.today(), date.fromisoformat(row.date)) if row else None)
         self.date_note = date_label(WARNING_STYLE)
         form = QFormLayout()
         form.addRow(_("Reason"), self.reason)

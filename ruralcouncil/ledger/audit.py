@@ -272,19 +272,27 @@ def count(conn: sqlite3.Connection, flt: AuditFilter | None = None) -> int:
     return total
 
 
-def event_kinds(conn: sqlite3.Connection) -> list[str]:
-    """The names of the events this ledger holds and every known one, sorted."""
+def event_kinds(conn: sqlite3.Connection, stored: bool = True) -> list[str]:
+    """The names of the events this ledger holds and every known one, sorted.
+
+    ``stored=False``: the known ones only, at once. Finding the others reads the whole log
+    (no index has them), which takes a while at a million events.
+    """
     kinds = set(EVENT_NAMES)
-    for table in ("events", "audit_log"):
+    for table in ("events", "audit_log") if stored else ():
         if _has_table(conn, table):
             kinds.update(str(r[0]) for r in conn.execute(f"SELECT DISTINCT event FROM {table}"))
     return sorted(kinds)
 
 
-def user_names(conn: sqlite3.Connection) -> list[str]:
-    """Everyone who may appear in the log: the ledger's users (and the version-1 log's)."""
+def user_names(conn: sqlite3.Connection, logged: bool = True) -> list[str]:
+    """Everyone who may appear in the log: the ledger's users (and the version-1 log's).
+
+    ``logged=False``: the ledger's users only, at once (the version-1 log's names are found
+    by reading the whole of it).
+    """
     names = {str(r[0]) for r in conn.execute("SELECT name FROM users")}
-    if _has_table(conn, "audit_log"):
+    if logged and _has_table(conn, "audit_log"):
         names.update(str(r[0]) for r in conn.execute("SELECT DISTINCT user FROM audit_log"))
     return sorted(names, key=str.casefold)
 

@@ -36,21 +36,38 @@ class NotNormalised(ValueError):
 
 
 def _check_nfc(value: Any) -> None:
-    kind = type(value)
-    if kind is str:
-        if not value.isascii() and not unicodedata.is_normalized("NFC", value):
-            raise NotNormalised(value)
-    elif kind is dict:
-        for k, v in value.items():
-            _check_nfc(k)
-            _check_nfc(v)
-    elif kind is list or kind is tuple:
-        for v in value:
-            _check_nfc(v)
+    """Raise NotNormalised on the first text in ``value`` (at any depth) that is not NFC.
+
+    Iterative, and quick on what records are made of (ASCII keys, numbers, null): a
+    100,000-row import checks every entry's content."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            if not item.isascii() and not unicodedata.is_normalized("NFC", item):
+                raise NotNormalised(item)
+        elif kind is dict:
+            for k, v in item.items():
+                if type(k) is not str or not k.isascii():
+                    stack.append(k)
+                if type(v) is str:
+                    if not v.isascii() and not unicodedata.is_normalized("NFC", v):
+                        raise NotNormalised(v)
+                elif v is not None and type(v) is not int:
+                    stack.append(v)
+        elif kind is list or kind is tuple:
+            stack.extend(item)
+
+
+# One encoder for every payload: what ``json.dumps`` would build on each call with these
+# same options (the output is identical; only the per-call set-up is saved).
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """``json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))``."""
+    return _CANONICAL.encode(value)
 
 
 # No payload the program writes is nested more than a few levels deep (an upgrade's list of

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
 from ruralcouncil.i18n import N_, _
-from ruralcouncil.ledger import catalog, storage
+from ruralcouncil.ledger import catalog, chain, storage
 from ruralcouncil.ledger.classification import (
     CASH,
     DEFAULT_CASH_ACCOUNT,
@@ -621,6 +621,61 @@ def _refuse_far_future(day: date, allow_future: bool) -> None:
 # --- writing -----------------------------------------------------------------------------
 
 
+# A transaction's columns in the order of its chained content (``chain.TRANSACTION_COLUMNS``).
+_TRANSACTION_NAMES = tuple(name.strip() for name in chain.TRANSACTION_COLUMNS.split(","))
+_INSERT_TRANSACTION = (
+    f"INSERT INTO transactions ({', '.join(_TRANSACTION_NAMES)})"
+    f" VALUES ({', '.join('?' * len(_TRANSACTION_NAMES))})"
+)
+# Entries written per statement by :func:`insert_entries` (and between its progress reports).
+INSERT_BATCH = 1000
+
+
+def _entry_row(
+    entry: NewEntry,
+    entry_id: int,
+    number: int,
+    user_id: int,
+    recorded_at: str,
+    *,
+    sign: int = 1,
+    reverses: int | None = None,
+    reason: str = "",
+    import_id: int | None = None,
+) -> tuple[object, ...]:
+    """The stored row of an entry, column by column as ``_TRANSACTION_NAMES`` lists them."""
+    return (
+        entry_id,
+        number,
+        entry.date.isoformat(),
+        entry.type.value,
+        sign * entry.amount,
+        entry.category,
+        entry.fund,
+        entry.account,
+        entry.to_account,
+        entry.counterparty,
+        entry.description,
+        entry.reference,
+        user_id,
+        recorded_at,
+        reverses,
+        reason,
+        import_id,
+    )
+
+
+def _next_ids(conn: sqlite3.Connection) -> tuple[int, int]:
+    """The id and the entry number the next entry gets."""
+    # Two subqueries: SQLite reads a lone max() from the index; max(a), max(b) together
+    # would scan the whole table for every entry.
+    entry_id, number = conn.execute(
+        "SELECT coalesce((SELECT max(id) FROM transactions), 0) + 1,"
+        " coalesce((SELECT max(number) FROM transactions), 0) + 1"
+    ).fetchone()
+    return int(entry_id), int(number)
+
+
 def insert_entry(
     commit: Commit,
     user: User,
@@ -638,34 +693,19 @@ def insert_entry(
     ``recorded_at`` lets an import stamp all its rows with the one moment it was saved.
     """
     conn = commit.conn
-    # Two subqueries: SQLite reads a lone max() from the index; max(a), max(b) together
-    # would scan the whole table for every entry.
-    entry_id, number = conn.execute(
-        "SELECT coalesce((SELECT max(id) FROM transactions), 0) + 1,"
-        " coalesce((SELECT max(number) FROM transactions), 0) + 1"
-    ).fetchone()
+    entry_id, number = _next_ids(conn)
     conn.execute(
-        "INSERT INTO transactions (id, number, date, type, amount, code, fund, account,"
-        " to_account, counterparty, description, reference, user_id, recorded_at, reverses,"
-        " reason, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
+        _INSERT_TRANSACTION,
+        _entry_row(
+            entry,
             entry_id,
             number,
-            entry.date.isoformat(),
-            entry.type.value,
-            sign * entry.amount,
-            entry.category,
-            entry.fund,
-            entry.account,
-            entry.to_account,
-            entry.counterparty,
-            entry.description,
-            entry.reference,
             user.id,
             recorded_at or storage.now_text(),
-            reverses,
-            reason,
-            import_id,
+            sign=sign,
+            reverses=reverses,
+            reason=reason,
+            import_id=import_id,
         ),
     )
     conn.executemany(
@@ -673,7 +713,63 @@ def insert_entry(
         [(entry_id, *p) for p in postings(entry, sign)],
     )
     commit.append("transaction", str(entry_id))
-    return int(number)
+    return number
+
+
+def insert_entries(
+    commit: Commit,
+    user: User,
+    entries: Sequence[NewEntry],
+    *,
+    import_id: int | None = None,
+    recorded_at: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, int] | None:
+    """Store and chain many checked entries, in order, inside the caller's commit: the same
+    rows, postings and chain entries, byte for byte, as :func:`insert_entry` for each in
+    turn, written :data:`INSERT_BATCH` entries per statement.
+
+    Nothing just written is read back: the ids and numbers continue from the ledger's last
+    ones (as ``insert_entry`` takes them, and as SQLite would number the postings), and each
+    entry's chained content is its row as stored, built from the entry whose texts were
+    normalised when it was read (``normalised``; the importer's ``_text``). ``progress(done)``
+    is called after each batch. Returns the first and last entry numbers (None: no entries).
+    """
+    if not entries:
+        return None
+    conn = commit.conn
+    entry_id, number = _next_ids(conn)
+    first = number
+    posting_id = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM postings").fetchone()[0])
+    stamp = recorded_at or storage.now_text()
+    names = _TRANSACTION_NAMES
+    for start in range(0, len(entries), INSERT_BATCH):
+        rows: list[tuple[object, ...]] = []
+        posting_rows: list[tuple[int, int, str, str, int]] = []
+        contents: list[tuple[str, chain.Content]] = []
+        for entry in entries[start : start + INSERT_BATCH]:
+            row = _entry_row(entry, entry_id, number, user.id, stamp, import_id=import_id)
+            items: list[list[object]] = []
+            for account, fund, amount in postings(entry):
+                posting_rows.append((posting_id, entry_id, account, fund, amount))
+                items.append([posting_id, account, fund, amount])
+                posting_id += 1
+            content: chain.Content = dict(zip(names, row, strict=True))
+            content["postings"] = items
+            rows.append(row)
+            contents.append((str(entry_id), content))
+            entry_id += 1
+            number += 1
+        conn.executemany(_INSERT_TRANSACTION, rows)
+        conn.executemany(
+            "INSERT INTO postings (id, transaction_id, account, fund, amount)"
+            " VALUES (?, ?, ?, ?, ?)",
+            posting_rows,
+        )
+        commit.append_many("transaction", contents)
+        if progress is not None:
+            progress(start + len(rows))
+    return first, number - 1
 
 
 def _refuse(problems: Sequence[Problem]) -> None:

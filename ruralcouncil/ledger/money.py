@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ruralcouncil.i18n import _, language, locale_name
+from ruralcouncil.i18n import _, language
 from ruralcouncil.ledger.errors import InvalidInput
 
 # A cap far above any village budget keeps every sum well inside SQLite's 64-bit integers.
@@ -93,12 +93,18 @@ def tiyn_to_decimal(tiyn: int) -> Decimal:
     return Decimal(tiyn).scaleb(-2)
 
 
-def format_amount(tiyn: int, lang: str | None = None, *, sign: bool = True) -> str:
-    """``1 234 567,89 ₸`` in kk and ru, ``₸1,234,567.89`` in en (CLDR grouping)."""
-    from babel.numbers import format_decimal
+# CLDR's group and decimal symbols of each language's locale (i18n.locale_name), written out
+# because a table paints dozens of amounts and loading Babel's locale data costs a start-up
+# noticeable time; tests/test_money.py checks them against Babel.
+NUMBER_SYMBOLS = {"kk": ("\u00a0", ","), "ru": ("\u00a0", ","), "en": (",", ".")}
 
+
+def format_amount(tiyn: int, lang: str | None = None, *, sign: bool = True) -> str:
+    """``1 234 567,89 ₸`` in kk and ru, ``₸1,234,567.89`` in en (CLDR's ``#,##0.00``)."""
     lang = lang or language()
-    number = format_decimal(tiyn_to_decimal(abs(tiyn)), format="#,##0.00", locale=locale_name(lang))
+    group, decimal = NUMBER_SYMBOLS[lang]
+    whole, part = divmod(abs(tiyn), 100)
+    number = f"{whole:,}".replace(",", group) + f"{decimal}{part:02d}"
     minus = "-" if tiyn < 0 else ""
     if not sign:
         return minus + number

@@ -8,6 +8,8 @@ a million entries as at ten.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -58,13 +60,7 @@ class EntryRow:
 
     def effect_on(self, account: str) -> int:
         """How much this entry moved the cash account ``account``'s balance."""
-        if self.type == "transfer":
-            if account == self.to_account:
-                return self.amount
-            return -self.amount if account == self.account else 0
-        if account != self.account:
-            return 0
-        return -self.amount if self.type == "payment" else self.amount
+        return effect_on(account, self.type, self.amount, self.account, self.to_account)
 
     def as_json(self, legacy_cutoff: int = 0) -> dict[str, Any]:
         """``ledger --json``'s object; ``legacy_cutoff`` from :func:`legacy_cutoff`."""
@@ -90,6 +86,18 @@ class EntryRow:
         }
 
 
+def effect_on(account: str, kind: str, amount: int, source: str, target: str | None) -> int:
+    """How much an entry of type ``kind`` and ``amount`` from cash account ``source`` (to
+    ``target``, for a transfer) moved the cash account ``account``'s balance."""
+    if kind == "transfer":
+        if account == target:
+            return amount
+        return -amount if account == source else 0
+    if account != source:
+        return 0
+    return -amount if kind == "payment" else amount
+
+
 @dataclass(frozen=True)
 class EntryFilter:
     """Which entries: of a year, a type, a category, a fund, a cash account (either side of
@@ -102,12 +110,26 @@ class EntryFilter:
     account: str | None = None
     text: str = ""
 
-    def where(self) -> tuple[str, list[Any]]:
+    def where(self, since: str | None = None, until: str | None = None) -> tuple[str, list[Any]]:
+        """The SQL condition and its parameters. ``since`` and ``until`` narrow the dates
+        further (a page's key): the index range then starts at the key, not at 1 January."""
         clauses: list[str] = []
         params: list[Any] = []
-        if self.year is not None:
+        low = f"{self.year:04d}-01-01" if self.year is not None else None
+        high = f"{self.year:04d}-12-31" if self.year is not None else None
+        if since is not None and (low is None or since > low):
+            low = since
+        if until is not None and (high is None or until < high):
+            high = until
+        if low is not None and high is not None:
             clauses.append("t.date BETWEEN ? AND ?")
-            params += [f"{self.year:04d}-01-01", f"{self.year:04d}-12-31"]
+            params += [low, high]
+        elif low is not None:
+            clauses.append("t.date >= ?")
+            params.append(low)
+        elif high is not None:
+            clauses.append("t.date <= ?")
+            params.append(high)
         if self.type:
             clauses.append("t.type = ?")
             params.append(self.type)
@@ -166,7 +188,9 @@ def after(
     conn: sqlite3.Connection, flt: EntryFilter, key: Key | None, limit: int = 200
 ) -> list[EntryRow]:
     """Up to ``limit`` rows following ``key`` (from the start when None), oldest first."""
-    where, params = flt.where()
+    # The range starts at the key's day (keyset paging): with only the year's bounds SQLite
+    # would walk the index from 1 January and test the key on every row before it.
+    where, params = flt.where(since=key[0] if key is not None else None)
     if key is not None:
         where = _and(where) + "(t.date, t.id) > (?, ?)"
         params += list(key)
@@ -178,7 +202,7 @@ def before(
     conn: sqlite3.Connection, flt: EntryFilter, key: Key | None, limit: int = 200
 ) -> list[EntryRow]:
     """Up to ``limit`` rows preceding ``key`` (from the end when None), oldest first."""
-    where, params = flt.where()
+    where, params = flt.where(until=key[0] if key is not None else None)
     if key is not None:
         where = _and(where) + "(t.date, t.id) < (?, ?)"
         params += list(key)
@@ -199,6 +223,12 @@ def get(conn: sqlite3.Connection, number: int) -> EntryRow | None:
     """The entry with this number (as people see it)."""
     rows = _rows(conn, f"SELECT {_COLUMNS}{_FROM} WHERE t.number = ?", [number])
     return rows[0] if rows else None
+
+
+def last_number(conn: sqlite3.Connection) -> int:
+    """The highest entry number (0 when there are none): one step down its unique index."""
+    found = conn.execute("SELECT max(number) FROM transactions").fetchone()
+    return int(found[0]) if found and found[0] is not None else 0
 
 
 def legacy_cutoff(conn: sqlite3.Connection) -> int:
@@ -244,6 +274,57 @@ def balance_before(
     return int(earlier) + int(same_day)
 
 
+def account_moves(
+    conn: sqlite3.Connection,
+    account: str,
+    first: Key,
+    last: Key,
+    fund: str | None = None,
+    limit: int = 5000,
+) -> list[tuple[Key, int]] | None:
+    """Every entry from ``first`` to ``last`` (both included) that moved the cash account
+    ``account`` (in ``fund``, or any), with how much, in journal order; None when there are
+    more than ``limit`` (the caller then asks :func:`balance_before` row by row).
+
+    Two index ranges, (account, date, id) and (to_account, date, id): rows of other cash
+    accounts are never read.
+    """
+    where = (
+        " WHERE t.{side} = ? AND t.date BETWEEN ? AND ?"
+        " AND (t.date, t.id) >= (?, ?) AND (t.date, t.id) <= (?, ?)"
+    )
+    params: list[Any] = [account, first[0], last[0], *first, *last]
+    # First how many there are, from the indexes alone (no row is read): a rare filter's
+    # rows can lie thousands of entries apart.
+    many = sum(
+        int(
+            conn.execute(
+                "SELECT count(*) FROM transactions t" + where.format(side=side), params
+            ).fetchone()[0]
+        )
+        for side in ("account", "to_account")
+    )
+    if many > limit:
+        return None
+    arm = "SELECT t.date, t.id, t.type, t.amount, t.account, t.to_account FROM transactions t"
+    arm += where + (" AND t.fund = ?" if fund else "")
+    if fund:
+        params.append(fund)
+    sql = (
+        arm.format(side="account")
+        + " UNION ALL "
+        + arm.format(side="to_account")
+        + " ORDER BY 1, 2 LIMIT ?"
+    )
+    found = conn.execute(sql, [*params, *params, limit + 1]).fetchall()
+    if len(found) > limit:
+        return None
+    return [
+        ((str(day), int(row_id)), effect_on(account, str(kind), int(amount), source, target))
+        for day, row_id, kind, amount, source, target in found
+    ]
+
+
 def iterate(conn: sqlite3.Connection, flt: EntryFilter, batch: int = 2000) -> Any:
     """Every matching row in journal order, fetched in batches by key."""
     key: Key | None = None
@@ -253,6 +334,40 @@ def iterate(conn: sqlite3.Connection, flt: EntryFilter, batch: int = 2000) -> An
         if len(rows) < batch:
             return
         key = rows[-1].key
+
+
+class Stopped(Exception):
+    """A read stopped by :meth:`Interrupter.stop` (its answer was no longer wanted)."""
+
+
+class Interrupter:
+    """Lets another thread stop a long read (the window, once a sum it asked for on a worker
+    connection is no longer wanted): ``with stopper.attached(conn): ...`` in the worker,
+    ``stopper.stop()`` from anywhere. The worker's SQLite looks at the flag every
+    CHECK_EVERY steps, so a stop is never lost between two statements, and the other thread
+    never touches the worker's connection."""
+
+    CHECK_EVERY = 100_000  # SQLite virtual machine steps (well under a millisecond)
+
+    def __init__(self) -> None:
+        self.stopped = False
+
+    def stop(self) -> None:
+        self.stopped = True
+
+    @contextmanager
+    def attached(self, conn: sqlite3.Connection) -> Iterator[None]:
+        if self.stopped:
+            raise Stopped
+        conn.set_progress_handler(lambda: int(self.stopped), self.CHECK_EVERY)
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if self.stopped:
+                raise Stopped from exc
+            raise
+        finally:
+            conn.set_progress_handler(None, 0)
 
 
 def totals(conn: sqlite3.Connection, flt: EntryFilter) -> dict[str, int]:

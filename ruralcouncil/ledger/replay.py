@@ -284,22 +284,42 @@ def _is_v2(conn: sqlite3.Connection, seq: int) -> bool:
 
 def users_from_chain(conn: sqlite3.Connection) -> Users:
     """Every user as the signed chain has them now; raises LedgerUnavailable when the user
-    records, their links or their signatures do not verify."""
+    records, their links or their signatures do not verify.
+
+    What it reads does not grow with the ledger (a login at a million entries costs what it
+    costs at a thousand): the user and schema entries, found by the ``chain_record`` index;
+    for each, the entries that link it to the end of its commit and the commit's signature,
+    checked with the author's key as the chain had it then; the last signature, over the
+    chain's head; and every entry after it (failed logins only). See
+    :func:`_hidden_user_entries` for what a row's unsigned ``kind`` can and cannot hide.
+    """
     with chain.lenient_text(conn):
         return _users_from_chain(conn)
 
 
+Row = tuple[int, str, str, int | None, str, str]
+
+
 def _users_from_chain(conn: sqlite3.Connection) -> Users:
-    count, last = conn.execute("SELECT count(*), coalesce(max(seq), 0) FROM chain").fetchone()
-    if count != last:
-        raise _broken(_("entries are missing from the chain"))
     start = v2_start(conn)
     if start is None:
         raise _broken(_("the chain has no signed part"))
+    last = conn.execute(
+        "SELECT seq, author, signature FROM signatures ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    if last is None:
+        raise _broken(_("no commit is signed"))
+    last_seq = int(last[0])
+    last_head = _check_tail(conn, last_seq)
+    rows: list[Row] = conn.execute(
+        "SELECT seq, kind, record, author, payload, hash FROM chain"
+        " WHERE kind IN ('user', 'schema') AND seq >= ? ORDER BY seq",
+        (start,),
+    ).fetchall()
     replay = Replay()
     groups: dict[int, list[Entry]] = {}
     heads: dict[int, tuple[str, int, str]] = {}
-    rows, last_signature, starts = _signed_part(conn, start)
+    checked_from: dict[int, int] = {}  # commit end -> where its links were checked from
     for seq, kind, record, author, payload, _stored in rows:
         try:
             entry = parse_payload(seq, kind, record, author, payload)
@@ -314,10 +334,17 @@ def _users_from_chain(conn: sqlite3.Connection) -> Users:
         if signature is None:
             raise _broken(_("chain position {n} is not signed").format(n=seq))
         sig_seq = int(signature[0])
-        _check_links(conn, seq, sig_seq, author)
-        head = conn.execute("SELECT hash FROM chain WHERE seq = ?", (sig_seq,)).fetchone()[0]
+        if sig_seq not in checked_from:
+            # From the commit's first user or schema entry to its end (the head its
+            # signature signs): every hash, every link, one author.
+            _check_links(conn, seq, sig_seq, author)
+            checked_from[sig_seq] = seq
+            head = conn.execute("SELECT hash FROM chain WHERE seq = ?", (sig_seq,)).fetchone()
+            if head is None:
+                raise _broken(_("a signature names a position that is not in the chain"))
+            heads[sig_seq] = (str(head[0]), int(signature[1]), str(signature[2]))
         groups.setdefault(sig_seq, []).append(entry)
-        heads[sig_seq] = (str(head), int(signature[1]), str(signature[2]))
+    ids = {int(r[0]) for r in conn.execute("SELECT id FROM users")}
     for sig_seq in sorted(groups):
         head, author_id, signature = heads[sig_seq]
         entries = groups[sig_seq]
@@ -332,88 +359,129 @@ def _users_from_chain(conn: sqlite3.Connection) -> Users:
         if snapshot is not None:
             _apply_snapshot(replay, snapshot)
         replay.commit(
-            sig_seq, head, author_id, signature, entries, start=starts.get(sig_seq, sig_seq)
+            sig_seq,
+            head,
+            author_id,
+            signature,
+            entries,
+            start=_commit_start(conn, sig_seq, start),
         )
         if replay.problems:
             raise _broken(replay.problems[0][1])
-    _check_last_commit(replay, last_signature, groups, starts)
+        ids.update(replay.users)
+    _hidden_user_entries(conn, start, ids)
+    last_signature = (last_seq, int(last[1]), str(last[2]), last_head)
+    _check_last_commit(
+        replay, last_signature, groups, {last_seq: _commit_start(conn, last_seq, start)}
+    )
     return replay.users
 
 
-Row = tuple[int, str, str, int | None, str, str]
-
-
-def _signed_part(
-    conn: sqlite3.Connection, start: int
-) -> tuple[list[Row], tuple[int, int, str, str], dict[int, int]]:
-    """Every entry of the signed part hashes and links as chained, with the kind and author
-    its row says; returns the user and schema entries, the last signature (with the head it
-    signs), and where each commit holding a user or schema entry, and the last, starts (its
-    first signed chain position, which the signature covers).
-
-    A login must not pick user entries by the row's ``kind`` alone: that column is not
-    signed, and a disabling or a demotion whose kind was changed, or whose payload was
-    replaced and every later hash recomputed, would vanish from what the login reads. So the
-    whole signed part is walked (a hash per entry, no JSON parsing: a canonical payload holds
-    ``{"author":A,"content":{...},"kind":K,"prev":P,"record":`` exactly so), and the last
-    signature, which covers every entry before it through the links, is checked. After it
-    only unsigned failed logins may follow."""
-    prev_row = conn.execute("SELECT hash FROM chain WHERE seq = ?", (start - 1,)).fetchone()
-    prev = str(prev_row[0]) if prev_row else chain.GENESIS
-    last = conn.execute(
-        "SELECT seq, author, signature FROM signatures ORDER BY seq DESC LIMIT 1"
+def _commit_start(conn: sqlite3.Connection, end: int, signed_start: int) -> int:
+    """The first chain position of the commit that ends at ``end``, which its signature
+    covers: the first entry with an author after the previous signature (or after the start
+    of the signed part). Only failed logins, which have no author, stand between the two."""
+    row = conn.execute("SELECT max(seq) FROM signatures WHERE seq < ?", (end,)).fetchone()
+    after = max(int(row[0]) if row and row[0] is not None else 0, signed_start - 1)
+    first = conn.execute(
+        "SELECT seq FROM chain WHERE seq > ? AND seq <= ? AND author IS NOT NULL"
+        " ORDER BY seq LIMIT 1",
+        (after, end),
     ).fetchone()
-    if last is None:
-        raise _broken(_("no commit is signed"))
-    last_seq, last_head = int(last[0]), None
-    wanted: list[Row] = []
-    sha256 = hashlib.sha256
-    kinds: dict[str, str] = {}  # kind -> its part of the binding, made once
-    # Commit ends, read in order beside the chain: where each commit starts is the first
-    # entry with an author after the previous end.
-    ends = conn.execute("SELECT seq FROM signatures WHERE seq >= ? ORDER BY seq", (start,))
-    next_end = ends.fetchone()
-    commit_start: int | None = None
-    needed = False
-    starts: dict[int, int] = {}
-    for row in conn.execute(
-        "SELECT seq, kind, record, author, payload, hash FROM chain WHERE seq >= ? ORDER BY seq",
-        (start,),
-    ):
-        seq, kind, _record, author, payload, stored = row
-        if author is not None and commit_start is None:
-            commit_start = seq
-        needed = needed or kind in ("user", "schema")
-        opening = '{"author":' + ("null" if author is None else str(author)) + ',"content":{'
-        quoted = kinds.get(kind)
-        if quoted is None:
-            quoted = kinds[kind] = '},"kind":' + chain.canonical(kind) + ',"prev":"'
-        try:
-            data = payload.encode("utf-8")  # bytes that are not UTF-8 are not one of ours
-        except UnicodeEncodeError:
-            raise _broken(_("chain position {n} was changed").format(n=seq)) from None
-        if (
-            sha256(data).hexdigest() != stored
-            or not payload.startswith(opening)
-            or quoted + prev + '","record":' not in payload
-        ):
-            raise _broken(_("chain position {n} was changed").format(n=seq))
-        if kind in ("user", "schema"):
-            wanted.append(row)
-        while next_end is not None and next_end[0] < seq:
-            next_end = ends.fetchone()
-        if next_end is not None and next_end[0] == seq:
-            if (needed or seq == last_seq) and commit_start is not None:
-                starts[seq] = commit_start
-            commit_start, needed = None, False
-        if seq == last_seq:
-            last_head = str(stored)
-        elif seq > last_seq and not _failed_login(kind, author, payload):
-            raise _broken(_("chain position {n} is not signed").format(n=seq))
-        prev = str(stored)
-    if last_head is None:
+    return int(first[0]) if first else end
+
+
+def _check_tail(conn: sqlite3.Connection, last_seq: int) -> str:
+    """The entries after the last signature: each hashes and links as chained, with the kind
+    and author its row says, and is a failed login (the one entry that may stand unsigned).
+    Returns the hash the last signature signs (the head of the signed part)."""
+    row = conn.execute("SELECT hash FROM chain WHERE seq = ?", (last_seq,)).fetchone()
+    if row is None:
         raise _broken(_("a signature names a position that is not in the chain"))
-    return wanted, (last_seq, int(last[1]), str(last[2]), last_head), starts
+    head = prev = str(row[0])
+    expected = last_seq + 1
+    for seq, kind, author, payload, stored in conn.execute(
+        "SELECT seq, kind, author, payload, hash FROM chain WHERE seq > ? ORDER BY seq",
+        (last_seq,),
+    ):
+        if seq != expected:
+            raise _broken(_("entries are missing from the chain"))
+        expected += 1
+        if not _failed_login(kind, author, payload):
+            raise _broken(_("chain position {n} is not signed").format(n=seq))
+        if not _links(payload, str(stored), kind, author, prev):
+            raise _broken(_("chain position {n} was changed").format(n=seq))
+        prev = str(stored)
+    return head
+
+
+def _links(payload: str, stored: str, kind: str, author: int | None, prev: str) -> bool:
+    """The payload hashes to ``stored`` and is the entry its row says, after ``prev``.
+
+    No JSON parsing: a canonical payload holds ``{"author":A,"content":{...},"kind":K,
+    "prev":P,"record":`` exactly so, and no text inside it can hold an unescaped quote."""
+    try:
+        data = payload.encode("utf-8")  # bytes that are not UTF-8 are not one of ours
+    except UnicodeEncodeError:
+        return False
+    opening = '{"author":' + ("null" if author is None else str(author)) + ',"content":{'
+    binding = '},"kind":' + chain.canonical(kind) + ',"prev":"' + prev + '","record":'
+    return (
+        hashlib.sha256(data).hexdigest() == stored
+        and payload.startswith(opening)
+        and binding in payload
+    )
+
+
+def _kinds(conn: sqlite3.Connection) -> list[str]:
+    """The distinct kinds the chain's rows name, one index seek each."""
+    found: list[str] = []
+    row = conn.execute("SELECT min(kind) FROM chain").fetchone()
+    while row is not None and row[0] is not None:
+        kind = str(row[0])
+        if not chain.bindable(kind):  # bytes that are not UTF-8: no kind of ours
+            at = conn.execute(
+                "SELECT min(seq) FROM chain WHERE kind = CAST(? AS TEXT)",
+                (kind.encode("utf-8", "surrogateescape"),),
+            ).fetchone()
+            raise _broken(_("chain position {n} was changed").format(n=at[0] if at else "?"))
+        found.append(kind)
+        row = conn.execute("SELECT min(kind) FROM chain WHERE kind > ?", (kind,)).fetchone()
+    return found
+
+
+def _hidden_user_entries(conn: sqlite3.Connection, start: int, ids: set[int]) -> None:
+    """No row of another kind carries a user entry of a user we know.
+
+    A row's ``kind`` column is not signed (its payload's is): a disabling, a demotion or a
+    reset password whose row was given another kind would vanish from the rows this login
+    reads, and leave the user as they were before it. Such a row still names its user as
+    its record, so every row of another kind whose record is a user's id is looked up (one
+    index seek per kind) and its payload must be of the kind its row says.
+
+    What a login cannot see without reading every payload (``verify`` does): a user entry
+    whose kind *and* record were both changed, or whose payload was replaced while its
+    stored hash was kept. Either only takes a user back to a state the chain signed earlier,
+    as cutting off the chain's tail would (which ``verify --anchor`` catches), and ``verify``
+    reports the entry; neither can give anyone a key, a role or an account no one signed.
+    """
+    if not ids:
+        return
+    records_ = [str(i) for i in sorted(ids)]
+    for kind in _kinds(conn):
+        if kind == "user":
+            continue
+        mark = '},"kind":' + chain.canonical(kind) + ',"prev":"'
+        for at in range(0, len(records_), 500):
+            part = records_[at : at + 500]
+            marks = ", ".join("?" * len(part))
+            for seq, payload in conn.execute(
+                f"SELECT seq, payload FROM chain WHERE kind = ? AND record IN ({marks})"
+                " AND seq >= ?",
+                (kind, *part, start),
+            ):
+                if not isinstance(payload, str) or mark not in payload:
+                    raise _broken(_("chain position {n} was changed").format(n=seq))
 
 
 def _failed_login(kind: str, author: int | None, payload: str) -> bool:

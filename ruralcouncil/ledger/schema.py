@@ -15,12 +15,14 @@ import sqlite3
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from ruralcouncil.ledger import chain
+
 if TYPE_CHECKING:
     from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
-from sqlite_utils.migrations import Migrations
-
-from ruralcouncil.ledger import chain
+    # Built on first use (``__getattr__`` below): only creating or upgrading a file needs it.
+    migrations: Migrations
 
 # Identifies our files: `PRAGMA application_id` (ASCII "RCL1").
 APPLICATION_ID = 0x52434C31
@@ -31,8 +33,6 @@ VERSIONS: dict[int, tuple[str, ...]] = {
     1: ("m001_initial",),
     2: ("m001_initial", "m002_signed_chain"),
 }
-
-migrations = Migrations("ruralcouncil")
 
 _APPEND_ONLY = (
     "chain",
@@ -46,7 +46,6 @@ _APPEND_ONLY = (
 )
 
 
-@migrations(name="m001_initial")
 def m001_initial(db: Database) -> None:
     db.executescript(
         """
@@ -213,7 +212,6 @@ def _no_delete(table: str) -> str:
             """
 
 
-@migrations(name="m002_signed_chain")
 def m002_signed_chain(db: Database) -> None:
     """Signed entries (docs/hash-chain.md, version 2): keys, authors, signatures, one chain for
     events too, and entry numbers that count entries only."""
@@ -271,6 +269,49 @@ def m002_signed_chain(db: Database) -> None:
     for table in ("events", "signatures"):
         db.executescript(_no_update(table) + _no_delete(table))
     db.execute("PRAGMA user_version = 2")
+
+
+# The migrations, in the order they are applied: (name, function).
+_MIGRATIONS = (("m001_initial", m001_initial), ("m002_signed_chain", m002_signed_chain))
+
+
+def _build_migrations() -> Migrations:
+    """The named migrations as sqlite-utils ``Migrations`` (sqlite-utils is imported here:
+    opening a ledger to read it never needs it, and it costs a fifth of a second)."""
+    from ruralcouncil.ledger import import_sqlite_utils
+
+    import_sqlite_utils()
+    from sqlite_utils.migrations import Migrations
+
+    built = Migrations("ruralcouncil")
+    for name, function in _MIGRATIONS:
+        built(name=name)(function)
+    return built
+
+
+def _migrations() -> Migrations:
+    built: Migrations | None = globals().get("migrations")
+    if built is None:
+        built = _build_migrations()
+        globals()["migrations"] = built  # from now on an ordinary attribute
+    return built
+
+
+def __getattr__(name: str) -> Any:
+    """``migrations``, built the first time it is asked for, then kept."""
+    if name == "migrations":
+        return _migrations()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def database(conn: sqlite3.Connection) -> Database:
+    """sqlite-utils' view of ``conn``, for applying the migrations (without its plugins)."""
+    from ruralcouncil.ledger import import_sqlite_utils
+
+    import_sqlite_utils()
+    from sqlite_utils import Database
+
+    return Database(conn, execute_plugins=False)
 
 
 # --- what a file of each version must contain -------------------------------------------
@@ -336,14 +377,13 @@ FINGERPRINTS: dict[int, str] = {
 @cache
 def expected(version: int) -> tuple[tuple[Any, ...], ...]:
     """What the migrations of ``version`` make, built in memory."""
-    from sqlite_utils import Database
-
     conn = sqlite3.connect(":memory:")
     try:
-        db = Database(conn, execute_plugins=False)
+        db = database(conn)
         names = VERSIONS[version]
-        later = [m.name for m in migrations._migrations if m.name not in names]
-        migrations.apply(db, stop_before=later[0] if later else None)
+        built = _migrations()
+        later = [m.name for m in built._migrations if m.name not in names]
+        built.apply(db, stop_before=later[0] if later else None)
         return tuple(tuple(_freeze(x) for x in obj) for obj in describe(conn))
     finally:
         conn.close()

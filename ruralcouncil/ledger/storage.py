@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import schema
 from ruralcouncil.ledger.errors import LedgerError, LedgerUnavailable
-from ruralcouncil.ledger.lock import LedgerLock
 
 if TYPE_CHECKING:
     from ruralcouncil.ledger.commit import Commit
+    from ruralcouncil.ledger.lock import LedgerLock
     from ruralcouncil.ledger.roles import User
 
 MIN_SQLITE = (3, 37, 0)  # STRICT tables
@@ -553,6 +553,8 @@ def open_ledger(
                 # The lock, its file and the switch to WAL come only after the checks:
                 # nothing is written into (or beside) a file not recognised as a ledger.
                 # Another copy may have upgraded the file before we held the lock: look again.
+                from ruralcouncil.ledger.lock import LedgerLock
+
                 lock = LedgerLock(path)
                 try:
                     lock.acquire(purpose)
@@ -617,7 +619,7 @@ def create_ledger_file(path: Path | str) -> Ledger:
         )
     if not path.parent.is_dir():
         raise LedgerUnavailable(_("The folder {folder} does not exist.").format(folder=path.parent))
-    from sqlite_utils import Database
+    from ruralcouncil.ledger.lock import LedgerLock
 
     lock = LedgerLock(path)
     had_lock_file = lock.path.exists()
@@ -634,7 +636,7 @@ def create_ledger_file(path: Path | str) -> Ledger:
             conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
             conn.execute("PRAGMA journal_mode = DELETE")
             conn.execute("PRAGMA foreign_keys = ON")
-            schema.migrations.apply(Database(conn, execute_plugins=False))
+            schema.migrations.apply(schema.database(conn))
         finally:
             conn.close()
         if path.exists():

@@ -80,8 +80,6 @@ def _version_1_users(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 
 
 def _upgrade(ledger: Ledger, user_id: int, name: str, full_name: str, password: str) -> User:
-    from sqlite_utils import Database
-
     conn = ledger.conn
     v1_entries, v1_head = chain.head(conn)
     audit_lines, audit_head = legacy.audit_head(conn)
@@ -92,7 +90,7 @@ def _upgrade(ledger: Ledger, user_id: int, name: str, full_name: str, password: 
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            schema.migrations.apply(Database(conn, execute_plugins=False))
+            schema.migrations.apply(schema.database(conn))
             cursor = conn.execute(f"SELECT {USER_COLUMNS} FROM users ORDER BY id")
             names = [d[0] for d in cursor.description]
             users = [dict(zip(names, r, strict=True)) for r in cursor]

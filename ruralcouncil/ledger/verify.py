@@ -10,13 +10,33 @@ chain, each user and setting must be what its latest entry says, entry numbers m
 
 A chain stored in the same file cannot catch its own tail being cut off; for that, ``anchor``
 holds it against a length and head printed earlier (a summary, a backup, a report).
+
+How it is kept fast (a million entries): SQLite's own checks (the integrity check, the
+daily totals, the balances) run on a second connection in a thread while the chain is
+walked (SQLite lets go of Python's lock while it works: ``_Beside``); each transaction's
+payload is rebuilt as a string straight from its row and compared with what was chained
+(``_transaction_payload``, byte for byte what ``chain.envelope`` makes, or None when it
+cannot say, and then ``chain.envelope`` decides); text is read as UTF-8 first, and only a
+file with text that is not UTF-8 is read again with its bad bytes kept (``lenient_text``);
+Python's cycle collector is paused meanwhile (``_no_cycle_collection``). Each commit's
+signature is one Ed25519 check, in turn: ``cryptography`` holds Python's lock while it
+checks, so threads would not check two at once.
 """
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import itertools
+import json
+import operator
 import sqlite3
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from json import encoder as _json_encoder
+from json.encoder import encode_basestring as _quote
 from typing import Any
 
 from ruralcouncil.i18n import _, ngettext
@@ -46,6 +66,7 @@ class VerifyResult:
     admin_set_keys: dict[str, tuple[int, list[int]]] = field(default_factory=dict)
     _bad: list[tuple[int | None, int | None, str]] = field(default_factory=list, repr=False)
     _bad_seqs: set[int] = field(default_factory=set, repr=False)
+    _bad_seen: set[tuple[int | None, int | None, str]] = field(default_factory=set, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -55,8 +76,9 @@ class VerifyResult:
         # One problem found twice (by the entry's own check and by the replay of its commit)
         # is one problem: the list names each bad record once.
         message = _printable(message)
-        if (seq, number, message) in self._bad:
+        if (seq, number, message) in self._bad_seen:
             return
+        self._bad_seen.add((seq, number, message))
         self._bad.append((seq, number, message))
         self.problems.append(message)
         if seq is not None:
@@ -91,22 +113,82 @@ def verify(
     anchor: tuple[int, str] | None = None,
     progress: Progress | None = None,
 ) -> VerifyResult:
-    with chain.lenient_text(conn):
-        return _verify(conn, anchor, progress)
+    previous = conn.text_factory
+    try:
+        conn.text_factory = str
+        with _Beside(conn) as beside, _no_cycle_collection():
+            return _verify(conn, anchor, progress, beside)
+    finally:
+        conn.text_factory = previous
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while verify runs, and put back as it was.
+
+    The walk keeps a few objects per entry until its commit's signature is checked, and a
+    whole import is one commit: a million entries' worth of objects, which hold no cycles,
+    that the collector would otherwise go through again and again (a third of the walk's
+    time). Memory is still freed as it always is, when nothing uses it any more."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _verify(
-    conn: sqlite3.Connection, anchor: tuple[int, str] | None, progress: Progress | None
+    conn: sqlite3.Connection,
+    anchor: tuple[int, str] | None,
+    progress: Progress | None,
+    beside: _Beside,
 ) -> VerifyResult:
-    result = VerifyResult()
+    # Read leniently (``chain.lenient_text``) wherever a text may not be UTF-8; the walk
+    # first reads every text as UTF-8, which is much faster, and only when some text is not
+    # (or the file cannot be read at all) walks again leniently, from the start.
+    conn.text_factory = chain._lenient
+    integrity = None if beside.running else _integrity(conn, beside)
     try:
-        integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
-    except _UNREADABLE as exc:
-        integrity = [_reason(exc)]
+        conn.text_factory = str
+        result = _checked(conn, progress, beside, lenient=False)
+    except _UNREADABLE:
+        conn.text_factory = chain._lenient
+        result = _checked(conn, progress, beside, lenient=True)
+    conn.text_factory = chain._lenient
+    if integrity is None:
+        integrity = _integrity(conn, beside)
     if integrity != ["ok"]:
-        result.bad(
-            None, _("SQLite integrity check: {detail}").format(detail="; ".join(integrity[:5]))
+        # Said first, as it was run first (or at the same time as everything else).
+        message = _printable(
+            _("SQLite integrity check: {detail}").format(detail="; ".join(integrity[:5]))
         )
+        result._bad.insert(0, (None, None, message))
+        result._bad_seen.add((None, None, message))
+        result.problems.insert(0, message)
+    try:
+        if anchor is not None:
+            _check_anchor(conn, result, *anchor)
+        _name_first_bad(conn, result)
+    except _UNREADABLE as exc:
+        result.bad(None, _("The ledger cannot be read: {error}").format(error=_reason(exc)))
+    return result
+
+
+def _integrity(conn: sqlite3.Connection, beside: _Beside) -> list[str]:
+    try:
+        return [str(r[0]) for r in beside.rows(_INTEGRITY)]
+    except _UNREADABLE as exc:
+        return [_reason(exc)]
+
+
+def _checked(
+    conn: sqlite3.Connection, progress: Progress | None, beside: _Beside, *, lenient: bool
+) -> VerifyResult:
+    """Everything but the integrity check, the anchor and the naming of the first bad
+    record. Not ``lenient``, an error of reading is raised (to be read again leniently)."""
+    result = VerifyResult()
     try:
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         result.schema_version = version
@@ -120,16 +202,168 @@ def _verify(
                     version=version, details=schema_message(differences)
                 ),
             )
-        _Walk(conn, result, progress).run()
+        _Walk(conn, result, progress, beside).run()
     except _UNREADABLE as exc:
-        result.bad(None, _("The ledger cannot be read: {error}").format(error=_reason(exc)))
-    try:
-        if anchor is not None:
-            _check_anchor(conn, result, *anchor)
-        _name_first_bad(conn, result)
-    except _UNREADABLE as exc:
+        if not lenient:
+            raise
         result.bad(None, _("The ledger cannot be read: {error}").format(error=_reason(exc)))
     return result
+
+
+# --- SQLite's own checks, beside the walk -------------------------------------------------
+
+_INTEGRITY = "PRAGMA integrity_check"
+_ORPHANS = "SELECT count(*) FROM postings WHERE transaction_id NOT IN (SELECT id FROM transactions)"
+_UNBALANCED = (
+    "SELECT transaction_id, fund FROM postings GROUP BY transaction_id, fund"
+    " HAVING SUM(amount) <> 0 LIMIT 5"
+)
+# ``daily_totals`` against the sums of the postings, in both directions of EXCEPT (SQLite 3.37
+# has no FULL OUTER JOIN), the sums made once.
+_DAILY_TOTALS = (
+    "WITH real AS MATERIALIZED ("
+    "SELECT p.account, p.fund, t.date, SUM(p.amount) FROM postings p"
+    " JOIN transactions t ON t.id = p.transaction_id GROUP BY p.account, p.fund, t.date)"
+    " SELECT (SELECT count(*) FROM (SELECT * FROM real"
+    " EXCEPT SELECT account, fund, date, amount FROM daily_totals))"
+    " + (SELECT count(*) FROM (SELECT account, fund, date, amount FROM daily_totals"
+    " EXCEPT SELECT * FROM real))"
+)
+_NUMBERS = (
+    "SELECT coalesce(min(number), 1), coalesce(max(number), 0), count(DISTINCT number)"
+    " FROM transactions"
+)
+
+
+def _missing_sql(table: str, key: str) -> str:
+    return (
+        f"SELECT {key} FROM {table} WHERE CAST({key} AS TEXT) NOT IN"
+        " (SELECT record FROM chain WHERE kind = ?) LIMIT 5"
+    )
+
+
+def _foreseen() -> list[tuple[str, tuple[Any, ...]]]:
+    """What the walk will ask of SQLite alone, in the order it asks."""
+    queries: list[tuple[str, tuple[Any, ...]]] = [(_INTEGRITY, ())]
+    for kind in records.KINDS.values():
+        if kind.table is not None:
+            queries.append((_missing_sql(kind.table, kind.key), (kind.name,)))
+    queries += [(_ORPHANS, ()), (_UNBALANCED, ()), (_DAILY_TOTALS, ()), (_NUMBERS, ())]
+    return queries
+
+
+class _Beside:
+    """SQLite's own checks, each a query that reads the file without Python, run on a second
+    connection to the same file in a thread while the chain is walked: SQLite lets go of
+    Python's lock while it works, so the integrity check (the longest) and the sums run on
+    another core at the same time.
+
+    ``rows(sql)`` gives each query's rows to the walk when it comes to it: those the thread
+    has, or is running (then it waits); one the thread has not started yet the walk runs
+    itself, as one that failed on the thread (so that its error is what the walk's own
+    connection says, where the walk needs it). Without a second connection (a file in
+    memory, a read inside a transaction, a file that cannot be opened twice), everything is
+    run by the walk, in the order of old."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._lock = threading.Lock()
+        # (sql, params) -> None (not started), "taken" (by the walk), "running",
+        # ("done", rows) or "failed"
+        self._state: dict[tuple[str, tuple[Any, ...]], Any] = {}
+        self._done = threading.Condition(self._lock)
+        self._other: sqlite3.Connection | None = None
+        self._thread: threading.Thread | None = None
+        self._stop = False
+        other = _second_connection(conn)
+        if other is None:
+            return
+        self._other = other
+        queries = _foreseen()
+        for query in queries:
+            self._state[query] = None
+        self._thread = threading.Thread(
+            target=self._run, args=(other, queries), name="verify-beside", daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    def __enter__(self) -> _Beside:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._stop = True
+        if self._thread is not None and self._other is not None:
+            if self._thread.is_alive():
+                self._other.interrupt()
+            self._thread.join()
+            self._other.close()
+
+    def _run(self, other: sqlite3.Connection, queries: list[tuple[str, tuple[Any, ...]]]) -> None:
+        for query in queries:
+            with self._lock:
+                if self._stop:
+                    return
+                if self._state[query] is not None:
+                    continue  # taken by the walk
+                self._state[query] = "running"
+            outcome: Any
+            try:
+                outcome = ("done", other.execute(*query).fetchall())
+            except BaseException:  # the walk runs it again, and says why
+                outcome = "failed"
+            with self._lock:
+                self._state[query] = outcome
+                self._done.notify_all()
+
+    def rows(self, sql: str, params: tuple[Any, ...] = ()) -> Iterable[Any]:
+        query = (sql, params)
+        with self._lock:
+            if query in self._state:
+                while self._state[query] == "running":
+                    self._done.wait()
+                state = self._state[query]
+                if isinstance(state, tuple):
+                    return list(state[1])
+                if state is None:
+                    self._state[query] = "taken"
+        return self._conn.execute(sql, params)
+
+
+def _second_connection(conn: sqlite3.Connection) -> sqlite3.Connection | None:
+    """A read-only connection to ``conn``'s file, or None where a second one would not read
+    exactly what ``conn`` reads."""
+    try:
+        if conn.in_transaction:
+            return None  # one snapshot, which another connection would not share
+        databases = conn.execute("PRAGMA database_list").fetchall()
+    except sqlite3.Error:
+        return None
+    files = [str(row[2]) for row in databases if row[1] == "main"]
+    if len(files) != 1 or not files[0] or any(row[1] not in ("main", "temp") for row in databases):
+        return None
+    from pathlib import Path
+
+    other: sqlite3.Connection | None = None
+    try:
+        other = sqlite3.connect(
+            Path(files[0]).as_uri() + "?mode=ro",
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        other.text_factory = chain._lenient
+        other.execute("PRAGMA query_only = ON")
+        other.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the WAL too
+    except (sqlite3.Error, ValueError, OSError):
+        if other is not None:
+            other.close()
+        return None
+    return other
 
 
 def _printable(text: str) -> str:
@@ -154,10 +388,25 @@ def _has(conn: sqlite3.Connection, table: str, column: str | None = None) -> boo
 
 
 class _Walk:
-    def __init__(self, conn: sqlite3.Connection, result: VerifyResult, progress: Progress | None):
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        result: VerifyResult,
+        progress: Progress | None,
+        beside: _Beside,
+    ):
         self.conn = conn
         self.result = result
         self.progress = progress
+        self.beside = beside
+        # Each transaction's payload rebuilt straight from its row, when the registered kind
+        # is the one ``_transaction_payload`` knows.
+        self.fast = (
+            records.get("transaction") is records.TRANSACTION
+            and records.TRANSACTION.content is chain.transaction_content
+            and records.TRANSACTION.columns == chain.TRANSACTION_COLUMNS
+            and _column_names(chain.TRANSACTION_COLUMNS) == _TRANSACTION_COLUMNS
+        )
         self.replay = Replay()
         self.legacy = legacy.LegacyWalk(conn)
         # (kind, record) -> (seq, content) of the latest entry of each user and setting
@@ -206,7 +455,10 @@ class _Walk:
             if has_author
             else ("seq, kind, record, NULL, payload, hash")
         )
-        self._transactions = chain.transaction_contents(conn) if start is not None else iter(())
+        self._transactions: Iterator[_StoredTransaction] = iter(())
+        if start is not None:
+            self._names, self._transactions = _transactions_in_order(conn)
+            self.fast = self.fast and self._names == _TRANSACTION_COLUMNS
         self._next_transaction = next(self._transactions, None)
         signatures = self._signatures()
         signature = next(signatures, None)
@@ -214,74 +466,96 @@ class _Walk:
         expected_seq, prev = 1, chain.GENESIS
         # The hash the previous payload really has, when its `hash` column says otherwise.
         prev_real: str | None = None
-        for seq, kind, record, author, payload, stored in conn.execute(
-            f"SELECT {columns} FROM chain ORDER BY seq"
-        ):
-            if seq > expected_seq:
-                result.bad(expected_seq, _("chain position {n} is missing").format(n=expected_seq))
-            elif seq < expected_seq:  # only a first row numbered 0 or below
-                result.bad(
-                    seq,
-                    _("a record is at position {n}, but chain positions start at 1").format(n=seq),
-                )
-            expected_seq = seq + 1
-            real = chain.digest(payload)
-            if real != stored:
-                result.bad(
-                    seq, _("chain position {n}: its hash does not match its content").format(n=seq)
-                )
-            if prev_real is not None:
-                prev = _link(payload, prev, prev_real)
-            while signature is not None and signature[0] < seq:
-                # A signature row naming no chain position at all is a bad record that is
-                # not an entry; one naming a position inside the chain names that entry.
-                result.bad(
-                    signature[0] if signature[0] >= 1 else None,
-                    _(
-                        "a signature names chain position {n}, which is not where a commit ends"
-                    ).format(n=signature[0]),
-                )
-                signature = next(signatures, None)
-            if start is None or seq < start:
-                self.legacy.entry(seq, kind, record, payload, prev)
-                if author is not None:
-                    result.bad(
-                        seq, _("chain position {n}: an early entry names an author").format(n=seq)
-                    )
-                if signature is not None and signature[0] == seq:
-                    result.bad(
-                        seq,
-                        _("chain position {n}: an early entry carries a signature").format(n=seq),
-                    )
-                    signature = next(signatures, None)
-            else:
-                entry = self._entry(seq, kind, record, author, payload, prev)
-                # Unsigned only when the row and its payload both say so: when they disagree
-                # the entry is reported already, and must not split its commit in two.
-                if entry.author is None and author is None:
-                    if pending:
-                        self._unsigned(pending)
-                        pending = []
-                    self.replay.unsigned(entry)
-                else:
-                    pending.append(entry)
-                if signature is not None and signature[0] == seq:
-                    if pending:
-                        self._commit(seq, str(stored), signature, pending, real)
-                    else:
+        sha256, progress, check_entry = hashlib.sha256, self.progress, self._entry
+        intact = self._intact_transaction if self.fast else None
+        last: tuple[int, Any] | None = None  # the last entry walked: (seq, its hash column)
+        try:
+            for seq, kind, record, author, payload, stored in conn.execute(
+                f"SELECT {columns} FROM chain ORDER BY seq"
+            ):
+                if seq != expected_seq:
+                    if seq > expected_seq:
+                        result.bad(
+                            expected_seq,
+                            _("chain position {n} is missing").format(n=expected_seq),
+                        )
+                    else:  # only a first row numbered 0 or below
                         result.bad(
                             seq,
-                            _("a signature names chain position {n}, which no one signed").format(
+                            _("a record is at position {n}, but chain positions start at 1").format(
                                 n=seq
                             ),
                         )
-                    pending = []
+                expected_seq = seq + 1
+                # chain.digest, inline
+                real = sha256(payload.encode("utf-8", "surrogateescape")).hexdigest()
+                if real != stored:
+                    result.bad(
+                        seq,
+                        _("chain position {n}: its hash does not match its content").format(n=seq),
+                    )
+                if prev_real is not None:
+                    prev = _link(payload, prev, prev_real)
+                while signature is not None and signature[0] < seq:
+                    # A signature row naming no chain position at all is a bad record that is
+                    # not an entry; one naming a position inside the chain names that entry.
+                    result.bad(
+                        signature[0] if signature[0] >= 1 else None,
+                        _(
+                            "a signature names chain position {n}, which is not where a commit ends"
+                        ).format(n=signature[0]),
+                    )
                     signature = next(signatures, None)
-            prev = str(stored)
-            prev_real = real if real != stored else None
-            result.entries, result.head = seq, _printable(str(stored))
-            if self.progress and seq % 5000 == 0:
-                self.progress(seq, total)
+                if start is None or seq < start:
+                    self.legacy.entry(seq, kind, record, payload, prev)
+                    if author is not None:
+                        result.bad(
+                            seq,
+                            _("chain position {n}: an early entry names an author").format(n=seq),
+                        )
+                    if signature is not None and signature[0] == seq:
+                        result.bad(
+                            seq,
+                            _("chain position {n}: an early entry carries a signature").format(
+                                n=seq
+                            ),
+                        )
+                        signature = next(signatures, None)
+                else:
+                    entry = None
+                    if intact is not None and kind == "transaction":
+                        entry = intact(seq, record, author, payload, prev)
+                    if entry is None:
+                        entry = check_entry(seq, kind, record, author, payload, prev)
+                    # Unsigned only when the row and its payload both say so: when they
+                    # disagree the entry is reported already, and must not split its commit.
+                    if entry.author is None and author is None:
+                        if pending:
+                            self._unsigned(pending)
+                            pending = []
+                        self.replay.unsigned(entry)
+                    else:
+                        pending.append(entry)
+                    if signature is not None and signature[0] == seq:
+                        if pending:
+                            self._commit(seq, str(stored), signature, pending, real)
+                        else:
+                            result.bad(
+                                seq,
+                                _(
+                                    "a signature names chain position {n}, which no one signed"
+                                ).format(n=seq),
+                            )
+                        pending = []
+                        signature = next(signatures, None)
+                prev = str(stored)
+                prev_real = real if real != stored else None
+                last = (seq, stored)
+                if progress and seq % 5000 == 0:
+                    progress(seq, total)
+        finally:
+            if last is not None:
+                result.entries, result.head = last[0], _printable(str(last[1]))
         if pending:
             self._unsigned(pending)
         while signature is not None:
@@ -309,9 +583,11 @@ class _Walk:
         bad = self.result._bad_seqs
         if not bad:
             return None
+        if len(bad) < last - first:
+            return min((n for n in bad if first <= n <= last), default=None)
         return next((n for n in range(first, last + 1) if n in bad), None)
 
-    def _transaction_rows(self, record: str) -> dict[str, Any] | None:
+    def _stored_transaction(self, record: str) -> _StoredTransaction | None:
         """The stored transaction ``record`` from the one ordered scan of the table, or None
         when the scan has passed it (then it is read on its own)."""
         wanted = _id_of(record)
@@ -320,8 +596,32 @@ class _Walk:
         while self._next_transaction is not None and self._next_transaction[0] < wanted:
             self._next_transaction = next(self._transactions, None)
         if self._next_transaction is not None and self._next_transaction[0] == wanted:
-            return self._next_transaction[1]
+            return self._next_transaction
         return None
+
+    def _intact_transaction(
+        self, seq: int, record: str, author: int | None, payload: str, prev: str
+    ) -> Entry | None:
+        """The entry of an intact transaction, rebuilt fast; None for any other (then
+        ``_entry`` checks it and says what is wrong). ``_stored_transaction``, inline."""
+        if not (record.isascii() and record.isdigit() and len(record) <= 18):
+            return None
+        wanted = int(record)
+        found = self._next_transaction
+        while found is not None and found[0] < wanted:
+            found = next(self._transactions, None)
+        self._next_transaction = found
+        if (
+            found is None
+            or found[0] != wanted
+            or _transaction_payload(seq, record, author, prev, found) != payload
+        ):
+            return None
+        return Entry(seq, "transaction", record, author, _known_transaction_content(found))
+
+    def _transaction_rows(self, record: str) -> dict[str, Any] | None:
+        found = self._stored_transaction(record)
+        return None if found is None else _transaction_content(self._names, found)
 
     def _entry(
         self, seq: int, kind: str, record: str, author: int | None, payload: str, prev: str
@@ -337,10 +637,21 @@ class _Walk:
         if row_kind is not None and not row_kind.mutable and row_kind.table is not None:
             # The common case, without parsing the payload: the row and the stored record
             # rebuild it exactly.
-            rows = self._transaction_rows(record) if kind == "transaction" else None
+            rows: dict[str, Any] | None = None
+            same: bool | None = None
+            if kind == "transaction":
+                found = self._stored_transaction(record)
+                if found is not None:
+                    rows = _transaction_content(self._names, found)
+                    if self.fast:
+                        built = _transaction_payload(seq, record, author, prev, found)
+                        if built is not None:
+                            same = built == payload
             if rows is None:
                 rows = row_kind.build(self.conn, record)
-            if chain.envelope(seq, kind, record, author, prev, rows) == payload:
+            if same is None:
+                same = _envelope(seq, kind, record, author, prev, rows) == payload
+            if same:
                 return Entry(seq, kind, record, author, rows)
         chained = _read_envelope(payload)
         if (
@@ -644,11 +955,7 @@ class _Walk:
         for kind, (table, key) in tables.items():
             if table is None or not _has(conn, table):
                 continue
-            missing = conn.execute(
-                f"SELECT {key} FROM {table} WHERE CAST({key} AS TEXT) NOT IN"
-                " (SELECT record FROM chain WHERE kind = ?) LIMIT 5",
-                (kind,),
-            ).fetchall()
+            missing = list(self.beside.rows(_missing_sql(table, key), (kind,)))
             for (value,) in missing:
                 number = _number_of(conn, int(value)) if kind == "transaction" else None
                 result.bad(
@@ -656,10 +963,7 @@ class _Walk:
                     _("{table} row {key} is not in the chain").format(table=table, key=value),
                     number=number,
                 )
-        orphans = conn.execute(
-            "SELECT count(*) FROM postings"
-            " WHERE transaction_id NOT IN (SELECT id FROM transactions)"
-        ).fetchone()[0]
+        orphans = _first_row(self.beside.rows(_ORPHANS))[0]
         if orphans:
             result.bad(
                 None,
@@ -669,24 +973,18 @@ class _Walk:
                     orphans,
                 ).format(n=orphans),
             )
-        for tid, fund in conn.execute(
-            "SELECT transaction_id, fund FROM postings GROUP BY transaction_id, fund"
-            " HAVING SUM(amount) <> 0 LIMIT 5"
-        ):
+        for tid, fund in self.beside.rows(_UNBALANCED):
             result.bad(
                 chain.entry_seq(conn, "transaction", str(tid)),
                 _("entry {n}: its postings in fund {fund} do not balance").format(
                     n=_number_of(conn, int(tid)) or tid, fund=fund
                 ),
             )
-        _check_daily_totals(conn, result)
+        _check_daily_totals(self.beside, result)
         count = int(conn.execute("SELECT count(*) FROM transactions").fetchone()[0])
         result.transactions = count
         if _has(conn, "transactions", "number"):
-            low, high, distinct = conn.execute(
-                "SELECT coalesce(min(number), 1), coalesce(max(number), 0), count(DISTINCT number)"
-                " FROM transactions"
-            ).fetchone()
+            low, high, distinct = _first_row(self.beside.rows(_NUMBERS))
             if count and (low != 1 or high != count or distinct != count):
                 result.bad(
                     None,
@@ -700,6 +998,250 @@ class _Walk:
                 )
         first = conn.execute("SELECT hash FROM chain WHERE seq = 1").fetchone()
         result.ledger = _printable(str(first[0])) if first else chain.GENESIS
+
+
+# --- payloads, rebuilt fast -------------------------------------------------------------
+
+# The JSON encoder ``chain.canonical`` (json.dumps) uses, made once instead of at each call:
+# the same C encoder with the same settings (keys sorted, no spaces, text as itself), so the
+# same text character for character, in a third of the time for a small record. (Without
+# json.dumps's check for a list that holds itself: what is read from SQLite cannot.)
+_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+_C_ENCODER: Any = getattr(_json_encoder, "c_make_encoder", None)
+_encode = (
+    _C_ENCODER(None, _JSON.default, _quote, None, ":", ",", True, False, True)
+    if _C_ENCODER is not None
+    else None
+)
+
+
+def _canonical(value: Any) -> str:
+    if _encode is None:  # a Python without the C encoder
+        return chain.canonical(value)
+    return "".join(_encode(value, 0))
+
+
+def _envelope(
+    seq: int, kind: str, record: str, author: int | None, prev: str, content: dict[str, Any]
+) -> str:
+    """``chain.envelope``, character for character (tests/test_verify_fast.py)."""
+    return _canonical(
+        {
+            "v": chain.ENCODING_VERSION,
+            "seq": seq,
+            "kind": kind,
+            "record": record,
+            "author": author,
+            "prev": prev,
+            "content": content,
+        }
+    )
+
+
+# --- transactions, rebuilt fast ---------------------------------------------------------
+
+# (id, the row as selected by chain.TRANSACTION_COLUMNS, its postings [id, account, fund, amount])
+_StoredTransaction = tuple[int, tuple[Any, ...], list[list[Any]]]
+
+
+def _column_names(columns: str) -> tuple[str, ...]:
+    return tuple(c.strip() for c in columns.split(","))
+
+
+def _transactions_in_order(
+    conn: sqlite3.Connection,
+) -> tuple[tuple[str, ...], Iterator[_StoredTransaction]]:
+    """The names of a transaction's columns, and every transaction in id order with its
+    postings, from two ordered scans: exactly what ``chain.transaction_contents`` reads, left
+    as rows until a content is wanted (``_transaction_content``)."""
+    rows = conn.execute(f"SELECT {chain.TRANSACTION_COLUMNS} FROM transactions ORDER BY id")
+    names = tuple(d[0] for d in rows.description)
+    postings = iter(
+        conn.execute(
+            "SELECT transaction_id, id, account, fund, amount FROM postings"
+            " ORDER BY transaction_id, id"
+        )
+    )
+
+    def scan() -> Iterator[_StoredTransaction]:
+        # The postings of each transaction id, in order (a run of equal ids is one group).
+        groups = itertools.groupby(postings, _first_column)
+        pending = next(groups, None)
+        for row in rows:
+            entry_id = int(row[0])
+            while pending is not None and pending[0] < entry_id:
+                pending = next(groups, None)  # postings of no transaction: reported later
+            if pending is not None and pending[0] == entry_id:
+                items = [[a, b, c, d] for _t, a, b, c, d in pending[1]]
+                pending = next(groups, None)
+            else:
+                items = []
+            yield entry_id, row, items
+
+    return names, scan()
+
+
+_first_column = operator.itemgetter(0)
+
+
+def _transaction_content(names: tuple[str, ...], found: _StoredTransaction) -> dict[str, Any]:
+    """The content ``chain.transaction_content`` builds, from a row of the scan."""
+    content = dict(zip(names, found[1], strict=True))
+    content["postings"] = found[2]
+    return content
+
+
+def _known_transaction_content(found: _StoredTransaction) -> dict[str, Any]:
+    """``_transaction_content`` of a row of the columns ``_TRANSACTION_COLUMNS`` names (the
+    dict made whole at once, which is quicker than key by key)."""
+    (
+        id_,
+        number,
+        date,
+        type_,
+        amount,
+        code,
+        fund,
+        account,
+        to_account,
+        counterparty,
+        description,
+        reference,
+        user_id,
+        recorded_at,
+        reverses,
+        reason,
+        import_id,
+    ) = found[1]
+    return {
+        "id": id_,
+        "number": number,
+        "date": date,
+        "type": type_,
+        "amount": amount,
+        "code": code,
+        "fund": fund,
+        "account": account,
+        "to_account": to_account,
+        "counterparty": counterparty,
+        "description": description,
+        "reference": reference,
+        "user_id": user_id,
+        "recorded_at": recorded_at,
+        "reverses": reverses,
+        "reason": reason,
+        "import_id": import_id,
+        "postings": found[2],
+    }
+
+
+# The columns of a transaction in the order chain.TRANSACTION_COLUMNS selects them.
+_TRANSACTION_COLUMNS = (
+    "id",
+    "number",
+    "date",
+    "type",
+    "amount",
+    "code",
+    "fund",
+    "account",
+    "to_account",
+    "counterparty",
+    "description",
+    "reference",
+    "user_id",
+    "recorded_at",
+    "reverses",
+    "reason",
+    "import_id",
+)
+# chain.envelope of a transaction: its keys sorted, no spaces; each %s an encoded value.
+_TRANSACTION_PAYLOAD = (
+    '{"author":%s,"content":{"account":%s,"amount":%s,"code":%s,"counterparty":%s,"date":%s,'
+    '"description":%s,"fund":%s,"id":%s,"import_id":%s,"number":%s,"postings":[%s],'
+    '"reason":%s,"recorded_at":%s,"reference":%s,"reverses":%s,"to_account":%s,"type":%s,'
+    '"user_id":%s},"kind":"transaction","prev":%s,"record":%s,"seq":%s,"v":2}'
+)
+_POSTING = "[%s,%s,%s,%s]"
+
+
+def _transaction_payload(
+    seq: int, record: str, author: int | None, prev: str, found: _StoredTransaction
+) -> str | None:
+    """``chain.envelope(seq, "transaction", record, author, prev, content)`` of a stored
+    transaction, character for character, built as a string without a dict or the JSON
+    encoder; None for a row with a value of any other type than its column holds (text, an
+    integer, or null where the column may be empty), and then ``chain.envelope`` decides.
+
+    Each text is quoted by the very function the JSON encoder uses (``encode_basestring``,
+    for ``ensure_ascii=False``); an integer is written as ``int.__repr__`` writes it, as the
+    encoder does; None is null. No text is normalised: what is stored is compared as it is
+    (tests/test_verify_fast.py holds it to ``chain.envelope`` for every kind of value)."""
+    if type(seq) is not int or not (author is None or type(author) is int):
+        return None
+    q = _quote  # raises TypeError for anything but text: then None
+    try:
+        (
+            id_,
+            number,
+            date,
+            type_,
+            amount,
+            code,
+            fund,
+            account,
+            to_account,
+            counterparty,
+            description,
+            reference,
+            user_id,
+            recorded_at,
+            reverses,
+            reason,
+            import_id,
+        ) = found[1]
+        if not (
+            type(id_) is int
+            and type(number) is int
+            and type(amount) is int
+            and type(user_id) is int
+            and (reverses is None or type(reverses) is int)
+            and (import_id is None or type(import_id) is int)
+        ):
+            return None
+        postings = []
+        for posting_id, posting_account, posting_fund, posting_amount in found[2]:
+            if type(posting_id) is not int or type(posting_amount) is not int:
+                return None
+            postings.append(
+                _POSTING % (posting_id, q(posting_account), q(posting_fund), posting_amount)
+            )
+        return _TRANSACTION_PAYLOAD % (
+            "null" if author is None else author,
+            q(account),
+            amount,
+            "null" if code is None else q(code),
+            q(counterparty),
+            q(date),
+            q(description),
+            q(fund),
+            id_,
+            "null" if import_id is None else import_id,
+            number,
+            ",".join(postings),
+            q(reason),
+            q(recorded_at),
+            q(reference),
+            "null" if reverses is None else reverses,
+            "null" if to_account is None else q(to_account),
+            q(type_),
+            user_id,
+            q(prev),
+            q(record),
+            seq,
+        )
+    except (TypeError, ValueError):
+        return None
 
 
 def _list(value: Any) -> list[Any]:
@@ -772,20 +1314,17 @@ def _number_of(conn: sqlite3.Connection, transaction_id: int) -> int | None:
     return int(row[0]) if row and row[0] else None
 
 
-def _check_daily_totals(conn: sqlite3.Connection, result: VerifyResult) -> None:
+def _first_row(rows: Iterable[Any]) -> Any:
+    """The first row a query gives (``fetchone``)."""
+    return next(iter(rows), None)
+
+
+def _check_daily_totals(beside: _Beside, result: VerifyResult) -> None:
     """``daily_totals`` is exactly what its trigger makes of the postings: one row for each
     account, fund and day that has postings, with their sum. Compared row for row, the rows
     whose sum is zero too (a day's entry and its reversal), or such a row could be changed
-    or added without notice. Both directions of EXCEPT: SQLite 3.37 has no FULL OUTER JOIN."""
-    real = (
-        "SELECT p.account, p.fund, t.date, SUM(p.amount) FROM postings p"
-        " JOIN transactions t ON t.id = p.transaction_id GROUP BY p.account, p.fund, t.date"
-    )
-    stored = "SELECT account, fund, date, amount FROM daily_totals"
-    wrong = conn.execute(
-        f"SELECT (SELECT count(*) FROM ({real} EXCEPT {stored}))"
-        f" + (SELECT count(*) FROM ({stored} EXCEPT {real}))"
-    ).fetchone()[0]
+    or added without notice (``_DAILY_TOTALS``)."""
+    wrong = _first_row(beside.rows(_DAILY_TOTALS))[0]
     if wrong:
         result.bad(
             None,

@@ -20,7 +20,6 @@ from typing import Any
 
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import chain
-from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.storage import snapshot
 
 # DESIGN §5: what each box of the annual return means (the window and the command line).
@@ -67,6 +66,8 @@ class YearSummary:
         """What to tell the reader when box 8 is not box 7 (None when they agree)."""
         if self.cash_agrees:
             return None
+        from ruralcouncil.ledger.money import format_amount
+
         return _(
             "Box 8 (cash and bank at 31 December, {box8}) differs from box 7 (balances carried "
             "forward, {box7}) by {difference}. The bank reconciliation must explain the "
@@ -90,6 +91,14 @@ class YearSummary:
         }
 
 
+def verification_code(head: str) -> str:
+    """The short code a printed summary carries (and the dashboard shows): the chain head's
+    first 12 hex digits in groups of four. Here, beside the figures, so that showing it
+    does not load the PDF module (``summary_pdf`` prints the same code)."""
+    short = head[:12]
+    return " ".join(short[i : i + 4] for i in range(0, len(short), 4))
+
+
 def _sum(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> int:
     return int(conn.execute(sql, params).fetchone()[0] or 0)
 
@@ -100,12 +109,22 @@ def year_summary(conn: sqlite3.Connection, year: int) -> YearSummary:
         return _year_summary(conn, year)
 
 
+# Every sum below reads ``daily_totals`` by its primary key (account, fund, date): for each
+# account of the kind asked and each fund, one range of days. Read through the date index
+# instead, a balance at 31 December would visit every day of every account of the ledger's
+# whole history, however few of them are cash (CROSS JOIN fixes SQLite's loop order).
+_BY_KEY = (
+    " FROM accounts a CROSS JOIN funds f CROSS JOIN daily_totals d"
+    " WHERE d.account = a.code AND d.fund = f.code"
+)
+
+
 def _year_summary(conn: sqlite3.Connection, year: int) -> YearSummary:
     start, end = f"{year:04d}-01-01", f"{year:04d}-12-31"
     by_category = conn.execute(
-        "SELECT a.code, a.kind, a.box, SUM(d.amount) FROM daily_totals d"
-        " JOIN accounts a ON a.code = d.account"
-        " WHERE d.date BETWEEN ? AND ? AND a.kind IN ('revenue', 'expenditure')"
+        "SELECT a.code, a.kind, a.box, SUM(d.amount)"
+        + _BY_KEY
+        + " AND d.date BETWEEN ? AND ? AND a.kind IN ('revenue', 'expenditure')"
         " GROUP BY a.code ORDER BY a.rowid",
         (start, end),
     ).fetchall()
@@ -120,14 +139,12 @@ def _year_summary(conn: sqlite3.Connection, year: int) -> YearSummary:
         boxes[int(box)] += amount
     brought_forward = _sum(
         conn,
-        "SELECT SUM(d.amount) FROM daily_totals d JOIN accounts a ON a.code = d.account"
-        " WHERE a.kind = 'cash' AND d.date < ?",
+        "SELECT SUM(d.amount)" + _BY_KEY + " AND a.kind = 'cash' AND d.date < ?",
         (start,),
     )
     openings = -_sum(
         conn,
-        "SELECT SUM(d.amount) FROM daily_totals d JOIN accounts a ON a.code = d.account"
-        " WHERE a.kind = 'equity' AND d.date BETWEEN ? AND ?",
+        "SELECT SUM(d.amount)" + _BY_KEY + " AND a.kind = 'equity' AND d.date BETWEEN ? AND ?",
         (start, end),
     )
     boxes[1] = brought_forward + openings
@@ -145,9 +162,10 @@ def _year_summary(conn: sqlite3.Connection, year: int) -> YearSummary:
     funds = {
         code: int(total)
         for code, total in conn.execute(
-            "SELECT f.code, COALESCE((SELECT SUM(d.amount) FROM daily_totals d"
-            " JOIN accounts a ON a.code = d.account"
-            " WHERE d.fund = f.code AND a.kind = 'cash' AND d.date <= ?), 0)"
+            "SELECT f.code, COALESCE((SELECT SUM(d.amount)"
+            " FROM accounts a CROSS JOIN daily_totals d"
+            " WHERE d.account = a.code AND d.fund = f.code AND a.kind = 'cash'"
+            " AND d.date <= ?), 0)"
             " FROM funds f ORDER BY f.rowid",
             (end,),
         )
@@ -170,8 +188,8 @@ def monthly_flows(conn: sqlite3.Connection, year: int) -> list[tuple[int, int, i
     months = {m: [0, 0] for m in range(1, 13)}
     for month, kind, total in conn.execute(
         "SELECT CAST(substr(d.date, 6, 2) AS INTEGER), a.kind, SUM(d.amount)"
-        " FROM daily_totals d JOIN accounts a ON a.code = d.account"
-        " WHERE d.date BETWEEN ? AND ? AND a.kind IN ('revenue', 'expenditure')"
+        + _BY_KEY
+        + " AND d.date BETWEEN ? AND ? AND a.kind IN ('revenue', 'expenditure')"
         " GROUP BY 1, 2",
         (f"{year:04d}-01-01", f"{year:04d}-12-31"),
     ):

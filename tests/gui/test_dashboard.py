@@ -216,7 +216,12 @@ def test_pyqtgraph_imported_only_when_shown(tmp_path: Path) -> None:
         assert "pyqtgraph" not in sys.modules, "imported before the page was shown"
         assert "reportlab" not in sys.modules, "imported before a PDF was asked for"
         page.show()
-        app.processEvents()
+        # The page is painted first; the chart (and pyqtgraph) comes just after.
+        import time
+        deadline = time.monotonic() + 60
+        while page.chart.plot is None and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.005)
         assert "pyqtgraph" in sys.modules and page.chart.plot is not None
         print("ok")
         """

@@ -308,6 +308,24 @@ def test_reversal_dated_before_its_entry_is_refused(qtbot, context: AppContext) 
     assert len(all_entries(context)) == 1
 
 
+def test_a_reversal_starts_on_a_date_it_may_have(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """Today for an entry of the past; the entry's own date for one dated later than today."""
+    past = seed_bank(context)
+    later = date.today() + timedelta(days=18)
+    ahead = journal.record(
+        context.ledger,
+        context.user,
+        NewEntry(later, EntryType.RECEIPT, 500_00, "TAX-LAND", description="ahead"),
+        allow_future=True,
+    )
+    for entry_id, expected in ((past, date.today()), (ahead, later)):
+        dialog = ReverseDialog(context, entry_id)
+        qtbot.addWidget(dialog)
+        assert dialog.date.day() == expected
+        qtbot.keyClicks(dialog.reason, "wrong")
+        assert dialog.ok_button.isEnabled() and dialog.problem_label.isHidden()
+
+
 def test_member_cannot_record_even_past_the_window(qtbot, member_context: AppContext) -> None:  # type: ignore[no-untyped-def]
     entry = NewEntry(date(2025, 3, 1), EntryType.RECEIPT, 100, "TAX-LAND")
     with pytest.raises(PermissionDenied):
@@ -475,12 +493,60 @@ def test_the_dialog_asks_the_journals_one_check(  # type: ignore[no-untyped-def]
     )
 
 
-def test_lists_show_names_first_and_the_code_after(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+def test_lists_show_names_with_the_code_in_the_tooltip(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
     dialog = open_dialog(qtbot, context, EntryType.RECEIPT)
     dialog.category.setCurrentIndex(dialog.category.findData("TAX-LAND"))
-    assert dialog.category.currentText() == "Land tax — TAX-LAND"
-    assert dialog.fund.currentText() == "General fund — GENERAL"
-    assert dialog.account.currentText() == "Bank account — BANK"
+    tip = Qt.ItemDataRole.ToolTipRole
+    for combo, name, code in (
+        (dialog.category, "Land tax", "TAX-LAND"),
+        (dialog.fund, "General fund", "GENERAL"),
+        (dialog.account, "Bank account", "BANK"),
+    ):
+        assert combo.currentText() == name
+        assert combo.itemData(combo.currentIndex(), tip) == code
+    # No item of any list is a bare code.
+    for combo in (dialog.category, dialog.fund, dialog.account, dialog.to_account):
+        texts = [combo.itemText(i) for i in range(combo.count())]
+        codes = [combo.itemData(i) for i in range(combo.count())]
+        assert texts and not set(texts) & set(codes)
+
+
+# --- closing without saving ----------------------------------------------------------------
+
+
+def test_escape_on_an_empty_form_closes_it_without_asking(  # type: ignore[no-untyped-def]
+    qtbot, context: AppContext, message_boxes
+) -> None:
+    dialog = open_dialog(qtbot, context, EntryType.RECEIPT)
+    dialog.show()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert message_boxes.shown == []
+    assert not dialog.isVisible() and dialog.result() == EntryDialog.DialogCode.Rejected
+
+
+@pytest.mark.parametrize("how", ["escape", "cancel", "close"])
+def test_a_filled_form_is_not_dropped_by_one_key(  # type: ignore[no-untyped-def]
+    qtbot, context: AppContext, message_boxes, how: str
+) -> None:
+    dialog = open_dialog(qtbot, context, EntryType.RECEIPT)
+    dialog.show()
+    fill(qtbot, dialog, category="TAX-LAND", amount="15 000", description="land tax")
+
+    def attempt() -> None:
+        if how == "escape":
+            qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        elif how == "cancel":
+            dialog.buttons.button(dialog.buttons.StandardButton.Cancel).click()
+        else:
+            dialog.close()
+
+    attempt()  # the question's default answer is No: the form stays, with what was typed
+    assert len(message_boxes.shown) == 1 and "not been saved" in message_boxes.shown[0].text
+    assert dialog.isVisible() and dialog.amount.text() == "15 000"
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    attempt()
+    assert not dialog.isVisible()
+    assert all_entries(context) == []
 
 
 # --- reversing, with a typed date ----------------------------------------------------------

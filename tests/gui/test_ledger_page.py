@@ -247,6 +247,44 @@ def test_double_click_shows_the_details(  # type: ignore[no-untyped-def]
     assert shown == [f"Entry {first.id}"]
 
 
+def test_the_keyboard_reaches_details_and_reverse_from_a_row(  # type: ignore[no-untyped-def]
+    qtbot, village: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enter shows the chosen entry, Delete reverses it, and Tab leaves the table without
+    choosing another row (the trial's keyboard trap)."""
+    page = make_page(qtbot, village)
+    page.show()
+    page.table.setFocus()
+    page.table.selectRow(2)
+    chosen = page.selected_entry()
+    assert chosen is not None
+    shown: list[str] = []
+    monkeypatch.setattr(QDialog, "exec", lambda d: shown.append(d.windowTitle()) or 0)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert shown == [f"Entry {chosen.id}"]
+    reversing: list[int] = []
+    monkeypatch.setattr(ReverseDialog, "exec", lambda d: reversing.append(d.entry_id) or 0)
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert reversing == [chosen.id]
+    assert not page.table.tabKeyNavigation()
+    qtbot.keyClick(page.table, Qt.Key.Key_Tab)
+    selected = page.selected_entry()
+    assert selected is not None and selected.id == chosen.id
+    assert "Delete" in page.reverse_button.toolTip()
+
+
+def test_delete_without_the_right_to_record_reverses_nothing(  # type: ignore[no-untyped-def]
+    qtbot, village: AppContext, member_context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = make_page(qtbot, member_context)
+    page.table.selectRow(0)
+    assert page.selected_entry() is not None
+    opened: list[int] = []
+    monkeypatch.setattr(ReverseDialog, "exec", lambda d: opened.append(d.entry_id) or 0)
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert opened == [] and not page.reverse_button.isEnabled()
+
+
 def test_page_module_has_the_slots_the_window_calls() -> None:
     for slot in ("new_receipt", "new_payment", "new_transfer"):
         assert callable(getattr(ledger_page.LedgerPage, slot))

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
@@ -193,9 +193,21 @@ def test_the_window_locks_after_the_minutes_without_input(
     dialog = _lock_dialog(window)
     assert dialog.isVisible() and dialog.isModal()
     assert any(f"{ADMIN} (Administrator)" in label.text() for label in dialog.findChildren(QLabel))
+    assert any("nobody used it" in label.text() for label in dialog.findChildren(QLabel))
     cover = window.findChild(Cover)
     assert cover is not None and cover.isVisible() and cover.geometry() == window.rect()
     assert not window.inactivity.timer.isActive()  # no second lock on top of the first
+
+
+def test_a_lock_asked_for_does_not_blame_the_clock(qtbot: QtBot, context: AppContext) -> None:
+    """Ctrl+L (User menu): locked now, not "because nobody used it"."""
+    window = _window(qtbot, context)
+    window.lock_action.trigger()
+    dialog = _lock_dialog(window)
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    assert any("The window is locked." in t and ADMIN in t for t in texts)
+    assert not any("nobody used it" in t for t in texts)
+    assert window.lock_action.shortcut() == QKeySequence("Ctrl+L")
 
 
 def test_input_postpones_the_lock(qtbot: QtBot, context: AppContext) -> None:
@@ -224,6 +236,8 @@ def test_a_mouse_click_counts_as_use(qtbot: QtBot, context: AppContext) -> None:
             super().start(*args)
 
     window = _window(qtbot, context)
+    # Watching starts a moment after the window is painted, by itself.
+    qtbot.waitUntil(lambda: window.inactivity.watching, timeout=5000)
     timer = CountingTimer()
     timer.setSingleShot(True)
     timer.setInterval(60_000)

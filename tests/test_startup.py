@@ -1,0 +1,284 @@
+"""Start-up: the main window is painted before the heavy libraries load, and a login reads
+the same few rows whatever the ledger's size (while still refusing a chain whose user
+records were tampered with). Nothing here is timed: the benchmarks measure time."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from _helpers import (  # noqa: F401  (english: an autouse fixture)
+    ADMIN,
+    PASSWORD,
+    admin_of,
+    english,
+    fresh_ledger,
+    raw,
+    receipt,
+    tamper,
+)
+
+from ruralcouncil.ledger import chain, importer, users
+from ruralcouncil.ledger.errors import AuthenticationFailed, LedgerUnavailable
+from ruralcouncil.ledger.storage import Ledger, open_ledger
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("pyqtgraph", "numpy", "reportlab")
+
+
+# --- the main window's first paint ---------------------------------------------------------
+
+_FIRST_PAINT = textwrap.dedent(
+    """
+    import json, sys, time
+
+    from ruralcouncil import i18n
+    from ruralcouncil.gui import app as gui_app
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QWidget
+
+    from ruralcouncil.ledger import users
+
+    class FirstPaint(QObject):
+        \"\"\"Notes which heavy libraries are loaded when the window is first painted.\"\"\"
+
+        def __init__(self):
+            super().__init__()
+            self.window = None
+            self.loaded = None
+
+        def eventFilter(self, obj, event):
+            if (
+                self.loaded is None
+                and self.window is not None
+                and event.type() == QEvent.Type.Paint
+                and isinstance(obj, QWidget)
+                and (obj is self.window or self.window.isAncestorOf(obj))
+            ):
+                self.loaded = sorted(m for m in HEAVY if m in sys.modules)
+            return False
+
+    HEAVY = ("pyqtgraph", "numpy", "reportlab")
+    app = gui_app.ensure_application()
+    watch = FirstPaint()
+    app.installEventFilter(watch)
+    i18n.set_language("en")
+    ledger, problem = gui_app.open_for_window(sys.argv[1])
+    assert ledger is not None, problem
+    user = users.login(ledger, "admin", sys.argv[2])
+    assert not [m for m in HEAVY if m in sys.modules], "loaded before the window was built"
+    window = gui_app.build_main_window_for_smoke_test(ledger, user)
+    watch.window = window
+    window.resize(1200, 740)
+    window.show()
+    dashboard = window.page("dashboard")
+    deadline = time.monotonic() + 120
+    while (watch.loaded is None or dashboard.chart.plot is None) and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.002)
+    print(json.dumps({
+        "at_first_paint": watch.loaded,
+        "chart_built": dashboard.chart.plot is not None,
+        "after": sorted(m for m in HEAVY if m in sys.modules),
+        "bars": list(dashboard.chart.receipts_bars.opts["height"])
+        if dashboard.chart.plot is not None else None,
+    }))
+    window.close()
+    ledger.close()
+    """
+)
+
+
+def test_window_is_painted_before_the_heavy_libraries_load_and_the_chart_follows(
+    tmp_path: Path,
+) -> None:
+    from datetime import date
+
+    ledger = fresh_ledger(tmp_path)
+    try:
+        admin = admin_of(ledger)
+        year = date.today().year  # the dashboard opens on this year
+        receipt(ledger, admin, f"{year}-01-10", 150_000_00)
+        path = ledger.path
+    finally:
+        ledger.close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_PAINT, str(path), PASSWORD],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["at_first_paint"] == [], "loaded before the main window's first paint"
+    assert found["chart_built"], "the chart never appeared after the first paint"
+    assert "pyqtgraph" in found["after"] and "reportlab" not in found["after"]
+    assert found["bars"][0] == 150_000  # January's receipts, in tenge
+
+
+# --- a login costs the same at any size ----------------------------------------------------
+
+
+def _login_steps(ledger: Ledger, name: str = ADMIN, password: str = PASSWORD) -> int:
+    """How much SQLite work a login does (virtual machine steps, in tens)."""
+    steps = [0]
+
+    def tick() -> int:
+        steps[0] += 1
+        return 0
+
+    ledger.conn.set_progress_handler(tick, 10)
+    try:
+        users.login(ledger, name, password)
+    finally:
+        ledger.conn.set_progress_handler(None, 0)
+    return steps[0]
+
+
+def _import_rows(ledger: Ledger, folder: Path, n: int) -> None:
+    path = folder / f"rows-{n}.csv"
+    lines = ["date,type,amount,category,fund,account,to_account,counterparty,description"]
+    lines += [
+        f"2025-03-{1 + i % 28:02d},receipt,{100 + i},TAX-LAND,GENERAL,BANK,,,r{i}" for i in range(n)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    importer.import_transactions(ledger, admin_of(ledger), path)
+
+
+def test_a_login_reads_no_more_of_a_larger_ledger(tmp_path: Path) -> None:
+    ledger = fresh_ledger(tmp_path)
+    try:
+        admin = admin_of(ledger)
+        users.add_user(ledger, admin, "clerk", "clerk", "clerk-password-1")
+        users.set_role(ledger, admin, "clerk", "chair")
+        small = _login_steps(ledger)
+        _import_rows(ledger, tmp_path, 3000)
+        for n in range(40):  # many small commits too
+            receipt(ledger, admin, "2025-04-01", 100_00 + n)
+        users.set_role(ledger, admin, "clerk", "clerk")  # a user change far into the chain
+        _import_rows(ledger, tmp_path, 2000)
+        large = _login_steps(ledger)
+        assert users.login(ledger, "clerk", "clerk-password-1").role == users.Role.CLERK
+    finally:
+        ledger.close()
+    # A walk of the chain would read every one of its 5,000 new entries.
+    assert large <= small * 2 + 50, (small, large)
+
+
+# --- and still refuses user records it cannot trust ----------------------------------------
+
+
+@pytest.fixture
+def disabled(tmp_path: Path) -> tuple[Path, int]:
+    """A ledger whose clerk was disabled, with entries before and after: (path, the chain
+    position of the disabling)."""
+    ledger = fresh_ledger(tmp_path)
+    try:
+        admin = admin_of(ledger)
+        users.add_user(ledger, admin, "leaver", "clerk", "leaver-password-1")
+        receipt(ledger, admin, "2025-02-01", 100_00)
+        users.set_active(ledger, admin, "leaver", False)
+        receipt(ledger, admin, "2025-02-02", 200_00)
+        seq = chain.entry_seq(ledger.conn, "user", "2")
+        assert seq is not None
+        return ledger.path, seq
+    finally:
+        ledger.close()
+
+
+def _refused(path: Path) -> None:
+    ledger = open_ledger(path)
+    try:
+        with pytest.raises((LedgerUnavailable, AuthenticationFailed)):
+            users.login(ledger, "leaver", "leaver-password-1")
+    finally:
+        ledger.close()
+
+
+def test_the_disabled_clerk_cannot_log_in(disabled: tuple[Path, int]) -> None:
+    _refused(disabled[0])
+
+
+@pytest.mark.parametrize("kind", ["transaction", "event", "import", "setting", "zzz"])
+def test_a_disabling_hidden_under_any_kind_is_not_missed(
+    disabled: tuple[Path, int], kind: str
+) -> None:
+    """The row's kind is not signed: given another one, the disabling must not vanish from
+    what a login reads (the table is put back to active as well)."""
+    path, seq = disabled
+    tamper(
+        path,
+        f"UPDATE chain SET kind = '{kind}' WHERE seq = {seq}",
+        "UPDATE users SET active = 1 WHERE name = 'leaver'",
+    )
+    _refused(path)
+
+
+def test_a_disabling_rewritten_and_rehashed_to_the_end_is_not_missed(
+    disabled: tuple[Path, int],
+) -> None:
+    """The disabling replaced by the leaver's earlier record, every later hash recomputed: the
+    last signature no longer holds over the head."""
+    path, seq = disabled
+    with closing(raw(path)) as db:
+        earlier = db.execute(
+            "SELECT payload FROM chain WHERE kind = 'user' AND record = '2' AND seq < ?"
+            " ORDER BY seq DESC LIMIT 1",
+            (seq,),
+        ).fetchone()[0]
+        content = json.loads(earlier)["content"]
+        rows = db.execute(
+            "SELECT seq, kind, record, author, payload FROM chain WHERE seq >= ? ORDER BY seq",
+            (seq,),
+        ).fetchall()
+        prev = db.execute("SELECT hash FROM chain WHERE seq = ?", (seq - 1,)).fetchone()[0]
+    statements = []
+    for position, kind, record, author, payload in rows:
+        body = content if position == seq else json.loads(payload)["content"]
+        new = chain.envelope(position, kind, record, author, prev, body)
+        prev = chain.digest(new)
+        statements.append(
+            f"UPDATE chain SET payload = '{new.replace(chr(39), chr(39) * 2)}',"
+            f" hash = '{prev}' WHERE seq = {position}"
+        )
+    tamper(path, *statements, "UPDATE users SET active = 1 WHERE name = 'leaver'")
+    _refused(path)
+
+
+def test_an_unsigned_user_entry_appended_is_refused(disabled: tuple[Path, int]) -> None:
+    """A re-enabling appended by hand, correctly hashed and linked, but signed by no one."""
+    path, _seq = disabled
+    with closing(raw(path)) as db:
+        seq, prev = chain.head(db)
+        content = json.loads(
+            db.execute(
+                "SELECT payload FROM chain WHERE kind = 'user' AND record = '2'"
+                " ORDER BY seq DESC LIMIT 1"
+            ).fetchone()[0]
+        )["content"]
+        content["active"] = 1
+        payload = chain.envelope(seq + 1, "user", "2", 1, prev, content)
+        db.execute(
+            "INSERT INTO chain (seq, kind, record, author, payload, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (seq + 1, "user", "2", 1, payload, chain.digest(payload)),
+        )
+        db.execute("UPDATE users SET active = 1 WHERE name = 'leaver'")
+    ledger = open_ledger(path)
+    try:
+        with pytest.raises(LedgerUnavailable, match="not signed"):
+            users.login(ledger, "leaver", "leaver-password-1")
+        with pytest.raises(LedgerUnavailable, match="not signed"):
+            users.login(ledger, ADMIN, PASSWORD)
+    finally:
+        ledger.close()
