@@ -153,9 +153,21 @@ def median(runs: int, work: Callable[[], float]) -> float:
     return statistics.median(work() for _ in range(runs))
 
 
+def child_env(**extra: str) -> dict[str, str]:
+    """A child process as an installed program runs: with compiled bytecode (written once to
+    a cache of its own, for the floor's modules as much as the program's), never recompiling
+    at every start as PYTHONDONTWRITEBYTECODE would make it."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=str(BYTECODE), **extra)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+BYTECODE = Path(tempfile.gettempdir()) / "ruralcouncil-bench-bytecode"
+
+
 def run_python(code: str, *args: str) -> dict[str, Any]:
     """Run ``code`` in a fresh interpreter (offscreen Qt); it prints one JSON line last."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    env = child_env(QT_QPA_PLATFORM="offscreen")
     done = subprocess.run(
         [sys.executable, "-c", code, *args],
         capture_output=True,
@@ -170,7 +182,7 @@ def run_python(code: str, *args: str) -> dict[str, Any]:
 
 
 def wall(command: list[str]) -> float:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), RURALCOUNCIL_LANG="en")
+    env = child_env(RURALCOUNCIL_LANG="en")
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, cwd=ROOT, env=env, check=False)
     elapsed = time.perf_counter() - start
@@ -188,7 +200,11 @@ import os, sys, time
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 
 
+# Quits a local event loop at the first paint of one widget. It watches that widget alone:
+# an application-wide Python filter would make PySide build enums for every Qt class whose
+# events pass it, a cost of the measurement and not of the program.
 class PaintWatch(QObject):
+
     def __init__(self):
         super().__init__()
         self.target = None
@@ -196,22 +212,23 @@ class PaintWatch(QObject):
         self.seen = False
 
     def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint and self.target is not None:
-            if obj is self.target or self.target.isAncestorOf(obj):
-                self.seen = True
-                if self.loop is not None:
-                    self.loop.quit()
+        if obj is self.target and event.type() == QEvent.Type.Paint:
+            self.seen = True
+            if self.loop is not None:
+                self.loop.quit()
         return False
 
     def wait(self, widget, timeout_ms=120_000):
-        # Until `widget` (or a widget inside it) has been painted.
         self.target, self.seen = widget, False
+        widget.installEventFilter(self)
         widget.update()
         self.loop = QEventLoop()
         QTimer.singleShot(timeout_ms, self.loop.quit)
         if not self.seen:
             self.loop.exec()
         self.loop = None
+        widget.removeEventFilter(self)
+        self.target = None
         if not self.seen:
             raise SystemExit("no paint arrived")
 """
@@ -226,7 +243,6 @@ from PySide6.QtWidgets import QApplication, QMainWindow
     + r"""
 app = QApplication([])
 watch = PaintWatch()
-app.installEventFilter(watch)
 window = QMainWindow()
 window.resize(1366, 740)
 window.show()
@@ -247,7 +263,6 @@ from ruralcouncil.gui import app as gui_app
     + r"""
 qapp = gui_app.ensure_application()
 watch = PaintWatch()
-qapp.installEventFilter(watch)
 i18n.set_language("en")
 ledger, problem = gui_app.open_for_window(path)
 from ruralcouncil.gui.login_dialog import LoginDialog
@@ -256,6 +271,14 @@ dialog = LoginDialog(ledger, user_name="admin")
 dialog.show()
 watch.wait(dialog)
 login_dialog_s = time.time() - t0
+
+# The user types their password: the event loop runs meanwhile (the program may prepare),
+# and that time is the user's, not start-up's.
+typing_s = float(sys.argv[4])
+if typing_s:
+    pause = QEventLoop()
+    QTimer.singleShot(int(typing_s * 1000), pause.quit)
+    pause.exec()
 
 # The password's key derivation is the user's wait for their own security, not start-up.
 from ruralcouncil.ledger import keys, users
@@ -283,23 +306,36 @@ window = gui_app.build_main_window_for_smoke_test(ledger, user)
 window.resize(1366, 740)
 window.show()
 watch.wait(window)
-window_s = time.time() - t0 - kdf[0]
+window_s = time.time() - t0 - kdf[0] - typing_s
 heavy = sorted(m for m in ("pyqtgraph", "numpy", "reportlab") if m in sys.modules)
+
+# The dashboard (the first page) draws its chart after the window's first paint.
+dashboard = window.page("dashboard")
+start = time.perf_counter()
+poll, loop = QTimer(), QEventLoop()
+poll.timeout.connect(lambda: loop.quit() if dashboard.chart.plot is not None else None)
+poll.start(2)
+loop.exec()
+poll.stop()
+chart_s = time.perf_counter() - start
 
 pages = {}
 keys_in_order = [spec.key for spec in window.specs]
 for visit in ("first", "again"):
-    for key in keys_in_order + (["dashboard"] if visit == "first" else []):
+    for key in keys_in_order:
+        if visit == "first" and key == "dashboard":
+            continue  # shown at start-up
         start = time.perf_counter()
         page = window.show_page(key)
         watch.wait(page)
-        pages.setdefault(f"{key} ({visit})", (time.perf_counter() - start) * 1000)
+        pages[f"{key} ({visit})"] = (time.perf_counter() - start) * 1000
 print(json.dumps({
     "login_dialog_s": login_dialog_s,
     "window_s": window_s,
     "login_s": login_s,
     "kdf_s": kdf[0],
     "heavy_before_paint": heavy,
+    "chart_after_window_s": chart_s,
     "pages_ms": pages,
 }))
 """
@@ -310,8 +346,11 @@ def bare_window() -> float:
     return float(run_python(_BARE_WINDOW, repr(time.time()))["shown_s"])
 
 
-def program_window(db: Path) -> dict[str, Any]:
-    return run_python(_PROGRAM_WINDOW, repr(time.time()), str(db), PASSWORD)
+TYPING_S = 1.0  # how long the user takes to type their password, when they take any
+
+
+def program_window(db: Path, typing_s: float = 0.0) -> dict[str, Any]:
+    return run_python(_PROGRAM_WINDOW, repr(time.time()), str(db), PASSWORD, repr(typing_s))
 
 
 # --- the CLI read ------------------------------------------------------------------------
@@ -328,23 +367,12 @@ print(json.dumps(rows))
 
 
 def cli_read(db: Path, year: int, runs: int) -> tuple[float, float]:
-    program = median(
-        runs,
-        lambda: wall(
-            [
-                sys.executable,
-                "-m",
-                "ruralcouncil.cli",
-                "--db",
-                str(db),
-                "summary",
-                "--year",
-                str(year),
-                "--json",
-            ]
-        ),
-    )
-    floor = median(runs, lambda: wall([sys.executable, "-c", _RAW_AGGREGATE, str(db), str(year)]))
+    command = [sys.executable, "-m", "ruralcouncil.cli", "--db", str(db)]
+    command += ["summary", "--year", str(year), "--json"]
+    raw = [sys.executable, "-c", _RAW_AGGREGATE, str(db), str(year)]
+    wall(command), wall(raw)  # bytecode, not timed
+    program = median(runs, lambda: wall(command))
+    floor = median(runs, lambda: wall(raw))
     return program, floor
 
 
@@ -455,7 +483,7 @@ def verdict(met: bool) -> str:
 
 
 def line(what: str, value: str, floor: str, ratio: str, goal: str) -> None:
-    print(f"{what:44} {value:>11} {floor:>11} {ratio:>8}  {goal}", flush=True)
+    print(f"{what:54} {value:>11} {floor:>11} {ratio:>8}  {goal}", flush=True)
 
 
 def main() -> int:
@@ -485,9 +513,12 @@ def main() -> int:
     startup_db = ledger_of(folder, STARTUP_SIZE)
     bare: list[float] = []
     program: list[dict[str, Any]] = []
+    bare_window(), program_window(startup_db)  # compiles the bytecode once, not timed
+    typed: list[dict[str, Any]] = []
     for _ in range(args.runs):
         bare.append(bare_window())
         program.append(program_window(startup_db))
+        typed.append(program_window(startup_db, TYPING_S))
     floor_s = statistics.median(bare)
     dialog_s = statistics.median(p["login_dialog_s"] for p in program)
     window_s = statistics.median(p["window_s"] for p in program)
@@ -499,17 +530,28 @@ def main() -> int:
         f"<= {GOALS['startup_ratio']}x: {verdict(dialog_s / floor_s <= GOALS['startup_ratio'])}",
     )
     line(
-        f"start-up to the main window, {STARTUP_SIZE:,}",
+        f"start-up to the main window, {STARTUP_SIZE:,}, logged in at once",
         f"{window_s:.3f} s",
         f"{floor_s:.3f} s",
         f"{window_s / floor_s:.2f}x",
         f"<= {GOALS['startup_ratio']}x: {verdict(window_s / floor_s <= GOALS['startup_ratio'])}",
     )
+    typed_s = statistics.median(p["window_s"] for p in typed)
+    line(
+        f"  the same, password typed in {TYPING_S:.0f} s",
+        f"{typed_s:.3f} s",
+        f"{floor_s:.3f} s",
+        f"{typed_s / floor_s:.2f}x",
+        f"<= {GOALS['startup_ratio']}x: {verdict(typed_s / floor_s <= GOALS['startup_ratio'])}",
+    )
+    print("  (the typing time is not counted; the window's code loads while it goes on)")
     login_s = statistics.median(p["login_s"] for p in program)
     kdf_s = statistics.median(p["kdf_s"] for p in program)
     print(f"  (log-in {login_s:.3f} s, of which the password's key derivation {kdf_s:.3f} s)")
     heavy = program[-1]["heavy_before_paint"]
     print(f"  imported before the main window's first paint: {', '.join(heavy) or 'none'}")
+    chart_s = statistics.median(p["chart_after_window_s"] for p in program)
+    print(f"  the dashboard's chart drawn {chart_s:.3f} s after that paint (pyqtgraph's import)")
 
     # The CLI read.
     cli_db = ledger_of(folder, CLI_SIZE)

@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING
 
 # The Qt-free modules every start needs come first, on purpose: once PySide6 is loaded it
 # reads the source of each module that imports anything (to look for its ``__feature__``
-# switches), a cost these need not pay. Babel formats the dashboard's amounts.
+# switches), a cost these need not pay.
 # isort: off
-import babel.numbers  # noqa: F401
 from ruralcouncil.ledger import catalog, queries, settings, users  # noqa: F401
 from ruralcouncil.reports import statements  # noqa: F401
 

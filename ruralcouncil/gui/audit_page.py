@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from ruralcouncil.gui import messages, worker
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.entry_dialogs import DateField
-from ruralcouncil.gui.setup_wizard import error_label, show_problem
+from ruralcouncil.gui.problems import error_label, show_problem
 from ruralcouncil.i18n import N_, _, format_datetime
 from ruralcouncil.ledger import audit
 from ruralcouncil.ledger.audit import AuditEvent, AuditFilter

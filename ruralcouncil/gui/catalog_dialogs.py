@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ruralcouncil.gui import messages
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.setup_wizard import error_label, show_problem
+from ruralcouncil.gui.problems import error_label, show_problem
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import catalog, journal, queries
 from ruralcouncil.ledger.classification import EXPENDITURE, REVENUE

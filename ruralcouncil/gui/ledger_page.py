@@ -546,6 +546,11 @@ class LedgerPage(QWidget):
     def reverse_selected(self) -> None:
         row = self.selected_entry()
         if row is None:
+            # Nothing chosen yet (the Entries menu from elsewhere): the table, on the newest
+            # entry, ready for the arrows and then Delete.
+            self.table.setFocus()
+            if self.model.rowCount():
+                self.table.selectRow(self.model.rowCount() - 1)
             return
         dialog = ReverseDialog(self.context, row.id, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.reversal_id is not None:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ruralcouncil.gui.setup_wizard import error_label, show_problem
+from ruralcouncil.gui.problems import error_label, show_problem
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import users
 from ruralcouncil.ledger.errors import LedgerError

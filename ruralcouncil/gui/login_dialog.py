@@ -9,7 +9,7 @@ message asking an administrator to log in first.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,25 +23,21 @@ from PySide6.QtWidgets import (
 )
 
 from ruralcouncil.gui import worker
-from ruralcouncil.gui.setup_wizard import show_problem
+from ruralcouncil.gui.problems import error_label, show_problem
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import settings, users
 from ruralcouncil.ledger.errors import LedgerError
 from ruralcouncil.ledger.storage import Ledger
 from ruralcouncil.ledger.users import User
 
+PREPARE_AFTER_MS = 150  # after the dialog's first paint
 
-def _error_line() -> QLabel:
-    """``setup_wizard.error_label``, selectable only once it says something: a selectable
-    label brings a text control of Qt's own, and the first such object that passes through
-    a Python event filter costs PySide a noticeable moment, which the login dialog need not
-    pay before it is even shown."""
-    label = QLabel()
-    label.setObjectName("errorLabel")
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #b00020; font-weight: bold;")  # as error_label's
-    label.hide()
-    return label
+
+def prepare_main_window() -> None:
+    import importlib
+
+    for module in ("ruralcouncil.gui.main_window", "ruralcouncil.gui.dashboard_page"):
+        importlib.import_module(module)
 
 
 class LoginDialog(QDialog):
@@ -93,7 +89,7 @@ class LoginDialog(QDialog):
             self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hint.setVisible(bool(hint))
         layout.addWidget(self.hint)
-        self.error = _error_line()
+        self.error = error_label()
         layout.addWidget(self.error)
 
         buttons = QDialogButtonBox(
@@ -109,6 +105,9 @@ class LoginDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         (self.password if self.user_name.text() else self.user_name).setFocus()
+        # While the password is typed, load the main window's code: the window after the
+        # login then appears sooner. Only the code: nothing is read or built for a user yet.
+        QTimer.singleShot(PREPARE_AFTER_MS, prepare_main_window)
 
     def accept(self) -> None:
         """Check the password; stay open with a message when it is wrong."""
@@ -130,7 +129,6 @@ class LoginDialog(QDialog):
                 self.user = users.login(self.ledger, name, password)
         except LedgerError as exc:
             self.user = None
-            self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             show_problem(self.error, str(exc))
             self.password.clear()
             self.password.setFocus()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ruralcouncil.gui import messages
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.setup_wizard import error_label, show_problem
+from ruralcouncil.gui.problems import error_label, show_problem
 from ruralcouncil.i18n import _, ngettext
 from ruralcouncil.ledger import users
 from ruralcouncil.ledger.errors import AuthenticationFailed, LedgerError

@@ -29,7 +29,8 @@ from ruralcouncil.gui.password_dialog import (
     change_own_password,
     own_admin_set_note,
 )
-from ruralcouncil.gui.setup_wizard import CouncilKindChoice, error_label, show_problem
+from ruralcouncil.gui.problems import error_label, show_problem
+from ruralcouncil.gui.setup_wizard import CouncilKindChoice
 from ruralcouncil.i18n import LANGUAGES, _, language, ngettext, save_preferred_language
 from ruralcouncil.ledger import catalog, journal, settings, users
 from ruralcouncil.ledger.classification import EXPENDITURE, REVENUE

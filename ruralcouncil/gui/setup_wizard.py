@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -25,34 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from ruralcouncil import i18n
+from ruralcouncil.gui.problems import error_label, show_problem
 from ruralcouncil.i18n import _, ngettext
 from ruralcouncil.ledger import settings, setup, users
 from ruralcouncil.ledger.errors import LedgerError
 from ruralcouncil.ledger.settings import COUNCIL_KIND_NAMES, CouncilKind
-
-
-def error_label() -> QLabel:
-    """A red line under a form for what is wrong; empty (and hidden) when all is well."""
-    label = QLabel()
-    label.setObjectName("errorLabel")
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #b00020; font-weight: bold;")
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.hide()
-    return label
-
-
-def show_problem(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
-    # A shown dialog does not grow by itself for a wrapped label's new lines: a long
-    # refusal would be cut off. Let the window fit its content again.
-    window = label.window()
-    if text and window is not None and window is not label and window.isVisible():
-        layout = window.layout()
-        if layout is not None:
-            layout.activate()
-        window.adjustSize()
 
 
 class CouncilKindChoice(QWidget):

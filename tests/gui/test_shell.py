@@ -304,15 +304,19 @@ def test_login_never_stores_the_text_typed_as_a_name(qtbot: QtBot, gui_ledger: L
 def test_a_long_refusal_is_shown_whole(qtbot: QtBot, gui_ledger: Ledger) -> None:
     """A refusal of several lines (a ledger whose users do not verify, in Kazakh) makes the
     dialog grow: none of its lines is cut off."""
-    from ruralcouncil.gui.setup_wizard import show_problem
+    from ruralcouncil.gui.problems import show_problem
 
     dialog = _login_dialog(qtbot, gui_ledger)
     qtbot.waitExposed(dialog)
     before = dialog.height()
+    selectable = Qt.TextInteractionFlag.TextSelectableByMouse
+    # Nothing to copy yet: no text control of Qt's own before the dialog first shows.
+    assert not dialog.error.textInteractionFlags() & selectable
     text = " ".join(["Кітаптағы пайдаланушылар туралы жазбалар тексеруден өтпеді."] * 6)
     show_problem(dialog.error, text)
     label = dialog.error
     assert label.isVisible()
+    assert label.textInteractionFlags() & selectable  # a refusal can be copied
     assert dialog.height() > before
     # The label has at least the height its wrapped text needs at its width.
     assert label.height() >= label.heightForWidth(label.width())
@@ -388,6 +392,42 @@ def test_main_window_shows_every_page_to_the_administrator(
     assert "admin" in window.user_label.text() and "Administrator" in window.user_label.text()
     assert all(action.isEnabled() for action in window.entry_actions)
     assert window.import_action.isVisible() and window.restore_action.isVisible()
+
+
+def test_the_entries_menu_reverses_the_chosen_entry(
+    qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries > Reverse the chosen entry… (Ctrl+Shift+R) goes to the ledger page and asks
+    to reverse the row chosen there; with none chosen it puts the keyboard on the newest."""
+    from datetime import date
+
+    from PySide6.QtGui import QAction, QKeySequence
+
+    from ruralcouncil.gui.reverse_dialog import ReverseDialog
+    from ruralcouncil.ledger import journal
+    from ruralcouncil.ledger.journal import EntryType, NewEntry
+
+    entry = journal.record(
+        context.ledger,
+        context.user,
+        NewEntry(date.today(), EntryType.RECEIPT, 100_00, "FINES", description="fine"),
+    )
+    window = _window(qtbot, context)
+    action = window.findChild(QAction, "reverseEntry")
+    assert action is not None and action in window.entry_actions
+    assert action.shortcut() == QKeySequence("Ctrl+Shift+R")
+    opened: list[int] = []
+    monkeypatch.setattr(ReverseDialog, "exec", lambda d: opened.append(d.entry_id) or 0)
+    window.show()
+    action.trigger()
+    # Nothing was chosen: the table gets the keyboard, on the newest entry; nothing opens.
+    assert window.current_page_key() == "ledger" and opened == []
+    page = window.current_page()
+    qtbot.waitUntil(lambda: page.table.hasFocus())  # type: ignore[attr-defined]
+    chosen = page.selected_entry()  # type: ignore[attr-defined]
+    assert chosen is not None and chosen.id == entry
+    action.trigger()
+    assert opened == [entry]
 
 
 def test_pages_are_created_when_first_shown(qtbot: QtBot, context: AppContext) -> None:
