@@ -9,7 +9,7 @@ message asking an administrator to log in first.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,15 +29,6 @@ from ruralcouncil.ledger import settings, users
 from ruralcouncil.ledger.errors import LedgerError
 from ruralcouncil.ledger.storage import Ledger
 from ruralcouncil.ledger.users import User
-
-PREPARE_AFTER_MS = 150  # after the dialog's first paint
-
-
-def prepare_main_window() -> None:
-    import importlib
-
-    for module in ("ruralcouncil.gui.main_window", "ruralcouncil.gui.dashboard_page"):
-        importlib.import_module(module)
 
 
 class LoginDialog(QDialog):
@@ -105,9 +96,6 @@ class LoginDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         (self.password if self.user_name.text() else self.user_name).setFocus()
-        # While the password is typed, load the main window's code: the window after the
-        # login then appears sooner. Only the code: nothing is read or built for a user yet.
-        QTimer.singleShot(PREPARE_AFTER_MS, prepare_main_window)
 
     def accept(self) -> None:
         """Check the password; stay open with a message when it is wrong."""
