@@ -550,3 +550,53 @@ def test_a_problem_found_twice_is_said_once() -> None:
         result.bad(5, "chain position 5: something")
     result.bad(None, "chain position 5: something")
     assert result.problems == ["chain position 5: something"] * 2
+
+
+# --- another connection saving while verify reads --------------------------------------------
+
+
+def test_a_save_during_verify_is_read_again_in_one_snapshot(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window's check runs on its own connection while the clerk may save: a commit by
+    another connection in the middle makes verify read everything again, in one snapshot,
+    and the result is the file as it is (intact, with the new entry), not a mix of two."""
+    reader = open_ledger(path, write=False, legacy=True, check_schema_now=False)
+    writer = open_ledger(path, write=True)
+    walks: list[bool] = []
+    real = verify._verify
+
+    def walk(conn: sqlite3.Connection, *args: Any) -> verify.VerifyResult:
+        walks.append(conn.in_transaction)
+        if len(walks) == 1:  # the clerk saves while the first walk has begun
+            receipt(writer, admin_of(writer), "2024-05-01", 1_000_00, description="saved now")
+        return real(conn, *args)
+
+    monkeypatch.setattr(verify, "_verify", walk)
+    try:
+        entries_before = reader.conn.execute("SELECT count(*) FROM transactions").fetchone()[0]
+        result = verify.verify(reader.conn)
+        assert walks == [False, True]  # read again, inside one transaction
+        assert result.ok, result.problems
+        assert result.transactions == entries_before + 1
+        assert not reader.conn.in_transaction  # the snapshot is let go
+    finally:
+        writer.close()
+        reader.close()
+
+
+def test_no_save_during_verify_reads_once(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reader = open_ledger(path, write=False, legacy=True, check_schema_now=False)
+    walks: list[bool] = []
+    real = verify._verify
+
+    def walk(conn: sqlite3.Connection, *args: Any) -> verify.VerifyResult:
+        walks.append(conn.in_transaction)
+        return real(conn, *args)
+
+    monkeypatch.setattr(verify, "_verify", walk)
+    try:
+        assert verify.verify(reader.conn).ok
+        assert walks == [False]
+    finally:
+        reader.close()

@@ -116,10 +116,30 @@ def verify(
     previous = conn.text_factory
     try:
         conn.text_factory = str
+        before = _data_version(conn)
         with _Beside(conn) as beside, _no_cycle_collection():
-            return _verify(conn, anchor, progress, beside)
+            result = _verify(conn, anchor, progress, beside)
+        if conn.in_transaction or before is None or _data_version(conn) == before:
+            return result
+        # Another connection saved while this one read (the window's clerk, while the check
+        # ran beside): what was read may mix two states of the file. Read it all again in
+        # one snapshot, without the second connection, which could not share it.
+        conn.execute("BEGIN")
+        try:
+            with _Beside(conn) as beside, _no_cycle_collection():
+                return _verify(conn, anchor, progress, beside)
+        finally:
+            conn.execute("ROLLBACK")
     finally:
         conn.text_factory = previous
+
+
+def _data_version(conn: sqlite3.Connection) -> int | None:
+    """Changes when another connection commits to the file (SQLite's ``data_version``)."""
+    try:
+        return int(conn.execute("PRAGMA data_version").fetchone()[0])
+    except sqlite3.Error:
+        return None
 
 
 @contextmanager
