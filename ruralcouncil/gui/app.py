@@ -21,7 +21,6 @@ from ruralcouncil.ledger import catalog, queries, settings, users  # noqa: F401
 from ruralcouncil.reports import statements  # noqa: F401
 
 # isort: on
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
 
 from ruralcouncil import i18n, paths
@@ -88,6 +87,8 @@ def prepare_demo(path: Path) -> str | None:
         return _("The demo may not be written over the real ledger {path}.").format(path=path)
     if path.exists():
         return None
+    from PySide6.QtCore import Qt
+
     from ruralcouncil.ledger.demo import create_demo
 
     # Building two years of demo entries takes a while on an old PC: in a worker, with a

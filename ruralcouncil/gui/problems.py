@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 
@@ -21,6 +20,8 @@ def error_label() -> QLabel:
 
 def show_problem(label: QLabel, text: str) -> None:
     if text:
+        from PySide6.QtCore import Qt
+
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setText(text)
     label.setVisible(bool(text))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from ruralcouncil import i18n
@@ -70,6 +70,8 @@ class Session(QObject):
         window = MainWindow(context, session=self)
         context.setParent(window)  # lives as long as the window
         if like is not None:  # in the old window's place, as large as it was
+            from PySide6.QtCore import Qt
+
             if like.isMaximized():
                 window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
             else:
@@ -181,6 +183,8 @@ class _LoggedOut:
 def _close_other_windows(keep: QWidget) -> None:
     """Before the window goes: cancel every open dialog and close every other window
     (a help page, a report's preview), so nothing outlives the session that opened it."""
+    from PySide6.QtCore import Qt
+
     for widget in QApplication.topLevelWidgets():
         if widget is keep or not widget.isVisible():
             continue

@@ -1004,3 +1004,31 @@ def test_the_demo_is_built_off_the_gui_thread(
     monkeypatch.setattr(demo, "create_demo", broken)
     problem = app.prepare_demo(tmp_path / "other.ruralcouncil")
     assert problem is not None and "No space left on device" in problem
+
+
+@pytest.mark.parametrize(
+    "village",
+    ["<b>Ақсу</b> ауылы", "Ақсу &amp; Жаңа", "Ақсу <i>", "Ақсу ауылдық округі"],
+)
+def test_the_login_heading_shows_a_name_as_written(
+    qtbot: QtBot, tmp_path: Path, village: str
+) -> None:
+    """A village or council name is never read as markup, tags and entities included (the
+    dialog sets plain text only where Qt would otherwise see markup)."""
+    from PySide6 import QtGui
+
+    from ruralcouncil.ledger.setup import init_ledger
+
+    ledger = init_ledger(
+        tmp_path / "named.ruralcouncil", village=village, admin=ADMIN, password=ADMIN_PASSWORD
+    )
+    try:
+        dialog = _login_dialog(qtbot, ledger)
+        heading = dialog.findChild(QLabel, "loginHeading")
+        assert heading is not None and heading.text() == village
+        shown_as_rich = heading.textFormat() == Qt.TextFormat.RichText or (
+            heading.textFormat() == Qt.TextFormat.AutoText and QtGui.Qt.mightBeRichText(village)
+        )
+        assert not shown_as_rich
+    finally:
+        ledger.close()
