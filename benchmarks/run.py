@@ -45,6 +45,7 @@ PASSWORD = "benchmark-password"
 STARTUP_SIZE = 50_000
 CLI_SIZE = 10_000
 IMPORT_SIZE = 100_000
+VERIFY_GOAL_SIZE = 1_000_000
 GOALS = {
     "page_ms": 100.0,
     "startup_ratio": 1.5,
@@ -566,7 +567,9 @@ def main() -> int:
             f"{verify_s:.2f} s",
             f"{verify_floor:.2f} s",
             f"{ratio:.2f}x",
-            f"<= {GOALS['verify_ratio']}x: {verdict(ratio <= GOALS['verify_ratio'])}",
+            f"<= {GOALS['verify_ratio']}x: {verdict(ratio <= GOALS['verify_ratio'])}"
+            if n == VERIFY_GOAL_SIZE
+            else f"(the goal is at {VERIFY_GOAL_SIZE:,})",
         )
         runs = [program_window(db) for _ in range(max(1, min(args.runs, 3)))]
         for page in runs[0]["pages_ms"]:
