@@ -146,11 +146,10 @@ def _days(flt: AuditFilter, column: str) -> tuple[list[str], list[Any]]:
     return where, params
 
 
-def _chained(
-    conn: sqlite3.Connection, flt: AuditFilter, limit: int, before: int
-) -> list[AuditEvent]:
-    where: list[str] = ["e.id < ?"]
-    params: list[Any] = [before]
+def _events_where(flt: AuditFilter) -> tuple[list[str], list[Any]]:
+    """The conditions of ``flt`` on the chained events (``events e`` joined to ``users u``)."""
+    where: list[str] = []
+    params: list[Any] = []
     if flt.user == UNKNOWN_USER:
         where.append("e.user_id IS NULL")
     elif flt.user:
@@ -160,21 +159,13 @@ def _chained(
         where.append("e.event = ?")
         params.append(flt.event)
     days, day_params = _days(flt, "e.at")
-    rows = conn.execute(
-        "SELECT e.id, e.at, coalesce(u.name, ?), e.event, e.detail FROM events e"
-        " LEFT JOIN users u ON u.id = e.user_id WHERE "
-        + " AND ".join(where + days)
-        + " ORDER BY e.id DESC LIMIT ?",
-        [UNKNOWN_USER, *params, *day_params, limit],
-    ).fetchall()
-    return [AuditEvent(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in rows]
+    return where + days, params + day_params
 
 
-def _version_1(
-    conn: sqlite3.Connection, flt: AuditFilter, limit: int, before: int
-) -> list[AuditEvent]:
-    where: list[str] = ["seq < ?"]
-    params: list[Any] = [before]
+def _version_1_where(flt: AuditFilter) -> tuple[list[str], list[Any]]:
+    """The conditions of ``flt`` on the version-1 log (``audit_log``)."""
+    where: list[str] = []
+    params: list[Any] = []
     if flt.user:
         where.append("user = ?")
         params.append(flt.user)
@@ -182,11 +173,32 @@ def _version_1(
         where.append("event = ?")
         params.append(flt.event)
     days, day_params = _days(flt, "at")
+    return where + days, params + day_params
+
+
+def _chained(
+    conn: sqlite3.Connection, flt: AuditFilter, limit: int, before: int
+) -> list[AuditEvent]:
+    where, params = _events_where(flt)
+    rows = conn.execute(
+        "SELECT e.id, e.at, coalesce(u.name, ?), e.event, e.detail FROM events e"
+        " LEFT JOIN users u ON u.id = e.user_id WHERE "
+        + " AND ".join(["e.id < ?", *where])
+        + " ORDER BY e.id DESC LIMIT ?",
+        [UNKNOWN_USER, before, *params, limit],
+    ).fetchall()
+    return [AuditEvent(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in rows]
+
+
+def _version_1(
+    conn: sqlite3.Connection, flt: AuditFilter, limit: int, before: int
+) -> list[AuditEvent]:
+    where, params = _version_1_where(flt)
     rows = conn.execute(
         "SELECT seq, at, user, event, detail FROM audit_log WHERE "
-        + " AND ".join(where + days)
+        + " AND ".join(["seq < ?", *where])
         + " ORDER BY seq DESC LIMIT ?",
-        [*params, *day_params, limit],
+        [before, *params, limit],
     ).fetchall()
     return [AuditEvent(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), False) for r in rows]
 
@@ -234,39 +246,20 @@ def count(conn: sqlite3.Connection, flt: AuditFilter | None = None) -> int:
     """How many events match ``flt`` (for a progress bar)."""
     flt = (flt or AuditFilter()).check()
     total = 0
-    where: list[str]
-    params: list[Any]
     if _has_table(conn, "events"):
-        where, params = ["1"], []
-        if flt.user == UNKNOWN_USER:
-            where.append("e.user_id IS NULL")
-        elif flt.user:
-            where.append("u.name = ?")
-            params.append(flt.user)
-        if flt.event:
-            where.append("e.event = ?")
-            params.append(flt.event)
-        days, day_params = _days(flt, "e.at")
+        where, params = _events_where(flt)
         total += int(
             conn.execute(
                 "SELECT count(*) FROM events e LEFT JOIN users u ON u.id = e.user_id WHERE "
-                + " AND ".join(where + days),
-                [*params, *day_params],
+                + " AND ".join(["1", *where]),
+                params,
             ).fetchone()[0]
         )
     if _has_table(conn, "audit_log"):
-        where, params = ["1"], []
-        if flt.user:
-            where.append("user = ?")
-            params.append(flt.user)
-        if flt.event:
-            where.append("event = ?")
-            params.append(flt.event)
-        days, day_params = _days(flt, "at")
+        where, params = _version_1_where(flt)
         total += int(
             conn.execute(
-                "SELECT count(*) FROM audit_log WHERE " + " AND ".join(where + days),
-                [*params, *day_params],
+                "SELECT count(*) FROM audit_log WHERE " + " AND ".join(["1", *where]), params
             ).fetchone()[0]
         )
     return total
