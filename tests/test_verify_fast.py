@@ -127,7 +127,7 @@ def _walked(conn: sqlite3.Connection) -> Iterator[tuple[int, str, int | None, st
 def test_the_fast_path_is_on_for_the_registered_transaction() -> None:
     """If the transaction's columns change, this says so (the fast path then stands aside,
     and verify is only slower)."""
-    assert verify._column_names(chain.TRANSACTION_COLUMNS) == verify._TRANSACTION_COLUMNS
+    assert chain.TRANSACTION_NAMES == verify._TRANSACTION_COLUMNS
     assert records.get("transaction") is records.TRANSACTION
     assert records.TRANSACTION.content is chain.transaction_content
 
@@ -319,7 +319,7 @@ def test_values_of_other_types_are_left_to_chain_envelope() -> None:
         )
     assert verify._transaction_payload(1, 3, 1, chain.GENESIS, (3, good, [])) is None  # type: ignore[arg-type]
     assert verify._transaction_payload(1, "3", True, chain.GENESIS, (3, good, [])) is None
-    assert names == verify._column_names(chain.TRANSACTION_COLUMNS)
+    assert names == chain.TRANSACTION_NAMES
 
 
 # --- every other record's payload ---------------------------------------------------------

@@ -190,6 +190,8 @@ TRANSACTION_COLUMNS = (
     "id, number, date, type, amount, code, fund, account, to_account, counterparty,"
     " description, reference, user_id, recorded_at, reverses, reason, import_id"
 )
+# The same, one name each, in the order of a stored row and of its chained content.
+TRANSACTION_NAMES = tuple(name.strip() for name in TRANSACTION_COLUMNS.split(","))
 
 
 def transaction_content(conn: sqlite3.Connection, record: str) -> Content:

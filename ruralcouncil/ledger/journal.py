@@ -621,8 +621,7 @@ def _refuse_far_future(day: date, allow_future: bool) -> None:
 # --- writing -----------------------------------------------------------------------------
 
 
-# A transaction's columns in the order of its chained content (``chain.TRANSACTION_COLUMNS``).
-_TRANSACTION_NAMES = tuple(name.strip() for name in chain.TRANSACTION_COLUMNS.split(","))
+_TRANSACTION_NAMES = chain.TRANSACTION_NAMES
 _INSERT_TRANSACTION = (
     f"INSERT INTO transactions ({', '.join(_TRANSACTION_NAMES)})"
     f" VALUES ({', '.join('?' * len(_TRANSACTION_NAMES))})"

@@ -425,7 +425,7 @@ class _Walk:
             records.get("transaction") is records.TRANSACTION
             and records.TRANSACTION.content is chain.transaction_content
             and records.TRANSACTION.columns == chain.TRANSACTION_COLUMNS
-            and _column_names(chain.TRANSACTION_COLUMNS) == _TRANSACTION_COLUMNS
+            and chain.TRANSACTION_NAMES == _TRANSACTION_COLUMNS
         )
         self.replay = Replay()
         self.legacy = legacy.LegacyWalk(conn)
@@ -1062,10 +1062,6 @@ def _envelope(
 
 # (id, the row as selected by chain.TRANSACTION_COLUMNS, its postings [id, account, fund, amount])
 _StoredTransaction = tuple[int, tuple[Any, ...], list[list[Any]]]
-
-
-def _column_names(columns: str) -> tuple[str, ...]:
-    return tuple(c.strip() for c in columns.split(","))
 
 
 def _transactions_in_order(
