@@ -20,7 +20,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSettings,
     Qt,
     QTimer,
     Signal,
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -45,6 +43,7 @@ from ruralcouncil.gui import messages, worker
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.entry_dialogs import DateField
 from ruralcouncil.gui.problems import error_label, show_problem
+from ruralcouncil.gui.save_dialog import choose_save_path
 from ruralcouncil.i18n import N_, _, format_datetime
 from ruralcouncil.ledger import audit
 from ruralcouncil.ledger.audit import AuditEvent, AuditFilter
@@ -73,10 +72,6 @@ _WHAT_CHARACTERS = 32
 # The search for every user and kind of event the log holds starts after the table is
 # painted, or after this long when it is not (the page not in sight).
 _CHOICES_DELAY_MS = 200
-
-
-def _settings() -> QSettings:
-    return QSettings("RuralCouncil", "RuralCouncil")
 
 
 def when_text(at: str) -> str:
@@ -409,18 +404,15 @@ class AuditPage(QWidget):
     # --- export -------------------------------------------------------------------------
 
     def choose_export_file(self) -> None:
-        folder = str(_settings().value(_LAST_EXPORT_FOLDER, "") or "") or str(Path.home())
-        name, _filter = QFileDialog.getSaveFileName(
+        path = choose_save_path(
             self,
             _("Export the audit log"),
-            str(Path(folder) / f"audit-log-{date.today().isoformat()}.csv"),
+            _LAST_EXPORT_FOLDER,
+            f"audit-log-{date.today().isoformat()}.csv",
             _("CSV files (*.csv)"),
+            ".csv",
         )
-        if name:
-            path = Path(name)
-            if path.suffix.lower() != ".csv":
-                path = path.with_name(path.name + ".csv")
-            _settings().setValue(_LAST_EXPORT_FOLDER, str(path.parent))
+        if path is not None:
             self.export_to(path)
 
     def export_to(self, path: Path | str) -> None:

@@ -13,11 +13,10 @@ from datetime import date
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from ruralcouncil.gui import messages, worker
 from ruralcouncil.gui.chart import MonthlyFlowChart
 from ruralcouncil.gui.context import AppContext
+from ruralcouncil.gui.save_dialog import LAST_PDF_FOLDER, choose_save_path, folder_settings
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import catalog, queries
 from ruralcouncil.ledger.money import format_amount
@@ -39,11 +39,9 @@ from ruralcouncil.reports import statements
 from ruralcouncil.reports.statements import YearSummary, verification_code
 
 _WARNING_STYLE = "color: #b71c1c; font-weight: bold;"
-_LAST_PDF_FOLDER = "reports/last_folder"
 
 
-def _settings() -> QSettings:
-    return QSettings("RuralCouncil", "RuralCouncil")
+_settings = folder_settings
 
 
 def open_document(path: Path, parent: QWidget | None = None) -> None:
@@ -342,18 +340,15 @@ class DashboardPage(QWidget):
         year = self.year()
         if year is None or self._saving:
             return
-        folder = str(_settings().value(_LAST_PDF_FOLDER, "") or "") or str(Path.home())
-        name, _filter = QFileDialog.getSaveFileName(
+        path = choose_save_path(
             self,
             _("Save the summary as PDF"),
-            str(Path(folder) / f"summary-{year}.pdf"),
+            LAST_PDF_FOLDER,
+            f"summary-{year}.pdf",
             _("PDF documents (*.pdf)"),
+            ".pdf",
         )
-        if name:
-            path = Path(name)
-            if path.suffix.lower() != ".pdf":
-                path = path.with_name(path.name + ".pdf")
-            _settings().setValue(_LAST_PDF_FOLDER, str(path.parent))
+        if path is not None:
             self.save_summary_pdf(path)
 
     def preview_summary(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ruralcouncil.gui import worker
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.messages import error_text
+from ruralcouncil.gui.save_dialog import folder_settings
 from ruralcouncil.i18n import _, locale_name, ngettext
 from ruralcouncil.ledger.errors import ImportRejected, LedgerError
 from ruralcouncil.ledger.users import Action
@@ -33,10 +34,6 @@ from ruralcouncil.ledger.users import Action
 _LAST_FOLDER = "import/last_folder"
 _OK_STYLE = "color: #1b5e20; font-weight: bold;"
 _ERROR_STYLE = "color: #b71c1c; font-weight: bold;"
-
-
-def settings() -> QSettings:
-    return QSettings("RuralCouncil", "RuralCouncil")
 
 
 def _size_text(size: int) -> str:
@@ -126,12 +123,12 @@ class ImportDialog(QDialog):
             )
 
     def choose_file(self) -> None:
-        folder = str(settings().value(_LAST_FOLDER, "") or Path.home())
+        folder = str(folder_settings().value(_LAST_FOLDER, "") or Path.home())
         name, _filter = QFileDialog.getOpenFileName(
             self, _("Choose a CSV file"), folder, _("CSV files (*.csv);;All files (*)")
         )
         if name:
-            settings().setValue(_LAST_FOLDER, str(Path(name).parent))
+            folder_settings().setValue(_LAST_FOLDER, str(Path(name).parent))
             self.set_path(Path(name))
 
     def set_path(self, path: Path | str) -> None:

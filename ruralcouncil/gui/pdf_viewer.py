@@ -20,7 +20,6 @@ from PySide6.QtGui import QCloseEvent, QDesktopServices, QImage, QKeySequence, Q
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ruralcouncil.gui import messages, worker
 from ruralcouncil.gui.context import AppContext
+from ruralcouncil.gui.save_dialog import LAST_PDF_FOLDER, choose_save_path
 from ruralcouncil.i18n import _, ngettext
 
 # Pages are drawn for the printer at no more than this many dots per inch: sharp on paper,
@@ -226,16 +226,15 @@ class PdfViewer(QDialog):
     # --- saving -------------------------------------------------------------------------
 
     def choose_copy_file(self) -> None:
-        name, _filter = QFileDialog.getSaveFileName(
+        dest = choose_save_path(
             self,
             _("Save a copy of the PDF"),
-            str(Path.home() / self.path.name),
+            LAST_PDF_FOLDER,
+            self.path.name,
             _("PDF documents (*.pdf)"),
+            ".pdf",
         )
-        if name:
-            dest = Path(name)
-            if dest.suffix.lower() != ".pdf":
-                dest = dest.with_name(dest.name + ".pdf")
+        if dest is not None:
             self.save_copy(dest)
 
     def save_copy(self, dest: Path | str) -> bool:

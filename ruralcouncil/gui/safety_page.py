@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from ruralcouncil.gui import messages, worker
 from ruralcouncil.gui.context import AppContext
+from ruralcouncil.gui.save_dialog import folder_settings
 from ruralcouncil.i18n import _, ngettext
 from ruralcouncil.ledger import backup, chain, users, verify
 from ruralcouncil.ledger.errors import LedgerError, OtherLedger
@@ -52,8 +53,7 @@ _WARNING_STYLE = f"color: {_WARNING_COLOUR}; font-weight: bold;"
 _MONO = "font-family: monospace;"
 
 
-def _settings() -> QSettings:
-    return QSettings("RuralCouncil", "RuralCouncil")
+_settings = folder_settings
 
 
 def _label(text: str = "") -> QLabel:
