@@ -2,7 +2,7 @@
 
 ``verify`` rebuilds each transaction's payload as a string straight from its row
 (``_transaction_payload``) and other records' payloads with a JSON encoder made once
-(``_envelope``); it reads text as UTF-8 first and reads it again leniently only when some is
+(``chain.envelope``); it reads text as UTF-8 first and reads it again leniently only when some is
 not; and it runs SQLite's own checks on a second connection in a thread (``_Beside``). Each
 of these is held here to what it stands for: ``chain.envelope`` and ``records``' contents
 character for character, for every kind of record and every kind of value (text that is not
@@ -13,6 +13,7 @@ the second connection. The attacks themselves are in test_tamper.py.
 from __future__ import annotations
 
 import gc
+import json
 import math
 import sqlite3
 import threading
@@ -340,8 +341,8 @@ def test_every_record_kind_rebuilds_as_chain_envelope_makes_it(path: Path, lenie
                 if known.table is None
                 else known.build(conn, record)
             )
-            assert verify._envelope(seq, kind, record, author, prev, content) == chain.envelope(
-                seq, kind, record, author, prev, content
+            assert chain.envelope(seq, kind, record, author, prev, content) == _dumps(
+                _envelope_dict(seq, kind, record, author, prev, content)
             )
             seen.add(kind)
             prev = stored
@@ -364,27 +365,44 @@ _JSONISH = st.recursive(
 )
 
 
+def _dumps(value: Any) -> str:
+    """The canonical form as docs/hash-chain.md defines it."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _envelope_dict(
+    seq: int, kind: str, record: str, author: int | None, prev: str, content: Any
+) -> dict[str, Any]:
+    return {
+        "v": chain.ENCODING_VERSION,
+        "seq": seq,
+        "kind": kind,
+        "record": record,
+        "author": author,
+        "prev": prev,
+        "content": content,
+    }
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.dictionaries(_TEXT, _JSONISH, max_size=6), _TEXT, _TEXT)
-def test_any_content_encodes_as_chain_canonical_encodes_it(
+def test_any_content_encodes_as_json_dumps_encodes_it(
     content: dict[str, Any], kind: str, record: str
 ) -> None:
-    assert verify._canonical(content) == chain.canonical(content)
-    assert verify._envelope(7, kind, record, None, "p", content) == chain.envelope(
-        7, kind, record, None, "p", content
+    assert chain.canonical(content) == _dumps(content)
+    assert chain.envelope(7, kind, record, None, "p", content) == _dumps(
+        _envelope_dict(7, kind, record, None, "p", content)
     )
 
 
 def test_what_json_cannot_encode_fails_the_same_way() -> None:
     for odd in ({"a": b"bytes"}, {"a": {1, 2}}, {1: "a", "b": 2}):
         with pytest.raises(TypeError) as plain:
-            chain.canonical(odd)
+            _dumps(odd)
         with pytest.raises(TypeError) as fast:
-            verify._canonical(odd)
+            chain.canonical(odd)
         assert str(fast.value) == str(plain.value)
-    assert verify._canonical({"x": math.inf, "y": -0.0}) == chain.canonical(
-        {"x": math.inf, "y": -0.0}
-    )
+    assert chain.canonical({"x": math.inf, "y": -0.0}) == _dumps({"x": math.inf, "y": -0.0})
 
 
 # --- the same report, however it was reached ----------------------------------------------
@@ -423,7 +441,6 @@ def test_the_report_is_the_same_without_the_fast_payloads(
     tamper(path, *edit)
     fast = _verified(path)
     monkeypatch.setattr(verify, "_transaction_payload", lambda *args: None)
-    monkeypatch.setattr(verify, "_envelope", chain.envelope)
     assert _verified(path) == fast
 
 

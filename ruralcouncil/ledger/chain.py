@@ -60,14 +60,26 @@ def _check_nfc(value: Any) -> None:
             stack.extend(item)
 
 
-# One encoder for every payload: what ``json.dumps`` would build on each call with these
-# same options (the output is identical; only the per-call set-up is saved).
+# One encoder for every payload, made once: what ``json.dumps`` builds on each call with
+# these same options, character for character, in a third of the time for a small record.
+# Where the interpreter has it, json's own C encoder is called directly, without json.dumps's
+# check for a list that holds itself (no payload written or read from SQLite can).
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+_C_MAKE_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)
+_C_ENCODE = (
+    _C_MAKE_ENCODER(
+        None, _CANONICAL.default, json.encoder.encode_basestring, None, ":", ",", True, False, True
+    )
+    if _C_MAKE_ENCODER is not None
+    else None
+)
 
 
 def canonical(value: Any) -> str:
     """``json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))``."""
-    return _CANONICAL.encode(value)
+    if _C_ENCODE is None:
+        return _CANONICAL.encode(value)
+    return "".join(_C_ENCODE(value, 0))
 
 
 # No payload the program writes is nested more than a few levels deep (an upgrade's list of

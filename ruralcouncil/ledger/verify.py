@@ -28,14 +28,12 @@ from __future__ import annotations
 import gc
 import hashlib
 import itertools
-import json
 import operator
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from json import encoder as _json_encoder
 from json.encoder import encode_basestring as _quote
 from typing import Any
 
@@ -670,7 +668,7 @@ class _Walk:
             if rows is None:
                 rows = row_kind.build(self.conn, record)
             if same is None:
-                same = _envelope(seq, kind, record, author, prev, rows) == payload
+                same = chain.envelope(seq, kind, record, author, prev, rows) == payload
             if same:
                 return Entry(seq, kind, record, author, rows)
         chained = _read_envelope(payload)
@@ -1021,42 +1019,6 @@ class _Walk:
 
 
 # --- payloads, rebuilt fast -------------------------------------------------------------
-
-# The JSON encoder ``chain.canonical`` (json.dumps) uses, made once instead of at each call:
-# the same C encoder with the same settings (keys sorted, no spaces, text as itself), so the
-# same text character for character, in a third of the time for a small record. (Without
-# json.dumps's check for a list that holds itself: what is read from SQLite cannot.)
-_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-_C_ENCODER: Any = getattr(_json_encoder, "c_make_encoder", None)
-_encode = (
-    _C_ENCODER(None, _JSON.default, _quote, None, ":", ",", True, False, True)
-    if _C_ENCODER is not None
-    else None
-)
-
-
-def _canonical(value: Any) -> str:
-    if _encode is None:  # a Python without the C encoder
-        return chain.canonical(value)
-    return "".join(_encode(value, 0))
-
-
-def _envelope(
-    seq: int, kind: str, record: str, author: int | None, prev: str, content: dict[str, Any]
-) -> str:
-    """``chain.envelope``, character for character (tests/test_verify_fast.py)."""
-    return _canonical(
-        {
-            "v": chain.ENCODING_VERSION,
-            "seq": seq,
-            "kind": kind,
-            "record": record,
-            "author": author,
-            "prev": prev,
-            "content": content,
-        }
-    )
-
 
 # --- transactions, rebuilt fast ---------------------------------------------------------
 
