@@ -240,3 +240,68 @@ def tamper(path: Path, *sql: str) -> None:
             db.execute(statement)
         for _name, text in saved:
             db.execute(text)
+
+
+def council_year(
+    ledger: Ledger, admin: User, clerk: User, chair: User, member: User, year: int
+) -> dict[str, int]:
+    """A row in every table of the council's path (schema 3), dated in ``year``: a party and
+    a declared interest, a meeting, a confirmed budget resolution used to adopt the budget, a
+    rule set by resolution, a resolution that failed, a request with attachments approved by
+    the chair and partly paid, and one withdrawn. ``chair`` and ``member`` are the whole
+    sitting council. Returns the payment's entry number and the records' ids."""
+    from ruralcouncil.ledger import budget, council, meetings, spending
+
+    supplier = council.add_party(ledger, clerk, "ТОО Жол", "business", "040140001234")
+    cousin = council.add_party(ledger, clerk, "Серік Ахметов", "person")
+    interest = council.declare_interest(
+        ledger, admin, member.name, cousin, "cousin", day(f"{year}-01-15")
+    )
+    meeting = meetings.open_meeting(
+        ledger, chair, day(f"{year}-02-01"), [chair.name, member.name], secretary=member.name
+    )
+    adopted = meetings.add_resolution(
+        ledger, chair, meeting, f"budget:{year}", f"The budget of {year}", [chair.name, member.name]
+    )
+    meetings.confirm(ledger, member, adopted)
+    budget.adopt(
+        ledger,
+        chair,
+        year,
+        b"category,fund,amount\nSTAFF,GENERAL,100000\nROADS,GENERAL,50000\n"
+        b"TAX-LAND,GENERAL,200000\n",
+        adopted,
+    )
+    rule = meetings.add_resolution(
+        ledger,
+        chair,
+        meeting,
+        "rules:chair-limit=60000",
+        "A lower limit",
+        [chair.name, member.name],
+    )
+    meetings.confirm(ledger, member, rule)
+    meetings.set_rule(ledger, chair, "chair-limit", "60000", rule)
+    meetings.add_resolution(
+        ledger, chair, meeting, "other", "A new bus stop", [chair.name], against=[member.name]
+    )
+    request = spending.draft(
+        ledger,
+        clerk,
+        supplier,
+        "ROADS",
+        "GENERAL",
+        5_000_00,
+        "Potholes",
+        [("invoice.pdf", b"%PDF-1.4 invoice"), ("quote.png", b"\x89PNG quote")],
+        day(f"{year}-02-02"),
+    )
+    spending.approve(ledger, chair, request, on=day(f"{year}-02-03"))
+    dropped = spending.draft(
+        ledger, clerk, supplier, "STAFF", "GENERAL", 100_00, "Gloves", on=day(f"{year}-02-03")
+    )
+    spending.withdraw(ledger, clerk, dropped, "bought with the shovels", day(f"{year}-02-04"))
+    paid = journal.record(
+        ledger, clerk, entry(f"{year}-02-05", "payment", 2_000_00, "ROADS"), request_id=request
+    )
+    return {"paid": paid, "request": request, "meeting": meeting, "interest": interest}

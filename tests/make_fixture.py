@@ -51,6 +51,8 @@ PASSWORDS = {
     "clerk": "fixture-clerk-1",
     "chair": "fixture-chair-1",
     "auditor": "fixture-auditor-1",
+    "member1": "fixture-member-1",
+    "member2": "fixture-member-2",
 }
 
 
@@ -204,8 +206,58 @@ def _populate(path: Path) -> None:
         record(_entry("2024-03-03", "receipt", 4_321_99, "FINES", account="CASH"))
         record(_entry("2024-06-30", "payment", 88_000_00, "CAPITAL", fund="WELL"))
         users.reset_password(ledger, admin, "clerk", PASSWORDS["clerk"])
+        _council_year(ledger, admin, chair)
     finally:
         ledger.close()
+
+
+def _council_year(ledger: storage.Ledger, admin: users.User, chair: users.User) -> None:
+    """Schema 3: the council adopts 2024's budget late in the year, and a request goes from
+    draft to the chair's approval to a partial payment."""
+    from ruralcouncil.ledger import budget, council, meetings, spending
+
+    for name in ("member1", "member2"):
+        users.add_user(ledger, admin, name, "member", PASSWORDS[name])
+    member1 = users.login(ledger, "member1", PASSWORDS["member1"])
+    member2 = users.login(ledger, "member2", PASSWORDS["member2"])
+    clerk = users.login(ledger, "clerk", PASSWORDS["clerk"])
+    roads = council.add_party(ledger, clerk, "ТОО Жол-Құрылыс", "business", "040140001234")
+    council.declare_interest(ledger, member2, "member2", roads, "ағасы", date(2024, 10, 1))
+    meeting = meetings.open_meeting(
+        ledger,
+        chair,
+        date(2024, 11, 1),
+        ["chair", "member1", "member2"],
+        secretary="member1",
+        agenda="2024 жылғы бюджет",
+    )
+    ref = meetings.add_resolution(
+        ledger, chair, meeting, "budget:2024", "2024 жылғы бюджетті бекіту", ["chair", "member1"]
+    )
+    meetings.confirm(ledger, member1, ref)
+    budget.adopt(
+        ledger,
+        chair,
+        2024,
+        b"category,fund,amount\nROADS,GENERAL,200000\nBRIDGE,GENERAL,50000\n"
+        b"CAPITAL,WELL,100000\nSUBSIDY,GENERAL,1200000\n",
+        ref,
+    )
+    request = spending.draft(
+        ledger,
+        clerk,
+        roads,
+        "ROADS",
+        "GENERAL",
+        80_000_00,
+        "Жолды грейдерлеу",
+        [("шот.pdf", b"%PDF-1.4 fixture invoice")],
+        date(2024, 11, 5),
+    )
+    spending.approve(ledger, chair, request, on=date(2024, 11, 6))
+    journal.record(
+        ledger, clerk, _entry("2024-11-20", "payment", 50_000_00, "ROADS"), request_id=request
+    )
 
 
 def build(folder: Path) -> tuple[Path, dict[str, Any]]:

@@ -930,7 +930,7 @@ def test_verify_json_fields(run: Cli, db: Path) -> None:
     assert (result["entries"], result["head"]) == (entries, digest)
     assert result["transactions"] == 5
     assert result["ledger"] == _read(db, "SELECT hash FROM chain WHERE seq = 1")[0][0]
-    assert result["schema_version"] == 2
+    assert result["schema_version"] == 3
     # The setup, three user additions, four entries and the clerk's receipt: one each.
     assert result["signed_commits"] == 9
     assert (result["first_bad"], result["first_bad_seq"], result["problems"]) == (None, None, [])
@@ -1400,17 +1400,25 @@ def test_settings_list_needs_no_login(run: Cli, db: Path) -> None:
     assert nothing_written(db, before)
 
 
-def test_settings_set_then_list(run: Cli, db: Path) -> None:
+def test_the_thresholds_are_council_rules_not_settings(run: Cli, db: Path) -> None:
+    before = chain_state(db)
     code, out, err = run("settings", "set", "publish_threshold_tiyn", "5000000", "--user", "admin")
+    assert code == 2 and out == ""
+    assert "council set report-threshold" in err
+    assert chain_state(db) == before
+
+
+def test_settings_set_then_list(run: Cli, db: Path) -> None:
+    code, out, err = run("settings", "set", "lock_minutes", "5", "--user", "admin")
     assert code == 0, err
-    assert out == "The setting publish_threshold_tiyn is now '5000000'.\n"
+    assert out == "The setting lock_minutes is now '5'.\n"
     assert events(db)[-2:] == [("login", "admin"), ("setting.change", "admin")]
     code, out, err = run("settings", "set", "village_name", "  Жаңа Ақсу ", "--user", "admin")
     assert code == 0, err
     assert out == "The setting village_name is now 'Жаңа Ақсу'.\n"
     code, out, _err = run("settings", "list", "--json")
     values = {s["key"]: s["value"] for s in json.loads(out)}
-    assert values["publish_threshold_tiyn"] == "5000000"
+    assert values["lock_minutes"] == "5"
     assert values["village_name"] == "Жаңа Ақсу"
     # The same value again (once trimmed) changes nothing, and says so.
     before = (chain_state(db), events(db))

@@ -606,8 +606,6 @@ SETTING_VALUES = {
     "village_name": "Жаңа Ақсу",
     "council_kind": "local_community",
     "council_name": "Ауыл кеңесі",
-    "variance_minimum_tiyn": "5000000",
-    "publish_threshold_tiyn": "2500000",
     "lock_minutes": "5",
 }
 

@@ -119,20 +119,51 @@ def test_first_year_is_closed(demo: Ledger) -> None:
 
 
 def test_each_user_signs_their_own_work(demo: Ledger) -> None:
-    """The clerk recorded the entries and the chair closed the year, each signing with the
-    key the administrator set for them (verify lists those records)."""
+    """The clerk recorded the entries and the chair closed the year and approved the
+    council's year; the members voted and countersigned; each signed with their own key."""
     names = {u.id: u.name for u, _a in list_users(demo)}
     made_by = demo.conn.execute(
         "SELECT DISTINCT user_id FROM transactions UNION SELECT user_id FROM closed_years"
     ).fetchall()
     assert {names[r[0]] for r in made_by} == {"aigerim", "serik"}
     signers = {names[r[0]] for r in demo.conn.execute("SELECT DISTINCT author FROM signatures")}
-    assert signers == {"admin", "aigerim", "serik"}
+    assert signers == {"admin", "aigerim", "serik", "dana", "asel"}  # marat votes, never signs
     result = verify(demo.conn)
     entries = demo.conn.execute("SELECT count(*) FROM transactions").fetchone()[0]
-    assert set(result.admin_set_keys) == {"aigerim", "serik"}
-    assert result.admin_set_keys["aigerim"][0] == entries
-    assert result.admin_set_keys["serik"][0] == 1  # the closed year
+    assert set(result.admin_set_keys) == {"aigerim", "serik", "dana", "asel"}
+    clerk_records = demo.conn.execute(
+        "SELECT (SELECT count(*) FROM parties) + (SELECT count(*) FROM requests)"
+        " + (SELECT count(*) FROM request_steps WHERE step = 'withdrawn')"
+        " + (SELECT count(*) FROM entry_links)"
+    ).fetchone()[0]
+    assert result.admin_set_keys["aigerim"][0] == entries + clerk_records
+
+
+def test_this_year_is_under_the_councils_control(demo: Ledger) -> None:
+    """The plan's last year: a budget adopted by a confirmed resolution, every payment after
+    it against an approved request, the big ones approved at a monthly sitting with a member
+    recused on the party she declared an interest in, and requests still on the desk."""
+    from ruralcouncil.ledger import budget, meetings, spending
+
+    conn = demo.conn
+    (version,) = budget.versions(conn, THIS_YEAR)
+    adopted_by = meetings.get_resolution(conn, version.resolution)
+    assert adopted_by.in_effect and adopted_by.subject == f"budget:{THIS_YEAR}"
+    unpaid = conn.execute(
+        "SELECT count(*) FROM transactions t WHERE t.type = 'payment' AND t.amount > 0"
+        " AND t.date >= ? AND t.id NOT IN (SELECT transaction_id FROM entry_links"
+        " WHERE request_id IS NOT NULL)",
+        (version.date,),
+    ).fetchone()[0]
+    assert unpaid == 0
+    sittings = meetings.meetings(conn, THIS_YEAR)
+    assert 1 < len(sittings) <= 13
+    votes = [v for r in meetings.resolutions(conn, THIS_YEAR) for v in r.votes.values()]
+    assert meetings.Vote.RECUSED in votes
+    states = {r.state for r in spending.requests(conn, year=THIS_YEAR)}
+    assert {spending.State.PAID, spending.State.DRAFT, spending.State.REJECTED} <= states
+    for line in budget.show(conn, THIS_YEAR):
+        assert line.kind != "expenditure" or line.remaining >= 0
 
 
 def test_nothing_is_dated_after_today(demo: Ledger) -> None:
@@ -163,6 +194,8 @@ def test_demo_users_and_password(demo: Ledger) -> None:
         "aigerim": Role.CLERK,
         "serik": Role.CHAIR,
         "dana": Role.MEMBER,
+        "asel": Role.MEMBER,
+        "marat": Role.MEMBER,
         "nurlan": Role.AUDITOR,
     }
     assert login(demo, "dana", DEMO_PASSWORD).role == Role.MEMBER
@@ -200,6 +233,8 @@ def test_the_village_is_data_in_resources() -> None:
         "aigerim": "clerk",
         "serik": "chair",
         "dana": "member",
+        "asel": "member",
+        "marat": "member",
         "nurlan": "auditor",
     }
     assert {f.code for f in village.funds} == {"WATER-PROJECT", "SCHOOL-GIFT"}

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _helpers import ADMIN, PASSWORD, copy_ledger, fresh_ledger, state, user_of
@@ -213,9 +214,9 @@ def test_the_page_cache_is_given_back_after_an_import_or_a_refusal(
     during: list[int] = []
     real = importer.read_transactions
 
-    def reading(data: bytes, c: sqlite3.Connection) -> list[journal.NewEntry]:
+    def reading(data: bytes, c: sqlite3.Connection, **kw: Any) -> list[journal.NewEntry]:
         during.append(c.execute("PRAGMA cache_size").fetchone()[0])
-        return real(data, c)
+        return real(data, c, **kw)
 
     monkeypatch.setattr(importer, "read_transactions", reading)
     importer.import_transactions(ledger, admin, write_csv(tmp_path, rows_for_a_new_ledger()[:5]))
@@ -237,7 +238,7 @@ def test_append_many_refuses_text_that_is_not_nfc_and_writes_nothing(ledger: Led
     with pytest.raises(chain.NotNormalised), ledger.write(admin) as commit:
         commit.append_many("transaction", [("1", {"id": 1, "counterparty": NFD})])
     with pytest.raises(ValueError, match="unregistered"), ledger.write(admin) as commit:
-        commit.append_many("meeting", [])
+        commit.append_many("no-such-kind", [])
     assert state(ledger.conn) == before
 
 

@@ -111,22 +111,17 @@ def test_a_threshold_takes_ascii_digits_only(book: Ledger, value: str) -> None:
 
 
 @pytest.mark.parametrize("key", THRESHOLDS)
-def test_a_threshold_is_changed_signed_and_audited(ledger: Ledger, admin: User, key: str) -> None:
-    start = chain.head(ledger.conn)[0]
+def test_a_threshold_is_a_council_rule_an_administrator_cannot_change(
+    ledger: Ledger, admin: User, key: str
+) -> None:
+    """Issue 8: the thresholds change only by a council resolution (``council set``)."""
     assert settings.validate(key, " 0 ") == "0"
     assert settings.validate(key, str(10**18 - 1)) == str(10**18 - 1)
-    settings.change(ledger, admin, key, " 250000 ")
-    assert settings.get(ledger.conn, key) == "250000"
-    assert commits_since(ledger.conn, start) == [
-        (admin.id, ["event:login", "setting", "event:setting.change"])
-    ]
-    detail = ledger.conn.execute("SELECT detail FROM events ORDER BY id DESC LIMIT 1").fetchone()
-    assert detail == (f"{key}=250000",)
-    # The same value again writes nothing at all.
     before = state(ledger.conn)
-    settings.change(ledger, admin, key, "250000")
+    with pytest.raises(InvalidInput, match="council rule"):
+        settings.change(ledger, admin, key, " 250000 ")
     assert state(ledger.conn) == before
-    assert verify(ledger.conn).ok
+    assert settings.get(ledger.conn, key) == settings.DEFAULTS[key]
 
 
 def test_only_an_administrator_changes_the_settings(ledger: Ledger, admin: User) -> None:

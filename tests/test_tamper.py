@@ -32,6 +32,7 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
     ADMIN,
     PASSWORD,
     admin_of,
+    council_year,
     day,
     english,
     fresh_ledger,
@@ -139,6 +140,9 @@ def _book() -> Template:
     users.set_active(ledger, admin, "leaver", False)
     users.set_role(ledger, admin, "member", "chair")
     users.set_role(ledger, admin, "member", "member")
+    # The council's path (schema 3): a row in each of its tables, in 2026.
+    sitting = user_of(ledger, "member", PASSWORDS["member"])
+    n["paid"] = council_year(ledger, admin, clerk, chair, sitting, 2026)["paid"]
     # A real login, chained with the session's first write.
     clerk_session = users.login(ledger, "clerk", "clerk-password-1")
     n["late"] = payment(ledger, clerk_session, "2025-01-10", 1_000_00, "STAFF", account="CASH")
@@ -187,6 +191,13 @@ def _upgraded_template() -> Path:
         csv = path.with_name("upgraded.csv")
         csv.write_text("date,type,amount,category\n2025-02-02,receipt,10,FINES\n", encoding="utf-8")
         importer.import_transactions(ledger, clerk, csv)
+        # The version-1 chair keeps no entry after the upgrade (a test below relies on it):
+        # a new chair and a member sit beside her, two of three present.
+        users.add_user(ledger, admin, "chair2", "chair", "fixture-chair-2")
+        users.add_user(ledger, admin, "member", "member", "fixture-member-2")
+        chair = users.login(ledger, "chair2", "fixture-chair-2")
+        member = users.login(ledger, "member", "fixture-member-2")
+        council_year(ledger, admin, clerk, chair, member, 2026)
         result = verify(ledger.conn)
         assert result.ok, result.problems
         assert result.legacy_entries > 0
@@ -1415,6 +1426,20 @@ def expected_first_bad(path: Path, edit: Edit) -> tuple[int | None, int | None]:
             seqs = [chain.entry_seq(db, "transaction", str(row["transaction_id"]))]
             if column == "transaction_id":
                 seqs.append(chain.entry_seq(db, "transaction", str(new)))
+            found = [s for s in seqs if s is not None]
+            seq = min(found) if found else None
+            return seq, _number_at(db, seq)
+        # Rows chained inside their parent's content: a vote in its resolution, a line in its
+        # budget version.
+        parents = {
+            "votes": ("resolution", "resolution_id"),
+            "budget_lines": ("budget", "budget_id"),
+        }
+        if table in parents:
+            parent_kind, parent = parents[table]
+            seqs = [_latest(db, parent_kind, str(row[parent]))]
+            if column == parent:
+                seqs.append(_latest(db, parent_kind, str(new)))
             found = [s for s in seqs if s is not None]
             seq = min(found) if found else None
             return seq, _number_at(db, seq)

@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 from _helpers import (  # noqa: F401  (english: an autouse fixture)
     admin_of,
+    council_year,
     day,
     english,
     fresh_ledger,
@@ -36,6 +37,7 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
     scratch_dir,
     tamper,
     transfer,
+    user_of,
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -85,6 +87,12 @@ def _ledger() -> Path:
     transfer(ledger, admin, "2024-04-02", 5_000_00)
     journal.reverse(ledger, admin, paid, "wrong road", day("2024-04-03"))
     ledger_settings.change(ledger, admin, ledger_settings.VILLAGE_NAME, "Жаңа ауыл")
+    users.add_user(ledger, admin, "chair", "chair", "chair-password-1")
+    users.add_user(ledger, admin, "member", "member", "member-password-1")
+    clerk = user_of(ledger, "clerk", "clerk-password-1")
+    chair = user_of(ledger, "chair", "chair-password-1")
+    member = user_of(ledger, "member", "member-password-1")
+    council_year(ledger, admin, clerk, chair, member, 2026)
     ledger.close()
     return folder / "fast.ruralcouncil"
 
@@ -417,7 +425,7 @@ _EDITS = [
     ("DELETE FROM chain WHERE seq = (SELECT max(seq) FROM chain WHERE kind = 'event')",),
     ("UPDATE users SET full_name = 'Someone else' WHERE id = 2",),
     ("DELETE FROM transactions WHERE id = 3",),
-    ("UPDATE transactions SET number = number + 10 WHERE id = 5",),
+    ("UPDATE transactions SET number = number + 1000 WHERE id = 5",),
 ]
 
 

@@ -14,7 +14,9 @@ The package (docs/architecture.md):
   clock warning, login) and the helpers that build a command;
 - ``parsing``: argparse in the user's language; ``checks``: arguments no command can use;
 - a module per subject: ``ledger_file``, ``entries``, ``users``, ``funds_and_codes``,
-  ``settings``; ``window`` opens the desktop window and runs the smoke test.
+  ``settings``, ``council`` (parties, interests, rules, meetings, resolutions) and
+  ``spending`` (the budget, spending requests); ``window`` opens the desktop window and
+  runs the smoke test.
 """
 
 from __future__ import annotations

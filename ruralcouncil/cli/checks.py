@@ -47,16 +47,35 @@ def check_arguments(args: argparse.Namespace, argv: Sequence[str]) -> None:
         option = "--" + key.replace("_", "-")
         given_as_option = any(a == option or a.startswith(option + "=") for a in argv)
         what = option if given_as_option else parser.positional_names.get(key, option)
+        if isinstance(value, list) and key in parser.list_arguments:
+            for item in value:  # an option given several times: each value on its own
+                _check_value(parser, key, what, item)
+            if all(isinstance(item, str) for item in value):
+                continue
         if isinstance(value, list):
-            # Python 3.11's argparse turns `--purpose=--` into an empty list; no option here
-            # takes several values.
+            # Python 3.11's argparse turns `--purpose=--` into an empty list; no other
+            # option here takes several values.
             raise Refused(
                 _("{what} was given no value that can be used ({value}).").format(
                     what=what, value="--"
                 )
             )
-        if not isinstance(value, str):
-            continue
+        _check_value(parser, key, what, value)
+    kept: list[tuple[str, Path]] = parser.kept_names(args) if parser.kept_names else []
+    for what, path in kept:
+        if not_text(path.name):
+            raise Refused(
+                _(
+                    "{what} {value}: the file's name is not UTF-8 text, and this command keeps "
+                    "the name in the ledger or beside the backup. Rename the file and try "
+                    "again. Nothing was done."
+                ).format(what=what, value=shown(path.name))
+            )
+
+
+def _check_value(parser: Parser, key: str, what: str, value: object) -> None:
+    """Refuse one argument's value that no command can use (see :func:`check_arguments`)."""
+    if isinstance(value, str):
         if key == "db" or key in parser.path_arguments:
             if "\0" in value:
                 raise Refused(
@@ -78,14 +97,4 @@ def check_arguments(args: argparse.Namespace, argv: Sequence[str]) -> None:
                     "{what} {value} contains bytes that are not UTF-8 text (typed or saved in "
                     "another encoding). Nothing was done."
                 ).format(what=what, value=shown(value))
-            )
-    kept: list[tuple[str, Path]] = parser.kept_names(args) if parser.kept_names else []
-    for what, path in kept:
-        if not_text(path.name):
-            raise Refused(
-                _(
-                    "{what} {value}: the file's name is not UTF-8 text, and this command keeps "
-                    "the name in the ledger or beside the backup. Rename the file and try "
-                    "again. Nothing was done."
-                ).format(what=what, value=shown(path.name))
             )

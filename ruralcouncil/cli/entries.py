@@ -1,4 +1,5 @@
-"""Entries of the ledger: record, reverse, import-transactions, ledger, summary, close-year."""
+"""Entries of the ledger: record (and record fund-transfer), reverse, import-transactions,
+ledger, summary, close-year."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ from typing import Any
 
 from ruralcouncil.cli.common import (
     EXIT_OK,
+    Refused,
     as_user,
     command,
+    json_arg,
+    not_blank,
     parse_year,
     print_json,
     reader,
@@ -35,34 +39,107 @@ def _warn_if_after_today(day: date) -> None:
         warn(warning.message)
 
 
+# Options of ``record fund-transfer`` alone, and those it has no use for (it names no
+# category, counterparty or party; its description and reference come from the resolution).
+_FUND_TRANSFER_ONLY = ("from_fund", "to_fund", "resolution")
+_NOT_FOR_FUND_TRANSFER = (
+    "category",
+    "fund",
+    "to_account",
+    "counterparty",
+    "description",
+    "reference",
+    "party",
+    "request",
+)
+
+
+def _option(dest: str) -> str:
+    return "--" + dest.replace("_", "-")
+
+
+def _refuse_options(args: argparse.Namespace, dests: tuple[str, ...], kind: str) -> None:
+    for dest in dests:
+        if getattr(args, dest) is not None:
+            raise Refused(
+                _("{option} is not used with record {type}.").format(
+                    option=_option(dest), type=kind
+                )
+            )
+
+
+def _recorded(args: argparse.Namespace, entry_id: int, kind: str, amount: int, day: date) -> None:
+    from ruralcouncil.ledger.money import format_amount
+
+    if args.json:
+        print_json({"id": entry_id, "type": args.type, "amount": amount, "date": day.isoformat()})
+        return
+    say(
+        _("Recorded entry {id}: {type} of {amount} on {date}.").format(
+            id=entry_id, type=kind, amount=format_amount(amount), date=day.isoformat()
+        )
+    )
+
+
 def cmd_record(args: argparse.Namespace) -> int:
+    if args.type == "fund-transfer":
+        return _record_fund_transfer(args)
     from ruralcouncil.ledger import journal
     from ruralcouncil.ledger.dates import parse_date
-    from ruralcouncil.ledger.money import format_amount, parse_amount
+    from ruralcouncil.ledger.money import parse_amount
+    from ruralcouncil.ledger.parse import parse_id
 
+    _refuse_options(args, _FUND_TRANSFER_ONLY, args.type)
     entry = journal.NewEntry(
         date=parse_date(args.date) if args.date else date.today(),
         type=journal.EntryType(args.type),
         amount=parse_amount(args.amount),
         category=args.category or None,
-        fund=args.fund,
+        fund="GENERAL" if args.fund is None else args.fund,
         account=args.account,
         to_account=args.to_account or None,
-        counterparty=args.counterparty,
-        description=args.description,
-        reference=args.reference,
+        counterparty=args.counterparty or "",
+        description=args.description or "",
+        reference=args.reference or "",
     )
+    party_id = None if args.party is None else parse_id(args.party, "--party")
+    request_id = None if args.request is None else parse_id(args.request, "--request")
     _warn_if_after_today(entry.date)
     with as_user(args, "record") as (ledger, user):
-        entry_id = journal.record(ledger, user, entry, allow_future=args.future)
-    say(
-        _("Recorded entry {id}: {type} of {amount} on {date}.").format(
-            id=entry_id,
-            type=_(journal.ENTRY_TYPE_NAMES[entry.type]),
-            amount=format_amount(entry.amount),
-            date=entry.date.isoformat(),
+        entry_id = journal.record(
+            ledger,
+            user,
+            entry,
+            allow_future=args.future,
+            request_id=request_id,
+            party_id=party_id,
         )
-    )
+    kind = _(journal.ENTRY_TYPE_NAMES[entry.type])
+    _recorded(args, entry_id, kind, entry.amount, entry.date)
+    return EXIT_OK
+
+
+def _record_fund_transfer(args: argparse.Namespace) -> int:
+    """``record fund-transfer``: money moves from one fund to another within a cash account,
+    by a resolution about ``fund-transfer:FROM:TO:AMOUNT``."""
+    from ruralcouncil.ledger import journal
+    from ruralcouncil.ledger.dates import parse_date
+    from ruralcouncil.ledger.meetings import parse_ref
+    from ruralcouncil.ledger.money import parse_amount
+
+    _refuse_options(args, _NOT_FOR_FUND_TRANSFER, args.type)
+    source = not_blank(args.from_fund or "", "--from-fund")
+    target = not_blank(args.to_fund or "", "--to-fund")
+    ref = not_blank(args.resolution or "", "--resolution")
+    year, number = parse_ref(ref)
+    amount = parse_amount(args.amount)
+    day = parse_date(args.date) if args.date else date.today()
+    _warn_if_after_today(day)
+    with as_user(args, "record fund-transfer") as (ledger, user):
+        entry_id = journal.fund_transfer(
+            ledger, user, day, source, target, amount, f"{year}/{number}", account=args.account
+        )
+    _recorded(args, entry_id, _("fund transfer"), amount, day)
     return EXIT_OK
 
 
@@ -205,17 +282,31 @@ def _future_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def register(commands: Any) -> None:
-    p = command(commands, "record", cmd_record, _("record a receipt, payment, transfer or opening"))
-    p.add_argument("type", choices=["receipt", "payment", "transfer", "opening"])
+    p = command(
+        commands,
+        "record",
+        cmd_record,
+        _("record a receipt, payment, transfer, opening or fund transfer"),
+    )
+    p.add_argument("type", choices=["receipt", "payment", "transfer", "opening", "fund-transfer"])
     p.add_argument("--date", metavar="YYYY-MM-DD", help=_("default: today"))
     p.add_argument("--amount", required=True, help=_("tenge, such as 1 500 or 1500,50"))
-    p.add_argument("--category", default="", help=_("revenue source or expenditure program"))
-    p.add_argument("--fund", default="GENERAL")
+    # Left None when not given, so that fund-transfer can tell what does not apply to it.
+    p.add_argument("--category", help=_("revenue source or expenditure program"))
+    p.add_argument("--fund", help=_("default: GENERAL"))
     p.add_argument("--account", default="BANK")
-    p.add_argument("--to-account", default="")
-    p.add_argument("--counterparty", default="")
-    p.add_argument("--description", default="")
-    p.add_argument("--reference", default="")
+    p.add_argument("--to-account")
+    p.add_argument("--counterparty")
+    p.add_argument("--description")
+    p.add_argument("--reference")
+    p.add_argument("--party", metavar="ID", help=_("the party paid or paying"))
+    p.add_argument("--request", metavar="ID", help=_("the approved spending request it pays"))
+    p.add_argument("--from-fund", metavar="F", help=_("fund-transfer: the fund money leaves"))
+    p.add_argument("--to-fund", metavar="G", help=_("fund-transfer: the fund money goes to"))
+    p.add_argument(
+        "--resolution", metavar="YYYY/N", help=_("fund-transfer: the resolution that decided it")
+    )
+    json_arg(p)
     _future_arg(p)
     user_arg(p, "admin, clerk")
 

@@ -121,6 +121,8 @@ class Parser(argparse.ArgumentParser):
         self.positional_names: dict[str, str] = {}
         # The destinations of the arguments that name files.
         self.path_arguments: set[str] = set()
+        # The destinations of the options that may be given several times (a list of values).
+        self.list_arguments: set[str] = set()
         # File names the command keeps in the ledger or beside a backup (so they must be
         # UTF-8 text): returns (how the refusal names it, the path).
         self.kept_names: Callable[[argparse.Namespace], list[tuple[str, Path]]] | None = None
@@ -141,6 +143,8 @@ class Parser(argparse.ArgumentParser):
             self.positional_names[action.dest] = action.metavar
         if path:
             self.path_arguments.add(action.dest)
+        if kwargs.get("action") == "append":
+            self.list_arguments.add(action.dest)
         return action
 
     def error(self, message: str) -> NoReturn:

@@ -14,7 +14,15 @@ from types import ModuleType
 from typing import NoReturn
 
 from ruralcouncil import i18n
-from ruralcouncil.cli import entries, funds_and_codes, ledger_file, settings, users
+from ruralcouncil.cli import (
+    council,
+    entries,
+    funds_and_codes,
+    ledger_file,
+    settings,
+    spending,
+    users,
+)
 from ruralcouncil.cli.common import ONLY
 from ruralcouncil.cli.parsing import Parser
 from ruralcouncil.i18n import _
@@ -25,6 +33,8 @@ SUBJECTS: tuple[ModuleType, ...] = (
     users,  # user ...
     funds_and_codes,  # fund ..., code ...
     settings,  # settings ...
+    council,  # party ..., interest ..., council ..., meeting ..., resolution ...
+    spending,  # budget ..., request ...
 )
 
 

@@ -209,12 +209,24 @@ OPENING_EQUITY = BookAccount(
     "OPENING", EQUITY, None, "Бастапқы қалдықтар", "Начальные остатки", "Balances brought forward"
 )
 
+# The other side of money moved between funds by a council resolution: each fund's half of a
+# fund transfer balances against it, and the two halves cancel out.
+INTERFUND = BookAccount(
+    "INTERFUND",
+    EQUITY,
+    None,
+    "Қорлар арасындағы аударымдар",
+    "Перемещения между фондами",
+    "Transfers between funds",
+)
+
 # Every account of a new ledger's book, in the order they are stored.
 DEFAULT_BOOK_ACCOUNTS = [
     *DEFAULT_REVENUE_SOURCES,
     *DEFAULT_EXPENDITURE_PROGRAMS,
     *DEFAULT_CASH_ACCOUNTS,
     OPENING_EQUITY,
+    INTERFUND,
 ]
 # The cash account of an entry that names none (DESIGN §4: `--account`, the CSV column).
 DEFAULT_CASH_ACCOUNT = "BANK"

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -33,6 +34,7 @@ from ruralcouncil import paths
 from ruralcouncil.ledger import catalog, journal
 from ruralcouncil.ledger.classification import DEFAULT_CASH_ACCOUNT, GENERAL_FUND
 from ruralcouncil.ledger.dates import parse_date
+from ruralcouncil.ledger.demo_council import CouncilYear, DemoCouncil
 from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.money import parse_csv_amount
@@ -112,6 +114,7 @@ class Village:
     recorded_by: str
     steps: tuple[Step, ...]
     closed_years: tuple[YearEnd, ...]
+    council: DemoCouncil | None = None
 
 
 def demo_folder() -> Path:
@@ -154,6 +157,7 @@ def load_village(folder: Path | None = None) -> Village:
             recorded_by=str(raw["entries"]["recorded_by"]),
             steps=read_steps(folder / str(raw["entries"]["file"])),
             closed_years=closed,
+            council=_council(raw.get("council")),
         )
     except (KeyError, TypeError, ValueError, InvalidInput) as exc:
         if isinstance(exc, DemoDataError):
@@ -164,6 +168,18 @@ def load_village(folder: Path | None = None) -> Village:
         if who not in names:
             raise DemoDataError(f"{where}: {who!r} is not one of the demo's users")
     return village
+
+
+def _council(raw: dict[str, Any] | None) -> DemoCouncil | None:
+    if raw is None:
+        return None
+    member, counterparty, nature = (str(x) for x in raw["interest"])
+    return DemoCouncil(
+        chair=str(raw["chair"]),
+        members=tuple(str(m) for m in raw["members"]),
+        adopted_on=parse_date(str(raw["adopted_on"])),
+        interest=(member, counterparty, nature),
+    )
 
 
 def _user(raw: dict[str, Any], role: str) -> DemoUser:
@@ -288,6 +304,7 @@ def _build(ledger: Ledger, village: Village, shift: int, today: date) -> None:
 
     closes = sorted(village.closed_years, key=lambda c: c.on)
     numbers: dict[str, int] = {}  # label -> entry number
+    council = _council_year(ledger, village, shift, as_user)
     for step in village.steps:
         day = moved(step.date, shift)
         if day > today:
@@ -295,15 +312,38 @@ def _build(ledger: Ledger, village: Village, shift: int, today: date) -> None:
         while closes and moved(closes[0].on, shift) < day:
             _close(ledger, as_user(closes[0].by), closes.pop(0).year + shift, today)
         clerk = as_user(village.recorded_by)
+        if council is not None and not council.adopted and day >= council.setup.adopted_on:
+            council.adopt()
         if step.entry is None:
             journal.reverse(ledger, clerk, numbers[step.reverses], step.reason, on=day)
             continue
-        number = journal.record(ledger, clerk, replace(step.entry, date=day))
+        entry = replace(step.entry, date=day)
+        if council is not None and council.adopted and entry.type == EntryType.PAYMENT:
+            number = council.pay(entry)
+        else:
+            number = journal.record(ledger, clerk, entry)
         if step.label:
             numbers[step.label] = number
     for close in closes:
         if moved(close.on, shift) <= today:
             _close(ledger, as_user(close.by), close.year + shift, today)
+    if council is not None and council.adopted:
+        council.waiting(today)
+
+
+def _council_year(
+    ledger: Ledger, village: Village, shift: int, as_user: Callable[[str], User]
+) -> CouncilYear | None:
+    """The council's year (the plan's last), when the village has a council set up."""
+    if village.council is None:
+        return None
+    setup = replace(village.council, adopted_on=moved(village.council.adopted_on, shift))
+    planned = [
+        replace(step.entry, date=moved(step.date, shift))
+        for step in village.steps
+        if step.entry is not None and moved(step.date, shift).year == setup.adopted_on.year
+    ]
+    return CouncilYear(ledger, setup, as_user, village.recorded_by, planned)
 
 
 def _close(ledger: Ledger, chair: User, year: int, today: date) -> None:

@@ -53,6 +53,7 @@ OPTIONAL_COLUMNS = (
     "counterparty",
     "description",
     "reference",
+    "request",
 )
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 PROGRESS_EVERY = 1000
@@ -94,7 +95,8 @@ def import_transactions(
     with _import_cache(ledger.conn), ledger.write(user) as commit:
         conn = commit.conn
         _refuse_if_imported(conn, sha256)
-        entries = read_transactions(data, conn)
+        paying: dict[int, int] = {}
+        entries = read_transactions(data, conn, user=user, requests=paying)
         del data
         total = len(entries)
         import_id = _store_import(commit, user, sha256, safe_text(path.name), total)
@@ -112,11 +114,29 @@ def import_transactions(
             recorded_at=storage.now_text(),
             progress=report,
         )
+        _link_payments(commit, numbers, paying)
         commit.event("import", f"{safe_text(path.name)} {total} rows")
     if progress is not None:
         progress(total, total)
     first_id, last_id = numbers if numbers is not None else (None, None)
     return ImportResult(import_id, total, first_id, last_id, sha256)
+
+
+def _link_payments(commit: Commit, numbers: tuple[int, int] | None, paying: dict[int, int]) -> None:
+    """Tie each imported payment that names a request to it (entries' ids run on, in order,
+    from the first's)."""
+    if numbers is None or not paying:
+        return
+    from ruralcouncil.ledger import spending
+
+    first = int(
+        commit.conn.execute(
+            "SELECT id FROM transactions WHERE number = ?", (numbers[0],)
+        ).fetchone()[0]
+    )
+    for index, request_id in sorted(paying.items()):
+        party_id = spending.get(commit.conn, request_id).party_id
+        spending.link_entry(commit, first + index, request_id, party_id)
 
 
 @contextmanager
@@ -166,12 +186,21 @@ def _store_import(commit: Commit, user: User, sha256: str, filename: str, rows: 
 # --- reading and checking ----------------------------------------------------------------
 
 
-def read_transactions(data: bytes, conn: sqlite3.Connection) -> list[NewEntry]:
+def read_transactions(
+    data: bytes,
+    conn: sqlite3.Connection,
+    *,
+    user: User | None = None,
+    requests: dict[int, int] | None = None,
+) -> list[NewEntry]:
     """Parse and check a whole file against the ledger; raises ImportRejected on any problem.
 
     Writes nothing. The problems are ``line N: reason`` texts, N being the line of the file
     where the row starts (the header is line 1), one text per bad row, every bad row.
+    ``requests`` receives, by entry index, the spending request each payment names (its
+    ``request`` column); ``user`` is who imports (who approved a request may not pay it).
     """
+    requests = {} if requests is None else requests
     _refuse_if_not_utf8(data)
     records = _records(data)
     header = next(records, None)
@@ -198,12 +227,19 @@ def read_transactions(data: bytes, conn: sqlite3.Connection) -> list[NewEntry]:
             unsure = None  # its cells cannot be told apart: it might hold anything
             continue
         entry, row_problems = reader.read(row)
+        request_id, request_problem = reader.request(row)
+        if request_problem:
+            row_problems = [*row_problems, request_problem]
+            if entry is not None:
+                problems[line].append(request_problem)
         if entry is None:
             problems[line] += row_problems
             if unsure is not None:
                 adds = reader.may_add_to(row)
                 unsure = None if adds is None else unsure | adds
             continue
+        if request_id is not None:
+            requests[len(entries)] = request_id
         entries.append(entry)
         lines.append(line)
     if not entries and not problems:
@@ -212,6 +248,8 @@ def read_transactions(data: bytes, conn: sqlite3.Connection) -> list[NewEntry]:
     # Every rule in one round: the journal's own check of entries, as record() asks it.
     for problem in journal.check_entries(conn, entries, unsure=unsure):
         problems[lines[problem.index]].append(problem.message)
+    for index, message in _council_problems(conn, entries, requests, user):
+        problems[lines[index]].append(message)
     if problems:
         raise ImportRejected(
             _(
@@ -221,6 +259,44 @@ def read_transactions(data: bytes, conn: sqlite3.Connection) -> list[NewEntry]:
             [_line(line, "; ".join(reasons)) for line, reasons in sorted(problems.items())],
         )
     return entries
+
+
+def _council_problems(
+    conn: sqlite3.Connection,
+    entries: list[NewEntry],
+    requests: dict[int, int],
+    user: User | None,
+) -> Iterator[tuple[int, str]]:
+    """The council's rules for imported payments: in a year with an adopted budget each names
+    an approved request, and the rows paying one request never add up to more than it has
+    left (``spending.payment_problems``, as ``journal.record`` asks it)."""
+    budget_years = {int(r[0]) for r in conn.execute("SELECT DISTINCT year FROM budgets")}
+    if not budget_years and not requests:
+        return  # a ledger without a budget, a file without requests: nothing to ask
+    from ruralcouncil.ledger import spending
+
+    already: dict[int, int] = defaultdict(int)
+    for index, entry in enumerate(entries):
+        request_id = requests.get(index)
+        if entry.type != EntryType.PAYMENT:
+            if request_id is not None:
+                yield index, _("only a payment pays a spending request")
+            continue
+        if request_id is None and entry.date.year not in budget_years:
+            continue
+        for message in spending.payment_problems(
+            conn,
+            user,
+            entry.date,
+            entry.category,
+            entry.fund,
+            entry.amount,
+            request_id,
+            already[request_id] if request_id is not None else 0,
+        ):
+            yield index, message
+        if request_id is not None:
+            already[request_id] += entry.amount
 
 
 def _cut(text: str, limit: int = 100) -> str:
@@ -343,7 +419,7 @@ class _RowReader:
         """The row's entry, or None and why it cannot be read (date, type, amount)."""
         values = self._values(row)
         day_text, type_text, amount_text, category, fund, account, to_account = values[:7]
-        counterparty, description, reference = values[7:]
+        counterparty, description, reference = values[7:10]
         problems: list[str] = []
         day = self._date(day_text)
         if isinstance(day, str):
@@ -377,6 +453,18 @@ class _RowReader:
             reference=_text(reference),
         )
         return entry, []
+
+    def request(self, row: list[str]) -> tuple[int | None, str]:
+        """The spending request a row names (its ``request`` column), or why it cannot."""
+        where = self.positions[10]
+        text = row[where].strip() if where >= 0 else ""
+        if not text:
+            return None, ""
+        if len(text) > 18 or not text.isascii() or not text.isdigit() or int(text) < 1:
+            return None, _("request {text} must be the number of a spending request").format(
+                text=shown(text)
+            )
+        return int(text), ""
 
     def may_add_to(self, row: list[str]) -> set[journal.Unsure] | None:
         """The balances a row that could not be read might have added to (None: any)."""

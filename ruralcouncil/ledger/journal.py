@@ -22,13 +22,14 @@ from ruralcouncil.ledger.classification import (
     DEFAULT_CASH_ACCOUNT,
     EXPENDITURE,
     GENERAL_FUND,
+    INTERFUND,
     OPENING_EQUITY,
     REVENUE,
 )
 from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.dates import shown_date, shown_time
 from ruralcouncil.ledger.errors import ClosedYear, InvalidInput, Overdraft
-from ruralcouncil.ledger.money import MAX_AMOUNT, format_amount
+from ruralcouncil.ledger.money import MAX_AMOUNT, format_amount, format_plain
 from ruralcouncil.ledger.parse import MAX_TEXT, nfc, text_problem
 from ruralcouncil.ledger.roles import Action, User, require
 from ruralcouncil.ledger.storage import Ledger
@@ -685,11 +686,14 @@ def insert_entry(
     reason: str = "",
     import_id: int | None = None,
     recorded_at: str | None = None,
+    posting_rows: Sequence[tuple[str, str, int]] | None = None,
 ) -> int:
     """Store one checked entry with its postings and chain it, inside the caller's commit.
     Returns its entry number (1, 2, 3... over entries only).
 
-    ``recorded_at`` lets an import stamp all its rows with the one moment it was saved.
+    ``recorded_at`` lets an import stamp all its rows with the one moment it was saved;
+    ``posting_rows`` replaces the postings the entry's type makes (a fund transfer, a
+    reversal: the negative of what was posted).
     """
     conn = commit.conn
     entry_id, number = _next_ids(conn)
@@ -709,7 +713,7 @@ def insert_entry(
     )
     conn.executemany(
         "INSERT INTO postings (transaction_id, account, fund, amount) VALUES (?, ?, ?, ?)",
-        [(entry_id, *p) for p in postings(entry, sign)],
+        [(entry_id, *p) for p in (posting_rows or postings(entry, sign))],
     )
     commit.append("transaction", str(entry_id))
     return number
@@ -800,25 +804,72 @@ def normalised(entry: NewEntry) -> NewEntry:
     )
 
 
-def record(ledger: Ledger, user: User, entry: NewEntry, *, allow_future: bool = False) -> int:
+def record(
+    ledger: Ledger,
+    user: User,
+    entry: NewEntry,
+    *,
+    allow_future: bool = False,
+    request_id: int | None = None,
+    party_id: int | None = None,
+) -> int:
     """Post one receipt, payment, transfer or opening balance; returns its entry number.
 
     An entry dated more than a year after today is refused unless ``allow_future`` (the
-    user confirmed the date: see :func:`date_warnings`).
+    user confirmed the date: see :func:`date_warnings`). A payment names the approved
+    spending request it pays (``request_id``), which a year with an adopted budget requires;
+    a receipt or payment may name the party paying or paid (``party_id``), whose name is
+    then the counterparty unless one is given.
     """
+    from ruralcouncil.ledger import council, spending
+
     require(user, Action.RECORD)
     entry = normalised(entry)
     _refuse_far_future(entry.date, allow_future)
     with ledger.write(user) as commit:
         conn = commit.conn
         refuse_closed(conn, entry.date)
-        _refuse(check_entries(conn, [entry]))
+        if request_id is not None:
+            paid_to = spending.get(conn, request_id)
+            if party_id is not None and party_id != paid_to.party_id:
+                raise InvalidInput(
+                    _("Spending request {id} is for {party}, not for {other}.").format(
+                        id=request_id,
+                        party=paid_to.party,
+                        other=council.get_party(conn, party_id).name,
+                    )
+                )
+            party_id = paid_to.party_id
+        if party_id is not None:
+            if entry.type not in (EntryType.RECEIPT, EntryType.PAYMENT):
+                raise InvalidInput(_("Only a receipt or a payment names a party."))
+            party = council.get_party(conn, party_id)
+            if not entry.counterparty:
+                entry = replace(entry, counterparty=party.name)
+        problems = check_entries(conn, [entry])
+        if entry.type == EntryType.PAYMENT:
+            problems += [
+                Problem(0, text)
+                for text in spending.payment_problems(
+                    conn, user, entry.date, entry.category, entry.fund, entry.amount, request_id
+                )
+            ]
+        elif request_id is not None:
+            problems.append(Problem(0, _("only a payment pays a spending request")))
+        _refuse(problems)
         number = insert_entry(commit, user, entry)
+        spending.link_entry(commit, _id_of(conn, number), request_id, party_id)
         commit.event(
             "entry.record",
             f"{number} {entry.type.value} {entry.amount} {entry.date.isoformat()}",
         )
     return number
+
+
+def _id_of(conn: sqlite3.Connection, number: int) -> int:
+    return int(
+        conn.execute("SELECT id FROM transactions WHERE number = ?", (number,)).fetchone()[0]
+    )
 
 
 def reverse(
@@ -887,15 +938,113 @@ def reverse(
         )
         if problems:
             raise InvalidInput(_("Refused: {reason}.").format(reason="; ".join(problems)))
+        # The reversal posts the negative of what was posted (for a fund transfer, each
+        # fund's half), and moves each cash account and fund back by as much.
+        undo = [
+            (str(p[0]), str(p[1]), -int(p[2]))
+            for p in conn.execute(
+                "SELECT account, fund, amount FROM postings WHERE transaction_id = ? ORDER BY id",
+                (int(row[11]),),
+            )
+        ]
+        effects = [
+            (account, fund, on.isoformat(), amount)
+            for account, fund, amount in undo
+            if catalog.kind_of(conn, account) == CASH
+        ]
+        _refuse([Problem(0, s.message(), overdraft=True) for s in shortfalls(conn, effects)])
+        new_id = insert_entry(
+            commit,
+            user,
+            original,
+            sign=-1,
+            reverses=int(row[11]),
+            reason=reason,
+            posting_rows=undo,
+        )
+        # A reversed payment un-pays its request: the reversal carries the same link.
+        from ruralcouncil.ledger import spending
+
+        spending.link_entry(commit, _id_of(conn, new_id), *spending.link_of(conn, int(row[11])))
+        commit.event("entry.reverse", f"{new_id} reverses {entry_id}: {reason}")
+    return new_id
+
+
+def fund_transfer(
+    ledger: Ledger,
+    user: User,
+    day: date,
+    from_fund: str,
+    to_fund: str,
+    amount: int,
+    ref: str,
+    *,
+    account: str = DEFAULT_CASH_ACCOUNT,
+) -> int:
+    """Move ``amount`` of the money in cash account ``account`` from one fund to another, by
+    resolution ``ref`` about ``fund-transfer:FROM:TO:AMOUNT``; returns the entry's number.
+
+    Stored as a transfer within the one account whose postings move the money between the
+    funds, each fund's half balanced against ``INTERFUND``; reversed like any entry."""
+    from ruralcouncil.ledger import meetings
+
+    require(user, Action.RECORD)
+    _refuse_far_future(day, False)
+    with ledger.write(user) as commit:
+        conn = commit.conn
+        refuse_closed(conn, day)
+        subject = meetings.parse_subject(
+            conn, f"fund-transfer:{from_fund}:{to_fund}:{format_plain(amount)}"
+        )
+        if catalog.kind_of(conn, account) != CASH:
+            raise InvalidInput(_("unknown cash account {code}").format(code=account[:40]))
+        number_hint = _next_ids(conn)[1]
+        resolution = meetings.use(commit, user, ref, subject, "fund.transfer", str(number_hint))
+        if day.isoformat() < resolution.date:
+            raise InvalidInput(
+                _("A fund transfer cannot be dated before its resolution ({day}).").format(
+                    day=shown_date(resolution.date)
+                )
+            )
+        day_text = day.isoformat()
         _refuse(
             [
                 Problem(0, s.message(), overdraft=True)
-                for s in shortfalls(conn, cash_effects(original, sign=-1))
+                for s in shortfalls(
+                    conn,
+                    [(account, from_fund, day_text, -amount), (account, to_fund, day_text, amount)],
+                )
             ]
         )
-        new_id = insert_entry(commit, user, original, sign=-1, reverses=int(row[11]), reason=reason)
-        commit.event("entry.reverse", f"{new_id} reverses {entry_id}: {reason}")
-    return new_id
+        entry = NewEntry(
+            date=day,
+            type=EntryType.TRANSFER,
+            amount=amount,
+            fund=from_fund,
+            account=account,
+            to_account=account,
+            description=nfc(
+                _("Fund transfer from {source} to {target} by resolution {ref}").format(
+                    source=from_fund, target=to_fund, ref=resolution.ref
+                )
+            ),
+            reference=resolution.ref,
+        )
+        number = insert_entry(
+            commit,
+            user,
+            entry,
+            posting_rows=[
+                (account, from_fund, -amount),
+                (INTERFUND.code, from_fund, amount),
+                (account, to_fund, amount),
+                (INTERFUND.code, to_fund, -amount),
+            ],
+        )
+        commit.event(
+            "entry.fund_transfer", f"{number} {from_fund} -> {to_fund} {amount} {resolution.ref}"
+        )
+    return number
 
 
 def close_year(ledger: Ledger, user: User, year: int) -> None:

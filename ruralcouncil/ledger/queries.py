@@ -90,6 +90,8 @@ def effect_on(account: str, kind: str, amount: int, source: str, target: str | N
     """How much an entry of type ``kind`` and ``amount`` from cash account ``source`` (to
     ``target``, for a transfer) moved the cash account ``account``'s balance."""
     if kind == "transfer":
+        if source == target:  # a fund transfer: the money stays in the account
+            return 0
         if account == target:
             return amount
         return -amount if account == source else 0

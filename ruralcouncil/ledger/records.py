@@ -244,3 +244,6 @@ EVENT = register(
 # The ledger's schema version and the migrations applied to reach it; an upgrade's entry also
 # carries what the earlier version's records said (see ``upgrade``).
 SCHEMA = register(RecordKind("schema", None, "version", "", authorise=_admin_only))
+
+# The council's kinds register themselves; imported here so that every process knows them.
+from ruralcouncil.ledger import council_kinds  # noqa: E402, F401

@@ -41,6 +41,13 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"
     SETTINGS = "settings"
     RESTORE = "restore"
+    # The council's path (DESIGN §4.1): the clerk keeps registers and drafts, the chair
+    # conducts, each member countersigns and declares for themselves.
+    REGISTER = "register"  # parties
+    DRAFT = "draft"  # draft and withdraw spending requests
+    CHAIR = "chair"  # meetings, resolutions, approvals, the budget, council rules
+    COUNTERSIGN = "countersign"  # confirm a resolution, declare one's own interests
+    DECLARE_FOR_MEMBERS = "declare_for_members"  # declare an interest for any member
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -49,6 +56,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
     Action.SETTINGS: frozenset({Role.ADMIN}),
     Action.RESTORE: frozenset({Role.ADMIN}),
+    Action.REGISTER: frozenset({Role.ADMIN, Role.CLERK}),
+    Action.DRAFT: frozenset({Role.ADMIN, Role.CLERK}),
+    Action.CHAIR: frozenset({Role.CHAIR}),
+    Action.COUNTERSIGN: frozenset({Role.MEMBER, Role.CHAIR}),
+    Action.DECLARE_FOR_MEMBERS: frozenset({Role.ADMIN}),
 }
 
 ACTION_NAMES = {
@@ -57,6 +69,14 @@ ACTION_NAMES = {
     Action.MANAGE_USERS: N_("manage users"),
     Action.SETTINGS: N_("change the village settings"),
     Action.RESTORE: N_("restore a backup"),
+    Action.REGISTER: N_("keep the register of parties"),
+    Action.DRAFT: N_("draft or withdraw spending requests"),
+    Action.CHAIR: N_(
+        "chair the council (open meetings, record resolutions, approve or reject requests, "
+        "adopt the budget, set council rules)"
+    ),
+    Action.COUNTERSIGN: N_("countersign resolutions or declare their own interests"),
+    Action.DECLARE_FOR_MEMBERS: N_("declare an interest for another member"),
 }
 
 

@@ -27,11 +27,12 @@ if TYPE_CHECKING:
 # Identifies our files: `PRAGMA application_id` (ASCII "RCL1").
 APPLICATION_ID = 0x52434C31
 # `PRAGMA user_version`: bumped with every migration, so an older program can tell a newer file.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # The migrations that make each version, in order.
 VERSIONS: dict[int, tuple[str, ...]] = {
     1: ("m001_initial",),
     2: ("m001_initial", "m002_signed_chain"),
+    3: ("m001_initial", "m002_signed_chain", "m003_council"),
 }
 
 _APPEND_ONLY = (
@@ -271,8 +272,191 @@ def m002_signed_chain(db: Database) -> None:
     db.execute("PRAGMA user_version = 2")
 
 
+_COUNCIL_APPEND_ONLY = (
+    "parties",
+    "interests",
+    "meetings",
+    "resolutions",
+    "votes",
+    "confirmations",
+    "resolution_uses",
+    "budgets",
+    "budget_lines",
+    "requests",
+    "request_steps",
+    "attachments",
+    "entry_links",
+)
+
+
+def m003_council(db: Database) -> None:
+    """The council's oversight of spending (DESIGN §4.2): parties and declared interests,
+    meetings, resolutions with their votes and countersignatures, budget versions, spending
+    requests with their steps and attachments, and the link of a posted entry to the request
+    it pays and the party it pays. Everything but the council's rules is append-only: a
+    request is ended by a step, never edited; a rule's latest value is its row."""
+    db.executescript(
+        """
+        CREATE TABLE parties (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+            kind TEXT NOT NULL CHECK (kind IN ('person', 'business', 'organisation')),
+            -- A person's IIN or an organisation's BIN: 12 digits, unique where known.
+            iin_bin TEXT CHECK (
+                iin_bin IS NULL OR (length(iin_bin) = 12 AND iin_bin NOT GLOB '*[^0-9]*')
+            ),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE UNIQUE INDEX parties_iin_bin ON parties(iin_bin) WHERE iin_bin IS NOT NULL;
+
+        -- A member related to, employed by or owning a party, from the day declared.
+        CREATE TABLE interests (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES users(id),
+            party_id INTEGER NOT NULL REFERENCES parties(id),
+            nature TEXT NOT NULL,
+            date TEXT NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX interests_party ON interests(party_id, date);
+
+        -- Who sat on the council that day and who came (JSON lists of user ids).
+        CREATE TABLE meetings (
+            id INTEGER PRIMARY KEY,
+            date TEXT NOT NULL,
+            sitting TEXT NOT NULL,
+            present TEXT NOT NULL,
+            secretary_id INTEGER REFERENCES users(id),
+            agenda TEXT NOT NULL DEFAULT '',
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX meetings_date ON meetings(date);
+
+        -- Numbered per year (2026/3). `passed` is the count of the votes as recorded.
+        CREATE TABLE resolutions (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+            subject TEXT NOT NULL,
+            text TEXT NOT NULL,
+            passed INTEGER NOT NULL CHECK (passed IN (0, 1)),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            UNIQUE (year, number)
+        ) STRICT;
+        CREATE TABLE votes (
+            resolution_id INTEGER NOT NULL REFERENCES resolutions(id),
+            member_id INTEGER NOT NULL REFERENCES users(id),
+            vote TEXT NOT NULL
+                CHECK (vote IN ('for', 'against', 'abstain', 'recused', 'absent')),
+            PRIMARY KEY (resolution_id, member_id)
+        ) STRICT, WITHOUT ROWID;
+        -- Another member present countersigns the record of the votes: then it takes effect.
+        CREATE TABLE confirmations (
+            resolution_id INTEGER PRIMARY KEY REFERENCES resolutions(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            confirmed_at TEXT NOT NULL
+        ) STRICT;
+        -- The one action a resolution authorised, once it has been taken.
+        CREATE TABLE resolution_uses (
+            resolution_id INTEGER PRIMARY KEY REFERENCES resolutions(id),
+            action TEXT NOT NULL,
+            record TEXT NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            used_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE council_rules (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            resolution_id INTEGER NOT NULL REFERENCES resolutions(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            set_at TEXT NOT NULL
+        ) STRICT;
+
+        -- Every version of a year's budget is kept; the latest adopted on a day is in force.
+        CREATE TABLE budgets (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            resolution_id INTEGER NOT NULL UNIQUE REFERENCES resolutions(id),
+            date TEXT NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            UNIQUE (year, version)
+        ) STRICT;
+        CREATE TABLE budget_lines (
+            budget_id INTEGER NOT NULL REFERENCES budgets(id),
+            code TEXT NOT NULL REFERENCES accounts(code),
+            fund TEXT NOT NULL REFERENCES funds(code),
+            amount INTEGER NOT NULL CHECK (amount BETWEEN 0 AND 1000000000000000),
+            PRIMARY KEY (budget_id, code, fund)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE requests (
+            id INTEGER PRIMARY KEY,
+            date TEXT NOT NULL,
+            party_id INTEGER NOT NULL REFERENCES parties(id),
+            code TEXT NOT NULL REFERENCES accounts(code),
+            fund TEXT NOT NULL REFERENCES funds(code),
+            amount INTEGER NOT NULL CHECK (amount BETWEEN 1 AND 1000000000000000),
+            purpose TEXT NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX requests_party ON requests(party_id);
+        -- What happened to a request after its draft: approved, rejected, withdrawn, or (the
+        -- unpaid part of an approved one) cancelled.
+        CREATE TABLE request_steps (
+            id INTEGER PRIMARY KEY,
+            request_id INTEGER NOT NULL REFERENCES requests(id),
+            step TEXT NOT NULL
+                CHECK (step IN ('approved', 'rejected', 'withdrawn', 'cancelled')),
+            date TEXT NOT NULL,
+            resolution_id INTEGER REFERENCES resolutions(id),
+            reason TEXT NOT NULL DEFAULT '',
+            amount INTEGER NOT NULL DEFAULT 0,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX request_steps_request ON request_steps(request_id, id);
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY,
+            request_id INTEGER NOT NULL REFERENCES requests(id),
+            filename TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            data BLOB NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX attachments_request ON attachments(request_id);
+
+        -- The request a posted entry pays (and its reversal un-pays), and the party paid or
+        -- paying; kept beside the entry so entries made before stay as they were chained.
+        CREATE TABLE entry_links (
+            transaction_id INTEGER PRIMARY KEY REFERENCES transactions(id),
+            request_id INTEGER REFERENCES requests(id),
+            party_id INTEGER REFERENCES parties(id)
+        ) STRICT;
+        CREATE INDEX entry_links_request ON entry_links(request_id) WHERE request_id IS NOT NULL;
+        """
+    )
+    for table in _COUNCIL_APPEND_ONLY:
+        db.executescript(_no_update(table) + _no_delete(table))
+    db.execute("PRAGMA user_version = 3")
+
+
 # The migrations, in the order they are applied: (name, function).
-_MIGRATIONS = (("m001_initial", m001_initial), ("m002_signed_chain", m002_signed_chain))
+_MIGRATIONS = (
+    ("m001_initial", m001_initial),
+    ("m002_signed_chain", m002_signed_chain),
+    ("m003_council", m003_council),
+)
 
 
 def _build_migrations() -> Migrations:
@@ -371,6 +555,7 @@ def fingerprint(objects: list[list[Any]]) -> str:
 FINGERPRINTS: dict[int, str] = {
     1: "627ac3e95023802c7e1f64aa347934f02c55ac2d5d582d71ff4890e07c5a3649",
     2: "7831a84f93baeb2473b083be6d8c81128ada33f36a2e1e38ccddd7d4b6a0dd2c",
+    3: "9d6f4caf5958081edd5a909989dbad1ce223b5bfe7cc6b631f3cff815a1c810b",
 }
 
 

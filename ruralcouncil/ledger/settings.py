@@ -88,9 +88,21 @@ def validate_council(kind: str, name: str) -> tuple[str, str]:
     return kind, name
 
 
+# Defaults of council rules (``council.Rule``): since the council's path, they change only by
+# a resolution (``council set``), never by an administrator.
+COUNCIL_RULES = {VARIANCE_MINIMUM: "variance-minimum", PUBLISH_THRESHOLD: "report-threshold"}
+
+
 def change(ledger: Ledger, user: User, key: str, value: str) -> None:
     require(user, Action.SETTINGS)
     value = validate(key, value)
+    if key in COUNCIL_RULES:
+        raise InvalidInput(
+            _(
+                "{key} is a council rule now: it changes only by a resolution about "
+                "rules:{rule}=VALUE (council set {rule} VALUE --resolution R)."
+            ).format(key=key, rule=COUNCIL_RULES[key])
+        )
     with ledger.write(user) as commit:
         conn = commit.conn
         if key in (COUNCIL_KIND, COUNCIL_NAME):

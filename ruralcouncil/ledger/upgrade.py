@@ -34,6 +34,8 @@ def login_and_upgrade(ledger: Ledger, name: str, password: str) -> User:
     conn = ledger.conn
     if ledger.read_only:
         raise LedgerUnavailable(_("This ledger was opened read-only."))
+    if ledger.version >= 2:
+        return _migrate_signed(ledger, name, password)
     users = _version_1_users(conn)
     row = next((u for u in users if u["name"] == name), None) or next(
         (u for u in users if same_name(str(u["name"]), name)), None
@@ -71,6 +73,71 @@ def login_and_upgrade(ledger: Ledger, name: str, password: str) -> User:
     except (OSError, sqlite3.Error) as exc:
         raise storage.explain(exc, ledger.path) or exc from exc
     return _upgrade(ledger, int(row["id"]), str(row["name"]), str(row["full_name"]), password)
+
+
+def _verified_and_kept(ledger: Ledger) -> None:
+    """Nothing is upgraded that does not verify by its own version's rules, and a copy of
+    the file as it was is kept aside first."""
+    from ruralcouncil.ledger.verify import verify
+
+    conn = ledger.conn
+    result = verify(conn)
+    if not result.ok:
+        raise LedgerUnavailable(
+            _(
+                "The ledger does not verify, so it was not upgraded (nothing was changed): "
+                "{problems}"
+            ).format(problems="; ".join(result.problems[:3]))
+        )
+    try:
+        storage.backup_before_upgrade(conn, ledger.path, ledger.version)
+    except (OSError, sqlite3.Error) as exc:
+        raise storage.explain(exc, ledger.path) or exc from exc
+
+
+def _migrate_signed(ledger: Ledger, name: str, password: str) -> User:
+    """A ledger of signed entries made by an earlier version (2 on): an administrator's own
+    key signs the new tables into the chain, with the migrations that made them."""
+    from ruralcouncil.ledger.users import login_with_key
+
+    user = login_with_key(ledger, name, password)
+    if user.role != Role.ADMIN:
+        raise AuthenticationFailed(
+            _(
+                "This ledger was made by an earlier version of RuralCouncil. An administrator "
+                "must log in once to upgrade it."
+            )
+        )
+    _verified_and_kept(ledger)
+    conn = ledger.conn
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            schema.migrations.apply(schema.database(conn))
+            commit = Commit(conn, user, user.signer)
+            commit.append(
+                "schema",
+                str(schema.SCHEMA_VERSION),
+                {
+                    "version": schema.SCHEMA_VERSION,
+                    "from_version": ledger.version,
+                    "migrations": schema.applied(conn),
+                },
+            )
+            _add_new_book_accounts(commit)
+            commit.event("ledger.upgrade", f"{ledger.version} -> {schema.SCHEMA_VERSION}")
+            commit.seal()
+            conn.execute("COMMIT")
+        except BaseException:
+            with suppress(sqlite3.Error):
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+            raise
+    except (sqlite3.Error, OSError) as exc:
+        raise storage.explain(exc, ledger.path) or exc from exc
+    commit.done()
+    ledger.version = schema.SCHEMA_VERSION
+    return user
 
 
 def _version_1_users(conn: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -126,6 +193,7 @@ def _upgrade(ledger: Ledger, user_id: int, name: str, full_name: str, password: 
             # The signed part starts with the schema entry; the login comes right after it.
             signer.pending_login = logged_in
             commit.append("user", str(user_id))
+            _add_new_book_accounts(commit)
             commit.event("ledger.upgrade", f"{ledger.version} -> {schema.SCHEMA_VERSION}")
             commit.seal()
             conn.execute("COMMIT")
@@ -139,3 +207,14 @@ def _upgrade(ledger: Ledger, user_id: int, name: str, full_name: str, password: 
     commit.done()
     ledger.version = schema.SCHEMA_VERSION
     return admin
+
+
+def _add_new_book_accounts(commit: Commit) -> None:
+    """Accounts a new ledger starts with that an older one lacks (INTERFUND, version 3),
+    signed into the chain by the upgrading administrator."""
+    from ruralcouncil.ledger import catalog
+    from ruralcouncil.ledger.classification import DEFAULT_BOOK_ACCOUNTS
+
+    for account in DEFAULT_BOOK_ACCOUNTS:
+        if catalog.kind_of(commit.conn, account.code) is None:
+            catalog.insert_book_account(commit, account)

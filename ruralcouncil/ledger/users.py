@@ -330,6 +330,12 @@ def login(ledger: Ledger, name: str, password: str) -> User:
         from ruralcouncil.ledger import upgrade
 
         return upgrade.login_and_upgrade(ledger, name, password)
+    return login_with_key(ledger, name, password)
+
+
+def login_with_key(ledger: Ledger, name: str, password: str) -> User:
+    """The login of a ledger with signed entries (version 2 on): the password must unlock the
+    user's key as the chain has it."""
     states = replay.users_from_chain(ledger.conn)
     state = find(states, name) if len(name) <= 200 else None
     if state is None:

@@ -799,7 +799,16 @@ class _Walk:
 
     def _schema(self, entry: Entry) -> None:
         content = entry.content
-        if content.get("from_version"):
+        from_version = content.get("from_version")
+        if from_version is not None and from_version != 1:
+            # An upgrade between signed versions: nothing earlier to vouch for; the
+            # migrations it names are held against the file at the end.
+            if not isinstance(from_version, int) or not 2 <= from_version < schema.SCHEMA_VERSION:
+                self.result.bad(
+                    entry.seq,
+                    _("chain position {n}: an upgrade from an unknown version").format(n=entry.seq),
+                )
+        elif from_version:
             if self.upgrade is not None or self.legacy.entries == 0:
                 self.result.bad(
                     entry.seq,
@@ -817,7 +826,7 @@ class _Walk:
                         entry.seq,
                         {"key": pair[0], "value": pair[1]},
                     )
-        elif entry.seq != 1 and content.get("version") == schema.SCHEMA_VERSION:
+        elif entry.seq != 1:
             self.result.bad(
                 entry.seq, _("chain position {n}: a second start of the chain").format(n=entry.seq)
             )
