@@ -362,11 +362,6 @@ def test_a_hand_made_approval_within_the_rules_verifies(book: Path_) -> None:
     assert result.ok, result.problems
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: verify replays roles and signatures but not the council's rules: a chair "
-    "signing a hand-made approval above the chair's limit, without a resolution, goes unseen",
-)
 def test_a_hand_made_approval_above_the_chair_s_limit_is_caught(book: Path_) -> None:
     seq = _forge_approval(book, "waiting_big")  # 120 000 + 50 000 ₸ to Aidos: above 150 000
     result = check(book.path)
@@ -381,11 +376,6 @@ def test_a_hand_made_confirmation_by_a_member_present_verifies(book: Path_) -> N
     assert result.ok, result.problems
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: verify does not replay who may confirm a resolution: a member absent "
-    "from the meeting confirming it by hand with their own key goes unseen",
-)
 def test_a_hand_made_confirmation_by_an_absent_member_is_caught(book: Path_) -> None:
     seq = _forge_confirmation(book, "m4")
     result = check(book.path)

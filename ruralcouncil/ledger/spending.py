@@ -140,6 +140,28 @@ _SELECT = (
 )
 
 
+@dataclass(frozen=True)
+class Step:
+    """What happened to a request after its draft, by whom and when."""
+
+    step: str  # approved, rejected, withdrawn, cancelled
+    date: str
+    user_id: int
+    amount: int  # approved, or released by a cancellation
+    resolution: str | None  # YYYY/N of an approval by resolution
+    reason: str
+
+
+def steps(conn: sqlite3.Connection, request_id: int) -> list[Step]:
+    rows = conn.execute(
+        "SELECT s.step, s.date, s.user_id, s.amount, r.year || '/' || r.number, s.reason"
+        " FROM request_steps s LEFT JOIN resolutions r ON r.id = s.resolution_id"
+        " WHERE s.request_id = ? ORDER BY s.id",
+        (request_id,),
+    )
+    return [Step(str(r[0]), str(r[1]), int(r[2]), int(r[3]), r[4], str(r[5])) for r in rows]
+
+
 def _build(conn: sqlite3.Connection, row: tuple[object, ...]) -> Request:
     request_id = int(row[0])  # type: ignore[call-overload]
     paid = int(row[9])  # type: ignore[call-overload]
@@ -147,11 +169,9 @@ def _build(conn: sqlite3.Connection, row: tuple[object, ...]) -> Request:
     approved = cancelled = 0
     state = State.DRAFT
     reason = ""
-    for step, day, user_id, amount, ref, why in conn.execute(
-        "SELECT s.step, s.date, s.user_id, s.amount, r.year || '/' || r.number, s.reason"
-        " FROM request_steps s LEFT JOIN resolutions r ON r.id = s.resolution_id"
-        " WHERE s.request_id = ? ORDER BY s.id",
-        (request_id,),
+    for step, day, user_id, amount, ref, why in (
+        (s.step, s.date, s.user_id, s.amount, s.resolution, s.reason)
+        for s in steps(conn, request_id)
     ):
         if step == "approved":
             state, approved_by, approved_on, resolution = State.APPROVED, user_id, day, ref

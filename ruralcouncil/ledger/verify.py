@@ -451,6 +451,11 @@ class _Walk:
             self.result.bad(where, message)
         self.result.legacy_entries = self.legacy.entries
         self._check_records()
+        if _has(self.conn, "meetings"):  # schema 3: the council's rules, replayed
+            from ruralcouncil.ledger import council_audit
+
+            for seq, message, number in council_audit.problems(self.conn):
+                self.result.bad(seq, message, number=number)
         if self.progress:
             self.progress(total, total)
 
