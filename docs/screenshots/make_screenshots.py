@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -121,6 +122,8 @@ class Screenshots:
             admin = users.login(ledger, "admin", DEMO_PASSWORD)
             self.clerk_pages(ledger, clerk)
             self.admin_pages(ledger, admin)
+            self.council_pages(ledger, admin)
+            self.requests_pages(ledger, admin)
             self.login(ledger)
             self.setup_wizard()
             self.summary_pdf(ledger)
@@ -216,6 +219,130 @@ class Screenshots:
             self.save(window, f"{key}.png")
         window.close()  # type: ignore[attr-defined]
 
+    # --- the council (issue 8): the demo has none, so a small one is built here -----------
+
+    def council_pages(self, ledger: Any, admin: Any) -> None:
+        """The budget and meetings pages, the confirm dialog and the minutes: on the demo's
+        council when it has one, else on a small one built here through the core."""
+        from ruralcouncil.ledger import meetings, users
+        from ruralcouncil.ledger.demo import DEMO_PASSWORD
+
+        held = meetings.meetings(ledger.conn, date.today().year)
+        meeting = held[0].id if held else build_council(ledger, admin)
+        chair = users.login(ledger, "serik", DEMO_PASSWORD)
+        window: Any = self.main_window(ledger, chair)
+        budget_page = window.show_page("budget")
+        self.settle()
+        self.save(window, "budget.png")
+        # Further down the page: the chart (built once in sight) and the versions.
+        area = window._areas["budget"]
+        area.ensureWidgetVisible(budget_page.chart_group, 0, 0)
+        self.wait_until(lambda: budget_page.chart.plot is not None, "the budget chart")
+        # The chart at the top of the view, the versions under it.
+        area.verticalScrollBar().setValue(budget_page.chart_group.y())
+        self.settle()
+        self.save(window, "budget-chart.png")
+        meetings_page = window.show_page("meetings")
+        meetings_page.select_meeting(meeting)
+        self.settle()
+        self.save(window, "meetings.png")
+        self.confirm_dialog(window)
+        window.close()
+        self.minutes_pdf(ledger, meeting)
+
+    def confirm_dialog(self, window: Any) -> None:
+        """A member confirming with their own password while the chair is logged in."""
+        from ruralcouncil.gui.meeting_dialogs import ConfirmDialog
+        from ruralcouncil.ledger import meetings
+
+        context, year = window.context, date.today().year
+        waiting = [r for r in meetings.resolutions(context.ledger.conn, year) if not r.confirmed_by]
+        if not waiting:  # every one is confirmed: one more at the last meeting, as recorded
+            last = meetings.meetings(context.ledger.conn, year)[-1]
+            meetings.add_resolution(
+                context.ledger,
+                context.user,
+                last.id,
+                "other",
+                "Мектеп жанынан жаңа спорт алаңы салынсын.",
+                [context.user.name],
+            )
+            waiting = [
+                r for r in meetings.resolutions(context.ledger.conn, year) if not r.confirmed_by
+            ]
+        dialog = ConfirmDialog(context, waiting, None, window)
+        dialog.password.setText("********")
+        dialog.show()
+        self.settle()
+        self.save(dialog, "confirm-resolution.png")
+        dialog.reject()
+
+    def minutes_pdf(self, ledger: Any, meeting: int) -> None:
+        from ruralcouncil.reports.minutes import render_minutes_pdf
+
+        pdf = self.work / "minutes.pdf"
+        render_minutes_pdf(ledger, meeting, pdf, lang=self.lang)
+        if shutil.which("pdftoppm") is None:
+            print("pdftoppm is missing (poppler-utils): minutes-pdf.png was not made")
+            return
+        stem = self.work / "minutes-page"
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "70",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(pdf),
+                str(stem),
+            ],
+            check=True,
+        )
+        shutil.copyfile(stem.with_suffix(".png"), self.out / "minutes-pdf.png")
+        print(f"wrote {self.out / 'minutes-pdf.png'}")
+
+    # --- spending requests and parties (issue 8), after the council above ------------------
+
+    def requests_pages(self, ledger: Any, admin: Any) -> None:
+        """Requests in every state, as the chair and the clerk see them; the approval dialog;
+        the register of parties. Built through the core on whatever council there is."""
+        from ruralcouncil.gui.approve_dialog import ApproveDialog
+        from ruralcouncil.gui.requests_model import Show
+        from ruralcouncil.ledger import spending, users
+        from ruralcouncil.ledger.demo import DEMO_PASSWORD
+
+        made = build_requests(ledger, admin, self.work)
+        chair = users.login(ledger, "serik", DEMO_PASSWORD)
+        window: Any = self.main_window(ledger, chair)
+        page = window.show_page("requests")
+        page.select_request(made["waiting"])
+        self.settle()
+        self.save(window, "requests.png")
+        request = spending.get(ledger.conn, made["waiting"])
+        dialog = ApproveDialog(window.context, request, window)
+        dialog.password.setText("********")
+        dialog.show()
+        self.settle()
+        self.save(dialog, "approve-dialog.png")
+        dialog.reject()
+        window.close()
+
+        clerk = users.login(ledger, "aigerim", DEMO_PASSWORD)
+        window = self.main_window(ledger, clerk)
+        page = window.show_page("requests")
+        page.set_filter(Show.APPROVED)
+        page.select_request(made["voted"])
+        self.settle()
+        self.save(window, "requests-clerk.png")
+        window.show_page("parties")
+        self.settle()
+        self.save(window, "parties.png")
+        window.close()
+
     def login(self, ledger: object) -> None:
         from ruralcouncil.gui.login_dialog import LoginDialog
 
@@ -273,6 +400,288 @@ class Screenshots:
         self.wait_until(viewer.loaded, "the PDF viewer")
         self.save(viewer, "pdf-viewer.png")
         viewer.close()
+
+
+def build_council(ledger: Any, admin: Any) -> int:
+    """Through the core, as people would: two more members, a January meeting adopting this
+    year's budget (appropriations above what the demo has paid), and a September meeting
+    with a virement, a rule, an item that failed and one left unconfirmed. Returns the
+    September meeting's id."""
+    from ruralcouncil.ledger import budget, meetings, users
+    from ruralcouncil.ledger.classification import EXPENDITURE
+    from ruralcouncil.ledger.demo import DEMO_PASSWORD
+
+    known = {user.name for user, _active in users.list_users(ledger)}
+    for name, full_name in (("marat", "Марат Әбенов"), ("gulnar", "Гүлнар Сейітова")):
+        if name not in known:
+            users.add_user(ledger, admin, name, "member", DEMO_PASSWORD, full_name)
+    chair = users.login(ledger, "serik", DEMO_PASSWORD)
+    dana = users.login(ledger, "dana", DEMO_PASSWORD)
+    year = date.today().year
+    everyone = ["serik", "dana", "marat", "gulnar"]
+    january = meetings.open_meeting(
+        ledger,
+        chair,
+        min(date(year, 1, 22), date.today()),
+        everyone,
+        secretary="dana",
+        agenda=f"1. {year} жылғы бюджетті бекіту\n2. Әртүрлі",
+    )
+    adopt = meetings.add_resolution(
+        ledger,
+        chair,
+        january,
+        f"budget:{year}",
+        f"{year} жылғы ауыл бюджеті ұсынылған түрінде бекітілсін.",
+        ["serik", "dana", "marat"],
+        ["gulnar"],
+    )
+    meetings.confirm(ledger, dana, adopt)
+    # Appropriations above what was paid, estimates above what came in; whole thousands.
+    lines = budget.show(ledger.conn, year)
+    rows, spent = [], []
+    for line in lines:
+        used = line.paid + line.committed if line.kind == EXPENDITURE else line.received
+        amount = (used * 13 // 10 // 100_000 + 1) * 1000
+        rows.append(f"{line.category},{line.fund},{amount}")
+        if line.kind == EXPENDITURE:
+            spent.append((amount * 100 - used, line.category, line.fund, amount))
+    budget.adopt(ledger, chair, year, ("category,fund,amount\n" + "\n".join(rows)).encode(), adopt)
+
+    september = meetings.open_meeting(
+        ledger,
+        chair,
+        min(date(year, 9, 16), date.today()),
+        ["serik", "dana", "marat"],
+        secretary="dana",
+        agenda="1. Қаражатты бағдарламалар арасында ауыстыру\n2. Кворум\n3. Жаңа спорт алаңы",
+    )
+    virement = meetings.add_resolution(
+        ledger,
+        chair,
+        september,
+        f"virement:{year}",
+        "Жол жөндеуге қосымша қаражат бөлінсін.",
+        ["serik", "dana", "marat"],
+    )
+    meetings.confirm(ledger, dana, virement)
+    # From the line with the most room to the one with the least, 10 000 tenge.
+    spent.sort()
+    (_r, to_code, to_fund, to_amount), (_s, from_code, from_fund, from_amount) = spent[0], spent[-1]
+    moved = {(to_code, to_fund): to_amount + 10_000, (from_code, from_fund): from_amount - 10_000}
+    changed = [
+        f"{code},{fund},{moved.get((code, fund), int(amount))}"
+        for code, fund, amount in (row.split(",") for row in rows)
+    ]
+    budget.adopt(
+        ledger, chair, year, ("category,fund,amount\n" + "\n".join(changed)).encode(), virement
+    )
+    rule = meetings.add_resolution(
+        ledger,
+        chair,
+        september,
+        "rules:quorum=2/3",
+        "Кворум отырыстағы мүшелердің үштен екісінен көп болсын.",
+        ["serik", "dana"],
+        abstain=["marat"],
+    )
+    meetings.confirm(ledger, users.login(ledger, "marat", DEMO_PASSWORD), rule)
+    meetings.set_rule(ledger, chair, "quorum", "2/3", rule)
+    meetings.add_resolution(
+        ledger,
+        chair,
+        september,
+        "other",
+        "Мектеп жанынан жаңа спорт алаңы салынсын.",
+        ["serik"],
+        ["dana", "marat"],
+    )
+    return september
+
+
+def _demo_scan(path: Path, lines: list[str]) -> bytes:
+    """A one-page PDF standing in for a scanned invoice or quote."""
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
+
+    writer = QPdfWriter(str(path))
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A5),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(15, 15, 15, 15),
+        )
+    )
+    painter = QPainter(writer)
+    painter.setFont(QFont("DejaVu Sans", 11))
+    step = writer.resolution() // 3
+    for row, line in enumerate(lines):
+        painter.drawText(0, step * (row + 1), line)
+    painter.end()
+    return path.read_bytes()
+
+
+def _demo_photo() -> bytes:
+    """A picture standing in for a phone's photo of a handwritten quote."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+    image = QImage(900, 600, QImage.Format.Format_RGB32)
+    image.fill(QColor(246, 242, 230))
+    painter = QPainter(image)
+    painter.setFont(QFont("DejaVu Sans", 22))
+    painter.drawText(image.rect(), Qt.AlignmentFlag.AlignCenter, "Баға ұсынысы\n60 000 ₸")
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "JPG")
+    return bytes(data.data())
+
+
+def build_requests(ledger: Any, admin: Any, work: Path) -> dict[str, int]:
+    """Parties, an interest and five requests through the core: one voted on at a meeting,
+    approved and half paid; one the chair approved alone and paid; one waiting for the
+    chair, one for a meeting, one withdrawn. Amounts fit what the budget lines have left."""
+    from datetime import timedelta
+
+    from ruralcouncil.ledger import budget, council, journal, meetings, spending, users
+    from ruralcouncil.ledger.demo import DEMO_PASSWORD
+    from ruralcouncil.ledger.journal import EntryType, NewEntry
+
+    conn = ledger.conn
+    clerk = users.login(ledger, "aigerim", DEMO_PASSWORD)
+    chair = users.login(ledger, "serik", DEMO_PASSWORD)
+    dana = users.login(ledger, "dana", DEMO_PASSWORD)
+    today = date.today()
+    year = today.year
+
+    def ago(days: int) -> date:
+        return max(date(year, 1, 1), today - timedelta(days=days))
+
+    def fit(code: str, wanted: int) -> int:
+        left = budget.remaining(conn, year, code, "GENERAL")
+        amount = wanted if left is None else min(wanted, left * 6 // 10)
+        return max(amount // 100_000 * 100_000, 1_000_00)
+
+    known = {p.name: p.id for p in council.parties(conn)}  # the demo's own, if it has some
+
+    def party(name: str, kind: str, number: str = "") -> int:
+        return known.get(name) or council.add_party(ledger, clerk, name, kind, number)
+
+    road = party("«Жол-Құрылыс» ЖШС", "business", "180440012345")
+    shop = party("ЖК «Береке» (Серікбаев А.)", "business")
+    person = party("Омаров Бауыржан", "person", "750312300456")
+    party("«Ақсу орта мектебі» КММ", "organisation", "990540001122")
+    if not any(i.party_id == shop and i.member == "dana" for i in council.interests(conn)):
+        council.declare_interest(ledger, dana, "dana", shop, "Ағасы — дүкен иесі", ago(60))
+
+    quote = _demo_scan(
+        work / "quote.pdf",
+        ["«Жол-Құрылыс» ЖШС", "Баға ұсынысы № 47", "Қиыршық тас, 120 т", "Жеткізу және төсеу"],
+    )
+    voted = spending.draft(
+        ledger,
+        clerk,
+        road,
+        "ROADS",
+        "GENERAL",
+        fit("ROADS", 850_000_00),
+        "Мектеп жолына қиыршық тас төсеу (1,2 км)",
+        [("ұсыныс-47.pdf", quote)],
+        ago(30),
+    )
+    present = [name for _id, name in council.sitting_members(conn)]
+    meeting = meetings.open_meeting(
+        ledger, chair, ago(20), present, secretary="dana", agenda="1. Мектеп жолы"
+    )
+    ref = meetings.add_resolution(
+        ledger,
+        chair,
+        meeting,
+        f"request:{voted}",
+        "Мектеп жолына қиыршық тас сатып алынсын.",
+        present,
+    )
+    meetings.confirm(ledger, dana, ref)
+    spending.approve(ledger, users.login(ledger, "serik", DEMO_PASSWORD), voted, ref)
+    half = spending.get(conn, voted).amount // 2 // 100_000 * 100_000
+    journal.record(
+        ledger,
+        clerk,
+        NewEntry(
+            ago(10),
+            EntryType.PAYMENT,
+            half,
+            "ROADS",
+            "GENERAL",
+            "BANK",
+            description="Қиыршық тас, 1-төлем",
+            reference="ТТ-311",
+        ),
+        request_id=voted,
+    )
+
+    alone = spending.draft(
+        ledger,
+        clerk,
+        shop,
+        "BUILDINGS",
+        "GENERAL",
+        fit("BUILDINGS", 45_000_00),
+        "Мәдениет үйіне шаруашылық тауарлары",
+        on=ago(25),
+    )
+    spending.approve(ledger, chair, alone, on=ago(24))
+    journal.record(
+        ledger,
+        clerk,
+        NewEntry(
+            ago(22),
+            EntryType.PAYMENT,
+            spending.get(conn, alone).amount,
+            "BUILDINGS",
+            "GENERAL",
+            "BANK",
+            description="Шаруашылық тауарлары",
+            reference="ТТ-305",
+        ),
+        request_id=alone,
+    )
+    waiting = spending.draft(
+        ledger,
+        clerk,
+        person,
+        "SANITATION",
+        "GENERAL",
+        fit("SANITATION", 60_000_00),
+        "Қыс бойы көшелерді қардан тазалау (трактормен)",
+        [("ұсыныс.jpg", _demo_photo())],
+        ago(3),
+    )
+    spending.draft(
+        ledger,
+        clerk,
+        road,
+        "ROADS",
+        "GENERAL",
+        fit("ROADS", 240_000_00),
+        "Өзен үстіндегі көпірдің қоршауын жөндеу",
+        [("смета-52.pdf", _demo_scan(work / "estimate.pdf", ["Смета № 52", "Көпір қоршауы"]))],
+        ago(2),
+    )
+    withdrawn = spending.draft(
+        ledger,
+        clerk,
+        shop,
+        "EVENTS",
+        "GENERAL",
+        fit("EVENTS", 30_000_00),
+        "Наурыз мерекесіне сыйлықтар",
+        on=ago(40),
+    )
+    spending.withdraw(ledger, clerk, withdrawn, "Мектеп өз қаражатынан сатып алды", ago(38))
+    return {"voted": voted, "alone": alone, "waiting": waiting}
 
 
 if __name__ == "__main__":

@@ -15,16 +15,20 @@ from typing import TYPE_CHECKING
 
 # The Qt-free modules every start needs come first, on purpose: once PySide6 is loaded it
 # reads the source of each module that imports anything (to look for its ``__feature__``
-# switches), a cost these need not pay.
+# switches), a cost these need not pay. Among them what the first use of ``paths`` loads
+# (platformdirs: the chosen language, the last user and the window's size are kept in the
+# user's settings folder) and the ledger's lock (the window opens the ledger for writing).
 # isort: off
-from ruralcouncil.ledger import catalog, queries, settings, users  # noqa: F401
+import platformdirs  # noqa: F401
+
+from ruralcouncil import i18n, paths
+from ruralcouncil.ledger import catalog, lock, queries, settings, users  # noqa: F401
 from ruralcouncil.reports import statements  # noqa: F401
 
 # isort: on
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
 
-from ruralcouncil import i18n, paths
-from ruralcouncil.gui import fonts, messages, worker
+from ruralcouncil.gui import fonts, messages
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.session import Session
 from ruralcouncil.i18n import _
@@ -89,6 +93,7 @@ def prepare_demo(path: Path) -> str | None:
         return None
     from PySide6.QtCore import Qt
 
+    from ruralcouncil.gui import worker  # here, not at import: few starts run long work
     from ruralcouncil.ledger.demo import create_demo
 
     # Building two years of demo entries takes a while on an old PC: in a worker, with a

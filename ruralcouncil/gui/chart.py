@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QFontMetricsF, QPaintEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -30,6 +30,12 @@ ZERO_COLOUR = (60, 60, 60)
 _BAR_WIDTH = 0.38
 _LABEL_GAP = 6  # pixels between two month labels, at least
 X_RANGE = (0.4, 12.6)
+# (month, receipts, payments) in tiyn, as ``statements.monthly_flows`` gives them.
+Flows = Sequence[tuple[int, int, int]]
+
+
+def _read(flows: Flows | Callable[[], Flows]) -> Flows:
+    return flows() if callable(flows) else flows
 
 
 def _key(colour: tuple[int, int, int], text: str) -> str:
@@ -118,20 +124,22 @@ class MonthlyFlowChart(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.plot: Any = None  # pyqtgraph.PlotWidget, once built
         # What show_flows was given before the plot existed, and whether its build is due.
-        self._pending: list[tuple[int, int, int]] | None = None
+        self._pending: Flows | Callable[[], Flows] | None = None
         self._due = False
         # Small on purpose: the figures above are the record; the chart only shows the shape.
         self.setMinimumHeight(220)
         self.setMaximumHeight(250)
 
-    def show_flows(self, flows: Sequence[tuple[int, int, int]]) -> None:
+    def show_flows(self, flows: Flows | Callable[[], Flows]) -> None:
         """Show ``flows``: at once once the plot exists; before that, the plot is built just
         after this (still empty) widget has been painted, which is after the window around it
-        has been drawn. Building the first plot imports pyqtgraph and numpy."""
+        has been drawn. Building the first plot imports pyqtgraph and numpy. ``flows`` may
+        be a function that reads them, called only when the chart is drawn: the first
+        chart's query then waits for the window's first paint too."""
         if self.plot is not None:
-            self.set_flows(flows)
+            self.set_flows(_read(flows))
             return
-        self._pending = list(flows)
+        self._pending = flows if callable(flows) else list(flows)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -148,16 +156,17 @@ class MonthlyFlowChart(QWidget):
         if not self.isVisible():  # hidden meanwhile: built when next painted
             self._pending = flows
             return
-        self.set_flows(flows)
+        self.set_flows(_read(flows))
 
     def build_pending_now(self) -> None:
         """Build a chart still waiting for its first paint (tests, and the smoke test)."""
         if self._pending is not None:
             flows, self._pending = self._pending, None
-            self.set_flows(flows)
+            self.set_flows(_read(flows))
 
     def _build(self) -> None:
         import pyqtgraph as pg
+        from PySide6.QtCore import Qt  # not at import: see dashboard_page._ALIGN_RIGHT_VCENTER
 
         plot = pg.PlotWidget(
             background="w", axisItems={"left": _tenge_axis(), "bottom": _month_axis()}

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ruralcouncil.gui import messages, worker
+from ruralcouncil.gui import messages
 from ruralcouncil.gui.chart import MonthlyFlowChart
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.save_dialog import LAST_PDF_FOLDER, choose_save_path, folder_settings
@@ -39,6 +39,11 @@ from ruralcouncil.reports import statements
 from ruralcouncil.reports.statements import YearSummary, verification_code
 
 _WARNING_STYLE = "color: #b71c1c; font-weight: bold;"
+# Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter as the int Qt's property system
+# takes: the page is built before the window's first paint, and naming any enum of the Qt
+# namespace builds Python enums for all ~90 of them (``from PySide6.QtCore import Qt`` is
+# local wherever it is used).
+_ALIGN_RIGHT_VCENTER = 0x0002 | 0x0080
 
 
 _settings = folder_settings
@@ -92,6 +97,8 @@ class _SelectableOncePainted(QObject):
         return False
 
     def _enable(self) -> None:
+        from PySide6.QtCore import Qt
+
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.deleteLater()
 
@@ -123,7 +130,7 @@ def _bold(label: QLabel, point_size: int = 0) -> QLabel:
 
 def _amount_label(tiyn: int, *, bold: bool = False) -> QLabel:
     label = QLabel(format_amount(tiyn))
-    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    label.setProperty("alignment", _ALIGN_RIGHT_VCENTER)  # see _ALIGN_RIGHT_VCENTER
     selectable_once_painted(label)
     if bold:
         _bold(label)
@@ -375,6 +382,8 @@ class DashboardPage(QWidget):
             if shiboken6.isValid(self):
                 self._pdf_failed(path, error)
 
+        from ruralcouncil.gui import worker  # here, not at import: few starts run long work
+
         worker.start(lambda _progress: _render_pdf(ledger, year, path), done, failed)
 
     def _set_saving(self, saving: bool) -> None:
@@ -411,10 +420,10 @@ class DashboardPage(QWidget):
         year = self.year()
         if year is None or not self._chart_stale or not self.isVisible():
             return
-        # The first chart (and pyqtgraph with numpy) is built only after the page has been
-        # painted, so the main window and these figures appear without waiting for them
-        # (DESIGN §3, heavy imports).
-        self.chart.show_flows(statements.monthly_flows(self.context.ledger.conn, year))
+        # The first chart (its query, and pyqtgraph with numpy) is built only after the page
+        # has been painted, so the main window and these figures appear without waiting for
+        # it (DESIGN §3, heavy imports).
+        self.chart.show_flows(lambda: statements.monthly_flows(self.context.ledger.conn, year))
         self._chart_stale = False
 
     def showEvent(self, event: QShowEvent) -> None:

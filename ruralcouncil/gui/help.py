@@ -29,6 +29,10 @@ from ruralcouncil.i18n import N_, _, language
 TOPICS = {
     "dashboard": N_("Dashboard"),
     "ledger": N_("Ledger"),
+    "budget": N_("Budget"),
+    "meetings": N_("Meetings"),
+    "requests": N_("Spending requests"),
+    "parties": N_("Parties"),
     "audit": N_("Audit log"),
     "safety": N_("Safety & backups"),
     "users": N_("Users"),

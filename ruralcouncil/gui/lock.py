@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -115,6 +115,10 @@ class Cover(QWidget):
     """A plain panel over everything a window shows, as long as the window is locked."""
 
     def __init__(self, window: QWidget, text: str) -> None:
+        # Not at import: the main window imports this module before its first paint, which
+        # no enum of the Qt namespace should delay (see main_window.PAGE_ROLE).
+        from PySide6.QtCore import Qt
+
         super().__init__(window)
         self.setObjectName("lockCover")
         self.setAutoFillBackground(True)
@@ -168,6 +172,8 @@ class LockDialog(QDialog):
         self._done = False
         self.setObjectName("lockDialog")
         self.setWindowTitle(_("RuralCouncil is locked"))
+        from PySide6.QtCore import Qt  # not at import: see Cover
+
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
         self.setMinimumWidth(440)
@@ -213,6 +219,8 @@ class LockDialog(QDialog):
     def unlock(self) -> bool:
         """Check the password with ``users.login`` (a wrong one is recorded as a failed
         login). The session goes on as it was: it is not a new login."""
+        from PySide6.QtCore import Qt
+
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             checked = users.login(self.ledger, self.user.name, self.password.text())
@@ -249,6 +257,8 @@ class LockDialog(QDialog):
             super().reject()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        from PySide6.QtCore import Qt
+
         if event.key() == Qt.Key.Key_Escape and not self._done:
             event.ignore()
             return

@@ -9,8 +9,7 @@ message asking an administrator to log in first.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QPaintEvent, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ruralcouncil.gui import worker
 from ruralcouncil.gui.problems import error_label, show_problem
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import settings, users
@@ -66,6 +64,7 @@ class LoginDialog(QDialog):
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.textEdited.connect(self._prepare_qt_namespace)
         form.addRow(_("Password:"), self.password)
         layout.addLayout(form)
 
@@ -95,16 +94,14 @@ class LoginDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.setMinimumWidth(420)
-        self._painted = False
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if not self._painted:
-            # The dialog needed no enum of the Qt namespace (see _plain_label), but the
-            # login's wait cursor and the main window do: build them while the password
-            # is typed, once the dialog is on screen, rather than after "Log in".
-            self._painted = True
-            QTimer.singleShot(0, self, _prepare_qt_namespace)
+    def _prepare_qt_namespace(self) -> None:
+        """The dialog needs no enum of the Qt namespace (see _plain_label), but the login's
+        wait cursor and the main window's work after its first paint do: they are built
+        while the password is typed, rather than after "Log in" or before either window's
+        first paint."""
+        self.password.textEdited.disconnect(self._prepare_qt_namespace)
+        from PySide6.QtCore import Qt  # noqa: F401  (its first use builds its Python enums)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -121,6 +118,8 @@ class LoginDialog(QDialog):
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             if earlier_version:
+                from ruralcouncil.gui import worker  # here, not at import: few starts run long work
+
                 # The upgrade verifies and copies the whole ledger: in a worker, so the
                 # screen does not freeze. Nothing else reads the ledger before a login.
                 self.user = worker.run_and_wait(
@@ -140,10 +139,6 @@ class LoginDialog(QDialog):
             QApplication.restoreOverrideCursor()
         self.upgraded = earlier_version and not self.ledger.needs_upgrade
         super().accept()
-
-
-def _prepare_qt_namespace() -> None:
-    from PySide6.QtCore import Qt  # noqa: F401  (its first use builds its Python enums)
 
 
 def _plain_label(text: str) -> QLabel:

@@ -14,8 +14,8 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -63,14 +63,26 @@ class PageSpec:
 PAGES = (
     PageSpec("dashboard", N_("Dashboard"), "ruralcouncil.gui.dashboard_page", "DashboardPage"),
     PageSpec("ledger", N_("Ledger"), "ruralcouncil.gui.ledger_page", "LedgerPage"),
+    PageSpec("budget", N_("Budget"), "ruralcouncil.gui.budget_page", "BudgetPage"),
+    PageSpec("meetings", N_("Meetings"), "ruralcouncil.gui.meetings_page", "MeetingsPage"),
+    PageSpec("requests", N_("Spending requests"), "ruralcouncil.gui.requests_page", "RequestsPage"),
+    PageSpec("parties", N_("Parties"), "ruralcouncil.gui.parties_page", "PartiesPage"),
     PageSpec("audit", N_("Audit log"), "ruralcouncil.gui.audit_page", "AuditPage"),
     PageSpec("safety", N_("Safety & backups"), "ruralcouncil.gui.safety_page", "SafetyPage"),
     PageSpec("users", N_("Users"), "ruralcouncil.gui.users_page", "UsersPage", Action.MANAGE_USERS),
     PageSpec("settings", N_("Settings"), "ruralcouncil.gui.settings_page", "SettingsPage"),
 )
-PAGE_ROLE = Qt.ItemDataRole.UserRole
-# Windows whose content a lock hides (not menus or tooltips, which close by themselves).
-_COVERED = frozenset({Qt.WindowType.Window, Qt.WindowType.Dialog, Qt.WindowType.Tool})
+# Qt.ItemDataRole.UserRole, as the int item data takes. The window names no enum of the Qt
+# namespace before its first paint: the first use of any builds Python enums for all ~90 of
+# them, a wait that start-up need not include (``from PySide6.QtCore import Qt`` is local).
+PAGE_ROLE = 0x0100
+
+
+def _covered_kinds() -> frozenset[object]:
+    """Windows whose content a lock hides (not menus or tooltips, which close by themselves)."""
+    from PySide6.QtCore import Qt
+
+    return frozenset({Qt.WindowType.Window, Qt.WindowType.Dialog, Qt.WindowType.Tool})
 
 
 def window_settings() -> QSettings:
@@ -153,8 +165,7 @@ class MainWindow(QMainWindow):
         # Shown while the logged-in user still has the password an administrator gave them.
         self.password_note = QPushButton(_("An administrator set your password: choose your own…"))
         self.password_note.setObjectName("adminSetPassword")
-        self.password_note.setFlat(True)
-        self.password_note.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.password_note.setFlat(True)  # its pointing-hand cursor: _after_first_paint
         self.password_note.setStyleSheet("color: #e65100; text-decoration: underline;")
         self.password_note.setToolTip(own_admin_set_note())
         self.password_note.clicked.connect(self.change_own_password)
@@ -174,6 +185,19 @@ class MainWindow(QMainWindow):
         self.refresh()
         self.nav.setCurrentRow(0)
         self.restore_geometry()
+        self._painted = False
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        """What needs the Qt namespace's enums (see PAGE_ROLE), once the window is painted."""
+        from PySide6.QtCore import Qt
+
+        self.password_note.setCursor(Qt.CursorShape.PointingHandCursor)
 
     # --- pages --------------------------------------------------------------------------
 
@@ -197,6 +221,8 @@ class MainWindow(QMainWindow):
             if exc.name != spec.module:
                 raise
             # Only while the program is being built: a page whose module does not exist yet.
+            from PySide6.QtCore import Qt
+
             label = QLabel(_("This page is not available in this version."))
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             return label
@@ -236,11 +262,19 @@ class MainWindow(QMainWindow):
         name: str,
         shortcut: QKeySequence | QKeySequence.StandardKey | None = None,
     ) -> QAction:
-        action = QAction(text, self)
+        # Not QAction(text, self): choosing among its overloads (one takes a QIcon) would
+        # build QIcon's Python enums, which the window does not need before its first paint.
+        action = QAction(self)
+        action.setText(text)
         action.setObjectName(name)
         action.triggered.connect(lambda _checked=False: slot())
         if shortcut is not None:
-            action.setShortcut(shortcut)
+            # What setShortcut does (a standard key's primary binding; none for an empty
+            # sequence), without PySide's choice among its overloads (or QKeySequence's, for a
+            # copy), which builds the Qt namespace's enums (see PAGE_ROLE).
+            if isinstance(shortcut, QKeySequence.StandardKey):
+                shortcut = QKeySequence(shortcut)
+            action.setShortcuts([] if shortcut.isEmpty() else [shortcut])
         return action
 
     def _build_menus(self) -> None:
@@ -346,6 +380,8 @@ class MainWindow(QMainWindow):
 
     def open_import_dialog(self) -> QDialog:
         """Open the import dialog without blocking (tests drive it directly)."""
+        from PySide6.QtCore import Qt
+
         from ruralcouncil.gui.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.context, self)
@@ -422,9 +458,10 @@ class MainWindow(QMainWindow):
             return
         self.inactivity.pause()
         text = _("RuralCouncil is locked.")
+        covered = _covered_kinds()
         for widget in QApplication.topLevelWidgets():
             kind = widget.windowType()
-            if widget.isVisible() and widget is not self and kind in _COVERED:
+            if widget.isVisible() and widget is not self and kind in covered:
                 self._covers.append(Cover(widget, text))
         self._covers.append(Cover(self, text))
         self.lock_dialog = LockDialog(
@@ -518,6 +555,8 @@ class MainWindow(QMainWindow):
         if isinstance(stored, QByteArray) and self.restoreGeometry(stored):
             return
         # First start: village PCs have small screens (1366x768 is common), so use all of it.
+        from PySide6.QtCore import Qt
+
         self.resize(1100, 720)
         self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 

@@ -8,10 +8,17 @@ functions and read or fill in what the user would have seen instead of blocking 
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QDialog, QWidget
 
 from ruralcouncil.i18n import _, ngettext
 from ruralcouncil.ledger.errors import ImportRejected, LedgerError
+
+if TYPE_CHECKING:
+    # Imported where a box is made: every start imports this module, few show a box, and
+    # QMessageBox's first use builds its Python enums.
+    from PySide6.QtWidgets import QMessageBox
 
 # An ImportRejected file may have thousands of bad lines; the box shows the first ones.
 MAX_PROBLEM_LINES = 30
@@ -50,6 +57,8 @@ def run_dialog(dialog: QDialog) -> int:
 
 
 def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("messageBox")
     return box
@@ -59,6 +68,8 @@ def show_error(
     parent: QWidget | None, error: BaseException | str, title: str | None = None
 ) -> None:
     """A refusal or failure: the text says what happened and that nothing was saved."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = _box(parent, QMessageBox.Icon.Critical, title or _("Refused"), error_text(error))
     details = getattr(error, "__traceback_text__", None)
     if details or not isinstance(error, LedgerError | str):
@@ -67,15 +78,21 @@ def show_error(
 
 
 def show_warning(parent: QWidget | None, text: str, title: str | None = None) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     _run(_box(parent, QMessageBox.Icon.Warning, title or _("Warning"), text))
 
 
 def show_info(parent: QWidget | None, text: str, title: str | None = None) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     _run(_box(parent, QMessageBox.Icon.Information, title or _("RuralCouncil"), text))
 
 
 def ask(parent: QWidget | None, text: str, title: str | None = None) -> bool:
     """A yes/no question; No is the default so a stray Enter changes nothing."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = _box(parent, QMessageBox.Icon.Question, title or _("Please confirm"), text)
     box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
     box.setDefaultButton(QMessageBox.StandardButton.No)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 # Reports (the summary, a copy of any PDF shown) share their folder.
 LAST_PDF_FOLDER = "reports/last_folder"
@@ -26,6 +26,10 @@ def choose_save_path(
 ) -> Path | None:
     """The file the user chose (``suffix`` added when they left it off), starting in the
     folder last chosen under the setting ``remembered``; None when they cancelled."""
+    # Here, not at import: the dashboard imports this module before the window's first
+    # paint, and QFileDialog's first use builds its Python enums.
+    from PySide6.QtWidgets import QFileDialog
+
     folder = str(folder_settings().value(remembered, "") or "") or str(Path.home())
     name, _filter = QFileDialog.getSaveFileName(
         parent, title, str(Path(folder) / file_name), file_filter

@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from ruralcouncil import i18n
-from ruralcouncil.gui import messages, worker
+from ruralcouncil.gui import messages
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger.storage import Ledger
@@ -97,6 +97,8 @@ class Session(QObject):
 
     def may_leave(self, window: MainWindow) -> bool:
         """Whether the window may be closed or rebuilt now: not while work runs under it."""
+        from ruralcouncil.gui import worker  # here, not at import: few starts run long work
+
         if window.context.busy or worker.running():
             messages.show_warning(window, busy_text())
             return False

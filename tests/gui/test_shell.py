@@ -371,6 +371,10 @@ def test_main_window_shows_every_page_to_the_administrator(
     assert _nav_texts(window) == [
         "Dashboard",
         "Ledger",
+        "Budget",
+        "Meetings",
+        "Spending requests",
+        "Parties",
         "Audit log",
         "Safety & backups",
         "Users",
@@ -379,6 +383,10 @@ def test_main_window_shows_every_page_to_the_administrator(
     expected = {
         "dashboard": "DashboardPage",
         "ledger": "LedgerPage",
+        "budget": "BudgetPage",
+        "meetings": "MeetingsPage",
+        "requests": "RequestsPage",
+        "parties": "PartiesPage",
         "audit": "AuditPage",
         "safety": "SafetyPage",
         "users": "UsersPage",
