@@ -62,8 +62,8 @@ class ApproveDialog(CoreForm):
             request_line(request, names_by_code(context.ledger))
             + "\n"
             + _(
-                "Your limit alone is {limit}; you approved {earlier} to {party} alone in the "
-                "last 30 days. Above the limit only a resolution of the council approves it."
+                "Your limit alone is {limit}; you approved {earlier} to {party} alone within "
+                "30 days of today. Above the limit only a resolution of the council approves it."
             ).format(
                 limit=format_amount(limit), earlier=format_amount(earlier), party=request.party
             )

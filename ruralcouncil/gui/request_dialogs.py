@@ -79,7 +79,7 @@ class NewRequestDialog(CoreForm):
         self.say(
             _(
                 "The chair may approve a request alone up to {limit} (with what they approved "
-                "alone to the same party in the last 30 days); above it the council decides "
+                "alone to the same party within 30 days); above it the council decides "
                 "at a meeting."
             ).format(limit=format_amount(limit))
         )

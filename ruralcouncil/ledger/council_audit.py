@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
-from ruralcouncil.i18n import _
+from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import chain
 
 Problem = tuple[int, str, int | None]  # (chain position, message, entry number or None)
@@ -35,6 +35,12 @@ _KINDS = (
     "request_step",
     "entry_link",
 )
+_ACTION_NAMES = {
+    "request.approve": N_("approving a spending request"),
+    "council.set": N_("setting a council rule"),
+    "budget.adopt": N_("adopting a budget"),
+    "fund.transfer": N_("a transfer between funds"),
+}
 _DEFAULT_RULES = {"quorum": "1/2", "majority": "1/2", "chair-limit": str(100_000_00)}
 
 
@@ -299,7 +305,7 @@ def _use(conn: sqlite3.Connection, state: _State, record: str) -> Iterator[tuple
     if not fits.get(action, False):
         yield (
             _("resolution {id} about {subject} was used for {action}").format(
-                id=record, subject=subject, action=action
+                id=record, subject=subject, action=_(_ACTION_NAMES.get(action, action))
             ),
             None,
         )

@@ -12,7 +12,7 @@ import hashlib
 import sqlite3
 from collections.abc import Callable
 
-from ruralcouncil.i18n import _
+from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import chain
 from ruralcouncil.ledger.records import Content, RecordKind, Users, UserState, register
 from ruralcouncil.ledger.roles import Action, may
@@ -63,6 +63,12 @@ def _interest(users: Users, author: UserState, content: Content) -> str | None:
     )
 
 
+_STEP_NAMES = {
+    "approved": N_("approve it"),
+    "rejected": N_("reject it"),
+    "cancelled": N_("cancel what it has unpaid"),
+    "withdrawn": N_("withdraw it"),
+}
 _STEP_ACTIONS = {
     "approved": Action.CHAIR,
     "rejected": Action.CHAIR,
@@ -76,10 +82,12 @@ def _request_step(users: Users, author: UserState, content: Content) -> str | No
         return _("a request step signed by {user} says another user took it").format(
             user=author.name
         )
-    action = _STEP_ACTIONS.get(str(content.get("step")))
+    step = str(content.get("step"))
+    action = _STEP_ACTIONS.get(step)
     if action is None or not may(author.role, action):
-        return _("{user} ({role}) was not allowed to mark a request {step}").format(
-            user=author.name, role=author.role, step=content.get("step")
+        shown = _(_STEP_NAMES[step]) if step in _STEP_NAMES else step
+        return _("{user} ({role}) was not allowed to take this step of a request: {step}").format(
+            user=author.name, role=author.role, step=shown
         )
     return None
 

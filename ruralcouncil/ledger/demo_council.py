@@ -90,7 +90,7 @@ class CouncilYear:
         party = self.party(counterparty)
         day = self.setup.adopted_on
         council.declare_interest(self.ledger, self.as_user(member), member, party, nature, day)
-        meeting = self._sitting(day)
+        meeting = self._sitting(day, [f"{day.year} жылғы бюджет / Бюджет на {day.year} год"])
         ref = meetings.add_resolution(
             self.ledger,
             chair,
@@ -113,7 +113,7 @@ class CouncilYear:
             )
         return self.parties[name]
 
-    def _sitting(self, day: date) -> int:
+    def _sitting(self, day: date, agenda: Sequence[str] = ()) -> int:
         if day not in self.sittings:
             self.sittings[day] = meetings.open_meeting(
                 self.ledger,
@@ -121,6 +121,7 @@ class CouncilYear:
                 day,
                 [self.setup.chair, *self.setup.members],
                 secretary=self.setup.members[-1],
+                agenda="\n".join(f"{n}. {item}" for n, item in enumerate(agenda, start=1)),
             )
         return self.sittings[day]
 
@@ -161,16 +162,20 @@ class CouncilYear:
         to the month's end is drafted and approved by the council."""
         self.months.add((day.year, day.month))
         limit = council.amount_rule(self.ledger.conn, council.Rule.CHAIR_LIMIT)
-        for entry in self.planned:
-            if (
-                entry.type == EntryType.PAYMENT
-                and (entry.date.year, entry.date.month) == (day.year, day.month)
-                and entry.date >= day
-                and entry.amount > limit
-            ):
-                request, party = self._draft(entry, day)
-                self._by_council(request, party, day, entry.description or entry.counterparty)
-                self.approved.setdefault(_key(entry), []).append(request)
+        big = [
+            entry
+            for entry in self.planned
+            if entry.type == EntryType.PAYMENT
+            and (entry.date.year, entry.date.month) == (day.year, day.month)
+            and entry.date >= day
+            and entry.amount > limit
+        ]
+        if big:
+            self._sitting(day, [e.description or e.counterparty for e in big])
+        for entry in big:
+            request, party = self._draft(entry, day)
+            self._by_council(request, party, day, entry.description or entry.counterparty)
+            self.approved.setdefault(_key(entry), []).append(request)
 
     def pay(self, entry: NewEntry) -> int:
         """Pay one planned payment against its approved request; its entry number."""
