@@ -194,6 +194,9 @@ class DashboardPage(QWidget):
         top.addWidget(self.pdf_progress)
         top.addWidget(self.print_button)
         top.addWidget(self.pdf_button)
+        # Whether the year's spending is under the council's control, and what waits.
+        self.council_line = QLabel()
+        self.council_line.setWordWrap(True)
 
         self.receipts_grid = QGridLayout()
         self.payments_grid = QGridLayout()
@@ -251,6 +254,7 @@ class DashboardPage(QWidget):
         body_layout = QVBoxLayout(body)
         body_layout.setContentsMargins(9, 4, 9, 4)
         body_layout.addLayout(top)
+        body_layout.addWidget(self.council_line)
         body_layout.addLayout(columns)
         body_layout.addWidget(self.anchor)
         body_layout.addStretch(1)
@@ -313,6 +317,7 @@ class DashboardPage(QWidget):
         names = {account.code: account.name() for account in catalog.book_accounts(conn)}
         fund_names = {fund.code: fund.name() for fund in catalog.funds(conn)}
         self.title.setText(_("The year {year} at a glance").format(year=year))
+        self._show_council(year)
 
         def named(by_code: dict[str, int], names_of: dict[str, str]) -> list[tuple[str, str, int]]:
             return [(names_of.get(c, c), c, a) for c, a in by_code.items()]
@@ -339,6 +344,36 @@ class DashboardPage(QWidget):
         self._chart_stale = True
         if self.isVisible():
             self._update_chart()
+
+    def _show_council(self, year: int) -> None:
+        from ruralcouncil.ledger import budget, spending
+
+        conn = self.context.ledger.conn
+        version = budget.in_force(conn, year)
+        if version is None:
+            self.council_line.setStyleSheet(_WARNING_STYLE)
+            self.council_line.setText(
+                _(
+                    "No budget is adopted for {year}: its payments are not under the council's "
+                    "control (no approved request is needed to pay)."
+                ).format(year=year)
+            )
+            return
+        drafts, to_pay = spending.waiting(conn, year)
+        self.council_line.setStyleSheet("")
+        self.council_line.setText(
+            _(
+                "The budget of {year} (version {version}, resolution {ref}) is in force: every "
+                "payment needs an approved spending request. Waiting for a decision: {drafts}; "
+                "approved, to be paid: {to_pay}."
+            ).format(
+                year=year,
+                version=version.version,
+                ref=version.resolution,
+                drafts=drafts,
+                to_pay=to_pay,
+            )
+        )
 
     # --- the summary PDF ------------------------------------------------------------------
 

@@ -231,6 +231,26 @@ def requests(
     return found
 
 
+def waiting(conn: sqlite3.Connection, year: int) -> tuple[int, int]:
+    """Requests of ``year`` waiting for a decision, and approved ones not yet fully paid or
+    cancelled: what the dashboard says is on the desk."""
+    drafts = conn.execute(
+        "SELECT count(*) FROM requests q WHERE q.date LIKE ? AND NOT EXISTS"
+        " (SELECT 1 FROM request_steps s WHERE s.request_id = q.id)",
+        (f"{year}-%",),
+    ).fetchone()[0]
+    to_pay = conn.execute(
+        "SELECT count(*) FROM requests q JOIN request_steps s ON s.request_id = q.id"
+        " AND s.step = 'approved' WHERE q.date LIKE ? AND s.amount"
+        " - (SELECT coalesce(sum(amount), 0) FROM request_steps c"
+        "    WHERE c.request_id = q.id AND c.step = 'cancelled')"
+        " - (SELECT coalesce(sum(t.amount), 0) FROM entry_links l"
+        "    JOIN transactions t ON t.id = l.transaction_id WHERE l.request_id = q.id) > 0",
+        (f"{year}-%",),
+    ).fetchone()[0]
+    return int(drafts), int(to_pay)
+
+
 def attachments(conn: sqlite3.Connection, request_id: int) -> list[Attachment]:
     rows = conn.execute(
         "SELECT id, filename, size, sha256 FROM attachments WHERE request_id = ? ORDER BY id",

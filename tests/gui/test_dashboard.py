@@ -342,3 +342,30 @@ def test_show_and_print_asks_for_the_chosen_years_summary(
     page.set_year(2025)
     page.print_button.click()
     assert asked == [(context, 2025, page)]
+
+
+def test_the_dashboard_says_whether_the_council_controls_the_year(
+    qtbot, context: AppContext
+) -> None:
+    """Issue 8: a year without an adopted budget is said plainly to be outside the council's
+    control; a year with one names its version and what waits on the council."""
+    from _helpers import council_year
+
+    from ruralcouncil.ledger import users
+
+    _fill(context)
+    ledger, admin = context.ledger, context.user
+    for name, role in (("clerk", "clerk"), ("chair", "chair"), ("member", "member")):
+        users.add_user(ledger, admin, name, role, PASSWORD)
+    clerk, chair, member = (users.login(ledger, n, PASSWORD) for n in ("clerk", "chair", "member"))
+    council_year(ledger, admin, clerk, chair, member, 2026)
+    page = DashboardPage(context)
+    qtbot.addWidget(page)
+    page.set_year(2025)
+    line = page.council_line.text()
+    assert "No budget is adopted for 2025" in line and "not under the council's control" in line
+    page.set_year(2026)
+    line = page.council_line.text()
+    assert "The budget of 2026 (version 1, resolution 2026/1) is in force" in line
+    # The partly paid request waits to be paid; the withdrawn one waits for nothing.
+    assert "Waiting for a decision: 0; approved, to be paid: 1." in line
