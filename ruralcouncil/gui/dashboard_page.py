@@ -9,12 +9,13 @@ current year, whatever later year a mistyped date may have created.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -109,6 +110,69 @@ def selectable_once_painted(label: QLabel) -> QLabel:
     return label
 
 
+def council_status(ledger: Ledger, year: int) -> tuple[str, bool]:
+    """Whether ``year``'s spending is under the council's control, and what waits on it:
+    (the text, whether it is a warning)."""
+    from ruralcouncil.ledger import budget, spending
+
+    version = budget.in_force(ledger.conn, year)
+    if version is None:
+        return (
+            _(
+                "No budget is adopted for {year}: its payments are not under the council's "
+                "control (no approved request is needed to pay)."
+            ).format(year=year),
+            True,
+        )
+    drafts, to_pay = spending.waiting(ledger.conn, year)
+    return (
+        _(
+            "The budget of {year} (version {version}, resolution {ref}) is in force: every "
+            "payment needs an approved spending request. Waiting for a decision: {drafts}; "
+            "approved, to be paid: {to_pay}."
+        ).format(
+            year=year, version=version.version, ref=version.resolution, drafts=drafts, to_pay=to_pay
+        ),
+        False,
+    )
+
+
+class AfterPaintLabel(QLabel):
+    """A line whose text is worked out only once the line has been painted (empty) for the
+    first time: the council's modules are not imported before the window is drawn. Its one
+    line of height is kept from the start, so nothing moves when the text arrives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setMinimumHeight(self.fontMetrics().height())
+        self._pending: Callable[[], tuple[str, bool]] | None = None
+        self._painted = False
+
+    def show_text(self, text: Callable[[], tuple[str, bool]]) -> None:
+        if self._painted:
+            self._apply(text())
+        else:
+            self._pending = text
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self, self.build_pending_now)
+
+    def build_pending_now(self) -> None:
+        """Fill a line still waiting for its first paint (tests, and the smoke test)."""
+        self._painted = True
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._apply(pending())
+
+    def _apply(self, text: tuple[str, bool]) -> None:
+        self.setStyleSheet(_WARNING_STYLE if text[1] else "")
+        self.setText(text[0])
+
+
 def _clear(grid: QGridLayout) -> None:
     while grid.count():
         item = grid.takeAt(0)
@@ -195,8 +259,7 @@ class DashboardPage(QWidget):
         top.addWidget(self.print_button)
         top.addWidget(self.pdf_button)
         # Whether the year's spending is under the council's control, and what waits.
-        self.council_line = QLabel()
-        self.council_line.setWordWrap(True)
+        self.council_line = AfterPaintLabel()
 
         self.receipts_grid = QGridLayout()
         self.payments_grid = QGridLayout()
@@ -317,7 +380,7 @@ class DashboardPage(QWidget):
         names = {account.code: account.name() for account in catalog.book_accounts(conn)}
         fund_names = {fund.code: fund.name() for fund in catalog.funds(conn)}
         self.title.setText(_("The year {year} at a glance").format(year=year))
-        self._show_council(year)
+        self.council_line.show_text(lambda: council_status(self.context.ledger, year))
 
         def named(by_code: dict[str, int], names_of: dict[str, str]) -> list[tuple[str, str, int]]:
             return [(names_of.get(c, c), c, a) for c, a in by_code.items()]
@@ -344,36 +407,6 @@ class DashboardPage(QWidget):
         self._chart_stale = True
         if self.isVisible():
             self._update_chart()
-
-    def _show_council(self, year: int) -> None:
-        from ruralcouncil.ledger import budget, spending
-
-        conn = self.context.ledger.conn
-        version = budget.in_force(conn, year)
-        if version is None:
-            self.council_line.setStyleSheet(_WARNING_STYLE)
-            self.council_line.setText(
-                _(
-                    "No budget is adopted for {year}: its payments are not under the council's "
-                    "control (no approved request is needed to pay)."
-                ).format(year=year)
-            )
-            return
-        drafts, to_pay = spending.waiting(conn, year)
-        self.council_line.setStyleSheet("")
-        self.council_line.setText(
-            _(
-                "The budget of {year} (version {version}, resolution {ref}) is in force: every "
-                "payment needs an approved spending request. Waiting for a decision: {drafts}; "
-                "approved, to be paid: {to_pay}."
-            ).format(
-                year=year,
-                version=version.version,
-                ref=version.resolution,
-                drafts=drafts,
-                to_pay=to_pay,
-            )
-        )
 
     # --- the summary PDF ------------------------------------------------------------------
 

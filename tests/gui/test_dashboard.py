@@ -362,6 +362,10 @@ def test_the_dashboard_says_whether_the_council_controls_the_year(
     page = DashboardPage(context)
     qtbot.addWidget(page)
     page.set_year(2025)
+    # Worked out only after the line's first paint: the council's modules wait for it.
+    assert page.council_line.text() == ""
+    page.show()
+    qtbot.waitUntil(lambda: page.council_line.text() != "")
     line = page.council_line.text()
     assert "No budget is adopted for 2025" in line and "not under the council's control" in line
     page.set_year(2026)
