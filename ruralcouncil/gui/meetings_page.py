@@ -299,11 +299,16 @@ class MeetingsPage(QWidget):
             self.confirm_button.setEnabled(False)
             return
         name = self.names.get
+        heading = (
+            _("Meeting of {day}: chaired by {chair}; secretary {secretary}.")
+            if meeting.secretary_id
+            else _("Meeting of {day}: chaired by {chair}; no secretary was named.")
+        )
         self.heading.setText(
-            _("Meeting of {day}: chaired by {chair}; secretary {secretary}.").format(
+            heading.format(
                 day=shown_date(meeting.date),
                 chair=name(meeting.chair_id, "?"),
-                secretary=name(meeting.secretary_id, "—") if meeting.secretary_id else "—",
+                secretary=name(meeting.secretary_id, "?") if meeting.secretary_id else "",
             )
         )
         self.agenda.setText(meeting.agenda or _("(no agenda was recorded)"))
