@@ -7,15 +7,24 @@ it: a power cut or a crash never leaves the ledger locked.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import os
-import socket
 import sys
 from datetime import datetime
 from pathlib import Path
 
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger.errors import LedgerUnavailable
+
+
+def _who() -> str:
+    """``user@host`` for the holder's note, from the environment and ``os.uname``: the
+    ``getpass`` and ``socket`` modules would cost every start a few milliseconds for it."""
+    user = next(
+        (os.environ[k] for k in ("LOGNAME", "USER", "LNAME", "USERNAME") if os.environ.get(k)),
+        "?",
+    )
+    host = os.environ.get("COMPUTERNAME") or (os.uname().nodename if hasattr(os, "uname") else "")
+    return f"{user}@{host or '?'}"
 
 
 class LedgerLock:
@@ -36,8 +45,7 @@ class LedgerLock:
             )
         self._fd = fd
         info = (
-            f"{getpass.getuser()}@{socket.gethostname()} pid {os.getpid()} {purpose} "
-            f"{datetime.now().isoformat(timespec='seconds')}"
+            f"{_who()} pid {os.getpid()} {purpose} {datetime.now().isoformat(timespec='seconds')}"
         )
         # The holder's note sits after the locked first byte, so others can read it.
         try:
