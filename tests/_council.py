@@ -68,6 +68,7 @@ COUNCIL_TABLES = (
     "confirmations",
     "resolution_uses",
     "council_rules",
+    "council_terms",
     "budgets",
     "budget_lines",
     "requests",

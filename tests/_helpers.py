@@ -252,6 +252,7 @@ def council_year(
     sitting council. Returns the payment's entry number and the records' ids."""
     from ruralcouncil.ledger import budget, council, meetings, spending
 
+    council.set_term(ledger, admin, member.name, day(f"{year - 1}-01-01"), day(f"{year + 3}-12-31"))
     supplier = council.add_party(ledger, clerk, "ТОО Жол", "business", "040140001234")
     cousin = council.add_party(ledger, clerk, "Серік Ахметов", "person")
     interest = council.declare_interest(

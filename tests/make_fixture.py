@@ -218,6 +218,7 @@ def _council_year(ledger: storage.Ledger, admin: users.User, chair: users.User) 
 
     for name in ("member1", "member2"):
         users.add_user(ledger, admin, name, "member", PASSWORDS[name])
+    council.set_term(ledger, admin, "member1", date(2023, 1, 1), date(2027, 12, 31))
     member1 = users.login(ledger, "member1", PASSWORDS["member1"])
     member2 = users.login(ledger, "member2", PASSWORDS["member2"])
     clerk = users.login(ledger, "clerk", PASSWORDS["clerk"])

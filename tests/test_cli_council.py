@@ -724,3 +724,23 @@ def test_lists_on_an_empty_ledger(run: Run) -> None:
     run.refused("budget show --year 20x5", reason="four digits")
     done = run("request approve --user chair")  # a usage error: argparse says so
     assert done.code == 2 and "ID" in done.err
+
+
+def test_council_term(run: Run) -> None:
+    """An administrator records a member's term; outside it they do not sit."""
+    shown = run(f"council term m3 --from {d('03-01')} --to {d('12-31')} --json --user admin").json()
+    assert shown == {"member": "m3", "from": d("03-01"), "to": d("12-31")}
+    sitting = run("council show --json").json()
+    assert sitting["terms"] == [{"member": "m3", "from": d("03-01"), "to": d("12-31")}]
+    run.refused(f"council term m1 --from {d('01-01')} --user chair", reason="may not")
+    run.refused(f"council term clerk --from {d('01-01')} --user admin", reason="only they")
+    run.refused("council term m1 --from '' --user admin", reason="--from")
+    run.refused(
+        f"council term m1 --from {d('05-01')} --to {d('04-01')} --user admin", reason="cannot end"
+    )
+    run.refused(
+        f"meeting open --date {d('02-01')} --present chair,m1,m3 --user chair",
+        reason="does not sit on the council",
+    )
+    opened = run(f"meeting open --date {d('02-01')} --present chair,m1 --json --user chair").json()
+    assert opened["absent"] == ["m2"]  # m3 is outside their term: not even absent

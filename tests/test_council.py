@@ -1502,3 +1502,50 @@ def test_an_imported_payment_in_a_budget_year_names_its_request(c: Council, tmp_
     found = spending.get(c.conn, request_id)
     assert (found.paid, found.unpaid) == (600_00, 400_00)
     assert_verifies(c)
+
+
+# --- members' terms of office -------------------------------------------------------------
+
+
+def test_a_member_sits_only_within_their_term(c: Council) -> None:
+    council.set_term(c.ledger, c.admin, "m4", day("2026-03-01"), day("2026-12-31"))
+    before = [n for _i, n in council.sitting_members(c.conn, "2026-02-15")]
+    during = [n for _i, n in council.sitting_members(c.conn, "2026-03-01")]
+    assert "m4" not in before and "m4" in during
+    assert [(t.member, t.starts, t.ends) for t in council.terms(c.conn)] == [
+        ("m4", "2026-03-01", "2026-12-31")
+    ]
+    # Before the term: not sitting, so not counted for quorum and not allowed among those
+    # present; the meeting of four sitting members needs three.
+    refused(
+        c,
+        lambda: meeting(c, "2026-02-15"),
+        "does not sit on the council on 15/02/2026",
+    )
+    first = meetings.get_meeting(c.conn, meeting(c, "2026-02-15", ["chair", "m1", "m2"]))
+    assert len(first.sitting) == 4
+    assert len(meetings.get_meeting(c.conn, meeting(c, "2026-03-02")).sitting) == 5
+    assert verify(c.conn).ok
+
+
+def test_only_an_administrator_sets_a_term_and_only_for_the_council(c: Council) -> None:
+    refused(
+        c,
+        lambda: council.set_term(c.ledger, c.chair, "m1", day("2026-01-01")),
+        "may not",
+        error=PermissionDenied,
+    )
+    refused(
+        c,
+        lambda: council.set_term(c.ledger, c.admin, "clerk", day("2026-01-01")),
+        "only they have a term",
+    )
+    refused(
+        c,
+        lambda: council.set_term(c.ledger, c.admin, "m1", day("2026-05-01"), day("2026-04-30")),
+        "cannot end",
+    )
+    council.set_term(c.ledger, c.admin, "m1", day("2026-01-01"))
+    council.set_term(c.ledger, c.admin, "m1", day("2025-01-01"), day("2029-12-31"))
+    assert [(t.starts, t.ends) for t in council.terms(c.conn)] == [("2025-01-01", "2029-12-31")]
+    assert verify(c.conn).ok

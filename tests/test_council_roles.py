@@ -146,6 +146,10 @@ def _fund_transfer(c: Council) -> Act:
     )
 
 
+def _set_term(c: Council) -> Act:
+    return lambda u: council.set_term(c.ledger, u, "m2", day("2026-01-01"), day("2029-12-31"))
+
+
 # action -> (how to prepare it, the roles DESIGN §4.1 lets do it)
 MATRIX: dict[str, tuple[Callable[[Council], Act], set[str]]] = {
     "party add": (_add_party, {"admin", "clerk"}),
@@ -165,6 +169,8 @@ MATRIX: dict[str, tuple[Callable[[Council], Act], set[str]]] = {
     "request cancel": (_cancel, {"chair"}),
     "record payment --request": (_pay, {"admin", "clerk"}),
     "record fund-transfer": (_fund_transfer, {"admin", "clerk"}),
+    # Who sits when is the register of users: an administrator's (DESIGN §4.1, users).
+    "council term": (_set_term, {"admin"}),
 }
 
 # Refusals that are not about the role: someone with no council seat has no interest of

@@ -200,13 +200,47 @@ def cmd_council_show(args: argparse.Namespace) -> int:
         rows = council.rules(ledger.conn)
         members = council.sitting_members(ledger.conn)
         shown = rules_json(ledger.conn)
+        terms = council.terms(ledger.conn)
     if args.json:
-        print_json({**shown, "sitting": [name for _id, name in members]})
+        print_json(
+            {
+                **shown,
+                "sitting": [name for _id, name in members],
+                "terms": [{"member": t.member, "from": t.starts, "to": t.ends} for t in terms],
+            }
+        )
         return EXIT_OK
     for rule, value, ref in rows:
         by = _("by resolution {ref}").format(ref=ref) if ref else _("(default)")
         say(f"{rule.value:<18} {council.shown_rule(rule, value):<24} {by}")
     say(_("Sitting members: {names}").format(names=", ".join(n for _id, n in members) or "-"))
+    for t in terms:
+        say(f"  {t.member}: {t.starts} .. {t.ends or ''}")
+    return EXIT_OK
+
+
+def cmd_council_term(args: argparse.Namespace) -> int:
+    from ruralcouncil.cli.common import not_blank
+    from ruralcouncil.ledger import council
+    from ruralcouncil.ledger.dates import parse_date
+
+    starts = parse_date(not_blank(args.starts, "--from"))
+    ends = parse_date(args.ends) if args.ends else None
+    with as_user(args, "council term") as (ledger, user):
+        council.set_term(ledger, user, args.member, starts, ends)
+        found = [
+            t for t in council.terms(ledger.conn) if t.member.casefold() == args.member.casefold()
+        ]
+    term = found[0] if found else None
+    if args.json:
+        print_json({"member": term.member, "from": term.starts, "to": term.ends} if term else {})
+        return EXIT_OK
+    if term is not None:
+        say(
+            _("{name} sits on the council from {starts} to {ends}.").format(
+                name=term.member, starts=term.starts, ends=term.ends or _("(open)")
+            )
+        )
     return EXIT_OK
 
 
@@ -422,7 +456,9 @@ def _register_parties(commands: Any) -> None:
 def register(commands: Any) -> None:
     _register_parties(commands)
 
-    actions = subject(commands, "council", _("the council's rules: set, show"))
+    actions = subject(
+        commands, "council", _("the council's rules and members' terms: set, show, term")
+    )
     p = command(actions, "set", cmd_council_set, _("change a council rule by resolution"))
     p.add_argument(
         "name",
@@ -435,6 +471,12 @@ def register(commands: Any) -> None:
     user_arg(p, "chair")
     p = command(actions, "show", cmd_council_show, _("the council's rules and who sits on it"))
     json_arg(p)
+    p = command(actions, "term", cmd_council_term, _("a member's term of office (administrator)"))
+    p.add_argument("member", metavar="USER")
+    p.add_argument("--from", dest="starts", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="ends", default="", metavar="YYYY-MM-DD")
+    json_arg(p)
+    user_arg(p, "admin")
 
     actions = subject(commands, "meeting", _("council meetings: open, list, show"))
     p = command(actions, "open", cmd_meeting_open, _("open a meeting with the members present"))

@@ -325,6 +325,11 @@ class MainWindow(QMainWindow):
             action.setEnabled(may_record)
             entries.addAction(action)
             self.entry_actions.append(action)
+        self.fund_transfer_action = self._action(
+            _("Transfer between funds…"), self.fund_transfer, "fundTransfer"
+        )
+        self.fund_transfer_action.setEnabled(may_record)
+        entries.addAction(self.fund_transfer_action)
         entries.addSeparator()
         # Shown only to the roles the core allows; the core refuses everyone else anyway.
         self.close_year_action = self._action(_("Close a year…"), self.close_year, "closeYear")
@@ -401,6 +406,13 @@ class MainWindow(QMainWindow):
         from ruralcouncil.gui.catalog_dialogs import close_year
 
         return close_year(self.context, self)
+
+    def fund_transfer(self) -> bool:
+        """Move money between funds, as a resolution of the council decided."""
+        from ruralcouncil.gui.fund_transfer_dialog import FundTransferDialog
+
+        dialog = FundTransferDialog(self.context, self)
+        return dialog.exec() == QDialog.DialogCode.Accepted
 
     def add_fund(self) -> bool:
         from ruralcouncil.gui.catalog_dialogs import add_fund

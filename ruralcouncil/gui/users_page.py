@@ -10,11 +10,13 @@ anyone may do for themself here ("Change my password…").
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -150,6 +152,35 @@ class ResetPasswordDialog(_FormDialog):
         users.reset_password(self.context.ledger, self.context.user, self.name, password)
 
 
+class TermDialog(_FormDialog):
+    """A council member's term of office: they sit on the council only within it."""
+
+    def __init__(self, context: AppContext, name: str, parent: QWidget | None = None) -> None:
+        from ruralcouncil.gui.entry_dialogs import date_edit
+        from ruralcouncil.ledger import council
+
+        super().__init__(_("Term of office of {name}").format(name=name), parent)
+        self.context = context
+        self.name = name
+        known = next((t for t in council.terms(context.ledger.conn) if t.member == name), None)
+        self.starts = date_edit(date.fromisoformat(known.starts) if known else date.today())
+        self.ends = date_edit(
+            date.fromisoformat(known.ends) if known and known.ends else date.today()
+        )
+        self.open_ended = QCheckBox(_("Until further notice"))
+        self.open_ended.toggled.connect(lambda on: self.ends.setEnabled(not on))
+        self.open_ended.setChecked(known is None or known.ends is None)
+        self.form.addRow(_("Sits on the council from:"), self.starts)
+        self.form.addRow(_("Until:"), self.ends)
+        self.form.addRow("", self.open_ended)
+
+    def save(self) -> None:
+        from ruralcouncil.ledger import council
+
+        ends = None if self.open_ended.isChecked() else self.ends.day()
+        council.set_term(self.context.ledger, self.context.user, self.name, self.starts.day(), ends)
+
+
 class UsersPage(QWidget):
     COLUMNS = 5  # user name, full name, role, state, password set by an administrator
 
@@ -186,6 +217,9 @@ class UsersPage(QWidget):
         self.role_button.clicked.connect(self.apply_role)
         self.active_button = QPushButton(_("Disable"))
         self.active_button.clicked.connect(self.toggle_active)
+        self.term_button = QPushButton(_("Council term…"))
+        self.term_button.setToolTip(_("When a member or the chair sits on the council"))
+        self.term_button.clicked.connect(self.open_term_dialog)
 
         actions = QGroupBox(_("Selected user"))
         actions_layout = QHBoxLayout(actions)
@@ -196,6 +230,8 @@ class UsersPage(QWidget):
         actions_layout.addWidget(self.role_button)
         actions_layout.addSpacing(12)
         actions_layout.addWidget(self.active_button)
+        actions_layout.addSpacing(12)
+        actions_layout.addWidget(self.term_button)
         actions_layout.addStretch(1)
 
         self.status = QLabel()
@@ -283,6 +319,8 @@ class UsersPage(QWidget):
         enabled = self.admin and selected is not None
         for widget in (self.reset_button, self.role_combo, self.role_button, self.active_button):
             widget.setEnabled(enabled)
+        council_role = selected is not None and selected[1] in (Role.MEMBER, Role.CHAIR)
+        self.term_button.setEnabled(enabled and council_role)
         if selected is not None:
             self.role_combo.setCurrentIndex(self.role_combo.findData(selected[1]))
             self.active_button.setText(_("Disable") if selected[2] else _("Enable"))
@@ -327,6 +365,15 @@ class UsersPage(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.context.notify_changed()  # the list now marks the password as set by you
             self._show(_("The password of {name} was changed.").format(name=name), _OK_STYLE)
+
+    def open_term_dialog(self) -> None:
+        name = self.selected_name()
+        if name is None:
+            return
+        dialog = TermDialog(self.context, name, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.context.notify_changed()
+            self._show(_("The term of {name} was recorded.").format(name=name), _OK_STYLE)
 
     def apply_role(self) -> bool:
         name = self.selected_name()

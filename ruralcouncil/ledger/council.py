@@ -78,13 +78,74 @@ def event_date(on: date | None) -> date:
 # --- the sitting council -----------------------------------------------------------------
 
 
-def sitting_members(conn: sqlite3.Connection) -> list[tuple[int, str]]:
-    """(id, name) of every active member and chair, by name."""
+def sitting_members(conn: sqlite3.Connection, on: str | None = None) -> list[tuple[int, str]]:
+    """(id, name) of every active member and chair whose term (if one was set) covers the
+    day ``on`` (YYYY-MM-DD; today by default), by name."""
+    day = on or date.today().isoformat()
     rows = conn.execute(
-        "SELECT id, name FROM users WHERE active = 1 AND role IN (?, ?) ORDER BY name",
-        COUNCIL_ROLES,
+        "SELECT u.id, u.name FROM users u LEFT JOIN council_terms t ON t.user_id = u.id"
+        " WHERE u.active = 1 AND u.role IN (?, ?)"
+        " AND (t.user_id IS NULL OR (t.starts <= ? AND (t.ends IS NULL OR ? <= t.ends)))"
+        " ORDER BY u.name",
+        (*COUNCIL_ROLES, day, day),
     )
     return [(int(r[0]), str(r[1])) for r in rows]
+
+
+@dataclass(frozen=True)
+class Term:
+    member: str
+    starts: str
+    ends: str | None
+
+
+def set_term(
+    ledger: Ledger, admin: User, member: str, starts: date, ends: date | None = None
+) -> None:
+    """Record (or change) a member's term of office; they sit on the council only within
+    it. An administrator keeps the register of members, as of users."""
+    require(admin, Action.MANAGE_USERS)
+    if ends is not None and ends < starts:
+        raise InvalidInput(
+            _("A term cannot end ({ends}) before it starts ({starts}).").format(
+                ends=shown_date(ends), starts=shown_date(starts)
+            )
+        )
+    with ledger.write(admin) as commit:
+        conn = commit.conn
+        member_id, member_name, role, _active = user_id_by_name(conn, member)
+        if role not in COUNCIL_ROLES:
+            raise InvalidInput(
+                _("{name} is not a council member or the chair; only they have a term.").format(
+                    name=member_name
+                )
+            )
+        conn.execute(
+            "INSERT INTO council_terms (user_id, starts, ends, set_by, set_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+            " starts = excluded.starts, ends = excluded.ends, set_by = excluded.set_by,"
+            " set_at = excluded.set_at",
+            (
+                member_id,
+                starts.isoformat(),
+                ends.isoformat() if ends else None,
+                admin.id,
+                storage.now_text(),
+            ),
+        )
+        commit.append("council_term", str(member_id))
+        commit.event(
+            "council.term",
+            f"{member_name} {starts.isoformat()}..{ends.isoformat() if ends else ''}",
+        )
+
+
+def terms(conn: sqlite3.Connection) -> list[Term]:
+    rows = conn.execute(
+        "SELECT u.name, t.starts, t.ends FROM council_terms t JOIN users u ON u.id = t.user_id"
+        " ORDER BY u.name"
+    )
+    return [Term(str(r[0]), str(r[1]), r[2]) for r in rows]
 
 
 def user_id_by_name(conn: sqlite3.Connection, name: str) -> tuple[int, str, str, bool]:

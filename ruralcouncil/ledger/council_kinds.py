@@ -161,6 +161,17 @@ RESOLUTION_USE = register(
         authorise=_made_by_author,
     )
 )
+COUNCIL_TERM = register(
+    RecordKind(
+        "council_term",
+        "council_terms",
+        "user_id",
+        "user_id, starts, ends, set_by, set_at",
+        Action.MANAGE_USERS,
+        mutable=True,
+        made_by="set_by",
+    )
+)
 COUNCIL_RULE = register(
     RecordKind(
         "council_rule",

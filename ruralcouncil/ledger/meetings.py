@@ -191,7 +191,7 @@ def open_meeting(
     agenda = clean_text(_("The agenda"), agenda, multiline=True, limit=4000)
     with ledger.write(chair) as commit:
         conn = commit.conn
-        sitting = [user_id for user_id, _name in council.sitting_members(conn)]
+        sitting = [user_id for user_id, _name in council.sitting_members(conn, day.isoformat())]
         names = council.user_names(conn)
         present_ids = _names_to_ids(conn, present)
         if not present_ids:
@@ -199,9 +199,10 @@ def open_meeting(
         for user_id in present_ids:
             if user_id not in sitting:
                 raise InvalidInput(
-                    _("{name} does not sit on the council (an active member or the chair).").format(
-                        name=names[user_id]
-                    )
+                    _(
+                        "{name} does not sit on the council on {day} (an active member or the "
+                        "chair, within their term)."
+                    ).format(name=names[user_id], day=shown_date(day))
                 )
         if chair.id not in present_ids:
             raise InvalidInput(_("The chair who opens the meeting must be among those present."))

@@ -370,6 +370,16 @@ def m003_council(db: Database) -> None:
             used_at TEXT NOT NULL
         ) STRICT;
 
+        -- A member's term of office: they sit on the council from `starts` to `ends` (open
+        -- when null). A member or chair without a term sits while their account is active.
+        CREATE TABLE council_terms (
+            user_id INTEGER PRIMARY KEY REFERENCES users(id),
+            starts TEXT NOT NULL,
+            ends TEXT CHECK (ends IS NULL OR ends >= starts),
+            set_by INTEGER NOT NULL REFERENCES users(id),
+            set_at TEXT NOT NULL
+        ) STRICT;
+
         CREATE TABLE council_rules (
             name TEXT PRIMARY KEY,
             value TEXT NOT NULL,
@@ -555,7 +565,7 @@ def fingerprint(objects: list[list[Any]]) -> str:
 FINGERPRINTS: dict[int, str] = {
     1: "627ac3e95023802c7e1f64aa347934f02c55ac2d5d582d71ff4890e07c5a3649",
     2: "7831a84f93baeb2473b083be6d8c81128ada33f36a2e1e38ccddd7d4b6a0dd2c",
-    3: "9d6f4caf5958081edd5a909989dbad1ce223b5bfe7cc6b631f3cff815a1c810b",
+    3: "10d9af859cee82f9eea34d27a576d27407b87da449247e90ab10bcef0207e72b",
 }
 
 

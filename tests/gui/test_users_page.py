@@ -124,3 +124,33 @@ def test_member_sees_list_read_only(qtbot, member_context: AppContext) -> None:
     assert not page.toggle_active()
     assert "may not manage users" in page.status.text()
     assert len(users.list_users(member_context.ledger)) == 2
+
+
+def test_a_council_members_term_is_set_from_the_users_page(qtbot, context: AppContext) -> None:
+    """Issue 8: the sitting council is the members and the chair within their term."""
+    from datetime import date
+
+    from ruralcouncil.gui.users_page import TermDialog
+    from ruralcouncil.ledger import council
+
+    users.add_user(context.ledger, context.user, "dana", "member", CLERK_PASSWORD)
+    users.add_user(context.ledger, context.user, "aigul", "clerk", CLERK_PASSWORD)
+    page = UsersPage(context)
+    qtbot.addWidget(page)
+    page.select_user("aigul")
+    assert not page.term_button.isEnabled()  # a clerk has no seat, so no term
+    page.select_user("dana")
+    assert page.term_button.isEnabled()
+    dialog = TermDialog(context, "dana")
+    qtbot.addWidget(dialog)
+    assert dialog.open_ended.isChecked() and not dialog.ends.isEnabled()
+    dialog.open_ended.setChecked(False)
+    dialog.starts.setDate(date(2026, 5, 1))
+    dialog.ends.setDate(date(2026, 4, 1))
+    dialog.accept()
+    assert "cannot end" in dialog.error.text() and council.terms(context.ledger.conn) == []
+    dialog.ends.setDate(date(2028, 4, 30))
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    (term,) = council.terms(context.ledger.conn)
+    assert (term.member, term.starts, term.ends) == ("dana", "2026-05-01", "2028-04-30")
