@@ -20,7 +20,16 @@ from pathlib import Path
 
 from _helpers import admin_of, copy_ledger, day, fresh_ledger, receipt, scratch_dir, state, user_of
 
-from ruralcouncil.ledger import budget, catalog, council, journal, meetings, spending, users
+from ruralcouncil.ledger import (
+    budget,
+    catalog,
+    council,
+    journal,
+    meetings,
+    schema,
+    spending,
+    users,
+)
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.storage import Ledger
 from ruralcouncil.ledger.users import User
@@ -59,23 +68,7 @@ BUDGET_2026 = (
 )
 
 # Tables the council's path writes: a refusal leaves each as it was.
-COUNCIL_TABLES = (
-    "parties",
-    "interests",
-    "meetings",
-    "resolutions",
-    "votes",
-    "confirmations",
-    "resolution_uses",
-    "council_rules",
-    "council_terms",
-    "budgets",
-    "budget_lines",
-    "requests",
-    "request_steps",
-    "attachments",
-    "entry_links",
-)
+COUNCIL_TABLES = schema.COUNCIL_TABLES
 
 
 def council_state(conn: sqlite3.Connection) -> tuple[object, ...]:

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 import pytest
 
 from ruralcouncil import cli
-from ruralcouncil.ledger import users
+from ruralcouncil.ledger import schema, users
 from ruralcouncil.ledger.setup import init_ledger
 
 Y = date.today().year - 1
@@ -32,25 +32,7 @@ PASSWORDS = {
 }
 ROLES = {"clerk": "clerk", "chair": "chair", "m1": "member", "m2": "member", "m3": "member"}
 BUDGET = "category,fund,amount\nROADS,GENERAL,500000\nSTAFF,GENERAL,1000000\nTAX-LAND,,200000\n"
-COUNCIL_TABLES = (
-    "parties",
-    "interests",
-    "meetings",
-    "resolutions",
-    "votes",
-    "confirmations",
-    "resolution_uses",
-    "council_rules",
-    "budgets",
-    "budget_lines",
-    "requests",
-    "request_steps",
-    "attachments",
-    "entry_links",
-    "transactions",
-    "events",
-    "audit_log",
-)
+COUNCIL_TABLES = schema.COUNCIL_TABLES
 
 
 def d(month_day: str) -> str:

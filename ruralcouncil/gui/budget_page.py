@@ -13,7 +13,6 @@ from datetime import date
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -29,6 +28,7 @@ from ruralcouncil.gui.budget_chart import BudgetChart
 from ruralcouncil.gui.budget_models import BudgetActualModel, BudgetVersionsModel
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.entry_dialogs import DateField
+from ruralcouncil.gui.year_box import YearBox
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import budget, meetings, queries
 from ruralcouncil.ledger.classification import EXPENDITURE, REVENUE
@@ -98,7 +98,7 @@ class BudgetPage(QWidget):
         font.setBold(True)
         font.setPointSize(15)
         self.title.setFont(font)
-        self.year_box = QComboBox()
+        self.year_box = YearBox()
         self.year_box.setObjectName("budgetYear")
         self.year_box.currentIndexChanged.connect(lambda _index: self.refresh())
         self.as_of = DateField(date.today())
@@ -185,23 +185,14 @@ class BudgetPage(QWidget):
         chosen = self.year()
         if chosen is None:
             chosen = this_year()
-        self.year_box.blockSignals(True)
-        self.year_box.clear()
-        for year in reversed(budget_years(self.context)):
-            self.year_box.addItem(str(year), year)
-        self.year_box.setCurrentIndex(max(self.year_box.findData(chosen), 0))
-        self.year_box.blockSignals(False)
+        self.year_box.offer(budget_years(self.context), chosen)
         self.refresh()
 
     def year(self) -> int | None:
-        data = self.year_box.currentData()
-        return int(data) if data is not None else None
+        return self.year_box.year()
 
     def set_year(self, year: int) -> None:
-        index = self.year_box.findData(year)
-        if index < 0:
-            raise ValueError(f"year {year} is not offered")
-        self.year_box.setCurrentIndex(index)
+        self.year_box.choose(year)
 
     def day(self, year: int) -> date:
         """The day the figures are as of: the date typed, kept within the chosen year."""

@@ -17,7 +17,6 @@ import shiboken6
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -32,6 +31,7 @@ from ruralcouncil.gui import messages
 from ruralcouncil.gui.chart import MonthlyFlowChart
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.save_dialog import LAST_PDF_FOLDER, choose_save_path, folder_settings
+from ruralcouncil.gui.year_box import YearBox
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import catalog, queries
 from ruralcouncil.ledger.money import format_amount
@@ -235,7 +235,7 @@ class DashboardPage(QWidget):
         self.box_amounts: dict[int, QLabel] = {}
         self._saving = False
 
-        self.year_box = QComboBox()
+        self.year_box = YearBox()
         self.year_box.currentIndexChanged.connect(lambda _index: self.refresh())
         self.pdf_button = QPushButton(_("Save as PDF…"))
         self.pdf_button.clicked.connect(self.choose_pdf_file)
@@ -346,26 +346,14 @@ class DashboardPage(QWidget):
             # The current year: an entry dated in a later year by mistake must not send
             # every user to that year (the year box still offers it).
             chosen = this_year()
-            if chosen not in years:
-                years = sorted({*years, chosen})
-        self.year_box.blockSignals(True)
-        self.year_box.clear()
-        for y in reversed(years):
-            self.year_box.addItem(str(y), y)
-        index = self.year_box.findData(chosen)
-        self.year_box.setCurrentIndex(max(index, 0))
-        self.year_box.blockSignals(False)
+        self.year_box.offer(years, chosen)
         self.refresh()
 
     def year(self) -> int | None:
-        data = self.year_box.currentData()
-        return int(data) if data is not None else None
+        return self.year_box.year()
 
     def set_year(self, year: int) -> None:
-        index = self.year_box.findData(year)
-        if index < 0:
-            raise ValueError(f"year {year} is not offered")
-        self.year_box.setCurrentIndex(index)
+        self.year_box.choose(year)
 
     def on_ledger_changed(self) -> None:
         self._fill_years()

@@ -19,7 +19,6 @@ from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
     QGridLayout,
     QGroupBox,
@@ -42,6 +41,7 @@ from ruralcouncil.gui.meeting_models import (
     ResolutionsModel,
     VoteGridModel,
 )
+from ruralcouncil.gui.year_box import YearBox
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import meetings
 from ruralcouncil.ledger.dates import shown_date
@@ -106,7 +106,7 @@ class MeetingsPage(QWidget):
         font.setBold(True)
         font.setPointSize(15)
         title.setFont(font)
-        self.year_box = QComboBox()
+        self.year_box = YearBox()
         self.year_box.setObjectName("meetingsYear")
         self.year_box.currentIndexChanged.connect(lambda _index: self.refresh())
         top = QHBoxLayout()
@@ -236,20 +236,14 @@ class MeetingsPage(QWidget):
         years = {this_year()} | {
             int(m.date[:4]) for m in meetings.meetings(self.context.ledger.conn)
         }
-        self.year_box.blockSignals(True)
-        self.year_box.clear()
-        for year in sorted(years, reverse=True):
-            self.year_box.addItem(str(year), year)
-        self.year_box.setCurrentIndex(max(self.year_box.findData(chosen), 0))
-        self.year_box.blockSignals(False)
+        self.year_box.offer(years, chosen)
         self.refresh()
 
     def year(self) -> int | None:
-        data = self.year_box.currentData()
-        return int(data) if data is not None else None
+        return self.year_box.year()
 
     def set_year(self, year: int) -> None:
-        self.year_box.setCurrentIndex(self.year_box.findData(year))
+        self.year_box.choose(year)
 
     def refresh(self) -> None:
         year = self.year()

@@ -272,7 +272,8 @@ def m002_signed_chain(db: Database) -> None:
     db.execute("PRAGMA user_version = 2")
 
 
-_COUNCIL_APPEND_ONLY = (
+# The council's tables that only grow; its rules and members' terms change in place.
+COUNCIL_APPEND_ONLY = (
     "parties",
     "interests",
     "meetings",
@@ -287,6 +288,7 @@ _COUNCIL_APPEND_ONLY = (
     "attachments",
     "entry_links",
 )
+COUNCIL_TABLES = (*COUNCIL_APPEND_ONLY, "council_rules", "council_terms")
 
 
 def m003_council(db: Database) -> None:
@@ -456,7 +458,7 @@ def m003_council(db: Database) -> None:
         CREATE INDEX entry_links_request ON entry_links(request_id) WHERE request_id IS NOT NULL;
         """
     )
-    for table in _COUNCIL_APPEND_ONLY:
+    for table in COUNCIL_APPEND_ONLY:
         db.executescript(_no_update(table) + _no_delete(table))
     db.execute("PRAGMA user_version = 3")
 

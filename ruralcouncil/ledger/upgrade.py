@@ -15,6 +15,7 @@ cannot log in. The upgrading administrator is the one exception: they are at the
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
@@ -109,34 +110,21 @@ def _migrate_signed(ledger: Ledger, name: str, password: str) -> User:
             )
         )
     _verified_and_kept(ledger)
-    conn = ledger.conn
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            schema.migrations.apply(schema.database(conn))
-            commit = Commit(conn, user, user.signer)
-            commit.append(
-                "schema",
-                str(schema.SCHEMA_VERSION),
-                {
-                    "version": schema.SCHEMA_VERSION,
-                    "from_version": ledger.version,
-                    "migrations": schema.applied(conn),
-                },
-            )
-            _add_new_book_accounts(commit)
-            commit.event("ledger.upgrade", f"{ledger.version} -> {schema.SCHEMA_VERSION}")
-            commit.seal()
-            conn.execute("COMMIT")
-        except BaseException:
-            with suppress(sqlite3.Error):
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-            raise
-    except (sqlite3.Error, OSError) as exc:
-        raise storage.explain(exc, ledger.path) or exc from exc
-    commit.done()
-    ledger.version = schema.SCHEMA_VERSION
+
+    def chained(conn: sqlite3.Connection) -> Commit:
+        commit = Commit(conn, user, user.signer)
+        commit.append(
+            "schema",
+            str(schema.SCHEMA_VERSION),
+            {
+                "version": schema.SCHEMA_VERSION,
+                "from_version": ledger.version,
+                "migrations": schema.applied(conn),
+            },
+        )
+        return commit
+
+    _migrate(ledger, chained)
     return user
 
 
@@ -154,45 +142,57 @@ def _upgrade(ledger: Ledger, user_id: int, name: str, full_name: str, password: 
     public, locked, signer = keys.new_key_pair(user_id, password)
     logged_in = storage.now_text()
     admin = User(user_id, name, Role.ADMIN, full_name, signer)
+
+    def chained(conn: sqlite3.Connection) -> Commit:
+        cursor = conn.execute(f"SELECT {USER_COLUMNS} FROM users ORDER BY id")
+        names = [d[0] for d in cursor.description]
+        users = [dict(zip(names, r, strict=True)) for r in cursor]
+        settings = [list(r) for r in conn.execute("SELECT key, value FROM settings ORDER BY key")]
+        conn.execute(
+            "UPDATE users SET public_key = ?, secret_key = ?, key_set_by = ?,"
+            " password_hash = '' WHERE id = ?",
+            (public, locked, user_id, user_id),
+        )
+        commit = Commit(conn, admin, signer)
+        commit.append(
+            "schema",
+            str(schema.SCHEMA_VERSION),
+            {
+                "version": schema.SCHEMA_VERSION,
+                "from_version": ledger.version,
+                "migrations": schema.applied(conn),
+                "legacy": {
+                    "entries": v1_entries,
+                    "head": v1_head,
+                    "audit_lines": audit_lines,
+                    "audit_head": audit_head,
+                    "transactions": v1_transactions,
+                    # The exact rows of the early records (numbers, posting ids included).
+                    "rows": legacy.row_digests(conn, v1_entries + 1),
+                },
+                "users": users,
+                "settings": settings,
+            },
+        )
+        # The signed part starts with the schema entry; the login comes right after it.
+        signer.pending_login = logged_in
+        commit.append("user", str(user_id))
+        return commit
+
+    _migrate(ledger, chained)
+    return admin
+
+
+def _migrate(ledger: Ledger, chained: Callable[[sqlite3.Connection], Commit]) -> None:
+    """In one transaction: the migrations, then ``chained`` (which chains the schema entry
+    and returns its commit), the book accounts the new version starts with, the event and the
+    signature. A failure anywhere leaves the file as it was."""
+    conn = ledger.conn
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
             schema.migrations.apply(schema.database(conn))
-            cursor = conn.execute(f"SELECT {USER_COLUMNS} FROM users ORDER BY id")
-            names = [d[0] for d in cursor.description]
-            users = [dict(zip(names, r, strict=True)) for r in cursor]
-            settings = [
-                list(r) for r in conn.execute("SELECT key, value FROM settings ORDER BY key")
-            ]
-            conn.execute(
-                "UPDATE users SET public_key = ?, secret_key = ?, key_set_by = ?,"
-                " password_hash = '' WHERE id = ?",
-                (public, locked, user_id, user_id),
-            )
-            commit = Commit(conn, admin, signer)
-            commit.append(
-                "schema",
-                str(schema.SCHEMA_VERSION),
-                {
-                    "version": schema.SCHEMA_VERSION,
-                    "from_version": ledger.version,
-                    "migrations": schema.applied(conn),
-                    "legacy": {
-                        "entries": v1_entries,
-                        "head": v1_head,
-                        "audit_lines": audit_lines,
-                        "audit_head": audit_head,
-                        "transactions": v1_transactions,
-                        # The exact rows of the early records (numbers, posting ids included).
-                        "rows": legacy.row_digests(conn, v1_entries + 1),
-                    },
-                    "users": users,
-                    "settings": settings,
-                },
-            )
-            # The signed part starts with the schema entry; the login comes right after it.
-            signer.pending_login = logged_in
-            commit.append("user", str(user_id))
+            commit = chained(conn)
             _add_new_book_accounts(commit)
             commit.event("ledger.upgrade", f"{ledger.version} -> {schema.SCHEMA_VERSION}")
             commit.seal()
@@ -206,7 +206,6 @@ def _upgrade(ledger: Ledger, user_id: int, name: str, full_name: str, password: 
         raise storage.explain(exc, ledger.path) or exc from exc
     commit.done()
     ledger.version = schema.SCHEMA_VERSION
-    return admin
 
 
 def _add_new_book_accounts(commit: Commit) -> None:

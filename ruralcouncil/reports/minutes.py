@@ -12,7 +12,6 @@ made, and the document is written in its invariant mode (the same record, the sa
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,9 +30,10 @@ from ruralcouncil.reports.council_text import (
     vote_text,
 )
 from ruralcouncil.reports.fonts import BOLD, REGULAR, register_fonts
-from ruralcouncil.reports.summary_pdf import _language, anchor_text, verification_code
+from ruralcouncil.reports.pdf_file import MM, in_language, write_a4
+from ruralcouncil.reports.summary_pdf import anchor_text, verification_code
 
-_MM = 72 / 25.4
+_MM = MM
 _MARGIN = 18 * _MM
 _FRAME_PADDING = 6
 _GREY = "#e8e8e8"
@@ -108,35 +108,21 @@ def render_minutes_pdf(
     ledger: Ledger, meeting_id: int, path: Path | str, lang: str | None = None
 ) -> MinutesPdf:
     """Write the minutes of meeting ``meeting_id`` to ``path`` (replacing it)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import SimpleDocTemplate
-
     path = Path(path)
-    with _language(lang):
+    with in_language(lang):
         register_fonts()
         record = _read(ledger, meeting_id)
         day = shown_date(record.meeting.date)
-        tmp = path.with_name(path.name + ".part")
-        doc = SimpleDocTemplate(
-            str(tmp),
-            pagesize=A4,
-            leftMargin=_MARGIN,
-            rightMargin=_MARGIN,
-            topMargin=_MARGIN,
-            bottomMargin=_MARGIN + 6 * _MM,
+        write_a4(
+            path,
+            _story(record),
             title=_("{village}: minutes of the meeting of {day}").format(
                 village=record.village, day=day
             ),
             author=record.council,
-            creator="RuralCouncil",
-            invariant=1,
+            footer=_footer(record, day),
+            margin=_MARGIN,
         )
-        footer = _footer(record, day)
-        try:
-            doc.build(_story(record), onFirstPage=footer, onLaterPages=footer)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
     return MinutesPdf(path, meeting_id, record.entries, record.head)
 
 

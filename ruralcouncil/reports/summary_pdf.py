@@ -13,20 +13,19 @@ so the same ledger always gives the same bytes.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from ruralcouncil.i18n import N_, _, language, set_language
+from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import catalog, settings
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.storage import snapshot
 from ruralcouncil.reports.fonts import BOLD, REGULAR, register_fonts
+from ruralcouncil.reports.pdf_file import MM, in_language, write_a4
 from ruralcouncil.reports.statements import YearSummary, year_summary
 
 ANCHOR_PREFIX = "ruralcouncil-anchor:"
@@ -45,7 +44,7 @@ BOX_LABELS = {
     10: N_("Total borrowings"),
 }
 
-_MM = 72 / 25.4  # points per millimetre, without importing reportlab.lib.units here
+_MM = MM
 _MARGIN = 16 * _MM
 _AMOUNT_WIDTH = 32 * _MM
 _FRAME_PADDING = 6  # reportlab's default frame padding, inside the margins
@@ -62,19 +61,6 @@ def verification_code(head: str) -> str:
     """The short code printed on paper: the head's first 12 hex digits in groups of four."""
     short = head[:12]
     return " ".join(short[i : i + 4] for i in range(0, len(short), 4))
-
-
-@contextmanager
-def _language(lang: str | None) -> Iterator[None]:
-    """Render in ``lang`` and put the process's language back afterwards."""
-    previous = language()
-    if lang and lang != previous:
-        set_language(lang)
-    try:
-        yield
-    finally:
-        if language() != previous:
-            set_language(previous)
 
 
 @dataclass(frozen=True)
@@ -107,11 +93,8 @@ def render_summary_pdf(
     conn: sqlite3.Connection, year: int, path: Path | str, lang: str | None = None
 ) -> SummaryPdf:
     """Write the year's summary PDF to ``path`` (replacing it): the file and its anchor."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import SimpleDocTemplate
-
     path = Path(path)
-    with _language(lang):
+    with in_language(lang):
         register_fonts()
         # One read transaction for every figure, name and the anchor printed beside them.
         with snapshot(conn):
@@ -121,26 +104,16 @@ def render_summary_pdf(
             council = settings.council_name(conn)
             story = _story(conn, current, prior, village, council)
         footer = _page_footer(village, year, current.chain_entries, current.chain_head)
-        tmp = path.with_name(path.name + ".part")
-        doc = SimpleDocTemplate(
-            str(tmp),
-            pagesize=A4,
-            leftMargin=_MARGIN,
-            rightMargin=_MARGIN,
-            topMargin=_MARGIN,
-            bottomMargin=_MARGIN + 6 * _MM,
+        write_a4(
+            path,
+            story,
             title=_("{village}: summary of the accounts for {year}").format(
                 village=village, year=year
             ),
             author=council,
-            creator="RuralCouncil",
-            invariant=1,
+            footer=footer,
+            margin=_MARGIN,
         )
-        try:
-            doc.build(story, onFirstPage=footer, onLaterPages=footer)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
     return SummaryPdf(path, year, current.chain_entries, current.chain_head)
 
 
