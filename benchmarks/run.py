@@ -296,14 +296,48 @@ keys._derive = derive
 dialog.close()
 
 window = gui_app.build_main_window_for_smoke_test(ledger, user)
+
+
+# The first page is built just after the window's first paint: when are its figures painted?
+class FirstPaint(QObject):
+    def __init__(self):
+        super().__init__()
+        self.at = None
+
+    def eventFilter(self, obj, event):
+        if self.at is None and event.type() == QEvent.Type.Paint:
+            self.at = time.time()
+        return False
+
+
+figures_watch = FirstPaint()
+show_first_page = window._on_nav_row
+
+
+def watched_first_page(row):
+    show_first_page(row)
+    page = window.pages.get("dashboard")
+    if page is not None and figures_watch.parent() is None:
+        figures_watch.setParent(page)
+        page.installEventFilter(figures_watch)
+
+
+window._on_nav_row = watched_first_page
 window.resize(1366, 740)
 window.show()
 watch.wait(window)
 window_s = time.time() - t0 - kdf[0]
 heavy = sorted(m for m in ("pyqtgraph", "numpy", "reportlab") if m in sys.modules)
 
-# The dashboard (the first page) draws its chart after the window's first paint.
-dashboard = window.page("dashboard")
+poll, loop = QTimer(), QEventLoop()
+poll.timeout.connect(lambda: loop.quit() if figures_watch.at is not None else None)
+poll.start(1)
+loop.exec()
+poll.stop()
+figures_s = figures_watch.at - t0 - kdf[0]
+dashboard = window.pages["dashboard"]
+
+# The dashboard draws its chart after that.
 start = time.perf_counter()
 poll, loop = QTimer(), QEventLoop()
 poll.timeout.connect(lambda: loop.quit() if dashboard.chart.plot is not None else None)
@@ -329,6 +363,7 @@ print(json.dumps({
     "kdf_s": kdf[0],
     "heavy_before_paint": heavy,
     "chart_after_window_s": chart_s,
+    "figures_s": figures_s,
     "pages_ms": pages,
 }))
 """
@@ -529,8 +564,16 @@ def main() -> int:
     print(f"  (log-in {login_s:.3f} s, of which the password's key derivation {kdf_s:.3f} s)")
     heavy = program[-1]["heavy_before_paint"]
     print(f"  imported before the main window's first paint: {', '.join(heavy) or 'none'}")
+    figures_s = statistics.median(p["figures_s"] for p in program)
+    line(
+        f"  start-up to the dashboard's figures, {STARTUP_SIZE:,}",
+        f"{figures_s:.3f} s",
+        f"{floor_s:.3f} s",
+        f"{figures_s / floor_s:.2f}x",
+        "(the window is painted first, its first page just after)",
+    )
     chart_s = statistics.median(p["chart_after_window_s"] for p in program)
-    print(f"  the dashboard's chart drawn {chart_s:.3f} s after that paint (pyqtgraph's import)")
+    print(f"  the dashboard's chart drawn {chart_s:.3f} s after its figures (pyqtgraph's import)")
 
     # The CLI read.
     cli_db = ledger_of(folder, CLI_SIZE)

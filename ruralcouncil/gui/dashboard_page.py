@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from ruralcouncil.gui import messages
 from ruralcouncil.gui.chart import MonthlyFlowChart
 from ruralcouncil.gui.context import AppContext
+from ruralcouncil.gui.painted import selectable_once_painted
 from ruralcouncil.gui.save_dialog import LAST_PDF_FOLDER, choose_save_path, folder_settings
 from ruralcouncil.gui.year_box import YearBox
 from ruralcouncil.i18n import _
@@ -76,38 +77,6 @@ def _render_pdf(ledger: Ledger, year: int, path: Path) -> tuple[Path, str]:
     finally:
         reader.close()
     return written.path, written.code
-
-
-class _SelectableOncePainted(QObject):
-    """Lets a label's text be selected with the mouse from just after its first paint.
-
-    A selectable label gets a text control of Qt's own, unknown to PySide, and the first time
-    such an object passes through a Python event filter (the inactivity lock's) PySide builds
-    Python enums for every Qt class it knows: a noticeable part of the start-up, which is
-    better spent once the window is on screen."""
-
-    def __init__(self, label: QLabel) -> None:
-        super().__init__(label)
-        self._label = label
-        label.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self._label.removeEventFilter(self)
-            QTimer.singleShot(0, self, self._enable)
-        return False
-
-    def _enable(self) -> None:
-        from PySide6.QtCore import Qt
-
-        self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.deleteLater()
-
-
-def selectable_once_painted(label: QLabel) -> QLabel:
-    """``label``, whose text can be selected (copied) once it has been painted."""
-    _SelectableOncePainted(label)
-    return label
 
 
 def council_status(ledger: Ledger, year: int) -> tuple[str, bool]:

@@ -35,8 +35,8 @@ import ruralcouncil
 from ruralcouncil import paths
 from ruralcouncil.gui import messages
 from ruralcouncil.gui.context import REVERSE_SHORTCUT, AppContext
-from ruralcouncil.gui.dashboard_page import selectable_once_painted
 from ruralcouncil.gui.lock import Cover, InactivityTimer, LockDialog
+from ruralcouncil.gui.painted import selectable_once_painted
 from ruralcouncil.gui.password_dialog import (
     admin_set_password,
     change_own_password,
@@ -183,7 +183,11 @@ class MainWindow(QMainWindow):
         context.changed.connect(self.refresh)
         context.language_saved.connect(self._language_saved)
         self.refresh()
+        # The first page is built just after the window's first paint (_after_first_paint):
+        # the window, its menus and navigation are on screen without waiting for the page.
+        self.nav.blockSignals(True)
         self.nav.setCurrentRow(0)
+        self.nav.blockSignals(False)
         self.restore_geometry()
         self._painted = False
 
@@ -198,6 +202,8 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import Qt
 
         self.password_note.setCursor(Qt.CursorShape.PointingHandCursor)
+        if self.stack.currentWidget() is None:
+            self._on_nav_row(self.nav.currentRow())
 
     # --- pages --------------------------------------------------------------------------
 
@@ -233,6 +239,8 @@ class MainWindow(QMainWindow):
         row = self.page_keys().index(key)
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)  # shows it through _on_nav_row
+        else:
+            self._on_nav_row(row)  # the first page, asked for before the window's first paint
         return self.page(key)
 
     def current_page_key(self) -> str:

@@ -439,7 +439,13 @@ def test_the_entries_menu_reverses_the_chosen_entry(
 
 
 def test_pages_are_created_when_first_shown(qtbot: QtBot, context: AppContext) -> None:
-    window = _window(qtbot, context)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    # The first page is built just after the window's first paint, not before it.
+    assert window.pages == {}
+    window.show()
+    qtbot.waitUntil(lambda: "dashboard" in window.pages)
+    assert window.stack.currentWidget() is window._areas["dashboard"]
     assert set(window.pages) == {"dashboard"}
     window.nav.setCurrentRow(window.page_keys().index("settings"))
     assert set(window.pages) == {"dashboard", "settings"}
