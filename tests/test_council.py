@@ -1549,3 +1549,34 @@ def test_only_an_administrator_sets_a_term_and_only_for_the_council(c: Council) 
     council.set_term(c.ledger, c.admin, "m1", day("2025-01-01"), day("2029-12-31"))
     assert [(t.starts, t.ends) for t in council.terms(c.conn)] == [("2025-01-01", "2029-12-31")]
     assert verify(c.conn).ok
+
+
+def test_verify_catches_a_virement_signed_by_hand_that_changes_the_total(c: Council) -> None:
+    """The chain proves the chair wrote it; verify's replay of the rules proves a virement
+    may not change the total appropriated, even when written around ``budget.adopt``."""
+    from ruralcouncil.ledger import storage
+
+    adopt_budget(c)
+    ref = resolve(c, "virement:2026", "2026-03-01")
+    resolution = meetings.get_resolution(c.conn, ref)
+    with c.ledger.write(c.chair) as commit:
+        meetings.use(commit, c.chair, ref, "virement:2026", "budget.adopt", "2026/2")
+        cursor = commit.conn.execute(
+            "INSERT INTO budgets (year, version, resolution_id, date, user_id, created_at)"
+            " VALUES (2026, 2, ?, ?, ?, ?)",
+            (resolution.id, resolution.date, c.chair.id, storage.now_text()),
+        )
+        budget_id = int(cursor.lastrowid or 0)
+        commit.conn.executemany(
+            "INSERT INTO budget_lines (budget_id, code, fund, amount) VALUES (?, ?, ?, ?)",
+            [
+                (budget_id, "ROADS", "GENERAL", 900_000_00),  # 300 000 in version 1
+                (budget_id, "STAFF", "GENERAL", 200_000_00),
+                (budget_id, "ROADS", "ROADFUND", 50_000_00),
+                (budget_id, "TAX-LAND", "GENERAL", 1_000_000_00),
+            ],
+        )
+        commit.append("budget", str(budget_id))
+    result = verify(c.conn)
+    assert not result.ok
+    assert any("virement that changed" in p for p in result.problems), result.problems

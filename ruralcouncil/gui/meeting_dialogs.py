@@ -88,16 +88,13 @@ class OpenMeetingDialog(CouncilDialog):
         self.date.setObjectName("meetingDate")
         self.present: dict[str, QCheckBox] = {}
         group = QGroupBox(_("Members present"))
-        grid = QGridLayout(group)
+        self.grid = QGridLayout(group)
         self.secretary = QComboBox()
         self.secretary.setObjectName("secretary")
-        self.secretary.addItem(_("(none)"), "")
-        for n, (user_id, login_name) in enumerate(council.sitting_members(context.ledger.conn)):
-            box = QCheckBox(self.name(user_id))
-            box.setChecked(True)
-            self.present[login_name] = box
-            grid.addWidget(box, n // 2, n % 2)
-            self.secretary.addItem(self.name(user_id), login_name)
+        self._sitting_on: str | None = None
+        self._fill_members()
+        # The council sitting on the day typed: a member outside their term is not offered.
+        self.date.textChanged.connect(lambda _text: self._fill_members())
         self.agenda = QPlainTextEdit()
         self.agenda.setObjectName("agenda")
         self.agenda.setPlaceholderText(_("One item a line"))
@@ -109,6 +106,30 @@ class OpenMeetingDialog(CouncilDialog):
         self.body.addWidget(group)
         self.body.addLayout(form)
         self.finish_layout()
+
+    def _fill_members(self) -> None:
+        if self.date.problem() is not None:
+            return
+        day = self.date.day().isoformat()
+        if day == self._sitting_on:
+            return
+        self._sitting_on = day
+        ticked = {name for name, box in self.present.items() if box.isChecked()}
+        chosen = self.secretary.currentData()
+        for box in self.present.values():
+            self.grid.removeWidget(box)
+            box.deleteLater()
+        self.present.clear()
+        self.secretary.clear()
+        self.secretary.addItem(_("(none)"), "")
+        sitting = council.sitting_members(self.context.ledger.conn, day)
+        for n, (user_id, login_name) in enumerate(sitting):
+            box = QCheckBox(self.name(user_id))
+            box.setChecked(login_name in ticked or not ticked)
+            self.present[login_name] = box
+            self.grid.addWidget(box, n // 2, n % 2)
+            self.secretary.addItem(self.name(user_id), login_name)
+        self.secretary.setCurrentIndex(max(self.secretary.findData(chosen), 0))
 
     def save(self) -> None:
         self.meeting_id = meetings.open_meeting(

@@ -76,6 +76,8 @@ class _State:
     requests: dict[int, _Request] = field(default_factory=dict)
     chair_alone: list[tuple[int, str, int]] = field(default_factory=list)  # party, date, amount
     budget_years: dict[int, int] = field(default_factory=dict)  # year -> first budget's seq
+    # year -> (revenue estimates by line, total appropriated) of the version in force
+    budgets: dict[int, tuple[dict[tuple[str, str], int], int]] = field(default_factory=dict)
 
 
 def _row(conn: sqlite3.Connection, sql: str, key: str) -> tuple[Any, ...] | None:
@@ -166,6 +168,17 @@ def _check(
                     _("budget version {id} was adopted without its resolution").format(id=record),
                     None,
                 )
+            lines = _budget_totals(conn, record)
+            earlier = state.budgets.get(year)
+            if subject == f"virement:{year}" and (earlier is None or earlier != lines):
+                yield (
+                    _(
+                        "budget version {id} was adopted by a virement that changed the revenue "
+                        "estimates or the total appropriated"
+                    ).format(id=record),
+                    None,
+                )
+            state.budgets[year] = lines
             state.budget_years.setdefault(year, 0)
     elif kind == "request":
         row = _row(
@@ -181,6 +194,24 @@ def _check(
         yield from _step(conn, state, record)
     elif kind == "entry_link":
         yield from _link(conn, state, record)
+
+
+def _budget_totals(
+    conn: sqlite3.Connection, budget_id: str
+) -> tuple[dict[tuple[str, str], int], int]:
+    """What a virement may not change: the revenue estimates and the total appropriated."""
+    revenue: dict[tuple[str, str], int] = {}
+    spending = 0
+    for code, fund, amount, kind in conn.execute(
+        "SELECT l.code, l.fund, l.amount, a.kind FROM budget_lines l"
+        " JOIN accounts a ON a.code = l.code WHERE l.budget_id = ?",
+        (budget_id,),
+    ):
+        if kind == "revenue" and amount:
+            revenue[(str(code), str(fund))] = int(amount)
+        elif kind == "expenditure":
+            spending += int(amount)
+    return revenue, spending
 
 
 def _interested(state: _State, party: int | None, day: str) -> set[int]:

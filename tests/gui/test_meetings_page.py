@@ -256,3 +256,24 @@ def test_minutes_are_made_and_shown(  # type: ignore[no-untyped-def]
     assert shown == [path] and path.name == "minutes-2025-01-20.pdf"
     text = "".join(p.extract_text() for p in PdfReader(path).pages)
     assert "2025/1" in text and FULL_NAMES[DANA] in text
+
+
+def test_the_meeting_dialog_offers_the_council_sitting_on_its_date(
+    qtbot, chair: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    """A member outside their term of office is not offered; a change of date offers the
+    council sitting that day, keeping what was ticked."""
+    from datetime import date
+
+    from ruralcouncil.ledger import users
+
+    admin = users.login(chair.ledger, "admin", "correct-horse-1")
+    council.set_term(chair.ledger, admin, ASEL, date(2025, 3, 1))
+    dialog = OpenMeetingDialog(chair)
+    qtbot.addWidget(dialog)
+    dialog.date.setDate(QDate(2025, 2, 1))
+    assert ASEL not in dialog.present and DANA in dialog.present
+    dialog.present[DANA].setChecked(False)
+    dialog.date.setDate(QDate(2025, 3, 5))
+    assert ASEL in dialog.present
+    assert not dialog.present[DANA].isChecked() and dialog.present[CHAIR].isChecked()
