@@ -44,6 +44,7 @@ from ruralcouncil.gui.meeting_models import (
 from ruralcouncil.gui.year_box import YearBox
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import meetings
+from ruralcouncil.ledger.collation import sort_key
 from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.meetings import Meeting, Resolution
 from ruralcouncil.ledger.roles import Role
@@ -307,7 +308,7 @@ class MeetingsPage(QWidget):
         )
         self.agenda.setText(meeting.agenda or _("(no agenda was recorded)"))
         sitting = sorted(
-            set(meeting.sitting) | set(meeting.present), key=lambda i: name(i, "").casefold()
+            set(meeting.sitting) | set(meeting.present), key=lambda i: sort_key(name(i, ""))
         )
         notes = {meeting.chair_id: _("chair"), meeting.secretary_id: _("secretary")}
         self.attendance_model.set_rows(

@@ -17,6 +17,7 @@ from fractions import Fraction
 
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import settings, storage
+from ruralcouncil.ledger.collation import sort_key
 from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.errors import InvalidInput, PermissionDenied
@@ -229,8 +230,9 @@ def get_party(conn: sqlite3.Connection, party_id: int) -> Party:
 
 
 def parties(conn: sqlite3.Connection) -> list[Party]:
-    rows = conn.execute("SELECT id, name, kind, iin_bin FROM parties ORDER BY name, id")
-    return [Party(int(r[0]), str(r[1]), PartyKind(r[2]), r[3]) for r in rows]
+    rows = conn.execute("SELECT id, name, kind, iin_bin FROM parties ORDER BY id")
+    found = [Party(int(r[0]), str(r[1]), PartyKind(r[2]), r[3]) for r in rows]
+    return sorted(found, key=lambda p: sort_key(p.name))
 
 
 # --- declared interests ------------------------------------------------------------------

@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import chain, meetings, settings
+from ruralcouncil.ledger.collation import sort_key
 from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.meetings import Meeting, Resolution, Vote
 from ruralcouncil.ledger.storage import Ledger, snapshot
@@ -210,7 +211,7 @@ def _story(record: _Record) -> list[Any]:
     s = _styles()
     meeting = record.meeting
     present = set(meeting.present)
-    sitting = sorted(set(meeting.sitting) | present, key=lambda i: _name(record, i).casefold())
+    sitting = sorted(set(meeting.sitting) | present, key=lambda i: sort_key(_name(record, i)))
     story: list[Any] = [
         _p(record.village, s["title"]),
         _p(record.council, s["subtitle"]),
@@ -265,7 +266,7 @@ def _resolution(record: _Record, resolution: Resolution, s: dict[str, Any]) -> l
     ]
     rows = [[_p(_("Member"), s["bold"]), _p(_("Vote"), s["bold"])]]
     for user_id, vote in sorted(
-        resolution.votes.items(), key=lambda item: _name(record, item[0]).casefold()
+        resolution.votes.items(), key=lambda item: sort_key(_name(record, item[0]))
     ):
         rows.append(
             [
