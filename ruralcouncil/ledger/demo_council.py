@@ -57,6 +57,9 @@ def code_is_revenue(entries: Sequence[NewEntry], code: str) -> bool:
     return any(e.category == code and e.type == EntryType.RECEIPT for e in entries)
 
 
+# The legal forms that begin a business's name (LLP, sole trader, peasant farm, JSC).
+_BUSINESS_FORMS = frozenset({"ТОО", "ЖШС", "ИП", "ЖК", "ШҚ", "КХ", "АО", "АҚ"})
+
 Planned = tuple[date, str | None, str, int, str]  # date, category, fund, amount, counterparty
 
 
@@ -107,7 +110,15 @@ class CouncilYear:
 
     def party(self, name: str) -> int:
         if name not in self.parties:
-            kind = "person" if name.count(" ") == 1 and "«" not in name else "organisation"
+            words = name.replace("«", " ").split()
+            # "ТОО «Су»", "ИП Қасымов": a business; "Омаров Бауыржан", "Иванов С.": a person;
+            # "Ауылдық клуб", "ГКП «Су арнасы»": an organisation.
+            if words and words[0] in _BUSINESS_FORMS:
+                kind = "business"
+            elif "«" not in name and 1 < len(words) <= 3 and all(w[0].isupper() for w in words):
+                kind = "person"
+            else:
+                kind = "organisation"
             self.parties[name] = council.add_party(
                 self.ledger, self.as_user(self.clerk), name, kind
             )
