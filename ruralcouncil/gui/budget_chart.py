@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QPaintEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
-from ruralcouncil.i18n import _, locale_name
+from ruralcouncil.gui.chart import PaintFirstChart, legend_key, tenge_axis
+from ruralcouncil.i18n import _
 
 APPROPRIATED_COLOUR = (120, 144, 156)  # blue-grey
 COMMITTED_COLOUR = (239, 108, 0)  # orange
@@ -27,78 +26,27 @@ _NAME_CHARACTERS = 36
 ChartLine = tuple[str, int, int, int]
 
 
-def _key(colour: tuple[int, int, int], text: str) -> str:
-    from html import escape
-
-    red, green, blue = colour
-    return (
-        f'<span style="color: rgb({red}, {green}, {blue}); font-size: large;">■</span> '
-        f"{escape(text)}"
-    )
-
-
 def _short(name: str) -> str:
     return name if len(name) <= _NAME_CHARACTERS else name[: _NAME_CHARACTERS - 1] + "…"
 
 
-def _tenge_axis() -> Any:
-    import pyqtgraph as pg  # type: ignore[import-untyped]
-    from babel.numbers import format_decimal
-
-    class TengeAxis(pg.AxisItem):  # type: ignore[misc]
-        def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-            return [format_decimal(round(v), format="#,##0", locale=locale_name()) for v in values]
-
-    axis = TengeAxis(orientation="bottom")
-    axis.enableAutoSIPrefix(False)
-    return axis
-
-
-class BudgetChart(QWidget):
+class BudgetChart(PaintFirstChart):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self.plot: Any = None  # pyqtgraph.PlotWidget, once built
-        self._pending: list[ChartLine] | None = None
-        self._due = False
         self.setMinimumHeight(200)
 
     def show_lines(self, lines: Sequence[ChartLine]) -> None:
         """Show ``lines`` at once when the plot exists; else once this place is painted."""
-        if self.plot is not None:
-            self.set_lines(lines)
-            return
-        self._pending = list(lines)
-        self.update()
+        self._show(list(lines))
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if self._pending is not None and not self._due:
-            self._due = True
-            QTimer.singleShot(0, self, self._build_pending)
-
-    def _build_pending(self) -> None:
-        self._due = False
-        lines, self._pending = self._pending, None
-        if lines is None:
-            return
-        if not self.isVisible():
-            self._pending = lines
-            return
-        self.set_lines(lines)
-
-    def build_pending_now(self) -> None:
-        """Build a chart still waiting for its first paint (screenshots, tests)."""
-        if self._pending is not None:
-            lines, self._pending = self._pending, None
-            self.set_lines(lines)
+    def _draw(self, data: Any) -> None:
+        self.set_lines(data)
 
     def _build(self) -> None:
-        import pyqtgraph as pg
+        import pyqtgraph as pg  # type: ignore[import-untyped]
         from PySide6.QtCore import Qt
 
-        plot = pg.PlotWidget(background="w", axisItems={"bottom": _tenge_axis()})
+        plot = pg.PlotWidget(background="w", axisItems={"bottom": tenge_axis("bottom")})
         item = plot.getPlotItem()
         item.setMenuEnabled(False)
         item.hideButtons()
@@ -124,9 +72,9 @@ class BudgetChart(QWidget):
         self.legend.setText(
             " &nbsp;&nbsp; ".join(
                 (
-                    _key(APPROPRIATED_COLOUR, _("Appropriated")),
-                    _key(COMMITTED_COLOUR, _("Committed")),
-                    _key(PAID_COLOUR, _("Paid")),
+                    legend_key(APPROPRIATED_COLOUR, _("Appropriated")),
+                    legend_key(COMMITTED_COLOUR, _("Committed")),
+                    legend_key(PAID_COLOUR, _("Paid")),
                 )
             )
         )

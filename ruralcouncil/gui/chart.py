@@ -38,7 +38,7 @@ def _read(flows: Flows | Callable[[], Flows]) -> Flows:
     return flows() if callable(flows) else flows
 
 
-def _key(colour: tuple[int, int, int], text: str) -> str:
+def legend_key(colour: tuple[int, int, int], text: str) -> str:
     """A legend entry: a square in the bars' colour, then the text (escaped)."""
     from html import escape
 
@@ -100,8 +100,8 @@ def _month_axis() -> Any:
     return MonthAxis()
 
 
-def _tenge_axis() -> Any:
-    """A left axis whose ticks read as whole tenge with local grouping: 1 500 000."""
+def tenge_axis(orientation: str = "left") -> Any:
+    """An axis whose ticks read as whole tenge with local grouping: 1 500 000."""
     import pyqtgraph as pg
     from babel.numbers import format_decimal
 
@@ -109,37 +109,35 @@ def _tenge_axis() -> Any:
         def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
             return [format_decimal(round(v), format="#,##0", locale=locale_name()) for v in values]
 
-    axis = TengeAxis(orientation="left")
+    axis = TengeAxis(orientation=orientation)
     axis.enableAutoSIPrefix(False)
     return axis
 
 
-class MonthlyFlowChart(QWidget):
-    """A bar chart of receipts and payments by month; built on the first :meth:`set_flows`
-    (at once) or :meth:`show_flows` (after the empty place has been painted once)."""
+class PaintFirstChart(QWidget):
+    """A chart whose plot (and pyqtgraph, and numpy) is built only once its empty place has
+    been painted, which is after the window around it has been drawn. :meth:`_show` draws at
+    once when the plot exists; before that, what it was given waits for the first paint."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.plot: Any = None  # pyqtgraph.PlotWidget, once built
-        # What show_flows was given before the plot existed, and whether its build is due.
-        self._pending: Flows | Callable[[], Flows] | None = None
+        # What was given before the plot existed, and whether its build is due.
+        self._pending: Any = None
         self._due = False
-        # Small on purpose: the figures above are the record; the chart only shows the shape.
-        self.setMinimumHeight(220)
-        self.setMaximumHeight(250)
 
-    def show_flows(self, flows: Flows | Callable[[], Flows]) -> None:
-        """Show ``flows``: at once once the plot exists; before that, the plot is built just
-        after this (still empty) widget has been painted, which is after the window around it
-        has been drawn. Building the first plot imports pyqtgraph and numpy. ``flows`` may
-        be a function that reads them, called only when the chart is drawn: the first
-        chart's query then waits for the window's first paint too."""
+    def _draw(self, data: Any) -> None:
+        """Draw ``data`` (building the plot the first time)."""
+        raise NotImplementedError
+
+    def _show(self, data: Any) -> None:
         if self.plot is not None:
-            self.set_flows(_read(flows))
+            self._draw(data)
             return
-        self._pending = flows if callable(flows) else list(flows)
+        self._pending = data
+        self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -150,26 +148,48 @@ class MonthlyFlowChart(QWidget):
 
     def _build_pending(self) -> None:
         self._due = False
-        flows, self._pending = self._pending, None
-        if flows is None:
+        data, self._pending = self._pending, None
+        if data is None:
             return
         if not self.isVisible():  # hidden meanwhile: built when next painted
-            self._pending = flows
+            self._pending = data
             return
-        self.set_flows(_read(flows))
+        self._draw(data)
 
     def build_pending_now(self) -> None:
-        """Build a chart still waiting for its first paint (tests, and the smoke test)."""
+        """Build a chart still waiting for its first paint (tests, screenshots, the smoke
+        test)."""
         if self._pending is not None:
-            flows, self._pending = self._pending, None
-            self.set_flows(_read(flows))
+            data, self._pending = self._pending, None
+            self._draw(data)
+
+
+class MonthlyFlowChart(PaintFirstChart):
+    """A bar chart of receipts and payments by month; built on the first :meth:`set_flows`
+    (at once) or :meth:`show_flows` (after the empty place has been painted once)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Small on purpose: the figures above are the record; the chart only shows the shape.
+        self.setMinimumHeight(220)
+        self.setMaximumHeight(250)
+
+    def show_flows(self, flows: Flows | Callable[[], Flows]) -> None:
+        """Show ``flows`` (see :class:`PaintFirstChart`). Building the first plot imports
+        pyqtgraph and numpy. ``flows`` may be a function that reads them, called only when
+        the chart is drawn: the first chart's query then waits for the window's first paint
+        too."""
+        self._show(flows if callable(flows) else list(flows))
+
+    def _draw(self, data: Any) -> None:
+        self.set_flows(_read(data))
 
     def _build(self) -> None:
         import pyqtgraph as pg
         from PySide6.QtCore import Qt  # not at import: see dashboard_page._ALIGN_RIGHT_VCENTER
 
         plot = pg.PlotWidget(
-            background="w", axisItems={"left": _tenge_axis(), "bottom": _month_axis()}
+            background="w", axisItems={"left": tenge_axis(), "bottom": _month_axis()}
         )
         item = plot.getPlotItem()
         item.setMenuEnabled(False)
@@ -201,7 +221,8 @@ class MonthlyFlowChart(QWidget):
             self._build()
         self.legend.setText(
             "{} &nbsp;&nbsp; {}".format(
-                _key(RECEIPTS_COLOUR, _("Receipts")), _key(PAYMENTS_COLOUR, _("Payments"))
+                legend_key(RECEIPTS_COLOUR, _("Receipts")),
+                legend_key(PAYMENTS_COLOUR, _("Payments")),
             )
         )
         item = self.plot.getPlotItem()
