@@ -21,7 +21,7 @@ from PySide6.QtGui import QColor
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.council_forms import names_by_code
 from ruralcouncil.i18n import N_, _
-from ruralcouncil.ledger import council, meetings, spending, users
+from ruralcouncil.ledger import meetings, spending, users
 from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.roles import Role
@@ -108,7 +108,6 @@ class Waiting:
         conn = context.ledger.conn
         self.conn = conn
         self.today = date.today()
-        self.limit = council.amount_rule(conn, council.Rule.CHAIR_LIMIT)
         self.chairs = {
             user.id
             for user, active in users.list_users(context.ledger)
@@ -127,10 +126,12 @@ class Waiting:
             return Row(request, Waits.NOTHING, "")
         if ready:
             return Row(request, Waits.CHAIR, ready)
-        day = self.today.isoformat()
-        interested = council.interested_members(self.conn, request.party_id, day)
-        earlier = spending.chair_alone_total(self.conn, request.party_id, self.today)
-        if (self.chairs and self.chairs <= interested) or earlier + request.amount > self.limit:
+        # The core's own test of an approval by the chair alone, for any sitting chair.
+        chairs = self.chairs or {0}
+        if all(
+            spending.alone_refusal(self.conn, request, chair, "", self.today) is not None
+            for chair in chairs
+        ):
             return Row(request, Waits.MEETING, "")
         return Row(request, Waits.CHAIR, "")
 

@@ -411,6 +411,34 @@ def chair_alone_total(conn: sqlite3.Connection, party_id: int, day: date) -> int
     return int(row[0])
 
 
+def alone_refusal(
+    conn: sqlite3.Connection, request: Request, chair_id: int, chair_name: str, day: date
+) -> str | None:
+    """Why chair ``chair_id`` may not approve ``request`` alone on ``day`` (None: they may):
+    an interest they declared in its party, or the chair's limit, counting what they
+    approved alone to that party within 30 days."""
+    if chair_id in council.interested_members(conn, request.party_id, day.isoformat()):
+        return _(
+            "{name} has declared an interest in {party}: the council must decide this request "
+            "at a meeting."
+        ).format(name=chair_name, party=request.party)
+    limit = council.amount_rule(conn, council.Rule.CHAIR_LIMIT)
+    earlier = chair_alone_total(conn, request.party_id, day)
+    if earlier + request.amount <= limit:
+        return None
+    return _(
+        "Refused: {amount} to {party} (with {earlier} approved by the chair alone to them "
+        "within 30 days) is above the chair's limit of {limit}. The council must approve it "
+        "by a resolution about request:{id}."
+    ).format(
+        amount=format_amount(request.amount),
+        party=request.party,
+        earlier=format_amount(earlier),
+        limit=format_amount(limit),
+        id=request.id,
+    )
+
+
 def approve(
     ledger: Ledger, chair: User, request_id: int, ref: str = "", on: date | None = None
 ) -> None:
@@ -437,29 +465,9 @@ def approve(
             resolution_id = resolution.id
         else:
             day = council.event_date(on)
-            if chair.id in council.interested_members(conn, request.party_id, day.isoformat()):
-                raise InvalidInput(
-                    _(
-                        "{name} has declared an interest in {party}: the council must decide "
-                        "this request at a meeting."
-                    ).format(name=chair.name, party=request.party)
-                )
-            limit = council.amount_rule(conn, council.Rule.CHAIR_LIMIT)
-            earlier = chair_alone_total(conn, request.party_id, day)
-            if earlier + request.amount > limit:
-                raise InvalidInput(
-                    _(
-                        "Refused: {amount} to {party} (with {earlier} approved by the chair alone "
-                        "to them within 30 days) is above the chair's limit of {limit}. The "
-                        "council must approve it by a resolution about request:{id}."
-                    ).format(
-                        amount=format_amount(request.amount),
-                        party=request.party,
-                        earlier=format_amount(earlier),
-                        limit=format_amount(limit),
-                        id=request_id,
-                    )
-                )
+            refusal = alone_refusal(conn, request, chair.id, chair.name, day)
+            if refusal is not None:
+                raise InvalidInput(refusal)
         if day.isoformat() < request.date:
             raise InvalidInput(
                 _("An approval cannot be dated before its request ({day}).").format(
