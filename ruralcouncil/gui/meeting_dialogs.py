@@ -203,13 +203,7 @@ class ResolutionDialog(CouncilDialog):
             canonical = self.subject.canonical()
         except LedgerError:
             return set()
-        conn = self.context.ledger.conn
-        party = meetings.subject_party(conn, canonical)
-        if party is None:
-            return set()
-        return council.interested_members(conn, party, self.meeting.date) & set(
-            self.meeting.present
-        )
+        return meetings.recused_members(self.context.ledger.conn, self.meeting, canonical)
 
     def _subject_changed(self) -> None:
         recused = self.recused()

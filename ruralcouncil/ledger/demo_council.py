@@ -136,7 +136,7 @@ class CouncilYear:
             )
         return self.sittings[day]
 
-    def _draft(self, entry: NewEntry, on: date) -> tuple[int, int]:
+    def _draft(self, entry: NewEntry, on: date) -> int:
         assert entry.category is not None
         party = self.party(entry.counterparty or entry.description[:60] or entry.category)
         purpose = entry.description or entry.counterparty or entry.category
@@ -150,21 +150,22 @@ class CouncilYear:
             purpose,
             on=on,
         )
-        return request, party
+        return request
 
-    def _by_council(self, request: int, party: int, day: date, text: str) -> None:
+    def _by_council(self, request: int, day: date, text: str) -> None:
         chair = self.as_user(self.setup.chair)
         meeting = self._sitting(day)
-        recused = council.interested_members(self.ledger.conn, party, day.isoformat())
+        subject = f"request:{request}"
+        recused = meetings.recused_members(
+            self.ledger.conn, meetings.get_meeting(self.ledger.conn, meeting), subject
+        )
         names = council.user_names(self.ledger.conn)
         voting = [
             name
             for name in (self.setup.chair, *self.setup.members)
             if name not in {names[i] for i in recused}
         ]
-        ref = meetings.add_resolution(
-            self.ledger, chair, meeting, f"request:{request}", text, voting
-        )
+        ref = meetings.add_resolution(self.ledger, chair, meeting, subject, text, voting)
         meetings.confirm(self.ledger, self._confirmer(ref), ref)
         spending.approve(self.ledger, chair, request, ref)
 
@@ -184,8 +185,8 @@ class CouncilYear:
         if big:
             self._sitting(day, [e.description or e.counterparty for e in big])
         for entry in big:
-            request, party = self._draft(entry, day)
-            self._by_council(request, party, day, entry.description or entry.counterparty)
+            request = self._draft(entry, day)
+            self._by_council(request, day, entry.description or entry.counterparty)
             self.approved.setdefault(_key(entry), []).append(request)
 
     def pay(self, entry: NewEntry) -> int:
@@ -196,13 +197,13 @@ class CouncilYear:
         if waiting:
             request = waiting.pop(0)
         else:
-            request, party = self._draft(entry, entry.date)
+            request = self._draft(entry, entry.date)
             try:
                 spending.approve(
                     self.ledger, self.as_user(self.setup.chair), request, on=entry.date
                 )
             except InvalidInput:  # the party's month adds up above the limit
-                self._by_council(request, party, entry.date, entry.description)
+                self._by_council(request, entry.date, entry.description)
         return journal.record(self.ledger, self.as_user(self.clerk), entry, request_id=request)
 
     def waiting(self, today: date) -> None:

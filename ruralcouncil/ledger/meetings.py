@@ -276,6 +276,15 @@ class Count:
     passed: bool
 
 
+def recused_members(conn: sqlite3.Connection, meeting: Meeting, subject: str) -> set[int]:
+    """Members present at ``meeting`` who had declared an interest, by its date, in the party
+    of ``subject`` (canonical): they do not vote on it nor count towards its quorum."""
+    party = subject_party(conn, subject)
+    if party is None:
+        return set()
+    return council.interested_members(conn, party, meeting.date) & set(meeting.present)
+
+
 def count_votes(
     conn: sqlite3.Connection,
     meeting: Meeting,
@@ -287,12 +296,7 @@ def count_votes(
     """Every sitting member's vote on ``subject`` at ``meeting``; refuses a vote by someone
     absent or recused, a name given twice, and an item without quorum."""
     names = council.user_names(conn)
-    party = subject_party(conn, subject)
-    recused = (
-        council.interested_members(conn, party, meeting.date) & set(meeting.present)
-        if party is not None
-        else set()
-    )
+    recused = recused_members(conn, meeting, subject)
     given: dict[int, Vote] = {}
     for vote, ids in ((Vote.FOR, voted_for), (Vote.AGAINST, against), (Vote.ABSTAIN, abstain)):
         for user_id in ids:
