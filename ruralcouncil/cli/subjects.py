@@ -15,6 +15,7 @@ from typing import NoReturn
 
 from ruralcouncil import i18n
 from ruralcouncil.cli import (
+    community,
     council,
     entries,
     funds_and_codes,
@@ -35,6 +36,7 @@ SUBJECTS: tuple[ModuleType, ...] = (
     settings,  # settings ...
     council,  # party ..., interest ..., council ..., meeting ..., resolution ...
     spending,  # budget ..., request ...
+    community,  # donation ..., project ..., household ..., contribution ...
 )
 
 

@@ -66,6 +66,10 @@ PAGES = (
     PageSpec("budget", N_("Budget"), "ruralcouncil.gui.budget_page", "BudgetPage"),
     PageSpec("meetings", N_("Meetings"), "ruralcouncil.gui.meetings_page", "MeetingsPage"),
     PageSpec("requests", N_("Spending requests"), "ruralcouncil.gui.requests_page", "RequestsPage"),
+    PageSpec("donations", N_("Donations"), "ruralcouncil.gui.donations_page", "DonationsPage"),
+    PageSpec(
+        "projects", N_("Community projects"), "ruralcouncil.gui.projects_page", "ProjectsPage"
+    ),
     PageSpec("parties", N_("Parties"), "ruralcouncil.gui.parties_page", "PartiesPage"),
     PageSpec("audit", N_("Audit log"), "ruralcouncil.gui.audit_page", "AuditPage"),
     PageSpec("safety", N_("Safety & backups"), "ruralcouncil.gui.safety_page", "SafetyPage"),

@@ -197,6 +197,15 @@ DEFAULT_EXPENDITURE_PROGRAMS = [
     BookAccount(
         "OTHER-SPENDING", EXPENDITURE, 6, "Басқа шығыстар", "Прочие расходы", "Other spending"
     ),
+    # What is left of a community project, paid back to its households at its close.
+    BookAccount(
+        "REFUND",
+        EXPENDITURE,
+        6,
+        "Жарналарды қайтару",
+        "Возврат взносов",
+        "Contributions refunded",
+    ),
 ]
 
 DEFAULT_CASH_ACCOUNTS = [

@@ -40,6 +40,10 @@ _ACTION_NAMES = {
     "council.set": N_("setting a council rule"),
     "budget.adopt": N_("adopting a budget"),
     "fund.transfer": N_("a transfer between funds"),
+    "project.adopt": N_("adopting a community project"),
+    "project.close": N_("closing a community project"),
+    "donation.acknowledge": N_("acknowledging a donation"),
+    "household.exempt": N_("exempting a household"),
 }
 _DEFAULT_RULES = {"quorum": "1/2", "majority": "1/2", "chair-limit": str(100_000_00)}
 
@@ -332,6 +336,10 @@ def _use(conn: sqlite3.Connection, state: _State, record: str) -> Iterator[tuple
         "council.set": subject.startswith(f"rules:{target}="),
         "budget.adopt": subject.split(":")[0] in ("budget", "virement"),
         "fund.transfer": subject.startswith("fund-transfer:"),
+        "project.adopt": subject == f"project:{target}",
+        "project.close": subject == f"project:{target}",
+        "donation.acknowledge": subject == f"donation:{target}",
+        "household.exempt": subject == f"exemption:{target}",
     }
     if not fits.get(action, False):
         yield (
@@ -441,6 +449,12 @@ def _link(conn: sqlite3.Connection, state: _State, record: str) -> Iterator[tupl
 def _unrequested_payments(conn: sqlite3.Connection, state: _State) -> list[Problem]:
     """Payments recorded after their year's budget was adopted, without a request."""
     found: list[Problem] = []
+    # A project's refunds at its close are carried out by its resolution, not by requests.
+    refunds = (
+        " AND t.id NOT IN (SELECT transaction_id FROM contributions)"
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'contributions'").fetchone()
+        else ""
+    )
     for year, first in conn.execute(
         "SELECT b.year, min(c.seq) FROM budgets b JOIN chain c ON c.kind = 'budget'"
         " AND c.record = CAST(b.id AS TEXT) GROUP BY b.year"
@@ -452,7 +466,8 @@ def _unrequested_payments(conn: sqlite3.Connection, state: _State) -> list[Probl
             " AND t.id NOT IN"
             " (SELECT transaction_id FROM entry_links WHERE request_id IS NOT NULL)"
             # A link deleted from its table is the walk's to report, at the link's position.
-            " AND CAST(t.id AS TEXT) NOT IN (SELECT record FROM chain WHERE kind = 'entry_link')",
+            " AND CAST(t.id AS TEXT) NOT IN (SELECT record FROM chain WHERE kind = 'entry_link')"
+            + refunds,
             (f"{year}-01-01", f"{year}-12-31", first),
         ):
             found.append(

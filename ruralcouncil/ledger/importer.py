@@ -31,7 +31,7 @@ from datetime import date
 from pathlib import Path
 
 from ruralcouncil.i18n import _
-from ruralcouncil.ledger import journal, storage
+from ruralcouncil.ledger import holds, journal, storage
 from ruralcouncil.ledger.classification import DEFAULT_CASH_ACCOUNT, GENERAL_FUND
 from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.dates import parse_date, shown_time
@@ -271,18 +271,27 @@ def _council_problems(
     an approved request, and the rows paying one request never add up to more than it has
     left (``spending.payment_problems``, as ``journal.record`` asks it)."""
     budget_years = {int(r[0]) for r in conn.execute("SELECT DISTINCT year FROM budgets")}
-    if not budget_years and not requests:
-        return  # a ledger without a budget, a file without requests: nothing to ask
+    fund_rules = holds.FundRules(conn)
+    if not budget_years and not requests and not fund_rules:
+        return  # a ledger without a budget or community money, a file without requests
     from ruralcouncil.ledger import spending
 
     already: dict[int, int] = defaultdict(int)
     for index, entry in enumerate(entries):
         request_id = requests.get(index)
+        for message in fund_rules.entry_problems(
+            entry.type.value, entry.category, entry.fund, entry.date.year in budget_years
+        ):
+            yield index, message
         if entry.type != EntryType.PAYMENT:
             if request_id is not None:
                 yield index, _("only a payment pays a spending request")
             continue
-        if request_id is None and entry.date.year not in budget_years:
+        if (
+            request_id is None
+            and entry.date.year not in budget_years
+            and not fund_rules.needs_request(entry.fund, entry.date.isoformat())
+        ):
             continue
         for message in spending.payment_problems(
             conn,

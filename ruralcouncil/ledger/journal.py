@@ -16,7 +16,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from ruralcouncil.i18n import N_, _
-from ruralcouncil.ledger import catalog, chain, storage
+from ruralcouncil.ledger import catalog, chain, holds, storage
 from ruralcouncil.ledger.classification import (
     CASH,
     DEFAULT_CASH_ACCOUNT,
@@ -29,6 +29,7 @@ from ruralcouncil.ledger.classification import (
 from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.dates import shown_date, shown_time
 from ruralcouncil.ledger.errors import ClosedYear, InvalidInput, Overdraft
+from ruralcouncil.ledger.holds import Floor
 from ruralcouncil.ledger.money import MAX_AMOUNT, format_amount, format_plain
 from ruralcouncil.ledger.parse import MAX_TEXT, nfc, text_problem
 from ruralcouncil.ledger.roles import Action, User, require
@@ -72,12 +73,17 @@ class NewEntry:
 class Shortfall:
     """A cash account or fund that would end a day below zero."""
 
-    kind: str  # 'account' (a cash account) or 'fund'
+    kind: str  # 'account' (a cash account), 'fund', or 'held' (a fund below its held gifts)
     code: str
     day: str
     balance: int
 
     def message(self) -> str:
+        if self.kind == "held":
+            return _(
+                "the fund {code} would have {balance} free at the end of {day}: it holds "
+                "flagged donations that the council has not yet acknowledged"
+            ).format(code=self.code, balance=format_amount(self.balance), day=shown_date(self.day))
         template = (
             _("the cash account {code} would be at {balance} at the end of {day}")
             if self.kind == "account"
@@ -192,9 +198,15 @@ def cash_effects(entry: NewEntry, sign: int = 1) -> list[tuple[str, str, str, in
 
 
 def _running_low(
-    conn: sqlite3.Connection, column: str, key: str, changes: dict[str, int], cash_only: bool
+    conn: sqlite3.Connection,
+    column: str,
+    key: str,
+    changes: dict[str, int],
+    cash_only: bool,
+    floor: Floor | None = None,
 ) -> tuple[str, int] | None:
-    """The first day from the earliest change on which ``key`` would end below zero."""
+    """The first day from the earliest change on which ``key`` would end below zero (below
+    ``floor``: held gifts, for a fund); the balance less the floor on that day."""
     start = min(changes)
     cash_filter = (
         " AND account IN (SELECT code FROM accounts WHERE kind = 'cash')" if cash_only else ""
@@ -214,19 +226,25 @@ def _running_low(
         days[day] += amount
     for day in sorted(days):
         balance += days[day]
-        if balance < 0:
-            return day, balance
+        free = balance - floor.on(day) if floor else balance
+        if free < 0:
+            return day, free
     return None
 
 
 def shortfalls(
-    conn: sqlite3.Connection, effects: Iterable[tuple[str, str, str, int]]
+    conn: sqlite3.Connection,
+    effects: Iterable[tuple[str, str, str, int]],
+    *,
+    releasing: int | None = None,
 ) -> list[Shortfall]:
     """Cash accounts and funds that would end some day below zero, ledger and changes together.
 
     Order within a day does not matter: only each day's closing balance counts. A fund may
     not go below zero either, because that would spend another fund's money without a
-    council resolution.
+    council resolution; nor below what it holds of flagged gifts the council has not yet
+    acknowledged (``holds``). ``releasing``: a receipt being reversed, whose gift then
+    holds nothing.
     """
     by_account: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_fund: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -239,9 +257,10 @@ def shortfalls(
         if low:
             found.append(Shortfall("account", account, *low))
     for fund, changes in sorted(by_fund.items()):
-        low = _running_low(conn, "fund", fund, changes, cash_only=True)
+        floor = Floor(holds.held_donations(conn, fund, releasing=releasing))
+        low = _running_low(conn, "fund", fund, changes, cash_only=True, floor=floor)
         if low:
-            found.append(Shortfall("fund", fund, *low))
+            found.append(Shortfall("held" if floor else "fund", fund, *low))
     return found
 
 
@@ -314,7 +333,7 @@ def check_entries(
             for effect in cash_effects(entry)
         )
         for shortfall in shortfalls(conn, effects):
-            if (shortfall.kind, shortfall.code) in doubtful:
+            if ("account" if shortfall.kind == "account" else "fund", shortfall.code) in doubtful:
                 continue
             for index in _to_blame(entries, sound, shortfall):
                 found[index].append(Problem(index, shortfall.message(), overdraft=True))
@@ -416,7 +435,7 @@ def _to_blame(entries: Sequence[NewEntry], sound: bytearray, shortfall: Shortfal
     (the ledger's own payment tips it over), the latest entries before it that took what
     that day needs are blamed, as few as cover the gap. Never empty.
     """
-    by_fund = shortfall.kind == "fund"
+    by_fund = shortfall.kind in ("fund", "held")
     that_day: list[tuple[int, int]] = []
     before: list[tuple[str, int, int]] = []
     touching: int | None = None
@@ -847,6 +866,17 @@ def record(
             if not entry.counterparty:
                 entry = replace(entry, counterparty=party.name)
         problems = check_entries(conn, [entry])
+        from ruralcouncil.ledger import budget
+
+        problems += [
+            Problem(0, text)
+            for text in holds.FundRules(conn).entry_problems(
+                entry.type.value,
+                entry.category,
+                entry.fund,
+                budget.has_budget(conn, entry.date.year),
+            )
+        ]
         if entry.type == EntryType.PAYMENT:
             problems += [
                 Problem(0, text)
@@ -864,6 +894,26 @@ def record(
             f"{number} {entry.type.value} {entry.amount} {entry.date.isoformat()}",
         )
     return number
+
+
+def post_for_register(
+    commit: Commit,
+    user: User,
+    entry: NewEntry,
+    *,
+    extra: Sequence[str] = (),
+) -> tuple[int, int]:
+    """Check and post one entry that a register makes (a donation's receipt, a household's
+    contribution, a refund), inside the register's commit: every check of ``record``
+    except those the register itself stands in for. ``extra``: the register's own
+    problems, refused with the journal's. Returns (entry number, transaction id)."""
+    entry = normalised(entry)
+    _refuse_far_future(entry.date, False)
+    refuse_closed(commit.conn, entry.date)
+    problems = check_entries(commit.conn, [entry]) + [Problem(0, text) for text in extra]
+    _refuse(problems)
+    number = insert_entry(commit, user, entry)
+    return number, _id_of(commit.conn, number)
 
 
 def _id_of(conn: sqlite3.Connection, number: int) -> int:
@@ -952,7 +1002,12 @@ def reverse(
             for account, fund, amount in undo
             if catalog.kind_of(conn, account) == CASH
         ]
-        _refuse([Problem(0, s.message(), overdraft=True) for s in shortfalls(conn, effects)])
+        _refuse(
+            [
+                Problem(0, s.message(), overdraft=True)
+                for s in shortfalls(conn, effects, releasing=int(row[11]))
+            ]
+        )
         new_id = insert_entry(
             commit,
             user,
@@ -966,6 +1021,10 @@ def reverse(
         from ruralcouncil.ledger import spending
 
         spending.link_entry(commit, _id_of(conn, new_id), *spending.link_of(conn, int(row[11])))
+        # A reversed contribution (or refund) un-pays its household.
+        from ruralcouncil.ledger import projects
+
+        projects.copy_link(commit, int(row[11]), _id_of(conn, new_id))
         commit.event("entry.reverse", f"{new_id} reverses {entry_id}: {reason}")
     return new_id
 
@@ -996,6 +1055,9 @@ def fund_transfer(
         subject = meetings.parse_subject(
             conn, f"fund-transfer:{from_fund}:{to_fund}:{format_plain(amount)}"
         )
+        refusal = holds.transfer_out_refusal(conn, from_fund)
+        if refusal is not None:
+            raise InvalidInput(refusal)
         if catalog.kind_of(conn, account) != CASH:
             raise InvalidInput(_("unknown cash account {code}").format(code=account[:40]))
         number_hint = _next_ids(conn)[1]

@@ -128,6 +128,14 @@ def parse_subject(conn: sqlite3.Connection, text: str) -> str:
             from ruralcouncil.ledger import spending
 
             spending.refuse_unless_draft(conn, number)
+        elif kind == "donation":
+            from ruralcouncil.ledger import donations
+
+            donations.get(conn, number)
+        elif kind == "project":
+            from ruralcouncil.ledger import projects
+
+            projects.get(conn, number)
         return f"{kind}:{number}"
     if kind == "fund-transfer" and len(parts) == 3:
         source, target = parse_code(parts[0]), parse_code(parts[1])
@@ -142,7 +150,10 @@ def parse_subject(conn: sqlite3.Connection, text: str) -> str:
         rule = council.parse_rule_name(name.strip())
         return f"rules:{rule.value}={council.parse_rule_value(rule, value)}"
     if kind == "exemption" and len(parts) == 2:
-        return f"exemption:{parse_id(parts[0])}:{parse_year(parts[1])}"
+        from ruralcouncil.ledger import households
+
+        household = households.get(conn, parse_id(parts[0]))
+        return f"exemption:{household.id}:{parse_year(parts[1])}"
     if kind == "loan" and len(parts) == 2:
         party = council.get_party(conn, parse_id(parts[0]))
         return f"loan:{party.id}:{_plain_amount(parse_amount(parts[1]))}"
@@ -157,6 +168,14 @@ def subject_party(conn: sqlite3.Connection, subject: str) -> int | None:
         return int(row[0]) if row else None
     if kind == "loan":
         return int(rest.split(":")[0])
+    if kind == "donation":
+        row = conn.execute("SELECT party_id FROM donations WHERE id = ?", (int(rest),)).fetchone()
+        return int(row[0]) if row else None
+    if kind == "exemption":
+        row = conn.execute(
+            "SELECT head_id FROM households WHERE id = ?", (int(rest.split(":")[0]),)
+        ).fetchone()
+        return int(row[0]) if row else None
     return None
 
 

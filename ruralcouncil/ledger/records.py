@@ -182,6 +182,30 @@ def _admin_only(users: Users, author: UserState, content: Content) -> str | None
     return None
 
 
+# The one expenditure code a project's close pays its refunds under (DESIGN §4.3).
+REFUND_CODE = "REFUND"
+
+
+def authorise_transaction(users: Users, author: UserState, content: Content) -> str | None:
+    """The clerk and the administrator keep the books. The chair posts only what closing a
+    community project carries out: its refunds and the move of what is left to another fund
+    (``community_audit`` checks that each such entry belongs to a close)."""
+    if content.get("user_id") != author.id:
+        return _("a {kind} record signed by {user} says another user made it").format(
+            kind="transaction", user=author.name
+        )
+    if may(author.role, Action.RECORD):
+        return None
+    closing = (content.get("type") == "payment" and content.get("code") == REFUND_CODE) or (
+        content.get("type") == "transfer" and content.get("account") == content.get("to_account")
+    )
+    if closing and may(author.role, Action.CHAIR) and content.get("reverses") is None:
+        return None
+    return _("{user} ({role}) was not allowed to write a {kind} record").format(
+        user=author.name, role=author.role, kind="transaction"
+    )
+
+
 # The foundation's kinds. Later subjects register theirs from their own packages.
 TRANSACTION = register(
     RecordKind(
@@ -189,9 +213,8 @@ TRANSACTION = register(
         "transactions",
         "id",
         chain.TRANSACTION_COLUMNS,
-        Action.RECORD,
         content=chain.transaction_content,
-        made_by="user_id",
+        authorise=authorise_transaction,
     )
 )
 USER = register(
@@ -206,13 +229,29 @@ ACCOUNT = register(
         Action.SETTINGS,
     )
 )
+# A community project's own restricted fund, made with the project by whoever proposes it.
+PROJECT_FUND_PREFIX = "PROJECT-"
+
+
+def authorise_fund(users: Users, author: UserState, content: Content) -> str | None:
+    if may(author.role, Action.SETTINGS):
+        return None
+    code = str(content.get("code", ""))
+    project_fund = code.startswith(PROJECT_FUND_PREFIX) and content.get("restricted") == 1
+    if project_fund and may(author.role, Action.REGISTER):
+        return None
+    return _("{user} ({role}) was not allowed to write a {kind} record").format(
+        user=author.name, role=author.role, kind="fund"
+    )
+
+
 FUND = register(
     RecordKind(
         "fund",
         "funds",
         "code",
         "code, restricted, name_kk, name_ru, name_en, purpose, created_at",
-        Action.SETTINGS,
+        authorise=authorise_fund,
     )
 )
 SETTING = register(
@@ -246,4 +285,4 @@ EVENT = register(
 SCHEMA = register(RecordKind("schema", None, "version", "", authorise=_admin_only))
 
 # The council's kinds register themselves; imported here so that every process knows them.
-from ruralcouncil.ledger import council_kinds  # noqa: E402, F401
+from ruralcouncil.ledger import community_kinds, council_kinds  # noqa: E402, F401

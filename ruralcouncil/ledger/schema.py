@@ -27,12 +27,13 @@ if TYPE_CHECKING:
 # Identifies our files: `PRAGMA application_id` (ASCII "RCL1").
 APPLICATION_ID = 0x52434C31
 # `PRAGMA user_version`: bumped with every migration, so an older program can tell a newer file.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # The migrations that make each version, in order.
 VERSIONS: dict[int, tuple[str, ...]] = {
     1: ("m001_initial",),
     2: ("m001_initial", "m002_signed_chain"),
     3: ("m001_initial", "m002_signed_chain", "m003_council"),
+    4: ("m001_initial", "m002_signed_chain", "m003_council", "m004_community"),
 }
 
 _APPEND_ONLY = (
@@ -463,11 +464,135 @@ def m003_council(db: Database) -> None:
     db.execute("PRAGMA user_version = 3")
 
 
+# Community money's tables (DESIGN §4.3): every one only grows.
+COMMUNITY_TABLES = (
+    "donations",
+    "acknowledgements",
+    "projects",
+    "project_steps",
+    "households",
+    "exemptions",
+    "contributions",
+)
+
+
+def m004_community(db: Database) -> None:
+    """Community money (DESIGN §4.3): donations with the donor's statement that they are
+    voluntary and the flag of possible pressure, the council's acknowledgement that releases
+    a flagged one, community (salma / asar) projects with their own funds, the households of
+    the village and their exemptions, and the link of each contribution (and refund) to its
+    household. Append-only: a mistake is reversed in the ledger, never edited here."""
+    db.executescript(
+        """
+        CREATE TABLE donations (
+            id INTEGER PRIMARY KEY,
+            date TEXT NOT NULL,
+            party_id INTEGER NOT NULL REFERENCES parties(id),
+            donor_type TEXT NOT NULL
+                CHECK (donor_type IN ('resident', 'entrepreneur', 'native', 'organisation')),
+            -- Cash given, or the valuation of a gift in kind (goods or work).
+            amount INTEGER NOT NULL CHECK (amount BETWEEN 1 AND 1000000000000000),
+            fund TEXT NOT NULL REFERENCES funds(code),
+            project_id INTEGER REFERENCES projects(id),
+            in_kind TEXT NOT NULL DEFAULT '',
+            valued_by TEXT NOT NULL DEFAULT '',
+            -- The donor's own statement that the gift is voluntary, typed or scanned (signed).
+            voluntary TEXT NOT NULL,
+            statement_name TEXT,
+            statement_sha256 TEXT,
+            statement BLOB,
+            anonymous INTEGER NOT NULL CHECK (anonymous IN (0, 1)),
+            contact TEXT NOT NULL DEFAULT '',
+            -- The donor does business with the akim: the money is held until acknowledged.
+            flagged INTEGER NOT NULL CHECK (flagged IN (0, 1)),
+            flag_reason TEXT NOT NULL DEFAULT '',
+            -- The DONATION receipt of a cash gift; none for a gift in kind.
+            transaction_id INTEGER UNIQUE REFERENCES transactions(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            CHECK ((in_kind = '') = (transaction_id IS NOT NULL))
+        ) STRICT;
+        CREATE INDEX donations_party ON donations(party_id);
+        CREATE INDEX donations_fund ON donations(fund, date);
+
+        -- The council's resolution about donation:ID that releases a flagged gift.
+        CREATE TABLE acknowledgements (
+            donation_id INTEGER PRIMARY KEY REFERENCES donations(id),
+            resolution_id INTEGER NOT NULL UNIQUE REFERENCES resolutions(id),
+            date TEXT NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE projects (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+            purpose TEXT NOT NULL DEFAULT '',
+            target INTEGER NOT NULL CHECK (target BETWEEN 1 AND 1000000000000000),
+            per_household INTEGER NOT NULL
+                CHECK (per_household BETWEEN 1 AND 1000000000000000),
+            year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 9999),
+            fund TEXT NOT NULL UNIQUE REFERENCES funds(code),
+            date TEXT NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+        -- Adopted (collection opens) and closed (what was left refunded or moved), each by
+        -- its own resolution about project:ID.
+        CREATE TABLE project_steps (
+            id INTEGER PRIMARY KEY,
+            project_id INTEGER NOT NULL REFERENCES projects(id),
+            step TEXT NOT NULL CHECK (step IN ('adopted', 'closed')),
+            date TEXT NOT NULL,
+            resolution_id INTEGER NOT NULL UNIQUE REFERENCES resolutions(id),
+            remainder TEXT NOT NULL DEFAULT ''
+                CHECK (remainder IN ('', 'refund', 'to-fund')),
+            to_fund TEXT REFERENCES funds(code),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            UNIQUE (project_id, step)
+        ) STRICT;
+
+        CREATE TABLE households (
+            id INTEGER PRIMARY KEY,
+            address TEXT NOT NULL CHECK (length(address) BETWEEN 1 AND 200),
+            head_id INTEGER NOT NULL REFERENCES parties(id),
+            members INTEGER NOT NULL CHECK (members BETWEEN 1 AND 100),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+        -- A low-income household exempt from a year's collection, by resolution.
+        CREATE TABLE exemptions (
+            household_id INTEGER NOT NULL REFERENCES households(id),
+            year INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            resolution_id INTEGER NOT NULL UNIQUE REFERENCES resolutions(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (household_id, year)
+        ) STRICT;
+        -- The household and project of each COMMUNITY receipt, of its reversal and of a
+        -- refund paid at the project's close.
+        CREATE TABLE contributions (
+            id INTEGER PRIMARY KEY,
+            transaction_id INTEGER NOT NULL UNIQUE REFERENCES transactions(id),
+            project_id INTEGER NOT NULL REFERENCES projects(id),
+            household_id INTEGER NOT NULL REFERENCES households(id)
+        ) STRICT;
+        CREATE INDEX contributions_project ON contributions(project_id, household_id);
+        """
+    )
+    for table in COMMUNITY_TABLES:
+        db.executescript(_no_update(table) + _no_delete(table))
+    db.execute("PRAGMA user_version = 4")
+
+
 # The migrations, in the order they are applied: (name, function).
 _MIGRATIONS = (
     ("m001_initial", m001_initial),
     ("m002_signed_chain", m002_signed_chain),
     ("m003_council", m003_council),
+    ("m004_community", m004_community),
 )
 
 
@@ -568,6 +693,7 @@ FINGERPRINTS: dict[int, str] = {
     1: "627ac3e95023802c7e1f64aa347934f02c55ac2d5d582d71ff4890e07c5a3649",
     2: "7831a84f93baeb2473b083be6d8c81128ada33f36a2e1e38ccddd7d4b6a0dd2c",
     3: "10d9af859cee82f9eea34d27a576d27407b87da449247e90ab10bcef0207e72b",
+    4: "8f762ef11bdaf56791251e0b3d65995199ddcda4fa487305c627be4899c4558b",
 }
 
 

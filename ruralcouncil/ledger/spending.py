@@ -19,7 +19,7 @@ from enum import StrEnum
 from pathlib import PurePath
 
 from ruralcouncil.i18n import N_, _
-from ruralcouncil.ledger import budget, catalog, council, meetings, storage
+from ruralcouncil.ledger import budget, catalog, council, holds, meetings, storage
 from ruralcouncil.ledger.classification import EXPENDITURE
 from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.dates import shown_date
@@ -342,6 +342,9 @@ def draft(
             )
         if not catalog.fund_exists(conn, fund):
             raise InvalidInput(_("unknown fund {code}").format(code=fund[:40]))
+        refusal = _project_refusal(conn, fund, day)
+        if refusal is not None:
+            raise InvalidInput(refusal)
         cursor = conn.execute(
             "INSERT INTO requests (date, party_id, code, fund, amount, purpose, user_id,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -362,6 +365,58 @@ def draft(
             _store_attachment(commit, clerk, request_id, filename, data)
         commit.event("request.new", f"{request_id} {amount} party {party_id}")
     return request_id
+
+
+def _project_refusal(conn: sqlite3.Connection, fund: str, day: date) -> str | None:
+    """A project's fund is spent only while the project is adopted and not closed."""
+    project_id = holds.project_of_fund(conn, fund)
+    if project_id is None:
+        return None
+    from ruralcouncil.ledger import projects
+
+    project = projects.get(conn, project_id)
+    if project.state != projects.State.ADOPTED:
+        return _(
+            "The fund {fund} is project {id}'s, which is {state}: nothing is spent from it."
+        ).format(fund=fund, id=project_id, state=_(projects.STATE_NAMES[project.state]).lower())
+    if day.isoformat() < (project.adopted_on or ""):
+        return _("Project {id} was adopted on {day}; nothing is dated before.").format(
+            id=project_id, day=shown_date(project.adopted_on or "")
+        )
+    return None
+
+
+def _line_refusal(conn: sqlite3.Connection, request: Request) -> str | None:
+    """Why the money is not there for ``request``: a community fund's free money (what it
+    holds, less held gifts and other approved requests) or, in a year with an adopted
+    budget, the budget line's remainder."""
+    if holds.needs_request(conn, request.fund, request.date):
+        free = holds.available(conn, request.fund)
+        if request.amount > free:
+            return _(
+                "Refused: the fund {fund} has {free} free (its money less held donations and "
+                "approved requests not yet paid), {short} less than the request."
+            ).format(
+                fund=request.fund,
+                free=format_amount(max(free, 0)),
+                short=format_amount(request.amount - max(free, 0)),
+            )
+        if holds.project_of_fund(conn, request.fund) is not None:
+            return None  # the project's adoption is its appropriation
+    left = budget.remaining(conn, request.year, request.category, request.fund)
+    if left is not None and request.amount > left:
+        return _(
+            "Refused: the budget line {code} in fund {fund} has {left} left, {short} "
+            "less than the request. A virement (a resolution about virement:{year}) "
+            "can move money to this line."
+        ).format(
+            code=request.category,
+            fund=request.fund,
+            left=format_amount(left),
+            short=format_amount(request.amount - left),
+            year=request.year,
+        )
+    return None
 
 
 def attach(ledger: Ledger, clerk: User, request_id: int, filename: str, data: bytes) -> int:
@@ -481,21 +536,9 @@ def approve(
                     "request in {other}."
                 ).format(id=request_id, year=request.year, other=day.year)
             )
-        left = budget.remaining(conn, request.year, request.category, request.fund)
-        if left is not None and request.amount > left:
-            raise InvalidInput(
-                _(
-                    "Refused: the budget line {code} in fund {fund} has {left} left, {short} "
-                    "less than the request. A virement (a resolution about virement:{year}) "
-                    "can move money to this line."
-                ).format(
-                    code=request.category,
-                    fund=request.fund,
-                    left=format_amount(left),
-                    short=format_amount(request.amount - left),
-                    year=request.year,
-                )
-            )
+        refusal = _project_refusal(conn, request.fund, day) or _line_refusal(conn, request)
+        if refusal is not None:
+            raise InvalidInput(refusal)
         _step(
             commit,
             chair,
@@ -577,6 +620,8 @@ def payment_problems(
     match the request's program and fund, come after the approval, not be made by the
     approver, and not exceed what is left (less ``already``, earlier rows of the same file)."""
     if request_id is None:
+        if holds.needs_request(conn, fund, day.isoformat()):
+            return [holds.request_needed_message(fund)]
         if budget.has_budget(conn, day.year):
             return [
                 _(
