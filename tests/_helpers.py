@@ -305,4 +305,73 @@ def council_year(
     paid = journal.record(
         ledger, clerk, entry(f"{year}-02-05", "payment", 2_000_00, "ROADS"), request_id=request
     )
-    return {"paid": paid, "request": request, "meeting": meeting, "interest": interest}
+    project = community_year(ledger, clerk, chair, member, supplier, cousin, year)
+    return {
+        "paid": paid,
+        "request": request,
+        "meeting": meeting,
+        "interest": interest,
+        "project": project,
+    }
+
+
+def community_year(
+    ledger: Ledger,
+    clerk: User,
+    chair: User,
+    member: User,
+    supplier: int,
+    cousin: int,
+    year: int,
+) -> int:
+    """A row in every table of community money (schema 4), dated in March of ``year``: two
+    households, one exempt by resolution; a project adopted by resolution, one household
+    paying in two parts; a flagged gift (the supplier has a request) acknowledged by
+    resolution; an anonymous gift in kind with a scanned statement; the project closed with
+    a refund. ``chair`` and ``member`` are the whole sitting council. Returns the project."""
+    from ruralcouncil.ledger import donations, households, meetings, projects
+
+    def passed(meeting_id: int, subject: str) -> str:
+        ref = meetings.add_resolution(
+            ledger, chair, meeting_id, subject, subject, [chair.name, member.name]
+        )
+        meetings.confirm(ledger, member, ref)
+        return ref
+
+    house = households.add(ledger, clerk, "Абай көшесі 1", cousin, 4)
+    poor = households.add(ledger, clerk, "Абай көшесі 2", supplier, 1)
+    project = projects.add(
+        ledger, clerk, "Балалар алаңы", 100_000_00, 10_000_00, year, "Swings", day(f"{year}-02-20")
+    )
+    first = meetings.open_meeting(ledger, chair, day(f"{year}-03-01"), [chair.name, member.name])
+    projects.adopt(ledger, chair, project, passed(first, f"project:{project}"))
+    households.exempt(
+        ledger, clerk, poor, year, "A pensioner alone", passed(first, f"exemption:{poor}:{year}")
+    )
+    projects.contribute(ledger, clerk, project, house, 4_000_00, day(f"{year}-03-02"))
+    projects.contribute(ledger, clerk, project, house, 6_000_00, day(f"{year}-03-03"))
+    gift = donations.add(
+        ledger,
+        clerk,
+        supplier,
+        3_000_00,
+        "Өз еркіммен",
+        project_id=project,
+        on=day(f"{year}-03-04"),
+    )
+    donations.add(
+        ledger,
+        clerk,
+        cousin,
+        1_500_00,
+        "",
+        in_kind="Ten bags of cement",
+        valued_by="The clerk, from the shop's price",
+        anonymous=True,
+        statement=("statement.pdf", b"%PDF-1.4 signed statement"),
+        on=day(f"{year}-03-04"),
+    )
+    second = meetings.open_meeting(ledger, chair, day(f"{year}-03-05"), [chair.name, member.name])
+    donations.acknowledge(ledger, chair, gift, passed(second, f"donation:{gift}"))
+    projects.close(ledger, chair, project, passed(second, f"project:{project}"), refund=True)
+    return project

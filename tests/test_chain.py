@@ -194,6 +194,14 @@ def test_the_append_only_tables_are_those_the_issue_names() -> None:
         "resolution_uses",
         "resolutions",
         "votes",
+        # Community money (schema 4): every table.
+        "acknowledgements",
+        "contributions",
+        "donations",
+        "exemptions",
+        "households",
+        "project_steps",
+        "projects",
     }
 
 

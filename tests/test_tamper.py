@@ -143,6 +143,13 @@ def _book() -> Template:
     # The council's path (schema 3): a row in each of its tables, in 2026.
     sitting = user_of(ledger, "member", PASSWORDS["member"])
     n["paid"] = council_year(ledger, admin, clerk, chair, sitting, 2026)["paid"]
+    # Community money (schema 4): two contributions, a gift, a refund at the close.
+    for i, (number,) in enumerate(
+        ledger.conn.execute(
+            "SELECT number FROM transactions WHERE number > ? ORDER BY number", (n["paid"],)
+        ).fetchall()
+    ):
+        n[f"community_{i}"] = int(number)
     # A real login, chained with the session's first write.
     clerk_session = users.login(ledger, "clerk", "clerk-password-1")
     n["late"] = payment(ledger, clerk_session, "2025-01-10", 1_000_00, "STAFF", account="CASH")

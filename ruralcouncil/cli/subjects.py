@@ -20,6 +20,7 @@ from ruralcouncil.cli import (
     entries,
     funds_and_codes,
     ledger_file,
+    reports,
     settings,
     spending,
     users,
@@ -37,6 +38,7 @@ SUBJECTS: tuple[ModuleType, ...] = (
     council,  # party ..., interest ..., council ..., meeting ..., resolution ...
     spending,  # budget ..., request ...
     community,  # donation ..., project ..., household ..., contribution ...
+    reports,  # report donor-receipt, report contributors, report household-receipt
 )
 
 

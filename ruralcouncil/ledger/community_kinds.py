@@ -105,8 +105,8 @@ EXEMPTION = register(
     RecordKind(
         "exemption",
         "exemptions",
-        "household_id || ':' || year",
-        "household_id, year, reason, resolution_id, user_id, created_at",
+        "id",
+        "id, household_id, year, reason, resolution_id, user_id, created_at",
         Action.REGISTER,
         made_by="user_id",
     )

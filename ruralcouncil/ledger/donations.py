@@ -260,6 +260,11 @@ def business_with_akim(conn: sqlite3.Connection, party_id: int, day: date) -> li
 # --- recording a gift --------------------------------------------------------------------
 
 
+def donor_type_of(party: council.Party) -> DonorType:
+    """The kind of donor a party is, unless the clerk says otherwise."""
+    return _FROM_PARTY_KIND[party.kind]
+
+
 def parse_donor_type(text: str) -> DonorType:
     try:
         return DonorType(text.strip().lower())
@@ -357,7 +362,7 @@ def add(
     with ledger.write(clerk) as commit:
         conn = commit.conn
         party = council.get_party(conn, party_id)
-        kind = parse_donor_type(donor_type) if donor_type else _FROM_PARTY_KIND[party.kind]
+        kind = parse_donor_type(donor_type) if donor_type else donor_type_of(party)
         target_fund, target_project = _destination(conn, fund, project_id, day)
         if not in_kind and catalog.kind_of(conn, account) != CASH:
             raise InvalidInput(_("unknown cash account {code}").format(code=account[:40]))

@@ -157,10 +157,10 @@ def exempt(
             "household.exempt",
             f"{household_id}:{year}",
         )
-        conn.execute(
+        cursor = conn.execute(
             "INSERT INTO exemptions (household_id, year, reason, resolution_id, user_id,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?)",
             (household_id, year, reason, resolution.id, clerk.id, storage.now_text()),
         )
-        commit.append("exemption", f"{household_id}:{year}")
+        commit.append("exemption", str(int(cursor.lastrowid or 0)))
         commit.event("household.exempt", f"{household_id} {year} {household.address}")

@@ -31,7 +31,7 @@ from datetime import date
 from pathlib import Path
 
 from ruralcouncil.i18n import _
-from ruralcouncil.ledger import holds, journal, storage
+from ruralcouncil.ledger import holds, import_registers, journal, storage
 from ruralcouncil.ledger.classification import DEFAULT_CASH_ACCOUNT, GENERAL_FUND
 from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.dates import parse_date, shown_time
@@ -54,6 +54,7 @@ OPTIONAL_COLUMNS = (
     "description",
     "reference",
     "request",
+    *import_registers.COLUMNS,
 )
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 PROGRESS_EVERY = 1000
@@ -96,7 +97,8 @@ def import_transactions(
         conn = commit.conn
         _refuse_if_imported(conn, sha256)
         paying: dict[int, int] = {}
-        entries = read_transactions(data, conn, user=user, requests=paying)
+        registered: dict[int, import_registers.RowRegister] = {}
+        entries = read_transactions(data, conn, user=user, requests=paying, registers=registered)
         del data
         total = len(entries)
         import_id = _store_import(commit, user, sha256, safe_text(path.name), total)
@@ -115,6 +117,9 @@ def import_transactions(
             progress=report,
         )
         _link_payments(commit, numbers, paying)
+        if numbers is not None and registered:
+            first = _first_id(commit.conn, numbers[0])
+            list(import_registers.record(commit, user, first, entries, registered))
         commit.event("import", f"{safe_text(path.name)} {total} rows")
     if progress is not None:
         progress(total, total)
@@ -129,14 +134,16 @@ def _link_payments(commit: Commit, numbers: tuple[int, int] | None, paying: dict
         return
     from ruralcouncil.ledger import spending
 
-    first = int(
-        commit.conn.execute(
-            "SELECT id FROM transactions WHERE number = ?", (numbers[0],)
-        ).fetchone()[0]
-    )
+    first = _first_id(commit.conn, numbers[0])
     for index, request_id in sorted(paying.items()):
         party_id = spending.get(commit.conn, request_id).party_id
         spending.link_entry(commit, first + index, request_id, party_id)
+
+
+def _first_id(conn: sqlite3.Connection, number: int) -> int:
+    return int(
+        conn.execute("SELECT id FROM transactions WHERE number = ?", (number,)).fetchone()[0]
+    )
 
 
 @contextmanager
@@ -192,6 +199,7 @@ def read_transactions(
     *,
     user: User | None = None,
     requests: dict[int, int] | None = None,
+    registers: dict[int, import_registers.RowRegister] | None = None,
 ) -> list[NewEntry]:
     """Parse and check a whole file against the ledger; raises ImportRejected on any problem.
 
@@ -201,6 +209,7 @@ def read_transactions(
     ``request`` column); ``user`` is who imports (who approved a request may not pay it).
     """
     requests = {} if requests is None else requests
+    registers = {} if registers is None else registers
     _refuse_if_not_utf8(data)
     records = _records(data)
     header = next(records, None)
@@ -209,6 +218,7 @@ def read_transactions(
     columns = _read_header(header[1])
 
     reader = _RowReader(columns)
+    checker: import_registers.Checker | None = None
     entries: list[NewEntry] = []
     lines = array("q")  # the line of each entry, compactly: a file may have a million
     problems: dict[int, list[str]] = defaultdict(list)
@@ -238,6 +248,17 @@ def read_transactions(
                 adds = reader.may_add_to(row)
                 unsure = None if adds is None else unsure | adds
             continue
+        register, register_problems = reader.register(row)
+        if register_problems:
+            problems[line] += register_problems
+        elif register is not None:
+            if checker is None:
+                checker = import_registers.Checker(conn)
+            entry, placed = checker.placed(entry, reader.fund_cell(row), register)
+            found = [placed] if placed else checker.problems(entry, register)
+            if found:
+                problems[line] += found
+            registers[len(entries)] = register
         if request_id is not None:
             requests[len(entries)] = request_id
         entries.append(entry)
@@ -248,7 +269,7 @@ def read_transactions(
     # Every rule in one round: the journal's own check of entries, as record() asks it.
     for problem in journal.check_entries(conn, entries, unsure=unsure):
         problems[lines[problem.index]].append(problem.message)
-    for index, message in _council_problems(conn, entries, requests, user):
+    for index, message in _council_problems(conn, entries, requests, user, registers):
         problems[lines[index]].append(message)
     if problems:
         raise ImportRejected(
@@ -266,6 +287,7 @@ def _council_problems(
     entries: list[NewEntry],
     requests: dict[int, int],
     user: User | None,
+    registers: dict[int, import_registers.RowRegister],
 ) -> Iterator[tuple[int, str]]:
     """The council's rules for imported payments: in a year with an adopted budget each names
     an approved request, and the rows paying one request never add up to more than it has
@@ -279,10 +301,11 @@ def _council_problems(
     already: dict[int, int] = defaultdict(int)
     for index, entry in enumerate(entries):
         request_id = requests.get(index)
-        for message in fund_rules.entry_problems(
-            entry.type.value, entry.category, entry.fund, entry.date.year in budget_years
-        ):
-            yield index, message
+        if index not in registers:  # a register's row obeys the register instead
+            for message in fund_rules.entry_problems(
+                entry.type.value, entry.category, entry.fund, entry.date.year in budget_years
+            ):
+                yield index, message
         if entry.type != EntryType.PAYMENT:
             if request_id is not None:
                 yield index, _("only a payment pays a spending request")
@@ -474,6 +497,19 @@ class _RowReader:
                 text=shown(text)
             )
         return int(text), ""
+
+    def register(self, row: list[str]) -> tuple[import_registers.RowRegister | None, list[str]]:
+        """What the row's registers' columns say (a donor, a project, a household)."""
+        start = len(COLUMNS) - len(import_registers.COLUMNS)
+        cells = {
+            name: row[where] if where >= 0 else ""
+            for name, where in zip(import_registers.COLUMNS, self.positions[start:], strict=True)
+        }
+        return import_registers.read(cells)
+
+    def fund_cell(self, row: list[str]) -> str:
+        where = self.positions[4]
+        return row[where] if where >= 0 else ""
 
     def may_add_to(self, row: list[str]) -> set[journal.Unsure] | None:
         """The balances a row that could not be read might have added to (None: any)."""

@@ -546,7 +546,7 @@ def contribute(
         if problems:
             raise InvalidInput(_("Refused: {reason}.").format(reason="; ".join(problems)))
         _number, transaction_id = post_for_register(commit, clerk, entry)
-        contribution_id = _link(commit, transaction_id, project.id, household.id)
+        contribution_id = link(commit, transaction_id, project.id, household.id)
         commit.event(
             "contribution.add", f"{contribution_id} project {project_id} household {household_id}"
         )
@@ -589,7 +589,7 @@ def contribution_problems(
     return []
 
 
-def _link(commit: Commit, transaction_id: int, project_id: int, household_id: int) -> int:
+def link(commit: Commit, transaction_id: int, project_id: int, household_id: int) -> int:
     cursor = commit.conn.execute(
         "INSERT INTO contributions (transaction_id, project_id, household_id) VALUES (?, ?, ?)",
         (transaction_id, project_id, household_id),
@@ -608,7 +608,7 @@ def copy_link(commit: Commit, reversed_id: int, reversal_id: int) -> None:
         (reversed_id,),
     ).fetchone()
     if row is not None:
-        _link(commit, reversal_id, int(row[0]), int(row[1]))
+        link(commit, reversal_id, int(row[0]), int(row[1]))
 
 
 # --- closing -----------------------------------------------------------------------------
@@ -723,11 +723,7 @@ def close(
                 ).format(day=shown_date(str(later)))
             )
         accounts = _by_account(conn, project.fund)
-        if refund:
-            numbers = _refund(commit, user, project, accounts, day)
-        else:
-            assert to_fund is not None
-            numbers = _move(commit, user, project, accounts, to_fund, day, resolution.ref)
+        # The close is chained before the entries that carry it out, which name it.
         _step(
             commit,
             user,
@@ -738,6 +734,11 @@ def close(
             "refund" if refund else "to-fund",
             to_fund,
         )
+        if refund:
+            numbers = _refund(commit, user, project, accounts, day)
+        else:
+            assert to_fund is not None
+            numbers = _move(commit, user, project, accounts, to_fund, day, resolution.ref)
     return numbers
 
 
@@ -787,7 +788,7 @@ def _refund(
                 ),
             )
             number, transaction_id = post_for_register(commit, user, entry)
-            _link(commit, transaction_id, project.id, household_id)
+            link(commit, transaction_id, project.id, household_id)
             numbers.append(number)
     return numbers
 

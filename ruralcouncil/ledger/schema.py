@@ -549,9 +549,9 @@ def m004_community(db: Database) -> None:
                 CHECK (remainder IN ('', 'refund', 'to-fund')),
             to_fund TEXT REFERENCES funds(code),
             user_id INTEGER NOT NULL REFERENCES users(id),
-            created_at TEXT NOT NULL,
-            UNIQUE (project_id, step)
+            created_at TEXT NOT NULL
         ) STRICT;
+        CREATE INDEX project_steps_project ON project_steps(project_id, step);
 
         CREATE TABLE households (
             id INTEGER PRIMARY KEY,
@@ -563,13 +563,14 @@ def m004_community(db: Database) -> None:
         ) STRICT;
         -- A low-income household exempt from a year's collection, by resolution.
         CREATE TABLE exemptions (
+            id INTEGER PRIMARY KEY,
             household_id INTEGER NOT NULL REFERENCES households(id),
             year INTEGER NOT NULL,
             reason TEXT NOT NULL,
             resolution_id INTEGER NOT NULL UNIQUE REFERENCES resolutions(id),
             user_id INTEGER NOT NULL REFERENCES users(id),
             created_at TEXT NOT NULL,
-            PRIMARY KEY (household_id, year)
+            UNIQUE (household_id, year)
         ) STRICT;
         -- The household and project of each COMMUNITY receipt, of its reversal and of a
         -- refund paid at the project's close.
@@ -693,7 +694,7 @@ FINGERPRINTS: dict[int, str] = {
     1: "627ac3e95023802c7e1f64aa347934f02c55ac2d5d582d71ff4890e07c5a3649",
     2: "7831a84f93baeb2473b083be6d8c81128ada33f36a2e1e38ccddd7d4b6a0dd2c",
     3: "10d9af859cee82f9eea34d27a576d27407b87da449247e90ab10bcef0207e72b",
-    4: "8f762ef11bdaf56791251e0b3d65995199ddcda4fa487305c627be4899c4558b",
+    4: "32a9921a3dd38f20ed576c8e598492958b9ed936f83a66ee4fff274eadc8c0fc",
 }
 
 

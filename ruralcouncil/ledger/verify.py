@@ -456,6 +456,11 @@ class _Walk:
 
             for seq, message, number in council_audit.problems(self.conn):
                 self.result.bad(seq, message, number=number)
+        if _has(self.conn, "donations"):  # schema 4: community money's rules
+            from ruralcouncil.ledger import community_audit
+
+            for place, message, number in community_audit.problems(self.conn):
+                self.result.bad(place, message, number=number)
         if self.progress:
             self.progress(total, total)
 

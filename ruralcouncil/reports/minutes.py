@@ -23,6 +23,7 @@ from ruralcouncil.ledger.collation import sort_key
 from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.meetings import Meeting, Resolution, Vote
 from ruralcouncil.ledger.storage import Ledger, snapshot
+from ruralcouncil.reports.codes import anchor_text, verification_code
 from ruralcouncil.reports.council_text import (
     member_names,
     outcome_text,
@@ -32,7 +33,6 @@ from ruralcouncil.reports.council_text import (
 )
 from ruralcouncil.reports.fonts import BOLD, REGULAR, register_fonts
 from ruralcouncil.reports.pdf_file import MM, in_language, write_a4
-from ruralcouncil.reports.summary_pdf import anchor_text, verification_code
 
 _MM = MM
 _MARGIN = 18 * _MM

@@ -24,11 +24,10 @@ from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import catalog, settings
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.storage import snapshot
+from ruralcouncil.reports.codes import ANCHOR_PREFIX, anchor_text, qr_drawing, verification_code
 from ruralcouncil.reports.fonts import BOLD, REGULAR, register_fonts
 from ruralcouncil.reports.pdf_file import MM, in_language, write_a4
 from ruralcouncil.reports.statements import YearSummary, year_summary
-
-ANCHOR_PREFIX = "ruralcouncil-anchor:"
 
 # The accounting statements of the annual return (DESIGN §5), worded like AGAR Section 2.
 BOX_LABELS = {
@@ -50,17 +49,6 @@ _AMOUNT_WIDTH = 32 * _MM
 _FRAME_PADDING = 6  # reportlab's default frame padding, inside the margins
 _GREY = "#e8e8e8"
 _LINE = "#9a9a9a"
-
-
-def anchor_text(entries: int, head: str) -> str:
-    """The anchor as ``verify --anchor`` takes it: ``N:HEX``."""
-    return f"{entries}:{head}"
-
-
-def verification_code(head: str) -> str:
-    """The short code printed on paper: the head's first 12 hex digits in groups of four."""
-    short = head[:12]
-    return " ".join(short[i : i + 4] for i in range(0, len(short), 4))
 
 
 @dataclass(frozen=True)
@@ -334,16 +322,11 @@ def _single_column(
 
 def _verification(entries: int, head: str, s: dict[str, Any]) -> Any:
     """The anchor, the short code and the QR code, kept together at the foot of the report."""
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-    from reportlab.graphics.shapes import Drawing
     from reportlab.lib import colors
     from reportlab.platypus import KeepTogether, Table, TableStyle
 
     size = 30 * _MM
-    widget = QrCodeWidget(ANCHOR_PREFIX + anchor_text(entries, head), barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
+    drawing = qr_drawing(ANCHOR_PREFIX + anchor_text(entries, head), size)
     anchor = anchor_text(entries, head)
     text = [
         _p(_("Verification"), s["heading"]),

@@ -1,0 +1,212 @@
+"""What a printed document carries so that paper can be checked against the ledger.
+
+- The *anchor* ``N:HEX``: the chain position the document was read at and the hash there, as
+  ``ruralcouncil verify --anchor`` takes it.
+- The summary's and the minutes' short code: the anchor hash's first 12 hex digits.
+- The *report code* of DESIGN §4.4, for the documents that name what they cover (a donor's
+  receipt, a project's statement, a household's receipt): the document's kind and subject,
+  the chain position, and 64 bits of a SHA-256 over the hash at that position and the
+  document's own figures, so neither a changed ledger nor a changed figure on paper keeps
+  it. ``DR7-1234-89AB-CDEF-0123-4567`` is donor's receipt 7 read at chain position 1234.
+  The figures are language-free (ids, tiyn, ISO dates, names as stored), so the Kazakh,
+  Russian and English prints of one moment carry one code.
+- The QR code that carries them, in a flowable or at the foot of every page.
+
+reportlab is imported inside the functions that draw, only when a document is made.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from ruralcouncil.i18n import N_
+from ruralcouncil.ledger.chain import canonical, digest
+from ruralcouncil.reports.fonts import REGULAR
+from ruralcouncil.reports.pdf_file import MM, Footer
+
+ANCHOR_PREFIX = "ruralcouncil-anchor:"
+REPORT_PREFIX = "ruralcouncil-report:"
+CODE_VERSION = 1
+DIGEST_HEX = 16  # 64 bits
+
+
+def anchor_text(entries: int, head: str) -> str:
+    """The anchor as ``verify --anchor`` takes it: ``N:HEX``."""
+    return f"{entries}:{head}"
+
+
+def verification_code(head: str) -> str:
+    """The short code the summary and the minutes print: the head's first 12 hex digits in
+    groups of four."""
+    short = head[:12]
+    return " ".join(short[i : i + 4] for i in range(0, len(short), 4))
+
+
+class Kind(StrEnum):
+    """The documents with a report code, by the letters their code starts with."""
+
+    DONOR_RECEIPT = "DR"
+    CONTRIBUTORS = "CS"
+    HOUSEHOLD_RECEIPT = "HR"
+
+
+KIND_NAMES = {
+    Kind.DONOR_RECEIPT: N_("Receipt for a donation"),
+    Kind.CONTRIBUTORS: N_("Statement to a project's contributors"),
+    Kind.HOUSEHOLD_RECEIPT: N_("Receipt for a household's contributions"),
+}
+
+_CODE = re.compile(
+    r"(?P<kind>[A-Z]{2})(?P<subject>[0-9]{1,18}(?:\.[0-9]{1,18})?)-(?P<position>[0-9]{1,18})"
+    r"-(?P<digest>[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})",
+    re.ASCII,
+)
+
+
+def _nfc(value: Any) -> Any:
+    """Figures as the chain stores text: NFC, whatever a caller handed in."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, Mapping):
+        return {str(k): _nfc(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_nfc(v) for v in value]
+    return value
+
+
+def figures_digest(kind: Kind, subject: str, head: str, figures: Mapping[str, Any]) -> str:
+    """The 64 bits of a report code: SHA-256 over the anchor hash, the kind, the subject and
+    the figures (canonical JSON, as the chain encodes), upper-case hex."""
+    payload = canonical(
+        {
+            "v": CODE_VERSION,
+            "kind": kind.value,
+            "subject": subject,
+            "head": head,
+            "figures": _nfc(figures),
+        }
+    )
+    return digest(payload)[:DIGEST_HEX].upper()
+
+
+@dataclass(frozen=True)
+class ReportCode:
+    kind: Kind
+    subject: str  # "7"; a household's receipt: "PROJECT.HOUSEHOLD"
+    position: int  # the chain position the document was read at
+    digest: str  # 16 upper-case hex digits
+
+    def __str__(self) -> str:
+        groups = "-".join(self.digest[i : i + 4] for i in range(0, DIGEST_HEX, 4))
+        return f"{self.kind.value}{self.subject}-{self.position}-{groups}"
+
+
+def report_code(
+    kind: Kind, subject: str, entries: int, head: str, figures: Mapping[str, Any]
+) -> ReportCode:
+    """The code of a document of ``kind`` about ``subject``, read at chain position
+    ``entries`` (whose hash is ``head``), printing ``figures``."""
+    return ReportCode(kind, subject, entries, figures_digest(kind, subject, head, figures))
+
+
+def parse_report_code(text: str) -> ReportCode | None:
+    """A report code as printed (spaces and case forgiven); None when it is not one."""
+    cleaned = "".join(text.split()).upper()
+    match = _CODE.fullmatch(cleaned) if len(cleaned) <= 80 else None
+    if match is None:
+        return None
+    try:
+        kind = Kind(match["kind"])
+    except ValueError:
+        return None
+    return ReportCode(
+        kind, match["subject"], int(match["position"]), match["digest"].replace("-", "")
+    )
+
+
+def qr_payload(code: ReportCode | str) -> str:
+    """What a document's QR code says: its code, which holds its chain position. (The hash
+    there is printed as text: in the QR it would make the squares too small to scan from a
+    footer.)"""
+    return f"{REPORT_PREFIX}{code}"
+
+
+@dataclass(frozen=True)
+class CodedPdf:
+    """A written document with a report code: where it is, its code and its anchor.
+    Path-like, for callers that only want the file."""
+
+    path: Path
+    code: str
+    chain_entries: int
+    chain_head: str
+    pages: int
+
+    @property
+    def anchor(self) -> str:
+        return anchor_text(self.chain_entries, self.chain_head)
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+
+# --- drawing ------------------------------------------------------------------------------
+
+
+def qr_drawing(payload: str, size: float) -> Any:
+    """A QR code of ``payload`` (error correction M), ``size`` points square."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+
+    widget = QrCodeWidget(payload, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
+FOOTER_QR = 17 * MM
+_FOOTER_FONT = 7.5
+_SMALLEST_FONT = 5.5
+
+
+def coded_footer(
+    lines: Callable[[int], Sequence[str]], payload: str, *, margin: float, padding: float
+) -> Footer:
+    """A page foot for :func:`pdf_file.write_a4` with a bottom margin of ``margin`` + 6 mm:
+    ``lines(page)`` at the left, the QR code of ``payload`` at the right, on every page.
+    A line too long for the space beside the QR code is set smaller rather than under it."""
+    from reportlab.graphics import renderPDF
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    qr = qr_drawing(payload, FOOTER_QR)
+    page_width = float(A4[0])
+    left = margin + padding
+    right = page_width - margin - padding
+    room = right - left - FOOTER_QR - 4 * MM
+    top = margin + 6 * MM - 2 * MM  # just under the frame
+
+    def draw(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        y = top - _FOOTER_FONT
+        for text in lines(int(doc.page)):
+            size = _FOOTER_FONT
+            while size > _SMALLEST_FONT and stringWidth(text, REGULAR, size) > room:
+                size -= 0.25
+            canvas.setFont(REGULAR, size)
+            canvas.drawString(left, y, text)
+            y -= _FOOTER_FONT + 2.5
+        renderPDF.draw(qr, canvas, right - FOOTER_QR, top - FOOTER_QR)
+        canvas.restoreState()
+
+    return draw
