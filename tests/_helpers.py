@@ -373,5 +373,8 @@ def community_year(
     )
     second = meetings.open_meeting(ledger, chair, day(f"{year}-03-05"), [chair.name, member.name])
     donations.acknowledge(ledger, chair, gift, passed(second, f"donation:{gift}"))
-    projects.close(ledger, chair, project, passed(second, f"project:{project}"), refund=True)
+    # The household gets back what it paid; the gift's money moves to the general fund.
+    projects.close(
+        ledger, chair, project, passed(second, f"project:{project}"), refund=True, to_fund="GENERAL"
+    )
     return project

@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 import pytest
 
 from ruralcouncil import cli, i18n, paths
-from ruralcouncil.ledger import journal, users
+from ruralcouncil.ledger import journal, schema, users
 from ruralcouncil.ledger.chain import head
 from ruralcouncil.ledger.errors import AuthenticationFailed
 from ruralcouncil.ledger.lock import LedgerLock
@@ -930,7 +930,7 @@ def test_verify_json_fields(run: Cli, db: Path) -> None:
     assert (result["entries"], result["head"]) == (entries, digest)
     assert result["transactions"] == 5
     assert result["ledger"] == _read(db, "SELECT hash FROM chain WHERE seq = 1")[0][0]
-    assert result["schema_version"] == 3
+    assert result["schema_version"] == schema.SCHEMA_VERSION
     # The setup, three user additions, four entries and the clerk's receipt: one each.
     assert result["signed_commits"] == 9
     assert (result["first_bad"], result["first_bad_seq"], result["problems"]) == (None, None, [])

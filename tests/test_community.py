@@ -28,6 +28,8 @@ from _council import (
     resolve,
 )
 from _helpers import day, english, entry, receipt  # noqa: F401  (english: autouse)
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ruralcouncil.ledger import (
     council,
@@ -470,13 +472,24 @@ def test_closing_is_refused_while_anything_waits_or_is_held(c: Council) -> None:
     refused(c, lambda: projects.close(c.ledger, c.m1, project_id, ref, refund=True), "may not")
     ack = resolve(c, f"donation:{gift_id}", "2026-03-05")
     donations.acknowledge(c.ledger, c.chair, gift_id, ack)
-    numbers = projects.close(c.ledger, c.chair, project_id, ref, refund=True)
-    assert len(numbers) == 2
+    # A household gets back at most what it paid: the gift's 5 000 ₸ is not theirs.
+    assert projects.refund_plan(c.conn, project_id) == (
+        {houses[0]: 20_000_00, houses[1]: 20_000_00},
+        5_000_00,
+    )
+    refused(
+        c,
+        lambda: projects.close(c.ledger, c.chair, project_id, ref, refund=True),
+        "more than the households paid",
+    )
+    numbers = projects.close(c.ledger, c.chair, project_id, ref, refund=True, to_fund="GENERAL")
+    assert len(numbers) == 3  # two refunds and the move of the rest
     closed = projects.progress(c.conn, project_id)
-    assert (closed.project.state, closed.remaining, closed.refunded) == (
+    assert (closed.project.state, closed.remaining, closed.refunded, closed.moved) == (
         projects.State.CLOSED,
         0,
-        45_000_00,
+        40_000_00,
+        5_000_00,
     )
     refused(c, lambda: contribute(c, project_id, houses[0], 1_00, "2026-03-06"), "closed")
     assert verify(c.conn).ok
@@ -631,3 +644,20 @@ def test_an_import_brings_contributions_and_donations_through_their_registers(
     ]
     assert holds.held_total(c.conn, "GENERAL") == 7_000_00
     assert verify(c.conn).ok
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    paid=st.dictionaries(st.integers(1, 60), st.integers(-(10**6), 10**9), max_size=30),
+    left=st.integers(0, 10**11),
+)
+def test_refund_shares_are_exact_and_proportional(paid: dict[int, int], left: int) -> None:
+    shares = projects.refund_shares(paid, left)
+    total = sum(v for v in paid.values() if v > 0)
+    if total == 0 or left == 0:
+        assert shares == {}
+        return
+    assert sum(shares.values()) == left
+    for household, share in shares.items():
+        assert paid[household] > 0
+        assert abs(share * total - left * paid[household]) < total  # within one tiyn

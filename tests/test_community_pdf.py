@@ -420,7 +420,7 @@ def test_closed_project_shows_the_refunds(village: Village, tmp_path: Path) -> N
             ledger, chair, meeting, f"project:{village.project}", "Close it", COUNCIL, []
         )
         meetings.confirm(ledger, user_of(ledger, "m1", PASSWORDS["m1"]), ref)
-        projects.close(ledger, chair, village.project, ref, refund=True)
+        projects.close(ledger, chair, village.project, ref, refund=True, to_fund="GENERAL")
         progress = projects.progress(ledger.conn, village.project)
         statement = _lines(render_contributors(ledger, village.project, tmp_path / "s.pdf", "en"))
         household = village.households[1]
@@ -430,10 +430,14 @@ def test_closed_project_shows_the_refunds(village: Village, tmp_path: Path) -> N
     finally:
         ledger.close()
     pairs = list(pairwise(statement))
-    assert progress.remaining == 0 and progress.refunded == 102_500_50
-    assert ("(−) Refunded to the households at the close", _amount(102_500_50, "en")) in pairs
+    # Each household gets back at most what it paid (32 500,50 in all); the gifts' 70 000
+    # moved to the general fund.
+    assert (progress.remaining, progress.refunded, progress.moved) == (0, 32_500_50, 70_000_00)
+    assert ("(−) Refunded to the households at the close", _amount(32_500_50, "en")) in pairs
     assert ("(=) Left in the project's fund", _amount(0, "en")) in pairs
-    assert f"What was left, {_amount(102_500_50, 'en')}, was refunded" in " ".join(statement)
+    told = " ".join(statement)
+    assert f"Of what was left, {_amount(32_500_50, 'en')} was refunded" in told
+    assert f"{_amount(70_000_00, 'en')}, more than the households paid" in told
     assert not any(line.startswith("Owes") for line in statement)
     share = next(h for h in progress.households if h.id == household)
     assert ("Total paid", _amount(12_500_50, "en")) in list(pairwise(receipt))

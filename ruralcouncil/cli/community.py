@@ -222,6 +222,10 @@ def cmd_project_close(args: argparse.Namespace) -> int:
     project_id = an_id(args.id, _("The project"))
     ref = a_ref(not_blank(args.resolution, "--resolution"))
     to_fund = None if args.to_fund is None else not_blank(args.to_fund, "--to-fund")
+    if not args.refund and to_fund is None:
+        raise Refused(
+            _("Say what becomes of what is left: refund it (--refund) or move it (--to-fund).")
+        )
     on = event_day(args)
     with as_user(args, "project close") as (ledger, user):
         numbers = projects.close(
@@ -483,11 +487,14 @@ def _register_projects(commands: Any) -> None:
     user_arg(p, "chair")
     p = command(actions, "close", cmd_project_close, _("close a project, by resolution"))
     p.add_argument("id", metavar="ID")
-    how = p.add_mutually_exclusive_group(required=True)
-    how.add_argument(
-        "--refund", action="store_true", help=_("refund what is left to the households, pro rata")
+    p.add_argument(
+        "--refund",
+        action="store_true",
+        help=_("refund the households pro rata, each at most what it paid"),
     )
-    how.add_argument("--to-fund", metavar="CODE", help=_("move what is left to this fund"))
+    p.add_argument(
+        "--to-fund", metavar="CODE", help=_("move what is left (after any refund) to this fund")
+    )
     p.add_argument("--resolution", required=True, metavar="YYYY/N")
     date_arg(p)
     json_arg(p)

@@ -554,15 +554,18 @@ class CloseProjectDialog(_ByResolution):
         layout.insertWidget(at, self.preview_note)
         layout.insertWidget(at + 1, self.preview, 1)
 
-        # household -> its refund, as ``projects.refund_shares`` divides what is left.
+        # household -> its refund, and what is beyond what the households paid, as the
+        # core's ``projects.refund_plan`` divides what is left.
         self.shares: dict[int, int] = {}
+        self.beyond = 0
         self.refund.toggled.connect(lambda _on: self._show_choice())
         self._fill_preview()
         self._show_choice()
 
     def _fill_preview(self) -> None:
-        paid = {h.id: h.paid for h in self.progress.households}
-        self.shares = projects.refund_shares(paid, self.progress.remaining)
+        self.shares, self.beyond = projects.refund_plan(
+            self.context.ledger.conn, self.progress.project.id
+        )
         by_id = {h.id: h for h in self.progress.households}
         self.preview.setRowCount(len(self.shares))
         for row, (household_id, share) in enumerate(self.shares.items()):
@@ -588,18 +591,24 @@ class CloseProjectDialog(_ByResolution):
             text = _(
                 "{left} is refunded to {n} households in proportion to what each paid; each "
                 "refund is a payment entry to the household's head:"
-            ).format(left=format_amount(self.progress.remaining), n=len(self.shares))
+            ).format(left=format_amount(sum(self.shares.values())), n=len(self.shares))
+            if self.beyond > 0:
+                text += " " + _(
+                    "{beyond} more than the households paid (gifts or other money) is not "
+                    "theirs to take back: it moves to the fund chosen above."
+                ).format(beyond=format_amount(self.beyond))
         self.preview_note.setText(text)
 
     def _show_choice(self) -> None:
         refund = self.refund.isChecked()
-        self.fund.setEnabled(not refund)
+        self.fund.setEnabled(not refund or self.beyond > 0)
         self.preview_note.setVisible(refund)
         self.preview.setVisible(refund and bool(self.shares))
 
     def save(self) -> None:
         refund = self.refund.isChecked()
-        to_fund = None if refund else str(self.fund.currentData() or "")
+        moves = not refund or self.beyond > 0
+        to_fund = str(self.fund.currentData() or "") if moves else None
         projects.close(
             self.context.ledger,
             self.context.user,

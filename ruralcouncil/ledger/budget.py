@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ruralcouncil.i18n import _
-from ruralcouncil.ledger import catalog, meetings, storage
+from ruralcouncil.ledger import catalog, holds, meetings, storage
 from ruralcouncil.ledger.classification import EXPENDITURE, REVENUE
 from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.errors import ImportRejected, InvalidInput
@@ -314,16 +314,22 @@ def show(conn: sqlite3.Connection, year: int, on: date | None = None) -> list[Bu
     received = _actuals(conn, year, REVENUE, day)
     owed = committed(conn, year, day)
     keys = sorted(set(budgeted) | set(paid) | set(received) | set(owed))
+    # A community project's spending is appropriated by its own adoption (the community set
+    # it, the council adopted it): unless the budget names the line, what it spent and owes
+    # is what it had.
+    projects = holds.FundRules(conn).projects
     found: list[BudgetLine] = []
     for code, fund in keys:
         kind = catalog.kind_of(conn, code)
         if kind == EXPENDITURE:
+            spent = owed.get((code, fund), 0) + paid.get((code, fund), 0)
+            by_project = fund in projects and (code, fund) not in budgeted
             found.append(
                 BudgetLine(
                     code,
                     fund,
                     EXPENDITURE,
-                    appropriated=budgeted.get((code, fund), 0),
+                    appropriated=spent if by_project else budgeted.get((code, fund), 0),
                     committed=owed.get((code, fund), 0),
                     paid=paid.get((code, fund), 0),
                 )

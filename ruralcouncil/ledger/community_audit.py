@@ -199,11 +199,11 @@ def _chair_entries(conn: sqlite3.Connection) -> Iterator[Problem]:
         "SELECT t.id, t.number, t.type, t.date, t.fund FROM transactions t"
         " JOIN users u ON u.id = t.user_id WHERE u.role = 'chair'"
     ).fetchall():
-        remainder = "refund" if kind == "payment" else "to-fund"
+        how = "s.remainder = 'refund'" if kind == "payment" else "s.to_fund IS NOT NULL"
         close = conn.execute(
             "SELECT s.id FROM project_steps s JOIN projects p ON p.id = s.project_id"
-            " WHERE s.step = 'closed' AND s.remainder = ? AND p.fund = ? AND s.date = ?",
-            (remainder, fund, day),
+            f" WHERE s.step = 'closed' AND {how} AND p.fund = ? AND s.date = ?",
+            (fund, day),
         ).fetchone()
         if close is None:
             yield (

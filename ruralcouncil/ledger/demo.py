@@ -26,7 +26,7 @@ import csv
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from ruralcouncil import paths
 from ruralcouncil.ledger import catalog, journal
 from ruralcouncil.ledger.classification import DEFAULT_CASH_ACCOUNT, GENERAL_FUND
 from ruralcouncil.ledger.dates import parse_date
+from ruralcouncil.ledger.demo_community import CommunityYear
 from ruralcouncil.ledger.demo_council import CouncilYear, DemoCouncil
 from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.journal import EntryType, NewEntry
@@ -305,6 +306,7 @@ def _build(ledger: Ledger, village: Village, shift: int, today: date) -> None:
     closes = sorted(village.closed_years, key=lambda c: c.on)
     numbers: dict[str, int] = {}  # label -> entry number
     council = _council_year(ledger, village, shift, as_user)
+    community = CommunityYear(council) if council is not None else None
     for step in village.steps:
         day = moved(step.date, shift)
         if day > today:
@@ -314,21 +316,40 @@ def _build(ledger: Ledger, village: Village, shift: int, today: date) -> None:
         clerk = as_user(village.recorded_by)
         if council is not None and not council.adopted and day >= council.setup.adopted_on:
             council.adopt()
+            assert community is not None
+            community.start(_contributors(village))
+        if community is not None:
+            community.run_before(day)
         if step.entry is None:
             journal.reverse(ledger, clerk, numbers[step.reverses], step.reason, on=day)
             continue
         entry = replace(step.entry, date=day)
         if council is not None and council.adopted and entry.type == EntryType.PAYMENT:
             number = council.pay(entry)
+        elif community is not None and council is not None and council.adopted:
+            number = community.receive(entry)
         else:
             number = journal.record(ledger, clerk, entry)
+        if community is not None:
+            community.acknowledge_at_sittings()
         if step.label:
             numbers[step.label] = number
     for close in closes:
         if moved(close.on, shift) <= today:
             _close(ledger, as_user(close.by), close.year + shift, today)
     if council is not None and council.adopted:
+        assert community is not None
+        community.run_before(today + timedelta(days=1))
         council.waiting(today)
+
+
+def _contributors(village: Village) -> list[str]:
+    """Who gave to the earlier asar ("Name, address"): the households of the salma."""
+    return [
+        s.entry.counterparty
+        for s in village.steps
+        if s.entry is not None and s.entry.category == "COMMUNITY"
+    ]
 
 
 def _council_year(

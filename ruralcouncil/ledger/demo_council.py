@@ -93,7 +93,7 @@ class CouncilYear:
         party = self.party(counterparty)
         day = self.setup.adopted_on
         council.declare_interest(self.ledger, self.as_user(member), member, party, nature, day)
-        meeting = self._sitting(day, [f"{day.year} жылғы бюджет / Бюджет на {day.year} год"])
+        meeting = self.sitting(day, [f"{day.year} жылғы бюджет / Бюджет на {day.year} год"])
         ref = meetings.add_resolution(
             self.ledger,
             chair,
@@ -124,7 +124,7 @@ class CouncilYear:
             )
         return self.parties[name]
 
-    def _sitting(self, day: date, agenda: Sequence[str] = ()) -> int:
+    def sitting(self, day: date, agenda: Sequence[str] = ()) -> int:
         if day not in self.sittings:
             self.sittings[day] = meetings.open_meeting(
                 self.ledger,
@@ -154,7 +154,7 @@ class CouncilYear:
 
     def _by_council(self, request: int, day: date, text: str) -> None:
         chair = self.as_user(self.setup.chair)
-        meeting = self._sitting(day)
+        meeting = self.sitting(day)
         subject = f"request:{request}"
         recused = meetings.recused_members(
             self.ledger.conn, meetings.get_meeting(self.ledger.conn, meeting), subject
@@ -166,7 +166,7 @@ class CouncilYear:
             if name not in {names[i] for i in recused}
         ]
         ref = meetings.add_resolution(self.ledger, chair, meeting, subject, text, voting)
-        meetings.confirm(self.ledger, self._confirmer(ref), ref)
+        meetings.confirm(self.ledger, self.confirmer(ref), ref)
         spending.approve(self.ledger, chair, request, ref)
 
     def _month(self, day: date) -> None:
@@ -183,7 +183,7 @@ class CouncilYear:
             and entry.amount > limit
         ]
         if big:
-            self._sitting(day, [e.description or e.counterparty for e in big])
+            self.sitting(day, [e.description or e.counterparty for e in big])
         for entry in big:
             request = self._draft(entry, day)
             self._by_council(request, day, entry.description or entry.counterparty)
@@ -245,7 +245,7 @@ class CouncilYear:
             self.ledger, chair, turned_down, "Биыл қажет емес / в этом году не нужно", on=today
         )
 
-    def _confirmer(self, ref: str) -> User:
+    def confirmer(self, ref: str) -> User:
         resolution = meetings.get_resolution(self.ledger.conn, ref)
         names = council.user_names(self.ledger.conn)
         for name in self.setup.members:

@@ -331,10 +331,13 @@ def add(
     statement: tuple[str, bytes] | None = None,
     on: date | None = None,
     account: str = DEFAULT_CASH_ACCOUNT,
+    description: str = "",
+    reference: str = "",
 ) -> int:
     """Record a gift with the donor's statement that it is voluntary (typed, or a scanned
     signed statement), flagged when the donor does business with the akim; a cash gift
-    posts its ``DONATION`` receipt. Returns the donation's id."""
+    posts its ``DONATION`` receipt (with ``description`` and ``reference``, the receipt
+    order's number, when given). Returns the donation's id."""
     require(clerk, Action.RECORD)
     voluntary = clean_text(_("The donor's statement"), voluntary, multiline=True)
     statement_name, statement_sha256, statement_bytes = _statement(statement)
@@ -380,8 +383,10 @@ def add(
                 fund=target_fund,
                 account=account,
                 counterparty="" if anonymous else party.name,
-                description=_("Donation {id}").format(id=donation_id)
+                description=description
+                or _("Donation {id}").format(id=donation_id)
                 + (" (" + _("anonymous") + ")" if anonymous else ""),
+                reference=reference,
             )
             _number, transaction_id = post_for_register(commit, clerk, entry)
             if not anonymous:

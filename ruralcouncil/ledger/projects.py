@@ -520,9 +520,11 @@ def contribute(
     amount: int,
     on: date | None = None,
     account: str = DEFAULT_CASH_ACCOUNT,
+    reference: str = "",
+    description: str = "",
 ) -> int:
     """A household's contribution, posted as a ``COMMUNITY`` receipt into the project's
-    fund. Returns the contribution's id."""
+    fund (``reference``: the receipt order's number). Returns the contribution's id."""
     require(clerk, Action.RECORD)
     _amount(amount, _("The amount"))
     day = council.event_date(on)
@@ -539,9 +541,11 @@ def contribute(
             fund=project.fund,
             account=account,
             counterparty=household.head,
-            description=_("Contribution to project {id}: {address}").format(
+            description=description
+            or _("Contribution to project {id}: {address}").format(
                 id=project.id, address=household.address
             ),
+            reference=reference,
         )
         if problems:
             raise InvalidInput(_("Refused: {reason}.").format(reason="; ".join(problems)))
@@ -687,7 +691,7 @@ def close(
     ``to_fund``; the fund ends at zero. Returns the entry numbers posted."""
     if not (user.may(Action.CHAIR) or user.may(Action.RECORD)):
         require(user, Action.CHAIR)
-    if refund == (to_fund is not None):
+    if not refund and to_fund is None:
         raise InvalidInput(
             _("Say what becomes of what is left: refund it (--refund) or move it (--to-fund).")
         )
@@ -734,16 +738,33 @@ def close(
             "refund" if refund else "to-fund",
             to_fund,
         )
-        if refund:
-            numbers = _refund(commit, user, project, accounts, day)
-        else:
-            assert to_fund is not None
-            numbers = _move(commit, user, project, accounts, to_fund, day, resolution.ref)
+        numbers = _refund(commit, user, project, accounts, day, to_fund) if refund else []
+        if to_fund is not None:  # what the refunds left, account by account
+            after = _by_account(conn, project.fund)
+            numbers += _move(commit, user, project, after, to_fund, day, resolution.ref)
     return numbers
 
 
+def refund_plan(conn: sqlite3.Connection, project_id: int) -> tuple[dict[int, int], int]:
+    """What closing with a refund would pay back to each household, and what would be left
+    beyond it: a household gets back at most what it paid (net), in proportion to it; money
+    beyond what the households paid (gifts, say) is not theirs to take, and moves to another
+    fund."""
+    project = get(conn, project_id)
+    left = holds.balance(conn, project.fund)
+    paid = {h: got for h, (got, back) in paid_by_household(conn, project_id).items()}
+    refundable = min(left, sum(v for v in paid.values() if v > 0))
+    shares = refund_shares(paid, refundable)
+    return shares, left - sum(shares.values())
+
+
 def _refund(
-    commit: Commit, user: User, project: Project, accounts: dict[str, int], day: date
+    commit: Commit,
+    user: User,
+    project: Project,
+    accounts: dict[str, int],
+    day: date,
+    to_fund: str | None,
 ) -> list[int]:
     conn = commit.conn
     left = sum(accounts.values())
@@ -755,14 +776,21 @@ def _refund(
                 code=REFUND_CODE
             )
         )
-    paid = {h: got for h, (got, _back) in paid_by_household(conn, project.id).items()}
-    shares = refund_shares(paid, left)
+    shares, beyond = refund_plan(conn, project.id)
     if not shares:
         raise InvalidInput(
             _(
                 "Refused: no household paid anything to project {id}, so there is nobody to "
                 "refund; move what is left to another fund (--to-fund)."
             ).format(id=project.id)
+        )
+    if beyond > 0 and to_fund is None:
+        raise InvalidInput(
+            _(
+                "Refused: {beyond} of what is left is more than the households paid (gifts or "
+                "other money); each household gets back at most what it paid, so name the fund "
+                "the rest moves to (--to-fund)."
+            ).format(beyond=format_amount(beyond))
         )
     numbers: list[int] = []
     pots = dict(accounts)

@@ -517,7 +517,20 @@ def _spent(st: _Statement, s: Styles) -> list[Any]:
 def _left(st: _Statement, s: Styles) -> Any:
     g = st.progress
     p = g.project
-    if p.closed_on and p.remainder == "refund":
+    if p.closed_on and p.remainder == "refund" and g.moved:
+        text = _(
+            "The project was closed on {day} by resolution {ref}. Of what was left, {amount} "
+            "was refunded to the households in proportion to what each paid (each at most "
+            "what it paid), and {moved}, more than the households paid, was moved to the "
+            "fund {fund}."
+        ).format(
+            day=shown_date(p.closed_on),
+            ref=p.closed_by,
+            amount=format_amount(g.refunded),
+            moved=format_amount(g.moved),
+            fund=st.to_fund,
+        )
+    elif p.closed_on and p.remainder == "refund":
         text = _(
             "The project was closed on {day} by resolution {ref}. What was left, {amount}, "
             "was refunded to the households in proportion to what each paid."

@@ -551,10 +551,10 @@ def test_the_close_dialog_previews_the_cores_refund_shares(  # type: ignore[no-u
     assert format_amount(10_000_00) in tip
 
 
-def test_uneven_shares_are_previewed_to_the_tiyn(qtbot: QtBot, village: Village) -> None:
+def test_a_gift_beyond_what_was_paid_is_moved_not_refunded(qtbot: QtBot, village: Village) -> None:
     """Payers of 10 000, 5 000 and 5 000, and a gift of 100,01 to the project: 20 100,01 is
-    left, and the core's largest remainder decides who gets the odd tiyn; the dialog shows
-    exactly the core's shares."""
+    left; each household gets back what it paid, and the gift's 100,01 moves to the fund the
+    dialog names; the dialog shows exactly the core's plan."""
     homes = _homes(village)
     project_id = _project(village)
     clerk = village.user("clerk")
@@ -566,12 +566,13 @@ def test_uneven_shares_are_previewed_to_the_tiyn(qtbot: QtBot, village: Village)
     qtbot.addWidget(dialog)
     core = projects.progress(village.ledger.conn, project_id)
     assert core.remaining == 20_100_01 and core.donated == 100_01
-    assert dialog.shares == projects.refund_shares(
-        {h.id: h.paid for h in core.households}, core.remaining
-    )
-    assert dialog.shares == {homes[0]: 10_050_01, homes[1]: 5_025_00, homes[2]: 5_025_00}
+    assert (dialog.shares, dialog.beyond) == projects.refund_plan(village.ledger.conn, project_id)
+    assert dialog.shares == {homes[0]: 10_000_00, homes[1]: 5_000_00, homes[2]: 5_000_00}
+    assert dialog.beyond == 100_01
     shown = [dialog.preview.item(r, 2).text() for r in range(dialog.preview.rowCount())]
-    assert shown == [format_amount(v) for v in (10_050_01, 5_025_00, 5_025_00)]
+    assert shown == [format_amount(v) for v in (10_000_00, 5_000_00, 5_000_00)]
+    assert format_amount(100_01) in dialog.preview_note.text()
+    assert dialog.fund.isEnabled()  # the rest needs a fund to go to
 
 
 def test_closing_without_a_resolution_is_refused(qtbot: QtBot, village: Village) -> None:
