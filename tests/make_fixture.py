@@ -259,13 +259,77 @@ def _council_year(ledger: storage.Ledger, admin: users.User, chair: users.User) 
     journal.record(
         ledger, clerk, _entry("2024-11-20", "payment", 50_000_00, "ROADS"), request_id=request
     )
+    _community_year(ledger, clerk, chair, member1, roads, meeting)
+
+
+def _community_year(
+    ledger: storage.Ledger,
+    clerk: users.User,
+    chair: users.User,
+    member1: users.User,
+    roads: int,
+    meeting: int,
+) -> None:
+    """Schema 4: a salma adopted by resolution with one household paying in two parts and
+    one exempt, a flagged gift from the road firm (it has a request) still held, and an
+    anonymous gift in kind."""
+    from ruralcouncil.ledger import council, donations, households, meetings, projects
+
+    def passed(subject: str) -> str:
+        ref = meetings.add_resolution(
+            ledger, chair, meeting, subject, subject, ["chair", "member1"]
+        )
+        meetings.confirm(ledger, member1, ref)
+        return ref
+
+    head = council.add_party(ledger, clerk, "Айгүл Серікова", "person")
+    home = households.add(ledger, clerk, "Абай көшесі, 5", head, 4)
+    poor = households.add(ledger, clerk, "Абай көшесі, 7", roads, 1)
+    project = projects.add(
+        ledger, clerk, "Ойын алаңы", 300_000_00, 15_000_00, 2024, "", date(2024, 10, 20)
+    )
+    projects.adopt(ledger, chair, project, passed(f"project:{project}"))
+    households.exempt(
+        ledger, clerk, poor, 2024, "жалғыз зейнеткер", passed(f"exemption:{poor}:2024")
+    )
+    # Texts given, not made in the builder's language: the fixture is the same everywhere.
+    projects.contribute(
+        ledger, clerk, project, home, 5_000_00, date(2024, 11, 21), description="Салма"
+    )
+    projects.contribute(
+        ledger, clerk, project, home, 10_000_00, date(2024, 11, 22), "CASH", description="Салма"
+    )
+    donations.add(
+        ledger, clerk, roads, 20_000_00, "Өз еркіммен", on=date(2024, 11, 23), description="Сыйлық"
+    )
+    donations.add(
+        ledger,
+        clerk,
+        head,
+        7_500_00,
+        "Өз еркіммен",
+        project_id=project,
+        in_kind="Құм, 2 тонна",
+        valued_by="хатшы",
+        anonymous=True,
+        on=date(2024, 11, 23),
+    )
 
 
 def build(folder: Path) -> tuple[Path, dict[str, Any]]:
-    """Build the fixture in ``folder``; returns its path and the figures to record."""
+    """Build the fixture in ``folder``; returns its path and the figures to record. Texts the
+    program words itself (a gift's flag, a refund's description) are stored in the language
+    of whoever records them: the fixture is built in English, wherever it is built."""
+    from ruralcouncil.i18n import language, set_language
+
     path = folder / f"ledger-v{schema.SCHEMA_VERSION}.ruralcouncil"
-    with fixed_clock_and_salts():
-        _populate(path)
+    was = language()
+    set_language("en")
+    try:
+        with fixed_clock_and_salts():
+            _populate(path)
+    finally:
+        set_language(was)
     # Small pages keep the committed file small; the page size means nothing to an upgrade.
     db = sqlite3.connect(path, isolation_level=None)
     try:

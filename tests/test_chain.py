@@ -105,6 +105,13 @@ def _build(ledger: Ledger, folder: Path) -> dict[str, int]:
     journal.close_year(ledger, admin, 2024)
     ledger_settings.change(ledger, admin, ledger_settings.COUNCIL_NAME, "Қайыңды мәслихаты")
     numbers["paid"] = _council_year(ledger, admin, clerk)
+    # Community money (schema 4): contributions, gifts, the refund and move at the close.
+    for i, (number,) in enumerate(
+        ledger.conn.execute(
+            "SELECT number FROM transactions WHERE number > ? ORDER BY number", (numbers["paid"],)
+        ).fetchall()
+    ):
+        numbers[f"community_{i}"] = int(number)
     numbers["late"] = payment(ledger, clerk, "2025-01-10", 1_000_00, "STAFF", account="CASH")
     return numbers
 

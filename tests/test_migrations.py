@@ -47,7 +47,8 @@ def test_the_current_version_has_a_fixture() -> None:
     assert V1.name in names  # a released version's fixture stays for good
     for fixture in LEDGERS:
         assert fixture.with_suffix(".json").exists()
-        assert fixture.stat().st_size < 200_000
+        # Each version adds tables, and each table and index takes at least one 1 KiB page.
+        assert fixture.stat().st_size < 300_000
         assert not Path(str(fixture) + "-wal").exists()
 
 

@@ -307,12 +307,19 @@ class DonationsPage(QWidget):
             _("Release a flagged gift's money by the council's resolution about it")
         )
         self.acknowledge_button.setVisible(context.may(Action.CHAIR))
+        self.receipt_button = self._button(
+            _("Receipt for the donor…"), "donorReceipt", self.print_receipt
+        )
+        self.receipt_button.setToolTip(
+            _("The donor's receipt (PDF) with its verification code, to print or save")
+        )
         bar = QHBoxLayout()
         bar.addWidget(QLabel(_("Year:")))
         bar.addWidget(self.year_box)
         bar.addWidget(self.search, 1)
         bar.addWidget(self.record_button)
         bar.addWidget(self.acknowledge_button)
+        bar.addWidget(self.receipt_button)
 
         self.model = DonationsModel(context, self)
         self.table = QTableView()
@@ -493,6 +500,29 @@ class DonationsPage(QWidget):
     def _enable(self, donation: Donation | None) -> None:
         self.acknowledge_button.setEnabled(
             donation is not None and awaits_acknowledgement(donation)
+        )
+        self.receipt_button.setEnabled(donation is not None)
+
+    def print_receipt(self) -> None:
+        """The selected donor's receipt, made in a worker and shown in the PDF window."""
+        donation = self.selected_donation()
+        if donation is None:
+            return
+        # reportlab is loaded only now, the first time a receipt is made.
+        from ruralcouncil.gui.pdf_viewer import preview_report
+        from ruralcouncil.reports.donor_receipt import (
+            donor_receipt_file_name,
+            render_donor_receipt,
+        )
+
+        donation_id = donation.id
+        preview_report(
+            self.context,
+            lambda reader, path: render_donor_receipt(reader, donation_id, path),
+            donor_receipt_file_name(donation_id),
+            _("Receipt for donation {id}").format(id=donation_id),
+            self,
+            failure=_("The receipt could not be made"),
         )
 
     # --- actions ------------------------------------------------------------------------

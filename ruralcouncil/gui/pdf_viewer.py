@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
@@ -31,6 +32,9 @@ from ruralcouncil.gui import messages, worker
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.save_dialog import LAST_PDF_FOLDER, choose_save_path
 from ruralcouncil.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from ruralcouncil.ledger.storage import Ledger
 
 # Pages are drawn for the printer at no more than this many dots per inch: sharp on paper,
 # and an A4 page stays about 35 MB in memory on an old PC.
@@ -316,3 +320,42 @@ def preview_summary(context: AppContext, year: int, parent: QWidget | None = Non
             messages.show_error(owner, error, _("The summary could not be made"))
 
     worker.start(lambda _progress: _render_summary(context, year, folder), done, failed)
+
+
+def preview_report(
+    context: AppContext,
+    render: Callable[[Ledger, Path], object],
+    file_name: str,
+    title: str,
+    parent: QWidget | None = None,
+    *,
+    failure: str = "",
+) -> None:
+    """Write a document (``render(reader, path)``, on a connection of its own) to a
+    temporary file in a worker, then show it in the program's viewer."""
+    folder = Path(tempfile.mkdtemp(prefix="ruralcouncil-"))
+    QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+    owner = parent
+
+    def write(_progress: object) -> Path:
+        path = folder / file_name
+        reader = context.ledger.sibling()
+        try:
+            render(reader, path)
+        finally:
+            reader.close()
+        return path
+
+    def done(path: Path) -> None:
+        QApplication.restoreOverrideCursor()
+        if owner is not None and not shiboken6.isValid(owner):
+            return
+        show_pdf(path, owner, title, temporary=qtpdf_available())
+
+    def failed(error: Exception) -> None:
+        QApplication.restoreOverrideCursor()
+        shutil.rmtree(folder, ignore_errors=True)
+        if owner is None or shiboken6.isValid(owner):
+            messages.show_error(owner, error, failure or _("The document could not be made"))
+
+    worker.start(write, done, failed)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -131,6 +132,22 @@ class ProjectsPage(QWidget):
         self.close_button.setToolTip(
             _("End the project: what is left is refunded to the households or moved")
         )
+        # The printed documents, for anyone: the contributors' statement (with the
+        # households named, or only counted) and one household's receipt.
+        self.statement_button = QPushButton(_("Contributors' statement…"))
+        self.statement_button.setObjectName("contributorsStatement")
+        statement_menu = QMenu(self.statement_button)
+        statement_menu.addAction(_("Households named"), lambda: self.print_statement(names=True))
+        statement_menu.addAction(
+            _("Households counted, not named"), lambda: self.print_statement(names=False)
+        )
+        self.statement_button.setMenu(statement_menu)
+        self.receipt_button = self._button(
+            _("Household's receipt…"), "householdReceipt", self.print_household_receipt
+        )
+        self.receipt_button.setToolTip(
+            _("The chosen household's receipt of what it paid, with its verification code")
+        )
         may_register, may_record = context.may(Action.REGISTER), context.may(Action.RECORD)
         may_chair = context.may(Action.CHAIR)
         self.propose_button.setVisible(may_register)
@@ -147,6 +164,8 @@ class ProjectsPage(QWidget):
             self.close_button,
         ):
             actions.addWidget(button)
+        actions.addWidget(self.statement_button)
+        actions.addWidget(self.receipt_button)
         actions.addStretch(1)
         actions.addWidget(self.household_button)
         actions.addWidget(self.exempt_button)
@@ -580,6 +599,58 @@ class ProjectsPage(QWidget):
         self.adopt_button.setEnabled(state == State.PROPOSED)
         self.contribute_button.setEnabled(state == State.ADOPTED)
         self.close_button.setEnabled(state == State.ADOPTED)
+        self.statement_button.setEnabled(progress is not None)
+        self.receipt_button.setEnabled(progress is not None)
+
+    def print_statement(self, *, names: bool) -> None:
+        """The chosen project's contributors' statement, made in a worker, then shown."""
+        progress = self.selected_progress()
+        if progress is None:
+            return
+        # reportlab is loaded only now, the first time a document is made.
+        from ruralcouncil.gui.pdf_viewer import preview_report
+        from ruralcouncil.reports.contributors import (
+            contributors_file_name,
+            render_contributors,
+        )
+
+        project_id = progress.project.id
+        preview_report(
+            self.context,
+            lambda reader, path: render_contributors(reader, project_id, path, names=names),
+            contributors_file_name(project_id),
+            _("Contributors' statement: {title}").format(title=progress.project.title),
+            self,
+            failure=_("The statement could not be made"),
+        )
+
+    def print_household_receipt(self) -> None:
+        """The chosen household's receipt for the chosen project."""
+        progress, household = self.selected_progress(), self.selected_household()
+        if progress is None:
+            return
+        if household is None:
+            messages.show_warning(
+                self,
+                _("Choose a household in the table first."),
+                _("Household's receipt"),
+            )
+            return
+        from ruralcouncil.gui.pdf_viewer import preview_report
+        from ruralcouncil.reports.contributors import (
+            household_receipt_file_name,
+            render_household_receipt,
+        )
+
+        project_id, household_id = progress.project.id, household.id
+        preview_report(
+            self.context,
+            lambda reader, path: render_household_receipt(reader, project_id, household_id, path),
+            household_receipt_file_name(project_id, household_id),
+            _("Receipt of {address}").format(address=household.address),
+            self,
+            failure=_("The receipt could not be made"),
+        )
 
     # --- actions ----------------------------------------------------------------------------
 

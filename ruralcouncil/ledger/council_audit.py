@@ -222,12 +222,20 @@ def _interested(state: _State, party: int | None, day: str) -> set[int]:
     return {m for m, p, d in state.interests if p == party and d <= day}
 
 
-def _subject_party(state: _State, subject: str) -> int | None:
+def _subject_party(conn: sqlite3.Connection, state: _State, subject: str) -> int | None:
     kind, _sep, rest = subject.partition(":")
     if kind == "request" and int(rest) in state.requests:
         return state.requests[int(rest)].party
     if kind == "loan":
         return int(rest.split(":")[0])
+    # A gift's donor and a household's head never change (their rows only grow, and the
+    # walk holds them against the chain): read as stored.
+    if kind == "donation":
+        row = _row(conn, "SELECT party_id FROM donations WHERE id = ?", rest)
+        return int(row[0]) if row else None
+    if kind == "exemption":
+        row = _row(conn, "SELECT head_id FROM households WHERE id = ?", rest.split(":")[0])
+        return int(row[0]) if row else None
     return None
 
 
@@ -256,7 +264,8 @@ def _resolution(
     }
     state.resolutions[int(record)]["votes"] = votes
     recused = (
-        _interested(state, _subject_party(state, subject), meeting["date"]) & meeting["present"]
+        _interested(state, _subject_party(conn, state, subject), meeting["date"])
+        & meeting["present"]
     )
     for member in meeting["sitting"] | meeting["present"]:
         vote = votes.get(member)

@@ -374,6 +374,8 @@ def test_main_window_shows_every_page_to_the_administrator(
         "Budget",
         "Meetings",
         "Spending requests",
+        "Donations",
+        "Community projects",
         "Parties",
         "Audit log",
         "Safety & backups",
