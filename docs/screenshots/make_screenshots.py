@@ -124,6 +124,7 @@ class Screenshots:
             self.admin_pages(ledger, admin)
             self.council_pages(ledger, admin)
             self.requests_pages(ledger, admin)
+            self.community_pages(ledger)
             self.login(ledger)
             self.setup_wizard()
             self.summary_pdf(ledger)
@@ -341,6 +342,39 @@ class Screenshots:
         window.show_page("parties")
         self.settle()
         self.save(window, "parties.png")
+        window.close()
+
+    # --- community money (issue 9): the demo's gifts and its playground salma -----------------
+
+    def community_pages(self, ledger: Any) -> None:
+        """The donations page as the chair sees it, the held gift chosen; the projects page on
+        the demo's salma, a household that paid in two parts chosen, its chart painted."""
+        from ruralcouncil.ledger import donations, projects, users
+        from ruralcouncil.ledger.demo import DEMO_PASSWORD
+
+        chair = users.login(ledger, "serik", DEMO_PASSWORD)
+        window: Any = self.main_window(ledger, chair)
+        page = window.show_page("donations")
+        held = [d for d in donations.donations(ledger.conn) if d.held]
+        if held:
+            page.set_year(int(held[0].date[:4]))
+            page.select_donation(held[0].id)
+        self.settle()
+        self.save(window, "donations.png")
+        window.close()
+
+        clerk = users.login(ledger, "aigerim", DEMO_PASSWORD)
+        window = self.main_window(ledger, clerk)
+        page = window.show_page("projects")
+        found = projects.projects(ledger.conn)
+        if found:
+            page.select_project(found[-1].id)
+            parts = [c.household_id for c in projects.contributions(ledger.conn, found[-1].id)]
+            twice = [h for h in parts if parts.count(h) > 1]
+            if twice:
+                page.select_household(twice[0])
+        self.settle(1500)  # the chart is drawn after the first paint
+        self.save(window, "projects.png")
         window.close()
 
     def login(self, ledger: object) -> None:

@@ -2,7 +2,8 @@
 ``report household-receipt``.
 
 Read-only: no login. The document's language is the ``--lang`` given after ``report KIND``;
-the ``--lang`` given before the command is the language of messages. A report prints where it
+the ``--lang`` given before the command is the language of messages (``subjects`` reads
+only that one early). A report prints where it
 wrote the file, then its verification code alone on the last line of standard output. An
 output file that exists is refused (a printed document is never replaced by another), as is
 an unknown donation, project or household: exit 2, the reason on standard error, nothing
@@ -22,13 +23,6 @@ from ruralcouncil.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from ruralcouncil.reports.codes import CodedPdf
-
-
-def _messages_in_their_language(args: argparse.Namespace) -> None:
-    """The start of the program reads ``--lang`` wherever it is, so the document's
-    ``--lang`` (after the command) may have been taken for the messages': put the
-    messages' own back (the one before the command, else the preference)."""
-    i18n.set_language(args.lang or i18n.load_preferred_language())
 
 
 def _output(args: argparse.Namespace) -> Path:
@@ -61,7 +55,6 @@ def _written(pdf: CodedPdf) -> int:
 def cmd_donor_receipt(args: argparse.Namespace) -> int:
     from ruralcouncil.reports.donor_receipt import render_donor_receipt
 
-    _messages_in_their_language(args)
     donation_id = an_id(args.id, _("The donation"))
     path = _output(args)
     with reader(args) as ledger:
@@ -71,7 +64,6 @@ def cmd_donor_receipt(args: argparse.Namespace) -> int:
 def cmd_contributors(args: argparse.Namespace) -> int:
     from ruralcouncil.reports.contributors import render_contributors
 
-    _messages_in_their_language(args)
     project_id = an_id(args.id, _("The project"))
     path = _output(args)
     with reader(args) as ledger:
@@ -84,7 +76,6 @@ def cmd_contributors(args: argparse.Namespace) -> int:
 def cmd_household_receipt(args: argparse.Namespace) -> int:
     from ruralcouncil.reports.contributors import render_household_receipt
 
-    _messages_in_their_language(args)
     project_id = an_id(args.project, "--project")
     household_id = an_id(args.household, "--household")
     path = _output(args)

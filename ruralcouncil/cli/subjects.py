@@ -103,10 +103,24 @@ def chosen_command(argv: Sequence[str]) -> str | None:
     return str(known.command) if isinstance(known.command, str) else None
 
 
+def _before_the_command(argv: list[str]) -> list[str]:
+    """The global options, up to the command: a ``--lang`` after it (``report KIND --lang``)
+    is the document's language, not the messages'."""
+    taking_value = False
+    for index, token in enumerate(argv):
+        if taking_value:
+            taking_value = False
+        elif token in ("--db", "--lang"):
+            taking_value = True
+        elif not token.startswith("-"):
+            return argv[:index]
+    return argv
+
+
 def early_language(argv: list[str]) -> str:
     """--lang is needed before the parser is built, so its help is in the right language."""
     early = Parser(prog="ruralcouncil", add_help=False)
     early.add_argument("--lang", choices=sorted(i18n.LANGUAGES))
     known: argparse.Namespace
-    known, _rest = early.parse_known_args(argv)
+    known, _rest = early.parse_known_args(_before_the_command(argv))
     return str(known.lang) if known.lang else i18n.load_preferred_language()

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -34,11 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ruralcouncil.gui import messages
+from ruralcouncil.gui import columns, messages
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.donations_model import (
     DESTINATION,
     DONOR,
+    DONOR_TYPE,
     GIFT,
     STATUS,
     DonationsModel,
@@ -57,8 +57,8 @@ from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.roles import Action
 
 _OK_STYLE = "color: #1b5e20;"
-_SHARED = (DONOR, GIFT, DESTINATION)  # long free text: each gets at most a fair share
-_SHARE_MINIMUM = 12  # characters: what a shared column keeps however small the window
+# Long free text (and, in Kazakh, long headers): each gets at most a fair share.
+_SHARED = (DONOR, DONOR_TYPE, GIFT, DESTINATION)
 _FLAG_STYLE = "color: #8a4a00; background: #fff3cd; border: 1px solid #e0b050; padding: 6px;"
 _CLEAR_STYLE = "color: #1b5e20; padding: 6px;"
 _PRIVATE_STYLE = "color: #505050;"
@@ -335,11 +335,7 @@ class DonationsPage(QWidget):
         # Figures, dates and the status whole; the donor, the gift and the fund or project
         # (free text, long in Kazakh) get a fair share each, cut with «…» beyond it: their
         # tooltips and the detail below say them in full, and a header's edge widens them.
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for column in _SHARED:
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(STATUS, QHeaderView.ResizeMode.Stretch)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        columns.prepare(self.table, _SHARED, stretch=STATUS)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the page's own order
         self.table.setSortingEnabled(True)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -419,20 +415,10 @@ class DonationsPage(QWidget):
             self._enable(None)
 
     def _fit_columns(self) -> None:
-        """Every column at its contents' width, but the donor, the gift and the fund or
-        project share the room the others leave, the narrowest whole first; the status
-        takes what is left over."""
-        table, header = self.table, self.table.horizontalHeader()
-        wanted = {
-            c: max(table.sizeHintForColumn(c), header.sectionSizeHint(c))
-            for c in range(self.model.columnCount())
-        }
-        minimum = table.fontMetrics().averageCharWidth() * _SHARE_MINIMUM
-        room = table.viewport().width() - sum(w for c, w in wanted.items() if c not in _SHARED)
-        for i, column in enumerate(sorted(_SHARED, key=wanted.__getitem__)):
-            width = min(wanted[column], max(minimum, room // (len(_SHARED) - i)))
-            table.setColumnWidth(column, width)
-            room -= width
+        """The figures, dates and kinds whole; the donor, the gift and the fund or project
+        share the room the others leave; the status takes what is left over."""
+        status = max(self.table.sizeHintForColumn(STATUS), 0)
+        columns.share(self.table, _SHARED, stretch=STATUS, reserve=status)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -32,6 +32,8 @@ TOPICS = {
     "budget": N_("Budget"),
     "meetings": N_("Meetings"),
     "requests": N_("Spending requests"),
+    "donations": N_("Donations"),
+    "projects": N_("Community projects"),
     "parties": N_("Parties"),
     "audit": N_("Audit log"),
     "safety": N_("Safety & backups"),

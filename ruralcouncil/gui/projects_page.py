@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,12 +37,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ruralcouncil.gui import messages
+from ruralcouncil.gui import columns, messages
 from ruralcouncil.gui.budget_page import compact_rows, fit_rows
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.entry_dialogs import named
 from ruralcouncil.gui.project_chart import ProjectChart
 from ruralcouncil.gui.projects_models import (
+    ADDRESS,
+    HEAD,
     OWES,
     PAID,
     SHOW_NAMES,
@@ -59,6 +61,7 @@ from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.projects import HouseholdShare, Progress, State
 from ruralcouncil.ledger.users import Action
 
+_SHARED_HOUSEHOLDS = (ADDRESS, HEAD, OWES)  # long text: each gets a fair share
 _OK_STYLE = "color: #1b5e20;"
 _WARNING_STYLE = "color: #b71c1c;"
 _NOTE_STYLE = "color: #505050;"
@@ -256,8 +259,12 @@ class ProjectsPage(QWidget):
 
         # --- the households ---
         self.households_model = HouseholdsModel(self)
-        # The address and the head whole; what is owed (or why not) takes the rest.
+        # The members and what was paid whole; the address, the head and what is owed (or
+        # why not) share the rest, cut with «…» when the panel is narrow (their tooltips and
+        # the line under the table say them in full): the money never scrolls out of sight.
         self.households_table = _table(self.households_model, "householdsTable", OWES)
+        columns.prepare(self.households_table, _SHARED_HOUSEHOLDS)
+        self.households_table.horizontalHeader().setStretchLastSection(True)
         self.households_table.setMinimumHeight(180)
         self.households_table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self._household_changed(current)
@@ -434,9 +441,18 @@ class ProjectsPage(QWidget):
         self._show_totals()
         self._household_changed(self.households_table.currentIndex())
         self._enable(progress)
+        QTimer.singleShot(0, self, self._fit_households)
         self._chart_stale = True
         if self.isVisible():
             self._update_chart()
+
+    def _fit_households(self) -> None:
+        # A narrow panel: the address and the head keep a few letters, the money all of it.
+        columns.share(self.households_table, _SHARED_HOUSEHOLDS, least=6)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self, self._fit_households)  # once the table has its width
 
     def _fill_summary(self, progress: Progress) -> None:
         project = progress.project

@@ -325,6 +325,7 @@ def _council_problems(
             entry.amount,
             request_id,
             already[request_id] if request_id is not None else 0,
+            fund_rules,
         ):
             yield index, message
         if request_id is not None:

@@ -614,13 +614,20 @@ def payment_problems(
     amount: int,
     request_id: int | None,
     already: int = 0,
+    rules: holds.FundRules | None = None,
 ) -> list[str]:
     """What stops a payment (of ``amount``, dated ``day``) from being recorded by ``user``:
     in a year with an adopted budget it needs an approved request; against a request it must
     match the request's program and fund, come after the approval, not be made by the
     approver, and not exceed what is left (less ``already``, earlier rows of the same file)."""
     if request_id is None:
-        if holds.needs_request(conn, fund, day.isoformat()):
+        # ``rules``: the community funds read once, for an import's many rows.
+        needs = rules.needs_request if rules is not None else None
+        if (
+            needs(fund, day.isoformat())
+            if needs is not None
+            else holds.needs_request(conn, fund, day.isoformat())
+        ):
             return [holds.request_needed_message(fund)]
         if budget.has_budget(conn, day.year):
             return [

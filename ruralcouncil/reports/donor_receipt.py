@@ -385,9 +385,9 @@ def verification(code: str, entries: int, head: str, s: Mapping[str, Any]) -> An
         ),
         para(
             _(
-                "The code also vouches for the figures printed here: ruralcouncil "
-                "verify-report followed by the code. The QR code at the foot of each page "
-                "holds the code."
+                "The code is made from the ledger's hash at that position and from the "
+                "figures printed here, so a figure changed on paper no longer matches it. "
+                "The QR code at the foot of each page holds the code."
             ),
             s["small"],
         ),
