@@ -109,9 +109,32 @@ def tenge_axis(orientation: str = "left") -> Any:
         def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
             return [format_decimal(round(v), format="#,##0", locale=locale_name()) for v in values]
 
+        def tickSpacing(self, minVal: float, maxVal: float, size: float) -> Any:
+            """Along a horizontal axis, no more ticks than their labels (``1 000 000``) fit
+            side by side: pyqtgraph's own choice lets long figures run into each other."""
+            if self.orientation not in ("bottom", "top") or maxVal <= minVal:
+                return super().tickSpacing(minVal, maxVal, size)
+            from PySide6.QtGui import QFontMetrics
+
+            font = self.style.get("tickFont") or self.font()
+            label = QFontMetrics(font).horizontalAdvance("0 000 000 000")
+            most = max(2, int(size // max(label * 1.3, 1)))
+            return [(_nice_step((maxVal - minVal) / most), 0)]
+
     axis = TengeAxis(orientation=orientation)
     axis.enableAutoSIPrefix(False)
     return axis
+
+
+def _nice_step(least: float) -> float:
+    """The smallest of 1, 2, 5 × 10ⁿ that is at least ``least``."""
+    import math
+
+    power = 10.0 ** math.floor(math.log10(least)) if least > 0 else 1.0
+    for factor in (1, 2, 5, 10):
+        if factor * power >= least:
+            return factor * power
+    return 10 * power
 
 
 class PaintFirstChart(QWidget):

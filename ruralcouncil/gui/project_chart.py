@@ -93,7 +93,8 @@ class ChartFigures:
 class ProjectChart(PaintFirstChart):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumHeight(190)
+        # Four bars read at this height; a 768-pixel screen keeps the page without scrolling.
+        self.setMinimumHeight(150)
         self.figures: ChartFigures | None = None
         self.bars: dict[str, Any] = {}  # segment key -> its BarGraphItem
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -170,8 +171,6 @@ class ProjectsPage(QWidget):
         actions.addWidget(self.statement_button)
         actions.addWidget(self.receipt_button)
         actions.addStretch(1)
-        actions.addWidget(self.household_button)
-        actions.addWidget(self.exempt_button)
 
         self.projects_model = ProjectsModel(self)
         self.projects_table = _table(self.projects_model, "projectsTable", TITLE)
@@ -185,13 +184,17 @@ class ProjectsPage(QWidget):
 
         self.status = QLabel()
         self.status.setObjectName("projectsStatus")
-        self.status.setWordWrap(True)
+        # One line: a wrapping label asks for the height of many lines when the layout
+        # measures it narrow, and the page would then scroll on a 768-pixel screen.
+        self.status.setWordWrap(False)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.hide()  # until an action says what it did
 
         # --- the chosen project: what it is, how it stands ---
         self.summary_group = QGroupBox(_("The project"))
         self.summary_group.setObjectName("projectSummary")
+        # Its lines are never squeezed into each other: the chart below gives way instead.
+        self.summary_group.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         summary = QFormLayout(self.summary_group)
         summary.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.purpose = _value()
@@ -295,6 +298,13 @@ class ProjectsPage(QWidget):
         households_layout = QVBoxLayout(self.households_group)
         households_layout.addLayout(filters)
         households_layout.addWidget(self.households_table, 1)
+        # The register's own actions, beside it (the page's row holds the project's: in
+        # Russian and Kazakh the two would not fit in one row).
+        household_actions = QHBoxLayout()
+        household_actions.addWidget(self.household_button)
+        household_actions.addWidget(self.exempt_button)
+        household_actions.addStretch(1)
+        households_layout.addLayout(household_actions)
         households_layout.addWidget(self.totals)
         households_layout.addWidget(self.household_detail)
 
