@@ -28,6 +28,7 @@ from ruralcouncil.gui.budget_chart import BudgetChart
 from ruralcouncil.gui.budget_models import BudgetActualModel, BudgetVersionsModel
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.entry_dialogs import DateField
+from ruralcouncil.gui.page_parts import page_title
 from ruralcouncil.gui.year_box import YearBox
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import budget, meetings, queries
@@ -93,11 +94,7 @@ class BudgetPage(QWidget):
         self.context = context
         self.setObjectName("budgetPage")
 
-        self.title = QLabel()
-        font = self.title.font()
-        font.setBold(True)
-        font.setPointSize(15)
-        self.title.setFont(font)
+        self.title = page_title()
         self.year_box = YearBox()
         self.year_box.setObjectName("budgetYear")
         self.year_box.currentIndexChanged.connect(lambda _index: self.refresh())

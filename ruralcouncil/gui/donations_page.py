@@ -11,7 +11,6 @@ refusal is shown in its own words.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
@@ -48,6 +47,7 @@ from ruralcouncil.gui.donations_model import (
     stored_reasons,
 )
 from ruralcouncil.gui.entry_dialogs import named
+from ruralcouncil.gui.page_parts import action_button, select_row
 from ruralcouncil.gui.year_box import YearBox
 from ruralcouncil.i18n import _, ngettext
 from ruralcouncil.ledger import donations
@@ -298,16 +298,16 @@ class DonationsPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(260)
         self.search.textChanged.connect(self.apply_search)
-        self.record_button = self._button(
+        self.record_button = action_button(
             _("Record a donation…"), "recordDonation", self.record_donation
         )
         self.record_button.setVisible(context.may(Action.RECORD))
-        self.acknowledge_button = self._button(_("Acknowledge…"), "acknowledge", self.acknowledge)
+        self.acknowledge_button = action_button(_("Acknowledge…"), "acknowledge", self.acknowledge)
         self.acknowledge_button.setToolTip(
             _("Release a flagged gift's money by the council's resolution about it")
         )
         self.acknowledge_button.setVisible(context.may(Action.CHAIR))
-        self.receipt_button = self._button(
+        self.receipt_button = action_button(
             _("Receipt for the donor…"), "donorReceipt", self.print_receipt
         )
         self.receipt_button.setToolTip(
@@ -369,12 +369,6 @@ class DonationsPage(QWidget):
 
         self.refresh()
         context.changed.connect(self.refresh)
-
-    def _button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.clicked.connect(lambda _checked=False: slot())
-        return button
 
     # --- the list -----------------------------------------------------------------------
 
@@ -463,12 +457,9 @@ class DonationsPage(QWidget):
         return self.model.donation_at(index.row()) if index.isValid() else None
 
     def select_donation(self, donation_id: int) -> bool:
-        row = self.model.row_of(donation_id)
-        if row < 0:
+        if not select_row(self.table, self.model.row_of(donation_id)):
             return False
-        self.table.selectRow(row)
-        self.table.setCurrentIndex(self.model.index(row, 0))
-        self._current_changed(self.model.index(row, 0))
+        self._current_changed(self.table.currentIndex())
         return True
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:

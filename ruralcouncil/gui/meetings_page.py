@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -41,6 +40,7 @@ from ruralcouncil.gui.meeting_models import (
     ResolutionsModel,
     VoteGridModel,
 )
+from ruralcouncil.gui.page_parts import action_button, page_title
 from ruralcouncil.gui.year_box import YearBox
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import meetings
@@ -102,11 +102,7 @@ class MeetingsPage(QWidget):
         self.names: dict[int, str] = {}
         chair = context.may(Action.CHAIR)
 
-        title = QLabel(_("Meetings and resolutions"))
-        font = title.font()
-        font.setBold(True)
-        font.setPointSize(15)
-        title.setFont(font)
+        title = page_title(_("Meetings and resolutions"))
         self.year_box = YearBox()
         self.year_box.setObjectName("meetingsYear")
         self.year_box.currentIndexChanged.connect(lambda _index: self.refresh())
@@ -116,16 +112,16 @@ class MeetingsPage(QWidget):
         top.addWidget(QLabel(_("Year:")))
         top.addWidget(self.year_box)
 
-        self.open_button = self._button(_("Open a meeting…"), "openMeeting", self.open_meeting)
-        self.resolution_button = self._button(
+        self.open_button = action_button(_("Open a meeting…"), "openMeeting", self.open_meeting)
+        self.resolution_button = action_button(
             _("Record a resolution…"), "recordResolution", self.record_resolution
         )
-        self.rule_button = self._button(_("Set a council rule…"), "setRule", self.set_rule)
-        self.confirm_button = self._button(_("Confirm…"), "confirmResolution", self.confirm)
+        self.rule_button = action_button(_("Set a council rule…"), "setRule", self.set_rule)
+        self.confirm_button = action_button(_("Confirm…"), "confirmResolution", self.confirm)
         self.confirm_button.setToolTip(
             _("A member present confirms the record of the votes with their own password")
         )
-        self.minutes_button = self._button(_("Minutes (PDF)…"), "minutes", self.make_minutes)
+        self.minutes_button = action_button(_("Minutes (PDF)…"), "minutes", self.make_minutes)
         actions = QHBoxLayout()
         for button in (self.open_button, self.resolution_button, self.rule_button):
             button.setVisible(chair)
@@ -223,12 +219,6 @@ class MeetingsPage(QWidget):
 
         self._fill_years()
         context.changed.connect(self._fill_years)
-
-    def _button(self, text: str, name: str, slot: object) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.clicked.connect(lambda _checked=False: slot())  # type: ignore[operator]
-        return button
 
     # --- the year and its meetings --------------------------------------------------------
 

@@ -13,7 +13,6 @@ as the budget's is.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
@@ -42,6 +41,7 @@ from ruralcouncil.gui import columns, messages
 from ruralcouncil.gui.budget_page import compact_rows, fit_rows
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.entry_dialogs import named
+from ruralcouncil.gui.page_parts import action_button, page_title
 from ruralcouncil.gui.project_chart import ProjectChart
 from ruralcouncil.gui.projects_models import (
     ADDRESS,
@@ -103,11 +103,7 @@ class ProjectsPage(QWidget):
         self.context = context
         self.setObjectName("projectsPage")
 
-        title = QLabel(_("Community projects"))
-        font = title.font()
-        font.setBold(True)
-        font.setPointSize(15)
-        title.setFont(font)
+        title = page_title(_("Community projects"))
         self.year_box = YearBox()
         self.year_box.setObjectName("projectsYear")
         self.year_box.currentIndexChanged.connect(lambda _index: self.refresh())
@@ -117,22 +113,22 @@ class ProjectsPage(QWidget):
         top.addWidget(QLabel(_("Year:")))
         top.addWidget(self.year_box)
 
-        self.propose_button = self._button(_("Propose a project…"), "proposeProject", self.propose)
-        self.adopt_button = self._button(_("Adopt…"), "adoptProject", self.adopt)
+        self.propose_button = action_button(_("Propose a project…"), "proposeProject", self.propose)
+        self.adopt_button = action_button(_("Adopt…"), "adoptProject", self.adopt)
         self.adopt_button.setToolTip(
             _("Open the project's collection, by a resolution of the council about it")
         )
-        self.contribute_button = self._button(
+        self.contribute_button = action_button(
             _("Record a contribution…"), "recordContribution", self.record_contribution
         )
-        self.household_button = self._button(
+        self.household_button = action_button(
             _("Register a household…"), "addHousehold", self.add_household
         )
-        self.exempt_button = self._button(_("Exempt…"), "exemptHousehold", self.exempt)
+        self.exempt_button = action_button(_("Exempt…"), "exemptHousehold", self.exempt)
         self.exempt_button.setToolTip(
             _("Exempt a low-income household from a year's collection, as the council decided")
         )
-        self.close_button = self._button(_("Close…"), "closeProject", self.close_project)
+        self.close_button = action_button(_("Close…"), "closeProject", self.close_project)
         self.close_button.setToolTip(
             _("End the project: what is left is refunded to the households or moved")
         )
@@ -146,7 +142,7 @@ class ProjectsPage(QWidget):
             _("Households counted, not named"), lambda: self.print_statement(names=False)
         )
         self.statement_button.setMenu(statement_menu)
-        self.receipt_button = self._button(
+        self.receipt_button = action_button(
             _("Household's receipt…"), "householdReceipt", self.print_household_receipt
         )
         self.receipt_button.setToolTip(
@@ -333,12 +329,6 @@ class ProjectsPage(QWidget):
         self._quiet = False
         self._fill_years()
         context.changed.connect(self._changed)
-
-    def _button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.clicked.connect(lambda _checked=False: slot())
-        return button
 
     # --- the year and the list ------------------------------------------------------------
 

@@ -9,7 +9,6 @@ its refusal is shown in its own words.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -29,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ruralcouncil.gui import messages
 from ruralcouncil.gui.context import AppContext
+from ruralcouncil.gui.page_parts import action_button, select_row
 from ruralcouncil.gui.request_detail import RequestDetail
 from ruralcouncil.gui.requests_model import (
     AMOUNT,
@@ -70,12 +69,12 @@ class RequestsPage(QWidget):
         filters.addWidget(self.year_choice)
         filters.addStretch(1)
 
-        self.new_button = self._button(_("New request…"), "newRequest", self.new_request)
-        self.withdraw_button = self._button(_("Withdraw…"), "withdraw", self.withdraw)
-        self.pay_button = self._button(_("Record payment…"), "recordPayment", self.record_payment)
-        self.approve_button = self._button(_("Approve…"), "approve", self.approve)
-        self.reject_button = self._button(_("Reject…"), "reject", self.reject)
-        self.cancel_button = self._button(
+        self.new_button = action_button(_("New request…"), "newRequest", self.new_request)
+        self.withdraw_button = action_button(_("Withdraw…"), "withdraw", self.withdraw)
+        self.pay_button = action_button(_("Record payment…"), "recordPayment", self.record_payment)
+        self.approve_button = action_button(_("Approve…"), "approve", self.approve)
+        self.reject_button = action_button(_("Reject…"), "reject", self.reject)
+        self.cancel_button = action_button(
             _("Cancel the unpaid part…"), "cancelUnpaid", self.cancel_unpaid
         )
         may_draft, may_chair = context.may(Action.DRAFT), context.may(Action.CHAIR)
@@ -140,12 +139,6 @@ class RequestsPage(QWidget):
         self.year_choice.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.apply_filter()
         context.changed.connect(self.refresh)
-
-    def _button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.clicked.connect(lambda _checked=False: slot())
-        return button
 
     # --- the list -----------------------------------------------------------------------
 
@@ -214,12 +207,9 @@ class RequestsPage(QWidget):
         return self.model.request_at(index.row()) if index.isValid() else None
 
     def select_request(self, request_id: int) -> bool:
-        row = self.model.row_of(request_id)
-        if row < 0:
+        if not select_row(self.table, self.model.row_of(request_id)):
             return False
-        self.table.selectRow(row)
-        self.table.setCurrentIndex(self.model.index(row, 0))
-        self._current_changed(self.model.index(row, 0))
+        self._current_changed(self.table.currentIndex())
         return True
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
