@@ -661,3 +661,19 @@ def test_refund_shares_are_exact_and_proportional(paid: dict[int, int], left: in
     for household, share in shares.items():
         assert paid[household] > 0
         assert abs(share * total - left * paid[household]) < total  # within one tiyn
+
+
+def test_the_resolutions_ready_for_a_subject_are_those_use_would_take(c: Council) -> None:
+    draft(c, 40_000_00, on="2026-02-02")
+    gift_id = donate(c, c.roads, 100_000_00)
+    subject = f"donation:{gift_id}"
+    unconfirmed = resolve(c, subject, "2026-03-12", confirm_by=None)
+    failed = resolve(c, subject, "2026-03-12", voted_for=["chair"], against=["m1", "m2", "m3"])
+    ready = resolve(c, subject, "2026-03-13")
+    other = resolve(c, "other", "2026-03-13")
+    assert [r.ref for r in meetings.ready_for(c.conn, subject)] == [ready]
+    assert {unconfirmed, failed, other}.isdisjoint(
+        r.ref for r in meetings.ready_for(c.conn, subject)
+    )
+    donations.acknowledge(c.ledger, c.chair, gift_id, ready)
+    assert meetings.ready_for(c.conn, subject) == []  # used: no longer ready

@@ -14,38 +14,16 @@ from datetime import date
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.council_forms import CoreForm, names_by_code
+from ruralcouncil.gui.council_forms import CoreForm, names_by_code, resolution_text
 from ruralcouncil.gui.entry_dialogs import date_edit
 from ruralcouncil.gui.request_dialogs import request_line
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import council, meetings, spending, users
-from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.errors import AuthenticationFailed
-from ruralcouncil.ledger.meetings import Resolution
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.spending import Request
-from ruralcouncil.ledger.storage import Ledger
 
 ALONE = ""  # the chooser's data for "no resolution: the chair alone"
-
-
-def ready_resolutions(ledger: Ledger, request_id: int) -> list[Resolution]:
-    """Resolutions that can approve this request: passed, confirmed, about it, unused."""
-    subject = f"request:{request_id}"
-    return [
-        r
-        for r in meetings.resolutions(ledger.conn)
-        if r.subject == subject and r.in_effect and r.used_for is None
-    ]
-
-
-def resolution_text(resolution: Resolution) -> str:
-    first_line = resolution.text.splitlines()[0] if resolution.text else ""
-    if len(first_line) > 60:
-        first_line = first_line[:59] + "…"
-    return _("Resolution {ref} of {day}: {text}").format(
-        ref=resolution.ref, day=shown_date(resolution.date), text=first_line
-    )
 
 
 class ApproveDialog(CoreForm):
@@ -72,7 +50,7 @@ class ApproveDialog(CoreForm):
         self.resolution.setObjectName("resolution")
         self.resolution.addItem(_("None: I approve alone, within my limit"), ALONE)
         self.meeting_days: dict[str, str] = {}
-        for resolution in ready_resolutions(context.ledger, request.id):
+        for resolution in meetings.ready_for(context.ledger.conn, f"request:{request.id}"):
             self.resolution.addItem(resolution_text(resolution), resolution.ref)
             self.meeting_days[resolution.ref] = resolution.date
         if self.resolution.count() > 1:

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from ruralcouncil.gui.chart import PaintFirstChart, legend_key, tenge_axis
+from ruralcouncil.gui.chart import PaintFirstChart, legend_key, tenge_bars_plot
 from ruralcouncil.i18n import _
 
 APPROPRIATED_COLOUR = (120, 144, 156)  # blue-grey
@@ -43,20 +43,9 @@ class BudgetChart(PaintFirstChart):
         self.set_lines(data)
 
     def _build(self) -> None:
-        import pyqtgraph as pg  # type: ignore[import-untyped]
         from PySide6.QtCore import Qt
 
-        plot = pg.PlotWidget(background="w", axisItems={"bottom": tenge_axis("bottom")})
-        item = plot.getPlotItem()
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        plot.setMouseEnabled(x=False, y=False)
-        item.showGrid(x=True, y=False, alpha=0.25)
-        for side in ("left", "bottom"):
-            axis = item.getAxis(side)
-            axis.setPen(pg.mkPen("k"))
-            axis.setTextPen(pg.mkPen("k"))
-        item.setLabel("bottom", _("Tenge (₸)"), color="k")
+        plot, _item = tenge_bars_plot()
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self._layout.addWidget(self.legend)
@@ -64,7 +53,7 @@ class BudgetChart(PaintFirstChart):
         self.plot = plot
 
     def set_lines(self, lines: Sequence[ChartLine]) -> None:
-        import pyqtgraph as pg
+        import pyqtgraph as pg  # type: ignore[import-untyped]
 
         self._pending = None
         if self.plot is None:

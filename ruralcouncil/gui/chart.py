@@ -126,6 +126,26 @@ def tenge_axis(orientation: str = "left") -> Any:
     return axis
 
 
+def tenge_bars_plot() -> tuple[Any, Any]:
+    """A plot of horizontal bars measured in tenge (the budget's lines, a project's money):
+    white, still (no mouse, no menu), a vertical grid, black axes, tenge along the bottom.
+    Returns (the widget, its plot item). pyqtgraph is imported here, after the first paint."""
+    import pyqtgraph as pg
+
+    plot = pg.PlotWidget(background="w", axisItems={"bottom": tenge_axis("bottom")})
+    item = plot.getPlotItem()
+    item.setMenuEnabled(False)
+    item.hideButtons()
+    plot.setMouseEnabled(x=False, y=False)
+    item.showGrid(x=True, y=False, alpha=0.25)
+    for side in ("left", "bottom"):
+        axis = item.getAxis(side)
+        axis.setPen(pg.mkPen("k"))
+        axis.setTextPen(pg.mkPen("k"))
+    item.setLabel("bottom", _("Tenge (₸)"), color="k")
+    return plot, item
+
+
 def _nice_step(least: float) -> float:
     """The smallest of 1, 2, 5 × 10ⁿ that is at least ``least``."""
     import math

@@ -25,7 +25,9 @@ from ruralcouncil.gui.problems import error_label, show_problem
 from ruralcouncil.i18n import _, language
 from ruralcouncil.ledger import catalog, council
 from ruralcouncil.ledger.classification import EXPENDITURE, GENERAL_FUND
+from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.errors import LedgerError
+from ruralcouncil.ledger.meetings import Resolution
 from ruralcouncil.ledger.money import NUMBER_SYMBOLS
 from ruralcouncil.ledger.storage import Ledger
 
@@ -142,3 +144,13 @@ def typed_amount(tiyn: int) -> str:
     whole, part = divmod(tiyn, 100)
     text = f"{whole:,}".replace(",", " ")
     return text + (f"{NUMBER_SYMBOLS[language()][1]}{part:02d}" if part else "")
+
+
+def resolution_text(resolution: Resolution) -> str:
+    """A resolution as a chooser lists it: its number, its day and its text's first line."""
+    first_line = resolution.text.splitlines()[0] if resolution.text else ""
+    if len(first_line) > 60:
+        first_line = first_line[:59] + "…"
+    return _("Resolution {ref} of {day}: {text}").format(
+        ref=resolution.ref, day=shown_date(resolution.date), text=first_line
+    )

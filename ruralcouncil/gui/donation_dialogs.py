@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from ruralcouncil.gui import messages
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.council_forms import CoreForm, account_combo, party_combo
+from ruralcouncil.gui.council_forms import CoreForm, account_combo, party_combo, resolution_text
 from ruralcouncil.gui.donations_model import (
     business_lines,
     donor_text,
@@ -46,11 +46,9 @@ from ruralcouncil.ledger.classification import DEFAULT_CASH_ACCOUNT
 from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.donations import DONOR_TYPE_NAMES, Donation
 from ruralcouncil.ledger.errors import InvalidInput
-from ruralcouncil.ledger.meetings import Resolution
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.records import PROJECT_FUND_PREFIX
 from ruralcouncil.ledger.roles import Action
-from ruralcouncil.ledger.storage import Ledger
 
 _LAST_STATEMENT_FOLDER = "donations/last_statement_folder"
 _FLAG_STYLE = "color: #8a4a00; background: #fff3cd; border: 1px solid #e0b050; padding: 6px;"
@@ -433,25 +431,6 @@ class AddDonationDialog(CoreForm):
 # --- the chair's acknowledgement ------------------------------------------------------------
 
 
-def ready_resolutions(ledger: Ledger, donation_id: int) -> list[Resolution]:
-    """Resolutions that can acknowledge this gift: passed, confirmed, about it, unused."""
-    subject = f"donation:{donation_id}"
-    return [
-        r
-        for r in meetings.resolutions(ledger.conn)
-        if r.subject == subject and r.in_effect and r.used_for is None
-    ]
-
-
-def resolution_text(resolution: Resolution) -> str:
-    first_line = resolution.text.splitlines()[0] if resolution.text else ""
-    if len(first_line) > 60:
-        first_line = first_line[:59] + "…"
-    return _("Resolution {ref} of {day}: {text}").format(
-        ref=resolution.ref, day=shown_date(resolution.date), text=first_line
-    )
-
-
 class AcknowledgeDialog(CoreForm):
     """The chair acknowledges a flagged gift by the council's resolution about it: chosen
     among those ready (passed, confirmed, unused), or typed as YEAR/NUMBER."""
@@ -484,7 +463,7 @@ class AcknowledgeDialog(CoreForm):
         line = self.resolution.lineEdit()
         assert line is not None
         line.setPlaceholderText(_("YEAR/NUMBER, such as 2026/4"))
-        ready = ready_resolutions(context.ledger, donation.id)
+        ready = meetings.ready_for(context.ledger.conn, f"donation:{donation.id}")
         for resolution in ready:
             self.resolution.addItem(resolution_text(resolution), resolution.ref)
         self.resolution.setCurrentIndex(0 if ready else -1)

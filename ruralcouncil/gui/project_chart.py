@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from ruralcouncil.gui.chart import PaintFirstChart, legend_key, tenge_axis
+from ruralcouncil.gui.chart import PaintFirstChart, legend_key, tenge_bars_plot
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.projects import Progress
@@ -110,17 +110,7 @@ class ProjectChart(PaintFirstChart):
         import pyqtgraph as pg  # type: ignore[import-untyped]
         from PySide6.QtCore import Qt
 
-        plot = pg.PlotWidget(background="w", axisItems={"bottom": tenge_axis("bottom")})
-        item = plot.getPlotItem()
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        plot.setMouseEnabled(x=False, y=False)
-        item.showGrid(x=True, y=False, alpha=0.25)
-        for side in ("left", "bottom"):
-            axis = item.getAxis(side)
-            axis.setPen(pg.mkPen("k"))
-            axis.setTextPen(pg.mkPen("k"))
-        item.setLabel("bottom", _("Tenge (₸)"), color="k")
+        plot, item = tenge_bars_plot()
         self.target_line = pg.InfiniteLine(
             angle=90, pen=pg.mkPen(*TARGET_LINE_COLOUR, width=1, style=Qt.PenStyle.DashLine)
         )

@@ -32,13 +32,17 @@ from PySide6.QtWidgets import (
 )
 
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.council_forms import CoreForm, account_combo, party_combo, typed_amount
+from ruralcouncil.gui.council_forms import (
+    CoreForm,
+    account_combo,
+    party_combo,
+    resolution_text,
+    typed_amount,
+)
 from ruralcouncil.gui.entry_dialogs import add_named, date_edit
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import catalog, households, meetings, money, projects
-from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.errors import InvalidInput
-from ruralcouncil.ledger.meetings import Resolution
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.projects import HouseholdShare, Progress
 from ruralcouncil.ledger.storage import Ledger
@@ -47,30 +51,12 @@ _NOTE_STYLE = "color: #505050;"
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-def ready_resolutions(ledger: Ledger, subject: str) -> list[Resolution]:
-    """Resolutions that can decide ``subject``: passed, confirmed, about it, unused."""
-    return [
-        r
-        for r in meetings.resolutions(ledger.conn)
-        if r.subject == subject and r.in_effect and r.used_for is None
-    ]
-
-
-def resolution_text(resolution: Resolution) -> str:
-    first_line = resolution.text.splitlines()[0] if resolution.text else ""
-    if len(first_line) > 60:
-        first_line = first_line[:59] + "…"
-    return _("Resolution {ref} of {day}: {text}").format(
-        ref=resolution.ref, day=shown_date(resolution.date), text=first_line
-    )
-
-
 def fill_resolutions(combo: QComboBox, ledger: Ledger, subject: str) -> dict[str, str]:
     """Offer the resolutions ready for ``subject`` (the first chosen); returns ref -> the
     day of its meeting. With none, the combo says which resolution is needed."""
     combo.clear()
     days: dict[str, str] = {}
-    for resolution in ready_resolutions(ledger, subject):
+    for resolution in meetings.ready_for(ledger.conn, subject):
         combo.addItem(resolution_text(resolution), resolution.ref)
         days[resolution.ref] = resolution.date
     combo.setPlaceholderText(_("no resolution about {subject} is ready").format(subject=subject))

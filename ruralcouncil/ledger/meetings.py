@@ -489,6 +489,14 @@ def resolutions(conn: sqlite3.Connection, year: int | None = None) -> list[Resol
     return [resolution_by_id(conn, i) for i in ids]
 
 
+def ready_for(conn: sqlite3.Connection, subject: str) -> list[Resolution]:
+    """The resolutions that may still decide ``subject``: about exactly it, passed, confirmed
+    and not yet used (what :func:`use` would accept)."""
+    return [
+        r for r in resolutions(conn) if r.subject == subject and r.in_effect and r.used_for is None
+    ]
+
+
 def confirm(ledger: Ledger, member: User, ref: str) -> None:
     """A member present at the meeting (not the chair who recorded it, nor a member recused
     on it) countersigns the record of the votes with their own password."""
