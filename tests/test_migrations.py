@@ -19,7 +19,7 @@ import pytest
 from _helpers import english  # noqa: F401  (an autouse fixture)
 from sqlite_utils import Database
 
-from ruralcouncil.ledger import journal, schema, users
+from ruralcouncil.ledger import catalog, journal, schema, users
 from ruralcouncil.ledger.errors import AuthenticationFailed, ClosedYear, LedgerUnavailable
 from ruralcouncil.ledger.storage import open_ledger
 from ruralcouncil.ledger.verify import verify
@@ -67,6 +67,9 @@ def test_fixture_upgrades_and_keeps_its_figures(fixture: Path, tmp_path: Path) -
         result = verify(conn, anchor=anchor)
         assert result.ok, result.problems
         assert result.entries >= anchor[0]
+        # The book accounts a new ledger starts with, signed in by the upgrade if missing.
+        assert catalog.kind_of(conn, "INTERFUND") == "equity"
+        assert catalog.kind_of(conn, "REFUND") == "expenditure"
         assert result.transactions == figures["transactions"]
         for year, expected in figures["summaries"].items():
             summary = year_summary(conn, int(year)).as_json()
