@@ -51,6 +51,10 @@ _NOT_FOR_FUND_TRANSFER = (
     "reference",
     "party",
     "request",
+    "subsidy",
+    "loan",
+    "lease",
+    "fine",
 )
 
 
@@ -104,6 +108,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     )
     party_id = None if args.party is None else parse_id(args.party, "--party")
     request_id = None if args.request is None else parse_id(args.request, "--request")
+    register = _register_link(args)
     _warn_if_after_today(entry.date)
     with as_user(args, "record") as (ledger, user):
         entry_id = journal.record(
@@ -113,10 +118,28 @@ def cmd_record(args: argparse.Namespace) -> int:
             allow_future=args.future,
             request_id=request_id,
             party_id=party_id,
+            register=register,
         )
     kind = _(journal.ENTRY_TYPE_NAMES[entry.type])
     _recorded(args, entry_id, kind, entry.amount, entry.date)
     return EXIT_OK
+
+
+def _register_link(args: argparse.Namespace) -> Any:
+    """The register the entry names (``--subsidy``, ``--loan``, ``--lease``, ``--fine``)."""
+    from ruralcouncil.ledger.parse import parse_id
+    from ruralcouncil.ledger.register_links import RegisterLink
+
+    named = {
+        name: parse_id(value, f"--{name}")
+        for name in ("subsidy", "loan", "lease", "fine")
+        if (value := getattr(args, name)) is not None
+    }
+    if len(named) > 1:
+        raise Refused(_("An entry names one register at most."))
+    if not named:
+        return None
+    return RegisterLink(**{f"{name}_id": value for name, value in named.items()})
 
 
 def _record_fund_transfer(args: argparse.Namespace) -> int:
@@ -301,6 +324,10 @@ def register(commands: Any) -> None:
     p.add_argument("--reference")
     p.add_argument("--party", metavar="ID", help=_("the party paid or paying"))
     p.add_argument("--request", metavar="ID", help=_("the approved spending request it pays"))
+    p.add_argument("--subsidy", metavar="ID", help=_("a SUBSIDY receipt: the subsidy it is"))
+    p.add_argument("--loan", metavar="ID", help=_("a LOAN-REPAY payment: the loan it repays"))
+    p.add_argument("--lease", metavar="ID", help=_("a rent receipt: the lease it is paid under"))
+    p.add_argument("--fine", metavar="ID", help=_("a FINES receipt: the fine it pays"))
     p.add_argument("--from-fund", metavar="F", help=_("fund-transfer: the fund money leaves"))
     p.add_argument("--to-fund", metavar="G", help=_("fund-transfer: the fund money goes to"))
     p.add_argument(

@@ -20,6 +20,7 @@ from ruralcouncil.cli import (
     entries,
     funds_and_codes,
     ledger_file,
+    registers,
     reports,
     settings,
     spending,
@@ -38,6 +39,7 @@ SUBJECTS: tuple[ModuleType, ...] = (
     council,  # party ..., interest ..., council ..., meeting ..., resolution ...
     spending,  # budget ..., request ...
     community,  # donation ..., project ..., household ..., contribution ...
+    registers,  # subsidy ..., loan ..., asset ..., lease ..., fine ...
     reports,  # report donor-receipt, report contributors, report household-receipt
 )
 

@@ -43,7 +43,7 @@ def _at(conn: sqlite3.Connection, *records: tuple[str, object]) -> int | None:
 
 def problems(conn: sqlite3.Connection) -> list[Problem]:
     found: list[Problem] = []
-    for check in (_donations, _steps, _contributions, _chair_entries):
+    for check in (_donations, _steps, _contributions, _chair_entries, _registers):
         found.extend(check(conn))
     return sorted(found, key=lambda p: (p[0] is None, p[0] or 0))
 
@@ -209,5 +209,58 @@ def _chair_entries(conn: sqlite3.Connection) -> Iterator[Problem]:
             yield (
                 _seq(conn, "transaction", transaction_id),
                 _("entry {n} was posted by the chair outside a project's close").format(n=number),
+                int(number),
+            )
+
+
+# What each register's entries must be: (link column, entry type, codes, fund rule).
+_LINKED = (
+    ("subsidy_id", "receipt", ("SUBSIDY",)),
+    ("loan_id", "payment", ("LOAN-REPAY",)),
+    ("lease_id", "receipt", ("RENT-PROPERTY", "RENT-NATURAL")),
+    ("fine_id", "receipt", ("FINES",)),
+)
+
+
+def _registers(conn: sqlite3.Connection) -> Iterator[Problem]:
+    """A loan's receipt is a LOAN receipt of its principal, taken by the resolution about
+    it; each register's entries are of the kind it takes, a subsidy's into its fund."""
+    for loan_id, number, transaction_id, resolution_id in conn.execute(
+        "SELECT l.id, t.number, t.id, l.resolution_id FROM loans l"
+        " JOIN transactions t ON t.id = l.transaction_id"
+        " LEFT JOIN resolution_uses u ON u.resolution_id = l.resolution_id"
+        " LEFT JOIN resolutions r ON r.id = l.resolution_id"
+        " WHERE t.type <> 'receipt' OR t.code IS NOT 'LOAN' OR t.amount <> l.principal"
+        " OR t.date <> l.start OR u.action IS NOT 'loan.add'"
+        " OR u.record IS NOT CAST(l.id AS TEXT)"
+        " OR r.subject NOT LIKE 'loan:' || l.party_id || ':%'"
+    ).fetchall():
+        yield (
+            _at(
+                conn,
+                ("loan", loan_id),
+                ("transaction", transaction_id),
+                ("resolution_use", resolution_id),
+            ),
+            _("loan {id} does not match its receipt or its resolution").format(id=loan_id),
+            int(number),
+        )
+    for column, kind, codes in _LINKED:
+        marks = ", ".join("?" * len(codes))
+        for transaction_id, number in conn.execute(
+            f"SELECT t.id, t.number FROM register_links l"
+            f" JOIN transactions t ON t.id = l.transaction_id WHERE l.{column} IS NOT NULL"
+            f" AND (t.type <> ? OR t.code NOT IN ({marks})"
+            + (
+                " OR t.fund <> (SELECT fund FROM subsidies WHERE id = l.subsidy_id)"
+                if column == "subsidy_id"
+                else ""
+            )
+            + ")",
+            (kind, *codes),
+        ).fetchall():
+            yield (
+                _at(conn, ("register_link", transaction_id), ("transaction", transaction_id)),
+                _("entry {n} is not the kind of entry its register takes").format(n=number),
                 int(number),
             )

@@ -127,3 +127,96 @@ CONTRIBUTION = register(
         ),
     )
 )
+
+# --- the registers of the village's other money -------------------------------------------
+
+SUBSIDY = register(
+    RecordKind(
+        "subsidy",
+        "subsidies",
+        "id",
+        "id, purpose, justification, amount_asked, date, fund, user_id, created_at",
+        Action.REGISTER,
+        made_by="user_id",
+    )
+)
+SUBSIDY_STEP = register(
+    RecordKind(
+        "subsidy_step",
+        "subsidy_steps",
+        "id",
+        "id, subsidy_id, step, date, granted, reference, conditions, note, user_id, created_at",
+        Action.REGISTER,
+        made_by="user_id",
+    )
+)
+LOAN = register(
+    RecordKind(
+        "loan",
+        "loans",
+        "id",
+        "id, party_id, principal, rate, months, start, method, permission, resolution_id,"
+        " transaction_id, user_id, created_at",
+        Action.RECORD,
+        made_by="user_id",
+    )
+)
+ASSET = register(
+    RecordKind(
+        "asset",
+        "assets",
+        "id",
+        "id, name, kind, location, size, acquired, value, valued_how, user_id, created_at",
+        Action.REGISTER,
+        made_by="user_id",
+    )
+)
+ASSET_DISPOSAL = register(
+    RecordKind(
+        "asset_disposal",
+        "asset_disposals",
+        "asset_id",
+        "asset_id, date, reason, user_id, created_at",
+        Action.REGISTER,
+        made_by="user_id",
+    )
+)
+LEASE = register(
+    RecordKind(
+        "lease",
+        "leases",
+        "id",
+        "id, asset_id, party_id, rent, period, starts, ends, user_id, created_at",
+        Action.REGISTER,
+        made_by="user_id",
+    )
+)
+FINE = register(
+    RecordKind(
+        "fine",
+        "fines",
+        "id",
+        "id, party_id, rule, amount, date, imposed_by, user_id, created_at",
+        Action.REGISTER,
+        made_by="user_id",
+    )
+)
+FINE_CANCELLATION = register(
+    RecordKind(
+        "fine_cancellation",
+        "fine_cancellations",
+        "fine_id",
+        "fine_id, date, reason, decision, user_id, created_at",
+        Action.REGISTER,
+        made_by="user_id",
+    )
+)
+REGISTER_LINK = register(
+    RecordKind(
+        "register_link",
+        "register_links",
+        "transaction_id",
+        "transaction_id, subsidy_id, loan_id, lease_id, fine_id, principal, interest",
+        Action.RECORD,
+    )
+)

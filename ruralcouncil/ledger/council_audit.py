@@ -44,6 +44,7 @@ _ACTION_NAMES = {
     "project.close": N_("closing a community project"),
     "donation.acknowledge": N_("acknowledging a donation"),
     "household.exempt": N_("exempting a household"),
+    "loan.add": N_("taking a loan"),
 }
 _DEFAULT_RULES = {"quorum": "1/2", "majority": "1/2", "chair-limit": str(100_000_00)}
 
@@ -349,6 +350,7 @@ def _use(conn: sqlite3.Connection, state: _State, record: str) -> Iterator[tuple
         "project.close": subject == f"project:{target}",
         "donation.acknowledge": subject == f"donation:{target}",
         "household.exempt": subject == f"exemption:{target}",
+        "loan.add": subject.startswith("loan:"),
     }
     if not fits.get(action, False):
         yield (

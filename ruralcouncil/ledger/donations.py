@@ -248,7 +248,18 @@ def _payments(conn: sqlite3.Connection, party_id: int, day: date) -> list[str]:
     ]
 
 
-BUSINESS_CHECKS: list[BusinessCheck] = [_requests, _payments]
+def _registers(conn: sqlite3.Connection, party_id: int, day: date) -> list[str]:
+    """A lease (or rent in arrears), a fine, a loan from them still owed."""
+    from ruralcouncil.ledger import assets, fines, register_links
+
+    return [
+        *assets.business(conn, party_id, day),
+        *fines.business(conn, party_id, day),
+        *register_links.business_with_loans(conn, party_id, day),
+    ]
+
+
+BUSINESS_CHECKS: list[BusinessCheck] = [_requests, _payments, _registers]
 
 
 def business_with_akim(conn: sqlite3.Connection, party_id: int, day: date) -> list[str]:

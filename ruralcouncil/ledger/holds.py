@@ -15,7 +15,7 @@ from bisect import bisect_right
 from itertools import accumulate
 
 from ruralcouncil.i18n import _
-from ruralcouncil.ledger.records import PROJECT_FUND_PREFIX
+from ruralcouncil.ledger.records import PROJECT_FUND_PREFIX, SUBSIDY_FUND_PREFIX
 
 
 def has_registers(conn: sqlite3.Connection) -> bool:
@@ -73,6 +73,13 @@ def project_of_fund(conn: sqlite3.Connection, fund: str) -> int | None:
     return int(row[0]) if row else None
 
 
+def subsidy_of_fund(conn: sqlite3.Connection, fund: str) -> int | None:
+    if not fund.startswith(SUBSIDY_FUND_PREFIX) or not has_registers(conn):
+        return None
+    row = conn.execute("SELECT id FROM subsidies WHERE fund = ?", (fund,)).fetchone()
+    return int(row[0]) if row else None
+
+
 def earmarked_since(conn: sqlite3.Connection, fund: str) -> str | None:
     """The date of the first gift earmarked to the restricted fund ``fund``, if any."""
     if not has_registers(conn):
@@ -88,7 +95,7 @@ def earmarked_since(conn: sqlite3.Connection, fund: str) -> str | None:
 def needs_request(conn: sqlite3.Connection, fund: str, day: str) -> bool:
     """Whether a payment from ``fund`` dated ``day`` must pay an approved request whatever
     the year's budget: the fund is a project's, or holds an earmarked gift by then."""
-    if project_of_fund(conn, fund) is not None:
+    if project_of_fund(conn, fund) is not None or subsidy_of_fund(conn, fund) is not None:
         return True
     since = earmarked_since(conn, fund)
     return since is not None and since <= day
@@ -108,6 +115,11 @@ def transfer_out_refusal(conn: sqlite3.Connection, fund: str) -> str | None:
             "The fund {fund} is a community project's: its money leaves only through "
             "spending requests on it, or at the project's close (project close)."
         ).format(fund=fund)
+    if subsidy_of_fund(conn, fund) is not None:
+        return _(
+            "The fund {fund} is a state subsidy's: its money leaves only through spending "
+            "requests on it, for the purpose the subsidy was granted for."
+        ).format(fund=fund)
     if earmarked_since(conn, fund) is not None:
         return _(
             "The fund {fund} holds donations given for its purpose: its money leaves only "
@@ -122,11 +134,15 @@ class FundRules:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.projects: dict[str, int] = {}
+        self.subsidies: dict[str, int] = {}
         self.earmarked: dict[str, str] = {}
         if not has_registers(conn):
             return
         self.projects = {
             str(r[1]): int(r[0]) for r in conn.execute("SELECT id, fund FROM projects")
+        }
+        self.subsidies = {
+            str(r[1]): int(r[0]) for r in conn.execute("SELECT id, fund FROM subsidies")
         }
         self.earmarked = {
             str(r[0]): str(r[1])
@@ -137,20 +153,28 @@ class FundRules:
         }
 
     def __bool__(self) -> bool:
-        return bool(self.projects or self.earmarked)
+        return bool(self.projects or self.subsidies or self.earmarked)
 
     def needs_request(self, fund: str, day: str) -> bool:
         since = self.earmarked.get(fund)
-        return fund in self.projects or (since is not None and since <= day)
+        register_fund = fund in self.projects or fund in self.subsidies
+        return register_fund or (since is not None and since <= day)
 
     def entry_problems(
-        self, entry_type: str, category: str | None, fund: str, budgeted: bool
+        self,
+        entry_type: str,
+        category: str | None,
+        fund: str,
+        budgeted: bool,
+        registered: bool = False,
     ) -> list[str]:
         """What keeps a plain entry from standing in for a register's record: in a year with
-        an adopted budget (``budgeted``) a DONATION or COMMUNITY receipt is made only by its
-        register, so that the voluntary statement, the pressure flag and the exemptions
-        cannot be skipped; and money comes into a project's fund only as a contribution or
-        a gift to it."""
+        an adopted budget (``budgeted``) a DONATION, COMMUNITY, SUBSIDY or LOAN receipt and a
+        LOAN-REPAY payment are made only through their register, so that no safeguard (the
+        voluntary statement, the pressure flag, the exemptions, the permission for a loan)
+        can be skipped; money comes into a project's fund only as a contribution or a gift
+        to it, and into a subsidy's only as that subsidy's money. ``registered``: the entry
+        names its register (a subsidy, a loan), which checks it instead."""
         if fund in self.projects and entry_type in ("receipt", "opening"):
             return [
                 _(
@@ -158,20 +182,35 @@ class FundRules:
                     "(contribution add) or a donation to the project (donation add)"
                 ).format(fund=fund)
             ]
-        command = REGISTER_ONLY.get(category or "") if entry_type == "receipt" else None
-        if command and budgeted:
+        if fund in self.subsidies and entry_type == "opening":
+            return [_("a subsidy's fund has no opening balance")]
+        if fund in self.subsidies and entry_type == "receipt" and not registered:
             return [
                 _(
-                    "this year has an adopted budget: a {code} receipt is recorded only "
+                    "money comes into the subsidy fund {fund} only as a SUBSIDY receipt "
+                    "naming the subsidy (--subsidy)"
+                ).format(fund=fund)
+            ]
+        rule = REGISTER_ONLY.get((entry_type, category or ""))
+        if rule and budgeted and not registered:
+            return [
+                _(
+                    "this year has an adopted budget: a {code} entry is recorded only "
                     "through {command}"
-                ).format(code=category, command=command)
+                ).format(code=category, command=rule)
             ]
         return []
 
 
-# Receipts that exist only through their register in a year with an adopted budget, and
-# the command that records each (DESIGN §4.3).
-REGISTER_ONLY = {"DONATION": "donation add", "COMMUNITY": "contribution add"}
+# Entries that exist only through their register in a year with an adopted budget, and the
+# command that records each (DESIGN §4.3).
+REGISTER_ONLY = {
+    ("receipt", "DONATION"): "donation add",
+    ("receipt", "COMMUNITY"): "contribution add",
+    ("receipt", "SUBSIDY"): "record receipt --subsidy",
+    ("receipt", "LOAN"): "loan add",
+    ("payment", "LOAN-REPAY"): "record payment --loan",
+}
 
 
 def balance(conn: sqlite3.Connection, fund: str, on: str | None = None) -> int:

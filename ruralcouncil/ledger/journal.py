@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import catalog, chain, holds, storage
@@ -30,6 +31,9 @@ from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.dates import shown_date, shown_time
 from ruralcouncil.ledger.errors import ClosedYear, InvalidInput, Overdraft
 from ruralcouncil.ledger.holds import Floor
+
+if TYPE_CHECKING:
+    from ruralcouncil.ledger.register_links import RegisterLink
 from ruralcouncil.ledger.money import MAX_AMOUNT, format_amount, format_plain
 from ruralcouncil.ledger.parse import MAX_TEXT, nfc, text_problem
 from ruralcouncil.ledger.roles import Action, User, require
@@ -831,6 +835,7 @@ def record(
     allow_future: bool = False,
     request_id: int | None = None,
     party_id: int | None = None,
+    register: RegisterLink | None = None,
 ) -> int:
     """Post one receipt, payment, transfer or opening balance; returns its entry number.
 
@@ -838,9 +843,12 @@ def record(
     user confirmed the date: see :func:`date_warnings`). A payment names the approved
     spending request it pays (``request_id``), which a year with an adopted budget requires;
     a receipt or payment may name the party paying or paid (``party_id``), whose name is
-    then the counterparty unless one is given.
+    then the counterparty unless one is given. ``register``: the subsidy, loan, lease or
+    fine the entry belongs to, whose rules it then obeys (a subsidy's money goes into the
+    subsidy's fund when no other fund was chosen; a loan's repayment is split into principal
+    and interest; the lender, tenant or person fined is the party).
     """
-    from ruralcouncil.ledger import council, spending
+    from ruralcouncil.ledger import council, register_links, spending
 
     require(user, Action.RECORD)
     entry = normalised(entry)
@@ -848,6 +856,14 @@ def record(
     with ledger.write(user) as commit:
         conn = commit.conn
         refuse_closed(conn, entry.date)
+        checked = None
+        if register:
+            checked = register_links.check(
+                conn, entry, register, fund_given=entry.fund != GENERAL_FUND
+            )
+            entry = checked.entry
+            if party_id is None and request_id is None:
+                party_id = checked.party_id
         if request_id is not None:
             paid_to = spending.get(conn, request_id)
             if party_id is not None and party_id != paid_to.party_id:
@@ -875,8 +891,11 @@ def record(
                 entry.category,
                 entry.fund,
                 budget.has_budget(conn, entry.date.year),
+                registered=bool(register),
             )
         ]
+        if checked is not None:
+            problems += [Problem(0, text) for text in checked.problems]
         if entry.type == EntryType.PAYMENT:
             problems += [
                 Problem(0, text)
@@ -889,6 +908,8 @@ def record(
         _refuse(problems)
         number = insert_entry(commit, user, entry)
         spending.link_entry(commit, _id_of(conn, number), request_id, party_id)
+        if register and checked is not None:
+            register_links.insert(commit, _id_of(conn, number), register, checked)
         commit.event(
             "entry.record",
             f"{number} {entry.type.value} {entry.amount} {entry.date.isoformat()}",
@@ -1025,6 +1046,9 @@ def reverse(
         from ruralcouncil.ledger import projects
 
         projects.copy_link(commit, int(row[11]), _id_of(conn, new_id))
+        from ruralcouncil.ledger import register_links
+
+        register_links.copy_on_reversal(commit, int(row[11]), _id_of(conn, new_id))
         commit.event("entry.reverse", f"{new_id} reverses {entry_id}: {reason}")
     return new_id
 

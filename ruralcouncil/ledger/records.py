@@ -229,16 +229,19 @@ ACCOUNT = register(
         Action.SETTINGS,
     )
 )
-# A community project's own restricted fund, made with the project by whoever proposes it.
+# A community project's and a state subsidy's own restricted funds, made with the project or
+# the application by whoever records it.
 PROJECT_FUND_PREFIX = "PROJECT-"
+SUBSIDY_FUND_PREFIX = "SUBSIDY-"
+REGISTER_FUND_PREFIXES = (PROJECT_FUND_PREFIX, SUBSIDY_FUND_PREFIX)
 
 
 def authorise_fund(users: Users, author: UserState, content: Content) -> str | None:
     if may(author.role, Action.SETTINGS):
         return None
     code = str(content.get("code", ""))
-    project_fund = code.startswith(PROJECT_FUND_PREFIX) and content.get("restricted") == 1
-    if project_fund and may(author.role, Action.REGISTER):
+    register_fund = code.startswith(REGISTER_FUND_PREFIXES) and content.get("restricted") == 1
+    if register_fund and may(author.role, Action.REGISTER):
         return None
     return _("{user} ({role}) was not allowed to write a {kind} record").format(
         user=author.name, role=author.role, kind="fund"

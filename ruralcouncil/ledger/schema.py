@@ -474,14 +474,28 @@ COMMUNITY_TABLES = (
     "exemptions",
     "contributions",
 )
+# The registers of the village's other money (DESIGN §4.3): every one only grows.
+REGISTER_TABLES = (
+    "subsidies",
+    "subsidy_steps",
+    "loans",
+    "assets",
+    "asset_disposals",
+    "leases",
+    "fines",
+    "fine_cancellations",
+    "register_links",
+)
 
 
 def m004_community(db: Database) -> None:
-    """Community money (DESIGN §4.3): donations with the donor's statement that they are
-    voluntary and the flag of possible pressure, the council's acknowledgement that releases
-    a flagged one, community (salma / asar) projects with their own funds, the households of
-    the village and their exemptions, and the link of each contribution (and refund) to its
-    household. Append-only: a mistake is reversed in the ledger, never edited here."""
+    """Community money and the registers (DESIGN §4.3): donations with the donor's statement
+    that they are voluntary and the flag of possible pressure, the council's acknowledgement
+    that releases a flagged one, community (salma / asar) projects with their own funds, the
+    households of the village and their exemptions, and the link of each contribution (and
+    refund) to its household; state subsidies, loans, municipal assets and their leases,
+    local fines, and the link of an entry to the register it belongs to. Append-only: a
+    mistake is reversed in the ledger or ended by a step, never edited here."""
     db.executescript(
         """
         CREATE TABLE donations (
@@ -581,9 +595,124 @@ def m004_community(db: Database) -> None:
             household_id INTEGER NOT NULL REFERENCES households(id)
         ) STRICT;
         CREATE INDEX contributions_project ON contributions(project_id, household_id);
+
+        -- A state subsidy: the application, with its own restricted fund SUBSIDY-N.
+        CREATE TABLE subsidies (
+            id INTEGER PRIMARY KEY,
+            purpose TEXT NOT NULL CHECK (length(purpose) BETWEEN 1 AND 500),
+            justification TEXT NOT NULL,
+            amount_asked INTEGER NOT NULL CHECK (amount_asked BETWEEN 1 AND 1000000000000000),
+            date TEXT NOT NULL,
+            fund TEXT NOT NULL UNIQUE REFERENCES funds(code),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+        -- The decision (and, after an appeal, the decision on it) and the appeal itself.
+        CREATE TABLE subsidy_steps (
+            id INTEGER PRIMARY KEY,
+            subsidy_id INTEGER NOT NULL REFERENCES subsidies(id),
+            step TEXT NOT NULL CHECK (step IN ('decided', 'appealed')),
+            date TEXT NOT NULL,
+            granted INTEGER NOT NULL DEFAULT 0 CHECK (granted >= 0),
+            reference TEXT NOT NULL DEFAULT '',
+            conditions TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX subsidy_steps_subsidy ON subsidy_steps(subsidy_id, id);
+
+        -- A loan, only with the higher body's permission and a resolution about it.
+        CREATE TABLE loans (
+            id INTEGER PRIMARY KEY,
+            party_id INTEGER NOT NULL REFERENCES parties(id),
+            principal INTEGER NOT NULL CHECK (principal BETWEEN 1 AND 1000000000000000),
+            -- The annual rate in hundredths of a percent: 1250 is 12.5 %.
+            rate INTEGER NOT NULL CHECK (rate BETWEEN 0 AND 100000),
+            months INTEGER NOT NULL CHECK (months BETWEEN 1 AND 600),
+            start TEXT NOT NULL,
+            method TEXT NOT NULL CHECK (method IN ('annuity', 'equal')),
+            permission TEXT NOT NULL CHECK (length(permission) >= 1),
+            resolution_id INTEGER NOT NULL UNIQUE REFERENCES resolutions(id),
+            transaction_id INTEGER NOT NULL UNIQUE REFERENCES transactions(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+
+        -- Municipal property, land and natural resources: box 9.
+        CREATE TABLE assets (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+            kind TEXT NOT NULL CHECK (kind IN ('property', 'land', 'natural')),
+            location TEXT NOT NULL DEFAULT '',
+            size TEXT NOT NULL DEFAULT '',
+            acquired TEXT,
+            value INTEGER NOT NULL CHECK (value BETWEEN 0 AND 1000000000000000),
+            valued_how TEXT NOT NULL DEFAULT '',
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE asset_disposals (
+            asset_id INTEGER PRIMARY KEY REFERENCES assets(id),
+            date TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE leases (
+            id INTEGER PRIMARY KEY,
+            asset_id INTEGER NOT NULL REFERENCES assets(id),
+            party_id INTEGER NOT NULL REFERENCES parties(id),
+            rent INTEGER NOT NULL CHECK (rent BETWEEN 1 AND 1000000000000000),
+            period TEXT NOT NULL CHECK (period IN ('month', 'quarter', 'year')),
+            starts TEXT NOT NULL,
+            ends TEXT NOT NULL CHECK (ends >= starts),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX leases_party ON leases(party_id);
+
+        CREATE TABLE fines (
+            id INTEGER PRIMARY KEY,
+            party_id INTEGER NOT NULL REFERENCES parties(id),
+            rule TEXT NOT NULL CHECK (length(rule) >= 1),
+            amount INTEGER NOT NULL CHECK (amount BETWEEN 1 AND 1000000000000000),
+            date TEXT NOT NULL,
+            imposed_by TEXT NOT NULL CHECK (length(imposed_by) >= 1),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX fines_party ON fines(party_id);
+        CREATE TABLE fine_cancellations (
+            fine_id INTEGER PRIMARY KEY REFERENCES fines(id),
+            date TEXT NOT NULL,
+            reason TEXT NOT NULL CHECK (length(reason) >= 1),
+            decision TEXT NOT NULL CHECK (length(decision) >= 1),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+
+        -- The register an entry belongs to: a subsidy received, a loan repaid (its principal
+        -- and interest), a lease's rent, a fine paid. A reversal carries its entry's link.
+        CREATE TABLE register_links (
+            transaction_id INTEGER PRIMARY KEY REFERENCES transactions(id),
+            subsidy_id INTEGER REFERENCES subsidies(id),
+            loan_id INTEGER REFERENCES loans(id),
+            lease_id INTEGER REFERENCES leases(id),
+            fine_id INTEGER REFERENCES fines(id),
+            principal INTEGER NOT NULL DEFAULT 0,
+            interest INTEGER NOT NULL DEFAULT 0,
+            CHECK ((subsidy_id IS NOT NULL) + (loan_id IS NOT NULL) + (lease_id IS NOT NULL)
+                   + (fine_id IS NOT NULL) = 1)
+        ) STRICT;
+        CREATE INDEX register_links_loan ON register_links(loan_id) WHERE loan_id IS NOT NULL;
+        CREATE INDEX register_links_lease ON register_links(lease_id) WHERE lease_id IS NOT NULL;
+        CREATE INDEX register_links_fine ON register_links(fine_id) WHERE fine_id IS NOT NULL;
+        CREATE INDEX register_links_subsidy ON register_links(subsidy_id)
+            WHERE subsidy_id IS NOT NULL;
         """
     )
-    for table in COMMUNITY_TABLES:
+    for table in (*COMMUNITY_TABLES, *REGISTER_TABLES):
         db.executescript(_no_update(table) + _no_delete(table))
     db.execute("PRAGMA user_version = 4")
 
@@ -694,7 +823,7 @@ FINGERPRINTS: dict[int, str] = {
     1: "627ac3e95023802c7e1f64aa347934f02c55ac2d5d582d71ff4890e07c5a3649",
     2: "7831a84f93baeb2473b083be6d8c81128ada33f36a2e1e38ccddd7d4b6a0dd2c",
     3: "10d9af859cee82f9eea34d27a576d27407b87da449247e90ab10bcef0207e72b",
-    4: "32a9921a3dd38f20ed576c8e598492958b9ed936f83a66ee4fff274eadc8c0fc",
+    4: "7964d5b795d3cb03c22be23ff2c7a88345b13cfb07ad6f5cde0db0aff21da377",
 }
 
 

@@ -119,6 +119,20 @@ _BY_KEY = (
 )
 
 
+def _registers_at(conn: sqlite3.Connection, end: str) -> tuple[int, int]:
+    """Boxes 9 and 10 at ``end``: the asset register's value of what is held, and the loans'
+    outstanding principal (0 and 0 in a ledger without the registers, or with empty ones)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'assets'").fetchone() is None:
+        return 0, 0
+    if not conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM assets) OR EXISTS (SELECT 1 FROM loans)"
+    ).fetchone()[0]:
+        return 0, 0
+    from ruralcouncil.ledger import assets, loans
+
+    return assets.value_held(conn, end), loans.borrowings(conn, end)
+
+
 def _year_summary(conn: sqlite3.Connection, year: int) -> YearSummary:
     start, end = f"{year:04d}-01-01", f"{year:04d}-12-31"
     by_category = conn.execute(
@@ -159,6 +173,7 @@ def _year_summary(conn: sqlite3.Connection, year: int) -> YearSummary:
         )
     }
     boxes[8] = sum(cash.values())
+    boxes[9], boxes[10] = _registers_at(conn, end)
     funds = {
         code: int(total)
         for code, total in conn.execute(
