@@ -11,7 +11,7 @@ import atexit
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from datetime import date
 from functools import cache
@@ -270,7 +270,7 @@ def council_year(
         chair,
         year,
         b"category,fund,amount\nSTAFF,GENERAL,100000\nROADS,GENERAL,50000\n"
-        b"TAX-LAND,GENERAL,200000\n",
+        b"LOAN-REPAY,GENERAL,20000\nTAX-LAND,GENERAL,200000\n",
         adopted,
     )
     rule = meetings.add_resolution(
@@ -377,4 +377,86 @@ def community_year(
     projects.close(
         ledger, chair, project, passed(second, f"project:{project}"), refund=True, to_fund="GENERAL"
     )
+    registers_year(ledger, clerk, chair, member, supplier, cousin, year, second, passed)
     return project
+
+
+def registers_year(
+    ledger: Ledger,
+    clerk: User,
+    chair: User,
+    member: User,
+    supplier: int,
+    cousin: int,
+    year: int,
+    meeting: int,
+    passed: Callable[[int, str], str],
+) -> None:
+    """A row in every table of the registers (schema 4), dated in April of ``year``: a
+    subsidy refused, appealed, granted and received; a loan taken by resolution and repaid
+    once; an asset let and disposed of, with rent paid; a fine part paid, then cancelled."""
+    from ruralcouncil.ledger import assets, fines, loans, spending, subsidies
+    from ruralcouncil.ledger.register_links import RegisterLink
+
+    subsidy = subsidies.add(
+        ledger, clerk, "Street lights", 50_000_00, "Dark streets", day(f"{year}-04-01")
+    )
+    subsidies.decide(ledger, clerk, subsidy, 0, "Order 1", on=day(f"{year}-04-02"))
+    subsidies.appeal(ledger, clerk, subsidy, "Please look again", day(f"{year}-04-03"))
+    subsidies.decide(ledger, clerk, subsidy, 40_000_00, "Order 2", "Report", day(f"{year}-04-04"))
+    journal.record(
+        ledger,
+        clerk,
+        entry(f"{year}-04-05", "receipt", 40_000_00, "SUBSIDY"),
+        register=RegisterLink(subsidy_id=subsidy),
+    )
+    loan = loans.add(
+        ledger,
+        clerk,
+        supplier,
+        30_000_00,
+        1200,
+        3,
+        "Letter 45",
+        passed(meeting, f"loan:{supplier}:30000"),
+        on=day(f"{year}-04-06"),
+    )
+    repay = spending.draft(
+        ledger, clerk, supplier, "LOAN-REPAY", "GENERAL", 10_300_00, "Loan", on=day(f"{year}-04-07")
+    )
+    spending.approve(ledger, chair, repay, on=day(f"{year}-04-07"))
+    journal.record(
+        ledger,
+        clerk,
+        entry(f"{year}-04-08", "payment", 10_300_00, "LOAN-REPAY"),
+        request_id=repay,
+        register=RegisterLink(loan_id=loan),
+    )
+    meadow = assets.add_asset(
+        ledger, clerk, "Meadow", "natural", 1_000_00, acquired=day("2020-01-01")
+    )
+    lease = assets.add_lease(
+        ledger,
+        clerk,
+        meadow,
+        cousin,
+        2_000_00,
+        "quarter",
+        day(f"{year}-04-01"),
+        day(f"{year}-09-30"),
+    )
+    journal.record(
+        ledger,
+        clerk,
+        entry(f"{year}-04-09", "receipt", 2_000_00, "RENT-NATURAL"),
+        register=RegisterLink(lease_id=lease),
+    )
+    assets.dispose(ledger, clerk, meadow, "Given to the district", day(f"{year}-10-01"))
+    fine = fines.add(ledger, clerk, cousin, "Grazing", 3_000_00, "Commission", day(f"{year}-04-10"))
+    journal.record(
+        ledger,
+        clerk,
+        entry(f"{year}-04-11", "receipt", 1_000_00, "FINES"),
+        register=RegisterLink(fine_id=fine),
+    )
+    fines.cancel(ledger, clerk, fine, "Appeal upheld", "Ruling 7", day(f"{year}-04-12"))

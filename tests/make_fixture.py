@@ -314,6 +314,59 @@ def _community_year(
         anonymous=True,
         on=date(2024, 11, 23),
     )
+    _registers(ledger, clerk, roads, head, passed)
+
+
+def _registers(
+    ledger: storage.Ledger, clerk: users.User, roads: int, head: int, passed: Any
+) -> None:
+    """Schema 4's registers: a subsidy granted and received, a loan taken by resolution, an
+    asset let with rent paid, a fine part paid and cancelled."""
+    from ruralcouncil.ledger import assets, fines, loans, subsidies
+    from ruralcouncil.ledger.register_links import RegisterLink
+
+    subsidy = subsidies.add(ledger, clerk, "Шамдар", 90_000_00, "Көше қараңғы", date(2024, 11, 1))
+    subsidies.decide(ledger, clerk, subsidy, 60_000_00, "№ 12", "Есеп", date(2024, 11, 2))
+    journal.record(
+        ledger,
+        clerk,
+        _entry("2024-11-24", "receipt", 60_000_00, "SUBSIDY", description="Субсидия"),
+        register=RegisterLink(subsidy_id=subsidy),
+    )
+    loans.add(
+        ledger,
+        clerk,
+        roads,
+        40_000_00,
+        1000,
+        6,
+        "Аудан әкімдігі, № 45",
+        passed(f"loan:{roads}:40000"),
+        on=date(2024, 11, 25),
+    )
+    meadow = assets.add_asset(
+        ledger, clerk, "Шабындық", "natural", 5_000_00, acquired=date(2020, 1, 1)
+    )
+    assets.add_asset(ledger, clerk, "Клуб", "property", 900_000_00, acquired=date(2010, 1, 1))
+    lease = assets.add_lease(
+        ledger, clerk, meadow, head, 1_500_00, "month", date(2024, 11, 1), date(2025, 10, 31)
+    )
+    journal.record(
+        ledger,
+        clerk,
+        _entry("2024-11-26", "receipt", 1_500_00, "RENT-NATURAL", description="Жалға алу"),
+        register=RegisterLink(lease_id=lease),
+    )
+    fine = fines.add(
+        ledger, clerk, head, "Мал мектеп ауласында", 2_000_00, "Комиссия", date(2024, 11, 27)
+    )
+    journal.record(
+        ledger,
+        clerk,
+        _entry("2024-11-28", "receipt", 500_00, "FINES", description="Айыппұл"),
+        register=RegisterLink(fine_id=fine),
+    )
+    fines.cancel(ledger, clerk, fine, "Шағым қанағаттандырылды", "№ 7 шешім", date(2024, 11, 29))
 
 
 def build(folder: Path) -> tuple[Path, dict[str, Any]]:

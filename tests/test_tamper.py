@@ -167,7 +167,7 @@ def _book() -> Template:
     seqs["failed_login"] = int(failed[-1][0])
     login = conn.execute(
         "SELECT c.seq FROM chain c JOIN events e ON c.kind = 'event' AND c.record = e.id"
-        " WHERE e.event = 'login'"
+        " WHERE e.event = 'login' ORDER BY c.seq DESC"  # the session's, chained last
     ).fetchone()
     seqs["login"] = int(login[0])
     assert [r[0] for r in conn.execute("SELECT number FROM transactions ORDER BY id")] == list(
@@ -1281,6 +1281,7 @@ def _candidates(db: sqlite3.Connection, table: str, column: str, old: Any) -> li
             )
             found.append(old[:-1] + flipped)
         found += ["X" + old, old + "X", old.swapcase(), "2020-01-01", "admin", "member", "cash"]
+        found += ["property", "land", "month", "year", "equal", "annuity"]  # the registers'
     found += [
         v
         for (v,) in db.execute(

@@ -1,13 +1,13 @@
 """Printed documents (DESIGN §4.4): ``report donor-receipt``, ``report contributors``,
-``report household-receipt``.
+``report household-receipt``, ``report arrears``.
 
 Read-only: no login. The document's language is the ``--lang`` given after ``report KIND``;
 the ``--lang`` given before the command is the language of messages (``subjects`` reads
 only that one early). A report prints where it
 wrote the file, then its verification code alone on the last line of standard output. An
 output file that exists is refused (a printed document is never replaced by another), as is
-an unknown donation, project or household: exit 2, the reason on standard error, nothing
-written.
+an unknown donation, project or household, or a date that is not one: exit 2, the reason on
+standard error, nothing written.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ruralcouncil import i18n
-from ruralcouncil.cli.common import EXIT_OK, Refused, command, reader, say, subject
+from ruralcouncil.cli.common import EXIT_OK, Refused, command, not_blank, reader, say, subject
 from ruralcouncil.cli.council import an_id
 from ruralcouncil.i18n import _, ngettext
 
@@ -84,6 +84,21 @@ def cmd_household_receipt(args: argparse.Namespace) -> int:
     return _written(pdf)
 
 
+def cmd_arrears(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from ruralcouncil.ledger.dates import parse_date
+    from ruralcouncil.reports.arrears import render_arrears
+
+    if args.at is None:
+        on = date.today().isoformat()
+    else:
+        on = parse_date(not_blank(args.at, "--at")).isoformat()
+    path = _output(args)
+    with reader(args) as ledger:
+        return _written(render_arrears(ledger, on, path, args.document_lang))
+
+
 def _document_args(p: Any) -> None:
     p.add_argument(
         "--lang",
@@ -131,4 +146,12 @@ def register(commands: Any) -> None:
     )
     p.add_argument("--project", required=True, metavar="P")
     p.add_argument("--household", required=True, metavar="H")
+    _document_args(p)
+    p = command(
+        actions,
+        "arrears",
+        cmd_arrears,
+        _("the list of rent in arrears at a date, lease by lease"),
+    )
+    p.add_argument("--at", metavar="YYYY-MM-DD", help=_("default: today"))
     _document_args(p)

@@ -4,12 +4,12 @@
   ``ruralcouncil verify --anchor`` takes it.
 - The summary's and the minutes' short code: the anchor hash's first 12 hex digits.
 - The *report code* of DESIGN §4.4, for the documents that name what they cover (a donor's
-  receipt, a project's statement, a household's receipt): the document's kind and subject,
-  the chain position, and 64 bits of a SHA-256 over the hash at that position and the
-  document's own figures, so neither a changed ledger nor a changed figure on paper keeps
-  it. ``DR7-1234-89AB-CDEF-0123-4567`` is donor's receipt 7 read at chain position 1234.
-  The figures are language-free (ids, tiyn, ISO dates, names as stored), so the Kazakh,
-  Russian and English prints of one moment carry one code.
+  receipt, a project's statement, a household's receipt, the rent in arrears at a date): the
+  document's kind and subject, the chain position, and 64 bits of a SHA-256 over the hash at
+  that position and the document's own figures, so neither a changed ledger nor a changed
+  figure on paper keeps it. ``DR7-1234-89AB-CDEF-0123-4567`` is donor's receipt 7 read at
+  chain position 1234. The figures are language-free (ids, tiyn, ISO dates, names as
+  stored), so the Kazakh, Russian and English prints of one moment carry one code.
 - The QR code that carries them, in a flowable or at the foot of every page.
 
 reportlab is imported inside the functions that draw, only when a document is made.
@@ -54,12 +54,14 @@ class Kind(StrEnum):
     DONOR_RECEIPT = "DR"
     CONTRIBUTORS = "CS"
     HOUSEHOLD_RECEIPT = "HR"
+    ARREARS = "RA"
 
 
 KIND_NAMES = {
     Kind.DONOR_RECEIPT: N_("Receipt for a donation"),
     Kind.CONTRIBUTORS: N_("Statement to a project's contributors"),
     Kind.HOUSEHOLD_RECEIPT: N_("Receipt for a household's contributions"),
+    Kind.ARREARS: N_("List of rent in arrears"),
 }
 
 _CODE = re.compile(
@@ -98,7 +100,7 @@ def figures_digest(kind: Kind, subject: str, head: str, figures: Mapping[str, An
 @dataclass(frozen=True)
 class ReportCode:
     kind: Kind
-    subject: str  # "7"; a household's receipt: "PROJECT.HOUSEHOLD"
+    subject: str  # "7"; a household's receipt: "PROJECT.HOUSEHOLD"; arrears: "YYYYMMDD"
     position: int  # the chain position the document was read at
     digest: str  # 16 upper-case hex digits
 
