@@ -438,3 +438,70 @@ def test_a_lender_with_a_loan_owed_does_business_with_the_akim(c: Council) -> No
     reasons = donations.business_with_akim(c.conn, c.roads, day("2026-06-01"))
     assert any("loan 1 from them" in r for r in reasons)
     assert spending.requests(c.conn) == []  # the reason is the loan, not a request
+
+
+def test_an_import_brings_register_entries_through_their_registers(
+    c: Council, tmp_path: Path
+) -> None:
+    from ruralcouncil.ledger import importer
+
+    adopt_budget(c)
+    loan_id = _loan(c)
+    subsidy_id = subsidies.add(c.ledger, c.clerk, "Lights", 100_000_00, "Dark", day("2026-01-10"))
+    subsidies.decide(c.ledger, c.clerk, subsidy_id, 100_000_00, "Order", on=day("2026-01-11"))
+    meadow = assets.add_asset(c.ledger, c.clerk, "Meadow", "natural", 0)
+    lease_id = assets.add_lease(
+        c.ledger,
+        c.clerk,
+        meadow,
+        c.aidos,
+        10_000_00,
+        "month",
+        day("2026-01-01"),
+        day("2026-12-31"),
+    )
+    fine_id = fines.add(
+        c.ledger, c.clerk, c.aidos, "Grazing", 3_000_00, "Commission", day("2026-02-01")
+    )
+    header = "date,type,amount,category,subsidy,loan,lease,fine\n"
+
+    def run(text: str) -> object:
+        path = tmp_path / f"f{len(list(tmp_path.glob('*.csv')))}.csv"
+        path.write_text(header + text, encoding="utf-8")
+        return importer.import_transactions(c.ledger, c.clerk, path)
+
+    before = state(c.conn)
+    with pytest.raises(InvalidInput) as caught:
+        run(
+            f"2026-03-01,receipt,60000,SUBSIDY,{subsidy_id},,,\n"
+            f"2026-03-02,receipt,40000.01,SUBSIDY,{subsidy_id},,,\n"  # beyond the grant
+            "2026-03-02,receipt,1000,SUBSIDY,,,,\n"  # no subsidy named
+            f"2026-03-02,receipt,2000,FINES,,,,{fine_id}\n"
+            f"2026-03-02,receipt,1000.01,FINES,,,,{fine_id}\n"  # with the row above: too much
+            f"2026-03-02,receipt,1,FINES,,,{lease_id},{fine_id}\n"  # two registers
+            f"2026-03-02,payment,100,LOAN-REPAY,,{loan_id},,\n"  # no approved request
+        )
+    assert state(c.conn) == before
+    problems = caught.value.problems  # type: ignore[attr-defined]
+    assert [p.split(":")[0] for p in problems] == [
+        "line 3",
+        "line 4",
+        "line 6",
+        "line 7",
+        "line 8",
+    ]
+    assert "still to come" in problems[0] and "adopted budget" in problems[1]
+    assert "unpaid" in problems[2] and "one of" in problems[3]
+    assert "request" in problems[4]
+    run(
+        f"2026-03-01,receipt,60000,SUBSIDY,{subsidy_id},,,\n"
+        f"2026-03-02,receipt,10000,RENT-NATURAL,,,{lease_id},\n"
+        f"2026-03-02,receipt,3000,FINES,,,,{fine_id}\n"
+    )
+    assert subsidies.get(c.conn, subsidy_id).received == 60_000_00
+    assert assets.rent_paid(c.conn, lease_id) == 10_000_00
+    assert fines.get(c.conn, fine_id).state == "paid"
+    assert c.conn.execute("SELECT fund FROM transactions WHERE code = 'SUBSIDY'").fetchone() == (
+        "SUBSIDY-1",
+    )  # a subsidy's money in its fund, the fund column left out
+    assert verify(c.conn).ok

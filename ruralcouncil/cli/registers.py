@@ -69,7 +69,9 @@ def cmd_subsidy_add(args: argparse.Namespace) -> int:
     asked = _amount(args.amount_asked)
     on = event_day(args)
     with as_user(args, "subsidy add") as (ledger, user):
-        subsidy_id = subsidies.add(ledger, user, purpose, asked, justification, on)
+        subsidy_id = subsidies.add(
+            ledger, user, purpose, asked, justification, on, general=args.general
+        )
         shown = subsidies.get(ledger.conn, subsidy_id).as_json()
     created(args, shown, str(subsidy_id))
     return EXIT_OK
@@ -416,6 +418,11 @@ def _register_subsidies(commands: Any) -> None:
     p.add_argument("--purpose", required=True, metavar="TEXT")
     p.add_argument("--amount-asked", required=True, help=_("tenge"))
     p.add_argument("--justification", required=True, metavar="TEXT")
+    p.add_argument(
+        "--general",
+        action="store_true",
+        help=_("a transfer to the budget as a whole: its money goes into GENERAL"),
+    )
     date_arg(p)
     json_arg(p)
     user_arg(p, "admin, clerk")

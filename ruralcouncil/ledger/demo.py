@@ -36,6 +36,7 @@ from ruralcouncil.ledger.classification import DEFAULT_CASH_ACCOUNT, GENERAL_FUN
 from ruralcouncil.ledger.dates import parse_date
 from ruralcouncil.ledger.demo_community import CommunityYear
 from ruralcouncil.ledger.demo_council import CouncilYear, DemoCouncil
+from ruralcouncil.ledger.demo_registers import Registers
 from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.money import parse_csv_amount
@@ -307,6 +308,18 @@ def _build(ledger: Ledger, village: Village, shift: int, today: date) -> None:
     numbers: dict[str, int] = {}  # label -> entry number
     council = _council_year(ledger, village, shift, as_user)
     community = CommunityYear(council) if council is not None else None
+    registers = (
+        Registers(
+            ledger,
+            as_user,
+            village.recorded_by,
+            council.setup.chair,
+            council.setup.members,
+            council.party,
+        )
+        if council is not None
+        else None
+    )
     for step in village.steps:
         day = moved(step.date, shift)
         if day > today:
@@ -324,12 +337,11 @@ def _build(ledger: Ledger, village: Village, shift: int, today: date) -> None:
             journal.reverse(ledger, clerk, numbers[step.reverses], step.reason, on=day)
             continue
         entry = replace(step.entry, date=day)
-        if council is not None and council.adopted and entry.type == EntryType.PAYMENT:
-            number = council.pay(entry)
-        elif community is not None and council is not None and council.adopted:
-            number = community.receive(entry)
-        else:
-            number = journal.record(ledger, clerk, entry)
+        begins = registers is not None and council is not None and not registers.leases
+        if begins and registers and council and day.year == council.setup.adopted_on.year:
+            # The first entry of the council's year: its registers come first.
+            registers.begin_year(day, council.planned, council.setup.adopted_on)
+        number = _post(ledger, entry, clerk, council, community, registers)
         if community is not None:
             community.acknowledge_at_sittings()
         if step.label:
@@ -338,9 +350,37 @@ def _build(ledger: Ledger, village: Village, shift: int, today: date) -> None:
         if moved(close.on, shift) <= today:
             _close(ledger, as_user(close.by), close.year + shift, today)
     if council is not None and council.adopted:
-        assert community is not None
+        assert community is not None and registers is not None
         community.run_before(today + timedelta(days=1))
+        registers.fines_on_the_desk(today)
         council.waiting(today)
+
+
+def _post(
+    ledger: Ledger,
+    entry: NewEntry,
+    clerk: User,
+    council: CouncilYear | None,
+    community: CommunityYear | None,
+    registers: Registers | None,
+) -> int:
+    """One planned entry, the way the village records it: a loan through the register, a
+    payment in the council's year against its request (a loan's repayment naming its loan),
+    a receipt that belongs to a register through it, a gift through the donor register."""
+    if registers is not None and entry.category == "LOAN" and entry.type == EntryType.RECEIPT:
+        return registers.take_loan(entry)
+    repays = registers.repayment(entry) if registers and entry.category == "LOAN-REPAY" else None
+    if council is not None and council.adopted and entry.type == EntryType.PAYMENT:
+        return council.pay(entry, repays)
+    if repays is not None:  # before the council's year: no request, still the loan's
+        return journal.record(ledger, clerk, entry, register=repays)
+    if registers is not None and entry.type == EntryType.RECEIPT:
+        number = registers.receive(entry)
+        if number is not None:
+            return number
+    if community is not None and council is not None and council.adopted:
+        return community.receive(entry)
+    return journal.record(ledger, clerk, entry)
 
 
 def _contributors(village: Village) -> list[str]:

@@ -19,6 +19,7 @@ from ruralcouncil.ledger import budget, council, journal, meetings, spending
 from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.money import format_plain
+from ruralcouncil.ledger.register_links import RegisterLink
 from ruralcouncil.ledger.storage import Ledger
 from ruralcouncil.ledger.users import User
 
@@ -189,8 +190,9 @@ class CouncilYear:
             self._by_council(request, day, entry.description or entry.counterparty)
             self.approved.setdefault(_key(entry), []).append(request)
 
-    def pay(self, entry: NewEntry) -> int:
-        """Pay one planned payment against its approved request; its entry number."""
+    def pay(self, entry: NewEntry, register: RegisterLink | None = None) -> int:
+        """Pay one planned payment against its approved request (and the register it
+        belongs to, a loan's repayment); its entry number."""
         if (entry.date.year, entry.date.month) not in self.months:
             self._month(entry.date)
         waiting = self.approved.get(_key(entry))
@@ -204,7 +206,9 @@ class CouncilYear:
                 )
             except InvalidInput:  # the party's month adds up above the limit
                 self._by_council(request, entry.date, entry.description)
-        return journal.record(self.ledger, self.as_user(self.clerk), entry, request_id=request)
+        return journal.record(
+            self.ledger, self.as_user(self.clerk), entry, request_id=request, register=register
+        )
 
     def waiting(self, today: date) -> None:
         """What is on the desk today: a request for the next sitting, one for the chair, and

@@ -141,8 +141,9 @@ class FundRules:
         self.projects = {
             str(r[1]): int(r[0]) for r in conn.execute("SELECT id, fund FROM projects")
         }
-        self.subsidies = {
-            str(r[1]): int(r[0]) for r in conn.execute("SELECT id, fund FROM subsidies")
+        self.subsidies = {  # a general transfer's money is the general fund's
+            str(r[1]): int(r[0])
+            for r in conn.execute("SELECT id, fund FROM subsidies WHERE fund LIKE 'SUBSIDY-%'")
         }
         self.earmarked = {
             str(r[0]): str(r[1])

@@ -14,14 +14,33 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from ruralcouncil.i18n import _
-from ruralcouncil.ledger import council, donations, households, projects, storage
+from ruralcouncil.ledger import (
+    council,
+    donations,
+    households,
+    projects,
+    register_links,
+    storage,
+)
 from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.parse import nfc, shown
+from ruralcouncil.ledger.register_links import RegisterLink
 from ruralcouncil.ledger.roles import User
 
-COLUMNS = ("party", "voluntary", "anonymous", "project", "household")
+COLUMNS = (
+    "party",
+    "voluntary",
+    "anonymous",
+    "project",
+    "household",
+    "subsidy",
+    "loan",
+    "lease",
+    "fine",
+)
+_LINKS = ("subsidy", "loan", "lease", "fine")
 _YES = {"yes", "true", "1", "y"}
 _NO = {"no", "false", "0", "n", ""}
 
@@ -35,6 +54,7 @@ class RowRegister:
     anonymous: bool = False
     project: int | None = None
     household: int | None = None
+    link: RegisterLink | None = None  # a subsidy, loan, lease or fine
 
     @property
     def donation(self) -> bool:
@@ -58,7 +78,7 @@ def read(cells: dict[str, str]) -> tuple[RowRegister | None, list[str]]:
         return None, []
     problems: list[str] = []
     numbers: dict[str, int | None] = {}
-    for name in ("party", "project", "household"):
+    for name in ("party", "project", "household", *_LINKS):
         text = cells.get(name, "")
         value = _number(text, name) if text.strip() else None
         if isinstance(value, str):
@@ -68,13 +88,19 @@ def read(cells: dict[str, str]) -> tuple[RowRegister | None, list[str]]:
     anonymous_text = cells.get("anonymous", "").strip().lower()
     if anonymous_text not in _YES | _NO:
         problems.append(_("anonymous {text} must be yes or no").format(text=shown(anonymous_text)))
+    named = {f"{name}_id": numbers[name] for name in _LINKS if numbers[name] is not None}
+    if len(named) > 1:
+        problems.append(_("a row names one of subsidy, loan, lease and fine at most"))
     found = RowRegister(
         party=numbers["party"],
         voluntary=nfc(cells.get("voluntary", "").strip()),
         anonymous=anonymous_text in _YES,
         project=numbers["project"],
         household=numbers["household"],
+        link=RegisterLink(**named) if len(named) == 1 else None,
     )
+    if found.link and (found.donation or found.contribution or found.project is not None):
+        problems.append(_("a row names a register, or a donor and a project, not both"))
     return (None if problems else found), problems
 
 
@@ -85,6 +111,36 @@ class Checker:
         self.conn = conn
         self._projects: dict[int, projects.Project | str] = {}
         self._paid: dict[tuple[int, int], int] = defaultdict(int)
+        # what earlier rows add to a register: (kind, id) -> amount, or a loan's split
+        self._added: dict[tuple[str, int], int] = defaultdict(int)
+        self._repaid: dict[int, tuple[int, int]] = defaultdict(lambda: (0, 0))
+        self.links: dict[int, register_links.Checked] = {}  # entry index -> its link
+
+    def linked(
+        self, index: int, entry: NewEntry, fund_cell: str, link: RegisterLink
+    ) -> tuple[NewEntry, list[str]]:
+        """A row naming a subsidy, loan, lease or fine: the register's rules, with what the
+        file's earlier rows added to it."""
+        if link.loan_id is not None:
+            checked = register_links.check(
+                self.conn, entry, link, bool(fund_cell.strip()), self._repaid[link.loan_id]
+            )
+        else:
+            key = _link_key(link)
+            checked = register_links.check(
+                self.conn, entry, link, bool(fund_cell.strip()), self._added[key]
+            )
+        if not checked.problems:
+            if link.loan_id is not None:
+                principal, interest = self._repaid[link.loan_id]
+                self._repaid[link.loan_id] = (
+                    principal + checked.principal,
+                    interest + checked.interest,
+                )
+            else:
+                self._added[_link_key(link)] += entry.amount
+            self.links[index] = checked
+        return checked.entry, checked.problems
 
     def project(self, project_id: int) -> projects.Project | str:
         found = self._projects.get(project_id)
@@ -164,20 +220,39 @@ class Checker:
         return problems
 
 
+def _link_key(link: RegisterLink) -> tuple[str, int]:
+    for name in _LINKS:
+        value = getattr(link, f"{name}_id")
+        if value is not None:
+            return name, int(value)
+    raise ValueError("an empty link")
+
+
 def record(
     commit: Commit,
     user: User,
     first_id: int,
     entries: Sequence[NewEntry],
     rows: dict[int, RowRegister],
+    links: dict[int, register_links.Checked] | None = None,
 ) -> Iterator[int]:
     """After the file's entries are stored (ids running on from ``first_id``): each
-    donation row's record, flagged as ``donation add`` flags it, and each contribution's
-    link. Yields the donations' ids."""
+    donation row's record, flagged as ``donation add`` flags it, each contribution's link,
+    and each register's link (``links``: as the check found them). Yields the donations'
+    ids."""
     conn = commit.conn
     for index, row in sorted(rows.items()):
         entry = entries[index]
         transaction_id = first_id + index
+        if row.link is not None:
+            checked = (links or {})[index]
+            register_links.insert(commit, transaction_id, row.link, checked)
+            if checked.party_id is not None:
+                from ruralcouncil.ledger import spending
+
+                if spending.link_of(conn, transaction_id) == (None, None):
+                    spending.link_entry(commit, transaction_id, None, checked.party_id)
+            continue
         if row.contribution:
             assert row.project is not None and row.household is not None
             projects.link(commit, transaction_id, row.project, row.household)

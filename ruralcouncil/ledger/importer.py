@@ -29,6 +29,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import holds, import_registers, journal, storage
@@ -98,7 +99,10 @@ def import_transactions(
         _refuse_if_imported(conn, sha256)
         paying: dict[int, int] = {}
         registered: dict[int, import_registers.RowRegister] = {}
-        entries = read_transactions(data, conn, user=user, requests=paying, registers=registered)
+        links: dict[int, Any] = {}
+        entries = read_transactions(
+            data, conn, user=user, requests=paying, registers=registered, links=links
+        )
         del data
         total = len(entries)
         import_id = _store_import(commit, user, sha256, safe_text(path.name), total)
@@ -119,7 +123,7 @@ def import_transactions(
         _link_payments(commit, numbers, paying)
         if numbers is not None and registered:
             first = _first_id(commit.conn, numbers[0])
-            list(import_registers.record(commit, user, first, entries, registered))
+            list(import_registers.record(commit, user, first, entries, registered, links))
         commit.event("import", f"{safe_text(path.name)} {total} rows")
     if progress is not None:
         progress(total, total)
@@ -200,6 +204,7 @@ def read_transactions(
     user: User | None = None,
     requests: dict[int, int] | None = None,
     registers: dict[int, import_registers.RowRegister] | None = None,
+    links: dict[int, Any] | None = None,
 ) -> list[NewEntry]:
     """Parse and check a whole file against the ledger; raises ImportRejected on any problem.
 
@@ -254,8 +259,13 @@ def read_transactions(
         elif register is not None:
             if checker is None:
                 checker = import_registers.Checker(conn)
-            entry, placed = checker.placed(entry, reader.fund_cell(row), register)
-            found = [placed] if placed else checker.problems(entry, register)
+            if register.link is not None:
+                entry, found = checker.linked(
+                    len(entries), entry, reader.fund_cell(row), register.link
+                )
+            else:
+                entry, placed = checker.placed(entry, reader.fund_cell(row), register)
+                found = [placed] if placed else checker.problems(entry, register)
             if found:
                 problems[line] += found
             registers[len(entries)] = register
@@ -265,6 +275,8 @@ def read_transactions(
         lines.append(line)
     if not entries and not problems:
         raise ImportRejected(_("There are no transactions in the file."), [])
+    if links is not None and checker is not None:
+        links.update(checker.links)
 
     # Every rule in one round: the journal's own check of entries, as record() asks it.
     for problem in journal.check_entries(conn, entries, unsure=unsure):

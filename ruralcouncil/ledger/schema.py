@@ -603,7 +603,8 @@ def m004_community(db: Database) -> None:
             justification TEXT NOT NULL,
             amount_asked INTEGER NOT NULL CHECK (amount_asked BETWEEN 1 AND 1000000000000000),
             date TEXT NOT NULL,
-            fund TEXT NOT NULL UNIQUE REFERENCES funds(code),
+            -- SUBSIDY-N, its own; or GENERAL for a transfer to the budget as a whole.
+            fund TEXT NOT NULL REFERENCES funds(code),
             user_id INTEGER NOT NULL REFERENCES users(id),
             created_at TEXT NOT NULL
         ) STRICT;
@@ -823,7 +824,7 @@ FINGERPRINTS: dict[int, str] = {
     1: "627ac3e95023802c7e1f64aa347934f02c55ac2d5d582d71ff4890e07c5a3649",
     2: "7831a84f93baeb2473b083be6d8c81128ada33f36a2e1e38ccddd7d4b6a0dd2c",
     3: "10d9af859cee82f9eea34d27a576d27407b87da449247e90ab10bcef0207e72b",
-    4: "7964d5b795d3cb03c22be23ff2c7a88345b13cfb07ad6f5cde0db0aff21da377",
+    4: "fd6151a62b4bd434b8c4365f926f4387e31af5fb4cbbd43c00f395baac63fd79",
 }
 
 

@@ -15,6 +15,7 @@ from enum import StrEnum
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import catalog, council, holds, storage
 from ruralcouncil.ledger.catalog import Fund
+from ruralcouncil.ledger.classification import GENERAL_FUND
 from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.money import MAX_AMOUNT, format_amount
@@ -76,6 +77,11 @@ class Subsidy:
         return self.decision.granted if self.decision else 0
 
     @property
+    def general(self) -> bool:
+        """A transfer to the budget as a whole, whose money is the general fund's."""
+        return self.fund == GENERAL_FUND
+
+    @property
     def conditions(self) -> str:
         return self.decision.conditions if self.decision else ""
 
@@ -117,18 +123,28 @@ class Subsidy:
         }
 
 
-def _figures(conn: sqlite3.Connection, fund: str) -> tuple[int, int, int]:
-    """(received, spent, left) of the subsidy's fund, net of reversals."""
-    received = spent = 0
-    for kind, amount in conn.execute(
-        "SELECT t.type, p.amount FROM postings p JOIN transactions t ON t.id = p.transaction_id"
-        " WHERE p.fund = ? AND p.account IN (SELECT code FROM accounts WHERE kind = 'cash')",
-        (fund,),
-    ):
-        if kind == "receipt":
-            received += int(amount)
-        elif kind == "payment":
-            spent -= int(amount)
+def _figures(conn: sqlite3.Connection, subsidy_id: int, fund: str) -> tuple[int, int, int]:
+    """(received, spent, left), net of reversals. What was received is the receipts naming
+    the subsidy; a restricted subsidy's spending and remainder are its fund's, while a
+    general transfer's money is the budget's as a whole: all of it counts as spent."""
+    received = int(
+        conn.execute(
+            "SELECT coalesce(sum(t.amount), 0) FROM register_links l"
+            " JOIN transactions t ON t.id = l.transaction_id WHERE l.subsidy_id = ?",
+            (subsidy_id,),
+        ).fetchone()[0]
+    )
+    if fund == GENERAL_FUND:
+        return received, received, 0
+    spent = -int(
+        conn.execute(
+            "SELECT coalesce(sum(p.amount), 0) FROM postings p"
+            " JOIN transactions t ON t.id = p.transaction_id WHERE p.fund = ?"
+            " AND t.type = 'payment'"
+            " AND p.account IN (SELECT code FROM accounts WHERE kind = 'cash')",
+            (fund,),
+        ).fetchone()[0]
+    )
     return received, spent, holds.balance(conn, fund)
 
 
@@ -147,7 +163,7 @@ def get(conn: sqlite3.Connection, subsidy_id: int) -> Subsidy:
             (subsidy_id,),
         )
     )
-    received, spent, left = _figures(conn, str(row[5]))
+    received, spent, left = _figures(conn, int(row[0]), str(row[5]))
     return Subsidy(
         int(row[0]),
         str(row[1]),
@@ -173,8 +189,12 @@ def add(
     amount_asked: int,
     justification: str,
     on: date | None = None,
+    *,
+    general: bool = False,
 ) -> int:
-    """Record an application for a subsidy, with its own restricted fund."""
+    """Record an application for a subsidy, with its own restricted fund; ``general``: a
+    transfer to the village's budget as a whole (the district's subvention), whose money
+    lands in the general fund instead."""
     require(clerk, Action.REGISTER)
     purpose = clean_text(_("The purpose"), purpose, limit=500, required=True)
     justification = clean_text(_("The justification"), justification, multiline=True, required=True)
@@ -190,15 +210,16 @@ def add(
         subsidy_id = int(
             conn.execute("SELECT coalesce(max(id), 0) + 1 FROM subsidies").fetchone()[0]
         )
-        code = f"{SUBSIDY_FUND_PREFIX}{subsidy_id}"
-        if catalog.fund_exists(conn, code):
-            raise InvalidInput(
-                _("A fund {code} already exists; rename it before adding a subsidy.").format(
-                    code=code
+        code = GENERAL_FUND if general else f"{SUBSIDY_FUND_PREFIX}{subsidy_id}"
+        if not general:
+            if catalog.fund_exists(conn, code):
+                raise InvalidInput(
+                    _("A fund {code} already exists; rename it before adding a subsidy.").format(
+                        code=code
+                    )
                 )
-            )
-        name = purpose[:200]
-        catalog.insert_fund(commit, Fund(code, True, name, name, name, purpose))
+            name = purpose[:200]
+            catalog.insert_fund(commit, Fund(code, True, name, name, name, purpose))
         conn.execute(
             "INSERT INTO subsidies (id, purpose, justification, amount_asked, date, fund,"
             " user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
