@@ -505,3 +505,50 @@ def test_an_import_brings_register_entries_through_their_registers(
         "SUBSIDY-1",
     )  # a subsidy's money in its fund, the fund column left out
     assert verify(c.conn).ok
+
+
+def test_an_asset_is_let_only_while_held_and_disposed_of_only_once_free(c: Council) -> None:
+    shop = assets.add_asset(
+        c.ledger, c.clerk, "Shop premises", "property", 1_000_000_00, acquired=day("2026-02-01")
+    )
+    refused(
+        c,
+        lambda: assets.add_lease(
+            c.ledger, c.clerk, shop, c.aidos, 1_00, "month", day("2026-01-01"), day("2026-06-30")
+        ),
+        "acquired on",
+    )
+    assets.add_lease(
+        c.ledger, c.clerk, shop, c.aidos, 1_00, "month", day("2026-03-01"), day("2026-06-30")
+    )
+    refused(
+        c,
+        lambda: assets.dispose(c.ledger, c.clerk, shop, "Sold", day("2026-05-01")),
+        "let to Aidos",
+    )
+    assets.dispose(c.ledger, c.clerk, shop, "Sold", day("2026-07-01"))
+    refused(
+        c,
+        lambda: assets.add_asset(c.ledger, c.clerk, "X", "land", 10**16),
+        "from zero",
+    )
+
+
+def test_a_payment_made_before_a_cancellation_may_be_entered_after_it(c: Council) -> None:
+    fine_id = fines.add(
+        c.ledger, c.clerk, c.aidos, "Grazing", 5_000_00, "Commission", day("2026-06-01")
+    )
+    fines.cancel(c.ledger, c.clerk, fine_id, "Upheld", "Ruling 7", day("2026-08-01"))
+
+    def pay(amount: int, on: str) -> int:
+        return journal.record(
+            c.ledger,
+            c.clerk,
+            entry(on, "receipt", amount, "FINES"),
+            register=RegisterLink(fine_id=fine_id),
+        )
+
+    refused(c, lambda: pay(1_00, "2026-08-01"), "cancelled")
+    refused(c, lambda: pay(5_000_01, "2026-07-15"), "unpaid")
+    pay(2_000_00, "2026-07-15")
+    assert fines.get(c.conn, fine_id).paid == 2_000_00

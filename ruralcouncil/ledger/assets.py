@@ -312,7 +312,9 @@ def add_asset(
             )
         ) from None
     if not 0 <= value <= MAX_AMOUNT:
-        raise InvalidInput(_("The value cannot be negative."))
+        raise InvalidInput(
+            _("The value must be from zero to {max}.").format(max=format_amount(MAX_AMOUNT))
+        )
     if acquired is not None:
         council.event_date(acquired)
     with ledger.write(clerk) as commit:
@@ -359,6 +361,14 @@ def dispose(
                     id=asset_id, day=shown_date(asset.acquired)
                 )
             )
+        for lease in leases(conn):
+            if lease.asset_id == asset_id and lease.ends >= day.isoformat():
+                raise InvalidInput(
+                    _(
+                        "Asset {id} is let to {tenant} until {end}: it can be disposed of "
+                        "after the lease ends."
+                    ).format(id=asset_id, tenant=lease.tenant, end=shown_date(lease.ends))
+                )
         conn.execute(
             "INSERT INTO asset_disposals (asset_id, date, reason, user_id, created_at)"
             " VALUES (?, ?, ?, ?, ?)",
@@ -393,6 +403,12 @@ def add_lease(
         conn = commit.conn
         asset = get_asset(conn, asset_id)
         council.get_party(conn, party_id)
+        if asset.acquired and starts.isoformat() < asset.acquired:
+            raise InvalidInput(
+                _("Asset {id} was acquired on {day}; it cannot be let before.").format(
+                    id=asset_id, day=shown_date(asset.acquired)
+                )
+            )
         if asset.disposed_on is not None and asset.disposed_on <= ends.isoformat():
             raise InvalidInput(
                 _("Asset {id} was disposed of on {day}; it cannot be let beyond that.").format(

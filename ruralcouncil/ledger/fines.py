@@ -174,7 +174,7 @@ def payment_problems(
     """Why a receipt of ``amount`` on ``day`` may not pay ``fine``."""
     if category != FINES_CODE:
         return [_("a fine is paid by a FINES receipt")]
-    if fine.cancelled_on:
+    if fine.cancelled_on and day.isoformat() >= fine.cancelled_on:
         return [
             _("fine {id} was cancelled on {day}").format(
                 id=fine.id, day=shown_date(fine.cancelled_on)
@@ -182,10 +182,12 @@ def payment_problems(
         ]
     if day.isoformat() < fine.date:
         return [_("fine {id} was imposed on {day}").format(id=fine.id, day=shown_date(fine.date))]
-    if amount > fine.unpaid - already:
+    # A payment made before the cancellation and entered after it still counts.
+    owed = max(fine.amount - fine.paid, 0) if fine.cancelled_on else fine.unpaid
+    if amount > owed - already:
         return [
             _("fine {id} has {left} unpaid").format(
-                id=fine.id, left=format_amount(max(fine.unpaid - already, 0))
+                id=fine.id, left=format_amount(max(owed - already, 0))
             )
         ]
     return []
