@@ -552,3 +552,33 @@ def test_a_payment_made_before_a_cancellation_may_be_entered_after_it(c: Council
     refused(c, lambda: pay(5_000_01, "2026-07-15"), "unpaid")
     pay(2_000_00, "2026-07-15")
     assert fines.get(c.conn, fine_id).paid == 2_000_00
+
+
+def test_a_repayment_pays_only_a_request_made_out_to_the_lender(c: Council) -> None:
+    adopt_budget(c, b"category,fund,amount\nLOAN-REPAY,GENERAL,500000\n")
+    loan_id = _loan(c)  # lent by Roads LLP
+    to_aidos = approved(
+        c, 10_000_00, party=c.aidos, category="LOAN-REPAY", on="2026-03-01", approve_on="2026-03-02"
+    )
+    refused(
+        c,
+        lambda: journal.record(
+            c.ledger,
+            c.clerk,
+            entry("2026-03-11", "payment", 10_000_00, "LOAN-REPAY"),
+            request_id=to_aidos,
+            register=RegisterLink(loan_id=loan_id),
+        ),
+        "not for Roads LLP",
+    )
+    to_lender = approved(
+        c, 10_000_00, category="LOAN-REPAY", on="2026-03-01", approve_on="2026-03-02"
+    )
+    journal.record(
+        c.ledger,
+        c.clerk,
+        entry("2026-03-11", "payment", 10_000_00, "LOAN-REPAY"),
+        request_id=to_lender,
+        register=RegisterLink(loan_id=loan_id),
+    )
+    assert sum(loans.repaid(c.conn, loan_id)) == 10_000_00

@@ -125,6 +125,7 @@ class Screenshots:
             self.council_pages(ledger, admin)
             self.requests_pages(ledger, admin)
             self.community_pages(ledger)
+            self.register_pages(ledger)
             self.login(ledger)
             self.setup_wizard()
             self.summary_pdf(ledger)
@@ -375,6 +376,21 @@ class Screenshots:
                 page.select_household(twice[0])
         self.settle(1500)  # the chart is drawn after the first paint
         self.save(window, "projects.png")
+        window.close()
+
+    # --- the registers (issue 10): the demo's subsidies, credit, lettings and fines ---------
+
+    def register_pages(self, ledger: Any) -> None:
+        """Each register's page as the clerk sees it, its first item chosen."""
+        from ruralcouncil.ledger import users
+        from ruralcouncil.ledger.demo import DEMO_PASSWORD
+
+        clerk = users.login(ledger, "aigerim", DEMO_PASSWORD)
+        window: Any = self.main_window(ledger, clerk)
+        for key in ("subsidies", "loans", "assets", "fines"):
+            window.show_page(key)
+            self.settle()
+            self.save(window, f"{key}.png")
         window.close()
 
     def login(self, ledger: object) -> None:

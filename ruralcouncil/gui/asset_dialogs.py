@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from ruralcouncil.gui.context import AppContext
@@ -50,6 +51,9 @@ def note() -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
     label.setStyleSheet(NOTE_STYLE)
+    # Lines at the top of the room the form gives it (measured at another width, it may be
+    # a line taller than the text).
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     return label
 
 
@@ -163,9 +167,9 @@ class AddAssetDialog(CoreForm):
         self.location = QLineEdit()
         self.location.setObjectName("location")
         self.location.setPlaceholderText(_("e.g. Abai street 1"))
-        self.size = QLineEdit()
-        self.size.setObjectName("size")
-        self.size.setPlaceholderText(_("e.g. 320 m², 12 ha"))
+        self.size_edit = QLineEdit()
+        self.size_edit.setObjectName("size")
+        self.size_edit.setPlaceholderText(_("e.g. 320 m², 12 ha"))
         self.value = amount_edit("value")
         self.value.setPlaceholderText(_("for example 1 500 000 (0 when it has no value)"))
         self.valued_how = QLineEdit()
@@ -174,12 +178,13 @@ class AddAssetDialog(CoreForm):
         self.acquired = date_edit()
         self.acquired.setObjectName("acquired")
         self.acquired.clear()  # not known: left empty
+        self.acquired.setPlaceholderText(_("not known"))
         acquired_note = note()
         acquired_note.setText(_("Leave it empty when the day is not known."))
         self.form.addRow(_("Name"), self.name)
         self.form.addRow(_("Kind"), self.kind)
         self.form.addRow(_("Location"), self.location)
-        self.form.addRow(_("Size"), self.size)
+        self.form.addRow(_("Size"), self.size_edit)
         self.form.addRow(_("Value (₸)"), self.value)
         self.form.addRow(_("How it was valued"), self.valued_how)
         self.form.addRow(_("Acquired on"), self.acquired)
@@ -195,7 +200,7 @@ class AddAssetDialog(CoreForm):
             str(self.kind.currentData()),
             value,
             location=self.location.text(),
-            size=self.size.text(),
+            size=self.size_edit.text(),
             acquired=acquired,
             valued_how=self.valued_how.text(),
         )

@@ -70,6 +70,10 @@ PAGES = (
     PageSpec(
         "projects", N_("Community projects"), "ruralcouncil.gui.projects_page", "ProjectsPage"
     ),
+    PageSpec("subsidies", N_("Subsidies"), "ruralcouncil.gui.subsidies_page", "SubsidiesPage"),
+    PageSpec("loans", N_("Loans"), "ruralcouncil.gui.loans_page", "LoansPage"),
+    PageSpec("assets", N_("Property and leases"), "ruralcouncil.gui.assets_page", "AssetsPage"),
+    PageSpec("fines", N_("Fines"), "ruralcouncil.gui.fines_page", "FinesPage"),
     PageSpec("parties", N_("Parties"), "ruralcouncil.gui.parties_page", "PartiesPage"),
     PageSpec("audit", N_("Audit log"), "ruralcouncil.gui.audit_page", "AuditPage"),
     PageSpec("safety", N_("Safety & backups"), "ruralcouncil.gui.safety_page", "SafetyPage"),

@@ -3,7 +3,8 @@ chosen one whole: why it was asked for, each decision (the amount granted, its r
 conditions) and each appeal, and its figures with the conditions beside them.
 
 The clerk applies, records the decision and any appeal as the higher body's letters say, and
-records the money received (a ``SUBSIDY`` receipt into the subsidy's own fund). Each button
+records the money received (a ``SUBSIDY`` receipt into the subsidy's own fund, or into the
+general fund for a general transfer such as the district's subvention). Each button
 is shown only to the roles the core allows, and the core decides again: its refusal is shown
 in its own words, with nothing written. Every figure is the core's (``subsidies.get``).
 """
@@ -41,6 +42,7 @@ from PySide6.QtWidgets import (
 from ruralcouncil.gui import columns, messages
 from ruralcouncil.gui.budget_page import compact_rows
 from ruralcouncil.gui.context import AppContext
+from ruralcouncil.gui.loans_page import one_line
 from ruralcouncil.gui.page_parts import action_button, page_title, select_row
 from ruralcouncil.i18n import N_, _, ngettext
 from ruralcouncil.ledger import subsidies
@@ -77,6 +79,17 @@ _SHARED = (STATE,)
 def still_to_come(subsidy: Subsidy) -> int:
     """What the grant has not brought in yet (the core's figures: granted less received)."""
     return max(subsidy.granted - subsidy.received, 0)
+
+
+def fund_text(subsidy: Subsidy) -> str:
+    """Where the subsidy's money goes, said plainly."""
+    if subsidy.general:
+        return _(
+            "{fund}: a general transfer to the village's budget; its money is the general fund's"
+        ).format(fund=subsidy.fund)
+    return _("{fund}: the subsidy's own fund, spent only through spending requests on it").format(
+        fund=subsidy.fund
+    )
 
 
 def _words(subsidy: Subsidy) -> str:
@@ -164,6 +177,8 @@ class SubsidiesModel(QAbstractTableModel):
             return _(STATE_NAMES[subsidy.state])
         if column == GRANTED and subsidy.conditions:
             return _("Conditions: {conditions}").format(conditions=subsidy.conditions)
+        if column in (SPENT, LEFT) and subsidy.general:
+            return _("A general transfer: its money is the general fund's, counted as spent")
         if column == LEFT:
             return _("What the subsidy's fund {fund} holds").format(fund=subsidy.fund)
         return None
@@ -332,11 +347,7 @@ class SubsidyDetail(QWidget):
         )
         self.sent.setText(shown_date(subsidy.date))
         self.asked.setText(format_amount(subsidy.amount_asked))
-        self.fund.setText(
-            _("{fund}: the subsidy's own fund, spent only through spending requests on it").format(
-                fund=subsidy.fund
-            )
-        )
+        self.fund.setText(fund_text(subsidy))
         self.justification.setText(subsidy.justification)
         lines = [
             _("Applied on {day} for {asked}.").format(
@@ -355,6 +366,8 @@ class SubsidyDetail(QWidget):
         self.to_come.setText(format_amount(still_to_come(subsidy)))
         if not decided:
             self.conditions.setText(_("Nothing is decided yet."))
+        elif subsidy.granted == 0:
+            self.conditions.setText(_("Nothing was granted."))
         else:
             self.conditions.setText(subsidy.conditions or _("No conditions were attached."))
 
@@ -378,12 +391,12 @@ class SubsidiesPage(QWidget):
         top.addWidget(self.search, 1)
 
         self.apply_button = action_button(_("Apply for a subsidy…"), "applySubsidy", self.apply)
-        self.decide_button = action_button(
-            _("Record the decision…"), "decideSubsidy", self.decide
-        )
+        self.decide_button = action_button(_("Record the decision…"), "decideSubsidy", self.decide)
         self.decide_button.setToolTip(
-            _("The higher body's decision: the amount granted (0 if refused), its reference "
-              "and conditions")
+            _(
+                "The higher body's decision: the amount granted (0 if refused), its reference "
+                "and conditions"
+            )
         )
         self.appeal_button = action_button(_("Appeal…"), "appealSubsidy", self.appeal)
         self.appeal_button.setToolTip(_("Appeal a refusal or a partial grant"))
@@ -391,7 +404,7 @@ class SubsidiesPage(QWidget):
             _("Record money received…"), "receiveSubsidy", self.receive
         )
         self.receive_button.setToolTip(
-            _("A SUBSIDY receipt into the subsidy's own fund, never beyond the grant")
+            _("A SUBSIDY receipt into the subsidy's fund, never beyond the grant")
         )
         may_register, may_record = context.may(Action.REGISTER), context.may(Action.RECORD)
         self.apply_button.setVisible(may_register)
@@ -408,9 +421,8 @@ class SubsidiesPage(QWidget):
             actions.addWidget(button)
         actions.addStretch(1)
 
-        self.summary = QLabel()
+        self.summary = one_line()
         self.summary.setObjectName("subsidiesSummary")
-        self.summary.setWordWrap(True)
 
         self.model = SubsidiesModel(self)
         self.table = QTableView()
@@ -441,10 +453,8 @@ class SubsidiesPage(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([220, 330])
 
-        self.status = QLabel()
+        self.status = one_line()
         self.status.setObjectName("subsidiesStatus")
-        self.status.setWordWrap(False)  # one line: the page never grows taller for it
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.hide()  # until an action says what it did
 
         layout = QVBoxLayout(self)
@@ -533,6 +543,7 @@ class SubsidiesPage(QWidget):
         if shown != len(found):
             text += " " + _("Shown: {shown} of {n}.").format(shown=shown, n=len(found))
         self.summary.setText(text)
+        self.summary.setToolTip(text)
 
     def selected_subsidy(self) -> Subsidy | None:
         index = self.table.currentIndex()
@@ -553,7 +564,7 @@ class SubsidiesPage(QWidget):
         state = subsidy.state if subsidy else None
         self.decide_button.setEnabled(state in (State.APPLIED, State.APPEALED))
         self.appeal_button.setEnabled(state in (State.REFUSED, State.PARTLY))
-        self.receive_button.setEnabled(subsidy is not None and subsidy.granted > 0)
+        self.receive_button.setEnabled(subsidy is not None and still_to_come(subsidy) > 0)
 
     # --- actions --------------------------------------------------------------------------
 
@@ -569,6 +580,7 @@ class SubsidiesPage(QWidget):
         self.select_subsidy(subsidy_id)
         self.status.setStyleSheet(_OK_STYLE)
         self.status.setText(text)
+        self.status.setToolTip(text)
         self.status.show()
 
     def apply(self) -> bool:
@@ -578,9 +590,7 @@ class SubsidiesPage(QWidget):
         if not self._run(dialog) or dialog.subsidy_id is None:
             return False
         self._done(
-            _("The application was recorded as subsidy {id}, with its own fund.").format(
-                id=dialog.subsidy_id
-            ),
+            _("The application was recorded as subsidy {id}.").format(id=dialog.subsidy_id),
             dialog.subsidy_id,
         )
         return True
@@ -610,9 +620,7 @@ class SubsidiesPage(QWidget):
             return False
         if not self._run(AppealDialog(self.context, subsidy, self)):
             return False
-        self._done(
-            _("The appeal on subsidy {id} was recorded.").format(id=subsidy.id), subsidy.id
-        )
+        self._done(_("The appeal on subsidy {id} was recorded.").format(id=subsidy.id), subsidy.id)
         return True
 
     def receive(self) -> bool:

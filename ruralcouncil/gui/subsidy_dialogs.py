@@ -8,11 +8,12 @@ the form in the core's words, with nothing written and everything typed kept.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.council_forms import CoreForm, account_combo, typed_amount
 from ruralcouncil.gui.entry_dialogs import clock_is_trusted, date_edit, future_is_confirmed
+from ruralcouncil.gui.loan_dialogs import FormNote
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import journal, money, parse, subsidies
 from ruralcouncil.ledger.dates import shown_date
@@ -34,10 +35,7 @@ def _text_edit(placeholder: str, lines: int = 3) -> QPlainTextEdit:
 
 
 def _note() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(_NOTE_STYLE)
-    return label
+    return FormNote(_NOTE_STYLE)
 
 
 def _amount_of(edit: QLineEdit) -> int:
@@ -62,7 +60,8 @@ def subsidy_line(subsidy: Subsidy) -> str:
 
 class ApplyDialog(CoreForm):
     """The clerk records an application sent to the higher body: the purpose, the
-    justification, the amount asked and the day it was sent. It gets its own fund."""
+    justification, the amount asked and the day it was sent. It gets its own fund, unless it
+    is a general transfer to the village's budget (the district's subvention)."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, _("Apply for a subsidy"), _("Record the application"), parent)
@@ -85,10 +84,22 @@ class ApplyDialog(CoreForm):
         self.amount.setObjectName("amountAsked")
         self.amount.setPlaceholderText(_("for example 12 000 000"))
         self.date = date_edit()
+        # A check box does not wrap: a short text, and the note under it says the rest.
+        self.general = QCheckBox(_("A general transfer"))
+        self.general.setObjectName("general")
+        self.general_note = _note()
+        self.general_note.setText(
+            _(
+                "A transfer to the village's budget as a whole, such as the district's "
+                "subvention: its money goes into the general fund, not into a fund of its own."
+            )
+        )
         self.form.addRow(_("Purpose"), self.purpose)
         self.form.addRow(_("Justification"), self.justification)
         self.form.addRow(_("Amount asked (₸)"), self.amount)
         self.form.addRow(_("Sent on"), self.date)
+        self.form.addRow("", self.general)
+        self.form.addRow("", self.general_note)
 
     def save(self) -> None:
         amount = _amount_of(self.amount)
@@ -99,6 +110,7 @@ class ApplyDialog(CoreForm):
             amount,
             self.justification.toPlainText(),
             self.date.day(),
+            general=self.general.isChecked(),
         )
 
 
@@ -106,7 +118,9 @@ class DecisionDialog(CoreForm):
     """The clerk records the higher body's decision (or its decision on an appeal): the
     amount granted (0 when it refused), the decision's reference, its conditions, its date."""
 
-    def __init__(self, context: AppContext, subsidy: Subsidy, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: AppContext, subsidy: Subsidy, parent: QWidget | None = None
+    ) -> None:
         super().__init__(context, _("Record the decision"), _("Record the decision"), parent)
         self.setObjectName("subsidyDecisionDialog")
         self.subsidy = subsidy
@@ -149,7 +163,9 @@ class AppealDialog(CoreForm):
     """The clerk records an appeal against a refusal or a partial grant; the next decision
     answers it."""
 
-    def __init__(self, context: AppContext, subsidy: Subsidy, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: AppContext, subsidy: Subsidy, parent: QWidget | None = None
+    ) -> None:
         super().__init__(context, _("Appeal the decision"), _("Record the appeal"), parent)
         self.setObjectName("subsidyAppealDialog")
         self.subsidy = subsidy
@@ -176,9 +192,12 @@ class AppealDialog(CoreForm):
 
 class ReceiveDialog(CoreForm):
     """The clerk records money of a granted subsidy that arrived: a ``SUBSIDY`` receipt into
-    the subsidy's fund, never beyond what was granted (the core decides)."""
+    the subsidy's fund (the general fund for a general transfer), never beyond what was
+    granted (the core decides)."""
 
-    def __init__(self, context: AppContext, subsidy: Subsidy, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: AppContext, subsidy: Subsidy, parent: QWidget | None = None
+    ) -> None:
         super().__init__(context, _("Record money received"), _("Record the receipt"), parent)
         self.setObjectName("subsidyReceiptDialog")
         self.subsidy = subsidy
@@ -199,13 +218,17 @@ class ReceiveDialog(CoreForm):
         self.date = date_edit()
         self.account = account_combo(context.ledger)
         self.fund = QLabel(
-            _("{fund}, the subsidy's own fund").format(fund=subsidy.fund)
+            _("{fund}, the general fund: a general transfer").format(fund=subsidy.fund)
+            if subsidy.general
+            else _("{fund}, the subsidy's own fund").format(fund=subsidy.fund)
         )
         self.fund.setObjectName("fund")
         self.counterparty = QLineEdit()
         self.counterparty.setObjectName("counterparty")
         self.counterparty.setMaxLength(parse.MAX_TEXT)
-        self.counterparty.setPlaceholderText(_("who paid it, e.g. the district's finance department"))
+        self.counterparty.setPlaceholderText(
+            _("who paid it, e.g. the district's finance department")
+        )
         self.description = QLineEdit(
             _("Subsidy {id}: {purpose}").format(id=subsidy.id, purpose=subsidy.purpose)[
                 : parse.MAX_TEXT

@@ -862,7 +862,9 @@ def record(
                 conn, entry, register, fund_given=entry.fund != GENERAL_FUND
             )
             entry = checked.entry
-            if party_id is None and request_id is None:
+            # The register's party (the lender, the tenant, the one fined) is the entry's:
+            # a repayment's request must be for the lender.
+            if party_id is None:
                 party_id = checked.party_id
         if request_id is not None:
             paid_to = spending.get(conn, request_id)

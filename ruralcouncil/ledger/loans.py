@@ -284,6 +284,8 @@ def add(
                 max=format_amount(MAX_AMOUNT)
             )
         )
+    if not 0 <= rate <= 100_000:
+        raise InvalidInput(_("The rate must be from 0 to 1000 percent, with at most two decimals."))
     if not 1 <= months <= MAX_MONTHS:
         raise InvalidInput(_("A loan runs from 1 to {max} months.").format(max=MAX_MONTHS))
     try:

@@ -317,7 +317,11 @@ def decide(
     reference = clean_text(_("The reference of the decision"), reference, required=True)
     conditions = clean_text(_("The conditions"), conditions, multiline=True)
     if not 0 <= granted <= MAX_AMOUNT:
-        raise InvalidInput(_("The amount granted cannot be negative."))
+        raise InvalidInput(
+            _("The amount granted must be from zero to {max}.").format(
+                max=format_amount(MAX_AMOUNT)
+            )
+        )
     day = council.event_date(on)
     _step(
         ledger,

@@ -42,9 +42,10 @@ RENT_PER = {
 }
 _ARREARS_COLOUR = "#b71c1c"
 _CELL_FONT = 8  # seven columns across a portrait page
-_NUMBER_WIDTH = 11 * MM
-_RENT_WIDTH = 27 * MM
-_MONEY_WIDTH = 26 * MM  # "9 999 999,99 ₸" at 8 points, bold, on one line
+_PADDING = 3  # points each side of a cell (the shared tables' 6 leave too little room)
+_NUMBER_WIDTH = 9 * MM
+_RENT_WIDTH = 24 * MM
+_MONEY_WIDTH = 28 * MM  # "99 999 999,99 ₸" at 8 points, bold, on one line
 
 
 def rent_text(rent: int, period: Period) -> str:
@@ -165,7 +166,7 @@ def _table(r: _List) -> Any:
     c = _cells()
     rows: list[list[Any]] = [
         [
-            para(_("Lease"), c["bold"]),
+            para(_("№"), c["bold"]),
             para(_("Asset"), c["bold"]),
             para(_("Tenant"), c["bold"]),
             para(_("Rent per period"), c["bold"]),
@@ -201,14 +202,18 @@ def _table(r: _List) -> Any:
     rest = page_width() - _NUMBER_WIDTH - _RENT_WIDTH - 3 * _MONEY_WIDTH
     widths = [
         _NUMBER_WIDTH,
-        rest * 0.5,
-        rest * 0.5,
+        rest * 0.56,  # an asset's name runs longer than a tenant's
+        rest * 0.44,
         _RENT_WIDTH,
         _MONEY_WIDTH,
         _MONEY_WIDTH,
         _MONEY_WIDTH,
     ]
-    return table(rows, widths, total=True, label_span=4)
+    padding = [
+        ("LEFTPADDING", (0, 0), (-1, -1), _PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _PADDING),
+    ]
+    return table(rows, widths, total=True, label_span=4, extra=padding)
 
 
 def _story(r: _List, code: str, document: str) -> list[Any]:
