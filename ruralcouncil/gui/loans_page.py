@@ -201,9 +201,9 @@ class LoansModel(QAbstractTableModel):
 NUMBER, DUE, PAYMENT, INTEREST, PART, BALANCE, STANDING = range(7)
 SCHEDULE_COLUMNS = {
     NUMBER: N_("№"),
-    DUE: N_("Due"),
+    DUE: N_("Due date"),
     PAYMENT: N_("Payment"),
-    INTEREST: N_("Interest"),
+    INTEREST: N_("Interest charged"),
     PART: N_("Principal"),
     BALANCE: N_("Owed after"),
     STANDING: N_("Paid?"),

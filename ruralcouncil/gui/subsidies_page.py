@@ -66,7 +66,7 @@ COLUMN_TITLES = {
     SENT: N_("Sent on"),
     ASKED: N_("Asked"),
     STATE: N_("State"),
-    GRANTED: N_("Granted"),
+    GRANTED: N_("Amount granted"),
     RECEIVED: N_("Received"),
     SPENT: N_("Spent"),
     LEFT: N_("Left"),
@@ -288,7 +288,7 @@ class SubsidyDetail(QWidget):
         grid.setHorizontalSpacing(12)
         for row, (text, label) in enumerate(
             (
-                (_("Granted"), self.granted),
+                (_("Amount granted"), self.granted),
                 (_("Received"), self.received),
                 (_("Spent"), self.spent),
                 (_("Left in the fund"), self.left),

@@ -37,9 +37,9 @@ class State(StrEnum):
 
 STATE_NAMES = {
     State.APPLIED: N_("Applied, waiting for the decision"),
-    State.GRANTED: N_("Granted"),
+    State.GRANTED: N_("Granted in full"),
     State.PARTLY: N_("Partly granted"),
-    State.REFUSED: N_("Refused"),
+    State.REFUSED: N_("Not granted"),
     State.APPEALED: N_("Appealed, waiting for the decision"),
 }
 

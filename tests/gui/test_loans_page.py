@@ -194,7 +194,15 @@ def test_the_models_hold_the_cores_figures(  # type: ignore[no-untyped-def]
     headers = [
         schedule.headerData(c, Qt.Orientation.Horizontal) for c in range(schedule.columnCount())
     ]
-    assert headers == ["№", "Due", "Payment", "Interest", "Principal", "Owed after", "Paid?"]
+    assert headers == [
+        "№",
+        "Due date",
+        "Payment",
+        "Interest charged",
+        "Principal",
+        "Owed after",
+        "Paid?",
+    ]
     assert len(SCHEDULE_COLUMNS) == schedule.columnCount()
     # The equal-principal loan: the same principal each month, to the tiyn.
     assert [i.principal for i in loans.loan_schedule(equal)] == [40_000_00] * 6

@@ -115,7 +115,7 @@ def test_the_model_holds_the_cores_figures(  # type: ignore[no-untyped-def]
         "Sent on",
         "Asked",
         "State",
-        "Granted",
+        "Amount granted",
         "Received",
         "Spent",
         "Left",
@@ -301,7 +301,7 @@ def test_a_refusal_appealed_and_granted_on_appeal(  # type: ignore[no-untyped-de
     subsidy_id = subsidies.add(village.ledger, clerk, "School roof", 9_000_000_00, "Leaks", TODAY)
     subsidies.decide(village.ledger, clerk, subsidy_id, 0, "No. 51-3", on=TODAY)
     page = _page(qtbot, village.context("clerk"))
-    assert page.model.data(page.model.index(0, STATE)) == "Refused"
+    assert page.model.data(page.model.index(0, STATE)) == "Not granted"
     assert page.appeal_button.isEnabled() and not page.receive_button.isEnabled()
     assert page.detail.conditions.text() == "Nothing was granted."
 
@@ -334,7 +334,7 @@ def test_a_refusal_appealed_and_granted_on_appeal(  # type: ignore[no-untyped-de
     assert "No. 12 of the regional akimat" in history
     assert history.index("Refused on") < history.index("Appealed on") < history.index("No. 12")
     assert page.detail.conditions.text() == "Roofing only"  # the latest decision stands
-    assert page.model.data(page.model.index(0, STATE)) == "Granted"
+    assert page.model.data(page.model.index(0, STATE)) == "Granted in full"
 
 
 def test_a_general_transfer_lands_in_the_general_fund(  # type: ignore[no-untyped-def]
