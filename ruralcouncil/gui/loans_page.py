@@ -563,7 +563,11 @@ class LoansPage(QWidget):
 
     def _fit_list(self) -> None:
         """The list as tall as its loans (three to eight rows): a village has few, and the
-        schedule below gets the rest; the splitter's handle changes it."""
+        schedule below gets the rest; the splitter's handle changes it. The schedule's seven
+        columns of money get three fifths of the width, the loan's standing the rest."""
+        across = sum(self.detail.sizes())
+        if across > 0:
+            self.detail.setSizes([across * 3 // 5, across - across * 3 // 5])
         rows = min(max(self.model.rowCount(), 3), 8)
         table = self.table
         wanted = table.horizontalHeader().height() + 2 * table.frameWidth() + 2
