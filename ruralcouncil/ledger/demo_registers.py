@@ -116,6 +116,7 @@ class Registers:
             method=loans.Method.EQUAL.value,
             on=entry.date,
             account=entry.account,
+            description=entry.description,
         )
         self.loan_of[lender] = loan_id
         return loans.get(self.ledger.conn, loan_id).entry

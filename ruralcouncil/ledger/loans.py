@@ -272,6 +272,7 @@ def add(
     on: date | None = None,
     account: str = DEFAULT_CASH_ACCOUNT,
     fund: str = GENERAL_FUND,
+    description: str = "",
 ) -> int:
     """Record a loan received: the higher body's permission reference and a passed,
     confirmed resolution about ``loan:LENDER:PRINCIPAL`` are both required; its ``LOAN``
@@ -318,7 +319,7 @@ def add(
             fund=fund,
             account=account,
             counterparty=party.name,
-            description=_("Loan {id} received").format(id=loan_id),
+            description=description or _("Loan {id} received").format(id=loan_id),
             reference=permission,
         )
         _number, transaction_id = post_for_register(commit, clerk, entry)
