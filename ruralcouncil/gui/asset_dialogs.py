@@ -9,6 +9,7 @@ What a dialog shows beforehand (the rent due, paid and in arrears) is the core's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -80,6 +81,24 @@ class ReceiptForm(CoreForm):
 
     entry_id: int | None = None
     allow_future = False  # set once the user confirmed a date more than a year ahead
+
+    def _receipt_rows(self, label: str, choice: QComboBox, chosen: Callable[[], None]) -> None:
+        """The rows of a receipt that belongs to a register: what it is for (``choice``,
+        with what it stands at under it), the amount, the date, the cash account and the
+        description; ``chosen`` runs when the choice changes."""
+        self.standing = note()
+        self.standing.setObjectName("standing")
+        self.amount = amount_edit()
+        self.account = account_combo(self.context.ledger)
+        self.description = QLineEdit()
+        self.description.setObjectName("description")
+        self.form.addRow(label, choice)
+        self.form.addRow("", self.standing)
+        self.form.addRow(_("Amount (₸)"), self.amount)
+        self._date_rows()
+        self.form.addRow(_("Received into"), self.account)
+        self.form.addRow(_("Description"), self.description)
+        choice.currentIndexChanged.connect(lambda _i: chosen())
 
     def _date_rows(self) -> None:
         self.date = date_edit()
@@ -317,19 +336,7 @@ class RentDialog(ReceiptForm):
             self.lease.addItem(lease_text(lease), lease.id)
         self.lease.setPlaceholderText(_("choose a lease"))
         self.lease.setCurrentIndex(self.lease.findData(lease_id) if lease_id is not None else -1)
-        self.standing = note()
-        self.standing.setObjectName("standing")
-        self.amount = amount_edit()
-        self.account = account_combo(context.ledger)
-        self.description = QLineEdit()
-        self.description.setObjectName("description")
-        self.form.addRow(_("Lease"), self.lease)
-        self.form.addRow("", self.standing)
-        self.form.addRow(_("Amount (₸)"), self.amount)
-        self._date_rows()
-        self.form.addRow(_("Received into"), self.account)
-        self.form.addRow(_("Description"), self.description)
-        self.lease.currentIndexChanged.connect(lambda _i: self._lease_chosen())
+        self._receipt_rows(_("Lease"), self.lease, self._lease_chosen)
         self.date.dateChanged.connect(self._show_standing)
         self._lease_chosen()
 

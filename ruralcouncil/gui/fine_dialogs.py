@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from ruralcouncil.gui.asset_dialogs import ReceiptForm, amount_edit, amount_of, note, text_edit
+from ruralcouncil.gui.asset_dialogs import ReceiptForm, amount_edit, amount_of, text_edit
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.council_forms import CoreForm, account_combo, party_combo, typed_amount
+from ruralcouncil.gui.council_forms import CoreForm, party_combo, typed_amount
 from ruralcouncil.gui.entry_dialogs import date_edit
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import fines, journal
@@ -122,19 +122,7 @@ class FinePaymentDialog(ReceiptForm):
             self.fine.addItem(fine_text(fine), fine.id)
         self.fine.setPlaceholderText(_("choose a fine"))
         self.fine.setCurrentIndex(self.fine.findData(fine_id) if fine_id is not None else -1)
-        self.standing = note()
-        self.standing.setObjectName("standing")
-        self.amount = amount_edit()
-        self.account = account_combo(context.ledger)
-        self.description = QLineEdit()
-        self.description.setObjectName("description")
-        self.form.addRow(_("Fine"), self.fine)
-        self.form.addRow("", self.standing)
-        self.form.addRow(_("Amount (₸)"), self.amount)
-        self._date_rows()
-        self.form.addRow(_("Received into"), self.account)
-        self.form.addRow(_("Description"), self.description)
-        self.fine.currentIndexChanged.connect(lambda _i: self._fine_chosen())
+        self._receipt_rows(_("Fine"), self.fine, self._fine_chosen)
         self._fine_chosen()
 
     def chosen(self) -> Fine | None:
