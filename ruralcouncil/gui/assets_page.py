@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from ruralcouncil.gui import columns, messages
 from ruralcouncil.gui.budget_page import compact_rows
+from ruralcouncil.gui.columns import column_title
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.entry_dialogs import DateField
 from ruralcouncil.gui.page_parts import action_button, page_title, select_row
@@ -64,16 +65,6 @@ ITEM_ROLE = Qt.ItemDataRole.UserRole  # the Asset or Lease itself
 def this_year() -> int:
     """The year the page opens on (tests replace this)."""
     return date.today().year
-
-
-def _header(titles: dict[int, str], section: int, orientation: Qt.Orientation, role: int) -> Any:
-    if (
-        orientation == Qt.Orientation.Horizontal
-        and role == Qt.ItemDataRole.DisplayRole
-        and section in titles
-    ):
-        return _(titles[section])
-    return None
 
 
 def _found(words: list[str], *texts: str) -> bool:
@@ -147,7 +138,7 @@ class AssetsModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        return _header(ASSET_COLUMNS, section, orientation, role)
+        return column_title(ASSET_COLUMNS, section, orientation, role)
 
     def text(self, asset: Asset, column: int) -> str:
         if column == NAME:
@@ -263,7 +254,7 @@ class LeasesModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        return _header(LEASE_COLUMNS, section, orientation, role)
+        return column_title(LEASE_COLUMNS, section, orientation, role)
 
     def text(self, lease: Lease, column: int) -> str:
         if column == NUMBER:

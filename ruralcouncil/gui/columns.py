@@ -4,12 +4,28 @@ tooltips and the panel beside say them in full), so money never scrolls out of s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QTableView
 
+from ruralcouncil.i18n import _
+
 LEAST_CHARACTERS = 12  # what a shared column keeps however small the window
+
+
+def column_title(
+    titles: Mapping[int, str], section: int, orientation: Qt.Orientation, role: int
+) -> Any:
+    """A table model's ``headerData``: the column's ``N_``-marked title, translated."""
+    if (
+        orientation == Qt.Orientation.Horizontal
+        and role == Qt.ItemDataRole.DisplayRole
+        and section in titles
+    ):
+        return _(titles[section])
+    return None
 
 
 def prepare(table: QTableView, shared: Sequence[int], stretch: int | None = None) -> None:

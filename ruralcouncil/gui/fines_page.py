@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from ruralcouncil.gui import columns, messages
 from ruralcouncil.gui.budget_page import compact_rows
+from ruralcouncil.gui.columns import column_title
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.fine_dialogs import state_text
 from ruralcouncil.gui.page_parts import action_button, page_title, select_row
@@ -165,13 +166,7 @@ class FinesModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and section in COLUMN_TITLES
-        ):
-            return _(COLUMN_TITLES[section])
-        return None
+        return column_title(COLUMN_TITLES, section, orientation, role)
 
     def text(self, fine: Fine, column: int) -> str:
         if column == NUMBER:

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from ruralcouncil.gui import columns, messages
 from ruralcouncil.gui.budget_page import compact_rows
+from ruralcouncil.gui.columns import column_title
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.entry_dialogs import DateField
 from ruralcouncil.gui.page_parts import action_button, page_title, select_row
@@ -76,16 +77,6 @@ def today() -> date:
 def rate_text(loan: Loan) -> str:
     """The annual rate as the language writes a decimal: ``7,5 %`` in kk and ru."""
     return _("{rate} %").format(rate=loan.rate_text.replace(".", NUMBER_SYMBOLS[language()][1]))
-
-
-def _header(titles: dict[int, str], section: int, orientation: Qt.Orientation, role: int) -> Any:
-    if (
-        orientation == Qt.Orientation.Horizontal
-        and role == Qt.ItemDataRole.DisplayRole
-        and section in titles
-    ):
-        return _(titles[section])
-    return None
 
 
 # --- the loans ---------------------------------------------------------------------------
@@ -147,7 +138,7 @@ class LoansModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        return _header(LOAN_COLUMNS, section, orientation, role)
+        return column_title(LOAN_COLUMNS, section, orientation, role)
 
     def text(self, row: LoanRow, column: int) -> str:
         loan = row.loan
@@ -277,7 +268,7 @@ class ScheduleModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        return _header(SCHEDULE_COLUMNS, section, orientation, role)
+        return column_title(SCHEDULE_COLUMNS, section, orientation, role)
 
     def text(self, row: ScheduleRow, column: int) -> str:
         instalment = row.instalment

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from ruralcouncil.gui.columns import column_title
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import projects
 from ruralcouncil.ledger.households import Household
@@ -42,16 +43,6 @@ PROJECT_COLUMNS = {
     SPENT: N_("Spent"),
     LEFT: N_("Left"),
 }
-
-
-def _header(titles: dict[int, str], section: int, orientation: Qt.Orientation, role: int) -> Any:
-    if (
-        orientation == Qt.Orientation.Horizontal
-        and role == Qt.ItemDataRole.DisplayRole
-        and section in titles
-    ):
-        return _(titles[section])
-    return None
 
 
 class ProjectsModel(QAbstractTableModel):
@@ -82,7 +73,7 @@ class ProjectsModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        return _header(PROJECT_COLUMNS, section, orientation, role)
+        return column_title(PROJECT_COLUMNS, section, orientation, role)
 
     def text(self, progress: Progress, column: int) -> str:
         project = progress.project
@@ -275,8 +266,8 @@ class HouseholdsModel(QAbstractTableModel):
     ) -> Any:
         if self.progress is None and section == OWES:
             # The register alone: only exemptions to show in the last column.
-            return _header({OWES: EXEMPTION_COLUMN}, section, orientation, role)
-        return _header(HOUSEHOLD_COLUMNS, section, orientation, role)
+            return column_title({OWES: EXEMPTION_COLUMN}, section, orientation, role)
+        return column_title(HOUSEHOLD_COLUMNS, section, orientation, role)
 
     def text(self, share: HouseholdShare, column: int) -> str:
         if column == ADDRESS:

@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from ruralcouncil.gui.columns import column_title
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.council_forms import names_by_code
 from ruralcouncil.i18n import N_, _
@@ -200,13 +201,7 @@ class RequestsModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and section in COLUMN_TITLES
-        ):
-            return _(COLUMN_TITLES[section])
-        return None
+        return column_title(COLUMN_TITLES, section, orientation, role)
 
     def text(self, row: Row, column: int) -> str:
         request = row.request
