@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
             session.adopt(self)
         self.session = session
         self.retired = False  # set once the session replaced this window with another
+        self._maximize_when_shown = False  # the first start's, see restore_geometry
         self.setObjectName("mainWindow")
         self.pages: dict[str, QWidget] = {}
         self._areas: dict[str, QScrollArea] = {}  # each page inside its scroll area
@@ -583,10 +584,18 @@ class MainWindow(QMainWindow):
         if isinstance(stored, QByteArray) and self.restoreGeometry(stored):
             return
         # First start: village PCs have small screens (1366x768 is common), so use all of it.
-        from PySide6.QtCore import Qt
-
+        # Maximised when first shown, by Qt's own showMaximized(): naming Qt.WindowState here
+        # would make PySide build all ~90 enums of Qt's namespace (~20 ms) before the first
+        # paint.
         self.resize(1100, 720)
-        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        self._maximize_when_shown = True
+
+    def setVisible(self, visible: bool) -> None:
+        if visible and self._maximize_when_shown:
+            self._maximize_when_shown = False
+            self.showMaximized()  # sets the state, then comes back here to show
+            return
+        super().setVisible(visible)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.retired:
