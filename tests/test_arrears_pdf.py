@@ -32,6 +32,7 @@ from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.register_links import RegisterLink
 from ruralcouncil.ledger.storage import Ledger, open_ledger
+from ruralcouncil.reports import verification as checks
 from ruralcouncil.reports.arrears import render_arrears, rent_text
 from ruralcouncil.reports.codes import CodedPdf, Kind, parse_report_code, qr_payload
 from ruralcouncil.reports.pdf_file import in_language
@@ -216,7 +217,15 @@ def test_the_code_and_its_qr_are_on_every_page(
     assert len(pages) == written.pages >= 2
     for page in pages:
         assert written.code in page
-    assert seen == [qr_payload(written.code)] * len(pages)
+    # The code, then the totals as text (in the document's language) for a phone to show.
+    code = parse_report_code(written.code)
+    assert code is not None
+    with in_language("ru"):
+        totals = checks.totals_text(
+            Kind.ARREARS, checks.registered(Kind.ARREARS).figures(ledger, code.subject)
+        )  # type: ignore[union-attr]
+    assert seen == [qr_payload(written.code, totals)] * len(pages)
+    assert len(seen[0].splitlines()) >= 3
     code = parse_report_code(written.code)
     assert code is not None
     assert (code.kind, code.subject, code.position) == (

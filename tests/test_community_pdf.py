@@ -38,7 +38,8 @@ from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.storage import Ledger, open_ledger
-from ruralcouncil.reports.codes import CodedPdf, parse_report_code, qr_payload
+from ruralcouncil.reports import verification as checks
+from ruralcouncil.reports.codes import CodedPdf, Kind, parse_report_code, qr_payload
 from ruralcouncil.reports.contributors import render_contributors, render_household_receipt
 from ruralcouncil.reports.donor_receipt import render_donor_receipt
 from ruralcouncil.reports.pdf_file import in_language
@@ -331,7 +332,15 @@ def test_every_page_carries_the_code_and_its_qr(
     assert len(pages) == written.pages >= 2
     for page in pages:
         assert f"Verification code {written.code}" in page or written.code in page
-    assert seen == [qr_payload(written.code)] * len(pages)
+    # The code, then the totals as text (in the document's language) for a phone to show.
+    code = parse_report_code(written.code)
+    assert code is not None
+    with in_language("kk"):
+        totals = checks.totals_text(
+            Kind.CONTRIBUTORS, checks.registered(Kind.CONTRIBUTORS).figures(ledger, code.subject)
+        )  # type: ignore[union-attr]
+    assert seen == [qr_payload(written.code, totals)] * len(pages)
+    assert len(seen[0].splitlines()) >= 3
 
 
 def test_statement_in_kazakh(village: Village, ledger: Ledger, tmp_path: Path) -> None:

@@ -20,13 +20,13 @@ from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.setup import init_ledger
 from ruralcouncil.ledger.storage import Ledger
-from ruralcouncil.reports.statements import year_summary
+from ruralcouncil.reports import verification
+from ruralcouncil.reports.codes import REPORT_PREFIX, Kind, parse_report_code, verification_code
+from ruralcouncil.reports.statements import coded_summary, year_summary
 from ruralcouncil.reports.summary_pdf import (
-    ANCHOR_PREFIX,
     SummaryPdf,
     anchor_text,
     render_summary_pdf,
-    verification_code,
 )
 
 PASSWORD = "correct horse battery"
@@ -108,7 +108,7 @@ def test_summary_reads_back_in_kazakh(ledger: Ledger, tmp_path: Path) -> None:
     assert _amount(1_234_567_89, "kk") in text
     entries, chain_head = head(ledger.conn)
     assert anchor_text(entries, chain_head) in text
-    assert verification_code(chain_head) in text
+    assert coded_summary(ledger.conn, 2025).code in text
 
 
 def test_boxes_show_this_year_and_the_year_before(ledger: Ledger, tmp_path: Path) -> None:
@@ -173,7 +173,7 @@ def test_empty_year_still_renders(ledger: Ledger, tmp_path: Path) -> None:
     assert "Total borrowings" in text
 
 
-def test_qr_code_holds_the_anchor(ledger: Ledger, tmp_path: Path) -> None:
+def test_qr_codes_hold_the_report_code_and_the_totals(ledger: Ledger, tmp_path: Path) -> None:
     from reportlab.graphics.barcode import qr
 
     seen: list[str] = []
@@ -188,8 +188,14 @@ def test_qr_code_holds_the_anchor(ledger: Ledger, tmp_path: Path) -> None:
         render_summary_pdf(ledger.conn, 2025, tmp_path / "qr.pdf")
     finally:
         qr.QrCodeWidget.__init__ = original  # type: ignore[method-assign]
-    entries, chain_head = head(ledger.conn)
-    assert seen == [ANCHOR_PREFIX + f"{entries}:{chain_head}"]
+    code = coded_summary(ledger.conn, 2025).code
+    # The large one at the end holds the code; the one at each page's foot also the totals,
+    # for a phone to show beside the paper.
+    assert seen[0] == REPORT_PREFIX + code
+    footer = seen[1].splitlines()
+    assert footer[0] == REPORT_PREFIX + code
+    assert any(line.startswith("Түсімдердің барлығы: ") for line in footer[1:]), footer
+    assert len(seen) == 2  # the footer's QR code is made once and drawn on every page
 
 
 def test_failed_render_leaves_no_file(ledger: Ledger, tmp_path: Path) -> None:
@@ -241,9 +247,15 @@ def test_the_pdf_says_which_anchor_it_printed(ledger: Ledger, tmp_path: Path) ->
     entries, chain_head = head(ledger.conn)
     assert (written.chain_entries, written.chain_head) == (entries, chain_head)
     assert written.anchor == anchor_text(entries, chain_head)
-    assert written.code == verification_code(chain_head)
+    code = parse_report_code(written.code)
+    assert code is not None and code.kind is Kind.YEAR_SUMMARY
+    assert (code.subject, code.position) == ("2025", entries)
     text = _text(written)
     assert written.anchor in text and written.code in text
+    # On every page, and the code is one verify-report accepts.
+    for page in PdfReader(written.path).pages:
+        assert written.code in (page.extract_text() or "")
+    assert verification.check(ledger, written.code).matches
 
 
 def test_figures_and_anchor_on_paper_are_of_one_moment(ledger: Ledger, tmp_path: Path) -> None:
@@ -274,7 +286,8 @@ def test_figures_and_anchor_on_paper_are_of_one_moment(ledger: Ledger, tmp_path:
         assert head(ledger.conn) != before  # the entry was recorded meanwhile
         assert (written.chain_entries, written.chain_head) == before
         text = _text(written)
-        assert anchor_text(*before) in text and verification_code(before[1]) in text
+        assert anchor_text(*before) in text and str(written.code) in text
+        assert parse_report_code(written.code).position == before[0]  # type: ignore[union-attr]
         assert "Vehicle tax" not in text and _amount(9_876_543_21, "en") not in text
         again = _text(render_summary_pdf(reader.conn, 2025, tmp_path / "b.pdf", lang="en"))
         assert _amount(9_876_543_21, "en") in again
@@ -289,7 +302,8 @@ def test_the_anchor_is_named_as_a_chain_position(ledger: Ledger, tmp_path: Path)
     text = _text(written)
     assert written.chain_entries > 9
     assert f"position {written.chain_entries} of the ledger's hash chain" in text
-    assert f"(chain position {written.chain_entries}). Page 1" in text  # the footer
+    assert f"(chain position {written.chain_entries})" in text  # the footer
+    assert "summary of the accounts for 2025. Page 1" in text
     assert "entries" not in text
 
 

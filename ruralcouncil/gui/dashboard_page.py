@@ -38,7 +38,7 @@ from ruralcouncil.ledger import catalog, queries
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.storage import Ledger
 from ruralcouncil.reports import statements
-from ruralcouncil.reports.statements import YearSummary, verification_code
+from ruralcouncil.reports.statements import YearSummary
 
 _WARNING_STYLE = "color: #b71c1c; font-weight: bold;"
 # Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter as the int Qt's property system
@@ -332,7 +332,8 @@ class DashboardPage(QWidget):
         if year is None:
             return
         conn = self.context.ledger.conn
-        summary = statements.year_summary(conn, year)
+        coded = statements.coded_summary(conn, year)
+        summary = coded.current
         self.summary = summary
         names = {account.code: account.name() for account in catalog.book_accounts(conn)}
         fund_names = {fund.code: fund.name() for fund in catalog.funds(conn)}
@@ -357,7 +358,7 @@ class DashboardPage(QWidget):
                 "{code}. Anchor for Verify: {anchor}"
             ).format(
                 position=summary.chain_entries,
-                code=verification_code(summary.chain_head),
+                code=coded.code,
                 anchor=summary.anchor,
             )
         )
@@ -423,7 +424,8 @@ class DashboardPage(QWidget):
             self,
             _(
                 "The summary was saved to {path}.\n\nIts verification code is {code}: anyone "
-                "with the program can check the printed paper against the ledger."
+                "with the program can check the printed paper against the ledger (Reports, "
+                "Check a printed code; or ruralcouncil verify-report)."
             ).format(path=path, code=code),
             _("Summary saved"),
         )

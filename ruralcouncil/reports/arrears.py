@@ -11,6 +11,7 @@ reportlab is imported only when the list is made.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,10 @@ from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import assets, chain, settings
 from ruralcouncil.ledger.assets import Arrears, Period
 from ruralcouncil.ledger.dates import parse_date, shown_date
+from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.storage import Ledger, snapshot
+from ruralcouncil.reports import verification as checks
 from ruralcouncil.reports.codes import CodedPdf, Kind, report_code
 from ruralcouncil.reports.donor_receipt import (
     letterhead,
@@ -131,7 +134,8 @@ def render_arrears(ledger: Ledger, on: str, path: Path | str, lang: str | None =
     with in_language(lang):
         register_fonts()
         r = _read(ledger, on)
-        code = str(report_code(Kind.ARREARS, on.replace("-", ""), r.entries, r.head, _figures(r)))
+        figures = _figures(r)
+        code = str(report_code(Kind.ARREARS, on.replace("-", ""), r.entries, r.head, figures))
         document = _("Rent in arrears at {day}").format(day=shown_date(on))
         pages = write_coded(
             path,
@@ -142,6 +146,7 @@ def render_arrears(ledger: Ledger, on: str, path: Path | str, lang: str | None =
             document=document,
             code=code,
             entries=r.entries,
+            totals=checks.totals_text(Kind.ARREARS, figures),
         )
     return CodedPdf(path, code, r.entries, r.head, pages)
 
@@ -250,3 +255,31 @@ def _story(r: _List, code: str, document: str) -> list[Any]:
         ]
     story += [Spacer(1, 6 * MM), verification(code, r.entries, r.head, s)]
     return story
+
+
+# --- checking a printed code (verify-report) ---------------------------------------------
+
+
+def _day_of(subject: str) -> str:
+    """The date a code's subject names (YYYYMMDD)."""
+    if len(subject) != 8 or not subject.isdigit():
+        raise InvalidInput(_("A list of rent in arrears names a date."))
+    return parse_date(f"{subject[:4]}-{subject[4:6]}-{subject[6:]}").isoformat()
+
+
+def _totals(figures: Mapping[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (_("Rent due"), format_amount(int(figures["due"]))),
+        (_("Paid"), format_amount(int(figures["paid"]))),
+        (_("In arrears"), format_amount(int(figures["arrears"]))),
+    ]
+
+
+checks.register(
+    checks.Verifiable(
+        Kind.ARREARS,
+        lambda ledger, subject: _figures(_read(ledger, _day_of(subject))),
+        _totals,
+        lambda subject: _("Rent in arrears at {day}").format(day=shown_date(_day_of(subject))),
+    )
+)

@@ -55,6 +55,11 @@ class Kind(StrEnum):
     CONTRIBUTORS = "CS"
     HOUSEHOLD_RECEIPT = "HR"
     ARREARS = "RA"
+    YEAR_SUMMARY = "YS"
+    ANNUAL_RETURN = "AR"
+    TRANSPARENCY = "TR"
+    POSTER = "PO"
+    BUDGET_EXECUTION = "BE"
 
 
 KIND_NAMES = {
@@ -62,7 +67,87 @@ KIND_NAMES = {
     Kind.CONTRIBUTORS: N_("Statement to a project's contributors"),
     Kind.HOUSEHOLD_RECEIPT: N_("Receipt for a household's contributions"),
     Kind.ARREARS: N_("List of rent in arrears"),
+    Kind.YEAR_SUMMARY: N_("Year summary"),
+    Kind.ANNUAL_RETURN: N_("Annual return"),
+    Kind.TRANSPARENCY: N_("Report to residents"),
+    Kind.POSTER: N_("Notice-board poster"),
+    Kind.BUDGET_EXECUTION: N_("Budget execution report"),
 }
+
+
+# --- periods, as a code's subject names them ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """What a period report covers: a year, one of its quarters or one of its months.
+    As a code's subject: ``2026``, ``2026.3`` (the third quarter), ``202607`` (July)."""
+
+    year: int
+    quarter: int | None = None
+    month: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.year <= 9999:
+            raise ValueError("year")
+        if self.quarter is not None and not 1 <= self.quarter <= 4:
+            raise ValueError("quarter")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError("month")
+        if self.quarter is not None and self.month is not None:
+            raise ValueError("a quarter or a month, not both")
+
+    @property
+    def subject(self) -> str:
+        if self.quarter is not None:
+            return f"{self.year}.{self.quarter}"
+        if self.month is not None:
+            return f"{self.year}{self.month:02d}"
+        return str(self.year)
+
+    @property
+    def first_day(self) -> str:
+        month = self.month or (3 * self.quarter - 2 if self.quarter else 1)
+        return f"{self.year:04d}-{month:02d}-01"
+
+    @property
+    def last_day(self) -> str:
+        import calendar
+
+        month = self.month or (3 * self.quarter if self.quarter else 12)
+        day = calendar.monthrange(self.year, month)[1]
+        return f"{self.year:04d}-{month:02d}-{day:02d}"
+
+    def label(self) -> str:
+        """The period in the current language: "2026", "2026, quarter 3", "July 2026"."""
+        from ruralcouncil.i18n import _
+
+        if self.quarter is not None:
+            return _("{year}, quarter {quarter}").format(year=self.year, quarter=self.quarter)
+        if self.month is not None:
+            from datetime import date
+
+            from babel.dates import format_date
+
+            from ruralcouncil.i18n import locale_name
+
+            return format_date(date(self.year, self.month, 1), "LLLL y", locale=locale_name())
+        return str(self.year)
+
+
+def parse_period(subject: str) -> Period | None:
+    """The period a code's subject names, or None when it names none."""
+    try:
+        if re.fullmatch(r"[0-9]{4}", subject):
+            return Period(int(subject))
+        if re.fullmatch(r"[0-9]{4}\.[1-4]", subject):
+            return Period(int(subject[:4]), quarter=int(subject[5]))
+        if re.fullmatch(r"[0-9]{6}", subject):
+            return Period(int(subject[:4]), month=int(subject[4:]))
+    except ValueError:
+        return None
+    return None
+
 
 _CODE = re.compile(
     r"(?P<kind>[A-Z]{2})(?P<subject>[0-9]{1,18}(?:\.[0-9]{1,18})?)-(?P<position>[0-9]{1,18})"
@@ -132,11 +217,12 @@ def parse_report_code(text: str) -> ReportCode | None:
     )
 
 
-def qr_payload(code: ReportCode | str) -> str:
-    """What a document's QR code says: its code, which holds its chain position. (The hash
-    there is printed as text: in the QR it would make the squares too small to scan from a
-    footer.)"""
-    return f"{REPORT_PREFIX}{code}"
+def qr_payload(code: ReportCode | str, totals: Sequence[str] = ()) -> str:
+    """What a document's QR code says: its code, which holds its chain position, and, for a
+    resident's phone to show beside the paper, the document's totals as lines of text
+    (:func:`verification.totals_text`). (The hash at the position is printed as text: in the
+    QR it would make the squares too small to scan from a footer.)"""
+    return "\n".join([f"{REPORT_PREFIX}{code}", *totals])
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ Everything printed is read in one read transaction with the chain's anchor besid
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,12 +37,14 @@ from ruralcouncil.ledger import (
 )
 from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.donations import Donation
+from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.households import Household
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.projects import Contribution, HouseholdShare, Progress, Project
 from ruralcouncil.ledger.queries import EntryFilter, iterate
 from ruralcouncil.ledger.records import REFUND_CODE
 from ruralcouncil.ledger.storage import Ledger, snapshot
+from ruralcouncil.reports import verification as checks
 from ruralcouncil.reports.codes import CodedPdf, Kind, report_code
 from ruralcouncil.reports.donor_receipt import (
     AMOUNT_WIDTH,
@@ -205,11 +208,8 @@ def render_contributors(
     with in_language(lang):
         register_fonts()
         st = _read_statement(ledger.conn, project_id)
-        code = str(
-            report_code(
-                Kind.CONTRIBUTORS, str(project_id), st.entries, st.head, _statement_figures(st)
-            )
-        )
+        figures = _statement_figures(st)
+        code = str(report_code(Kind.CONTRIBUTORS, str(project_id), st.entries, st.head, figures))
         document = _("Statement to the contributors of project No. {id}").format(id=project_id)
         pages = write_coded(
             path,
@@ -220,6 +220,7 @@ def render_contributors(
             document=document,
             code=code,
             entries=st.entries,
+            totals=checks.totals_text(Kind.CONTRIBUTORS, figures),
         )
     return CodedPdf(path, code, st.entries, st.head, pages)
 
@@ -650,9 +651,8 @@ def render_household_receipt(
         register_fonts()
         r = _read_receipt(ledger.conn, project_id, household_id)
         subject = f"{project_id}.{household_id}"
-        code = str(
-            report_code(Kind.HOUSEHOLD_RECEIPT, subject, r.entries, r.head, _receipt_figures(r))
-        )
+        figures = _receipt_figures(r)
+        code = str(report_code(Kind.HOUSEHOLD_RECEIPT, subject, r.entries, r.head, figures))
         document = _("Receipt for the contributions of household No. {household}").format(
             household=household_id
         )
@@ -665,6 +665,7 @@ def render_household_receipt(
             document=document,
             code=code,
             entries=r.entries,
+            totals=checks.totals_text(Kind.HOUSEHOLD_RECEIPT, figures),
         )
     return CodedPdf(path, code, r.entries, r.head, pages)
 
@@ -764,3 +765,50 @@ def _receipt_story(r: _HouseholdReceipt, code: str) -> list[Any]:
         Spacer(1, 6 * MM),
         verification(code, r.entries, r.head, s),
     ]
+
+
+# --- checking a printed code (verify-report) ---------------------------------------------
+
+
+def _household_subject(subject: str) -> tuple[int, int]:
+    project, _dot, household = subject.partition(".")
+    if not household:
+        raise InvalidInput(_("A household's receipt names a project and a household."))
+    return int(project), int(household)
+
+
+def _statement_totals(figures: Mapping[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (_("Collected"), format_amount(int(figures["collected"]))),
+        (_("Spent"), format_amount(int(figures["spent"]))),
+        (_("Remaining"), format_amount(int(figures["remaining"]))),
+    ]
+
+
+def _receipt_totals(figures: Mapping[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (_("Paid"), format_amount(int(figures["paid"]))),
+        (_("Refunded"), format_amount(int(figures["refunded"]))),
+    ]
+
+
+checks.register(
+    checks.Verifiable(
+        Kind.CONTRIBUTORS,
+        lambda ledger, subject: _statement_figures(_read_statement(ledger.conn, int(subject))),
+        _statement_totals,
+        lambda subject: _("Community project No. {id}").format(id=subject),
+    )
+)
+checks.register(
+    checks.Verifiable(
+        Kind.HOUSEHOLD_RECEIPT,
+        lambda ledger, subject: _receipt_figures(
+            _read_receipt(ledger.conn, *_household_subject(subject))
+        ),
+        _receipt_totals,
+        lambda subject: _("Household No. {household}, community project No. {project}").format(
+            project=subject.partition(".")[0], household=subject.partition(".")[2]
+        ),
+    )
+)

@@ -29,6 +29,7 @@ from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.donations import DONOR_TYPE_NAMES, Donation
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.storage import Ledger, snapshot
+from ruralcouncil.reports import verification as checks
 from ruralcouncil.reports.codes import (
     CodedPdf,
     Kind,
@@ -134,9 +135,8 @@ def render_donor_receipt(
     with in_language(lang):
         register_fonts()
         r = _read(ledger, donation_id)
-        code = str(
-            report_code(Kind.DONOR_RECEIPT, str(donation_id), r.entries, r.head, _figures(r))
-        )
+        figures = _figures(r)
+        code = str(report_code(Kind.DONOR_RECEIPT, str(donation_id), r.entries, r.head, figures))
         document = _("Receipt for a donation No. {number}").format(number=donation_id)
         pages = write_coded(
             path,
@@ -147,6 +147,7 @@ def render_donor_receipt(
             document=document,
             code=code,
             entries=r.entries,
+            totals=checks.totals_text(Kind.DONOR_RECEIPT, figures),
         )
     return CodedPdf(path, code, r.entries, r.head, pages)
 
@@ -417,10 +418,11 @@ def write_coded(
     document: str,
     code: str,
     entries: int,
+    totals: Sequence[str] = (),
 ) -> int:
     """Write ``story`` as an A4 PDF whose every page's foot names the village, the
-    document, the page, the verification code and its chain position, beside the QR code.
-    Returns the number of pages."""
+    document, the page, the verification code and its chain position, beside the QR code
+    (which also carries ``totals``, for a phone to show). Returns the number of pages."""
     pages = [0]
 
     def lines(page: int) -> list[str]:
@@ -435,7 +437,30 @@ def write_coded(
         ]
 
     footer: Callable[[Any, Any], None] = coded_footer(
-        lines, qr_payload(code), margin=MARGIN, padding=_PADDING
+        lines, qr_payload(code, totals), margin=MARGIN, padding=_PADDING
     )
     write_a4(path, story, title=title, author=author, footer=footer, margin=MARGIN)
     return pages[0]
+
+
+# --- checking a printed code (verify-report) ---------------------------------------------
+
+
+def _check_figures(ledger: Ledger, subject: str) -> dict[str, object]:
+    return _figures(_read(ledger, int(subject)))
+
+
+def _totals(figures: Mapping[str, Any]) -> list[tuple[str, str]]:
+    if figures.get("in_kind"):
+        return [(_("Value of the gift in kind"), format_amount(int(figures["amount"])))]
+    return [(_("Amount"), format_amount(int(figures["amount"])))]
+
+
+checks.register(
+    checks.Verifiable(
+        Kind.DONOR_RECEIPT,
+        _check_figures,
+        _totals,
+        lambda subject: _("Donation No. {id}").format(id=subject),
+    )
+)

@@ -91,6 +91,45 @@ class YearSummary:
         }
 
 
+def summary_figures(current: YearSummary, prior: YearSummary) -> dict[str, Any]:
+    """What a year summary's code vouches for, in no language: the year's receipts and
+    payments by code, its boxes, cash and funds, and the prior year's beside them."""
+
+    def year(s: YearSummary) -> dict[str, Any]:
+        found = s.as_json()
+        del found["chain"]
+        return found
+
+    return {"year": current.year, "current": year(current), "prior": year(prior)}
+
+
+@dataclass(frozen=True)
+class CodedSummary:
+    """A year and the year before, read at one moment, with the code a print of them bears."""
+
+    current: YearSummary
+    prior: YearSummary
+    code: str
+
+
+def coded_summary(conn: sqlite3.Connection, year: int) -> CodedSummary:
+    """The year's summary and the prior year's, in one read transaction, with their code
+    (DESIGN §4.4: kind YS, the year, the chain position)."""
+    from ruralcouncil.reports.codes import Kind, report_code
+
+    with snapshot(conn):
+        current = year_summary(conn, year)
+        prior = year_summary(conn, year - 1)
+    code = report_code(
+        Kind.YEAR_SUMMARY,
+        str(year),
+        current.chain_entries,
+        current.chain_head,
+        summary_figures(current, prior),
+    )
+    return CodedSummary(current, prior, str(code))
+
+
 def verification_code(head: str) -> str:
     """The short code a printed summary carries (and the dashboard shows): the chain head's
     first 12 hex digits in groups of four. Here, beside the figures, so that showing it

@@ -1,10 +1,11 @@
 """The printable summary of a year: receipts, payments, the annual-return boxes, cash and funds.
 
-One or two A4 pages in the reader's language. The foot of the report carries the hash chain's
-anchor (the chain position the figures were read at and its hash), a short verification code
-and a QR code of the anchor, so that anyone with the program can check the paper against the
-ledger (``ruralcouncil verify --anchor N:HEX``). Everything printed is read in one read
-transaction, so the figures and the anchor beside them are of the same moment.
+One or two A4 pages in the reader's language. Every page's foot carries the report's
+verification code (DESIGN §4.4: kind YS, the year, the chain position the figures were read
+at, 64 bits over the hash there and the figures) and a QR code of it with the totals, so that
+anyone with the program can check the paper against the ledger (``ruralcouncil verify-report
+CODE``); the last page also gives the chain's anchor for ``verify --anchor``. Everything
+printed is read in one read transaction, so the figures and the code are of the same moment.
 
 reportlab is imported inside the functions: this module may be imported at start-up, the
 PDF library only when a report is made. Documents are written in reportlab's invariant mode,
@@ -14,7 +15,7 @@ so the same ledger always gives the same bytes.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,12 +23,19 @@ from xml.sax.saxutils import escape
 
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import catalog, settings
+from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.money import format_amount
-from ruralcouncil.ledger.storage import snapshot
-from ruralcouncil.reports.codes import ANCHOR_PREFIX, anchor_text, qr_drawing, verification_code
+from ruralcouncil.ledger.storage import Ledger, snapshot
+from ruralcouncil.reports import verification as checks
+from ruralcouncil.reports.codes import Kind, anchor_text, coded_footer, qr_drawing, qr_payload
 from ruralcouncil.reports.fonts import BOLD, REGULAR, register_fonts
 from ruralcouncil.reports.pdf_file import MM, in_language, write_a4
-from ruralcouncil.reports.statements import YearSummary, year_summary
+from ruralcouncil.reports.statements import (
+    YearSummary,
+    coded_summary,
+    summary_figures,
+    year_summary,
+)
 
 # The accounting statements of the annual return (DESIGN §5), worded like AGAR Section 2.
 BOX_LABELS = {
@@ -61,14 +69,11 @@ class SummaryPdf:
     year: int
     chain_entries: int  # the chain position the figures were read at
     chain_head: str
+    code: str  # the verification code printed on every page (verify-report takes it)
 
     @property
     def anchor(self) -> str:
         return anchor_text(self.chain_entries, self.chain_head)
-
-    @property
-    def code(self) -> str:
-        return verification_code(self.chain_head)
 
     def __fspath__(self) -> str:
         return str(self.path)
@@ -86,12 +91,13 @@ def render_summary_pdf(
         register_fonts()
         # One read transaction for every figure, name and the anchor printed beside them.
         with snapshot(conn):
-            current = year_summary(conn, year)
-            prior = year_summary(conn, year - 1)
+            coded = coded_summary(conn, year)
+            current, prior, code = coded.current, coded.prior, coded.code
             village = settings.village_name(conn)
             council = settings.council_name(conn)
-            story = _story(conn, current, prior, village, council)
-        footer = _page_footer(village, year, current.chain_entries, current.chain_head)
+            story = _story(conn, current, prior, village, council, code)
+        totals = checks.totals_text(Kind.YEAR_SUMMARY, summary_figures(current, prior))
+        footer = _page_footer(village, year, current.chain_entries, code, totals)
         write_a4(
             path,
             story,
@@ -102,7 +108,7 @@ def render_summary_pdf(
             footer=footer,
             margin=_MARGIN,
         )
-    return SummaryPdf(path, year, current.chain_entries, current.chain_head)
+    return SummaryPdf(path, year, current.chain_entries, current.chain_head, code)
 
 
 # --- the pieces of the page ----------------------------------------------------------------
@@ -148,6 +154,7 @@ def _story(
     prior: YearSummary,
     village: str,
     council: str,
+    code: str,
 ) -> list[Any]:
     from reportlab.platypus import KeepTogether, Spacer
 
@@ -191,7 +198,7 @@ def _story(
         _p(_("Fund balances at 31 December {year}").format(year=year), s["heading"]),
         _single_column(_fund_rows(conn, current), _("Fund"), s, total=True),
         Spacer(1, 5 * _MM),
-        _verification(current.chain_entries, current.chain_head, s),
+        _verification(current.chain_entries, current.chain_head, code, s),
     ]
     return story
 
@@ -320,18 +327,27 @@ def _single_column(
     return _table(rows, [name_width + _AMOUNT_WIDTH, _AMOUNT_WIDTH], extra)
 
 
-def _verification(entries: int, head: str, s: dict[str, Any]) -> Any:
-    """The anchor, the short code and the QR code, kept together at the foot of the report."""
+def _verification(entries: int, head: str, code: str, s: dict[str, Any]) -> Any:
+    """The code, the anchor and a large QR code of the code, kept together at the end."""
     from reportlab.lib import colors
     from reportlab.platypus import KeepTogether, Table, TableStyle
 
     size = 30 * _MM
-    drawing = qr_drawing(ANCHOR_PREFIX + anchor_text(entries, head), size)
+    drawing = qr_drawing(qr_payload(code), size)
     anchor = anchor_text(entries, head)
     text = [
         _p(_("Verification"), s["heading"]),
         _p(_("Verification code"), s["base"]),
-        _p(verification_code(head), s["code"]),
+        _p(code, s["code"]),
+        _p(
+            _(
+                "Anyone with the program can check this paper against the ledger: "
+                "ruralcouncil verify-report followed by the code above, or Check a printed "
+                "code in the window. The code changes if any figure printed here or the "
+                "ledger they were read from is changed."
+            ),
+            s["small"],
+        ),
         _p(
             _(
                 "These figures were read at position {position} of the ledger's hash chain. "
@@ -340,13 +356,6 @@ def _verification(entries: int, head: str, s: dict[str, Any]) -> Any:
             s["small"],
         ),
         _p(anchor, s["small"]),
-        _p(
-            _(
-                "Anyone with the program can check this paper against the ledger: "
-                "ruralcouncil verify --anchor followed by the anchor above."
-            ),
-            s["small"],
-        ),
     ]
     width = _available_width()
     table = Table([[text, drawing]], colWidths=[width - size - 4 * _MM, size + 4 * _MM])
@@ -363,24 +372,50 @@ def _verification(entries: int, head: str, s: dict[str, Any]) -> Any:
     return KeepTogether([table])
 
 
-def _page_footer(village: str, year: int, position: int, head: str) -> Any:
-    """Every page names the village, the year, the verification code and its chain position."""
-    text = _("{village}, {year}. Verification code {code} (chain position {position}). Page {page}")
+def _page_footer(village: str, year: int, position: int, code: str, totals: list[str]) -> Any:
+    """Every page names the village, the year, the page, the verification code and its chain
+    position, beside a QR code of the code and the totals."""
 
-    def draw(canvas: Any, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(REGULAR, 7.5)
-        canvas.drawString(
-            _MARGIN + _FRAME_PADDING,
-            _MARGIN,
-            text.format(
-                village=village,
-                year=year,
-                code=verification_code(head),
-                position=position,
-                page=doc.page,
+    def lines(page: int) -> list[str]:
+        return [
+            _("{village}: summary of the accounts for {year}. Page {page}").format(
+                village=village, year=year, page=page
             ),
-        )
-        canvas.restoreState()
+            _("Verification code {code} (chain position {position})").format(
+                code=code, position=position
+            ),
+        ]
 
-    return draw
+    return coded_footer(lines, qr_payload(code, totals), margin=_MARGIN, padding=_FRAME_PADDING)
+
+
+# --- checking a printed code (verify-report) ---------------------------------------------
+
+
+def _check_figures(ledger: Ledger, subject: str) -> dict[str, Any]:
+    if not subject.isdigit() or len(subject) != 4:
+        raise InvalidInput(_("A year summary names a year."))
+    year = int(subject)
+    conn = ledger.conn
+    with snapshot(conn):
+        return summary_figures(year_summary(conn, year), year_summary(conn, year - 1))
+
+
+def _totals(figures: Mapping[str, Any]) -> list[tuple[str, str]]:
+    boxes = figures["current"]["boxes"]
+    return [
+        (_("Total receipts"), format_amount(sum(figures["current"]["receipts"].values()))),
+        (_("Total payments"), format_amount(sum(figures["current"]["payments"].values()))),
+        (_("Balances carried forward (box 7)"), format_amount(int(boxes["7"]))),
+        (_("Cash and bank at 31 December (box 8)"), format_amount(int(boxes["8"]))),
+    ]
+
+
+checks.register(
+    checks.Verifiable(
+        Kind.YEAR_SUMMARY,
+        _check_figures,
+        _totals,
+        lambda subject: _("The year {year}").format(year=subject),
+    )
+)

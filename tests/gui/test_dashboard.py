@@ -19,7 +19,6 @@ from ruralcouncil.ledger import journal
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.reports import statements
-from ruralcouncil.reports.summary_pdf import verification_code
 
 PASSWORD = "admin-password-1"
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +60,8 @@ def test_boxes_match_year_summary(qtbot, context: AppContext) -> None:
     # The anchor is named as a chain position, never as a count of entries (there are 7).
     anchor = page.anchor.text()
     assert f"chain position {summary.chain_entries}" in anchor
-    assert summary.anchor in anchor and verification_code(summary.chain_head) in anchor
+    code = statements.coded_summary(context.ledger.conn, summary.year).code
+    assert summary.anchor in anchor and code in anchor
     assert "entries" not in anchor
 
 
@@ -264,7 +264,7 @@ def test_save_summary_pdf(
     assert "Aksu" in text and "2025" in text
     assert opened == [target]
     assert page.pdf_button.isEnabled() and page.pdf_progress.isHidden()
-    code = verification_code(statements.year_summary(context.ledger.conn, 2025).chain_head)
+    code = statements.coded_summary(context.ledger.conn, 2025).code
     [shown] = message_boxes.shown
     assert str(target) in shown.text and code in shown.text
     assert not list(target.parent.glob("*.part"))

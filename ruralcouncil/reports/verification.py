@@ -1,0 +1,193 @@
+"""Checking a printed report code against the ledger (DESIGN §4.4, ``verify-report``).
+
+Every kind of coded document registers, here, the one function that reads its figures from a
+ledger: the document computes its code from that function's result when it is printed, and a
+check computes it again from the ledger *as it was at the code's chain position*
+(:mod:`ruralcouncil.ledger.as_at`). The code matches only when the chain still holds the same
+hash at that position and the figures read there are the very figures that were printed.
+
+A figures function must be language-free and deterministic (ids, tiyn, ISO dates, names as
+stored), and raise ``InvalidInput`` when its subject does not exist in the ledger.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruralcouncil.i18n import _
+from ruralcouncil.ledger.storage import Ledger
+from ruralcouncil.reports.codes import KIND_NAMES, Kind, ReportCode, figures_digest
+
+Figures = Mapping[str, Any]
+# (the ledger as at the code's position, the code's subject) -> the document's figures
+FiguresSource = Callable[[Ledger, str], Figures]
+# the figures -> (what, value) lines in the current language: the totals a person compares
+TotalsText = Callable[[Figures], Sequence[tuple[str, str]]]
+# the subject -> what the document covered, in the current language ("2026, quarter 3")
+CoversText = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Verifiable:
+    kind: Kind
+    figures: FiguresSource
+    totals: TotalsText
+    covers: CoversText
+
+
+_REGISTRY: dict[Kind, Verifiable] = {}
+
+# The modules that register a kind when imported: a check imports them all, and nothing else
+# needs to (the window and the command line load a report's module only to print it).
+MODULES = (
+    "ruralcouncil.reports.donor_receipt",
+    "ruralcouncil.reports.contributors",
+    "ruralcouncil.reports.arrears",
+    "ruralcouncil.reports.summary_pdf",
+    "ruralcouncil.reports.annual_return",
+    "ruralcouncil.reports.transparency",
+    "ruralcouncil.reports.budget_execution",
+)
+
+
+def register(item: Verifiable) -> Verifiable:
+    if item.kind in _REGISTRY and _REGISTRY[item.kind] != item:
+        raise ValueError(f"report kind {item.kind} is already registered")
+    _REGISTRY[item.kind] = item
+    return item
+
+
+def registered(kind: Kind) -> Verifiable | None:
+    """The registration of ``kind``, importing the report modules the first time."""
+    if not _loaded:
+        _load_all()
+    return _REGISTRY.get(kind)
+
+
+_loaded: list[bool] = []
+
+
+def _load_all() -> None:
+    for name in MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a module that exists but fails is a bug, not an absence
+                raise
+    _loaded.append(True)
+
+
+def totals_text(kind: Kind, figures: Figures) -> list[str]:
+    """The totals of a document as lines ("Receipts: 1 234,00 ₸"), for the QR code and the
+    check's answer."""
+    item = registered(kind)
+    if item is None:
+        return []
+    return [f"{what}: {value}" for what, value in item.totals(figures)]
+
+
+# --- the check -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The answer to ``verify-report``: whether the code matches, and if so what the document
+    covered and its totals (for the person holding the paper to compare)."""
+
+    matches: bool
+    text: str  # the code as given
+    reason: str = ""  # why it does not match; empty when it does
+    code: ReportCode | None = None
+    document: str = ""  # the kind of document, in the current language
+    covers: str = ""
+    totals: list[tuple[str, str]] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"matches": self.matches, "code": self.text}
+        if self.code is not None:
+            found.update(
+                kind=self.code.kind.value,
+                subject=self.code.subject,
+                position=self.code.position,
+            )
+        if self.matches:
+            found.update(
+                document=self.document,
+                covers=self.covers,
+                totals=[{"what": w, "value": v} for w, v in self.totals],
+                figures=self.figures,
+            )
+        else:
+            found["reason"] = self.reason
+        return found
+
+
+def check(ledger: Ledger, text: str) -> Verdict:
+    """Whether ``text`` is the code of a document this ledger's history can have printed."""
+    from ruralcouncil.ledger import as_at
+    from ruralcouncil.ledger.errors import LedgerError
+    from ruralcouncil.reports.codes import parse_report_code
+
+    code = parse_report_code(text)
+    if code is None:
+        return Verdict(
+            False,
+            text,
+            _(
+                "This is not a report code. A code looks like AR2026-1234-89AB-CDEF-0123-4567: "
+                "two letters, what the document covers, the chain position and 16 hexadecimal "
+                "digits."
+            ),
+        )
+    item = registered(code.kind)
+    if item is None:
+        return Verdict(False, text, _("No document of this program has such a code."), code)
+    # A ledger whose records or chain were changed vouches for nothing, whatever it holds at
+    # the code's position.
+    from ruralcouncil.ledger.verify import verify
+
+    result = verify(ledger.conn)
+    if not result.ok:
+        return Verdict(
+            False,
+            text,
+            _(
+                "This ledger does not verify ({problem}): no printed code can be checked "
+                "against it. Run Verify for the whole list of problems."
+            ).format(problem=result.problems[0]),
+            code,
+        )
+    try:
+        with as_at.ledger_at(ledger, code.position) as then:
+            figures = dict(item.figures(then.ledger, code.subject))
+            head = then.head
+    except LedgerError as exc:
+        return Verdict(
+            False,
+            text,
+            _("The code does not match this ledger: {reason}").format(reason=exc),
+            code,
+        )
+    if figures_digest(code.kind, code.subject, head, figures) != code.digest:
+        return Verdict(
+            False,
+            text,
+            _(
+                "The code does not match this ledger: either the paper was printed from "
+                "another ledger, or its figures or the ledger were changed since."
+            ),
+            code,
+        )
+    return Verdict(
+        True,
+        text,
+        code=code,
+        document=_(KIND_NAMES[code.kind]),
+        covers=item.covers(code.subject),
+        totals=list(item.totals(figures)),
+        figures=figures,
+    )
