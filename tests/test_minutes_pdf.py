@@ -18,8 +18,9 @@ from ruralcouncil.ledger import meetings, users
 from ruralcouncil.ledger.chain import head
 from ruralcouncil.ledger.setup import init_ledger
 from ruralcouncil.ledger.storage import Ledger
+from ruralcouncil.reports import verification
+from ruralcouncil.reports.codes import Kind, anchor_text, parse_report_code
 from ruralcouncil.reports.minutes import MinutesPdf, render_minutes_pdf
-from ruralcouncil.reports.summary_pdf import anchor_text, verification_code
 
 PASSWORD = "correct horse battery"
 VILLAGE = "Ақсу ауылдық округі"
@@ -135,8 +136,15 @@ def test_footer_carries_the_anchor(council: tuple[Ledger, int], tmp_path: Path) 
     assert (written.chain_entries, written.chain_head) == (entries, chain_head)
     text = _text(written)
     assert anchor_text(entries, chain_head) in text
-    assert f"Verification code {verification_code(chain_head)} (chain position {entries})" in text
+    code = parse_report_code(written.code)
+    assert code is not None and code.kind is Kind.MINUTES
+    assert (code.subject, code.position) == (str(meeting), entries)
+    assert f"Verification code {written.code} (chain position {entries})" in text
     assert "Page 1" in text
+    # A code verify-report accepts; a changed figure (another meeting's number) is refused.
+    assert verification.check(ledger, written.code).matches
+    other = written.code.replace(f"MN{meeting}-", f"MN{meeting + 1}-", 1)
+    assert not verification.check(ledger, other).matches
 
 
 def test_in_kazakh_and_repeatable(council: tuple[Ledger, int], tmp_path: Path) -> None:

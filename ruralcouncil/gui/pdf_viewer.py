@@ -65,35 +65,21 @@ def _no_viewer_text(path: Path) -> str:
     ).format(path=path)
 
 
-class PdfViewer(QDialog):
-    """One PDF: its pages, Print… (the system's print dialog) and Save a copy…"""
+class PdfPane(QWidget):
+    """One PDF's pages with Print… (the system's print dialog), Save a copy… and Whole page:
+    the viewer window's content, and the reports page's preview."""
 
     printed = Signal(int)  # pages sent to the printer
 
-    def __init__(
-        self,
-        path: Path,
-        title: str = "",
-        parent: QWidget | None = None,
-        *,
-        temporary: bool = False,
-    ) -> None:
+    def __init__(self, path: Path | None = None, parent: QWidget | None = None) -> None:
         from PySide6.QtPdf import QPdfDocument
         from PySide6.QtPdfWidgets import QPdfView
 
         super().__init__(parent)
-        self.path = Path(path)
-        self.temporary = temporary  # a preview's own file, removed when the viewer closes
-        self.setObjectName("pdfViewer")
-        self.setWindowTitle(title or self.path.name)
-        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
-        self.setWindowFlag(Qt.WindowType.WindowMinimizeButtonHint, True)
-        self.setWindowFlag(Qt.WindowType.WindowContextHelpButtonHint, False)
-        self.setModal(False)
-        self.resize(820, 700)
-
+        self.path = Path(path) if path is not None else None
+        self.title = ""  # the printed document's name (the print queue shows it)
         self.document = QPdfDocument(self)
-        self.load_error = self.document.load(str(self.path))
+        self.load_error = QPdfDocument.Error.FileNotFound
         self.view = QPdfView(self)
         self.view.setObjectName("pdfView")
         self.view.setDocument(self.document)
@@ -114,24 +100,34 @@ class PdfViewer(QDialog):
         self.fit_button.toggled.connect(self._fit)
         self.pages_label = QLabel()
         self.pages_label.setObjectName("pageCount")
-        close = QPushButton(_("Close"))
-        close.clicked.connect(self.close)
-        bar = QHBoxLayout()
-        bar.addWidget(self.print_button)
-        bar.addWidget(self.save_button)
-        bar.addWidget(self.fit_button)
-        bar.addStretch(1)
-        bar.addWidget(self.pages_label)
-        bar.addWidget(close)
+        self.bar = QHBoxLayout()
+        self.bar.addWidget(self.print_button)
+        self.bar.addWidget(self.save_button)
+        self.bar.addWidget(self.fit_button)
+        self.bar.addStretch(1)
+        self.bar.addWidget(self.pages_label)
         layout = QVBoxLayout(self)
-        layout.addLayout(bar)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.bar)
         layout.addWidget(self.view, 1)
         self.status = QLabel()
         self.status.setObjectName("viewerStatus")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status)
+        if self.path is not None:
+            self.load(self.path)
+        else:
+            self._show_state()
+
+    def load(self, path: Path, title: str = "") -> bool:
+        """Show ``path`` (instead of what was shown); False when it is not a readable PDF."""
+        self.document.close()
+        self.path = Path(path)
+        self.title = title or self.path.name
+        self.load_error = self.document.load(str(self.path))
         self._show_state()
+        return self.loaded()
 
     def page_count(self) -> int:
         return int(self.document.pageCount())
@@ -149,8 +145,11 @@ class PdfViewer(QDialog):
             self.pages_label.setText("")
             self.status.setText(
                 _("The file {path} could not be read as a PDF.").format(path=self.path)
+                if self.path is not None
+                else ""
             )
         self.print_button.setEnabled(self.loaded())
+        self.save_button.setEnabled(self.loaded())
 
     def _fit(self, whole_page: bool) -> None:
         from PySide6.QtPdfWidgets import QPdfView
@@ -167,7 +166,7 @@ class PdfViewer(QDialog):
         if not self.loaded():
             return 0
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(self.windowTitle())
+        printer.setDocName(self.title or self.window().windowTitle())
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle(_("Print"))
         dialog.setMinMax(1, self.page_count())
@@ -230,6 +229,8 @@ class PdfViewer(QDialog):
     # --- saving -------------------------------------------------------------------------
 
     def choose_copy_file(self) -> None:
+        if self.path is None:
+            return
         dest = choose_save_path(
             self,
             _("Save a copy of the PDF"),
@@ -243,6 +244,8 @@ class PdfViewer(QDialog):
 
     def save_copy(self, dest: Path | str) -> bool:
         dest = Path(dest)
+        if self.path is None:
+            return False
         try:
             if dest.resolve() != self.path.resolve():
                 shutil.copyfile(self.path, dest)
@@ -256,6 +259,65 @@ class PdfViewer(QDialog):
             return False
         self.status.setText(_("Saved to {path}.").format(path=dest))
         return True
+
+
+class PdfViewer(QDialog):
+    """One PDF in a window of its own: its pages, Print…, Save a copy… and Close."""
+
+    printed = Signal(int)  # pages sent to the printer
+
+    def __init__(
+        self,
+        path: Path,
+        title: str = "",
+        parent: QWidget | None = None,
+        *,
+        temporary: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.path = Path(path)
+        self.temporary = temporary  # a preview's own file, removed when the viewer closes
+        self.setObjectName("pdfViewer")
+        self.setWindowTitle(title or self.path.name)
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+        self.setWindowFlag(Qt.WindowType.WindowMinimizeButtonHint, True)
+        self.setWindowFlag(Qt.WindowType.WindowContextHelpButtonHint, False)
+        self.setModal(False)
+        self.resize(820, 700)
+        self.pane = PdfPane(None, self)
+        self.pane.load(self.path, self.windowTitle())
+        self.pane.printed.connect(self.printed)
+        close = QPushButton(_("Close"))
+        close.clicked.connect(self.close)
+        self.pane.bar.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pane)
+        # The pane's parts, as the window's own (callers and tests reach them here).
+        self.document = self.pane.document
+        self.view = self.pane.view
+        self.print_button = self.pane.print_button
+        self.save_button = self.pane.save_button
+        self.fit_button = self.pane.fit_button
+        self.pages_label = self.pane.pages_label
+        self.status = self.pane.status
+
+    def page_count(self) -> int:
+        return self.pane.page_count()
+
+    def loaded(self) -> bool:
+        return self.pane.loaded()
+
+    def print_with_dialog(self) -> int:
+        return self.pane.print_with_dialog()
+
+    def print_to(self, printer: Any) -> int:
+        return self.pane.print_to(printer)
+
+    def choose_copy_file(self) -> None:
+        self.pane.choose_copy_file()
+
+    def save_copy(self, dest: Path | str) -> bool:
+        return self.pane.save_copy(dest)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.document.close()

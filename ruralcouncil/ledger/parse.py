@@ -71,10 +71,22 @@ def parse_id(text: str, what: str | None = None) -> int:
     return parse_whole(text, what=what or _("The number"), minimum=1)
 
 
+# A report code (reports/codes.py): two letters and a subject, the chain position, 64 bits.
+_REPORT_CODE = re.compile(r"[A-Z]{2}[0-9.]{1,40}-[0-9]{1,18}-(?:[0-9A-F]{4}-){3}[0-9A-F]{4}")
+
+
 def parse_anchor(text: str) -> tuple[int, str]:
     """``N:HEX``: a chain position and the 64-digit hash it must still have."""
     number, _sep, digest = text.partition(":") if len(text) <= _MAX_RAW else ("", "", "")
     digest = digest.strip().lower()
+    if _REPORT_CODE.fullmatch("".join(text.split()).upper()) and len(text) <= _MAX_RAW:
+        raise InvalidInput(
+            _(
+                "{text} is a printed document's verification code, not an anchor: check it "
+                "with ruralcouncil verify-report (in the window: Reports, Check a printed "
+                "code)."
+            ).format(text=shown(text, 90))
+        )
     if not _DIGITS.fullmatch(number.strip()) or not _HEX64.fullmatch(digest):
         raise InvalidInput(
             _(

@@ -60,6 +60,7 @@ class Kind(StrEnum):
     TRANSPARENCY = "TR"
     POSTER = "PO"
     BUDGET_EXECUTION = "BE"
+    MINUTES = "MN"
 
 
 KIND_NAMES = {
@@ -72,6 +73,7 @@ KIND_NAMES = {
     Kind.TRANSPARENCY: N_("Report to residents"),
     Kind.POSTER: N_("Notice-board poster"),
     Kind.BUDGET_EXECUTION: N_("Budget execution report"),
+    Kind.MINUTES: N_("Minutes of a council meeting"),
 }
 
 

@@ -3,8 +3,9 @@
 The village and council, the date, who sat and who was present, the agenda, then each
 resolution: its number, subject and text, every member's vote, whether it passed, who
 confirmed the record and what it was used for; lines for the chair's and the secretary's
-signatures. The foot of every page carries the chain position the record was read at and its
-verification code, as the summary does, so the paper can be checked against the ledger.
+signatures. The foot of every page carries the report code (DESIGN §4.4: kind MN, the meeting,
+the chain position the record was read at, 64 bits over the hash there and what the minutes
+say) with a QR code, so the paper can be checked against the ledger (``verify-report``).
 
 Everything is read in one read transaction; reportlab is imported only here, when minutes are
 made, and the document is written in its invariant mode (the same record, the same bytes).
@@ -12,6 +13,7 @@ made, and the document is written in its invariant mode (the same record, the sa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,8 @@ from ruralcouncil.ledger.collation import sort_key
 from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.meetings import Meeting, Resolution, Vote
 from ruralcouncil.ledger.storage import Ledger, snapshot
-from ruralcouncil.reports.codes import anchor_text, verification_code
+from ruralcouncil.reports import verification as checks
+from ruralcouncil.reports.codes import Kind, anchor_text, coded_footer, qr_payload, report_code
 from ruralcouncil.reports.council_text import (
     member_names,
     outcome_text,
@@ -54,14 +57,11 @@ class MinutesPdf:
     meeting_id: int
     chain_entries: int
     chain_head: str
+    code: str  # the report code on every page (verify-report takes it)
 
     @property
     def anchor(self) -> str:
         return anchor_text(self.chain_entries, self.chain_head)
-
-    @property
-    def code(self) -> str:
-        return verification_code(self.chain_head)
 
 
 @dataclass(frozen=True)
@@ -113,18 +113,47 @@ def render_minutes_pdf(
     with in_language(lang):
         register_fonts()
         record = _read(ledger, meeting_id)
+        figures = _figures(record)
+        code = str(report_code(Kind.MINUTES, str(meeting_id), record.entries, record.head, figures))
         day = shown_date(record.meeting.date)
         write_a4(
             path,
-            _story(record),
+            _story(record, code),
             title=_("{village}: minutes of the meeting of {day}").format(
                 village=record.village, day=day
             ),
             author=record.council,
-            footer=_footer(record, day),
+            footer=_footer(record, day, code, checks.totals_text(Kind.MINUTES, figures)),
             margin=_MARGIN,
         )
-    return MinutesPdf(path, meeting_id, record.entries, record.head)
+    return MinutesPdf(path, meeting_id, record.entries, record.head, code)
+
+
+def _figures(record: _Record) -> dict[str, object]:
+    """What the minutes' code vouches for, in no language: the meeting and each resolution
+    with every member's vote."""
+    m = record.meeting
+    return {
+        "meeting": m.id,
+        "date": m.date,
+        "sitting": list(m.sitting),
+        "present": list(m.present),
+        "secretary": m.secretary_id,
+        "chair": m.chair_id,
+        "agenda": m.agenda,
+        "resolutions": [
+            {
+                "ref": r.ref,
+                "subject": r.subject,
+                "text": r.text,
+                "passed": r.passed,
+                "votes": {str(k): v.value for k, v in sorted(r.votes.items())},
+                "confirmed_by": r.confirmed_by,
+                "used_for": r.used_for,
+            }
+            for r in record.resolutions
+        ],
+    }
 
 
 # --- the pieces ----------------------------------------------------------------------------
@@ -205,7 +234,7 @@ def _name(record: _Record, user_id: int | None) -> str:
     return record.names.get(user_id, str(user_id))
 
 
-def _story(record: _Record) -> list[Any]:
+def _story(record: _Record, code: str) -> list[Any]:
     from reportlab.platypus import Spacer
 
     s = _styles()
@@ -247,7 +276,7 @@ def _story(record: _Record) -> list[Any]:
         story.append(_p(_("No resolutions were recorded at this meeting."), s["base"]))
     for resolution in record.resolutions:
         story += _resolution(record, resolution, s)
-    story += _signatures(record, s)
+    story += _signatures(record, code, s)
     return story
 
 
@@ -287,7 +316,7 @@ def _resolution(record: _Record, resolution: Resolution, s: dict[str, Any]) -> l
     return [KeepTogether([*head, _table(rows, [_width() * 0.6, _width() * 0.4]), *tail])]
 
 
-def _signatures(record: _Record, s: dict[str, Any]) -> list[Any]:
+def _signatures(record: _Record, code: str, s: dict[str, Any]) -> list[Any]:
     from reportlab.lib import colors
     from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
@@ -325,7 +354,7 @@ def _signatures(record: _Record, s: dict[str, Any]) -> list[Any]:
                         "verification code {code}. Anchor: {anchor}"
                     ).format(
                         position=record.entries,
-                        code=verification_code(record.head),
+                        code=code,
                         anchor=anchor,
                     ),
                     s["small"],
@@ -335,26 +364,41 @@ def _signatures(record: _Record, s: dict[str, Any]) -> list[Any]:
     ]
 
 
-def _footer(record: _Record, day: str) -> Any:
-    text = _(
-        "{village}, minutes of {day}. Verification code {code} (chain position {position}). "
-        "Page {page}"
-    )
-
-    def draw(canvas: Any, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(REGULAR, 7.5)
-        canvas.drawString(
-            _MARGIN + _FRAME_PADDING,
-            _MARGIN,
-            text.format(
-                village=record.village,
-                day=day,
-                code=verification_code(record.head),
-                position=record.entries,
-                page=doc.page,
+def _footer(record: _Record, day: str, code: str, totals: list[str]) -> Any:
+    def lines(page: int) -> list[str]:
+        return [
+            _("{village}, minutes of {day}. Page {page}").format(
+                village=record.village, day=day, page=page
             ),
-        )
-        canvas.restoreState()
+            _("Verification code {code} (chain position {position})").format(
+                code=code, position=record.entries
+            ),
+        ]
 
-    return draw
+    return coded_footer(lines, qr_payload(code, totals), margin=_MARGIN, padding=_FRAME_PADDING)
+
+
+# --- checking a printed code (verify-report) ---------------------------------------------
+
+
+def _totals(figures: Mapping[str, Any]) -> list[tuple[str, str]]:
+    resolutions = figures["resolutions"]
+    passed = [r["ref"] for r in resolutions if r["passed"]]
+    return [
+        (_("Members present"), str(len(figures["present"]))),
+        (_("Resolutions passed"), ", ".join(passed) or "0"),
+    ]
+
+
+def _covers(subject: str) -> str:
+    return _("Meeting No. {id}").format(id=subject)
+
+
+checks.register(
+    checks.Verifiable(
+        Kind.MINUTES,
+        lambda ledger, subject: _figures(_read(ledger, int(subject))),
+        _totals,
+        _covers,
+    )
+)

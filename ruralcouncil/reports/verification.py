@@ -47,6 +47,7 @@ MODULES = (
     "ruralcouncil.reports.contributors",
     "ruralcouncil.reports.arrears",
     "ruralcouncil.reports.summary_pdf",
+    "ruralcouncil.reports.minutes",
     "ruralcouncil.reports.annual_return",
     "ruralcouncil.reports.transparency",
     "ruralcouncil.reports.budget_execution",
