@@ -261,7 +261,7 @@ class SafetyPage(QWidget):
         self.verify_button.clicked.connect(self.verify_now)
         self.check_anchor_edit = QLineEdit()
         self.check_anchor_edit.setPlaceholderText(
-            _("optional: a printed anchor to check against, N:HEX")
+            _("optional: a printed anchor (N:HEX) or a document's verification code")
         )
         self.check_anchor_edit.setStyleSheet(_MONO)
         verify_row = QHBoxLayout()
@@ -550,6 +550,17 @@ class SafetyPage(QWidget):
         if self._busy:
             return
         anchor_text = self.check_anchor_edit.text().strip()
+        from ruralcouncil.reports.codes import parse_report_code
+
+        if anchor_text and parse_report_code(anchor_text) is not None:
+            # A printed document's code, typed here: it is checked as such.
+            from ruralcouncil.gui.code_check import CodeCheckDialog
+
+            dialog = CodeCheckDialog(self.context, self, code=anchor_text)
+            dialog.show()
+            dialog.check()
+            self.code_check = dialog
+            return
         try:
             anchor = verify.parse_anchor(anchor_text) if anchor_text else None
         except LedgerError as exc:

@@ -488,3 +488,21 @@ def test_the_main_window_stays_open_while_a_restore_runs(
         assert window.isVisible()
     assert isinstance(blocker.args[0], RestoreResult), blocker.args[0]
     assert window.close()
+
+
+def test_a_documents_code_typed_in_the_verify_box_is_checked_as_one(
+    qtbot, context: AppContext
+) -> None:
+    """The summary's code, typed where an anchor goes, is checked as a printed code (it is
+    not refused as a malformed anchor)."""
+    from ruralcouncil.reports.statements import coded_summary
+
+    page = SafetyPage(context)
+    qtbot.addWidget(page)
+    code = coded_summary(context.ledger.conn, 2025).code
+    page.check_anchor_edit.setText(code)
+    page.verify_now()
+    dialog = page.code_check  # the page's child: closed with it
+    qtbot.waitUntil(lambda: bool(dialog.verdict_label.text()), timeout=20000)
+    assert dialog.verdict_label.text() == "The code matches this ledger's history."
+    assert "The year 2025" in dialog.details.text()
