@@ -38,6 +38,7 @@ TOPICS = {
     "loans": N_("Loans"),
     "assets": N_("Property and leases"),
     "fines": N_("Fines"),
+    "reports": N_("Reports"),
     "parties": N_("Parties"),
     "audit": N_("Audit log"),
     "safety": N_("Safety & backups"),
