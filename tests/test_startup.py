@@ -87,8 +87,7 @@ _FIRST_PAINT = textwrap.dedent(
     assert not [m for m in HEAVY if m in sys.modules], "loaded before the window was built"
     window = gui_app.build_main_window_for_smoke_test(ledger, user)
     watch.window = window
-    window.resize(1200, 740)
-    window.show()
+    window.show()  # a first start, its size not set: maximised when shown
     dashboard = window.page("dashboard")
     deadline = time.monotonic() + 120
     while (watch.loaded is None or dashboard.chart.plot is None) and time.monotonic() < deadline:

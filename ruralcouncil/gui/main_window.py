@@ -588,8 +588,14 @@ class MainWindow(QMainWindow):
         # Maximised when first shown, by Qt's own showMaximized(): naming Qt.WindowState here
         # would make PySide build all ~90 enums of Qt's namespace (~20 ms) before the first
         # paint.
-        self.resize(1100, 720)
+        super().resize(1100, 720)
         self._maximize_when_shown = True
+
+    def resize(self, *size: Any) -> None:
+        # A size asked for before the window is shown (a test, the smoke test) wins over the
+        # first start's maximising, as it would over a maximised window state.
+        self._maximize_when_shown = False
+        super().resize(*size)
 
     def setVisible(self, visible: bool) -> None:
         if visible and self._maximize_when_shown:
