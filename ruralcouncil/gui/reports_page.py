@@ -45,6 +45,7 @@ from ruralcouncil.gui.year_box import YearBox
 from ruralcouncil.i18n import LANGUAGES, N_, _, language
 from ruralcouncil.ledger import queries
 from ruralcouncil.ledger.storage import Ledger
+from ruralcouncil.ledger.users import Action
 from ruralcouncil.reports.codes import Period
 
 
@@ -131,6 +132,7 @@ class ReportsPage(QWidget):
     """Choose, make, see, print and save the council's documents; check a printed code."""
 
     made = Signal(object)  # the written path, or the exception that stopped it
+    exported = Signal(object)  # the export's path, or the exception that stopped it
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -198,6 +200,8 @@ class ReportsPage(QWidget):
         choose.addWidget(self.check_button)
         self.return_group = self._return_group()
         choose.addWidget(self.return_group)
+        if context.may(Action.RECORD):
+            choose.addWidget(self._export_group())
         left = QWidget()
         left.setLayout(choose)
 
@@ -259,6 +263,18 @@ class ReportsPage(QWidget):
             layout.addWidget(button)
         if layout.count() == 0:
             layout.addWidget(QLabel(_("Your role only reads the annual return.")))
+        return group
+
+    def _export_group(self) -> QGroupBox:
+        group = QGroupBox(_("Export the year's data"))
+        group.setObjectName("exports")
+        row = QHBoxLayout(group)
+        for fmt, text in (
+            ("xlsx", _("Spreadsheet…")),
+            ("csv", _("CSV files…")),
+            ("fdp", _("Open Fiscal Data…")),
+        ):
+            row.addWidget(action_button(text, f"export_{fmt}", lambda f=fmt: self.export(f)))
         return group
 
     # --- choosing ---------------------------------------------------------------------
@@ -374,6 +390,70 @@ class ReportsPage(QWidget):
                 ),
                 _("The PDF cannot be shown"),
             )
+
+    # --- exporting --------------------------------------------------------------------
+
+    def export_target(self, fmt: str, year: int) -> Path | None:
+        """Where to write (tests replace this): a workbook, or a new folder in one chosen."""
+        if fmt == "xlsx":
+            from ruralcouncil.gui.save_dialog import choose_save_path
+
+            return choose_save_path(
+                self,
+                _("Export the year as a spreadsheet"),
+                "export/folder",
+                f"ruralcouncil-{year}.xlsx",
+                _("Excel workbooks (*.xlsx)"),
+                ".xlsx",
+            )
+        from PySide6.QtWidgets import QFileDialog
+
+        folder = QFileDialog.getExistingDirectory(self, _("Choose where to put the export"))
+        return Path(folder) / f"ruralcouncil-{year}-{fmt}" if folder else None
+
+    def export(self, fmt: str) -> None:
+        """Export the chosen year in ``fmt`` (xlsx, csv, fdp) in a worker, by the core."""
+        year = self._year()
+        target = self.export_target(fmt, year)
+        if target is None or self._busy:
+            return
+        ledger, user = self.context.ledger, self.context.user
+        self._set_busy(True)
+
+        def write(_progress: Callable[[int, int], None]) -> Path:
+            from ruralcouncil.reports import exports
+
+            functions = {
+                "xlsx": exports.export_xlsx,
+                "csv": exports.export_csv,
+                "fdp": exports.export_fdp,
+            }
+            reader = ledger.sibling()
+            try:
+                functions[fmt](reader, user, year, target)
+            finally:
+                reader.close()
+            return target
+
+        def done(path: Path) -> None:
+            if shiboken6.isValid(self):
+                self._set_busy(False)
+                messages.show_info(
+                    self,
+                    _("The year {year} was exported to {path}.").format(year=year, path=path),
+                    _("Exported"),
+                )
+                self.exported.emit(path)
+
+        def failed(error: Exception) -> None:
+            if shiboken6.isValid(self):
+                self._set_busy(False)
+                messages.show_error(self, error, _("The year was not exported"))
+                self.exported.emit(error)
+
+        from ruralcouncil.gui import worker
+
+        worker.start(write, done, failed)
 
     # --- checking ---------------------------------------------------------------------
 

@@ -190,3 +190,38 @@ def test_a_variance_is_explained_through_the_core_and_a_blank_one_refused(
     box = int(form.box.currentData())
     assert variances.explanations(demo.conn, 2025)[box].startswith("The school roof")
     assert "The school roof" in form.state_label.text()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "fdp"])
+def test_the_clerk_exports_the_year_through_the_core(
+    qtbot: QtBot, demo: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    page = _page(qtbot, _context(demo, "aigerim"))
+    target = tmp_path / f"export.{fmt}" if fmt == "xlsx" else tmp_path / f"export-{fmt}"
+    monkeypatch.setattr(page, "export_target", lambda f, year: target)
+    before = chain.head(demo.conn)
+    with qtbot.waitSignal(page.exported, timeout=120_000) as exported:
+        page.export(fmt)
+    assert exported.args[0] == target
+    if fmt == "xlsx":
+        assert target.read_bytes().startswith(b"PK")
+    elif fmt == "csv":
+        assert (target / "transactions.csv").exists()
+    else:
+        assert (target / "datapackage.json").exists()
+    assert chain.head(demo.conn) == before  # an export writes nothing in the ledger
+    # The same place again is refused by the core, in its words, and nothing is replaced.
+    stamp = target.stat().st_mtime_ns
+    with qtbot.waitSignal(page.exported, timeout=120_000) as exported:
+        page.export(fmt)
+    assert isinstance(exported.args[0], Exception)
+    assert target.stat().st_mtime_ns == stamp
+
+
+def test_only_those_who_keep_the_books_see_the_exports(qtbot: QtBot, demo: Ledger) -> None:
+    from PySide6.QtWidgets import QGroupBox
+
+    for name, shown in (("aigerim", True), ("serik", False), ("asel", False)):
+        page = _page(qtbot, _context(demo, name))
+        found = [g for g in page.findChildren(QGroupBox) if g.objectName() == "exports"]
+        assert bool(found) is shown, name
