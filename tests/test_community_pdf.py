@@ -339,7 +339,7 @@ def test_every_page_carries_the_code_and_its_qr(
         totals = checks.totals_text(
             Kind.CONTRIBUTORS, checks.registered(Kind.CONTRIBUTORS).figures(ledger, code.subject)
         )  # type: ignore[union-attr]
-    assert seen == [qr_payload(written.code, totals)] * len(pages)
+    assert seen == [qr_payload(written.code, totals)]  # drawn once, placed on each page
     assert len(seen[0].splitlines()) >= 3
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -274,7 +275,7 @@ class ReportsPage(QWidget):
             ("csv", _("CSV files…")),
             ("fdp", _("Open Fiscal Data…")),
         ):
-            row.addWidget(action_button(text, f"export_{fmt}", lambda f=fmt: self.export(f)))
+            row.addWidget(action_button(text, f"export_{fmt}", partial(self.export, fmt)))
         return group
 
     # --- choosing ---------------------------------------------------------------------

@@ -274,7 +274,9 @@ def coded_footer(
 ) -> Footer:
     """A page foot for :func:`pdf_file.write_a4` with a bottom margin of ``margin`` + 6 mm:
     ``lines(page)`` at the left, the QR code of ``payload`` at the right, on every page.
-    A line too long for the space beside the QR code is set smaller rather than under it."""
+    A line too long for the space beside the QR code is set smaller rather than under it.
+    The QR code is drawn once into a PDF form and placed on each page: drawn afresh, its
+    thousand squares cost a tenth of a second a page, a minute for a year of 500 pages."""
     from reportlab.graphics import renderPDF
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -285,8 +287,15 @@ def coded_footer(
     right = page_width - margin - padding
     room = right - left - FOOTER_QR - 4 * MM
     top = margin + 6 * MM - 2 * MM  # just under the frame
+    form = "footerQr"
+    made: list[bool] = []
 
     def draw(canvas: Any, doc: Any) -> None:
+        if not made:
+            canvas.beginForm(form, 0, 0, FOOTER_QR, FOOTER_QR)
+            renderPDF.draw(qr, canvas, 0, 0)
+            canvas.endForm()
+            made.append(True)
         canvas.saveState()
         y = top - _FOOTER_FONT
         for text in lines(int(doc.page)):
@@ -296,7 +305,8 @@ def coded_footer(
             canvas.setFont(REGULAR, size)
             canvas.drawString(left, y, text)
             y -= _FOOTER_FONT + 2.5
-        renderPDF.draw(qr, canvas, right - FOOTER_QR, top - FOOTER_QR)
+        canvas.translate(right - FOOTER_QR, top - FOOTER_QR)
+        canvas.doForm(form)
         canvas.restoreState()
 
     return draw

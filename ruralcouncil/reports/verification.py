@@ -50,6 +50,7 @@ MODULES = (
     "ruralcouncil.reports.minutes",
     "ruralcouncil.reports.annual_return",
     "ruralcouncil.reports.transparency",
+    "ruralcouncil.reports.poster",
     "ruralcouncil.reports.budget_execution",
 )
 
