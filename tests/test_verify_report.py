@@ -262,6 +262,7 @@ def test_each_printed_document_checks_and_prints_its_code_on_every_page(
         (("report", "donor-receipt", "1"), "dr.pdf"),
         (("report", "contributors", "1"), "cs.pdf"),
         (("report", "arrears", "--at", "2025-12-31"), "ra.pdf"),
+        (("report", "summary", "--year", "2025", "--lang", "ru"), "ys.pdf"),
     ):
         done = _cli(demo, *args, "-o", str(tmp_path / name))
         assert done.returncode == 0, done.stderr

@@ -22,7 +22,8 @@ from ruralcouncil.cli.council import an_id
 from ruralcouncil.i18n import _, ngettext
 
 if TYPE_CHECKING:
-    from ruralcouncil.reports.codes import CodedPdf
+    from ruralcouncil.reports.codes import CodedPdf, Period
+    from ruralcouncil.reports.summary_pdf import SummaryPdf
 
 
 def _output(args: argparse.Namespace) -> Path:
@@ -42,7 +43,7 @@ def _output(args: argparse.Namespace) -> Path:
     return path
 
 
-def _written(pdf: CodedPdf) -> int:
+def _written(pdf: CodedPdf | SummaryPdf) -> int:
     say(
         ngettext(
             "Written to {path} ({pages} page).", "Written to {path} ({pages} pages).", pdf.pages
@@ -99,6 +100,89 @@ def cmd_arrears(args: argparse.Namespace) -> int:
         return _written(render_arrears(ledger, on, path, args.document_lang))
 
 
+def _period(args: argparse.Namespace, *, month: bool = False) -> Period:
+    """The period asked for: ``--year`` with ``--quarter`` or (``month``) ``--month``, not both."""
+    from ruralcouncil.cli.common import parse_year
+    from ruralcouncil.reports.codes import Period
+
+    year = parse_year(args.year)
+    quarter = _number(
+        args.quarter, 4, _("The quarter must be 1, 2, 3 or 4, not {text}. Nothing was written.")
+    )
+    which = _number(
+        getattr(args, "month", None),
+        12,
+        _("The month must be 1 to 12, not {text}. Nothing was written."),
+    )
+    if quarter is not None and which is not None:
+        raise Refused(_("Give a quarter or a month, not both. Nothing was written."))
+    return Period(year, quarter=quarter, month=which if month else None)
+
+
+def _number(text: str | None, most: int, message: str) -> int | None:
+    if text is None:
+        return None
+    if not (text.isascii() and text.isdigit() and len(text) <= 2 and 1 <= int(text) <= most):
+        raise Refused(message.format(text=repr(text[:20])))
+    return int(text)
+
+
+def _alongside(args: argparse.Namespace) -> str | None:
+    """The second language: --alongside ru|kk|en|none, by default Russian beside Kazakh."""
+    from ruralcouncil.reports.transparency import AUTO
+
+    value = args.alongside
+    return AUTO if value is None else None if value == "none" else str(value)
+
+
+def cmd_transparency(args: argparse.Namespace) -> int:
+    from ruralcouncil.reports.transparency import render_transparency
+
+    period = _period(args)
+    path = _output(args)
+    with reader(args) as ledger:
+        pdf = render_transparency(ledger, period, path, args.document_lang, _alongside(args))
+    return _written(pdf)
+
+
+def cmd_poster(args: argparse.Namespace) -> int:
+    from ruralcouncil.cli.common import parse_year
+    from ruralcouncil.reports.poster import render_poster
+
+    year = parse_year(args.year)
+    path = _output(args)
+    with reader(args) as ledger:
+        pdf = render_poster(ledger, year, path, args.document_lang, _alongside(args))
+    return _written(pdf)
+
+
+def cmd_budget_execution(args: argparse.Namespace) -> int:
+    from ruralcouncil.reports.budget_execution import render_budget_execution
+
+    period = _period(args, month=True)
+    path = _output(args)
+    with reader(args) as ledger:
+        return _written(render_budget_execution(ledger, period, path, args.document_lang))
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from ruralcouncil.cli.common import parse_year
+    from ruralcouncil.reports.summary_pdf import render_summary_pdf
+
+    year = parse_year(args.year)
+    path = _output(args)
+    with reader(args) as ledger:
+        return _written(render_summary_pdf(ledger.conn, year, path, args.document_lang))
+
+
+def _alongside_arg(p: Any) -> None:
+    p.add_argument(
+        "--alongside",
+        choices=[*sorted(i18n.LANGUAGES), "none"],
+        help=_("a second language beside the first (default: Russian beside Kazakh)"),
+    )
+
+
 def _document_args(p: Any) -> None:
     p.add_argument(
         "--lang",
@@ -122,6 +206,11 @@ def register(commands: Any) -> None:
         "report",
         _("printed documents with a verification code: donor-receipt, contributors, ..."),
     )
+    p = command(
+        actions, "summary", cmd_summary, _("the year's summary: receipts, payments, boxes, cash")
+    )
+    p.add_argument("--year", required=True, metavar="YYYY", help=_("calendar year"))
+    _document_args(p)
     p = command(actions, "donor-receipt", cmd_donor_receipt, _("a donor's receipt for a gift"))
     p.add_argument("id", metavar="ID", help=_("the donation"))
     _document_args(p)
@@ -155,3 +244,30 @@ def register(commands: Any) -> None:
     )
     p.add_argument("--at", metavar="YYYY-MM-DD", help=_("default: today"))
     _document_args(p)
+    p = command(
+        actions,
+        "transparency",
+        cmd_transparency,
+        _("the report to residents for a year or a quarter"),
+    )
+    p.add_argument("--year", required=True, metavar="YYYY", help=_("calendar year"))
+    p.add_argument("--quarter", metavar="Q", help=_("1 to 4 (default: the whole year)"))
+    _alongside_arg(p)
+    _document_args(p)
+    p = command(actions, "poster", cmd_poster, _("the one-page notice-board poster of a year"))
+    p.add_argument("--year", required=True, metavar="YYYY", help=_("calendar year"))
+    _alongside_arg(p)
+    _document_args(p)
+    p = command(
+        actions,
+        "budget-execution",
+        cmd_budget_execution,
+        _("budget against actual by program and fund, for a year, a quarter or a month"),
+    )
+    p.add_argument("--year", required=True, metavar="YYYY", help=_("calendar year"))
+    p.add_argument("--quarter", metavar="Q", help=_("1 to 4 (default: the whole year)"))
+    p.add_argument("--month", metavar="M", help=_("1 to 12, instead of a quarter"))
+    _document_args(p)
+    from ruralcouncil.cli import returns  # the annual return's own module adds its report
+
+    returns.add_annual_return(actions)

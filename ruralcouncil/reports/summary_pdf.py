@@ -70,6 +70,7 @@ class SummaryPdf:
     chain_entries: int  # the chain position the figures were read at
     chain_head: str
     code: str  # the verification code printed on every page (verify-report takes it)
+    pages: int
 
     @property
     def anchor(self) -> str:
@@ -97,7 +98,8 @@ def render_summary_pdf(
             council = settings.council_name(conn)
             story = _story(conn, current, prior, village, council, code)
         totals = checks.totals_text(Kind.YEAR_SUMMARY, summary_figures(current, prior))
-        footer = _page_footer(village, year, current.chain_entries, code, totals)
+        pages = [0]
+        footer = _page_footer(village, year, current.chain_entries, code, totals, pages)
         write_a4(
             path,
             story,
@@ -108,7 +110,7 @@ def render_summary_pdf(
             footer=footer,
             margin=_MARGIN,
         )
-    return SummaryPdf(path, year, current.chain_entries, current.chain_head, code)
+    return SummaryPdf(path, year, current.chain_entries, current.chain_head, code, pages[0])
 
 
 # --- the pieces of the page ----------------------------------------------------------------
@@ -372,11 +374,14 @@ def _verification(entries: int, head: str, code: str, s: dict[str, Any]) -> Any:
     return KeepTogether([table])
 
 
-def _page_footer(village: str, year: int, position: int, code: str, totals: list[str]) -> Any:
+def _page_footer(
+    village: str, year: int, position: int, code: str, totals: list[str], pages: list[int]
+) -> Any:
     """Every page names the village, the year, the page, the verification code and its chain
-    position, beside a QR code of the code and the totals."""
+    position, beside a QR code of the code and the totals. ``pages`` gets the last page."""
 
     def lines(page: int) -> list[str]:
+        pages[0] = max(pages[0], page)
         return [
             _("{village}: summary of the accounts for {year}. Page {page}").format(
                 village=village, year=year, page=page
