@@ -260,6 +260,7 @@ def _council_year(ledger: storage.Ledger, admin: users.User, chair: users.User) 
         ledger, clerk, _entry("2024-11-20", "payment", 50_000_00, "ROADS"), request_id=request
     )
     _community_year(ledger, clerk, chair, member1, roads, meeting)
+    _annual_return(ledger, clerk, chair, member1, meeting)
 
 
 def _community_year(
@@ -367,6 +368,50 @@ def _registers(
         register=RegisterLink(fine_id=fine),
     )
     fines.cancel(ledger, clerk, fine, "Шағым қанағаттандырылды", "№ 7 шешім", date(2024, 11, 29))
+
+
+def _annual_return(
+    ledger: storage.Ledger,
+    clerk: users.User,
+    chair: users.User,
+    member1: users.User,
+    meeting: int,
+) -> None:
+    """Schema 5: 2023's annual return, whole and finalised (a No explained, every variance
+    explained, the bank reconciled and approved, the internal audit signed, the inspection
+    period set)."""
+    from ruralcouncil.ledger import annual_return, internal_audit, meetings, reconciliation
+    from ruralcouncil.ledger import variances as moves
+
+    auditor = users.login(ledger, "auditor", PASSWORDS["auditor"])
+    ref = meetings.add_resolution(
+        ledger, chair, meeting, "governance:2023", "Басқару туралы мәлімдеме", ["chair", "member1"]
+    )
+    meetings.confirm(ledger, member1, ref)
+    for n in annual_return.ASSERTIONS:
+        no = n == 5
+        annual_return.answer_assertion(
+            ledger,
+            chair,
+            2023,
+            n,
+            annual_return.Answer.NO if no else annual_return.Answer.YES,
+            "Тәуекелдер тізілімі жоқ" if no else "",
+            ref,
+        )
+    for v in moves.variances(ledger.conn, 2023):
+        if v.needed:
+            moves.explain(ledger, clerk, 2023, v.box, f"{v.box}-жол: алғашқы жыл")
+    cash = reconciliation.cash_book(ledger.conn, 2023)[0]
+    reconciliation.reconcile(ledger, clerk, 2023, {k: v for k, v in cash.items() if v}, [], [])
+    reconciliation.approve(ledger, chair, 2023, date(2024, 11, 1))
+    for n in internal_audit.OBJECTIVES:
+        internal_audit.answer(ledger, auditor, 2023, n, internal_audit.AuditAnswer.YES, "")
+    internal_audit.sign(ledger, auditor, 2023, date(2024, 2, 5), date(2024, 2, 7), "Аудитор")
+    annual_return.set_inspection(
+        ledger, clerk, 2023, date(2024, 3, 4), date(2024, 4, 12), "Әкімдік, 2-бөлме"
+    )
+    annual_return.finalise(ledger, chair, 2023, on=date(2024, 11, 2))
 
 
 def build(folder: Path) -> tuple[Path, dict[str, Any]]:

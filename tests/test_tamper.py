@@ -550,13 +550,14 @@ def _fund(db: sqlite3.Connection, uid: int) -> list[tuple[str, str]]:
 
 def _add_user(db: sqlite3.Connection, uid: int) -> list[tuple[str, str]]:
     public = Ed25519PrivateKey.generate().public_key().public_bytes_raw().hex()
+    ghost = int(db.execute("SELECT max(id) + 1 FROM users").fetchone()[0])
     db.execute(
         "INSERT INTO users (id, name, full_name, role, password_hash, active, created_at,"
-        " public_key, secret_key, key_set_by) VALUES (6, 'ghost', '', 'admin', '', 1,"
+        " public_key, secret_key, key_set_by) VALUES (?, 'ghost', '', 'admin', '', 1,"
         " '2025-02-01T10:00:00+05:00', ?, 'x', ?)",
-        (public, uid),
+        (ghost, public, uid),
     )
-    return [("user", "6")]
+    return [("user", str(ghost))]
 
 
 def _promote_self(db: sqlite3.Connection, uid: int) -> list[tuple[str, str]]:

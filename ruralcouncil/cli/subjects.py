@@ -18,10 +18,13 @@ from ruralcouncil.cli import (
     community,
     council,
     entries,
+    exports,
     funds_and_codes,
     ledger_file,
+    paper,
     registers,
     reports,
+    returns,
     settings,
     spending,
     users,
@@ -40,7 +43,10 @@ SUBJECTS: tuple[ModuleType, ...] = (
     spending,  # budget ..., request ...
     community,  # donation ..., project ..., household ..., contribution ...
     registers,  # subsidy ..., loan ..., asset ..., lease ..., fine ...
-    reports,  # report donor-receipt, report contributors, report household-receipt
+    reports,  # report ...
+    paper,  # verify-report
+    returns,  # governance answer, variance explain, reconcile, audit answer, return finalise
+    exports,  # export csv|xlsx|fdp
 )
 
 

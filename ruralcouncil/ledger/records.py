@@ -288,4 +288,8 @@ EVENT = register(
 SCHEMA = register(RecordKind("schema", None, "version", "", authorise=_admin_only))
 
 # The council's kinds register themselves; imported here so that every process knows them.
-from ruralcouncil.ledger import community_kinds, council_kinds  # noqa: E402, F401
+from ruralcouncil.ledger import (  # noqa: E402, F401
+    community_kinds,
+    council_kinds,
+    return_kinds,
+)

@@ -48,6 +48,9 @@ class Action(StrEnum):
     CHAIR = "chair"  # meetings, resolutions, approvals, the budget, council rules
     COUNTERSIGN = "countersign"  # confirm a resolution, declare one's own interests
     DECLARE_FOR_MEMBERS = "declare_for_members"  # declare an interest for any member
+    # The annual return (DESIGN §4.1): the clerk prepares it, the auditor audits it.
+    PREPARE_RETURN = "prepare_return"  # explain variances, reconcile, the inspection period
+    INTERNAL_AUDIT = "internal_audit"  # the internal auditor's checklist and sign-off
 
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
@@ -61,6 +64,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.CHAIR: frozenset({Role.CHAIR}),
     Action.COUNTERSIGN: frozenset({Role.MEMBER, Role.CHAIR}),
     Action.DECLARE_FOR_MEMBERS: frozenset({Role.ADMIN}),
+    Action.PREPARE_RETURN: frozenset({Role.ADMIN, Role.CLERK}),
+    Action.INTERNAL_AUDIT: frozenset({Role.AUDITOR}),
 }
 
 ACTION_NAMES = {
@@ -77,6 +82,11 @@ ACTION_NAMES = {
     ),
     Action.COUNTERSIGN: N_("countersign resolutions or declare their own interests"),
     Action.DECLARE_FOR_MEMBERS: N_("declare an interest for another member"),
+    Action.PREPARE_RETURN: N_(
+        "prepare the annual return (explain variances, reconcile the bank, set the "
+        "inspection period)"
+    ),
+    Action.INTERNAL_AUDIT: N_("answer the internal audit checklist"),
 }
 
 

@@ -27,13 +27,20 @@ if TYPE_CHECKING:
 # Identifies our files: `PRAGMA application_id` (ASCII "RCL1").
 APPLICATION_ID = 0x52434C31
 # `PRAGMA user_version`: bumped with every migration, so an older program can tell a newer file.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # The migrations that make each version, in order.
 VERSIONS: dict[int, tuple[str, ...]] = {
     1: ("m001_initial",),
     2: ("m001_initial", "m002_signed_chain"),
     3: ("m001_initial", "m002_signed_chain", "m003_council"),
     4: ("m001_initial", "m002_signed_chain", "m003_council", "m004_community"),
+    5: (
+        "m001_initial",
+        "m002_signed_chain",
+        "m003_council",
+        "m004_community",
+        "m005_annual_return",
+    ),
 }
 
 _APPEND_ONLY = (
@@ -718,12 +725,139 @@ def m004_community(db: Database) -> None:
     db.execute("PRAGMA user_version = 4")
 
 
+# The annual return's tables (DESIGN §2.7, §4.4): every one only grows. Where a later record
+# replaces an earlier one (an answer given again, a new reconciliation), the latest stands
+# and the earlier stay, so the history of the return is kept.
+RETURN_TABLES = (
+    "governance_answers",
+    "variance_explanations",
+    "reconciliations",
+    "reconciliation_approvals",
+    "audit_answers",
+    "audit_signoffs",
+    "inspections",
+    "return_versions",
+)
+
+
+def m005_annual_return(db: Database) -> None:
+    """The limited-assurance annual return (DESIGN §2.7): Section 1's answers, each by a
+    resolution about governance:YEAR; explanations of significant variances; the bank
+    reconciliation at 31 December and its approval; the internal auditor's answers and
+    sign-off; the residents' inspection period; and each finalised version of the return."""
+    db.executescript(
+        """
+        CREATE TABLE governance_answers (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 9999),
+            assertion INTEGER NOT NULL CHECK (assertion BETWEEN 1 AND 9),
+            answer TEXT NOT NULL CHECK (answer IN ('yes', 'no')),
+            explanation TEXT NOT NULL DEFAULT '',
+            resolution_id INTEGER NOT NULL REFERENCES resolutions(id),
+            date TEXT NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            -- Every No is explained.
+            CHECK (answer = 'yes' OR length(explanation) >= 1)
+        ) STRICT;
+        CREATE INDEX governance_answers_year ON governance_answers(year, assertion, id);
+
+        CREATE TABLE variance_explanations (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 9999),
+            box INTEGER NOT NULL CHECK (box BETWEEN 1 AND 10),
+            text TEXT NOT NULL CHECK (length(text) >= 1),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX variance_explanations_year ON variance_explanations(year, box, id);
+
+        -- The bank statements' balances and the cash counted (JSON {account: tiyn}), the
+        -- unpresented payments and unbanked receipts (JSON [[entry number, account, tiyn]]),
+        -- the cash book (box 8) and what is left unexplained (0 when it agrees).
+        CREATE TABLE reconciliations (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 9999),
+            statements TEXT NOT NULL,
+            unpresented TEXT NOT NULL,
+            unbanked TEXT NOT NULL,
+            cash_book INTEGER NOT NULL,
+            difference INTEGER NOT NULL,
+            -- Why box 8 differs from box 7, when it does.
+            explanation TEXT NOT NULL DEFAULT '',
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX reconciliations_year ON reconciliations(year, id);
+        CREATE TABLE reconciliation_approvals (
+            reconciliation_id INTEGER PRIMARY KEY REFERENCES reconciliations(id),
+            date TEXT NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE audit_answers (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 9999),
+            objective INTEGER NOT NULL CHECK (objective BETWEEN 1 AND 13),
+            answer TEXT NOT NULL CHECK (answer IN ('yes', 'no', 'not-covered')),
+            comment TEXT NOT NULL DEFAULT '',
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX audit_answers_year ON audit_answers(year, objective, id);
+        -- The internal auditor's name as signed and the dates of the audit.
+        CREATE TABLE audit_signoffs (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 9999),
+            auditor TEXT NOT NULL CHECK (length(auditor) >= 1),
+            starts TEXT NOT NULL,
+            ends TEXT NOT NULL CHECK (ends >= starts),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX audit_signoffs_year ON audit_signoffs(year, id);
+
+        -- When and where residents may inspect the accounts and their papers.
+        CREATE TABLE inspections (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 9999),
+            starts TEXT NOT NULL,
+            ends TEXT NOT NULL CHECK (ends >= starts),
+            place TEXT NOT NULL CHECK (length(place) >= 1),
+            how TEXT NOT NULL DEFAULT '',
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX inspections_year ON inspections(year, id);
+
+        -- Each finalised version of a year's return: the digest of what it said.
+        CREATE TABLE return_versions (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 9999),
+            version INTEGER NOT NULL CHECK (version >= 1),
+            digest TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            date TEXT NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            -- A version after the first says why (the service requires it).
+            UNIQUE (year, version)
+        ) STRICT;
+        """
+    )
+    for table in RETURN_TABLES:
+        db.executescript(_no_update(table) + _no_delete(table))
+    db.execute("PRAGMA user_version = 5")
+
+
 # The migrations, in the order they are applied: (name, function).
 _MIGRATIONS = (
     ("m001_initial", m001_initial),
     ("m002_signed_chain", m002_signed_chain),
     ("m003_council", m003_council),
     ("m004_community", m004_community),
+    ("m005_annual_return", m005_annual_return),
 )
 
 
@@ -825,6 +959,7 @@ FINGERPRINTS: dict[int, str] = {
     2: "7831a84f93baeb2473b083be6d8c81128ada33f36a2e1e38ccddd7d4b6a0dd2c",
     3: "10d9af859cee82f9eea34d27a576d27407b87da449247e90ab10bcef0207e72b",
     4: "fd6151a62b4bd434b8c4365f926f4387e31af5fb4cbbd43c00f395baac63fd79",
+    5: "1855f3f6fad13bc878eb4d8e27a61a27fda03529625ac192d79fb876cdb6a191",
 }
 
 
