@@ -126,6 +126,7 @@ class Screenshots:
             self.requests_pages(ledger, admin)
             self.community_pages(ledger)
             self.register_pages(ledger)
+            self.reports_pages(ledger)
             self.login(ledger)
             self.setup_wizard()
             self.summary_pdf(ledger)
@@ -391,6 +392,46 @@ class Screenshots:
             window.show_page(key)
             self.settle()
             self.save(window, f"{key}.png")
+        window.close()
+
+    # --- the reports (issue 11): the report to residents made and shown, a code checked -----
+
+    def reports_pages(self, ledger: Any) -> None:
+        """The reports page as the clerk sees it, the last full year's report to residents
+        made and shown; the check of that report's code."""
+        from datetime import date
+
+        from ruralcouncil import i18n
+        from ruralcouncil.gui.code_check import CodeCheckDialog
+        from ruralcouncil.gui.reports_page import DOCUMENT_NAMES, Document
+        from ruralcouncil.ledger import users
+        from ruralcouncil.ledger.demo import DEMO_PASSWORD
+
+        clerk = users.login(ledger, "aigerim", DEMO_PASSWORD)
+        window: Any = self.main_window(ledger, clerk)
+        page = window.show_page("reports")
+        wanted = i18n._(DOCUMENT_NAMES[Document.TRANSPARENCY])
+        for row in range(page.documents.count()):
+            if page.documents.item(row).text() == wanted:
+                page.documents.setCurrentRow(row)
+        year = date.today().year - 1
+        if page.year_box.findData(year) >= 0:
+            page.year_box.choose(year)
+        made: list[object] = []
+        page.made.connect(made.append)
+        page.make()
+        self.wait_until(lambda: bool(made), "the report to residents")
+        self.settle(800)
+        self.save(window, "reports.png")
+        dialog = CodeCheckDialog(page.context, window, code=page.code)
+        dialog.show()
+        checked: list[object] = []
+        dialog.checked.connect(checked.append)
+        dialog.check()
+        self.wait_until(lambda: bool(checked), "the code's check")
+        self.settle()
+        self.save(dialog, "code-check.png")
+        dialog.close()
         window.close()
 
     def login(self, ledger: object) -> None:
