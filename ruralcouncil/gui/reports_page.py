@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -152,7 +153,7 @@ class ReportsPage(QWidget):
             item = QListWidgetItem(_(name))
             item.setData(Qt.ItemDataRole.UserRole, document.value)
             self.documents.addItem(item)
-        self.documents.setMaximumWidth(260)
+        self.documents.setMaximumHeight(130)
         self.documents.currentRowChanged.connect(self._document_changed)
         self.note = QLabel()
         self.note.setObjectName("documentNote")
@@ -190,7 +191,7 @@ class ReportsPage(QWidget):
         form.addRow(_("Language"), self.lang_box)
         form.addRow("", self.alongside)
         choose = QVBoxLayout()
-        choose.addWidget(self.documents, 1)
+        choose.addWidget(self.documents)
         choose.addWidget(self.note)
         choose.addLayout(form)
         buttons = QHBoxLayout()
@@ -203,8 +204,12 @@ class ReportsPage(QWidget):
         choose.addWidget(self.return_group)
         if context.may(Action.RECORD):
             choose.addWidget(self._export_group())
+        choose.addStretch(1)
         left = QWidget()
         left.setLayout(choose)
+        # The choices in a column of their own, the document beside them takes the rest: on a
+        # 1366-pixel screen in Kazakh both fit without scrolling sideways.
+        left.setMaximumWidth(430)
 
         self.preview = self._preview_area()
         splitter = QSplitter()
@@ -269,13 +274,15 @@ class ReportsPage(QWidget):
     def _export_group(self) -> QGroupBox:
         group = QGroupBox(_("Export the year's data"))
         group.setObjectName("exports")
-        row = QHBoxLayout(group)
-        for fmt, text in (
+        row = QGridLayout(group)
+        formats = (
             ("xlsx", _("Spreadsheet…")),
             ("csv", _("CSV files…")),
             ("fdp", _("Open Fiscal Data…")),
-        ):
-            row.addWidget(action_button(text, f"export_{fmt}", partial(self.export, fmt)))
+        )
+        for n, (fmt, text) in enumerate(formats):
+            button = action_button(text, f"export_{fmt}", partial(self.export, fmt))
+            row.addWidget(button, n // 2, n % 2)
         return group
 
     # --- choosing ---------------------------------------------------------------------
