@@ -257,6 +257,7 @@ _PROGRAM_WINDOW = (
 import sys, time, json
 t0 = float(sys.argv[1])
 path, password = sys.argv[2], sys.argv[3]
+typing = sys.argv[4] == "typing"
 from ruralcouncil import i18n
 from ruralcouncil.gui import app as gui_app
 """
@@ -272,6 +273,15 @@ dialog = LoginDialog(ledger, user_name="admin")
 dialog.show()
 watch.wait(dialog)
 login_dialog_s = time.time() - t0
+enter = t0
+if typing:
+    # As a user: the password's first key (which loads what follows "Log in"), a pause while
+    # the rest is typed, then "Log in". The user waits for the dialog, then from "Log in".
+    dialog.password.textEdited.emit("b")
+    pause = QEventLoop()
+    QTimer.singleShot(600, pause.quit)
+    pause.exec()
+    enter = time.time() - login_dialog_s
 
 # The password's key derivation is the user's wait for their own security, not start-up.
 from ruralcouncil.ledger import keys, users
@@ -326,7 +336,7 @@ window._on_nav_row = watched_first_page
 window.resize(1366, 740)
 window.show()
 watch.wait(window)
-window_s = time.time() - t0 - kdf[0]
+window_s = time.time() - enter - kdf[0]
 heavy = sorted(m for m in ("pyqtgraph", "numpy", "reportlab") if m in sys.modules)
 
 poll, loop = QTimer(), QEventLoop()
@@ -334,7 +344,7 @@ poll.timeout.connect(lambda: loop.quit() if figures_watch.at is not None else No
 poll.start(1)
 loop.exec()
 poll.stop()
-figures_s = figures_watch.at - t0 - kdf[0]
+figures_s = figures_watch.at - enter - kdf[0]
 dashboard = window.pages["dashboard"]
 
 # The dashboard draws its chart after that.
@@ -374,8 +384,11 @@ def bare_window() -> float:
     return float(run_python(_BARE_WINDOW, repr(time.time()))["shown_s"])
 
 
-def program_window(db: Path) -> dict[str, Any]:
-    return run_python(_PROGRAM_WINDOW, repr(time.time()), str(db), PASSWORD)
+def program_window(db: Path, typing: bool = False) -> dict[str, Any]:
+    """The program's start; ``typing``: as a user, the password typed with a pause, and the
+    wait counted as the dialog's plus the time from "Log in" to the main window."""
+    mode = "typing" if typing else "at-once"
+    return run_python(_PROGRAM_WINDOW, repr(time.time()), str(db), PASSWORD, mode)
 
 
 # --- the CLI read ------------------------------------------------------------------------
@@ -538,10 +551,12 @@ def main() -> int:
     startup_db = ledger_of(folder, STARTUP_SIZE)
     bare: list[float] = []
     program: list[dict[str, Any]] = []
+    typed: list[dict[str, Any]] = []
     bare_window(), program_window(startup_db)  # compiles the bytecode once, not timed
     for _ in range(args.runs):
         bare.append(bare_window())
         program.append(program_window(startup_db))
+        typed.append(program_window(startup_db, typing=True))
     floor_s = statistics.median(bare)
     dialog_s = statistics.median(p["login_dialog_s"] for p in program)
     window_s = statistics.median(p["window_s"] for p in program)
@@ -558,6 +573,14 @@ def main() -> int:
         f"{floor_s:.3f} s",
         f"{window_s / floor_s:.2f}x",
         f"<= {GOALS['startup_ratio']}x: {verdict(window_s / floor_s <= GOALS['startup_ratio'])}",
+    )
+    typed_s = statistics.median(p["window_s"] for p in typed)
+    line(
+        f"  as a user waits: the dialog, then from Log in, {STARTUP_SIZE:,}",
+        f"{typed_s:.3f} s",
+        f"{floor_s:.3f} s",
+        f"{typed_s / floor_s:.2f}x",
+        "(the window's code loads at the password's first key)",
     )
     login_s = statistics.median(p["login_s"] for p in program)
     kdf_s = statistics.median(p["kdf_s"] for p in program)

@@ -298,3 +298,47 @@ def test_an_unsigned_user_entry_appended_is_refused(disabled: tuple[Path, int]) 
             users.login(ledger, ADMIN, PASSWORD)
     finally:
         ledger.close()
+
+
+_WHILE_TYPING = textwrap.dedent(
+    """
+    import json, sys
+    from ruralcouncil import i18n
+    from ruralcouncil.gui import app as gui_app
+
+    app = gui_app.ensure_application()
+    i18n.set_language("en")
+    ledger, problem = gui_app.open_for_window(sys.argv[1])
+    from ruralcouncil.gui.login_dialog import LoginDialog
+
+    dialog = LoginDialog(ledger, user_name="admin")
+    dialog.show()
+    app.processEvents()
+    before = "ruralcouncil.gui.main_window" in sys.modules
+    dialog.password.textEdited.emit("c")  # the password's first key, as typed
+    after = "ruralcouncil.gui.main_window" in sys.modules
+    print(json.dumps({"before": before, "after": after}))
+    ledger.close()
+    """
+)
+
+
+def test_the_main_windows_code_loads_while_the_password_is_typed(tmp_path: Path) -> None:
+    """Not before the login dialog is shown (its wait), but at the password's first key
+    (while the user types), so "Log in" is followed by the window alone."""
+    ledger = fresh_ledger(tmp_path)
+    path = ledger.path
+    ledger.close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "c"))
+    done = subprocess.run(
+        [sys.executable, "-c", _WHILE_TYPING, str(path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found == {"before": False, "after": True}

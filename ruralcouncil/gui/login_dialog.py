@@ -64,7 +64,7 @@ class LoginDialog(QDialog):
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.textEdited.connect(self._prepare_qt_namespace)
+        self.password.textEdited.connect(self._prepare_while_typing)
         form.addRow(_("Password:"), self.password)
         layout.addLayout(form)
 
@@ -95,13 +95,15 @@ class LoginDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(420)
 
-    def _prepare_qt_namespace(self) -> None:
-        """The dialog needs no enum of the Qt namespace (see _plain_label), but the login's
-        wait cursor and the main window's work after its first paint do: they are built
-        while the password is typed, rather than after "Log in" or before either window's
-        first paint."""
-        self.password.textEdited.disconnect(self._prepare_qt_namespace)
+    def _prepare_while_typing(self) -> None:
+        """What comes after "Log in" is loaded while the password is typed (at its first
+        key, a few milliseconds): the main window's code, and the enums of the Qt namespace,
+        which the dialog itself never names (see _plain_label) but the login's wait cursor
+        and the main window's work after its first paint do."""
+        self.password.textEdited.disconnect(self._prepare_while_typing)
         from PySide6.QtCore import Qt  # noqa: F401  (its first use builds its Python enums)
+
+        import ruralcouncil.gui.main_window  # noqa: F401
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
