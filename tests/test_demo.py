@@ -2,19 +2,34 @@
 
 The village is data in resources/demo/ (village.json, entries.csv); ruralcouncil.ledger.demo
 feeds it through the service functions. Its plan ends in the current year, so the years below
-are counted back from today."""
+are counted back from today: the first is closed by the chair, the second by its finalised
+annual return, and this one is open."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
 from _helpers import state
+from pypdf import PdfReader
 
-from ruralcouncil.ledger import catalog, journal
+from ruralcouncil import cli
+from ruralcouncil.ledger import (
+    annual_return,
+    catalog,
+    internal_audit,
+    journal,
+    meetings,
+    queries,
+    reconciliation,
+    variances,
+)
+from ruralcouncil.ledger.annual_return import Answer
 from ruralcouncil.ledger.classification import EXPENDITURE, REVENUE
 from ruralcouncil.ledger.demo import (
     COLUMNS,
@@ -27,8 +42,9 @@ from ruralcouncil.ledger.demo import (
     read_steps,
 )
 from ruralcouncil.ledger.errors import ClosedYear, LedgerUnavailable
+from ruralcouncil.ledger.internal_audit import AuditAnswer
 from ruralcouncil.ledger.journal import EntryType, NewEntry
-from ruralcouncil.ledger.storage import Ledger
+from ruralcouncil.ledger.storage import Ledger, open_ledger
 from ruralcouncil.ledger.users import Role, list_users, login
 from ruralcouncil.ledger.verify import verify
 from ruralcouncil.reports.statements import year_summary
@@ -108,21 +124,30 @@ def test_at_least_two_full_years_and_openings(demo: Ledger) -> None:
     assert sorted(openings) == [(f"{FIRST}-01-01", "BANK"), (f"{FIRST}-01-01", "CASH")]
 
 
-def test_first_year_is_closed(demo: Ledger) -> None:
-    assert journal.closed_years(demo.conn) == [FIRST]
+def test_the_past_years_are_closed_and_this_one_open(demo: Ledger, tmp_path: Path) -> None:
+    """The first year closed by the chair, the second by finalising its return; the clerk
+    still records in this one."""
+    assert journal.closed_years(demo.conn) == [FIRST, SECOND]
     chair = next(u for u, _a in list_users(demo) if u.name == "serik")
     assert chair.role == Role.CHAIR
-    closed_by = demo.conn.execute(
-        "SELECT user_id FROM closed_years WHERE year = ?", (FIRST,)
-    ).fetchone()
-    assert closed_by == (chair.id,)
+    closed_by = demo.conn.execute("SELECT DISTINCT user_id FROM closed_years").fetchall()
+    assert closed_by == [(chair.id,)]
     clerk = login(demo, "aigerim", DEMO_PASSWORD)
     before = state(demo.conn)
-    with pytest.raises(ClosedYear):
-        journal.record(
-            demo, clerk, NewEntry(date(FIRST, 12, 30), EntryType.RECEIPT, 100_00, "FINES")
-        )
+    for year in (FIRST, SECOND):
+        with pytest.raises(ClosedYear):
+            journal.record(
+                demo, clerk, NewEntry(date(year, 12, 30), EntryType.RECEIPT, 100_00, "FINES")
+            )
     assert state(demo.conn) == before  # nor was the clerk's login chained
+    with _copy(demo, tmp_path) as copy:
+        clerk = login(copy, "aigerim", DEMO_PASSWORD)
+        late = NewEntry(date.today(), EntryType.RECEIPT, 100_00, "FINES", description="late")
+        number = journal.record(copy, clerk, late)
+        assert copy.conn.execute(
+            "SELECT date FROM transactions WHERE number = ?", (number,)
+        ).fetchone() == (date.today().isoformat(),)
+        assert verify(copy.conn).ok
 
 
 def test_each_user_signs_their_own_work(demo: Ledger) -> None:
@@ -134,10 +159,11 @@ def test_each_user_signs_their_own_work(demo: Ledger) -> None:
     ).fetchall()
     assert {names[r[0]] for r in made_by} == {"aigerim", "serik"}
     signers = {names[r[0]] for r in demo.conn.execute("SELECT DISTINCT author FROM signatures")}
-    assert signers == {"admin", "aigerim", "serik", "dana", "asel"}  # marat votes, never signs
+    # marat votes, never signs; nurlan signs the internal audit
+    assert signers == {"admin", "aigerim", "serik", "dana", "asel", "nurlan"}
     result = verify(demo.conn)
     entries = demo.conn.execute("SELECT count(*) FROM transactions").fetchone()[0]
-    assert set(result.admin_set_keys) == {"aigerim", "serik", "dana", "asel"}
+    assert set(result.admin_set_keys) == {"aigerim", "serik", "dana", "asel", "nurlan"}
     clerk_records = demo.conn.execute(
         "SELECT (SELECT count(*) FROM parties) + (SELECT count(*) FROM requests)"
         " + (SELECT count(*) FROM request_steps WHERE step = 'withdrawn')"
@@ -156,6 +182,9 @@ def test_each_user_signs_their_own_work(demo: Ledger) -> None:
         " + (SELECT count(*) FROM assets) + (SELECT count(*) FROM leases)"
         " + (SELECT count(*) FROM fines) + (SELECT count(*) FROM fine_cancellations)"
         " + (SELECT count(*) FROM register_links)"
+        # the annual return: the variances explained, the bank reconciled, the inspection
+        " + (SELECT count(*) FROM variance_explanations)"
+        " + (SELECT count(*) FROM reconciliations) + (SELECT count(*) FROM inspections)"
     ).fetchone()[0]
     assert result.admin_set_keys["aigerim"][0] == entries + clerk_records
 
@@ -178,7 +207,7 @@ def test_this_year_is_under_the_councils_control(demo: Ledger) -> None:
     ).fetchone()[0]
     assert unpaid == 0
     sittings = meetings.meetings(conn, THIS_YEAR)
-    assert 1 < len(sittings) <= 13
+    assert 1 < len(sittings) <= 14  # a sitting a month, the budget's, and last year's return
     votes = [v for r in meetings.resolutions(conn, THIS_YEAR) for v in r.votes.values()]
     assert meetings.Vote.RECUSED in votes
     states = {r.state for r in spending.requests(conn, year=THIS_YEAR)}
@@ -240,6 +269,142 @@ def test_demo_refuses_an_existing_file(tmp_path: Path) -> None:
     with pytest.raises(LedgerUnavailable, match="already exists"):
         create_demo(path)
     assert path.read_bytes() == b"the real ledger"
+
+
+# --- last year's annual return -----------------------------------------------------------
+
+
+@contextmanager
+def _copy(demo: Ledger, folder: Path) -> Iterator[Ledger]:
+    """A copy of the demo to write in, leaving the module's demo as built."""
+    path = folder / "copy.ruralcouncil"
+    target = sqlite3.connect(path)
+    demo.conn.backup(target)
+    target.close()
+    ledger = open_ledger(path)
+    try:
+        yield ledger
+    finally:
+        ledger.close()
+
+
+def test_last_years_return_is_finalised_and_complete(demo: Ledger) -> None:
+    state_ = annual_return.read(demo.conn, SECOND)
+    assert state_.final and state_.closed and state_.missing() == []
+    (version,) = state_.versions
+    assert (version.version, version.by, version.reason) == (1, "serik", "")
+    assert f"{THIS_YEAR}-01-01" <= version.date <= date.today().isoformat()
+    # The ledger itself shows the auditor nothing against any objective.
+    found = internal_audit.evidence(demo.conn, SECOND)
+    assert all(not problems for problems in found.values()), found
+    # This year's return is not begun.
+    assert annual_return.read(demo.conn, THIS_YEAR).versions == []
+
+
+def test_section_1_is_answered_by_a_confirmed_resolution_one_no_explained(demo: Ledger) -> None:
+    answers = annual_return.governance_answers(demo.conn, SECOND)
+    assert set(answers) == set(annual_return.ASSERTIONS)
+    noes = [a for a in answers.values() if a.answer == Answer.NO]
+    assert [a.assertion for a in noes] == [6]  # the internal audit began late in the year
+    assert len(noes[0].explanation) > 40 and str(SECOND) in noes[0].explanation
+    assert all(a.explanation == "" for a in answers.values() if a.answer == Answer.YES)
+    (ref,) = {a.resolution for a in answers.values()}
+    resolution = meetings.get_resolution(demo.conn, ref)
+    assert resolution.subject == f"governance:{SECOND}" and resolution.passed
+    assert resolution.confirmed_by is not None and resolution.in_effect
+    assert str(SECOND) < resolution.date <= date.today().isoformat()
+    assert all(a.date == resolution.date for a in answers.values())
+
+
+def test_every_variance_needed_is_explained_in_the_villages_words(demo: Ledger) -> None:
+    found = variances.variances(demo.conn, SECOND)
+    needed = [v for v in found if v.needed]
+    assert needed, "the plan's second year moved enough from the first to need words"
+    for v in needed:
+        assert v.explanation and " / " in v.explanation, v  # Kazakh, then Russian
+    assert all(v.explanation is None for v in found if not v.needed)
+
+
+def test_the_bank_agrees_with_one_payment_unpresented(demo: Ledger) -> None:
+    r = reconciliation.latest(demo.conn, SECOND)
+    assert r is not None and r.agrees and r.approved and r.current
+    assert r.approved_by == "serik" and r.prepared_by == "aigerim"
+    assert str(SECOND) < str(r.approved_on) <= date.today().isoformat()
+    balances, box8, box7 = reconciliation.cash_book(demo.conn, SECOND)
+    assert box8 == box7 == r.cash_book and r.unbanked == []
+    ((number, account, amount),) = r.unpresented
+    entry = queries.get(demo.conn, number)
+    assert entry is not None and entry.type == "payment" and entry.reversed_by is None
+    assert f"{SECOND}-12-24" <= entry.date <= f"{SECOND}-12-31"
+    assert (entry.account, entry.amount) == (account, amount)
+    # The statement shows the cash book plus the payment the bank had not yet made.
+    assert r.statements_total - r.cash_book == amount
+    assert r.statements[account] == balances[account] + amount
+    assert entry.reference in r.explanation
+
+
+def test_the_internal_audit_is_answered_and_signed_by_the_auditor(demo: Ledger) -> None:
+    answers = internal_audit.answers(demo.conn, SECOND)
+    assert set(answers) == set(internal_audit.OBJECTIVES)
+    assert {a.by for a in answers.values()} == {"nurlan"}
+    (not_covered,) = [a for a in answers.values() if a.answer != AuditAnswer.YES]
+    assert not_covered.answer == AuditAnswer.NOT_COVERED and not_covered.comment.strip()
+    signed = internal_audit.signoff(demo.conn, SECOND)
+    assert signed is not None and signed.by == "nurlan" and signed.auditor == "Нұрлан Тоқтаров"
+    assert f"{THIS_YEAR}-01-01" <= signed.starts <= signed.ends <= f"{THIS_YEAR}-02-28"
+    assert signed.ends <= date.today().isoformat()
+
+
+def test_the_inspection_period_is_thirty_working_days_after_the_year(demo: Ledger) -> None:
+    period = annual_return.inspection(demo.conn, SECOND)
+    assert period is not None and period.working_days == annual_return.INSPECTION_WORKING_DAYS
+    assert period.starts > f"{SECOND}-12-31" and period.place.strip()
+    june = date(THIS_YEAR, 6, 1)
+    if june <= date.today():
+        assert period.starts.startswith(f"{THIS_YEAR}-06-0")
+
+
+def test_a_demo_made_early_in_the_year_still_finalises_last_year(tmp_path: Path) -> None:
+    """Made on 10 January of last year: the return of the year before is made in those ten
+    days (nothing after that day), and that year is closed."""
+    then = date(THIS_YEAR - 1, 1, 10)
+    ledger = create_demo(tmp_path / "january.ruralcouncil", today=then)
+    try:
+        assert verify(ledger.conn).ok
+        year = THIS_YEAR - 2
+        state_ = annual_return.read(ledger.conn, year)
+        assert state_.final and state_.missing() == []
+        assert journal.closed_years(ledger.conn) == [THIS_YEAR - 3, year]
+        signed = state_.signoff
+        assert signed is not None and signed.ends <= then.isoformat()
+        assert {a.date for a in state_.governance.values()} <= {then.isoformat()}
+        assert state_.reconciliation is not None
+        assert str(year) < str(state_.reconciliation.approved_on) <= then.isoformat()
+        assert state_.versions[0].date <= then.isoformat()
+    finally:
+        ledger.close()
+
+
+def test_the_return_shows_final_and_its_paper_checks(
+    demo: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``return show --json``, ``report annual-return`` (no DRAFT) and ``verify-report``."""
+
+    def run(*args: str) -> str:
+        capsys.readouterr()
+        code = cli.main(["--lang", "en", "--db", str(demo.path), *args])
+        out, err = capsys.readouterr()
+        assert code == 0, err
+        return out
+
+    shown = json.loads(run("return", "show", "--year", str(SECOND), "--json"))
+    assert shown["final"] is True and shown["missing"] == [] and shown["version"] == 1
+    pdf = tmp_path / "return.pdf"
+    code = run("report", "annual-return", "--year", str(SECOND), "-o", str(pdf))
+    code = code.strip().splitlines()[-1]
+    text = " ".join((page.extract_text() or "") for page in PdfReader(pdf).pages)
+    assert "DRAFT" not in text and "finalised" in text
+    assert "matches" in run("verify-report", code)
 
 
 # --- the village is data ------------------------------------------------------------------
@@ -319,7 +484,8 @@ def test_a_demo_made_in_another_year_moves_its_dates(tmp_path: Path) -> None:
         ).fetchone()
         assert first == f"{THIS_YEAR - 3}-01-01"
         assert f"{THIS_YEAR - 1}-06-01" <= last <= then.isoformat()
-        assert journal.closed_years(ledger.conn) == [THIS_YEAR - 3]
+        assert journal.closed_years(ledger.conn) == [THIS_YEAR - 3, THIS_YEAR - 2]
+        assert annual_return.read(ledger.conn, THIS_YEAR - 2).final
     finally:
         ledger.close()
 

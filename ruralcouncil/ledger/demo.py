@@ -17,7 +17,8 @@ This module only feeds that plan through the service functions people use
 ``journal.close_year``), each user logged in with their own key, so every rule holds and
 ``verify`` passes. The plan is written for the three years ending in ``written_for``; a demo
 made in another year moves every date by whole years, so that its last year is always the
-current one, and nothing dated after today is posted.
+current one, and nothing dated after today is posted. The year before today's gets its
+annual return, finalised early in the next year (``demo_return``), which closes it.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from ruralcouncil.ledger.dates import parse_date
 from ruralcouncil.ledger.demo_community import CommunityYear
 from ruralcouncil.ledger.demo_council import CouncilYear, DemoCouncil
 from ruralcouncil.ledger.demo_registers import Registers
+from ruralcouncil.ledger.demo_return import DemoReturn
 from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.money import parse_csv_amount
@@ -320,12 +322,15 @@ def _build(ledger: Ledger, village: Village, shift: int, today: date) -> None:
         if council is not None
         else None
     )
+    annual = _annual_return(ledger, village, as_user, today)
     for step in village.steps:
         day = moved(step.date, shift)
         if day > today:
             break  # the plan is in date order
         while closes and moved(closes[0].on, shift) < day:
             _close(ledger, as_user(closes[0].by), closes.pop(0).year + shift, today)
+        if annual is not None and annual.due(day):
+            annual.make()
         clerk = as_user(village.recorded_by)
         if council is not None and not council.adopted and day >= council.setup.adopted_on:
             council.adopt()
@@ -349,6 +354,8 @@ def _build(ledger: Ledger, village: Village, shift: int, today: date) -> None:
     for close in closes:
         if moved(close.on, shift) <= today:
             _close(ledger, as_user(close.by), close.year + shift, today)
+    if annual is not None and not annual.made:
+        annual.make()
     if council is not None and council.adopted:
         assert community is not None and registers is not None
         community.run_before(today + timedelta(days=1))
@@ -405,6 +412,26 @@ def _council_year(
         if step.entry is not None and moved(step.date, shift).year == setup.adopted_on.year
     ]
     return CouncilYear(ledger, setup, as_user, village.recorded_by, planned)
+
+
+def _annual_return(
+    ledger: Ledger, village: Village, as_user: Callable[[str], User], today: date
+) -> DemoReturn | None:
+    """The return for the year before today's, when the village has a council to answer it
+    and an internal auditor; made in the plan's order once its sitting has come."""
+    auditor = next((u.name for u in village.users if u.role == "auditor"), None)
+    if village.council is None or auditor is None:
+        return None
+    return DemoReturn(
+        ledger,
+        as_user,
+        today.year - 1,
+        today,
+        village.recorded_by,
+        village.council.chair,
+        village.council.members,
+        auditor,
+    )
 
 
 def _close(ledger: Ledger, chair: User, year: int, today: date) -> None:
