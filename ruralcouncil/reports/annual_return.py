@@ -266,7 +266,7 @@ def _section_1(state: ReturnState, s: Mapping[str, Any]) -> list[Any]:
             ),
             s["base"],
         ),
-        table(rows, [narrow, page_width() - narrow - 17 * MM - 24 * MM, 17 * MM, 24 * MM]),
+        table(rows, [narrow, page_width() - narrow - 20 * MM - 24 * MM, 20 * MM, 24 * MM]),
     ]
     noes = [a for a in state.governance.values() if a.explanation]
     if noes:
