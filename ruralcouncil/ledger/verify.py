@@ -461,6 +461,11 @@ class _Walk:
 
             for place, message, number in community_audit.problems(self.conn):
                 self.result.bad(place, message, number=number)
+        if self.signed:  # the annual return's rules (schema 5); nothing added to a closed year
+            from ruralcouncil.ledger import return_audit
+
+            for place, message, number in return_audit.problems(self.conn):
+                self.result.bad(place, message, number=number)
         if self.progress:
             self.progress(total, total)
 
