@@ -39,6 +39,18 @@ def register_fonts() -> tuple[str, str]:
     addMapping(REGULAR, 1, 0, BOLD)
     addMapping(REGULAR, 0, 1, REGULAR)
     addMapping(REGULAR, 1, 1, BOLD)
+    # Drawings (charts, QR codes) and each page start in the shipped face too: reportlab's
+    # default, Helvetica, would be named in the PDF without being embedded, for the printing
+    # PC to substitute, and has no Kazakh letters.
+    # reportlab reads its defaults when its modules are imported, so each is set here.
+    from reportlab import rl_config
+    from reportlab.graphics import renderbase
+    from reportlab.platypus import tables
+
+    rl_config.canvas_basefontname = REGULAR
+    rl_config.defaultGraphicsFontName = REGULAR
+    renderbase.STATE_DEFAULTS["fontName"] = REGULAR
+    tables.CellStyle.fontname = REGULAR  # a table cell holding plain text
     return REGULAR, BOLD
 
 

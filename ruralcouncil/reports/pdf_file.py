@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ruralcouncil.i18n import language, set_language
+from ruralcouncil.reports.fonts import REGULAR
 
 MM = 72 / 25.4  # points per millimetre, without importing reportlab.lib.units here
 
@@ -60,6 +61,7 @@ def write_a4(
         author=author,
         creator="RuralCouncil",
         invariant=1,
+        initialFontName=REGULAR,  # see fonts.register_fonts: never reportlab's Helvetica
     )
     try:
         doc.build(list(story), onFirstPage=footer, onLaterPages=footer)
