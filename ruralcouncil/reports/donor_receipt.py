@@ -380,7 +380,8 @@ def verification(code: str, entries: int, head: str, s: Mapping[str, Any]) -> An
         para(
             _(
                 "Anyone with the program can check this paper against the ledger: "
-                "ruralcouncil verify --anchor followed by the anchor above."
+                "ruralcouncil verify-report followed by the code above, or Check a printed "
+                "code in the window. The anchor is for ruralcouncil verify --anchor."
             ),
             s["small"],
         ),
@@ -388,7 +389,7 @@ def verification(code: str, entries: int, head: str, s: Mapping[str, Any]) -> An
             _(
                 "The code is made from the ledger's hash at that position and from the "
                 "figures printed here, so a figure changed on paper no longer matches it. "
-                "The QR code at the foot of each page holds the code."
+                "The QR code at the foot of each page holds the code and the totals."
             ),
             s["small"],
         ),
