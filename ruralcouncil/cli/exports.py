@@ -28,12 +28,13 @@ from ruralcouncil.i18n import _, ngettext
 
 def _export(kind: str) -> Any:
     def handler(args: argparse.Namespace) -> int:
-        from ruralcouncil.reports.exports import EXPORTERS, check_output
+        from ruralcouncil.reports.exports import EXPORTERS
+        from ruralcouncil.reports.pdf_file import check_new_output
 
         exporter, folder = EXPORTERS[kind]
         year = parse_year(not_blank(args.year, "--year"))
         path = Path(not_blank(args.output, "--output"))
-        check_output(path, folder=folder)  # before the password is asked for
+        check_new_output(path, folder=folder)  # before the password is asked for
         with as_user(args, f"export {kind}") as (ledger, user):
             export = exporter(ledger, user, year, path)
         count = len(export.table("transactions").rows)

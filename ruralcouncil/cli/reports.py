@@ -28,18 +28,10 @@ if TYPE_CHECKING:
 
 def _output(args: argparse.Namespace) -> Path:
     """The file to write: refused when it exists or its folder does not."""
+    from ruralcouncil.reports.pdf_file import check_new_output
+
     path = Path(args.output)
-    if path.exists() or path.is_symlink():
-        raise Refused(
-            _("{path} already exists; choose another file name. Nothing was written.").format(
-                path=path
-            )
-        )
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise Refused(
-            _("The folder {folder} does not exist. Nothing was written.").format(folder=folder)
-        )
+    check_new_output(path)
     return path
 
 

@@ -42,7 +42,7 @@ from typing import Any
 
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger.classification import EXPENDITURE, REVENUE
-from ruralcouncil.ledger.errors import InvalidInput, PermissionDenied
+from ruralcouncil.ledger.errors import PermissionDenied
 from ruralcouncil.ledger.money import format_plain, tiyn_to_decimal
 from ruralcouncil.ledger.roles import ROLE_NAMES, User
 from ruralcouncil.ledger.storage import Ledger
@@ -55,6 +55,7 @@ from ruralcouncil.reports.export_rows import (
     may_export,
     year_tables,
 )
+from ruralcouncil.reports.pdf_file import check_new_output
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CURRENCY = "KZT"
@@ -70,30 +71,6 @@ def require_exporter(user: User) -> None:
             _("{user} ({role}) may not export the ledger.").format(
                 user=user.name, role=_(ROLE_NAMES[user.role])
             )
-        )
-
-
-def check_output(path: Path, *, folder: bool) -> None:
-    """Refuse an output that exists (a folder may, if empty) or whose folder does not."""
-    if folder and path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
-        pass  # an empty folder made for the export is fine
-    elif path.exists() or path.is_symlink():
-        if folder:
-            raise InvalidInput(
-                _(
-                    "{path} already exists and is not an empty folder; choose another "
-                    "folder. Nothing was written."
-                ).format(path=path)
-            )
-        raise InvalidInput(
-            _("{path} already exists; choose another file name. Nothing was written.").format(
-                path=path
-            )
-        )
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise InvalidInput(
-            _("The folder {folder} does not exist. Nothing was written.").format(folder=parent)
         )
 
 
@@ -121,7 +98,7 @@ def _whole_folder(path: Path) -> Iterator[Path]:
     try:
         yield tmp
         if path.is_dir():
-            path.rmdir()  # empty (check_output); Windows renames over no folder
+            path.rmdir()  # empty (check_new_output); Windows renames over no folder
         os.replace(tmp, path)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -129,7 +106,7 @@ def _whole_folder(path: Path) -> Iterator[Path]:
 
 def _prepare(ledger: Ledger, user: User, year: int, path: Path, *, folder: bool) -> YearExport:
     require_exporter(user)
-    check_output(path, folder=folder)
+    check_new_output(path, folder=folder)
     return year_tables(ledger, year)
 
 

@@ -21,6 +21,34 @@ MM = 72 / 25.4  # points per millimetre, without importing reportlab.lib.units h
 Footer = Callable[[Any, Any], None]
 
 
+def check_new_output(path: Path, *, folder: bool = False) -> None:
+    """Refuse a document or export whose file exists (a folder may, if empty: one made for
+    an export) or whose folder does not: a printed document is never replaced by another."""
+    from ruralcouncil.i18n import _
+    from ruralcouncil.ledger.errors import InvalidInput
+
+    if folder and path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
+        pass  # an empty folder made for the export is fine
+    elif path.exists() or path.is_symlink():
+        if folder:
+            raise InvalidInput(
+                _(
+                    "{path} already exists and is not an empty folder; choose another "
+                    "folder. Nothing was written."
+                ).format(path=path)
+            )
+        raise InvalidInput(
+            _("{path} already exists; choose another file name. Nothing was written.").format(
+                path=path
+            )
+        )
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise InvalidInput(
+            _("The folder {folder} does not exist. Nothing was written.").format(folder=parent)
+        )
+
+
 @contextmanager
 def in_language(lang: str | None) -> Iterator[None]:
     """Render in ``lang`` and put the process's language back afterwards."""
