@@ -194,4 +194,16 @@ def test_gifts_from_the_command_line(run: Run, tmp_path: Path) -> None:
     shown = run(f"donation acknowledge 2 --resolution {ack} --json --user chair").json()
     assert (shown["acknowledged"], shown["acknowledged_by"], shown["held"]) == (True, ack, False)
     run.refused(f"donation acknowledge 2 --resolution {ack} --user chair", "already")
+    # A statement given as a signed scan comes back byte for byte, never over another file.
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4 signed statement")
+    scanned = run.new(
+        f"donation add --party 2 --amount 900 --voluntary Freely --statement {scan} "
+        f"--date {d('03-06')} --user clerk"
+    )
+    out = tmp_path / "back.pdf"
+    run.ok(f"donation statement {scanned} --out {out}")
+    assert out.read_bytes() == scan.read_bytes()
+    run.refused(f"donation statement {scanned} --out {out}", "already exists")
+    assert out.read_bytes() == scan.read_bytes()
     assert json.loads(run.ok("verify --json"))["ok"] is True

@@ -165,6 +165,20 @@ def as_user(
 # --- values ------------------------------------------------------------------------------
 
 
+def write_new_file(out: Path, data: bytes) -> None:
+    """Write ``data`` to a file that must not exist yet (never over another file); a refusal
+    with the reason otherwise, nothing written."""
+    try:
+        with out.open("xb") as fh:
+            fh.write(data)
+    except FileExistsError:
+        raise Refused(_("{path} already exists; nothing was written.").format(path=out)) from None
+    except OSError as exc:
+        raise Refused(
+            _("{path} cannot be written: {reason}").format(path=out, reason=exc.strerror or exc)
+        ) from None
+
+
 def parse_year(text: str) -> int:
     from ruralcouncil.ledger.dates import parse_year as parse
 

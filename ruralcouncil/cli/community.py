@@ -23,6 +23,7 @@ from ruralcouncil.cli.common import (
     say,
     subject,
     user_arg,
+    write_new_file,
     year_arg,
 )
 from ruralcouncil.cli.council import a_ref, an_id, created, date_arg, event_day
@@ -163,21 +164,9 @@ def cmd_donation_statement(args: argparse.Namespace) -> int:
     out = Path(args.out)
     with reader(args) as ledger:
         filename, data = donations.statement_data(ledger.conn, donation_id)
-    _write_new(out, data)
+    write_new_file(out, data)
     say(_("Wrote {name} ({size} bytes) to {path}.").format(name=filename, size=len(data), path=out))
     return EXIT_OK
-
-
-def _write_new(out: Path, data: bytes) -> None:
-    try:
-        with out.open("xb") as fh:  # never over another file
-            fh.write(data)
-    except FileExistsError:
-        raise Refused(_("{path} already exists; nothing was written.").format(path=out)) from None
-    except OSError as exc:
-        raise Refused(
-            _("{path} cannot be written: {reason}").format(path=out, reason=exc.strerror or exc)
-        ) from None
 
 
 # --- projects ----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ruralcouncil.cli.common import (
     say,
     subject,
     user_arg,
+    write_new_file,
     year_arg,
 )
 from ruralcouncil.cli.council import a_ref, an_id, created, date_arg, event_day
@@ -253,15 +254,7 @@ def cmd_request_attachment(args: argparse.Namespace) -> int:
     out = Path(args.out)
     with reader(args) as ledger:
         filename, data = spending.attachment_data(ledger.conn, attachment_id)
-    try:
-        with out.open("xb") as fh:  # never over another file
-            fh.write(data)
-    except FileExistsError:
-        raise Refused(_("{path} already exists; nothing was written.").format(path=out)) from None
-    except OSError as exc:
-        raise Refused(
-            _("{path} cannot be written: {reason}").format(path=out, reason=exc.strerror or exc)
-        ) from None
+    write_new_file(out, data)
     say(_("Wrote {name} ({size} bytes) to {path}.").format(name=filename, size=len(data), path=out))
     return EXIT_OK
 
