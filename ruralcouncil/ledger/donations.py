@@ -211,8 +211,8 @@ def _requests(conn: sqlite3.Connection, party_id: int, day: date) -> list[str]:
 
     since = (day - timedelta(days=BUSINESS_DAYS)).isoformat()
     found = []
-    for request in spending.requests(conn):
-        if request.party_id != party_id or request.date > day.isoformat():
+    for request in spending.requests(conn, party_id=party_id):
+        if request.date > day.isoformat():
             continue
         open_now = request.state in (spending.State.DRAFT, spending.State.APPROVED)
         if request.date >= since or open_now:

@@ -229,9 +229,7 @@ def committed(conn: sqlite3.Connection, fund: str) -> int:
     from ruralcouncil.ledger import spending
 
     return sum(
-        r.unpaid
-        for r in spending.requests(conn, state=spending.State.APPROVED.value)
-        if r.fund == fund
+        r.unpaid for r in spending.requests(conn, state=spending.State.APPROVED.value, fund=fund)
     )
 
 

@@ -655,8 +655,8 @@ def _close_problems(conn: sqlite3.Connection, project: Project) -> list[str]:
     from ruralcouncil.ledger import spending
 
     problems = []
-    for request in spending.requests(conn):
-        if request.fund == project.fund and request.state in (
+    for request in spending.requests(conn, fund=project.fund):
+        if request.state in (
             spending.State.DRAFT,
             spending.State.APPROVED,
         ):

@@ -214,9 +214,28 @@ def get(conn: sqlite3.Connection, request_id: int) -> Request:
 
 
 def requests(
-    conn: sqlite3.Connection, *, year: int | None = None, state: str | None = None
+    conn: sqlite3.Connection,
+    *,
+    year: int | None = None,
+    state: str | None = None,
+    fund: str | None = None,
+    party_id: int | None = None,
 ) -> list[Request]:
-    where, params = ("WHERE q.date LIKE ?", [f"{year}-%"]) if year else ("", [])
+    """Spending requests, oldest first: of ``year``, in ``state``, on ``fund``, to
+    ``party_id`` (each when given). The year, fund and party are chosen in SQL, so a check
+    about one fund or party builds only that one's requests and their steps."""
+    conditions: list[str] = []
+    params: list[object] = []
+    if year:
+        conditions.append("q.date LIKE ?")
+        params.append(f"{year}-%")
+    if fund is not None:
+        conditions.append("q.fund = ?")
+        params.append(fund)
+    if party_id is not None:
+        conditions.append("q.party_id = ?")
+        params.append(party_id)
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     found = [_build(conn, r) for r in conn.execute(f"{_SELECT} {where} ORDER BY q.id", params)]
     if state:
         try:
