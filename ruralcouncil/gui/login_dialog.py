@@ -97,13 +97,17 @@ class LoginDialog(QDialog):
 
     def _prepare_while_typing(self) -> None:
         """What comes after "Log in" is loaded while the password is typed (at its first
-        key, a few milliseconds): the main window's code, and the enums of the Qt namespace,
+        key, a few milliseconds): the main window's code, the cryptography that opens the
+        password's key, and the enums of the Qt namespace,
         which the dialog itself never names (see _plain_label) but the login's wait cursor
         and the main window's work after its first paint do."""
         self.password.textEdited.disconnect(self._prepare_while_typing)
         from PySide6.QtCore import Qt  # noqa: F401  (its first use builds its Python enums)
 
         import ruralcouncil.gui.main_window  # noqa: F401
+        from ruralcouncil.ledger import keys
+
+        keys.load()  # what opens the password's key
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -13,10 +13,24 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
+
+
+def load() -> None:
+    """The cryptography library's parts this module uses. They are imported where a key is
+    made, opened or checked, not with this module: the window's start needs none of them
+    before its login dialog is shown, and the dialog asks for them while the password is
+    typed."""
+    import cryptography.exceptions
+    import cryptography.hazmat.primitives.asymmetric.ed25519
+    import cryptography.hazmat.primitives.ciphers.aead  # noqa: F401
+
 
 # scrypt at 16 MiB: about 50 ms on the target PCs, slow enough to blunt guessing on a stolen
 # file. The parameters are stored with each key, so they can be raised later.
@@ -78,6 +92,9 @@ def _derive(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 
 def new_key_pair(user_id: int, password: str) -> tuple[str, str, Signer]:
     """A fresh key pair: (public key hex, the private key locked under ``password``, signer)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
     # The seed comes from `secrets` (the OS's random source), like the salts and nonces.
     private = Ed25519PrivateKey.from_private_bytes(secrets.token_bytes(32))
     public = private.public_key().public_bytes_raw().hex()
@@ -101,6 +118,10 @@ def new_key_pair(user_id: int, password: str) -> tuple[str, str, Signer]:
 
 def unlock(user_id: int, public_key: str, locked: str, password: str) -> Signer:
     """Open a stored key with the password; raises LockedKeyError when it does not open."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
     try:
         scheme, n, r, p, salt, nonce, secret = locked.split("$")
         if scheme != _SCHEME or not (2 <= int(n) <= _MAX_SCRYPT_N) or int(r) > 32 or int(p) > 4:
@@ -160,7 +181,12 @@ class PublicKeys:
     """Parsed public keys, cached: verify checks one signature per commit."""
 
     def __init__(self) -> None:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
         self._cache: dict[str, Ed25519PublicKey | None] = {}
+        self._key_type = Ed25519PublicKey
+        self._invalid = InvalidSignature
 
     def check(self, public_key: str, first: int, seq: int, head: str, signature: str) -> bool:
         if not (
@@ -173,14 +199,14 @@ class PublicKeys:
         key = self._cache.get(public_key, False)
         if key is False:
             try:
-                key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key))
+                key = self._key_type.from_public_bytes(bytes.fromhex(public_key))
             except ValueError:
                 key = None
             self._cache[public_key] = key
-        if key is None or not isinstance(key, Ed25519PublicKey):
+        if key is None or not isinstance(key, self._key_type):
             return False
         try:
             key.verify(bytes.fromhex(signature), signed_message(first, seq, head))
-        except (InvalidSignature, ValueError):
+        except (self._invalid, ValueError):
             return False
         return True
