@@ -445,3 +445,14 @@ def test_free_text_is_trimmed_nfc_and_bounded() -> None:
             parse.clean_text("Name", bad)
     with pytest.raises(InvalidInput, match="required"):
         parse.clean_text("Name", "   ", required=True)
+
+
+def test_a_list_of_entry_numbers() -> None:
+    """What a reconciliation's unpresented and unbanked entries are typed as, in the window
+    and on the command line alike."""
+    assert parse.parse_ids("412, 415;7", "The entry") == [412, 415, 7]
+    assert parse.parse_ids("", "The entry") == [] and parse.parse_ids(" , ") == []
+    assert parse.parse_ids(", ".join(str(n) for n in range(1, 101))) == list(range(1, 101))
+    for text in ("412, x", "0", "-3", "1.5", "12345678901234567890"):
+        with pytest.raises(InvalidInput):
+            parse.parse_ids(text, "The entry")

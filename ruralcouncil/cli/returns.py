@@ -141,9 +141,9 @@ def _statements(items: list[str]) -> dict[str, int]:
 
 
 def _numbers(text: str | None) -> list[int]:
-    from ruralcouncil.ledger.parse import parse_id
+    from ruralcouncil.ledger.parse import parse_ids
 
-    return [parse_id(n.strip(), _("The entry")) for n in (text or "").split(",") if n.strip()]
+    return parse_ids(text or "", _("The entry"))
 
 
 def _reconciliation_json(ledger: Any, year: int) -> dict[str, object] | None:

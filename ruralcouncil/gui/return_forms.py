@@ -35,8 +35,9 @@ from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.entry_dialogs import date_edit
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import annual_return, internal_audit, reconciliation, variances
-from ruralcouncil.ledger.errors import InvalidInput, LedgerError
+from ruralcouncil.ledger.errors import LedgerError
 from ruralcouncil.ledger.money import format_amount, parse_amount
+from ruralcouncil.ledger.parse import parse_ids
 from ruralcouncil.ledger.users import Action
 
 _OK_STYLE = "color: #1b5e20;"
@@ -260,18 +261,6 @@ class VariancesForm(ReturnForm):
 # --- the bank reconciliation -------------------------------------------------------------
 
 
-def _ids(text: str) -> list[int]:
-    found = []
-    for part in text.replace(";", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if not part.isascii() or not part.isdigit():
-            raise InvalidInput(_("{text} is not an entry number.").format(text=part[:20]))
-        found.append(int(part))
-    return found
-
-
 class ReconciliationForm(ReturnForm):
     title = N_("Bank reconciliation at 31 December")
 
@@ -340,8 +329,8 @@ class ReconciliationForm(ReturnForm):
                 self.context.user,
                 self.year,
                 statements,
-                _ids(self.unpresented.text()),
-                _ids(self.unbanked.text()),
+                parse_ids(self.unpresented.text(), _("The entry")),
+                parse_ids(self.unbanked.text(), _("The entry")),
                 _text(self.explanation),
             )
 

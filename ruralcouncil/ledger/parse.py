@@ -71,6 +71,13 @@ def parse_id(text: str, what: str | None = None) -> int:
     return parse_whole(text, what=what or _("The number"), minimum=1)
 
 
+def parse_ids(text: str, what: str | None = None) -> list[int]:
+    """Numbers given as a list, ``412, 415`` (commas or semicolons between them); none for
+    blank text. Each as :func:`parse_id` reads it."""
+    parts = text.replace(";", ",").split(",")
+    return [parse_id(part.strip(), what) for part in parts if part.strip()]
+
+
 # A report code (reports/codes.py): two letters and a subject, the chain position, 64 bits.
 _REPORT_CODE = re.compile(r"[A-Z]{2}[0-9.]{1,40}-[0-9]{1,18}-(?:[0-9A-F]{4}-){3}[0-9A-F]{4}")
 
