@@ -21,7 +21,7 @@ from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.setup import init_ledger
 from ruralcouncil.ledger.storage import Ledger
 from ruralcouncil.reports import verification
-from ruralcouncil.reports.codes import REPORT_PREFIX, Kind, parse_report_code, verification_code
+from ruralcouncil.reports.codes import REPORT_PREFIX, Kind, parse_report_code
 from ruralcouncil.reports.statements import coded_summary, year_summary
 from ruralcouncil.reports.summary_pdf import (
     SummaryPdf,
@@ -211,10 +211,6 @@ def test_unknown_language_is_refused(ledger: Ledger, tmp_path: Path) -> None:
         render_summary_pdf(ledger.conn, 2025, tmp_path / "x.pdf", lang="de")
     assert not (tmp_path / "x.pdf").exists()
     assert i18n.language() == "kk"
-
-
-def test_verification_code_is_grouped() -> None:
-    assert verification_code("0123456789abcdef" * 4) == "0123 4567 89ab"
 
 
 def test_importing_the_module_does_not_load_reportlab() -> None:

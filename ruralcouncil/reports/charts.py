@@ -100,19 +100,7 @@ def _bars(
     y = height
     for (_name, amount), lines, text, row_height in zip(rows, labels, texts, heights, strict=True):
         middle = y - row_height / 2
-        first = middle + (len(lines) - 1) * leading / 2 - font_size * 0.35
-        for n, line in enumerate(lines):
-            drawing.add(
-                String(
-                    label_width - _GAP,
-                    first - n * leading,
-                    line,
-                    fontName=REGULAR,
-                    fontSize=font_size,
-                    fillColor=_TEXT,
-                    textAnchor="end",
-                )
-            )
+        _label(drawing, lines, label_width - _GAP, middle, font_size, leading)
         length = bar_room * amount / top if top > 0 and amount > 0 else 0.0
         bar_height = min(row_height * 0.62, font_size * 1.5)
         if length:
@@ -138,6 +126,27 @@ def _bars(
         )
         y -= row_height
     return drawing
+
+
+def _label(
+    drawing: Any, lines: Sequence[str], right: float, middle: float, size: float, leading: float
+) -> None:
+    """A bar's name, its lines right-aligned at ``right`` and centred on ``middle``."""
+    from reportlab.graphics.shapes import String
+
+    first = middle + (len(lines) - 1) * leading / 2 - size * 0.35
+    for n, line in enumerate(lines):
+        drawing.add(
+            String(
+                right,
+                first - n * leading,
+                line,
+                fontName=REGULAR,
+                fontSize=size,
+                fillColor=_TEXT,
+                textAnchor="end",
+            )
+        )
 
 
 def budget_chart(
@@ -201,19 +210,7 @@ def _budget_bars(
         rows, labels, texts, heights, strict=True
     ):
         middle = y - row_height / 2
-        first = middle + (len(lines) - 1) * leading / 2 - font_size * 0.35
-        for n, line in enumerate(lines):
-            drawing.add(
-                String(
-                    label_width - _GAP,
-                    first - n * leading,
-                    line,
-                    fontName=REGULAR,
-                    fontSize=font_size,
-                    fillColor=_TEXT,
-                    textAnchor="end",
-                )
-            )
+        _label(drawing, lines, label_width - _GAP, middle, font_size, leading)
         for amount, text, colour, bottom in (
             (budget, budget_text, BUDGET_COLOUR, middle + 1),
             (paid, paid_text, SPENDING_COLOUR, middle - 1 - bar_height),

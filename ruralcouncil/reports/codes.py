@@ -2,9 +2,9 @@
 
 - The *anchor* ``N:HEX``: the chain position the document was read at and the hash there, as
   ``ruralcouncil verify --anchor`` takes it.
-- The summary's and the minutes' short code: the anchor hash's first 12 hex digits.
-- The *report code* of DESIGN §4.4, for the documents that name what they cover (a donor's
-  receipt, a project's statement, a household's receipt, the rent in arrears at a date): the
+- The *report code* of DESIGN §4.4, which every document prints (the year summary, the
+  minutes, the annual return, the residents' report and poster, the budget execution report,
+  a donor's receipt, a project's statement, a household's receipt, the rent in arrears): the
   document's kind and subject, the chain position, and 64 bits of a SHA-256 over the hash at
   that position and the document's own figures, so neither a changed ledger nor a changed
   figure on paper keeps it. ``DR7-1234-89AB-CDEF-0123-4567`` is donor's receipt 7 read at
@@ -39,13 +39,6 @@ DIGEST_HEX = 16  # 64 bits
 def anchor_text(entries: int, head: str) -> str:
     """The anchor as ``verify --anchor`` takes it: ``N:HEX``."""
     return f"{entries}:{head}"
-
-
-def verification_code(head: str) -> str:
-    """The short code the summary and the minutes print: the head's first 12 hex digits in
-    groups of four."""
-    short = head[:12]
-    return " ".join(short[i : i + 4] for i in range(0, len(short), 4))
 
 
 class Kind(StrEnum):

@@ -130,14 +130,6 @@ def coded_summary(conn: sqlite3.Connection, year: int) -> CodedSummary:
     return CodedSummary(current, prior, str(code))
 
 
-def verification_code(head: str) -> str:
-    """The short code a printed summary carries (and the dashboard shows): the chain head's
-    first 12 hex digits in groups of four. Here, beside the figures, so that showing it
-    does not load the PDF module (``summary_pdf`` prints the same code)."""
-    short = head[:12]
-    return " ".join(short[i : i + 4] for i in range(0, len(short), 4))
-
-
 def _sum(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> int:
     return int(conn.execute(sql, params).fetchone()[0] or 0)
 

@@ -34,7 +34,6 @@ from ruralcouncil.reports.statements import (
     YearSummary,
     coded_summary,
     summary_figures,
-    year_summary,
 )
 
 # The accounting statements of the annual return (DESIGN §5), worded like AGAR Section 2.
@@ -400,10 +399,8 @@ def _page_footer(
 def _check_figures(ledger: Ledger, subject: str) -> dict[str, Any]:
     if not subject.isdigit() or len(subject) != 4:
         raise InvalidInput(_("A year summary names a year."))
-    year = int(subject)
-    conn = ledger.conn
-    with snapshot(conn):
-        return summary_figures(year_summary(conn, year), year_summary(conn, year - 1))
+    read = coded_summary(ledger.conn, int(subject))  # both years, as a print reads them
+    return summary_figures(read.current, read.prior)
 
 
 def _totals(figures: Mapping[str, Any]) -> list[tuple[str, str]]:
