@@ -146,6 +146,7 @@ class ReportsPage(QWidget):
         self._busy = False
         self.code = ""  # the verification code of the document shown
         self.shown_choice: Choice | None = None
+        self._outside: Path | None = None  # the document for the PC's viewer, without QtPdf
 
         self.documents = QListWidget()
         self.documents.setObjectName("documents")
@@ -389,7 +390,7 @@ class ReportsPage(QWidget):
     def _open_outside(self) -> None:
         from ruralcouncil.gui import pdf_viewer
 
-        path = getattr(self, "_outside", None)
+        path = self._outside
         if path is not None and not pdf_viewer.open_externally(path):
             messages.show_warning(
                 self,

@@ -12,6 +12,7 @@ stored), and raise ``InvalidInput`` when its subject does not exist in the ledge
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -64,22 +65,14 @@ def register(item: Verifiable) -> Verifiable:
 
 def registered(kind: Kind) -> Verifiable | None:
     """The registration of ``kind``, importing the report modules the first time."""
-    if not _loaded:
-        _load_all()
+    _load_all()
     return _REGISTRY.get(kind)
 
 
-_loaded: list[bool] = []
-
-
+@functools.cache
 def _load_all() -> None:
     for name in MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:  # a module that exists but fails is a bug, not an absence
-                raise
-    _loaded.append(True)
+        importlib.import_module(name)
 
 
 def totals_text(kind: Kind, figures: Figures) -> list[str]:
