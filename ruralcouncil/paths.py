@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -33,15 +35,41 @@ def is_portable() -> bool:
     return (program_dir() / PORTABLE_MARKER).exists()
 
 
+def can_write(folder: Path) -> bool:
+    """Whether a file can be made in ``folder``, tried for real: permission bits and
+    ``os.access`` do not see a write-protected USB stick or a CD."""
+    probe = folder / f".ruralcouncil-write-test-{os.getpid()}"
+    try:
+        probe.open("xb").close()
+    except FileExistsError:
+        return True
+    except OSError:
+        return False
+    with contextlib.suppress(OSError):
+        probe.unlink()
+    return True
+
+
+def portable_on_read_only_medium() -> bool:
+    """A portable copy whose folder cannot be written: its ledger could not be saved."""
+    if not is_portable():
+        return False
+    data = program_dir() / "data"
+    return not can_write(data if data.is_dir() else program_dir())
+
+
 def _user_dir(kind: str) -> Path:
-    """A platformdirs folder, or the ``data`` folder beside a portable copy; created."""
+    """A platformdirs folder, or the ``data`` folder beside a portable copy; created when it
+    can be (a portable copy on a read-only medium still reads what its folder holds)."""
     if is_portable():
         path = program_dir() / "data"
-    else:
-        import platformdirs
+        with contextlib.suppress(OSError):
+            path.mkdir(parents=True, exist_ok=True)
+        return path
+    import platformdirs
 
-        finder = platformdirs.user_data_dir if kind == "data" else platformdirs.user_config_dir
-        path = Path(finder(APP_NAME, appauthor=False))
+    finder = platformdirs.user_data_dir if kind == "data" else platformdirs.user_config_dir
+    path = Path(finder(APP_NAME, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -8,8 +8,11 @@ password ``correct-horse-1``.
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -511,3 +514,20 @@ def return_year(
         ledger, clerk, year, day(f"{year + 1}-03-01"), day(f"{year + 1}-04-10"), "The akimat"
     )
     annual_return.finalise(ledger, chair, year, on=on)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fresh_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``code`` in a fresh interpreter from the repository's root, with ``env`` added to this
+    process's environment: what a module imports, or a start-up, as a new program sees it."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=dict(os.environ, **env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

@@ -1673,3 +1673,30 @@ def test_smoke_test_in_a_subprocess() -> None:
         assert pdf.read_bytes().startswith(b"%PDF")
     finally:
         shutil.rmtree(pdf.parent, ignore_errors=True)
+
+
+def test_smoke_test_fails_when_the_chart_cannot_be_drawn(tmp_path: Path) -> None:
+    # An installation with a broken pyqtgraph or numpy (a stripped maths library, say) must
+    # fail its smoke test, not pass it and break in the village at the first chart.
+    pytest.importorskip("ruralcouncil.gui.app")
+    broken = tmp_path / "pyqtgraph"
+    broken.mkdir()
+    (broken / "__init__.py").write_text(
+        'raise ImportError("libscipy_openblas: cannot open shared object file")\n',
+        encoding="utf-8",
+    )
+    done = run_process(
+        "--smoke-test",
+        extra_env={"QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"},
+    )
+    assert done.returncode != 0
+    assert "libscipy_openblas" in done.stderr
+    assert not done.stdout.strip().endswith(".pdf")
+
+
+def test_version_is_printed_and_exits_zero(run: Cli) -> None:
+    import ruralcouncil
+
+    code, out, err = run("--version")
+    assert code == 0 and err == ""
+    assert out.strip() == f"ruralcouncil {ruralcouncil.__version__}"

@@ -29,7 +29,7 @@ from ruralcouncil.ledger.errors import AuthenticationFailed, LedgerUnavailable
 from ruralcouncil.ledger.storage import Ledger, open_ledger
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("pyqtgraph", "numpy", "reportlab")
+HEAVY = ("pyqtgraph", "numpy", "reportlab", "duckdb")
 
 
 # --- the main window's first paint ---------------------------------------------------------
@@ -76,7 +76,7 @@ _FIRST_PAINT = textwrap.dedent(
                 self.qt_namespace = "WindowState" in made
             return False
 
-    HEAVY = ("pyqtgraph", "numpy", "reportlab")
+    HEAVY = ("pyqtgraph", "numpy", "reportlab", "duckdb")
     app = gui_app.ensure_application()
     watch = FirstPaint()
     app.installEventFilter(watch)

@@ -25,7 +25,15 @@ from ruralcouncil.cli.subjects import build_parser, chosen_command
 ROOT = Path(__file__).resolve().parents[1]
 # Never on a read path: the schema's migrations (sqlite-utils, and click, numpy... behind
 # it), the catalogue compiler (babel.messages), the PDF, the window.
-NEVER = ("sqlite_utils", "babel.messages", "numpy", "reportlab", "PySide6", "pyqtgraph")
+NEVER = (
+    "sqlite_utils",
+    "babel.messages",
+    "numpy",
+    "reportlab",
+    "PySide6",
+    "pyqtgraph",
+    "duckdb",
+)
 
 _RUN = textwrap.dedent(
     """

@@ -13,10 +13,12 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import NoReturn
 
+import ruralcouncil
 from ruralcouncil import i18n
 from ruralcouncil.cli import (
     community,
     council,
+    district,
     entries,
     exports,
     funds_and_codes,
@@ -47,6 +49,7 @@ SUBJECTS: tuple[ModuleType, ...] = (
     paper,  # verify-report
     returns,  # governance answer, variance explain, reconcile, audit answer, return finalise
     exports,  # export csv|xlsx|fdp
+    district,  # consolidate, district summary (DuckDB, an optional extra)
 )
 
 
@@ -73,6 +76,12 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         "--smoke-test",
         action="store_true",
         help=_("check the installation: window and PDF on a temporary ledger"),
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"ruralcouncil {ruralcouncil.__version__}",
+        help=_("print the program's version and exit"),
     )
     parser.set_defaults(handler=None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

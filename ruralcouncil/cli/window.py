@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,12 +70,14 @@ def _show_main_window(ledger: Ledger, user: User) -> None:
     qapp = ensure_application()
     window.show()
     qapp.processEvents()
-    # The dashboard's chart (pyqtgraph) follows the window's first paint: build it now, so
-    # an installation missing pyqtgraph or numpy fails here.
-    page = getattr(window, "pages", {}).get("dashboard")
-    chart = getattr(page, "chart", None)
-    if chart is not None:
-        chart.build_pending_now()
-        qapp.processEvents()
+    # The dashboard's chart (pyqtgraph, numpy) follows the window's first paint, and its page
+    # may not be built yet: build both now, so an installation with a broken pyqtgraph or
+    # numpy (a stripped OpenBLAS, say) fails here rather than in the village.
+    page = window.show_page("dashboard")  # type: ignore[attr-defined]
+    qapp.processEvents()
+    page.chart.build_pending_now()
+    qapp.processEvents()
+    if page.chart.plot is None or "pyqtgraph" not in sys.modules:
+        raise RuntimeError("the dashboard's chart was not drawn")
     window.close()
     qapp.processEvents()

@@ -21,11 +21,13 @@ from typing import TYPE_CHECKING
 # isort: off
 import platformdirs  # noqa: F401
 
-from ruralcouncil import i18n, paths
+from ruralcouncil import __version__, i18n, paths
 from ruralcouncil.ledger import catalog, lock, queries, settings, users  # noqa: F401
 from ruralcouncil.reports import statements  # noqa: F401
 
 # isort: on
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
 
 from ruralcouncil.gui import fonts, messages
@@ -53,9 +55,36 @@ def ensure_application() -> QApplication:
         return app
     QApplication.setApplicationName("RuralCouncil")
     QApplication.setOrganizationName("RuralCouncil")
+    QApplication.setApplicationVersion(__version__)
+    # No setApplicationDisplayName: Qt would add " — RuralCouncil" to every window's title
+    # bar, the main window's title already starts with it (the display name defaults to the
+    # application name anyway).
+    if sys.platform.startswith("linux"):
+        # The desktop matches the window to ruralcouncil.desktop (its name and icon).
+        QApplication.setDesktopFileName("ruralcouncil")
     app = QApplication(sys.argv[:1])
+    app.setWindowIcon(window_icon())
     fonts.install_application_font(app)
     return app
+
+
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+
+
+def window_icon() -> QIcon:
+    """The program's icon (resources/icons/make_icons.py makes the files), one PNG per size.
+    Cheap at start-up: Qt decodes a file only when that size is first drawn, and there is no
+    SVG (QtSvg would have to load). A missing file only leaves that size out."""
+    icon = QIcon()
+    try:
+        folder = paths.resources_dir() / "icons" / "hicolor"
+    except FileNotFoundError:
+        return icon
+    for size in ICON_SIZES:
+        path = folder / f"{size}x{size}" / "apps" / "ruralcouncil.png"
+        if path.is_file():
+            icon.addFile(str(path), QSize(size, size))
+    return icon
 
 
 def install_qt_translations(app: QApplication, lang: str) -> None:
@@ -191,6 +220,20 @@ def remember_user_name(name: str) -> None:
     window_settings().setValue("login/last_user", name)
 
 
+def read_only_medium_text() -> str:
+    """Why a portable copy on a locked stick or a CD does not open its window."""
+    from datetime import date
+
+    return _(
+        "This portable copy of RuralCouncil is on a medium that cannot be written to (a "
+        "write-protected USB stick, a CD, or a folder you may not change): {folder}. The "
+        "ledger could not be saved there, so the program does not start.\n\n"
+        "Unlock the stick, or copy the whole RuralCouncil folder to this computer and start it "
+        "from there. To read the ledger without changing it, use the read-only commands, for "
+        "example: ruralcouncil summary --year {year}, ruralcouncil verify."
+    ).format(folder=paths.program_dir(), year=date.today().year)
+
+
 def run_setup(app: QApplication, path: Path) -> str | None:
     """The first-run wizard, reopened in the language the user picks with everything typed
     so far kept (never the password); the admin's name."""
@@ -214,6 +257,9 @@ def run_gui(db_path: Path | None, demo: bool = False) -> int:
     i18n.set_language(lang)
     install_qt_translations(app, lang)
     sys.excepthook = _show_unexpected
+    if paths.portable_on_read_only_medium():
+        messages.show_error(None, read_only_medium_text(), _("RuralCouncil"))
+        return EXIT_REFUSED
 
     path = ledger_path(db_path, demo)
     admin = ""  # after a first-run setup, the login starts with the new administrator's name

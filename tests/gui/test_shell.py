@@ -801,6 +801,32 @@ def test_run_gui_refuses_a_second_copy(
     assert chain.head(gui_ledger.conn) == before
 
 
+def test_run_gui_refuses_a_portable_copy_on_a_read_only_medium(
+    quiet_start: None,
+    gui_ledger_path: Path,
+    gui_ledger: Ledger,
+    monkeypatch: pytest.MonkeyPatch,
+    message_boxes: MessageRecorder,
+) -> None:
+    from ruralcouncil import paths
+
+    gui_ledger.close()
+    before = gui_ledger_path.read_bytes()
+    monkeypatch.setattr(paths, "portable_on_read_only_medium", lambda: True)
+    assert app.run_gui(gui_ledger_path) == 2
+    assert len(message_boxes.shown) == 1
+    shown = message_boxes.shown[0]
+    assert shown.icon == QMessageBox.Icon.Critical
+    assert "cannot be written to" in shown.text
+    assert str(paths.program_dir()) in shown.text
+    assert "ruralcouncil summary --year" in shown.text  # the way to read it read-only
+    # Nothing was written, and the ledger is not held.
+    assert gui_ledger_path.read_bytes() == before
+    ledger, problem = app.open_for_window(gui_ledger_path)
+    assert problem is None and ledger is not None
+    ledger.close()
+
+
 def test_run_gui_logs_in_and_opens_the_main_window(
     quiet_start: None,
     gui_ledger_path: Path,

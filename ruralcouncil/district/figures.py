@@ -1,0 +1,164 @@
+"""The district's figures for a year, from the store's aggregates.
+
+Each village's figures are made by exactly the arithmetic of its own ``summary``
+(``reports.statements._year_summary``), over the same postings its daily totals are made
+of: receipts and payments by code for the year (a code whose total is zero left out),
+box 1 = cash before 1 January + opening balances dated in the year, boxes 2-6 by each code's
+box, box 7 = 1 + 2 + 3 - 4 - 5 - 6, box 8 and the cash by account at 31 December, boxes 9
+and 10 from the registers' figures stored with the ledger. So a village's line here equals
+``ruralcouncil --db FILE summary --year Y --json`` for the copy the store holds.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruralcouncil.district.store import Store
+from ruralcouncil.ledger.collation import sort_key
+
+# One pass over the postings up to 31 December: each code's sum in the year, before it,
+# and to its end. Codes with no postings still come back (a cash account shows 0).
+_BY_CODE = """
+WITH sums AS (
+    SELECT ledger, account,
+        sum(amount) FILTER (WHERE date >= ?) AS in_year,
+        sum(amount) FILTER (WHERE date < ?) AS before
+    FROM postings WHERE date <= ?
+    GROUP BY ledger, account
+)
+SELECT a.ledger, a.code, a.kind, a.box, coalesce(s.in_year, 0), coalesce(s.before, 0)
+FROM accounts a LEFT JOIN sums s ON s.ledger = a.ledger AND s.account = a.code
+ORDER BY a.ledger, a.position
+"""
+
+# Boxes 9 and 10 at 31 December of the year: the stored year-end at or before it, or the
+# earliest stored (the registers do not change before the ledger's first dated event).
+_REGISTERS = """
+SELECT r.ledger, r.assets, r.borrowings
+FROM registers r JOIN (
+    SELECT ledger, coalesce(max(year) FILTER (WHERE year <= ?), min(year)) AS year
+    FROM registers GROUP BY ledger
+) pick ON pick.ledger = r.ledger AND pick.year = r.year
+"""
+
+
+def _boxes() -> dict[int, int]:
+    return dict.fromkeys(range(1, 11), 0)
+
+
+@dataclass
+class VillageFigures:
+    village: str
+    ledger: str
+    entries: int  # the chain position the store holds: the figures' anchor
+    head: str
+    receipts: dict[str, int] = field(default_factory=dict)
+    payments: dict[str, int] = field(default_factory=dict)
+    boxes: dict[int, int] = field(default_factory=_boxes)
+    cash: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.entries}:{self.head}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "village": self.village,
+            "ledger": self.ledger,
+            "boxes": {str(k): v for k, v in sorted(self.boxes.items())},
+            "receipts": dict(self.receipts),
+            "payments": dict(self.payments),
+            "cash": dict(self.cash),
+            "chain": {"entries": self.entries, "head": self.head},
+        }
+
+
+@dataclass(frozen=True)
+class DistrictSummary:
+    year: int
+    villages: list[VillageFigures]
+
+    @property
+    def boxes(self) -> dict[int, int]:
+        total = _boxes()
+        for v in self.villages:
+            for box, amount in v.boxes.items():
+                total[box] += amount
+        return total
+
+    @staticmethod
+    def _sum(parts: list[dict[str, int]]) -> dict[str, int]:
+        total: dict[str, int] = {}
+        for part in parts:
+            for code, amount in part.items():
+                total[code] = total.get(code, 0) + amount
+        return {code: amount for code, amount in total.items() if amount}
+
+    @property
+    def receipts(self) -> dict[str, int]:
+        return self._sum([v.receipts for v in self.villages])
+
+    @property
+    def payments(self) -> dict[str, int]:
+        return self._sum([v.payments for v in self.villages])
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "villages": [v.as_json() for v in self.villages],
+            "totals": {
+                "boxes": {str(k): v for k, v in sorted(self.boxes.items())},
+                "receipts": self.receipts,
+                "payments": self.payments,
+            },
+        }
+
+
+def district_summary(store: Store, year: int) -> DistrictSummary:
+    """Every village the store holds, with its figures for ``year`` (read in one
+    transaction, so a consolidation running beside cannot mix two states)."""
+    start, end = f"{year:04d}-01-01", f"{year:04d}-12-31"
+    db = store.conn
+    db.execute("BEGIN")
+    try:
+        ledgers = db.execute("SELECT ledger, village, entries, head FROM ledgers").fetchall()
+        codes = db.execute(_BY_CODE, [start, start, end]).fetchall()
+        registers = db.execute(_REGISTERS, [year]).fetchall()
+    finally:
+        db.execute("ROLLBACK")
+    villages = {
+        str(ledger): VillageFigures(str(name), str(ledger), int(entries), str(head))
+        for ledger, name, entries, head in ledgers
+    }
+    brought_forward: dict[str, int] = defaultdict(int)
+    openings: dict[str, int] = defaultdict(int)
+    for ledger, code, kind, box, in_year, before in codes:
+        v = villages.get(str(ledger))
+        if v is None:
+            continue
+        in_year, before = int(in_year), int(before)
+        if kind in ("revenue", "expenditure"):
+            if not in_year:
+                continue
+            amount = -in_year if kind == "revenue" else in_year
+            (v.receipts if kind == "revenue" else v.payments)[str(code)] = amount
+            if box is not None:
+                v.boxes[int(box)] += amount
+        elif kind == "cash":
+            brought_forward[v.ledger] += before
+            v.cash[str(code)] = before + in_year
+        elif kind == "equity":
+            openings[v.ledger] -= in_year
+    for ledger, assets, borrowings in registers:
+        v = villages.get(str(ledger))
+        if v is not None:
+            v.boxes[9], v.boxes[10] = int(assets), int(borrowings)
+    for v in villages.values():
+        b = v.boxes
+        b[1] = brought_forward[v.ledger] + openings[v.ledger]
+        b[7] = b[1] + b[2] + b[3] - b[4] - b[5] - b[6]
+        b[8] = sum(v.cash.values())
+    ordered = sorted(villages.values(), key=lambda v: (sort_key(v.village), v.ledger))
+    return DistrictSummary(year, ordered)

@@ -1,0 +1,70 @@
+"""Shared by the district tests: demo villages built once, the command line, store figures."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+
+from ruralcouncil import cli
+from ruralcouncil.ledger.storage import open_ledger
+from ruralcouncil.reports.statements import year_summary
+
+pytest.importorskip("duckdb")
+
+# The keys of a village's own summary that the district's line repeats.
+FIGURES = ("boxes", "receipts", "payments", "cash")
+
+
+class Done(NamedTuple):
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> Done:
+    capsys.readouterr()
+    code = cli.main(["--lang", "en", *args])
+    out, err = capsys.readouterr()
+    return Done(code, out, err)
+
+
+def own_summary(path: Path, year: int) -> dict[str, Any]:
+    """What the village's own ``summary --year Y --json`` says (the same function)."""
+    ledger = open_ledger(path, write=False)
+    try:
+        return year_summary(ledger.conn, year).as_json()
+    finally:
+        ledger.close()
+
+
+def years_of(path: Path) -> range:
+    """Every year of the ledger's entries, and one either side."""
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        first, last = conn.execute("SELECT min(date), max(date) FROM transactions").fetchone()
+    return range(int(first[:4]) - 1, int(last[:4]) + 2)
+
+
+def copy(path: Path, to: Path) -> Path:
+    shutil.copyfile(path, to)
+    return to
+
+
+def postings_in(store: Path) -> int:
+    import duckdb
+
+    with duckdb.connect(str(store), read_only=True) as db:
+        return int(db.execute("SELECT count(*) FROM postings").fetchone()[0])
+
+
+def postings_of(path: Path) -> int:
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        return int(conn.execute("SELECT count(*) FROM postings").fetchone()[0])
