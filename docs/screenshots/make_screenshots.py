@@ -130,6 +130,7 @@ class Screenshots:
             self.login(ledger)
             self.setup_wizard()
             self.summary_pdf(ledger)
+            self.district_page(ledger)
         finally:
             ledger.close()
         return 0
@@ -480,6 +481,51 @@ class Screenshots:
         shutil.copyfile(stem.with_suffix(".png"), self.out / "summary-pdf.png")
         print(f"wrote {self.out / 'summary-pdf.png'}")
         self.pdf_viewer(pdf)
+
+    # --- the district (issue 13): a store of three demo villages on the district page ------
+
+    def district_page(self, ledger: Any) -> None:
+        """Three demo villages (made a year apart, renamed) and a file that is no ledger,
+        consolidated into a store the district page shows; the oldest village chosen."""
+        try:
+            import duckdb  # noqa: F401  (an optional extra)
+        except ImportError:
+            print('DuckDB is missing (pip install "ruralcouncil[district]"): no district.png')
+            return
+        from ruralcouncil.district.consolidate import consolidate
+        from ruralcouncil.district.store import open_store
+        from ruralcouncil.ledger import settings, users
+        from ruralcouncil.ledger.demo import DEMO_PASSWORD, create_demo
+
+        folder = self.work / "district"
+        folder.mkdir()
+        today = date.today()
+        names = ("Ақсу ауылдық округі", "Бірлік ауылдық округі", "Жаңаарқа ауылдық округі")
+        paths = []
+        for n, name in enumerate(names):
+            path = folder / f"village-{n}.ruralcouncil"
+            village = create_demo(path, today=today.replace(year=today.year - n, day=1))
+            try:
+                admin = users.login(village, "admin", DEMO_PASSWORD)
+                settings.change(village, admin, settings.VILLAGE_NAME, name)
+            finally:
+                village.close()
+            paths.append(path)
+        foreign = folder / "copy-from-stick.ruralcouncil"
+        foreign.write_text("not a ledger " * 40, encoding="utf-8")
+        store = folder / "district.duckdb"
+        with open_store(store, write=True) as made:
+            consolidate(made, [*paths, foreign])
+        admin = users.login(ledger, "admin", DEMO_PASSWORD)
+        window: Any = self.main_window(ledger, admin)
+        page = window.show_page("district")
+        # The year before last: the oldest village's return for it is not final yet.
+        page.year_box.choose(today.year - 2)
+        page.open_store_at(store)
+        page.villages_table.selectRow(len(names) - 1)
+        self.settle()
+        self.save(window, "district.png")
+        window.close()
 
     def pdf_viewer(self, pdf: Path) -> None:
         """The same report inside the program, as Print… and Save a copy… show it."""

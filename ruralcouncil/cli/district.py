@@ -1,5 +1,7 @@
 """The district's commands (DESIGN §4.5): ``consolidate PATH... -o STORE [--json]`` and
-``district summary --store STORE --year Y [--json]`` (``district report`` is to come).
+``district summary --store STORE --year Y [--json]``, ``district report --store STORE --year Y
+--lang L -o FILE.pdf [--days N]`` (the return and attention list with its verification code,
+which ``verify-report CODE --store STORE`` checks).
 
 DuckDB is imported only when one of them runs: the village program never loads it.
 """
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ruralcouncil.cli.common import (
     EXIT_OK,
     EXIT_PROBLEM,
+    Refused,
     command,
     json_arg,
     parse_year,
@@ -25,6 +28,7 @@ from ruralcouncil.cli.parsing import Parser
 from ruralcouncil.i18n import N_, _
 
 if TYPE_CHECKING:
+    from ruralcouncil.district.attention import Attention
     from ruralcouncil.district.consolidate import Outcome
     from ruralcouncil.district.figures import DistrictSummary
 
@@ -105,6 +109,61 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _days(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) <= 3 and int(text) >= 1):
+        raise Refused(
+            _("--days must be a whole number of days from 1 to 999, not {text}.").format(
+                text=repr(text[:20])
+            )
+        )
+    return int(text)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from ruralcouncil.cli.reports import _output, _written
+    from ruralcouncil.district.store import open_store
+    from ruralcouncil.reports.district_report import render_district_report
+
+    year = parse_year(args.year)
+    days = _days(args.days)
+    path = _output(args)
+    with open_store(Path(args.store), write=False) as store:
+        pdf = render_district_report(store, year, path, args.document_lang, days=days)
+    return _written(pdf)  # the code alone on the last line, as every report prints it
+
+
+def _attention_said(found: list[Attention]) -> None:
+    """Grouped by village, as the list is sorted."""
+    from ruralcouncil.district.attention import CONCERN_NAMES
+
+    last: tuple[str, str | None] | None = None
+    for item in found:
+        if (item.village, item.ledger) != last:
+            last = (item.village, item.ledger)
+            say()
+            say(item.village or _("(a file of no known village)"))
+        where = f" [{item.path}]" if item.path else ""
+        say(f"  {_(CONCERN_NAMES[item.concern])}: {item.detail}{where}")
+    if not found:
+        say(_("Nothing needs the district's attention."))
+
+
+def cmd_attention(args: argparse.Namespace) -> int:
+    from ruralcouncil.district.attention import attention_list
+    from ruralcouncil.district.store import open_store
+
+    year = parse_year(args.year)
+    days = _days(args.days)
+    with open_store(Path(args.store), write=False) as store:
+        found = attention_list(store, year, stale_days=days)
+    if args.json:
+        print_json([a.as_json() for a in found])
+    else:
+        say(_("What needs the district's attention: the year {year}").format(year=year))
+        _attention_said(found)
+    return EXIT_OK
+
+
 def register(commands: Any) -> None:
     p = command(
         commands,
@@ -137,3 +196,36 @@ def register(commands: Any) -> None:
     )
     s.add_argument("--year", required=True, metavar="YYYY", help=_("calendar year"))
     json_arg(s)
+    a = command(
+        actions, "attention", cmd_attention, _("what needs the district's attention in a year")
+    )
+    a.add_argument(
+        "--store", required=True, metavar="STORE", path=True, help=_("the district store")
+    )
+    a.add_argument("--year", required=True, metavar="YYYY", help=_("calendar year"))
+    a.add_argument(
+        "--days",
+        default="60",
+        metavar="N",
+        help=_("a ledger not updated for more than this many days is stale (default 60)"),
+    )
+    json_arg(a)
+    r = command(
+        actions,
+        "report",
+        cmd_report,
+        _("the district's return and attention list as a PDF, with a verification code"),
+    )
+    r.add_argument(
+        "--store", required=True, metavar="STORE", path=True, help=_("the district store")
+    )
+    r.add_argument("--year", required=True, metavar="YYYY", help=_("calendar year"))
+    r.add_argument(
+        "--days",
+        default="60",
+        metavar="N",
+        help=_("a village with no new copy for this many days needs attention (default 60)"),
+    )
+    from ruralcouncil.cli.reports import _document_args
+
+    _document_args(r)

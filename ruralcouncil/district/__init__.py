@@ -16,7 +16,10 @@ Modules:
 - ``consolidate``: verify, classify (loaded, grown, unchanged, refused, rewritten) and load,
   one DuckDB transaction per ledger;
 - ``figures``: a year's figures per village and for the district, equal to each village's
-  own ``summary``.
+  own ``summary``;
+- ``concerns``: what a village's own rules find wrong, per year, judged at each load;
+- ``attention``: what needs the district's attention in a year, worded in the reader's
+  language (``attention_list``).
 
 The store's tables (one DuckDB file; ``ledger`` is always the hash of the ledger's chain
 position 1, ``chain.first_hash``, which names it for good; amounts are tiyn):
@@ -44,7 +47,10 @@ position 1, ``chain.first_hash``, which names it for good; amounts are tiyn):
   nearest year's figures hold;
 - ``rewritten(path, ledger, village, stored, found, seen_at)``: a copy whose history
   differs from the store's (both anchors, ``N:HEX``); never merged;
-- ``refused(path, ledger, problem, seen_at)``: a file refused (foreign, newer, tampered).
+- ``refused(path, ledger, problem, seen_at)``: a file refused (foreign, newer, tampered);
+- ``concerns(ledger, state, year, concern, entry, date, amount, code, fund, box, figure)``:
+  what the village's own rules found at each load (codes and numbers only);
+- ``outcomes(path, ledger, status, seen_at)``: each path's latest outcome.
 
 No party, donor or household name, no description or reference, is ever stored.
 """

@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from ruralcouncil.district import batches, village
+from ruralcouncil.district import batches, concerns, village
 from ruralcouncil.district.files import Found, ledger_files, shown_path
 from ruralcouncil.district.store import Known, Store
 from ruralcouncil.i18n import _
@@ -86,6 +86,7 @@ def consolidate(
         outcome = _consolidate_one(store, found)
         if outcome.status is Status.REFUSED:
             _note_refused(store, outcome)
+        _note_outcome(store, outcome)
         outcomes.append(outcome)
         if on_outcome is not None:
             on_outcome(outcome)
@@ -183,6 +184,9 @@ def _load(
     conn, db = ledger.conn, store.conn
     state = store.next_state()
     now = now_text()
+    # Judged by the village's own rules, over the whole ledger (a later entry can change an
+    # earlier year's figures), at the position verify vouched for (we are in its snapshot).
+    found = concerns.found(conn)
     db.execute("BEGIN")
     try:
         added = batches.insert(
@@ -196,8 +200,9 @@ def _load(
             village.chain_after(conn, after),
             converted={"hash": "unhex(hash)"},
         )
-        # Codes and registers are small: replaced whole (a council may add codes; a
-        # register's figure at an earlier year-end can change with a later entry's date).
+        # Codes are small: replaced whole (a council may add codes). The registers are kept
+        # for every load (a register's figure at an earlier year-end can change with a later
+        # entry's date): the figures as at an earlier state read that load's rows.
         db.execute("DELETE FROM accounts WHERE ledger = ?", [identity])
         batches.insert(
             db,
@@ -206,7 +211,6 @@ def _load(
             ACCOUNTS,
             ((a.code, a.kind, a.box, a.position) for a in village.accounts(conn)),
         )
-        db.execute("DELETE FROM registers WHERE ledger = ?", [identity])
         batches.insert(
             db,
             "registers",
@@ -214,6 +218,8 @@ def _load(
             REGISTERS,
             ((state, r.year, r.assets, r.borrowings) for r in village.registers(conn)),
         )
+        # Kept for every load, as the registers are: a state's list reads that load's rows.
+        batches.insert(db, "concerns", identity, concerns.COLUMNS, concerns.as_rows(state, found))
         db.execute("DELETE FROM ledgers WHERE ledger = ?", [identity])
         db.execute(
             "INSERT INTO ledgers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -246,4 +252,14 @@ def _note_refused(store: Store, outcome: Outcome) -> None:
     store.conn.execute(
         "INSERT INTO refused VALUES (?, ?, ?, ?)",
         [outcome.path, outcome.ledger, outcome.problem or "", now_text()],
+    )
+
+
+def _note_outcome(store: Store, outcome: Outcome) -> None:
+    """Each path's latest outcome: the attention list names a file refused or rewritten
+    only until a later consolidation merges it (loaded, grown or unchanged)."""
+    store.conn.execute("DELETE FROM outcomes WHERE path = ?", [outcome.path])
+    store.conn.execute(
+        "INSERT INTO outcomes VALUES (?, ?, ?, ?)",
+        [outcome.path, outcome.ledger, str(outcome.status), now_text()],
     )

@@ -36,4 +36,7 @@ def duckdb() -> Any:
 
 def connect(path: Path, *, read_only: bool) -> Any:
     """A DuckDB connection to ``path`` that never loads an extension."""
-    return duckdb().connect(str(path), read_only=read_only, config=dict(_OFFLINE))
+    conn = duckdb().connect(str(path), read_only=read_only, config=dict(_OFFLINE))
+    # No progress bar: DuckDB draws it on standard output, where --json must stay clean.
+    conn.execute("SET enable_progress_bar = false")
+    return conn

@@ -18,29 +18,56 @@ from typing import Any
 from ruralcouncil.district.store import Store
 from ruralcouncil.ledger.collation import sort_key
 
-# One pass over the postings up to 31 December: each code's sum in the year, before it,
-# and to its end. Codes with no postings still come back (a cash account shows 0).
-_BY_CODE = """
-WITH sums AS (
-    SELECT ledger, account,
-        sum(amount) FILTER (WHERE date >= ?) AS in_year,
-        sum(amount) FILTER (WHERE date < ?) AS before
-    FROM postings WHERE date <= ?
-    GROUP BY ledger, account
+# Each ledger as the store held it at a state: its latest load at or before that state
+# (``loads`` numbers every load; a ledger loaded later is not in it yet).
+_CUT = """
+SELECT l.ledger, g.village, l.entries, l.head, l.state
+FROM (
+    SELECT ledger, entries, head, state,
+        row_number() OVER (PARTITION BY ledger ORDER BY state DESC) AS latest
+    FROM loads WHERE state <= ?
+) l JOIN ledgers g ON g.ledger = l.ledger
+WHERE l.latest = 1
+"""
+
+# One pass over the postings up to 31 December of the ledgers' entries up to their cut: each
+# code's sum in the year, before it, and to its end. Codes with no postings still come back
+# (a cash account shows 0).
+_BY_CODE = f"""
+WITH cut AS (SELECT * FROM ({_CUT.strip()})), sums AS (
+    SELECT p.ledger, p.account,
+        sum(p.amount) FILTER (WHERE p.date >= ?) AS in_year,
+        sum(p.amount) FILTER (WHERE p.date < ?) AS before
+    FROM postings p JOIN cut c ON c.ledger = p.ledger AND p.seq <= c.entries
+    WHERE p.date <= ?
+    GROUP BY p.ledger, p.account
 )
 SELECT a.ledger, a.code, a.kind, a.box, coalesce(s.in_year, 0), coalesce(s.before, 0)
-FROM accounts a LEFT JOIN sums s ON s.ledger = a.ledger AND s.account = a.code
+FROM accounts a JOIN cut c ON c.ledger = a.ledger
+LEFT JOIN sums s ON s.ledger = a.ledger AND s.account = a.code
 ORDER BY a.ledger, a.position
 """
 
-# Boxes 9 and 10 at 31 December of the year: the stored year-end at or before it, or the
-# earliest stored (the registers do not change before the ledger's first dated event).
-_REGISTERS = """
-SELECT r.ledger, r.assets, r.borrowings
-FROM registers r JOIN (
+# The same for the store as it is now: every posting it holds belongs to a ledger's latest
+# load (a rewritten copy adds none), so the cut's join, which costs a pass over every
+# posting of the country, is left out (4.5 s -> 1.4 s at 125 million postings).
+_BY_CODE_NOW = _BY_CODE.replace(
+    "FROM postings p JOIN cut c ON c.ledger = p.ledger AND p.seq <= c.entries", "FROM postings p"
+)
+assert _BY_CODE_NOW != _BY_CODE
+
+# Boxes 9 and 10 at 31 December of the year, as the load of the cut computed them: the stored
+# year-end at or before it, or the earliest stored (the registers do not change before the
+# ledger's first dated event).
+_REGISTERS = f"""
+WITH cut AS (SELECT * FROM ({_CUT.strip()})), held AS (
+    SELECT r.* FROM registers r JOIN cut c ON c.ledger = r.ledger AND c.state = r.state
+)
+SELECT h.ledger, h.assets, h.borrowings
+FROM held h JOIN (
     SELECT ledger, coalesce(max(year) FILTER (WHERE year <= ?), min(year)) AS year
-    FROM registers GROUP BY ledger
-) pick ON pick.ledger = r.ledger AND pick.year = r.year
+    FROM held GROUP BY ledger
+) pick ON pick.ledger = h.ledger AND pick.year = h.year
 """
 
 
@@ -116,21 +143,32 @@ class DistrictSummary:
         }
 
 
-def district_summary(store: Store, year: int) -> DistrictSummary:
+def current_state(store: Store) -> int:
+    """The store's state: the number of its latest load (0 when empty)."""
+    return int(store.conn.execute("SELECT coalesce(max(state), 0) FROM loads").fetchone()[0])
+
+
+def district_summary(store: Store, year: int, state: int | None = None) -> DistrictSummary:
     """Every village the store holds, with its figures for ``year`` (read in one
-    transaction, so a consolidation running beside cannot mix two states)."""
+    transaction, so a consolidation running beside cannot mix two states); with ``state``,
+    as the store held them then: each ledger's entries up to its latest load at or before
+    that state, and the registers that load computed (a printed code is checked so)."""
     start, end = f"{year:04d}-01-01", f"{year:04d}-12-31"
     db = store.conn
     db.execute("BEGIN")
     try:
-        ledgers = db.execute("SELECT ledger, village, entries, head FROM ledgers").fetchall()
-        codes = db.execute(_BY_CODE, [start, start, end]).fetchall()
-        registers = db.execute(_REGISTERS, [year]).fetchall()
+        at = current_state(store) if state is None else state
+        ledgers = db.execute(_CUT, [at]).fetchall()
+        if state is None:
+            codes = db.execute(_BY_CODE_NOW, [at, start, start, end]).fetchall()
+        else:
+            codes = db.execute(_BY_CODE, [at, start, start, end]).fetchall()
+        registers = db.execute(_REGISTERS, [at, year]).fetchall()
     finally:
         db.execute("ROLLBACK")
     villages = {
         str(ledger): VillageFigures(str(name), str(ledger), int(entries), str(head))
-        for ledger, name, entries, head in ledgers
+        for ledger, name, entries, head, _state in ledgers
     }
     brought_forward: dict[str, int] = defaultdict(int)
     openings: dict[str, int] = defaultdict(int)

@@ -15,7 +15,8 @@ from ruralcouncil.district import engine
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger.errors import LedgerUnavailable
 
-STORE_VERSION = 1
+# 2: the concerns found at each load and each file's latest outcome (the attention list).
+STORE_VERSION = 2
 
 # DuckDB's files carry "DUCK" after an 8-byte checksum.
 _MAGIC = b"DUCK"
@@ -81,6 +82,25 @@ CREATE TABLE refused (
     path VARCHAR NOT NULL,
     ledger VARCHAR,
     problem VARCHAR NOT NULL,
+    seen_at VARCHAR NOT NULL
+);
+CREATE TABLE concerns (
+    ledger VARCHAR NOT NULL,
+    state BIGINT NOT NULL,
+    year INTEGER NOT NULL,
+    concern VARCHAR NOT NULL,
+    entry BIGINT,
+    date VARCHAR,
+    amount BIGINT,
+    code VARCHAR,
+    fund VARCHAR,
+    box INTEGER,
+    figure BIGINT
+);
+CREATE TABLE outcomes (
+    path VARCHAR NOT NULL,
+    ledger VARCHAR,
+    status VARCHAR NOT NULL,
     seen_at VARCHAR NOT NULL
 );
 """
@@ -172,6 +192,14 @@ def _check_version(path: Path, conn: Any) -> None:
                 _("it was made by a newer version of RuralCouncil (store version {v}).").format(
                     v=version
                 ),
+            )
+        if version > 0:
+            raise _refuse(
+                path,
+                _(
+                    "it was made by an older version of RuralCouncil (store version {v}): "
+                    "consolidate the ledgers into a new store."
+                ).format(v=version),
             )
         raise _refuse(path, _("it is not a district store."))
 

@@ -39,6 +39,7 @@ TOPICS = {
     "assets": N_("Property and leases"),
     "fines": N_("Fines"),
     "reports": N_("Reports"),
+    "district": N_("District"),
     "parties": N_("Parties"),
     "audit": N_("Audit log"),
     "safety": N_("Safety & backups"),

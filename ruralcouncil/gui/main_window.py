@@ -75,6 +75,7 @@ PAGES = (
     PageSpec("assets", N_("Property and leases"), "ruralcouncil.gui.assets_page", "AssetsPage"),
     PageSpec("fines", N_("Fines"), "ruralcouncil.gui.fines_page", "FinesPage"),
     PageSpec("reports", N_("Reports"), "ruralcouncil.gui.reports_page", "ReportsPage"),
+    PageSpec("district", N_("District"), "ruralcouncil.gui.district_page", "DistrictPage"),
     PageSpec("parties", N_("Parties"), "ruralcouncil.gui.parties_page", "PartiesPage"),
     PageSpec("audit", N_("Audit log"), "ruralcouncil.gui.audit_page", "AuditPage"),
     PageSpec("safety", N_("Safety & backups"), "ruralcouncil.gui.safety_page", "SafetyPage"),

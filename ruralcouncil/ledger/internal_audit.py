@@ -217,19 +217,82 @@ def evidence(
     return found
 
 
-def _unrequested(conn: sqlite3.Connection, year: int) -> list[str]:
+# The rules below are read by two readers: the auditor's evidence (sentences, here) and the
+# district's list of what needs its attention (``district/attention.py``, numbers and codes
+# stored at consolidation). Each finder returns rows; each reader words them its own way.
+
+
+@dataclass(frozen=True)
+class UnrequestedPayment:
+    """A payment of a budgeted year made without an approved spending request."""
+
+    number: int
+    date: str
+    amount: int
+    category: str
+    fund: str
+
+
+@dataclass(frozen=True)
+class OverspentLine:
+    category: str
+    fund: str
+    appropriated: int
+    over: int  # by how much (positive)
+
+
+@dataclass(frozen=True)
+class HeldGift:
+    """A flagged cash gift not acknowledged by 31 December (no donor: only its numbers)."""
+
+    donation: int
+    number: int | None  # its receipt's entry number
+    date: str
+    amount: int
+    fund: str
+
+
+@dataclass(frozen=True)
+class ShortFund:
+    """A fund that held less at 31 December than its unacknowledged flagged gifts."""
+
+    fund: str
+    cash: int
+    held: int
+
+
+@dataclass(frozen=True)
+class HeldGifts:
+    gifts: list[HeldGift]
+    short: list[ShortFund]
+
+    def spent(self) -> list[HeldGift]:
+        """The gifts whose fund did not keep them: spent before acknowledgement."""
+        funds = {s.fund for s in self.short}
+        return [g for g in self.gifts if g.fund in funds]
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+    return found is not None
+
+
+def unrequested_payments(conn: sqlite3.Connection, year: int) -> list[UnrequestedPayment]:
+    """Payments dated on or after the year's first budget without an approved request (a
+    project's refunds at its close excepted: its resolution carries them out)."""
     from ruralcouncil.ledger import budget
 
-    if not budget.has_budget(conn, year):
+    if not _has_table(conn, "budgets") or not budget.has_budget(conn, year):
         return []
     first = conn.execute("SELECT min(date) FROM budgets WHERE year = ?", (year,)).fetchone()[0]
     refunds = (
         " AND NOT (t.code = 'REFUND' AND t.fund LIKE 'PROJECT-%')"
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'contributions'").fetchone()
+        if _has_table(conn, "contributions")
         else ""
     )
     rows = conn.execute(
-        "SELECT t.number, t.date, t.amount FROM transactions t WHERE t.type = 'payment'"
+        "SELECT t.number, t.date, t.amount, t.code, t.fund FROM transactions t"
+        " WHERE t.type = 'payment'"
         " AND t.amount > 0 AND t.reverses IS NULL AND t.date BETWEEN ? AND ?"
         " AND NOT EXISTS (SELECT 1 FROM transactions r WHERE r.reverses = t.id)"
         " AND t.id NOT IN (SELECT transaction_id FROM entry_links WHERE request_id IS NOT NULL)"
@@ -237,60 +300,83 @@ def _unrequested(conn: sqlite3.Connection, year: int) -> list[str]:
         + " ORDER BY t.number",
         (max(str(first), f"{year}-01-01"), f"{year}-12-31"),
     ).fetchall()
-    return [
-        _("entry {n} of {day}, a payment of {amount}, has no approved spending request").format(
-            n=n, day=shown_date(str(d)), amount=format_amount(int(a))
-        )
-        for n, d, a in rows
-    ]
+    return [UnrequestedPayment(int(n), str(d), int(a), str(c), str(f)) for n, d, a, c, f in rows]
 
 
-def _overspent(conn: sqlite3.Connection, year: int) -> list[str]:
+def overspent_lines(conn: sqlite3.Connection, year: int) -> list[OverspentLine]:
     from ruralcouncil.ledger import budget
 
-    if not budget.has_budget(conn, year):
+    if not _has_table(conn, "budgets") or not budget.has_budget(conn, year):
         return []
     return [
-        _("budget line {category} ({fund}) is overspent by {amount}").format(
-            category=line.category, fund=line.fund, amount=format_amount(-line.remaining)
-        )
+        OverspentLine(line.category, line.fund, line.appropriated, -line.remaining)
         for line in budget.show(conn, year, date(year, 12, 31))
         if line.kind == "expenditure" and line.remaining < 0
     ]
 
 
-def _held_gifts_spent(conn: sqlite3.Connection, year: int) -> list[str]:
-    """A flagged gift of the year not acknowledged by 31 December whose fund then held less
-    than the gift: its money was spent before the council released it."""
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'donations'").fetchone() is None:
-        return []
+def held_gifts(conn: sqlite3.Connection, year: int) -> HeldGifts:
+    """The flagged gifts of the year (or before) not acknowledged by 31 December, and the
+    funds that then held less than them: their money was spent before the council
+    released it."""
+    if not _has_table(conn, "donations"):
+        return HeldGifts([], [])
     end = f"{year}-12-31"
-    found: list[str] = []
+    gifts = [
+        HeldGift(int(i), None if n is None else int(n), str(d), int(a), str(f))
+        for i, n, d, a, f in conn.execute(
+            "SELECT d.id, t.number, d.date, d.amount, d.fund FROM donations d"
+            " LEFT JOIN transactions t ON t.id = d.transaction_id WHERE d.flagged = 1"
+            " AND d.transaction_id IS NOT NULL AND d.date <= ?"
+            " AND NOT EXISTS (SELECT 1 FROM transactions r WHERE r.reverses = d.transaction_id)"
+            " AND NOT EXISTS (SELECT 1 FROM acknowledgements a WHERE a.donation_id = d.id"
+            " AND a.date <= ?) ORDER BY d.id",
+            (end, end),
+        ).fetchall()
+    ]
     held: dict[str, int] = {}
-    for donation_id, fund, amount in conn.execute(
-        "SELECT d.id, d.fund, d.amount FROM donations d WHERE d.flagged = 1"
-        " AND d.transaction_id IS NOT NULL AND d.date <= ?"
-        " AND NOT EXISTS (SELECT 1 FROM transactions r WHERE r.reverses = d.transaction_id)"
-        " AND NOT EXISTS (SELECT 1 FROM acknowledgements a WHERE a.donation_id = d.id"
-        " AND a.date <= ?) ORDER BY d.id",
-        (end, end),
-    ).fetchall():
-        held[str(fund)] = held.get(str(fund), 0) + int(amount)
-        found.append(
-            _("donation {id} ({amount}) was flagged and not acknowledged by 31 December").format(
-                id=donation_id, amount=format_amount(int(amount))
-            )
+    for gift in gifts:
+        held[gift.fund] = held.get(gift.fund, 0) + gift.amount
+    short = [
+        ShortFund(fund, cash, amount)
+        for fund, amount in held.items()
+        if (cash := _fund_cash(conn, fund, end)) < amount
+    ]
+    return HeldGifts(gifts, short)
+
+
+def _unrequested(conn: sqlite3.Connection, year: int) -> list[str]:
+    return [
+        _("entry {n} of {day}, a payment of {amount}, has no approved spending request").format(
+            n=p.number, day=shown_date(p.date), amount=format_amount(p.amount)
         )
-    for fund, amount in held.items():
-        cash = _fund_cash(conn, fund, end)
-        if cash < amount:
-            found.append(
-                _(
-                    "fund {fund} held {cash} at 31 December, less than its unacknowledged "
-                    "flagged gifts ({amount}): they were spent before acknowledgement"
-                ).format(fund=fund, cash=format_amount(cash), amount=format_amount(amount))
-            )
-    return found
+        for p in unrequested_payments(conn, year)
+    ]
+
+
+def _overspent(conn: sqlite3.Connection, year: int) -> list[str]:
+    return [
+        _("budget line {category} ({fund}) is overspent by {amount}").format(
+            category=line.category, fund=line.fund, amount=format_amount(line.over)
+        )
+        for line in overspent_lines(conn, year)
+    ]
+
+
+def _held_gifts_spent(conn: sqlite3.Connection, year: int) -> list[str]:
+    found = held_gifts(conn, year)
+    return [
+        _("donation {id} ({amount}) was flagged and not acknowledged by 31 December").format(
+            id=g.donation, amount=format_amount(g.amount)
+        )
+        for g in found.gifts
+    ] + [
+        _(
+            "fund {fund} held {cash} at 31 December, less than its unacknowledged "
+            "flagged gifts ({amount}): they were spent before acknowledgement"
+        ).format(fund=s.fund, cash=format_amount(s.cash), amount=format_amount(s.held))
+        for s in found.short
+    ]
 
 
 def _fund_cash(conn: sqlite3.Connection, fund: str, end: str) -> int:

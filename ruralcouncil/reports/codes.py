@@ -54,6 +54,7 @@ class Kind(StrEnum):
     POSTER = "PO"
     BUDGET_EXECUTION = "BE"
     MINUTES = "MN"
+    DISTRICT_REPORT = "DS"  # of a district store, not a ledger: its position is a load
 
 
 KIND_NAMES = {
@@ -67,6 +68,7 @@ KIND_NAMES = {
     Kind.POSTER: N_("Notice-board poster"),
     Kind.BUDGET_EXECUTION: N_("Budget execution report"),
     Kind.MINUTES: N_("Minutes of a council meeting"),
+    Kind.DISTRICT_REPORT: N_("District report"),
 }
 
 
@@ -263,7 +265,12 @@ _SMALLEST_FONT = 5.5
 
 
 def coded_footer(
-    lines: Callable[[int], Sequence[str]], payload: str, *, margin: float, padding: float
+    lines: Callable[[int], Sequence[str]],
+    payload: str,
+    *,
+    margin: float,
+    padding: float,
+    page_width: float | None = None,
 ) -> Footer:
     """A page foot for :func:`pdf_file.write_a4` with a bottom margin of ``margin`` + 6 mm:
     ``lines(page)`` at the left, the QR code of ``payload`` at the right, on every page.
@@ -275,7 +282,7 @@ def coded_footer(
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     qr = qr_drawing(payload, FOOTER_QR)
-    page_width = float(A4[0])
+    page_width = float(A4[0]) if page_width is None else page_width  # landscape: wider
     left = margin + padding
     right = page_width - margin - padding
     room = right - left - FOOTER_QR - 4 * MM

@@ -70,17 +70,19 @@ def write_a4(
     author: str,
     footer: Footer,
     margin: float,
+    landscape: bool = False,
 ) -> None:
     """Build ``story`` into an A4 PDF at ``path`` (replacing it), ``footer`` drawn on every
     page below a bottom margin 6 mm deeper than the others. ``invariant``: the same story
     makes the same bytes, so a document can be checked against another print of it."""
     from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pagesizes import landscape as turned
     from reportlab.platypus import SimpleDocTemplate
 
     tmp = path.with_name(path.name + ".part")
     doc = SimpleDocTemplate(
         str(tmp),
-        pagesize=A4,
+        pagesize=turned(A4) if landscape else A4,
         leftMargin=margin,
         rightMargin=margin,
         topMargin=margin,

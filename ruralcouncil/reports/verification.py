@@ -8,6 +8,11 @@ hash at that position and the figures read there are the very figures that were 
 
 A figures function must be language-free and deterministic (ids, tiyn, ISO dates, names as
 stored), and raise ``InvalidInput`` when its subject does not exist in the ledger.
+
+A district report is read from a district store instead (``StoreVerifiable``): its code's
+position is the store's state (``loads.state``), its figures are read as the store held them
+then, and ``check_store`` checks it. A village's code given a store, or a district's code
+given a ledger, is refused with the reason.
 """
 
 from __future__ import annotations
@@ -39,7 +44,25 @@ class Verifiable:
     covers: CoversText
 
 
+# (a district store, the code's subject, the store's state) -> (the figures, the hash the
+# code stands on)
+StoreFiguresSource = Callable[[Any, str, int], tuple[Figures, str]]
+
+
+@dataclass(frozen=True)
+class StoreVerifiable:
+    kind: Kind
+    figures: StoreFiguresSource
+    totals: TotalsText
+    covers: CoversText
+
+
 _REGISTRY: dict[Kind, Verifiable] = {}
+_STORE_REGISTRY: dict[Kind, StoreVerifiable] = {}
+# The kinds read from a district store, and the module that registers them (imported only
+# by a check of such a code: the village program never needs it).
+STORE_KINDS = frozenset({Kind.DISTRICT_REPORT})
+STORE_MODULES = ("ruralcouncil.reports.district_code",)
 
 # The modules that register a kind when imported: a check imports them all, and nothing else
 # needs to (the window and the command line load a report's module only to print it).
@@ -63,6 +86,22 @@ def register(item: Verifiable) -> Verifiable:
     return item
 
 
+def register_store(item: StoreVerifiable) -> StoreVerifiable:
+    if item.kind in _STORE_REGISTRY and _STORE_REGISTRY[item.kind] != item:
+        raise ValueError(f"report kind {item.kind} is already registered")
+    _STORE_REGISTRY[item.kind] = item
+    return item
+
+
+def registered_store(kind: Kind) -> StoreVerifiable | None:
+    """The registration of a kind read from a district store."""
+    if kind not in STORE_KINDS:
+        return None
+    for name in STORE_MODULES:
+        importlib.import_module(name)
+    return _STORE_REGISTRY.get(kind)
+
+
 def registered(kind: Kind) -> Verifiable | None:
     """The registration of ``kind``, importing the report modules the first time."""
     _load_all()
@@ -78,7 +117,7 @@ def _load_all() -> None:
 def totals_text(kind: Kind, figures: Figures) -> list[str]:
     """The totals of a document as lines ("Receipts: 1 234,00 ₸"), for the QR code and the
     check's answer."""
-    item = registered(kind)
+    item: Verifiable | StoreVerifiable | None = registered(kind) or registered_store(kind)
     if item is None:
         return []
     return [f"{what}: {value}" for what, value in item.totals(figures)]
@@ -121,6 +160,18 @@ class Verdict:
         return found
 
 
+def _not_a_code(text: str) -> Verdict:
+    return Verdict(
+        False,
+        text,
+        _(
+            "This is not a report code. A code looks like AR2026-1234-89AB-CDEF-0123-4567: "
+            "two letters, what the document covers, the chain position and 16 hexadecimal "
+            "digits."
+        ),
+    )
+
+
 def check(ledger: Ledger, text: str) -> Verdict:
     """Whether ``text`` is the code of a document this ledger's history can have printed."""
     from ruralcouncil.ledger import as_at
@@ -129,14 +180,16 @@ def check(ledger: Ledger, text: str) -> Verdict:
 
     code = parse_report_code(text)
     if code is None:
+        return _not_a_code(text)
+    if code.kind in STORE_KINDS:
         return Verdict(
             False,
             text,
             _(
-                "This is not a report code. A code looks like AR2026-1234-89AB-CDEF-0123-4567: "
-                "two letters, what the document covers, the chain position and 16 hexadecimal "
-                "digits."
+                "This is the code of a district report: check it against the district "
+                "store with --store STORE, not against a village's ledger."
             ),
+            code,
         )
     item = registered(code.kind)
     if item is None:
@@ -185,4 +238,54 @@ def check(ledger: Ledger, text: str) -> Verdict:
         covers=item.covers(code.subject),
         totals=list(item.totals(figures)),
         figures=figures,
+    )
+
+
+def check_store(store: Any, text: str) -> Verdict:
+    """Whether ``text`` is the code of a district report this store can have printed: its
+    figures read again as the store held them at the code's state."""
+    from ruralcouncil.ledger.errors import LedgerError
+    from ruralcouncil.reports.codes import parse_report_code
+
+    code = parse_report_code(text)
+    if code is None:
+        return _not_a_code(text)
+    item = registered_store(code.kind)
+    if item is None:
+        return Verdict(
+            False,
+            text,
+            _(
+                "This is the code of a village's document: check it against that village's "
+                "ledger with --db FILE, not against a district store."
+            ),
+            code,
+        )
+    try:
+        figures, head = item.figures(store, code.subject, code.position)
+    except LedgerError as exc:
+        return Verdict(
+            False,
+            text,
+            _("The code does not match this district store: {reason}").format(reason=exc),
+            code,
+        )
+    if figures_digest(code.kind, code.subject, head, figures) != code.digest:
+        return Verdict(
+            False,
+            text,
+            _(
+                "The code does not match this district store: either the paper was printed "
+                "from another store, or its figures or the attention list were changed since."
+            ),
+            code,
+        )
+    return Verdict(
+        True,
+        text,
+        code=code,
+        document=_(KIND_NAMES[code.kind]),
+        covers=item.covers(code.subject),
+        totals=list(item.totals(figures)),
+        figures=dict(figures),
     )
