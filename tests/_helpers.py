@@ -519,15 +519,16 @@ def return_year(
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def fresh_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """``code`` in a fresh interpreter from the repository's root, with ``env`` added to this
-    process's environment: what a module imports, or a start-up, as a new program sees it."""
+def fresh_python(code: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``code`` with ``args`` in a fresh interpreter from the repository's root, ``env`` added
+    to this process's environment: what a module imports, or a start-up, as a new program
+    sees it."""
     return subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, "-c", code, *args],
         cwd=ROOT,
         env=dict(os.environ, **env),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         check=False,
     )

@@ -164,6 +164,22 @@ def cmd_attention(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _store_and_year(p: Any, *, days: bool = False) -> None:
+    """The options every district command reads: the store, the year, and for the
+    attention list when a ledger counts as stale."""
+    p.add_argument(
+        "--store", required=True, metavar="STORE", path=True, help=_("the district store")
+    )
+    p.add_argument("--year", required=True, metavar="YYYY", help=_("calendar year"))
+    if days:
+        p.add_argument(
+            "--days",
+            default="60",
+            metavar="N",
+            help=_("a ledger not updated for more than this many days is stale (default 60)"),
+        )
+
+
 def register(commands: Any) -> None:
     p = command(
         commands,
@@ -191,24 +207,12 @@ def register(commands: Any) -> None:
     json_arg(p)
     actions = subject(commands, "district", _("the district's figures from its store"))
     s = command(actions, "summary", cmd_summary, _("a year's figures of every village"))
-    s.add_argument(
-        "--store", required=True, metavar="STORE", path=True, help=_("the district store")
-    )
-    s.add_argument("--year", required=True, metavar="YYYY", help=_("calendar year"))
+    _store_and_year(s)
     json_arg(s)
     a = command(
         actions, "attention", cmd_attention, _("what needs the district's attention in a year")
     )
-    a.add_argument(
-        "--store", required=True, metavar="STORE", path=True, help=_("the district store")
-    )
-    a.add_argument("--year", required=True, metavar="YYYY", help=_("calendar year"))
-    a.add_argument(
-        "--days",
-        default="60",
-        metavar="N",
-        help=_("a ledger not updated for more than this many days is stale (default 60)"),
-    )
+    _store_and_year(a, days=True)
     json_arg(a)
     r = command(
         actions,
@@ -216,16 +220,7 @@ def register(commands: Any) -> None:
         cmd_report,
         _("the district's return and attention list as a PDF, with a verification code"),
     )
-    r.add_argument(
-        "--store", required=True, metavar="STORE", path=True, help=_("the district store")
-    )
-    r.add_argument("--year", required=True, metavar="YYYY", help=_("calendar year"))
-    r.add_argument(
-        "--days",
-        default="60",
-        metavar="N",
-        help=_("a village with no new copy for this many days needs attention (default 60)"),
-    )
-    from ruralcouncil.cli.reports import _document_args
+    _store_and_year(r, days=True)
+    from ruralcouncil.cli.reports import document_args
 
-    _document_args(r)
+    document_args(r)

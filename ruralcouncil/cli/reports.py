@@ -175,7 +175,7 @@ def _alongside_arg(p: Any) -> None:
     )
 
 
-def _document_args(p: Any) -> None:
+def document_args(p: Any) -> None:
     p.add_argument(
         "--lang",
         dest="document_lang",
@@ -202,10 +202,10 @@ def register(commands: Any) -> None:
         actions, "summary", cmd_summary, _("the year's summary: receipts, payments, boxes, cash")
     )
     p.add_argument("--year", required=True, metavar="YYYY", help=_("calendar year"))
-    _document_args(p)
+    document_args(p)
     p = command(actions, "donor-receipt", cmd_donor_receipt, _("a donor's receipt for a gift"))
     p.add_argument("id", metavar="ID", help=_("the donation"))
-    _document_args(p)
+    document_args(p)
     p = command(
         actions,
         "contributors",
@@ -218,7 +218,7 @@ def register(commands: Any) -> None:
         action="store_true",
         help=_("count the households instead of naming them"),
     )
-    _document_args(p)
+    document_args(p)
     p = command(
         actions,
         "household-receipt",
@@ -227,7 +227,7 @@ def register(commands: Any) -> None:
     )
     p.add_argument("--project", required=True, metavar="P")
     p.add_argument("--household", required=True, metavar="H")
-    _document_args(p)
+    document_args(p)
     p = command(
         actions,
         "arrears",
@@ -235,7 +235,7 @@ def register(commands: Any) -> None:
         _("the list of rent in arrears at a date, lease by lease"),
     )
     p.add_argument("--at", metavar="YYYY-MM-DD", help=_("default: today"))
-    _document_args(p)
+    document_args(p)
     p = command(
         actions,
         "transparency",
@@ -245,11 +245,11 @@ def register(commands: Any) -> None:
     p.add_argument("--year", required=True, metavar="YYYY", help=_("calendar year"))
     p.add_argument("--quarter", metavar="Q", help=_("1 to 4 (default: the whole year)"))
     _alongside_arg(p)
-    _document_args(p)
+    document_args(p)
     p = command(actions, "poster", cmd_poster, _("the one-page notice-board poster of a year"))
     p.add_argument("--year", required=True, metavar="YYYY", help=_("calendar year"))
     _alongside_arg(p)
-    _document_args(p)
+    document_args(p)
     p = command(
         actions,
         "budget-execution",
@@ -259,7 +259,7 @@ def register(commands: Any) -> None:
     p.add_argument("--year", required=True, metavar="YYYY", help=_("calendar year"))
     p.add_argument("--quarter", metavar="Q", help=_("1 to 4 (default: the whole year)"))
     p.add_argument("--month", metavar="M", help=_("1 to 12, instead of a quarter"))
-    _document_args(p)
+    document_args(p)
     from ruralcouncil.cli import returns  # the annual return's own module adds its report
 
     returns.add_annual_return(actions)

@@ -432,7 +432,7 @@ def cmd_report_annual_return(args: argparse.Namespace) -> int:
 
 def add_annual_return(actions: Any) -> None:
     """Adds ``report annual-return`` to the ``report`` subject's actions."""
-    from ruralcouncil.cli.reports import _document_args
+    from ruralcouncil.cli.reports import document_args
 
     p = command(
         actions,
@@ -441,4 +441,4 @@ def add_annual_return(actions: Any) -> None:
         _("the limited-assurance annual return (a marked draft until finalised)"),
     )
     _year_arg(p)
-    _document_args(p)
+    document_args(p)

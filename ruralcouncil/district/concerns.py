@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import astuple, dataclass
 
 from ruralcouncil.district.attention import Concern
+from ruralcouncil.ledger.schema import has_table
 
 # A return not finalised: never finalised, or changed since its last version was.
 NEVER_FINALISED = "never"
@@ -49,13 +50,6 @@ COLUMNS = (
 )
 
 
-def _has(conn: sqlite3.Connection, table: str) -> bool:
-    row = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
-    ).fetchone()
-    return row is not None
-
-
 def _years(conn: sqlite3.Connection) -> list[int]:
     return [
         int(y)
@@ -67,7 +61,7 @@ def _years(conn: sqlite3.Connection) -> list[int]:
 
 
 def _closed(conn: sqlite3.Connection) -> set[int]:
-    if not _has(conn, "closed_years"):
+    if not has_table(conn, "closed_years"):
         return set()
     return {int(y) for (y,) in conn.execute("SELECT year FROM closed_years")}
 
@@ -128,10 +122,10 @@ def found(conn: sqlite3.Connection) -> list[Found]:
     ledger's latest entry (the return of the year in progress cannot be final yet). A
     ledger of a schema without budgets, gifts or returns has none of those concerns."""
     years = _years(conn)
-    if not years or not _has(conn, "budgets"):  # schema 1-2: nothing to judge by
+    if not years or not has_table(conn, "budgets"):  # schema 1-2: nothing to judge by
         return []
     closed = _closed(conn)
-    returns = _has(conn, "return_versions")
+    returns = has_table(conn, "return_versions")
     rows: list[Found] = []
     for year in years:
         rows += _spending(conn, year)

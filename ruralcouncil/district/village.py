@@ -14,6 +14,8 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ruralcouncil.ledger.schema import has_table
+
 # Every posting of the entries chained after position ``?``, with its entry's chain
 # position, number and date: what ``daily_totals`` is made of (a reversal carries the
 # negative of its original's postings, so it needs no special case).
@@ -49,19 +51,10 @@ class Registers:
     borrowings: int  # box 10 at 31 December
 
 
-def _has(conn: sqlite3.Connection, table: str, column: str | None = None) -> bool:
-    if column is None:
-        found = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
-        ).fetchone()
-        return found is not None
-    return any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})"))
-
-
 def postings_after(conn: sqlite3.Connection, seq: int) -> Iterator[tuple[object, ...]]:
     """(chain seq, entry number, date, account, fund, amount) of every posting of the
     entries chained after position ``seq``."""
-    number = "t.number" if _has(conn, "transactions", "number") else _V1_NUMBER
+    number = "t.number" if has_table(conn, "transactions", "number") else _V1_NUMBER
     yield from conn.execute(_POSTINGS.format(number=number), (seq,))
 
 
@@ -91,7 +84,7 @@ def registers(conn: sqlite3.Connection) -> list[Registers]:
     Both boxes change only on those dates, so a year before the first row has the first
     row's figures, and a year after the last has the last's (``figures.py`` reads them so).
     """
-    if not _has(conn, "assets"):
+    if not has_table(conn, "assets"):
         return []
     if not conn.execute(
         "SELECT EXISTS (SELECT 1 FROM assets) OR EXISTS (SELECT 1 FROM loans)"

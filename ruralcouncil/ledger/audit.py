@@ -24,6 +24,7 @@ from typing import Any
 from ruralcouncil.i18n import N_, _, format_date
 from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.money import format_amount
+from ruralcouncil.ledger.schema import has_table
 from ruralcouncil.ledger.storage import Ledger
 
 # Shown for a failed login whose name matches no user: the text typed is never stored, as
@@ -157,15 +158,6 @@ def describe_detail(event: AuditEvent) -> str:
     return event.detail
 
 
-def _has_table(conn: sqlite3.Connection, name: str) -> bool:
-    return (
-        conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
-        ).fetchone()
-        is not None
-    )
-
-
 def _days(flt: AuditFilter, column: str) -> tuple[list[str], list[Any]]:
     # ``at`` is local ISO time with its offset: its first ten characters are the local day,
     # so a text comparison picks whole days (and can use the index on events.at).
@@ -250,9 +242,9 @@ def page(
     flt = (flt or AuditFilter()).check()
     limit = max(1, min(int(limit), MAX_PAGE))
     found: list[AuditEvent] = []
-    if (before is None or before.chained) and _has_table(conn, "events"):
+    if (before is None or before.chained) and has_table(conn, "events"):
         found += _chained(conn, flt, limit, before.seq if before is not None else _NEWEST)
-    if len(found) < limit and _has_table(conn, "audit_log"):
+    if len(found) < limit and has_table(conn, "audit_log"):
         older_than = before.seq if before is not None and not before.chained else _NEWEST
         found += _version_1(conn, flt, limit - len(found), older_than)
     return found
@@ -280,7 +272,7 @@ def count(conn: sqlite3.Connection, flt: AuditFilter | None = None) -> int:
     """How many events match ``flt`` (for a progress bar)."""
     flt = (flt or AuditFilter()).check()
     total = 0
-    if _has_table(conn, "events"):
+    if has_table(conn, "events"):
         where, params = _events_where(flt)
         total += int(
             conn.execute(
@@ -289,7 +281,7 @@ def count(conn: sqlite3.Connection, flt: AuditFilter | None = None) -> int:
                 params,
             ).fetchone()[0]
         )
-    if _has_table(conn, "audit_log"):
+    if has_table(conn, "audit_log"):
         where, params = _version_1_where(flt)
         total += int(
             conn.execute(
@@ -307,7 +299,7 @@ def event_kinds(conn: sqlite3.Connection, stored: bool = True) -> list[str]:
     """
     kinds = set(EVENT_NAMES)
     for table in ("events", "audit_log") if stored else ():
-        if _has_table(conn, table):
+        if has_table(conn, table):
             kinds.update(str(r[0]) for r in conn.execute(f"SELECT DISTINCT event FROM {table}"))
     return sorted(kinds)
 
@@ -319,7 +311,7 @@ def user_names(conn: sqlite3.Connection, logged: bool = True) -> list[str]:
     by reading the whole of it).
     """
     names = {str(r[0]) for r in conn.execute("SELECT name FROM users")}
-    if logged and _has_table(conn, "audit_log"):
+    if logged and has_table(conn, "audit_log"):
         names.update(str(r[0]) for r in conn.execute("SELECT DISTINCT user FROM audit_log"))
     return sorted(names, key=str.casefold)
 

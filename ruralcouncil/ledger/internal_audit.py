@@ -22,6 +22,7 @@ from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.parse import clean_text
 from ruralcouncil.ledger.roles import Action, User, require
+from ruralcouncil.ledger.schema import has_table
 from ruralcouncil.ledger.storage import Ledger
 
 OBJECTIVES = {
@@ -272,22 +273,17 @@ class HeldGifts:
         return [g for g in self.gifts if g.fund in funds]
 
 
-def _has_table(conn: sqlite3.Connection, name: str) -> bool:
-    found = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone()
-    return found is not None
-
-
 def unrequested_payments(conn: sqlite3.Connection, year: int) -> list[UnrequestedPayment]:
     """Payments dated on or after the year's first budget without an approved request (a
     project's refunds at its close excepted: its resolution carries them out)."""
     from ruralcouncil.ledger import budget
 
-    if not _has_table(conn, "budgets") or not budget.has_budget(conn, year):
+    if not has_table(conn, "budgets") or not budget.has_budget(conn, year):
         return []
     first = conn.execute("SELECT min(date) FROM budgets WHERE year = ?", (year,)).fetchone()[0]
     refunds = (
         " AND NOT (t.code = 'REFUND' AND t.fund LIKE 'PROJECT-%')"
-        if _has_table(conn, "contributions")
+        if has_table(conn, "contributions")
         else ""
     )
     rows = conn.execute(
@@ -306,7 +302,7 @@ def unrequested_payments(conn: sqlite3.Connection, year: int) -> list[Unrequeste
 def overspent_lines(conn: sqlite3.Connection, year: int) -> list[OverspentLine]:
     from ruralcouncil.ledger import budget
 
-    if not _has_table(conn, "budgets") or not budget.has_budget(conn, year):
+    if not has_table(conn, "budgets") or not budget.has_budget(conn, year):
         return []
     return [
         OverspentLine(line.category, line.fund, line.appropriated, -line.remaining)
@@ -319,7 +315,7 @@ def held_gifts(conn: sqlite3.Connection, year: int) -> HeldGifts:
     """The flagged gifts of the year (or before) not acknowledged by 31 December, and the
     funds that then held less than them: their money was spent before the council
     released it."""
-    if not _has_table(conn, "donations"):
+    if not has_table(conn, "donations"):
         return HeldGifts([], [])
     end = f"{year}-12-31"
     gifts = [

@@ -55,6 +55,17 @@ _APPEND_ONLY = (
 )
 
 
+def has_table(conn: sqlite3.Connection, table: str, column: str | None = None) -> bool:
+    """Whether the ledger has ``table`` (and, given, its ``column``): a ledger of an older
+    version, opened to read or verify, may not."""
+    if column is None:
+        found = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ).fetchone()
+        return found is not None
+    return any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})"))
+
+
 def m001_initial(db: Database) -> None:
     db.executescript(
         """

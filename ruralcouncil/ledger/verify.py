@@ -396,15 +396,6 @@ def _reason(exc: BaseException) -> str:
     return str(exc)
 
 
-def _has(conn: sqlite3.Connection, table: str, column: str | None = None) -> bool:
-    if column is None:
-        row = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
-        ).fetchone()
-        return row is not None
-    return any(r[1] == column for r in conn.execute(f"PRAGMA table_info({table})"))
-
-
 class _Walk:
     def __init__(
         self,
@@ -431,7 +422,7 @@ class _Walk:
         # (None: that entry cannot be read; it is reported, and stands for the record's latest)
         self.latest: dict[tuple[str, str], tuple[int, dict[str, Any] | None]] = {}
         self.upgrade: Entry | None = None
-        self.signed = _has(conn, "signatures")
+        self.signed = schema.has_table(conn, "signatures")
 
     def run(self) -> None:
         conn = self.conn
@@ -451,12 +442,12 @@ class _Walk:
             self.result.bad(where, message)
         self.result.legacy_entries = self.legacy.entries
         self._check_records()
-        if _has(self.conn, "meetings"):  # schema 3: the council's rules, replayed
+        if schema.has_table(self.conn, "meetings"):  # schema 3: the council's rules, replayed
             from ruralcouncil.ledger import council_audit
 
             for seq, message, number in council_audit.problems(self.conn):
                 self.result.bad(seq, message, number=number)
-        if _has(self.conn, "donations"):  # schema 4: community money's rules
+        if schema.has_table(self.conn, "donations"):  # schema 4: community money's rules
             from ruralcouncil.ledger import community_audit
 
             for place, message, number in community_audit.problems(self.conn):
@@ -482,7 +473,7 @@ class _Walk:
 
     def _walk(self, total: int, start: int | None) -> None:
         conn, result = self.conn, self.result
-        has_author = _has(conn, "chain", "author")
+        has_author = schema.has_table(conn, "chain", "author")
         columns = (
             "seq, kind, record, author, payload, hash"
             if has_author
@@ -995,7 +986,7 @@ class _Walk:
                 )
         tables = {k.name: (k.table, k.key) for k in records.KINDS.values() if k.table}
         for kind, (table, key) in tables.items():
-            if table is None or not _has(conn, table):
+            if table is None or not schema.has_table(conn, table):
                 continue
             missing = list(self.beside.rows(_missing_sql(table, key), (kind,)))
             for (value,) in missing:
@@ -1025,7 +1016,7 @@ class _Walk:
         _check_daily_totals(self.beside, result)
         count = int(conn.execute("SELECT count(*) FROM transactions").fetchone()[0])
         result.transactions = count
-        if _has(conn, "transactions", "number"):
+        if schema.has_table(conn, "transactions", "number"):
             low, high, distinct = _first_row(self.beside.rows(_NUMBERS))
             if count and (low != 1 or high != count or distinct != count):
                 result.bad(
@@ -1305,7 +1296,7 @@ def _not_nfc(value: Any) -> bool:
 
 def _number_of(conn: sqlite3.Connection, transaction_id: int) -> int | None:
     """The entry number people see for a transaction's internal id."""
-    if _has(conn, "transactions", "number"):
+    if schema.has_table(conn, "transactions", "number"):
         row = conn.execute(
             "SELECT number FROM transactions WHERE id = ?", (transaction_id,)
         ).fetchone()

@@ -22,6 +22,7 @@ from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import chain
 from ruralcouncil.ledger.classification import EXPENDITURE
 from ruralcouncil.ledger.money import format_amount
+from ruralcouncil.ledger.schema import has_table
 from ruralcouncil.ledger.storage import Ledger, snapshot
 from ruralcouncil.reports import verification
 from ruralcouncil.reports.codes import CodedPdf, Kind, Period, report_code
@@ -39,7 +40,7 @@ from ruralcouncil.reports.period_layout import (
     wrap,
     write_coded,
 )
-from ruralcouncil.reports.period_money import has_table, period_money
+from ruralcouncil.reports.period_money import period_money
 from ruralcouncil.reports.transparency import Names, read_names
 
 DOCUMENT = N_("Budget execution report")

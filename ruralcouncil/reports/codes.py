@@ -259,6 +259,30 @@ def qr_drawing(payload: str, size: float) -> Any:
     return drawing
 
 
+def verification_box(text: Sequence[Any], code: str, width: float) -> Any:
+    """The closing box of a coded document: ``text`` (flowables) beside a large QR code of
+    ``code``, framed and kept together, ``width`` points wide."""
+    from reportlab.lib import colors
+    from reportlab.platypus import KeepTogether, Table, TableStyle
+
+    size = 30 * MM
+    table = Table(
+        [[list(text), qr_drawing(qr_payload(code), size)]],
+        colWidths=[width - size - 4 * MM, size + 4 * MM],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOX", (0, 0), (-1, -1), 0.8, colors.black),
+                ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
+    return KeepTogether([table])
+
+
 FOOTER_QR = 17 * MM
 _FOOTER_FONT = 7.5
 _SMALLEST_FONT = 5.5

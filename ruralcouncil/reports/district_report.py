@@ -25,9 +25,9 @@ from ruralcouncil.reports.codes import (
     CodedPdf,
     Kind,
     coded_footer,
-    qr_drawing,
     qr_payload,
     report_code,
+    verification_box,
 )
 from ruralcouncil.reports.district_code import Subject, district_figures
 from ruralcouncil.reports.fonts import BOLD, REGULAR, register_fonts
@@ -352,10 +352,6 @@ def _attention(items: Sequence[Any], s: dict[str, Any]) -> Any:
 
 
 def _verification(code: str, state: int, s: dict[str, Any]) -> Any:
-    from reportlab.lib import colors
-    from reportlab.platypus import KeepTogether, Table, TableStyle
-
-    size = 30 * MM
     text = [
         _p(_("Verification"), s["heading"]),
         _p(_("Verification code"), s["base"]),
@@ -372,22 +368,7 @@ def _verification(code: str, state: int, s: dict[str, Any]) -> Any:
             s["small"],
         ),
     ]
-    width = _width()
-    table = Table(
-        [[text, qr_drawing(qr_payload(code), size)]],
-        colWidths=[width - size - 4 * MM, size + 4 * MM],
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BOX", (0, 0), (-1, -1), 0.8, colors.black),
-                ("LEFTPADDING", (0, 0), (-1, -1), 5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-            ]
-        )
-    )
-    return KeepTogether([table])
+    return verification_box(text, code, _width())
 
 
 def _footer(title: str, code: str, state: int, totals: list[str], pages: list[int]) -> Any:

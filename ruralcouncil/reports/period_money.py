@@ -44,14 +44,6 @@ class PeriodMoney:
         return sum(self.payments.values())
 
 
-def has_table(conn: sqlite3.Connection, name: str) -> bool:
-    """Whether the ledger's schema has ``name`` (an older ledger opened to read may not)."""
-    found = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
-    ).fetchone()
-    return found is not None
-
-
 def _sum(conn: sqlite3.Connection, sql: str, params: tuple[str, ...]) -> int:
     return int(conn.execute(sql, params).fetchone()[0] or 0)
 

@@ -21,6 +21,7 @@ from ruralcouncil.ledger import chain
 from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.money import format_amount
+from ruralcouncil.ledger.schema import has_table
 from ruralcouncil.ledger.storage import Ledger, snapshot
 from ruralcouncil.reports import charts, verification
 from ruralcouncil.reports.codes import CodedPdf, Kind, Period, qr_drawing, qr_payload, report_code
@@ -37,7 +38,7 @@ from ruralcouncil.reports.period_layout import (
     table,
     write_coded,
 )
-from ruralcouncil.reports.period_money import has_table, period_money
+from ruralcouncil.reports.period_money import period_money
 from ruralcouncil.reports.transparency import (
     AUTO,
     Names,

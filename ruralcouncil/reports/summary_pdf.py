@@ -27,7 +27,13 @@ from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.storage import Ledger, snapshot
 from ruralcouncil.reports import verification as checks
-from ruralcouncil.reports.codes import Kind, anchor_text, coded_footer, qr_drawing, qr_payload
+from ruralcouncil.reports.codes import (
+    Kind,
+    anchor_text,
+    coded_footer,
+    qr_payload,
+    verification_box,
+)
 from ruralcouncil.reports.fonts import BOLD, REGULAR, register_fonts
 from ruralcouncil.reports.pdf_file import MM, in_language, write_a4
 from ruralcouncil.reports.statements import (
@@ -330,11 +336,6 @@ def _single_column(
 
 def _verification(entries: int, head: str, code: str, s: dict[str, Any]) -> Any:
     """The code, the anchor and a large QR code of the code, kept together at the end."""
-    from reportlab.lib import colors
-    from reportlab.platypus import KeepTogether, Table, TableStyle
-
-    size = 30 * _MM
-    drawing = qr_drawing(qr_payload(code), size)
     anchor = anchor_text(entries, head)
     text = [
         _p(_("Verification"), s["heading"]),
@@ -358,19 +359,7 @@ def _verification(entries: int, head: str, code: str, s: dict[str, Any]) -> Any:
         ),
         _p(anchor, s["small"]),
     ]
-    width = _available_width()
-    table = Table([[text, drawing]], colWidths=[width - size - 4 * _MM, size + 4 * _MM])
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BOX", (0, 0), (-1, -1), 0.8, colors.black),
-                ("LEFTPADDING", (0, 0), (-1, -1), 5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-            ]
-        )
-    )
-    return KeepTogether([table])
+    return verification_box(text, code, _available_width())
 
 
 def _page_footer(

@@ -27,13 +27,14 @@ from ruralcouncil.i18n import N_, _, language
 from ruralcouncil.ledger import catalog, chain, settings
 from ruralcouncil.ledger.classification import BookAccount
 from ruralcouncil.ledger.money import format_amount
+from ruralcouncil.ledger.schema import has_table
 from ruralcouncil.ledger.storage import Ledger, snapshot
 from ruralcouncil.reports import verification
 from ruralcouncil.reports.codes import CodedPdf, Kind, Period, report_code
 from ruralcouncil.reports.fonts import register_fonts
 from ruralcouncil.reports.pdf_file import in_language
 from ruralcouncil.reports.period_layout import Words, period_of, write_coded
-from ruralcouncil.reports.period_money import has_table, period_money
+from ruralcouncil.reports.period_money import period_money
 
 Figures = dict[str, Any]
 DOCUMENT = N_("Report to residents")

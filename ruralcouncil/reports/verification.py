@@ -220,24 +220,16 @@ def check(ledger: Ledger, text: str) -> Verdict:
             _("The code does not match this ledger: {reason}").format(reason=exc),
             code,
         )
-    if figures_digest(code.kind, code.subject, head, figures) != code.digest:
-        return Verdict(
-            False,
-            text,
-            _(
-                "The code does not match this ledger: either the paper was printed from "
-                "another ledger, or its figures or the ledger were changed since."
-            ),
-            code,
-        )
-    return Verdict(
-        True,
+    return _compared(
+        item,
+        code,
         text,
-        code=code,
-        document=_(KIND_NAMES[code.kind]),
-        covers=item.covers(code.subject),
-        totals=list(item.totals(figures)),
-        figures=figures,
+        figures,
+        head,
+        _(
+            "The code does not match this ledger: either the paper was printed from "
+            "another ledger, or its figures or the ledger were changed since."
+        ),
     )
 
 
@@ -270,16 +262,30 @@ def check_store(store: Any, text: str) -> Verdict:
             _("The code does not match this district store: {reason}").format(reason=exc),
             code,
         )
+    return _compared(
+        item,
+        code,
+        text,
+        figures,
+        head,
+        _(
+            "The code does not match this district store: either the paper was printed "
+            "from another store, or its figures or the attention list were changed since."
+        ),
+    )
+
+
+def _compared(
+    item: Verifiable | StoreVerifiable,
+    code: ReportCode,
+    text: str,
+    figures: Mapping[str, Any],
+    head: str,
+    mismatch: str,
+) -> Verdict:
+    """The figures read again against the code's digest: the verdict either way."""
     if figures_digest(code.kind, code.subject, head, figures) != code.digest:
-        return Verdict(
-            False,
-            text,
-            _(
-                "The code does not match this district store: either the paper was printed "
-                "from another store, or its figures or the attention list were changed since."
-            ),
-            code,
-        )
+        return Verdict(False, text, mismatch, code)
     return Verdict(
         True,
         text,

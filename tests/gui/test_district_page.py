@@ -5,15 +5,13 @@ cannot be read refused with its own words; DuckDB never loaded without a store."
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _helpers import fresh_python
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -46,7 +44,6 @@ from ruralcouncil.ledger.money import format_amount
 
 pytest.importorskip("duckdb")
 
-ROOT = Path(__file__).resolve().parents[2]
 ADMIN, ADMIN_PASSWORD = "admin", "correct-horse-1"  # as in conftest.py
 MessageRecorder = Any  # conftest.MessageRecorder: .shown (icon, title, text)
 YEAR = date.today().year - 1  # the page's first year
@@ -337,15 +334,13 @@ def test_showing_the_page_without_a_store_loads_no_duckdb(
     gui_ledger_path: Path, context: AppContext, tmp_path: Path
 ) -> None:
     context.ledger.close()  # the child opens it
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "cfg"))
-    done = subprocess.run(
-        [sys.executable, "-c", _SHOW_PAGE, str(gui_ledger_path), ADMIN, ADMIN_PASSWORD],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    done = fresh_python(
+        _SHOW_PAGE,
+        str(gui_ledger_path),
+        ADMIN,
+        ADMIN_PASSWORD,
+        QT_QPA_PLATFORM="offscreen",
+        XDG_CONFIG_HOME=str(tmp_path / "cfg"),
     )
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
