@@ -30,7 +30,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
 
-from ruralcouncil.gui import fonts, messages
+from ruralcouncil.gui import collector, fonts, messages
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.session import Session
 from ruralcouncil.i18n import _
@@ -64,6 +64,7 @@ def ensure_application() -> QApplication:
         QApplication.setDesktopFileName("ruralcouncil")
     app = QApplication(sys.argv[:1])
     app.setWindowIcon(window_icon())
+    collector.install(app)  # garbage is collected on this thread, never in a worker's
     fonts.install_application_font(app)
     return app
 

@@ -70,6 +70,18 @@ def _shipped_font(qapp: QApplication) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _collect_on_gui_thread(qapp: QApplication) -> Iterator[None]:
+    """As in the program: cyclic garbage is collected on the GUI thread, never in a worker
+    rendering a report (where freeing widgets crashes). Handed back to Python after each
+    test, for the tests that run without an event loop."""
+    from ruralcouncil.gui import collector
+
+    installed = collector.install(qapp)
+    yield
+    installed.stop()
+
+
+@pytest.fixture(autouse=True)
 def _user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """platformdirs reads XDG_* on Linux: a fresh data and config folder for each test."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
