@@ -344,3 +344,47 @@ def test_the_main_windows_code_loads_while_the_password_is_typed(tmp_path: Path)
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found == {"before": [], "after": ["ruralcouncil.gui.main_window", "cryptography"]}
+
+
+_PROBE_LOGIN = textwrap.dedent(
+    """
+    import json, sys
+    from ruralcouncil.gui import app as gui_app
+    from ruralcouncil.ledger import storage, users
+
+    app = gui_app.ensure_application()
+    ledger = storage.open_ledger(sys.argv[1], write=True)
+    WATCHED = ("ruralcouncil.gui.main_window", "cryptography")
+    before = [m for m in WATCHED if m in sys.modules]
+    user = users.login(ledger, sys.argv[3], sys.argv[2])
+    after = [m for m in WATCHED if m in sys.modules]
+    print(json.dumps({"before": before, "after": after, "user": user.name}))
+    ledger.close()
+    """
+)
+
+
+def test_the_main_windows_code_loads_while_the_key_is_derived(tmp_path: Path) -> None:
+    """A login without the dialog's typing (an outside probe's, or a password pasted):
+    the window's code and the cryptography load beside the key's derivation, so they are
+    there when the login returns."""
+    ledger = fresh_ledger(tmp_path)
+    path = ledger.path
+    ledger.close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "c"))
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE_LOGIN, str(path), PASSWORD, ADMIN],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found == {
+        "before": [],
+        "after": ["ruralcouncil.gui.main_window", "cryptography"],
+        "user": ADMIN,
+    }

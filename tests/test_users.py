@@ -9,6 +9,7 @@ import json
 import secrets
 import shutil
 import statistics
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import closing
@@ -108,6 +109,83 @@ def test_a_locked_key_opens_only_as_its_own_user() -> None:
         keys.unlock(8, public, locked, PASSWORD)  # copied onto another account
     with pytest.raises(keys.LockedKeyError):
         keys.unlock(7, other_public, locked, PASSWORD)  # under another public key
+
+
+def _handshake(monkeypatch: pytest.MonkeyPatch, patience: float = 10) -> list[str]:
+    """The derivation waits (up to ``patience`` seconds) for the preparation to finish,
+    which it only can while running beside it; what happened is recorded in order."""
+    seen: list[str] = []
+    prepared = threading.Event()
+    derive = keys._derive
+
+    def derive_beside(*args: object) -> bytes:
+        seen.append("derivation waits" if prepared.wait(patience) else "derivation alone")
+        return derive(*args)  # type: ignore[arg-type]
+
+    def prepare() -> None:
+        seen.append("prepared on the main thread" if _on_main() else "prepared beside")
+        prepared.set()
+
+    monkeypatch.setattr(keys, "_derive", derive_beside)
+    monkeypatch.setattr(keys, "_WHILE_DERIVING", [prepare])
+    return seen
+
+
+def _on_main() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+def test_what_a_login_needs_next_is_loaded_beside_the_key_derivation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """scrypt releases the GIL: the window's code and the cryptography are loaded on another
+    thread meanwhile, and finished before the key is opened."""
+    public, locked = _pair()
+    seen = _handshake(monkeypatch)
+    assert keys.unlock(7, public, locked, PASSWORD).public_key == public
+    assert seen == ["prepared beside", "derivation waits"]
+    # An unknown name costs the same work as a wrong password, preparation included.
+    seen.clear()
+    keys.waste_like_unlock(PASSWORD)
+    assert seen == ["prepared beside", "derivation waits"]
+
+
+def test_a_failing_preparation_does_not_stop_a_login(monkeypatch: pytest.MonkeyPatch) -> None:
+    public, locked = _pair()
+    ran: list[str] = []
+
+    def broken() -> None:
+        ran.append("broken")
+        raise ImportError("a module that cannot load")
+
+    monkeypatch.setattr(keys, "_WHILE_DERIVING", [broken, lambda: ran.append("later")])
+    assert keys.unlock(7, public, locked, PASSWORD).public_key == public
+    assert ran == ["broken"]  # the rest is left to whoever needs it
+    with pytest.raises(keys.LockedKeyError):
+        keys.unlock(7, public, locked, "a-wrong-password")
+
+
+def test_a_login_off_the_main_thread_prepares_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An upgrade's login runs in a worker while the window's thread runs: nothing is
+    imported beside the window's own work then."""
+    public, locked = _pair()
+    seen = _handshake(monkeypatch, patience=0.5)
+    opened: list[str] = []
+    worker = threading.Thread(
+        target=lambda: opened.append(keys.unlock(7, public, locked, PASSWORD).public_key)
+    )
+    worker.start()
+    worker.join(60)
+    assert opened == [public]
+    assert seen == ["derivation alone"]
+
+
+def test_a_preparation_is_registered_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(keys, "_WHILE_DERIVING", [keys.load])
+    work = _pair.cache_clear  # any callable
+    keys.prepare_while_deriving(work)
+    keys.prepare_while_deriving(work)
+    assert [keys.load, work] == keys._WHILE_DERIVING
 
 
 def _malformed() -> list[str]:

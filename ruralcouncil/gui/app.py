@@ -13,17 +13,18 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-# The Qt-free modules every start needs come first, on purpose: once PySide6 is loaded it
-# reads the source of each module that imports anything (to look for its ``__feature__``
-# switches), a cost these need not pay. Among them what the first use of ``paths`` loads
-# (platformdirs: the chosen language, the last user and the window's size are kept in the
-# user's settings folder) and the ledger's lock (the window opens the ledger for writing).
+# The Qt-free modules every start needs before its login dialog come first, on purpose: once
+# PySide6 is loaded it reads the source of each module that imports anything (to look for
+# its ``__feature__`` switches), a cost these need not pay. Among them what the first use of
+# ``paths`` loads (platformdirs: the chosen language, the last user and the window's size are
+# kept in the user's settings folder) and the ledger's lock (the window opens the ledger for
+# writing). What the main window needs beyond them loads beside the login's key derivation
+# (prepare_main_window), where that cost is paid on an otherwise idle core.
 # isort: off
 import platformdirs  # noqa: F401
 
 from ruralcouncil import __version__, i18n, paths
-from ruralcouncil.ledger import catalog, lock, queries, settings, users  # noqa: F401
-from ruralcouncil.reports import statements  # noqa: F401
+from ruralcouncil.ledger import lock, settings, users  # noqa: F401
 
 # isort: on
 from PySide6.QtCore import QSize
@@ -34,7 +35,7 @@ from ruralcouncil.gui import collector, fonts, messages
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.session import Session
 from ruralcouncil.i18n import _
-from ruralcouncil.ledger import storage
+from ruralcouncil.ledger import keys, storage
 from ruralcouncil.ledger.errors import LedgerError
 from ruralcouncil.ledger.storage import Ledger
 from ruralcouncil.ledger.users import User
@@ -46,6 +47,17 @@ EXIT_OK = 0
 EXIT_REFUSED = 2
 
 _qt_translator: QTranslator | None = None  # kept alive as long as the application
+
+
+def prepare_main_window() -> None:
+    """The main window's code and its first page's (and the Qt enums their import builds),
+    loaded while the password is typed or its key derived."""
+    import ruralcouncil.gui.dashboard_page  # noqa: F401
+    import ruralcouncil.gui.main_window  # noqa: F401
+
+
+# A login is followed by the main window: loaded while the password's key is derived.
+keys.prepare_while_deriving(prepare_main_window)
 
 
 def ensure_application() -> QApplication:

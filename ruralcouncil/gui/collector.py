@@ -43,5 +43,15 @@ class GuiThreadCollector(QObject):
 
 def install(app: QObject) -> GuiThreadCollector:
     """The application's collector, made once and owned by ``app``."""
-    found = app.findChild(GuiThreadCollector)
-    return found if found is not None else GuiThreadCollector(app)
+    # Kept on the application, not looked up with findChild or children(): their first call
+    # builds a dozen Python enums (the overloads' flags, the children's classes), 6 ms of
+    # every start.
+    found = getattr(app, _ATTRIBUTE, None)
+    if isinstance(found, GuiThreadCollector) and found.parent() is app:
+        return found
+    made = GuiThreadCollector(app)
+    setattr(app, _ATTRIBUTE, made)
+    return made
+
+
+_ATTRIBUTE = "_ruralcouncil_collector"

@@ -104,9 +104,10 @@ class LoginDialog(QDialog):
         self.password.textEdited.disconnect(self._prepare_while_typing)
         from PySide6.QtCore import Qt  # noqa: F401  (its first use builds its Python enums)
 
-        import ruralcouncil.gui.main_window  # noqa: F401
+        from ruralcouncil.gui.app import prepare_main_window
         from ruralcouncil.ledger import keys
 
+        prepare_main_window()
         keys.load()  # what opens the password's key
 
     def showEvent(self, event: QShowEvent) -> None:

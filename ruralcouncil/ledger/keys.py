@@ -12,6 +12,8 @@ import base64
 import hashlib
 import re
 import secrets
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -30,6 +32,41 @@ def load() -> None:
     import cryptography.exceptions
     import cryptography.hazmat.primitives.asymmetric.ed25519
     import cryptography.hazmat.primitives.ciphers.aead  # noqa: F401
+
+
+# What a login needs next, loaded while the password's key is derived: scrypt releases the
+# GIL, so for its ~40 ms a second core is free for imports (the cryptography that opens the
+# key; the window registers its own code). Each must be safe to run twice.
+_WHILE_DERIVING: list[Callable[[], None]] = [load]
+
+
+def prepare_while_deriving(work: Callable[[], None]) -> None:
+    """Run ``work`` beside the next key derivations of a login (once is enough: imports)."""
+    if work not in _WHILE_DERIVING:
+        _WHILE_DERIVING.append(work)
+
+
+def _prepare() -> None:
+    for work in list(_WHILE_DERIVING):
+        try:
+            work()
+        except Exception:  # whoever needs it imports it again and sees the error itself
+            return
+
+
+def _derive_and_prepare(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    """The key, with ``_WHILE_DERIVING`` run meanwhile on another thread and finished before
+    the key is returned (so nothing else runs beside the caller afterwards). Only on the
+    main thread: a login in a worker (an upgrade's) has the window's thread running beside
+    it, and the window's code is not imported beside the window's own work."""
+    if threading.current_thread() is not threading.main_thread():
+        return _derive(password, salt, n, r, p)
+    helper = threading.Thread(target=_prepare, name="prepare-login", daemon=True)
+    helper.start()
+    try:
+        return _derive(password, salt, n, r, p)
+    finally:
+        helper.join()
 
 
 # scrypt at 16 MiB: about 50 ms on the target PCs, slow enough to blunt guessing on a stolen
@@ -118,15 +155,19 @@ def new_key_pair(user_id: int, password: str) -> tuple[str, str, Signer]:
 
 def unlock(user_id: int, public_key: str, locked: str, password: str) -> Signer:
     """Open a stored key with the password; raises LockedKeyError when it does not open."""
+    try:
+        scheme, n, r, p, salt, nonce, secret = locked.split("$")
+        if scheme != _SCHEME or not (2 <= int(n) <= _MAX_SCRYPT_N) or int(r) > 32 or int(p) > 4:
+            raise LockedKeyError("unknown key format")
+        key = _derive_and_prepare(password, _unb64(salt), int(n), int(r), int(p))
+    except (ValueError, TypeError) as exc:
+        raise LockedKeyError(str(exc)) from None
+    # Imported after the key: they were loaded beside its derivation.
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
     try:
-        scheme, n, r, p, salt, nonce, secret = locked.split("$")
-        if scheme != _SCHEME or not (2 <= int(n) <= _MAX_SCRYPT_N) or int(r) > 32 or int(p) > 4:
-            raise LockedKeyError("unknown key format")
-        key = _derive(password, _unb64(salt), int(n), int(r), int(p))
         seed = ChaCha20Poly1305(key).decrypt(
             _unb64(nonce), _unb64(secret), _aad(user_id, public_key)
         )
@@ -144,7 +185,7 @@ _DUMMY_SALT = b"\x00" * 16
 
 
 def waste_like_unlock(password: str) -> None:
-    _derive(password, _DUMMY_SALT, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    _derive_and_prepare(password, _DUMMY_SALT, SCRYPT_N, SCRYPT_R, SCRYPT_P)
 
 
 def check_v1_password(password: str, stored: str) -> bool:
