@@ -52,7 +52,7 @@ _qt_translator: QTranslator | None = None  # kept alive as long as the applicati
 def prepare_main_window() -> None:
     """The main window's code and its first page's (and the Qt enums their import builds),
     loaded while the password is typed or its key derived."""
-    import ruralcouncil.gui.dashboard_page  # noqa: F401
+    import ruralcouncil.gui.dashboard_page
     import ruralcouncil.gui.main_window  # noqa: F401
 
 
