@@ -1,8 +1,12 @@
 """Entry point of the frozen program: the same ``ruralcouncil`` command as ``pip install``."""
 
+import multiprocessing
 import sys
 
 from ruralcouncil.cli import main
 
 if __name__ == "__main__":
+    # A worker process (``consolidate`` verifies ledgers in several) starts as this program
+    # again: this runs the worker and exits instead of starting the command line.
+    multiprocessing.freeze_support()
     sys.exit(main())

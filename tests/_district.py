@@ -68,3 +68,29 @@ def postings_in(store: Path) -> int:
 def postings_of(path: Path) -> int:
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
         return int(conn.execute("SELECT count(*) FROM postings").fetchone()[0])
+
+
+def tamper_amount(path: Path) -> None:
+    """One amount changed, with its postings and daily totals to match, the triggers set
+    aside: only the chain can tell."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as db:
+        triggers = db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%no_update'"
+        ).fetchall()
+        for name, _sql in triggers:
+            db.execute(f"DROP TRIGGER {name}")
+        tid = db.execute("SELECT max(id) FROM transactions WHERE type = 'receipt'").fetchone()[0]
+        db.execute("UPDATE transactions SET amount = amount + 100 WHERE id = ?", (tid,))
+        for pid, account, fund, amount in db.execute(
+            "SELECT p.id, p.account, p.fund, p.amount FROM postings p WHERE transaction_id = ?",
+            (tid,),
+        ).fetchall():
+            step = 100 if amount > 0 else -100
+            db.execute("UPDATE postings SET amount = amount + ? WHERE id = ?", (step, pid))
+            db.execute(
+                "UPDATE daily_totals SET amount = amount + ? WHERE account = ? AND fund = ?"
+                " AND date = (SELECT date FROM transactions WHERE id = ?)",
+                (step, account, fund, tid),
+            )
+        for _name, sql in triggers:
+            db.execute(sql)

@@ -1,6 +1,7 @@
 """What needs the district's attention (issue 13): each planted problem is found, judged by
 the village's own rules at consolidation, and nothing else; refused, rewritten and stale
-ledgers; no name of a person reaches the store; the auditor's evidence reads as before."""
+ledgers; the list as at every state the store had; no name of a person reaches the store;
+the auditor's evidence reads as before."""
 
 from __future__ import annotations
 
@@ -27,9 +28,10 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
 )
 
 from ruralcouncil.district import consolidate as consolidating
+from ruralcouncil.district import village as village_reads
 from ruralcouncil.district.attention import Attention, Concern, attention_list
 from ruralcouncil.district.consolidate import Status, consolidate
-from ruralcouncil.district.store import STORE_VERSION, open_store
+from ruralcouncil.district.store import MIGRATES_FROM, open_store
 from ruralcouncil.ledger import donations, internal_audit, variances
 from ruralcouncil.ledger.demo import create_demo
 from ruralcouncil.ledger.errors import LedgerUnavailable
@@ -115,8 +117,9 @@ def _verify_passes() -> Iterator[None]:
 
 
 def _load(store_path: Path, *paths: Path) -> list[Status]:
+    # One file after another in this process: _verify_passes patches this process's verify.
     with open_store(store_path, write=True) as store:
-        return [o.status for o in consolidate(store, paths)]
+        return [o.status for o in consolidate(store, paths, jobs=1)]
 
 
 def _listed(store_path: Path, year: int, **kw: Any) -> list[Attention]:
@@ -262,6 +265,76 @@ def test_refused_rewritten_and_stale(clean: Path, tmp_path: Path) -> None:
     assert not any(a.concern is Concern.STALE for a in just_within)
 
 
+def test_the_list_as_at_every_state_is_the_list_shown_then(
+    planted: tuple[Path, Path], clean: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every outcome recorded (loaded, grown, unchanged, refused, rewritten) makes a state;
+    read as at each, the list is what it was right after that outcome: a refused path later
+    merged, a path once loaded later refused, a rewritten copy, a ledger grown into a new
+    year (its concerns judged again), and staleness judged from when the last record of the
+    load held was made."""
+    recorded, _changed = planted
+    # When each load's last record was made, in the order of the loads.
+    made = iter(["2026-01-05", "2026-02-01", "2026-11-20", "2026-11-25"])
+    monkeypatch.setattr(village_reads, "last_chain_time", lambda _c: next(made) + "T10:00:00")
+    today = date(2026, 12, 1)
+    store = tmp_path / "district.duckdb"
+    first, other = copy(clean, tmp_path / "first.ruralcouncil"), copy(clean, tmp_path / "o.x")
+    council = tmp_path / "council.ruralcouncil"
+    council.write_bytes(b"not a ledger yet")
+    said: dict[int, dict[int, list[dict[str, Any]]]] = {}
+
+    def capture(opened: Any) -> None:
+        said[opened.state()] = {
+            year: [a.as_json() for a in attention_list(opened, year, today=today)]
+            for year in (2025, 2026)
+        }
+
+    def load(*paths: Path) -> list[str]:
+        with open_store(store, write=True) as opened:
+            outcomes = consolidate(opened, paths, lambda _o: capture(opened), jobs=1)
+        return [str(o.status) for o in outcomes]
+
+    def grow(path: Path, on: str, amount: int) -> None:
+        ledger = open_ledger(path)
+        try:
+            receipt(ledger, admin_of(ledger), on, amount, "TAX-PROPERTY")
+        finally:
+            ledger.close()
+
+    assert load(council, first) == ["refused", "loaded"]  # states 1, 2
+    copy(recorded, council)
+    assert load(council) == ["loaded"]  # 3: the refused path merged, no longer listed
+    grow(first, "2026-02-01", 7_000_00)  # into 2026: 2025 has ended for it
+    grow(other, "2025-04-01", 9_000_00)
+    assert load(first, other) == ["grown", "rewritten"]  # 4, 5
+    older = copy(council, tmp_path / "older.ruralcouncil")
+    grow(council, "2026-06-01", 3_000_00)
+    assert load(council, older) == ["grown", "unchanged"]  # 6, 7
+    tamper(first, "UPDATE postings SET amount = amount + 1 WHERE id = 1")
+    assert load(first) == ["refused"]  # 8: a path once loaded, now refused
+    with open_store(store, write=False) as opened:
+        assert opened.state() == len(said) == 8
+        for state, lists in said.items():
+            for year, shown in lists.items():
+                then = attention_list(opened, year, today=today, state=state)
+                assert [a.as_json() for a in then] == shown, (state, year)
+    shown = {
+        state: {(a["concern"], a["village"], Path(a["path"] or "").name) for a in lists[2025]}
+        for state, lists in said.items()
+    }
+    assert ("refused", "", "council.ruralcouncil") in shown[2]
+    assert not any(c == "refused" for c, _v, _p in shown[3] | shown[7])
+    assert ("refused", "Clean village", "first.ruralcouncil") in shown[8]
+    assert ("rewritten", "Clean village", "o.x") in shown[5]
+    ended = ("return-not-final", "Clean village", "")
+    assert ended not in shown[3] and ended in shown[4]
+    stale = {s: sorted(v for c, v, _p in found if c == "stale") for s, found in shown.items()}
+    assert stale[2] == ["Clean village"]
+    assert stale[3] == ["Clean village", "Test village"]
+    assert stale[4] == ["Test village"] and stale[6] == stale[8] == []
+
+
 def _party_names(path: Path) -> set[str]:
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
         names = {str(n) for (n,) in conn.execute("SELECT name FROM parties")}
@@ -304,12 +377,17 @@ def test_the_demo_village_and_no_names_in_the_store(
 DEMO_CONCERNS = {(Concern.UNEXPLAINED_VARIANCE, 2024), (Concern.RETURN_NOT_FINAL, 2024)}
 
 
-def test_an_older_store_is_refused_clearly(tmp_path: Path) -> None:
+def test_a_store_too_old_to_bring_up_to_date_is_refused_clearly(tmp_path: Path) -> None:
+    """Version 1 had no concerns, which can only be judged from the village files (version
+    2 is brought up to date in place: tests/test_district_migration.py)."""
     import duckdb
 
     path = tmp_path / "old.duckdb"
     with duckdb.connect(str(path)) as db:
         db.execute("CREATE TABLE store_version (version INTEGER, created_at VARCHAR)")
-        db.execute("INSERT INTO store_version VALUES (?, 'then')", [STORE_VERSION - 1])
-    with pytest.raises(LedgerUnavailable, match=r"older version .* into a new store"):
-        open_store(path, write=False)
+        db.execute("INSERT INTO store_version VALUES (?, 'then')", [MIGRATES_FROM - 1])
+    for write in (False, True):
+        with pytest.raises(LedgerUnavailable, match=r"older version .* into a new store"):
+            open_store(path, write=write)
+    with duckdb.connect(str(path), read_only=True) as db:
+        assert db.execute("SELECT max(version) FROM store_version").fetchone() == (1,)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _district import FIGURES, copy, own_summary, postings_in, postings_of, run
+from _district import FIGURES, copy, own_summary, postings_in, postings_of, run, tamper_amount
 from _helpers import (  # noqa: F401  (english: an autouse fixture)
     admin_of,
     english,
@@ -140,32 +140,6 @@ def test_a_rewritten_ledger_is_flagged_and_kept_apart(
         assert db.execute("SELECT count(*) FROM rewritten").fetchone()[0] == 2
 
 
-def _tamper_amount(path: Path) -> None:
-    """One amount changed, with its postings and daily totals to match, the triggers set
-    aside: only the chain can tell."""
-    with closing(sqlite3.connect(path, isolation_level=None)) as db:
-        triggers = db.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%no_update'"
-        ).fetchall()
-        for name, _sql in triggers:
-            db.execute(f"DROP TRIGGER {name}")
-        tid = db.execute("SELECT max(id) FROM transactions WHERE type = 'receipt'").fetchone()[0]
-        db.execute("UPDATE transactions SET amount = amount + 100 WHERE id = ?", (tid,))
-        for pid, account, fund, amount in db.execute(
-            "SELECT p.id, p.account, p.fund, p.amount FROM postings p WHERE transaction_id = ?",
-            (tid,),
-        ).fetchall():
-            step = 100 if amount > 0 else -100
-            db.execute("UPDATE postings SET amount = amount + ? WHERE id = ?", (step, pid))
-            db.execute(
-                "UPDATE daily_totals SET amount = amount + ? WHERE account = ? AND fund = ?"
-                " AND date = (SELECT date FROM transactions WHERE id = ?)",
-                (step, account, fund, tid),
-            )
-        for _name, sql in triggers:
-            db.execute(sql)
-
-
 def test_tampered_foreign_and_newer_files_are_refused_and_never_merged(
     base: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -175,7 +149,7 @@ def test_tampered_foreign_and_newer_files_are_refused_and_never_merged(
 
     tampered = copy(base, tmp_path / "tampered.ruralcouncil")
     _grow(tampered, 5_000_00)
-    _tamper_amount(tampered)
+    tamper_amount(tampered)
     text = tmp_path / "notes.ruralcouncil"
     text.write_text("not a ledger\n", encoding="utf-8")
     unrelated = tmp_path / "other.db"

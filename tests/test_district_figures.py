@@ -1,10 +1,12 @@
 """The district's figures equal each village's own summary (DESIGN §4.5): three demo
 villages, a generated ledger with codes of its own over several years, and the fixture
-ledgers of every schema version."""
+ledgers of every schema version; the per-load sums they are read from equal the postings
+they sum, as at every state of a store grown several times."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,8 @@ from typing import Any
 import pytest
 from _district import FIGURES, own_summary, run, years_of
 from _helpers import (  # noqa: F401  (english: an autouse fixture)
+    ADMIN,
+    PASSWORD,
     admin_of,
     english,
     fresh_ledger,
@@ -22,11 +26,13 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
 )
 
 from ruralcouncil.district.consolidate import Status, consolidate
-from ruralcouncil.district.figures import district_summary
-from ruralcouncil.district.store import open_store
+from ruralcouncil.district.figures import current_state, district_summary
+from ruralcouncil.district.store import Store, open_store
 from ruralcouncil.ledger import catalog, journal
 from ruralcouncil.ledger.classification import EXPENDITURE, REVENUE
 from ruralcouncil.ledger.demo import create_demo
+from ruralcouncil.ledger.setup import init_ledger
+from ruralcouncil.ledger.storage import open_ledger
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -178,3 +184,125 @@ def test_ledgers_of_every_schema_version_give_their_recorded_figures(
                 [line] = [v for v in found["villages"] if v["chain"] == anchor]
                 for key in FIGURES:
                     assert line[key] == own[key], (fixture.name, year, key)
+
+
+YEARS = range(2021, 2028)
+
+
+def _grow_step(path: Path, step: int) -> None:
+    """One more batch of entries: in the ledger's latest year and in earlier ones, a
+    reversal in a later year than its original, a code and a cash account added late."""
+    ledger = open_ledger(path)
+    try:
+        admin = admin_of(ledger)
+        if step == 0:
+            opening(ledger, admin, "2022-01-01", 300_000_00)
+            receipt(ledger, admin, "2022-03-01", 40_000_00, "TAX-LAND")
+            payment(ledger, admin, "2022-05-01", 15_000_00, "ROADS")
+        elif step == 1:
+            receipt(ledger, admin, "2023-02-01", 70_000_00, "TAX-PROPERTY")
+            receipt(ledger, admin, "2022-12-31", 1_234_56, "FINES")  # an earlier year grows
+            transfer(ledger, admin, "2023-04-01", 5_000_00, "BANK", "CASH")
+        elif step == 2:
+            wrong = receipt(ledger, admin, "2023-06-01", 9_999_99, "TAX-LAND")
+            journal.reverse(ledger, admin, wrong, "entered twice", on=date(2024, 1, 10))
+            catalog.add_category(ledger, admin, "TAX-HERDING", REVENUE, name_en="Herding tax")
+            receipt(ledger, admin, "2024-02-02", 12_000_00, "TAX-HERDING")
+        elif step == 3:
+            catalog.add_cash_account(ledger, admin, "SAFE", name_en="Safe")
+            opening(ledger, admin, "2025-01-01", 2_500_00, account="SAFE")
+            payment(ledger, admin, "2025-03-03", 1_000_00, "EVENTS", account="SAFE")
+            payment(ledger, admin, "2024-12-30", 3_000_00, "STAFF")
+        else:
+            receipt(ledger, admin, "2026-01-15", 8_000_00, "TAX-HERDING")
+            payment(ledger, admin, "2025-11-11", 500_00, "WATER", account="SAFE")
+    finally:
+        ledger.close()
+
+
+def _sums_rows(opened: Store) -> list[tuple[Any, ...]]:
+    """Every load's ``year_sums`` as computed again from the postings it held (codes with
+    no postings in a year have no row either way)."""
+    return (
+        opened.conn.execute(
+            "SELECT l.ledger, l.state, p.account, CAST(left(p.date, 4) AS INTEGER) AS year,"
+            " sum(p.amount) FROM loads l JOIN postings p ON p.ledger = l.ledger"
+            " AND p.seq <= l.entries GROUP BY ALL"
+            " EXCEPT SELECT ledger, state, account, year, amount FROM year_sums"
+        ).fetchall()
+        + opened.conn.execute(
+            "SELECT ledger, state, account, year, amount FROM year_sums EXCEPT"
+            " SELECT l.ledger, l.state, p.account, CAST(left(p.date, 4) AS INTEGER) AS year,"
+            " sum(p.amount) FROM loads l JOIN postings p ON p.ledger = l.ledger"
+            " AND p.seq <= l.entries GROUP BY ALL"
+        ).fetchall()
+    )
+
+
+def _known_codes(summary: dict[str, Any]) -> dict[str, Any]:
+    """``summary`` without cash accounts at 0: as at an earlier state, a cash account the
+    village added later shows 0 (the store keeps each ledger's codes as its latest load
+    has them; docs/district.md, "Limits")."""
+    villages = [
+        {**v, "cash": {code: amount for code, amount in v["cash"].items() if amount}}
+        for v in summary["villages"]
+    ]
+    return {**summary, "villages": villages}
+
+
+def test_the_sums_equal_the_postings_as_at_every_state(tmp_path: Path) -> None:
+    """A village grown four times, a second village, a refused file and an older copy
+    between: at every state, the figures read from the per-load sums equal those read from
+    every posting, and equal what the store said at that state (captured as it happened);
+    each load's sums are its postings' sums."""
+    made = fresh_ledger(tmp_path, "grower.ruralcouncil")
+    made.close()
+    grower = made.path
+    _grow_step(grower, 0)
+    older = shutil.copyfile(grower, tmp_path / "older.ruralcouncil")
+    other = tmp_path / "other.ruralcouncil"
+    init_ledger(other, village="Other village", admin=ADMIN, password=PASSWORD).close()
+    ledger = open_ledger(other)
+    try:
+        opening(ledger, admin_of(ledger), "2021-06-01", 80_000_00)
+        receipt(ledger, admin_of(ledger), "2023-07-01", 6_000_00, "DONATION")
+    finally:
+        ledger.close()
+    foreign = tmp_path / "foreign.ruralcouncil"
+    foreign.write_bytes(b"not a ledger")
+    store = tmp_path / "district.duckdb"
+    said: dict[int, dict[int, Any]] = {}
+
+    def capture(opened: Store) -> None:
+        said[current_state(opened)] = {y: district_summary(opened, y).as_json() for y in YEARS}
+
+    statuses = []
+    for step, paths in enumerate(
+        [[grower, foreign], [grower], [other, grower], [grower, older], [grower]]
+    ):
+        if step:
+            _grow_step(grower, step)
+        with open_store(store, write=True) as opened:
+            outcomes = consolidate(opened, paths, lambda _o: capture(opened), jobs=1)
+        statuses += [str(o.status) for o in outcomes]
+    assert statuses == [
+        "loaded", "refused", "grown", "loaded", "grown", "grown", "unchanged", "grown",
+    ]  # fmt: skip
+    with open_store(store, write=False) as opened:
+        assert current_state(opened) == len(statuses) == len(said)
+        assert _sums_rows(opened) == []
+        for state in range(1, len(statuses) + 1):
+            for year in YEARS:
+                sums = district_summary(opened, year, state).as_json()
+                assert sums == district_summary(opened, year, state, from_postings=True).as_json()
+                assert _known_codes(sums) == _known_codes(said[state][year]), (state, year)
+        for year in YEARS:  # now, and the postings read without the cut (as version 2 did)
+            now = district_summary(opened, year).as_json()
+            assert now == district_summary(opened, year, from_postings=True).as_json()
+            assert now == said[len(statuses)][year]
+    # The last state's figures are the villages' own.
+    for path in (grower, other):
+        for year in YEARS:
+            line = _village_line(store, year, _ledger_id(path))
+            own = own_summary(path, year)
+            assert {k: line[k] for k in FIGURES} == {k: own[k] for k in FIGURES}, (path, year)

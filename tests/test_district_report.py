@@ -1,6 +1,7 @@
 """The district report (DESIGN §4.5): a PDF of the villages' boxes, charts and attention list,
 with a verification code that ``verify-report --store`` checks as the store was at the
-code's state, so it still checks after a village grew."""
+code's state, figures and list alike, so it still checks after a village grew or a file was
+refused."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _district import run
@@ -182,6 +184,71 @@ def district_figures_villages(summary: dict[str, object]) -> list[dict[str, obje
 
 def _strip_loaded(figures: list[dict[str, object]]) -> list[dict[str, object]]:
     return [{k: v for k, v in f.items() if k != "loaded_at"} for f in figures]
+
+
+def test_the_code_still_verifies_after_files_are_refused_rewritten_and_merged(
+    capsys: pytest.CaptureFixture[str], store: Path, tmp_path: Path
+) -> None:
+    """The attention list is read as at the code's state too: a file refused after the
+    paper was printed, the same path then merged, a village grown and a rewritten copy of it
+    all change today's list and today's code, never yesterday's."""
+    code = _report(capsys, store, tmp_path / "before.pdf")
+    state = int(code.split("-")[1])
+    with open_store(store, write=False) as opened:
+        printed = [a.as_json() for a in _list(opened, code)]
+        path = Path(
+            opened.conn.execute(
+                "SELECT path FROM ledgers WHERE village NOT LIKE '%округі%'"
+            ).fetchone()[0]
+        )
+    foreign = tmp_path / "stick.ruralcouncil"
+    foreign.write_bytes(b"not a ledger")
+    rewritten = Path(shutil.copyfile(path, tmp_path / "rewritten.ruralcouncil"))
+    changes = []
+    done = run(capsys, "consolidate", str(foreign), "-o", str(store), "--json")
+    changes.append([i["status"] for i in done.json()])
+    shutil.copyfile(path, foreign)  # the village brings a good copy to the same path
+    for where, amount in ((path, 7_000_00), (rewritten, 9_000_00)):
+        ledger = open_ledger(where)
+        try:
+            receipt(ledger, admin_of(ledger), "2024-04-01", amount, "TAX-PROPERTY")
+        finally:
+            ledger.close()
+    done = run(
+        capsys, "consolidate", str(foreign), str(path), str(rewritten), "-o", str(store), "--json"
+    )
+    changes.append([i["status"] for i in done.json()])
+    assert changes == [["refused"], ["unchanged", "grown", "rewritten"]]
+    exit_code, said = _verify(capsys, code, "--store", str(store))
+    assert exit_code == 0, said
+    with open_store(store, write=False) as opened:
+        assert [a.as_json() for a in _list(opened, code)] == printed
+        now = [a.as_json() for a in _list(opened, code, now=True)]
+        assert {a["concern"] for a in now} - {a["concern"] for a in printed} == {"rewritten"}
+        assert opened.state() == state + 4
+    assert _report(capsys, store, tmp_path / "after.pdf") != code
+    # A changed digit of the state, or of the digest, still fails.
+    head, _state, rest = code.split("-", 2)
+    assert _verify(capsys, f"{head}-{state + 1}-{rest}", "--store", str(store))[0] == 1
+    assert (
+        _verify(capsys, code[:-1] + ("0" if code[-1] != "0" else "1"), "--store", str(store))[0]
+        == 1
+    )
+
+
+def _list(opened: Any, code: str, *, now: bool = False) -> list[Any]:
+    """The attention list a code names (its year, day and days), as at its state or now."""
+    from ruralcouncil.district.attention import attention_list
+    from ruralcouncil.reports.district_code import parse_subject
+
+    subject = parse_subject(code.split("-")[0][2:])
+    return attention_list(
+        opened,
+        subject.year,
+        stale_days=subject.days,
+        today=subject.today,
+        state=None if now else int(code.split("-")[1]),
+    )
 
 
 def test_a_changed_digit_a_malformed_code_and_the_wrong_source_fail(

@@ -521,7 +521,8 @@ class Screenshots:
         page = window.show_page("district")
         # The year before last: the oldest village's return for it is not final yet.
         page.year_box.choose(today.year - 2)
-        page.open_store_at(store)
+        page.open_store_at(store)  # read in a worker
+        self.wait_until(lambda: page.reading is not None, "the district store")
         page.villages_table.selectRow(len(names) - 1)
         self.settle()
         self.save(window, "district.png")

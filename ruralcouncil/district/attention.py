@@ -1,10 +1,13 @@
 """What needs the district's attention in a year, village by village (issue 13).
 
 The per-village concerns were found at consolidation by each village's own rules
-(``concerns.py``) and are read here at the state each ledger is held at; refused and
+(``concerns.py``) and are read here from the load each ledger is held at; refused and
 rewritten files come from each path's latest outcome, and a stale ledger from when its last
-chained record was made. Everything is worded here, in the reader's language: the store
-keeps only codes, numbers and dates (a refused file's problem is kept as it was said).
+chained record was made, as the load held says. Every outcome the store records has its own
+state, kept as a history, so the list can be read as it was at any state (a printed
+report's code is checked so) as well as now. Everything is worded here, in the reader's
+language: the store keeps only codes, numbers and dates (a refused file's problem is kept
+as it was said).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from ruralcouncil.district.store import Store
+from ruralcouncil.district.store import HELD_AT, Store
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger.collation import sort_key
 from ruralcouncil.ledger.dates import shown_date
@@ -72,11 +75,24 @@ class Attention:
 
 
 def attention_list(
-    store: Store, year: int, *, stale_days: int = 60, today: date | None = None
+    store: Store,
+    year: int,
+    *,
+    stale_days: int = 60,
+    today: date | None = None,
+    state: int | None = None,
 ) -> list[Attention]:
     """Everything the district should look at for the year, village by village (sorted by
-    village, then concern order above, then entry)."""
-    found = _concerns(store, year) + _files(store) + _stale(store, stale_days, today)
+    village, then concern order above, then entry); with ``state``, as the store held it
+    then (read in one transaction, so a consolidation beside cannot mix two states)."""
+    db = store.conn
+    db.execute("BEGIN")
+    try:
+        at = store.state() if state is None else state
+        found = _concerns(store, year, at) + _files(store, at)
+        found += _stale(store, at, stale_days, today)
+    finally:
+        db.execute("ROLLBACK")
     return sorted(
         found,
         key=lambda a: (
@@ -91,12 +107,13 @@ def attention_list(
     )
 
 
-def _concerns(store: Store, year: int) -> list[Attention]:
+def _concerns(store: Store, year: int, state: int) -> list[Attention]:
     rows = store.conn.execute(
-        "SELECT l.village, c.ledger, c.concern, c.entry, c.date, c.amount, c.code, c.fund,"
-        " c.box, c.figure FROM concerns c JOIN ledgers l ON l.ledger = c.ledger"
+        f"WITH cut AS ({HELD_AT.strip()})"
+        " SELECT l.village, c.ledger, c.concern, c.entry, c.date, c.amount, c.code, c.fund,"
+        " c.box, c.figure FROM concerns c JOIN cut l ON l.ledger = c.ledger"
         " AND l.state = c.state WHERE c.year = ?",
-        [year],
+        [state, year],
     ).fetchall()
     found = []
     for village, ledger, concern, entry, day, amount, code, fund, box, figure in rows:
@@ -152,24 +169,42 @@ def _detail(
     return _("The annual return for {year} is not finalised.").format(year=year)
 
 
-def _files(store: Store) -> list[Attention]:
+# Each path's latest outcome at a state (``?``). Outcomes recorded since version 3 each
+# have a state of their own; those a version-2 store kept share their load's, and are told
+# apart by when they were seen.
+_LATEST = """
+SELECT path, ledger, status FROM (
+    SELECT path, ledger, status,
+        row_number() OVER (PARTITION BY path ORDER BY state DESC, seen_at DESC) AS n
+    FROM outcomes WHERE state <= ?
+) WHERE n = 1
+"""
+
+
+def _files(store: Store, state: int) -> list[Attention]:
     """Files whose latest outcome was refused or rewritten: a file refused and later loaded
     (or found unchanged) from the same path is no longer listed."""
     db = store.conn
     found = []
     for path, ledger, village, problem in db.execute(
-        "SELECT o.path, o.ledger, l.village, arg_max(r.problem, r.seen_at) FROM outcomes o"
-        " JOIN refused r ON r.path = o.path LEFT JOIN ledgers l ON l.ledger = o.ledger"
-        " WHERE o.status = 'refused' GROUP BY o.path, o.ledger, l.village"
+        f"WITH latest AS ({_LATEST.strip()}), cut AS ({HELD_AT.strip()})"
+        " SELECT o.path, o.ledger, l.village, arg_max(r.problem, (r.state, r.seen_at))"
+        " FROM latest o JOIN refused r ON r.path = o.path AND r.state <= ?"
+        " LEFT JOIN cut l ON l.ledger = o.ledger"
+        " WHERE o.status = 'refused' GROUP BY o.path, o.ledger, l.village",
+        [state, state, state],
     ).fetchall():
         detail = str(problem)  # the concern's own name already says "refused"
         found.append(
             Attention(Concern.REFUSED, str(village or ""), ledger, None, None, None, detail, path)
         )
     for path, ledger, village, stored, seen in db.execute(
-        "SELECT o.path, o.ledger, arg_max(r.village, r.seen_at), arg_max(r.stored, r.seen_at),"
-        " arg_max(r.found, r.seen_at) FROM outcomes o JOIN rewritten r ON r.path = o.path"
-        " WHERE o.status = 'rewritten' GROUP BY o.path, o.ledger"
+        f"WITH latest AS ({_LATEST.strip()})"
+        " SELECT o.path, o.ledger, arg_max(r.village, (r.state, r.seen_at)),"
+        " arg_max(r.stored, (r.state, r.seen_at)), arg_max(r.found, (r.state, r.seen_at))"
+        " FROM latest o JOIN rewritten r ON r.path = o.path AND r.state <= ?"
+        " WHERE o.status = 'rewritten' GROUP BY o.path, o.ledger",
+        [state, state],
     ).fetchall():
         detail = _(
             "Its history differs from what the district store holds: stored {stored}, this "
@@ -181,13 +216,16 @@ def _files(store: Store) -> list[Attention]:
     return found
 
 
-def _stale(store: Store, stale_days: int, today: date | None) -> list[Attention]:
-    """Ledgers whose last chained record was made more than ``stale_days`` before today."""
+def _stale(store: Store, state: int, stale_days: int, today: date | None) -> list[Attention]:
+    """Ledgers whose last chained record (as the load held at ``state`` says) was made more
+    than ``stale_days`` before today."""
     today = today or date.today()
     found = []
-    for ledger, village, made in store.conn.execute(
-        "SELECT ledger, village, last_chain_time FROM ledgers WHERE last_chain_time IS NOT NULL"
+    for ledger, village, _entries, _head, _state, made in store.conn.execute(
+        HELD_AT, [state]
     ).fetchall():
+        if made is None:
+            continue
         try:
             day = date.fromisoformat(str(made)[:10])
         except ValueError:  # a time the record did not say plainly: not judged

@@ -1,7 +1,12 @@
 """The consolidated store: one DuckDB file holding many verified village ledgers.
 
 Its tables are described in the package's docstring and in docs/district.md. ``STORE_VERSION``
-is kept in ``store_version``: a store made by a newer program is refused, never changed.
+is kept in ``store_version``: a store made by a newer program is refused, never changed; one
+of version 2 is brought up to date in place when it is opened to write (``_migrate``).
+
+The store's *state* counts every outcome it has recorded (a load, and a file refused,
+rewritten or found unchanged), 1, 2, 3...: as at a state, the figures and the attention
+list read only what was recorded up to it, so a printed report's code keeps checking.
 """
 
 from __future__ import annotations
@@ -16,7 +21,11 @@ from ruralcouncil.i18n import _
 from ruralcouncil.ledger.errors import LedgerUnavailable
 
 # 2: the concerns found at each load and each file's latest outcome (the attention list).
-STORE_VERSION = 2
+# 3: per-load, per-year sums (``year_sums``); every outcome numbered by the state it made,
+# kept as a history, and each load's village name and last record's time (the attention
+# list as at a state).
+STORE_VERSION = 3
+MIGRATES_FROM = 2  # the oldest version brought up to date in place
 
 # DuckDB's files carry "DUCK" after an 8-byte checksum.
 _MAGIC = b"DUCK"
@@ -44,7 +53,10 @@ CREATE TABLE loads (
     entries BIGINT NOT NULL,
     head VARCHAR NOT NULL,
     postings BIGINT NOT NULL,
-    loaded_at VARCHAR NOT NULL
+    loaded_at VARCHAR NOT NULL,
+    village VARCHAR,
+    last_entry_date VARCHAR,
+    last_chain_time VARCHAR
 );
 CREATE TABLE chain (ledger VARCHAR NOT NULL, seq BIGINT NOT NULL, hash BLOB NOT NULL);
 CREATE TABLE postings (
@@ -63,6 +75,13 @@ CREATE TABLE accounts (
     box INTEGER,
     position BIGINT NOT NULL
 );
+CREATE TABLE year_sums (
+    ledger VARCHAR NOT NULL,
+    state BIGINT NOT NULL,
+    account VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    amount BIGINT NOT NULL
+);
 CREATE TABLE registers (
     ledger VARCHAR NOT NULL,
     state BIGINT NOT NULL,
@@ -76,13 +95,15 @@ CREATE TABLE rewritten (
     village VARCHAR NOT NULL,
     stored VARCHAR NOT NULL,
     found VARCHAR NOT NULL,
-    seen_at VARCHAR NOT NULL
+    seen_at VARCHAR NOT NULL,
+    state BIGINT
 );
 CREATE TABLE refused (
     path VARCHAR NOT NULL,
     ledger VARCHAR,
     problem VARCHAR NOT NULL,
-    seen_at VARCHAR NOT NULL
+    seen_at VARCHAR NOT NULL,
+    state BIGINT
 );
 CREATE TABLE concerns (
     ledger VARCHAR NOT NULL,
@@ -101,8 +122,19 @@ CREATE TABLE outcomes (
     path VARCHAR NOT NULL,
     ledger VARCHAR,
     status VARCHAR NOT NULL,
-    seen_at VARCHAR NOT NULL
+    seen_at VARCHAR NOT NULL,
+    state BIGINT
 );
+"""
+# (Columns added in version 3 come last, so a store brought up to date by ``ALTER TABLE``
+# has the same columns, in the same order, as a new one.)
+
+# Each ledger as the store held it at a state (``?``): its latest load at or before it.
+HELD_AT = """
+SELECT ledger, village, entries, head, state, last_chain_time FROM (
+    SELECT *, row_number() OVER (PARTITION BY ledger ORDER BY state DESC) AS latest
+    FROM loads WHERE state <= ?
+) WHERE latest = 1
 """
 
 
@@ -114,6 +146,7 @@ class Known:
     village: str
     entries: int
     head: str
+    state: int = 0  # the load it is held at
 
     @property
     def anchor(self) -> str:
@@ -136,9 +169,11 @@ class Store:
 
     def known(self, ledger: str) -> Known | None:
         row = self.conn.execute(
-            "SELECT village, entries, head FROM ledgers WHERE ledger = ?", [ledger]
+            "SELECT village, entries, head, state FROM ledgers WHERE ledger = ?", [ledger]
         ).fetchone()
-        return None if row is None else Known(ledger, str(row[0]), int(row[1]), str(row[2]))
+        if row is None:
+            return None
+        return Known(ledger, str(row[0]), int(row[1]), str(row[2]), int(row[3]))
 
     def hash_at(self, ledger: str, seq: int) -> str | None:
         row = self.conn.execute(
@@ -146,8 +181,9 @@ class Store:
         ).fetchone()
         return None if row is None else str(row[0])
 
-    def next_state(self) -> int:
-        return int(self.conn.execute("SELECT coalesce(max(state), 0) + 1 FROM loads").fetchone()[0])
+    def state(self) -> int:
+        """The number of the latest outcome recorded (0 when none)."""
+        return int(self.conn.execute("SELECT coalesce(max(state), 0) FROM outcomes").fetchone()[0])
 
 
 def _refuse(path: Path, reason: str) -> LedgerUnavailable:
@@ -177,31 +213,124 @@ def _connect(path: Path, *, read_only: bool) -> Any:
         raise _refuse(path, str(exc)) from None
 
 
-def _check_version(path: Path, conn: Any) -> None:
+def _check_version(path: Path, conn: Any, *, write: bool) -> None:
     try:
         row = conn.execute("SELECT max(version) FROM store_version").fetchone()
     except engine.duckdb().Error:
         conn.close()
         raise _refuse(path, _("it is not a district store.")) from None
     version = int(row[0] or 0)
-    if version != STORE_VERSION:
-        conn.close()
-        if version > STORE_VERSION:
-            raise _refuse(
-                path,
-                _("it was made by a newer version of RuralCouncil (store version {v}).").format(
-                    v=version
-                ),
-            )
-        if version > 0:
-            raise _refuse(
-                path,
-                _(
-                    "it was made by an older version of RuralCouncil (store version {v}): "
-                    "consolidate the ledgers into a new store."
-                ).format(v=version),
-            )
-        raise _refuse(path, _("it is not a district store."))
+    if version == STORE_VERSION:
+        return
+    if MIGRATES_FROM <= version < STORE_VERSION and write:
+        _migrate(path, conn)
+        return
+    conn.close()
+    if version > STORE_VERSION:
+        raise _refuse(
+            path,
+            _("it was made by a newer version of RuralCouncil (store version {v}).").format(
+                v=version
+            ),
+        )
+    if version >= MIGRATES_FROM:
+        # Reading never writes: the store is brought up to date by the next consolidation.
+        raise _refuse(
+            path,
+            _(
+                "it was made by an earlier version of RuralCouncil (store version {v}). "
+                "Consolidate any of its ledgers into it once (ruralcouncil consolidate FILE "
+                "-o {path}): that brings it up to date, and then it can be read."
+            ).format(v=version, path=path),
+        )
+    if version > 0:
+        raise _refuse(
+            path,
+            _(
+                "it was made by an older version of RuralCouncil (store version {v}): "
+                "consolidate the ledgers into a new store."
+            ).format(v=version),
+        )
+    raise _refuse(path, _("it is not a district store."))
+
+
+# Version 2 -> 3, in one transaction. What version 2 did not keep is filled in as far as it
+# can be known: each load's village is the ledger's latest name, and only a ledger's latest
+# load knows when its last record was made (earlier ones are not judged stale). Outcomes
+# other than loads (refused, rewritten, the latest of each path) are placed at the load
+# before them, by when they were seen: as at a load's state, the list is what it was just
+# before the next load. A path's latest outcome stands alone at its state (what the
+# history places there too is left out), so the list as at the last state is the one
+# version 2 showed.
+_MIGRATE_2 = """
+ALTER TABLE loads ADD COLUMN village VARCHAR;
+ALTER TABLE loads ADD COLUMN last_entry_date VARCHAR;
+ALTER TABLE loads ADD COLUMN last_chain_time VARCHAR;
+ALTER TABLE rewritten ADD COLUMN state BIGINT;
+ALTER TABLE refused ADD COLUMN state BIGINT;
+ALTER TABLE outcomes ADD COLUMN state BIGINT;
+CREATE TABLE year_sums (
+    ledger VARCHAR NOT NULL,
+    state BIGINT NOT NULL,
+    account VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    amount BIGINT NOT NULL
+);
+UPDATE loads SET village = g.village FROM ledgers g WHERE g.ledger = loads.ledger;
+UPDATE loads SET last_entry_date = g.last_entry_date, last_chain_time = g.last_chain_time
+    FROM ledgers g WHERE g.ledger = loads.ledger AND g.state = loads.state;
+INSERT INTO year_sums (ledger, state, account, year, amount)
+WITH spans AS (
+    SELECT ledger, state, entries,
+        coalesce(lag(entries) OVER (PARTITION BY ledger ORDER BY state), 0) AS after
+    FROM loads
+), own AS (
+    SELECT s.ledger, s.state, p.account, CAST(left(p.date, 4) AS INTEGER) AS year,
+        sum(p.amount) AS amount
+    FROM postings p JOIN spans s
+        ON s.ledger = p.ledger AND p.seq > s.after AND p.seq <= s.entries
+    GROUP BY s.ledger, s.state, p.account, year
+)
+SELECT l.ledger, l.state, o.account, o.year, CAST(sum(o.amount) AS BIGINT)
+FROM loads l JOIN own o ON o.ledger = l.ledger AND o.state <= l.state
+GROUP BY l.ledger, l.state, o.account, o.year;
+UPDATE refused SET state = (
+    SELECT coalesce(max(l.state), 0) FROM loads l WHERE l.loaded_at <= refused.seen_at
+);
+UPDATE rewritten SET state = (
+    SELECT coalesce(max(l.state), 0) FROM loads l WHERE l.loaded_at <= rewritten.seen_at
+);
+UPDATE outcomes SET state = (
+    SELECT coalesce(max(l.state), 0) FROM loads l WHERE l.loaded_at <= outcomes.seen_at
+);
+INSERT INTO outcomes (path, ledger, status, seen_at, state)
+WITH latest AS (SELECT path, max(state) AS state FROM outcomes GROUP BY path), history AS (
+    SELECT path, ledger, status, loaded_at AS seen_at, state FROM loads
+    UNION ALL SELECT path, ledger, 'refused', seen_at, state FROM refused
+    UNION ALL SELECT path, ledger, 'rewritten', seen_at, state FROM rewritten
+)
+SELECT h.* FROM history h LEFT JOIN latest l ON l.path = h.path
+WHERE l.path IS NULL OR h.state < l.state;
+"""
+
+
+def _migrate(path: Path, conn: Any) -> None:
+    """Bring a version-2 store up to date, all or nothing."""
+    from ruralcouncil.ledger.storage import now_text
+
+    try:
+        conn.execute("BEGIN")
+        conn.execute(_MIGRATE_2)
+        conn.execute("INSERT INTO store_version VALUES (?, ?)", [STORE_VERSION, now_text()])
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        try:
+            conn.execute("ROLLBACK")
+        finally:
+            conn.close()
+        if isinstance(exc, engine.duckdb().Error):
+            raise _refuse(path, str(exc)) from None
+        raise
 
 
 def open_store(path: Path | str, *, write: bool) -> Store:
@@ -217,7 +346,7 @@ def open_store(path: Path | str, *, write: bool) -> Store:
         return _create(path)
     _check_file(path)
     conn = _connect(path, read_only=not write)
-    _check_version(path, conn)
+    _check_version(path, conn, write=write)
     return Store(path, conn)
 
 

@@ -1,15 +1,23 @@
 """The district page's tables: the villages, the attention list and one village's figures.
 
 Each model is handed what ``ruralcouncil.district`` returned (a ``DistrictSummary``, a list
-of ``Attention``) and only formats it: nothing here reads a store, so the models are tested
-without a view and without DuckDB's file.
+of ``Attention``: plain Python data, read in a worker) and only formats it: nothing here reads
+a store, so the models are tested without a view and without DuckDB's file.
 """
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QFont
 
 from ruralcouncil.i18n import N_, _
@@ -24,6 +32,7 @@ if TYPE_CHECKING:
 _ROOT = QModelIndex()
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _DISPLAY = Qt.ItemDataRole.DisplayRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 VILLAGE, RECEIPTS, PAYMENTS, BOX7, ANCHOR = range(5)
 VILLAGE_TITLES = {
@@ -43,6 +52,7 @@ ATTENTION_TITLES = {
     DETAIL: N_("Detail"),
 }
 ITEM, SUM = range(2)
+TOOLTIP_WIDTH = 72  # characters
 FIGURE_TITLES = {ITEM: N_("Detail"), SUM: N_("Amount")}
 
 
@@ -59,6 +69,20 @@ def paid(boxes: dict[int, int]) -> int:
 def short_anchor(entries: int, head: str) -> str:
     """The anchor as the status bar shortens it (the whole one is in the tooltip)."""
     return f"{entries}:{head[:8]}…"
+
+
+def wrapped_tooltip(*parts: str | None) -> str:
+    """A tooltip in lines of a readable width (a plain one is a single line however long: a
+    refused file's problem, a rewritten history's anchors); a part the ones before already
+    say (a path the problem names) is left out."""
+    said: list[str] = []
+    for part in parts:
+        if part and not any(part in earlier for earlier in said):
+            said.append(part)
+    return "\n".join(
+        "\n".join(textwrap.wrap(p, TOOLTIP_WIDTH, break_long_words=False, break_on_hyphens=False))
+        for p in said
+    )
 
 
 def _code_names() -> dict[str, str]:
@@ -93,8 +117,8 @@ class _Table(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.titles)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
-            return _(self.titles[section])
+        if orientation == Qt.Orientation.Horizontal and role in (_DISPLAY, _TOOLTIP):
+            return _(self.titles[section])  # the tooltip: a title cut in a narrow column
         return None
 
     def text(self, row: int, column: int) -> str:
@@ -129,8 +153,10 @@ class VillagesModel(_Table):
             if column == BOX7:
                 return format_amount(v.boxes[7])
             return short_anchor(v.entries, v.head)
-        if role == Qt.ItemDataRole.ToolTipRole and column == ANCHOR:
-            return v.anchor
+        if role == _TOOLTIP and column == ANCHOR:
+            return v.anchor  # the whole anchor: what a printed code's village line names
+        if role == _TOOLTIP and column == VILLAGE:
+            return v.village  # a long Kazakh name, cut in a narrow column
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (RECEIPTS, PAYMENTS, BOX7):
             return _RIGHT
         return None
@@ -143,6 +169,9 @@ class AttentionModel(_Table):
 
     def set_items(self, items: list[Attention]) -> None:
         self._replace(list(items))
+
+    def item(self, row: int) -> Attention | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
         from ruralcouncil.district.attention import CONCERN_NAMES
@@ -163,14 +192,47 @@ class AttentionModel(_Table):
             if column == AMOUNT:
                 return "" if item.amount is None else format_amount(item.amount)
             return item.detail
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             if column == CONCERN:
                 return _(CONCERN_NAMES[item.concern])
-            if column in (WHERE, DETAIL):
-                return "\n".join(t for t in (item.detail, item.path or "") if t)
+            if column == WHERE:
+                return item.village or item.path or None
+            if column == DETAIL:
+                return wrapped_tooltip(item.detail, item.path)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (ENTRY, AMOUNT):
             return _RIGHT
         return None
+
+
+class AttentionFilter(QSortFilterProxyModel):
+    """The attention list, or only one ledger's rows ("Only this village"): matched by the
+    ledger id, as two villages may share a name."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ledger: str | None = None
+        self.only = False
+
+    def show_only(self, only: bool, ledger: str | None) -> None:
+        if (only, ledger) != (self.only, self.ledger):
+            self.beginFilterChange()
+            self.only, self.ledger = only, ledger
+            self.endFilterChange()
+
+    def item(self, row: int) -> Attention | None:
+        """The attention item on the view's ``row``."""
+        source = self.sourceModel()
+        index = self.mapToSource(self.index(row, 0))
+        return source.item(index.row()) if isinstance(source, AttentionModel) else None
+
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        if not self.only:
+            return True
+        source = self.sourceModel()
+        item = source.item(source_row) if isinstance(source, AttentionModel) else None
+        return item is not None and item.ledger is not None and item.ledger == self.ledger
 
 
 class VillageFiguresModel(_Table):
@@ -206,7 +268,7 @@ class VillageFiguresModel(_Table):
             if index.column() == ITEM:
                 return label
             return "" if amount is None else format_amount(amount)
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == ITEM:
+        if role == _TOOLTIP and index.column() == ITEM:
             return label  # a long box name, elided in a narrow panel
         if role == Qt.ItemDataRole.FontRole and heading:
             font = QFont()

@@ -1,14 +1,14 @@
 """The figures a district report prints and its verification code covers (DESIGN §4.5).
 
 A district report is read from a district store, not a ledger, so its code (kind ``DS``)
-stands on the store's *state* (``loads.state``: 1, 2, 3... one per load) where a village's
-stands on a chain position: ``DS2026.20261202060-7-89AB-CDEF-0123-4567`` is the return for
-2026 with the attention list of 2 December 2026 (villages silent for 60 days are stale),
-read at state 7. The village figures are read *as the store held them at that state*
-(``figures.district_summary(..., state)``), so a code printed yesterday still checks after a
-village's newer copy was loaded today. The attention list is read from the store as it is
-now (its concerns are not kept by state): a code checks while that list is still the one
-printed, and fails once it changed, which is what the district wants to know.
+stands on the store's *state* (1, 2, 3... one per outcome a consolidation recorded: a load,
+a file refused, rewritten or found unchanged) where a village's stands on a chain position:
+``DS2026.20261202060-7-89AB-CDEF-0123-4567`` is the return for 2026 with the attention list
+of 2 December 2026 (villages silent for 60 days are stale), read at state 7. Both the
+village figures and the attention list are read *as the store held them at that state*
+(``district_summary(..., state)``, ``attention_list(..., state=...)``), so a code printed
+yesterday still checks after a village's newer copy was loaded, or a file refused, today;
+a changed figure or list item, in the paper or in the store's history, fails.
 
 The figures are language-free: ledger ids, anchors, tiyn, ISO dates, names as stored.
 """
@@ -69,12 +69,14 @@ def _boxes(boxes: Mapping[int, int]) -> dict[str, int]:
     return {str(box): amount for box, amount in sorted(boxes.items())}
 
 
-def _attention(store: Store, subject: Subject) -> list[dict[str, Any]]:
-    """The attention list's language-free fields (its ``detail`` is worded in the
-    report's language), in a fixed order."""
+def _attention(store: Store, subject: Subject, state: int) -> list[dict[str, Any]]:
+    """The attention list as at ``state``: its language-free fields (its ``detail`` is
+    worded in the report's language), in a fixed order."""
     from ruralcouncil.district.attention import attention_list
 
-    items = attention_list(store, subject.year, stale_days=subject.days, today=subject.today)
+    items = attention_list(
+        store, subject.year, stale_days=subject.days, today=subject.today, state=state
+    )
     found = [
         {
             "concern": str(item.concern),
@@ -100,17 +102,24 @@ def _loads(store: Store, state: int) -> dict[str, str]:
 
 def district_figures(store: Store, subject_text: str, state: int) -> tuple[dict[str, Any], str]:
     """The figures of the district report ``subject_text`` read at ``state``, and the hash
-    its code stands on (the chain head the load of that state brought). Both the PDF and
-    ``verify-report --store`` call this."""
+    its code stands on (the chain head the latest load at or before that state brought).
+    Both the PDF and ``verify-report --store`` call this."""
     from ruralcouncil.district.figures import district_summary
 
     subject = parse_subject(subject_text)
-    row = store.conn.execute("SELECT head FROM loads WHERE state = ?", [state]).fetchone()
-    if row is None:
+    if not 1 <= state <= store.state():
         raise InvalidInput(
             _("The district store has no state {state}: it was not made from this store.").format(
                 state=state
             )
+        )
+    # The newest chain head the store had merged by then (a state may be a refused file's).
+    row = store.conn.execute(
+        "SELECT arg_max(head, state) FROM loads WHERE state <= ?", [state]
+    ).fetchone()
+    if row is None or row[0] is None:
+        raise InvalidInput(
+            _("The district store holds no village yet: consolidate their ledgers first.")
         )
     summary = district_summary(store, subject.year, state)
     loaded = _loads(store, state)
@@ -134,7 +143,7 @@ def district_figures(store: Store, subject_text: str, state: int) -> tuple[dict[
             "receipts": dict(sorted(summary.receipts.items())),
             "payments": dict(sorted(summary.payments.items())),
         },
-        "attention": _attention(store, subject),
+        "attention": _attention(store, subject, state),
     }
     return figures, str(row[0])
 
