@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
+from _helpers import ADMIN, PASSWORD, admin_of, fresh_ledger, opening, payment, receipt
 
 from ruralcouncil import cli
+from ruralcouncil.ledger.setup import init_ledger
 from ruralcouncil.ledger.storage import open_ledger
 from ruralcouncil.reports.statements import year_summary
 
@@ -94,3 +96,31 @@ def tamper_amount(path: Path) -> None:
             )
         for _name, sql in triggers:
             db.execute(sql)
+
+
+def small_village(path: Path, village: str | None = None, year: int = 2025) -> Path:
+    """A small village ledger, closed: an opening balance, a land-tax receipt and a roads
+    payment in ``year``. With ``village``, a ledger of its own (its own id); without, a copy
+    of the tests' template (every such file is then one ledger)."""
+    if village is None:
+        ledger = fresh_ledger(path.parent, path.name)
+    else:
+        init_ledger(path, village=village, admin=ADMIN, password=PASSWORD).close()
+        ledger = open_ledger(path)
+    try:
+        admin = admin_of(ledger)
+        opening(ledger, admin, f"{year}-01-01", 100_000_00)
+        receipt(ledger, admin, f"{year}-02-01", 50_000_00, "TAX-LAND")
+        payment(ledger, admin, f"{year}-03-01", 20_000_00, "ROADS")
+    finally:
+        ledger.close()
+    return path
+
+
+def grow(path: Path, amount: int, category: str = "TAX-PROPERTY") -> None:
+    """One receipt more (1 April 2025): the same ledger, longer."""
+    ledger = open_ledger(path)
+    try:
+        receipt(ledger, admin_of(ledger), "2025-04-01", amount, category)
+    finally:
+        ledger.close()

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from _council import BUDGET_2026, Council, adopt_budget, approved, council_ledger, pay
-from _district import copy, run
+from _district import copy, run, small_village
 from _helpers import (  # noqa: F401  (english: an autouse fixture)
     ADMIN,
     PASSWORD,
@@ -35,7 +35,6 @@ from ruralcouncil.district.store import MIGRATES_FROM, open_store
 from ruralcouncil.ledger import donations, internal_audit, variances
 from ruralcouncil.ledger.demo import create_demo
 from ruralcouncil.ledger.errors import LedgerUnavailable
-from ruralcouncil.ledger.setup import init_ledger
 from ruralcouncil.ledger.storage import open_ledger
 
 DEMO_TODAY = date(2026, 6, 1)
@@ -82,17 +81,7 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A ledger of its own (not a copy of the tests' template, which would make it the
     council village's ledger continued differently), with nothing wrong."""
-    path = tmp_path_factory.mktemp("clean") / "clean.ruralcouncil"
-    init_ledger(path, village="Clean village", admin=ADMIN, password=PASSWORD).close()
-    ledger = open_ledger(path)
-    try:
-        admin = admin_of(ledger)
-        opening(ledger, admin, "2025-01-01", 100_000_00)
-        receipt(ledger, admin, "2025-02-01", 50_000_00, "TAX-LAND")
-        payment(ledger, admin, "2025-03-01", 20_000_00, "ROADS")
-    finally:
-        ledger.close()
-    return ledger.path
+    return small_village(tmp_path_factory.mktemp("clean") / "clean.ruralcouncil", "Clean village")
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _district import FIGURES, copy, own_summary, postings_in, postings_of, run, tamper_amount
+from _district import (
+    FIGURES,
+    copy,
+    grow,
+    own_summary,
+    postings_in,
+    postings_of,
+    run,
+    small_village,
+    tamper_amount,
+)
 from _helpers import (  # noqa: F401  (english: an autouse fixture)
     admin_of,
     english,
@@ -33,23 +43,7 @@ STATUS = {"loaded", "unchanged", "grown", "refused", "rewritten"}
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small village ledger, closed (every copy of it is the same ledger)."""
-    ledger = fresh_ledger(tmp_path_factory.mktemp("base"), "base.ruralcouncil")
-    try:
-        admin = admin_of(ledger)
-        opening(ledger, admin, "2025-01-01", 100_000_00)
-        receipt(ledger, admin, "2025-02-01", 50_000_00, "TAX-LAND")
-        payment(ledger, admin, "2025-03-01", 20_000_00, "ROADS")
-    finally:
-        ledger.close()
-    return ledger.path
-
-
-def _grow(path: Path, amount: int, category: str = "TAX-PROPERTY") -> None:
-    ledger = open_ledger(path)
-    try:
-        receipt(ledger, admin_of(ledger), "2025-04-01", amount, category)
-    finally:
-        ledger.close()
+    return small_village(tmp_path_factory.mktemp("base") / "base.ruralcouncil")
 
 
 def _consolidate(capsys: pytest.CaptureFixture[str], store: Path, *paths: Path) -> Any:
@@ -87,8 +81,8 @@ def test_a_grown_ledger_adds_exactly_its_new_entries(
     village = copy(base, tmp_path / "village.ruralcouncil")
     _consolidate(capsys, store, village)
     before = postings_in(store)
-    _grow(village, 7_000_00)
-    _grow(village, 3_000_00, "FINES")
+    grow(village, 7_000_00)
+    grow(village, 3_000_00, "FINES")
     code, [item] = _consolidate(capsys, store, village)
     assert code == 0 and item["status"] == "grown"
     assert postings_in(store) - before == postings_of(village) - postings_of(base) == 4
@@ -108,8 +102,8 @@ def test_a_rewritten_ledger_is_flagged_and_kept_apart(
     store = tmp_path / "district.duckdb"
     first = copy(base, tmp_path / "first.ruralcouncil")
     other = copy(base, tmp_path / "other.ruralcouncil")
-    _grow(first, 7_000_00)
-    _grow(other, 9_000_00)  # the same ledger, continued differently
+    grow(first, 7_000_00)
+    grow(other, 9_000_00)  # the same ledger, continued differently
     _consolidate(capsys, store, first)
     figures, count = _figures(capsys, store), postings_in(store)
     code, [item] = _consolidate(capsys, store, other)
@@ -128,9 +122,9 @@ def test_a_rewritten_ledger_is_flagged_and_kept_apart(
     assert stored in item["problem"] and found in item["problem"]
     assert _figures(capsys, store) == figures and postings_in(store) == count
     # A shorter copy whose history differs is rewritten too, never "an older copy".
-    _grow(other, 1_000_00)
-    _grow(first, 2_000_00)
-    _grow(first, 2_000_00)
+    grow(other, 1_000_00)
+    grow(first, 2_000_00)
+    grow(first, 2_000_00)
     _consolidate(capsys, store, first)
     code, [item] = _consolidate(capsys, store, other)
     assert code == 1 and item["status"] == "rewritten"
@@ -148,7 +142,7 @@ def test_tampered_foreign_and_newer_files_are_refused_and_never_merged(
     figures, count = _figures(capsys, store), postings_in(store)
 
     tampered = copy(base, tmp_path / "tampered.ruralcouncil")
-    _grow(tampered, 5_000_00)
+    grow(tampered, 5_000_00)
     tamper_amount(tampered)
     text = tmp_path / "notes.ruralcouncil"
     text.write_text("not a ledger\n", encoding="utf-8")

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from _council import BUDGET_2026, adopt_budget, council_ledger, pay
-from _district import copy, tamper_amount
+from _district import copy, grow, small_village, tamper_amount
 from _helpers import (  # noqa: F401  (english: an autouse fixture)
     ADMIN,
     PASSWORD,
@@ -35,32 +35,12 @@ from ruralcouncil.district.consolidate import Status, consolidate
 from ruralcouncil.district.files import Found
 from ruralcouncil.district.store import open_store
 from ruralcouncil.ledger import schema
-from ruralcouncil.ledger.setup import init_ledger
-from ruralcouncil.ledger.storage import open_ledger
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A ledger of its own (the tests' template would share the council village's id)."""
-    path = tmp_path_factory.mktemp("base") / "base.ruralcouncil"
-    init_ledger(path, village="Base village", admin=ADMIN, password=PASSWORD).close()
-    ledger = open_ledger(path)
-    try:
-        admin = admin_of(ledger)
-        opening(ledger, admin, "2025-01-01", 100_000_00)
-        receipt(ledger, admin, "2025-02-01", 50_000_00, "TAX-LAND")
-        payment(ledger, admin, "2025-03-01", 20_000_00, "ROADS")
-    finally:
-        ledger.close()
-    return ledger.path
-
-
-def _grow(path: Path, amount: int) -> None:
-    ledger = open_ledger(path)
-    try:
-        receipt(ledger, admin_of(ledger), "2025-04-01", amount, "TAX-PROPERTY")
-    finally:
-        ledger.close()
+    return small_village(tmp_path_factory.mktemp("base") / "base.ruralcouncil", "Base village")
 
 
 def _files(base: Path, folder: Path) -> tuple[list[Path], list[Path]]:
@@ -74,10 +54,10 @@ def _files(base: Path, folder: Path) -> tuple[list[Path], list[Path]]:
     first = copy(base, folder / "village.ruralcouncil")
     older = copy(base, folder / "older.ruralcouncil")
     other = copy(base, folder / "other.ruralcouncil")
-    _grow(first, 7_000_00)
-    _grow(other, 9_000_00)
+    grow(first, 7_000_00)
+    grow(other, 9_000_00)
     grown = copy(first, folder / "grown.ruralcouncil")
-    _grow(grown, 1_000_00)
+    grow(grown, 1_000_00)
     tampered = copy(grown, folder / "tampered.ruralcouncil")
     tamper(tampered, "UPDATE postings SET amount = amount + 1 WHERE id = 1")
     text = folder / "notes.ruralcouncil"
@@ -152,14 +132,14 @@ def test_a_file_changed_after_its_verify_is_refused(
     """The worker verified the file as it was; it grew before the loading opened it: the
     loading's own snapshot sees another head, and refuses it."""
     first, second = copy(base, tmp_path / "a.ruralcouncil"), copy(base, tmp_path / "b.ruralcouncil")
-    _grow(second, 5_000_00)  # (so the two are one ledger at two lengths)
+    grow(second, 5_000_00)  # (so the two are one ledger at two lengths)
     real = consolidating.open_ledger
     grown: list[Path] = []
 
     def grow_then_open(path: Path, **kw: Any) -> Any:
         if Path(path) == first and not grown:
             grown.append(first)
-            _grow(first, 3_000_00)
+            grow(first, 3_000_00)
         return real(path, **kw)
 
     monkeypatch.setattr(consolidating, "open_ledger", grow_then_open)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _district import run
+from _district import run, small_village
 from _helpers import (  # noqa: F401  (english: an autouse fixture)
     admin_of,
     english,
@@ -44,15 +44,7 @@ def villages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
         path = folder / f"demo-{n}.ruralcouncil"
         create_demo(path, today=today).close()
         paths.append(path)
-    ledger = fresh_ledger(folder, "small.ruralcouncil")
-    try:
-        admin = admin_of(ledger)
-        opening(ledger, admin, "2024-01-01", 100_000_00)
-        receipt(ledger, admin, "2024-02-01", 50_000_00, "TAX-LAND")
-        payment(ledger, admin, "2024-03-01", 20_000_00, "ROADS")
-    finally:
-        ledger.close()
-    paths.append(ledger.path)
+    paths.append(small_village(folder / "small.ruralcouncil", year=2024))
     return paths
 
 

@@ -5,12 +5,10 @@ records were tampered with). Nothing here is timed: the benchmarks measure time.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _helpers import (  # noqa: F401  (english: an autouse fixture)
@@ -19,6 +17,7 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
     admin_of,
     english,
     fresh_ledger,
+    fresh_python,
     raw,
     receipt,
     tamper,
@@ -28,11 +27,19 @@ from ruralcouncil.ledger import chain, importer, users
 from ruralcouncil.ledger.errors import AuthenticationFailed, LedgerUnavailable
 from ruralcouncil.ledger.storage import Ledger, open_ledger
 
-ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("pyqtgraph", "numpy", "reportlab", "duckdb")
 
 
 # --- the main window's first paint ---------------------------------------------------------
+
+
+def _window_probe(code: str, config: Path, *args: str) -> Any:
+    """Run a start-up probe offscreen in a fresh interpreter, with its own settings folder;
+    what its last line printed (JSON)."""
+    done = fresh_python(code, *args, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(config))
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
 
 _FIRST_PAINT = textwrap.dedent(
     """
@@ -122,18 +129,7 @@ def test_window_is_painted_before_the_heavy_libraries_load_and_the_chart_follows
     finally:
         ledger.close()
     # A first start: no window size kept yet, so the window opens maximised.
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"))
-    done = subprocess.run(
-        [sys.executable, "-c", _FIRST_PAINT, str(path), PASSWORD],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    found = _window_probe(_FIRST_PAINT, tmp_path / "config", str(path), PASSWORD)
     assert found["at_first_paint"] == [], "loaded before the main window's first paint"
     assert found["qt_namespace_at_first_paint"] is False, "Qt's enums built before the paint"
     assert found["maximized"] is True  # a first start fills the screen
@@ -331,18 +327,7 @@ def test_the_main_windows_code_loads_while_the_password_is_typed(tmp_path: Path)
     ledger = fresh_ledger(tmp_path)
     path = ledger.path
     ledger.close()
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "c"))
-    done = subprocess.run(
-        [sys.executable, "-c", _WHILE_TYPING, str(path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    found = _window_probe(_WHILE_TYPING, tmp_path / "c", str(path))
     assert found == {"before": [], "after": ["ruralcouncil.gui.main_window", "cryptography"]}
 
 
@@ -371,18 +356,7 @@ def test_the_main_windows_code_loads_while_the_key_is_derived(tmp_path: Path) ->
     ledger = fresh_ledger(tmp_path)
     path = ledger.path
     ledger.close()
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "c"))
-    done = subprocess.run(
-        [sys.executable, "-c", _PROBE_LOGIN, str(path), PASSWORD, ADMIN],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    found = _window_probe(_PROBE_LOGIN, tmp_path / "c", str(path), PASSWORD, ADMIN)
     assert found == {
         "before": [],
         "after": ["ruralcouncil.gui.main_window", "cryptography"],
