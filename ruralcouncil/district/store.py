@@ -30,7 +30,18 @@ MIGRATES_FROM = 2  # the oldest version brought up to date in place
 # DuckDB's files carry "DUCK" after an 8-byte checksum.
 _MAGIC = b"DUCK"
 
-SCHEMA = """
+# Made by a new store and by the upgrade from version 2 alike.
+_YEAR_SUMS_TABLE = """
+CREATE TABLE year_sums (
+    ledger VARCHAR NOT NULL,
+    state BIGINT NOT NULL,
+    account VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    amount BIGINT NOT NULL
+);
+"""
+
+SCHEMA = f"""
 CREATE TABLE store_version (version INTEGER NOT NULL, created_at VARCHAR NOT NULL);
 CREATE TABLE ledgers (
     ledger VARCHAR NOT NULL,
@@ -75,13 +86,7 @@ CREATE TABLE accounts (
     box INTEGER,
     position BIGINT NOT NULL
 );
-CREATE TABLE year_sums (
-    ledger VARCHAR NOT NULL,
-    state BIGINT NOT NULL,
-    account VARCHAR NOT NULL,
-    year INTEGER NOT NULL,
-    amount BIGINT NOT NULL
-);
+{_YEAR_SUMS_TABLE}
 CREATE TABLE registers (
     ledger VARCHAR NOT NULL,
     state BIGINT NOT NULL,
@@ -262,20 +267,14 @@ def _check_version(path: Path, conn: Any, *, write: bool) -> None:
 # before the next load. A path's latest outcome stands alone at its state (what the
 # history places there too is left out), so the list as at the last state is the one
 # version 2 showed.
-_MIGRATE_2 = """
+_MIGRATE_2 = f"""
 ALTER TABLE loads ADD COLUMN village VARCHAR;
 ALTER TABLE loads ADD COLUMN last_entry_date VARCHAR;
 ALTER TABLE loads ADD COLUMN last_chain_time VARCHAR;
 ALTER TABLE rewritten ADD COLUMN state BIGINT;
 ALTER TABLE refused ADD COLUMN state BIGINT;
 ALTER TABLE outcomes ADD COLUMN state BIGINT;
-CREATE TABLE year_sums (
-    ledger VARCHAR NOT NULL,
-    state BIGINT NOT NULL,
-    account VARCHAR NOT NULL,
-    year INTEGER NOT NULL,
-    amount BIGINT NOT NULL
-);
+{_YEAR_SUMS_TABLE}
 UPDATE loads SET village = g.village FROM ledgers g WHERE g.ledger = loads.ledger;
 UPDATE loads SET last_entry_date = g.last_entry_date, last_chain_time = g.last_chain_time
     FROM ledgers g WHERE g.ledger = loads.ledger AND g.state = loads.state;

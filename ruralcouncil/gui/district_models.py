@@ -8,10 +8,9 @@ a store, so the models are tested without a view and without DuckDB's file.
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -20,6 +19,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
+from ruralcouncil.gui.rows_model import RowsModel
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.money import format_amount
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from ruralcouncil.district.attention import Attention
     from ruralcouncil.district.figures import DistrictSummary, VillageFigures
 
-_ROOT = QModelIndex()
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
@@ -96,30 +95,11 @@ def _code_names() -> dict[str, str]:
     return {a.code: a.name() for a in (*DEFAULT_REVENUE_SOURCES, *DEFAULT_EXPENDITURE_PROGRAMS)}
 
 
-class _Table(QAbstractTableModel):
-    """A read-only table of a fixed list of rows with translated column titles."""
+class _Table(RowsModel):
+    """The district's tables: their titles are also tooltips (a title cut in a narrow
+    column)."""
 
-    titles: ClassVar[dict[int, str]] = {}
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Any] = []
-
-    def _replace(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.titles)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role in (_DISPLAY, _TOOLTIP):
-            return _(self.titles[section])  # the tooltip: a title cut in a narrow column
-        return None
+    title_tooltips = True
 
     def text(self, row: int, column: int) -> str:
         """What the cell shows (the tests read it)."""
@@ -133,7 +113,7 @@ class VillagesModel(_Table):
     titles = VILLAGE_TITLES
 
     def set_summary(self, summary: DistrictSummary | None) -> None:
-        self._replace(list(summary.villages) if summary is not None else [])
+        self.set_rows(list(summary.villages) if summary is not None else [])
 
     def village(self, row: int) -> VillageFigures | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
@@ -168,7 +148,7 @@ class AttentionModel(_Table):
     titles = ATTENTION_TITLES
 
     def set_items(self, items: list[Attention]) -> None:
-        self._replace(list(items))
+        self.set_rows(list(items))
 
     def item(self, row: int) -> Attention | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
@@ -258,7 +238,7 @@ class VillageFiguresModel(_Table):
                     rows.append((f"{name} ({code})" if name else code, amount, False))
                 if not found:
                     rows.append((_("none"), None, False))
-        self._replace(rows)
+        self.set_rows(rows)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
         if not index.isValid() or index.row() >= len(self.rows):

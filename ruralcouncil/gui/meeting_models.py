@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from ruralcouncil.gui.rows_model import RowsModel
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.meetings import Meeting, Resolution, Vote
@@ -37,30 +38,8 @@ def _bold() -> QFont:
     return font
 
 
-class _Table(QAbstractTableModel):
-    """Rows of records and fixed column titles (``N_``-marked)."""
-
-    titles: Sequence[str] = ()
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.titles)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
-            return _(self.titles[section])
-        return None
+class _Table(RowsModel):
+    """Rows of records; the record itself under RECORD_ROLE."""
 
     def data(self, index: _Index, role: int = 0) -> Any:
         if not index.isValid() or index.row() >= len(self.rows):
