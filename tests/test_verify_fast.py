@@ -262,11 +262,12 @@ def _stored(draw: st.DrawFn, odd: bool) -> tuple[Any, ...]:
     postings = draw(
         st.lists(
             st.tuples(
+                st.just(0),  # the transaction's id, as the scan reads it
                 _value(int, odd, odd),
                 _value(str, odd, odd),
                 _value(str, odd, odd),
                 _value(int, odd, odd),
-            ).map(list),
+            ),
             max_size=3,
         )
     )
@@ -313,15 +314,15 @@ def test_values_of_other_types_are_left_to_chain_envelope() -> None:
     names = verify._TRANSACTION_COLUMNS
     good = (3, 3, "2024-01-01", "receipt", 5, "TAX", "GENERAL", "BANK", None, "", "", "", 1,
             "2024-01-01T00:00:00+00:00", None, "", None)  # fmt: skip
-    posting = [1, "BANK", "GENERAL", 5]
+    posting = (3, 1, "BANK", "GENERAL", 5)  # as the scan reads it: the transaction id first
     assert verify._transaction_payload(1, "3", 1, chain.GENESIS, (3, good, [posting]))
     for index, odd in [(4, 5.0), (4, True), (9, b"x"), (0, None), (12, "1")]:
         row = (*good[:index], odd, *good[index + 1 :])
         assert verify._transaction_payload(1, "3", 1, chain.GENESIS, (3, row, [posting])) is None
     for odd_posting in (
-        [1, "BANK", "GENERAL", 5.0],
-        [1, b"BANK", "GENERAL", 5],
-        [None, "B", "G", 5],
+        (3, 1, "BANK", "GENERAL", 5.0),
+        (3, 1, b"BANK", "GENERAL", 5),
+        (3, None, "B", "G", 5),
     ):
         assert (
             verify._transaction_payload(1, "3", 1, chain.GENESIS, (3, good, [odd_posting])) is None

@@ -18,6 +18,8 @@ payload is rebuilt as a string straight from its row and compared with what was 
 (``_transaction_payload``, byte for byte what ``chain.envelope`` makes, or None when it
 cannot say, and then ``chain.envelope`` decides); text is read as UTF-8 first, and only a
 file with text that is not UTF-8 is read again with its bad bytes kept (``lenient_text``);
+in a long chain, a process of its own checks the last transactions' payloads while the walk
+does the rest, and the walk takes its word only for those it found intact (``verify_tail``);
 Python's cycle collector is paused meanwhile (``_no_cycle_collection``). Each commit's
 signature is one Ed25519 check, in turn: ``cryptography`` holds Python's lock while it
 checks, so threads would not check two at once.
@@ -35,12 +37,15 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _quote
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruralcouncil.i18n import _, ngettext
 from ruralcouncil.ledger import chain, legacy, records, replay, schema
 from ruralcouncil.ledger.parse import parse_anchor as _parse_anchor
 from ruralcouncil.ledger.replay import Entry, Replay
+
+if TYPE_CHECKING:
+    from ruralcouncil.ledger.verify_tail import Tail
 
 Progress = Callable[[int, int], None]
 # What reading a damaged file can raise: SQLite's errors, and a UnicodeDecodeError when an
@@ -293,9 +298,12 @@ class _Beside:
         self._other: sqlite3.Connection | None = None
         self._thread: threading.Thread | None = None
         self._stop = False
+        # The file a second connection reads exactly as ``conn`` does (None: there is none).
+        self.path: str | None = None
         other = _second_connection(conn)
         if other is None:
             return
+        self.path = _main_file(conn)
         self._other = other
         queries = _foreseen()
         for query in queries:
@@ -355,21 +363,15 @@ class _Beside:
 def _second_connection(conn: sqlite3.Connection) -> sqlite3.Connection | None:
     """A read-only connection to ``conn``'s file, or None where a second one would not read
     exactly what ``conn`` reads."""
-    try:
-        if conn.in_transaction:
-            return None  # one snapshot, which another connection would not share
-        databases = conn.execute("PRAGMA database_list").fetchall()
-    except sqlite3.Error:
-        return None
-    files = [str(row[2]) for row in databases if row[1] == "main"]
-    if len(files) != 1 or not files[0] or any(row[1] not in ("main", "temp") for row in databases):
+    path = _main_file(conn)
+    if path is None:
         return None
     from pathlib import Path
 
     other: sqlite3.Connection | None = None
     try:
         other = sqlite3.connect(
-            Path(files[0]).as_uri() + "?mode=ro",
+            Path(path).as_uri() + "?mode=ro",
             uri=True,
             isolation_level=None,
             check_same_thread=False,
@@ -382,6 +384,22 @@ def _second_connection(conn: sqlite3.Connection) -> sqlite3.Connection | None:
             other.close()
         return None
     return other
+
+
+def _main_file(conn: sqlite3.Connection) -> str | None:
+    """The file ``conn`` reads, when another connection would read the same: not in a
+    transaction (one snapshot, which another connection would not share), not in memory, no
+    other database attached."""
+    try:
+        if conn.in_transaction:
+            return None
+        databases = conn.execute("PRAGMA database_list").fetchall()
+    except sqlite3.Error:
+        return None
+    files = [str(row[2]) for row in databases if row[1] == "main"]
+    if len(files) != 1 or not files[0] or any(row[1] not in ("main", "temp") for row in databases):
+        return None
+    return files[0]
 
 
 def _printable(text: str) -> str:
@@ -423,6 +441,8 @@ class _Walk:
         self.latest: dict[tuple[str, str], tuple[int, dict[str, Any] | None]] = {}
         self.upgrade: Entry | None = None
         self.signed = schema.has_table(conn, "signatures")
+        # The positions the helper process found intact, once it has answered.
+        self._intact_tail: set[int] | None = None
 
     def run(self) -> None:
         conn = self.conn
@@ -484,6 +504,12 @@ class _Walk:
             self._names, self._transactions = _transactions_in_order(conn)
             self.fast = self.fast and self._names == _TRANSACTION_COLUMNS
         self._next_transaction = next(self._transactions, None)
+        tail = self._tail(total, start)
+        if tail is not None:
+            # The helper's transactions are read without their payloads, which it checks.
+            columns = columns.replace(
+                "payload", "CASE WHEN seq >= ? AND kind = 'transaction' THEN NULL ELSE payload END"
+            )
         signatures = self._signatures()
         signature = next(signatures, None)
         pending: list[Entry] = []
@@ -495,7 +521,7 @@ class _Walk:
         last: tuple[int, Any] | None = None  # the last entry walked: (seq, its hash column)
         try:
             for seq, kind, record, author, payload, stored in conn.execute(
-                f"SELECT {columns} FROM chain ORDER BY seq"
+                f"SELECT {columns} FROM chain ORDER BY seq", () if tail is None else (tail.first,)
             ):
                 if seq != expected_seq:
                     if seq > expected_seq:
@@ -511,15 +537,26 @@ class _Walk:
                             ),
                         )
                 expected_seq = seq + 1
-                # chain.digest, inline
-                real = sha256(payload.encode("utf-8", "surrogateescape")).hexdigest()
-                if real != stored:
-                    result.bad(
-                        seq,
-                        _("chain position {n}: its hash does not match its content").format(n=seq),
-                    )
-                if prev_real is not None:
-                    prev = _link(payload, prev, prev_real)
+                vouched = None
+                if payload is None:  # in the helper's part: intact if it says so
+                    assert tail is not None
+                    vouched = self._vouched(tail, seq, record, author)
+                    if vouched is None:
+                        payload = self._payload(seq)
+                if vouched is not None:
+                    real = stored
+                else:
+                    # chain.digest, inline
+                    real = sha256(payload.encode("utf-8", "surrogateescape")).hexdigest()
+                    if real != stored:
+                        result.bad(
+                            seq,
+                            _("chain position {n}: its hash does not match its content").format(
+                                n=seq
+                            ),
+                        )
+                    if prev_real is not None:
+                        prev = _link(payload, prev, prev_real)
                 while signature is not None and signature[0] < seq:
                     # A signature row naming no chain position at all is a bad record that is
                     # not an entry; one naming a position inside the chain names that entry.
@@ -546,8 +583,8 @@ class _Walk:
                         )
                         signature = next(signatures, None)
                 else:
-                    entry = None
-                    if intact is not None and kind == "transaction":
+                    entry = vouched
+                    if entry is None and intact is not None and kind == "transaction":
                         entry = intact(seq, record, author, payload, prev)
                     if entry is None:
                         entry = check_entry(seq, kind, record, author, payload, prev)
@@ -578,6 +615,8 @@ class _Walk:
                 if progress and seq % 5000 == 0:
                     progress(seq, total)
         finally:
+            if tail is not None:
+                tail.close()
             if last is not None:
                 result.entries, result.head = last[0], _printable(str(last[1]))
         if pending:
@@ -590,6 +629,38 @@ class _Walk:
                 ),
             )
             signature = next(signatures, None)
+
+    def _tail(self, total: int, start: int | None) -> Tail | None:
+        """The helper process for the chain's last transactions, when the chain is long, the
+        fast path applies, and the file is read as a second connection reads it."""
+        if (
+            not self.fast
+            or start is None
+            or self.beside.path is None
+            or self.conn.text_factory is not str
+        ):
+            return None
+        from ruralcouncil.ledger import verify_tail  # a long chain's only
+
+        last = self.conn.execute("SELECT max(seq) FROM chain").fetchone()[0]
+        first = verify_tail.first_of_tail(start, int(last or 0), total)
+        return None if first is None else verify_tail.Tail(self.beside.path, first)
+
+    def _vouched(self, tail: Tail, seq: int, record: str, author: int | None) -> Entry | None:
+        """The entry of a transaction the helper found intact; None for any other."""
+        if self._intact_tail is None:
+            self._intact_tail = tail.intact()
+        wanted = _id_of(record) if seq in self._intact_tail else None
+        found = None if wanted is None else self._scan_to(wanted)
+        if found is None or found[0] != wanted:
+            return None
+        return Entry(seq, "transaction", record, author, _known_transaction_content(found))
+
+    def _payload(self, seq: int) -> str:
+        """A payload the walk read without (the helper's), read now that it is wanted."""
+        return str(
+            self.conn.execute("SELECT payload FROM chain WHERE seq = ?", (seq,)).fetchone()[0]
+        )
 
     def _unsigned(self, pending: list[Entry]) -> None:
         self.result.bad(
@@ -617,11 +688,8 @@ class _Walk:
         wanted = _id_of(record)
         if wanted is None:
             return None
-        while self._next_transaction is not None and self._next_transaction[0] < wanted:
-            self._next_transaction = next(self._transactions, None)
-        if self._next_transaction is not None and self._next_transaction[0] == wanted:
-            return self._next_transaction
-        return None
+        found = self._scan_to(wanted)
+        return found if found is not None and found[0] == wanted else None
 
     def _intact_transaction(
         self, seq: int, record: str, author: int | None, payload: str, prev: str
@@ -631,10 +699,7 @@ class _Walk:
         if not (record.isascii() and record.isdigit() and len(record) <= 18):
             return None
         wanted = int(record)
-        found = self._next_transaction
-        while found is not None and found[0] < wanted:
-            found = next(self._transactions, None)
-        self._next_transaction = found
+        found = self._scan_to(wanted)
         if (
             found is None
             or found[0] != wanted
@@ -642,6 +707,15 @@ class _Walk:
         ):
             return None
         return Entry(seq, "transaction", record, author, _known_transaction_content(found))
+
+    def _scan_to(self, wanted: int) -> _StoredTransaction | None:
+        """The ordered scan moved on to transaction ``wanted``: that one, the first after it,
+        or None at the end."""
+        found = self._next_transaction
+        while found is not None and found[0] < wanted:
+            found = next(self._transactions, None)
+        self._next_transaction = found
+        return found
 
     def _transaction_rows(self, record: str) -> dict[str, Any] | None:
         found = self._stored_transaction(record)
@@ -1037,22 +1111,30 @@ class _Walk:
 
 # --- transactions, rebuilt fast ---------------------------------------------------------
 
-# (id, the row as selected by chain.TRANSACTION_COLUMNS, its postings [id, account, fund, amount])
-_StoredTransaction = tuple[int, tuple[Any, ...], list[list[Any]]]
+# (id, the row as selected by chain.TRANSACTION_COLUMNS, its postings as read: rows of
+# (transaction_id, id, account, fund, amount), left as tuples until a content is wanted)
+_StoredTransaction = tuple[int, tuple[Any, ...], list[tuple[Any, ...]]]
 
 
 def _transactions_in_order(
-    conn: sqlite3.Connection,
+    conn: sqlite3.Connection, from_id: int | None = None
 ) -> tuple[tuple[str, ...], Iterator[_StoredTransaction]]:
-    """The names of a transaction's columns, and every transaction in id order with its
-    postings, from two ordered scans: exactly what ``chain.transaction_contents`` reads, left
-    as rows until a content is wanted (``_transaction_content``)."""
-    rows = conn.execute(f"SELECT {chain.TRANSACTION_COLUMNS} FROM transactions ORDER BY id")
+    """The names of a transaction's columns, and every transaction in id order (from
+    ``from_id`` on, if given) with its postings, from two ordered scans: exactly what
+    ``chain.transaction_contents`` reads, left as rows until a content is wanted
+    (``_transaction_content``)."""
+    where = "" if from_id is None else " WHERE id >= ?"
+    params: tuple[int, ...] = () if from_id is None else (from_id,)
+    rows = conn.execute(
+        f"SELECT {chain.TRANSACTION_COLUMNS} FROM transactions{where} ORDER BY id", params
+    )
     names = tuple(d[0] for d in rows.description)
     postings = iter(
         conn.execute(
             "SELECT transaction_id, id, account, fund, amount FROM postings"
-            " ORDER BY transaction_id, id"
+            + where.replace("id", "transaction_id")
+            + " ORDER BY transaction_id, id",
+            params,
         )
     )
 
@@ -1065,7 +1147,7 @@ def _transactions_in_order(
             while pending is not None and pending[0] < entry_id:
                 pending = next(groups, None)  # postings of no transaction: reported later
             if pending is not None and pending[0] == entry_id:
-                items = [[a, b, c, d] for _t, a, b, c, d in pending[1]]
+                items = list(pending[1])
                 pending = next(groups, None)
             else:
                 items = []
@@ -1080,7 +1162,7 @@ _first_column = operator.itemgetter(0)
 def _transaction_content(names: tuple[str, ...], found: _StoredTransaction) -> dict[str, Any]:
     """The content ``chain.transaction_content`` builds, from a row of the scan."""
     content = dict(zip(names, found[1], strict=True))
-    content["postings"] = found[2]
+    content["postings"] = _postings(found)
     return content
 
 
@@ -1124,8 +1206,13 @@ def _known_transaction_content(found: _StoredTransaction) -> dict[str, Any]:
         "reverses": reverses,
         "reason": reason,
         "import_id": import_id,
-        "postings": found[2],
+        "postings": _postings(found),
     }
+
+
+def _postings(found: _StoredTransaction) -> list[list[Any]]:
+    """The content's postings, [id, account, fund, amount] each, from the rows as read."""
+    return [[a, b, c, d] for _t, a, b, c, d in found[2]]
 
 
 # The columns of a transaction in the order chain.TRANSACTION_COLUMNS selects them.
@@ -1203,7 +1290,7 @@ def _transaction_payload(
         ):
             return None
         postings = []
-        for posting_id, posting_account, posting_fund, posting_amount in found[2]:
+        for _t, posting_id, posting_account, posting_fund, posting_amount in found[2]:
             if type(posting_id) is not int or type(posting_amount) is not int:
                 return None
             postings.append(

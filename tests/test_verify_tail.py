@@ -1,0 +1,255 @@
+"""The helper process that checks a long chain's last transactions (``verify_tail``) changes
+nothing verify says: the same report with and without it, for an intact ledger and for every
+kind of edit, wherever the helper's part begins; a helper that fails or cannot start vouches
+for nothing; and no helper is started where its reading could differ from the walk's.
+
+The helper is used from ``SPLIT_FROM`` entries on; here that limit is lowered so that a small
+ledger with every kind of record is split."""
+
+from __future__ import annotations
+
+import multiprocessing
+import subprocess
+import sys
+from array import array
+from collections.abc import Iterator
+from contextlib import closing
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _helpers import (  # noqa: F401  (english: an autouse fixture)
+    admin_of,
+    english,
+    fresh_ledger,
+    payment,
+    raw,
+    receipt,
+    scratch_dir,
+    tamper,
+)
+
+from ruralcouncil.ledger import verify, verify_tail
+from ruralcouncil.ledger.storage import open_ledger
+
+_LAST_TRANSACTION = "(SELECT max(seq) FROM chain WHERE kind = 'transaction')"
+_EDITS = [
+    (),
+    ("UPDATE transactions SET description = 'changed' WHERE id = 30",),
+    ("UPDATE transactions SET amount = amount + 100 WHERE id = 45",),
+    ("UPDATE postings SET amount = amount + 1 WHERE transaction_id = 50",),
+    ("DELETE FROM postings WHERE transaction_id = 35",),
+    ("UPDATE transactions SET counterparty = CAST(x'ff' AS TEXT) WHERE id = 40",),
+    # A transaction's hash column; then the entry just before each share's first (32, 111).
+    (f"UPDATE chain SET hash = '{'0' * 64}' WHERE seq = {_LAST_TRANSACTION} - 4",),
+    (
+        f"UPDATE chain SET hash = '{'1' * 64}' WHERE seq = 31",
+        f"UPDATE chain SET hash = '{'2' * 64}' WHERE seq = 110",
+    ),
+    (
+        "UPDATE chain SET payload = replace(payload, '\"amount\":', '\"amount\": ')"
+        f" WHERE seq = {_LAST_TRANSACTION}",
+    ),
+    (f"DELETE FROM chain WHERE seq = {_LAST_TRANSACTION} - 10",),
+    (f"DELETE FROM chain WHERE seq = {_LAST_TRANSACTION} - 11",),
+    ("DELETE FROM transactions WHERE id = 44",),
+]
+
+
+def _ledger_of(folder: Path) -> Path:
+    """Sixty transactions by hand (each commit: the transaction, then its event): the
+    chain's positions 40 to 159."""
+    ledger = fresh_ledger(folder, "tail.ruralcouncil")
+    admin = admin_of(ledger)
+    for n in range(1, 61):
+        day = (date(2024, 1, 1) + timedelta(days=n)).isoformat()
+        if n % 3:
+            receipt(ledger, admin, day, 1_000_00 + n, counterparty=f"Серік {n}")
+        else:
+            payment(ledger, admin, day, 100_00 + n, counterparty=f"ТОО Жол {n}")
+    ledger.close()
+    return folder / "tail.ruralcouncil"
+
+
+_BUILT: list[Path] = []
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    if not _BUILT:
+        _BUILT.append(_ledger_of(scratch_dir()))
+    copy = tmp_path / "tail.ruralcouncil"
+    copy.write_bytes(_BUILT[0].read_bytes())
+    return copy
+
+
+@pytest.fixture
+def vouched(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """How many positions each helper vouched for (it is really started, in a process)."""
+    counts: list[int] = []
+    real = verify_tail.Tail.intact
+
+    def counted(self: verify_tail.Tail) -> set[int]:
+        answer = real(self)
+        counts.append(len(answer))
+        return answer
+
+    monkeypatch.setattr(verify_tail.Tail, "intact", counted)
+    monkeypatch.setattr(verify_tail, "SPLIT_FROM", 2)
+    yield counts
+
+
+def _verified(path: Path) -> dict[str, Any]:
+    ledger = open_ledger(path, write=False)
+    try:
+        return verify.verify(ledger.conn).as_json()
+    finally:
+        ledger.close()
+
+
+def _alone(path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    with monkeypatch.context() as m:
+        m.setattr(verify_tail, "first_of_tail", lambda *args: None)
+        return _verified(path)
+
+
+@pytest.mark.parametrize("share", [0.2, 0.7])
+@pytest.mark.parametrize("edit", _EDITS)
+def test_the_report_is_the_same_with_the_helper(
+    path: Path,
+    edit: tuple[str, ...],
+    share: float,
+    vouched: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(verify_tail, "WALK_SHARE", share)
+    if edit:
+        tamper(path, *edit)
+    alone = _alone(path, monkeypatch)
+    assert not vouched
+    helped = _verified(path)
+    assert helped == alone
+    assert helped["ok"] is (not edit)
+    assert len(vouched) == 1
+    if not edit:
+        # Every transaction of its part, and nothing else (the two shares split at 20 % and
+        # 70 % of about a hundred entries: the last 60 are transactions).
+        with closing(raw(path)) as db:
+            total = db.execute("SELECT max(seq) FROM chain").fetchone()[0]
+            start = db.execute("SELECT min(seq) FROM chain").fetchone()[0]
+            first = start + int((total - start) * share)
+            expected = db.execute(
+                "SELECT count(*) FROM chain WHERE seq >= ? AND kind = 'transaction'", (first,)
+            ).fetchone()[0]
+        assert vouched == [expected] and expected > 10
+
+
+def test_the_helper_vouches_for_no_edited_transaction(path: Path) -> None:
+    tamper(path, "UPDATE transactions SET amount = amount + 100 WHERE id = 45")
+    with closing(raw(path)) as db:
+        edited = db.execute(
+            "SELECT seq FROM chain WHERE kind = 'transaction' AND record = '45'"
+        ).fetchone()[0]
+        total = db.execute("SELECT count(*) FROM chain WHERE kind = 'transaction'").fetchone()[0]
+    intact = verify_tail.intact_transactions(str(path), 1)
+    assert edited not in intact
+    assert len(intact) == total - 1
+
+
+def test_a_helper_that_fails_vouches_for_nothing(
+    path: Path, vouched: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A helper that cannot read its file (here: a path that is not there) answers nothing,
+    and the walk checks every position itself: the same report, edit found."""
+    tamper(path, "UPDATE transactions SET amount = amount + 100 WHERE id = 45")
+    alone = _alone(path, monkeypatch)
+    real = verify_tail.Tail.__init__
+
+    def elsewhere(self: verify_tail.Tail, file: str, first: int) -> None:
+        real(self, file + ".not-there", first)
+
+    monkeypatch.setattr(verify_tail.Tail, "__init__", elsewhere)
+    assert _verified(path) == alone
+    assert vouched == [0]
+    assert not alone["ok"]
+
+
+def test_no_helper_where_it_could_read_otherwise(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside a read transaction (one snapshot), or in a helper process of its own (the
+    district's workers), everything is walked here."""
+    monkeypatch.setattr(verify_tail, "SPLIT_FROM", 2)
+    started: list[int] = []
+    real = verify_tail.Tail.__init__
+
+    def spied(self: verify_tail.Tail, file: str, first: int) -> None:
+        started.append(first)
+        real(self, file, first)
+
+    monkeypatch.setattr(verify_tail.Tail, "__init__", spied)
+    ledger = open_ledger(path, write=False)
+    try:
+        ledger.conn.execute("BEGIN")
+        assert verify.verify(ledger.conn).ok
+        ledger.conn.execute("ROLLBACK")
+        assert started == []
+        assert verify.verify(ledger.conn).ok
+        assert len(started) == 1
+    finally:
+        ledger.close()
+    assert verify_tail.first_of_tail(1, 1000, 1000) == 1 + int(999 * verify_tail.WALK_SHARE)
+    monkeypatch.setattr(multiprocessing, "parent_process", lambda: object())
+    assert verify_tail.first_of_tail(1, 1000, 1000) is None
+
+
+def test_a_short_chain_is_walked_whole() -> None:
+    size = verify_tail.SPLIT_FROM
+    assert verify_tail.first_of_tail(1, size - 1, size - 1) is None
+    assert verify_tail.first_of_tail(1, size, size) is not None
+
+
+def test_the_frozen_program_starts_the_helper_with_the_flag_it_knows() -> None:
+    """The frozen program is its own helper: its launcher must know the helper's flag
+    before it starts the command line."""
+    launcher = Path(__file__).resolve().parents[1] / "installer" / "launcher.py"
+    assert f'sys.argv[1:2] == ["{verify_tail.HELPER}"]' in launcher.read_text(encoding="utf-8")
+
+
+def test_the_helper_runs_as_a_program_of_its_own(path: Path, tmp_path: Path) -> None:
+    """As the walk starts it: a fresh interpreter that writes its answer to a file; a
+    script that calls verify without a main guard is not run again by it."""
+    answer = tmp_path / "answer"
+    done = subprocess.run(
+        [*verify_tail._program(), str(path), "100", str(answer)], check=False, timeout=120
+    )
+    assert done.returncode == 0
+    found = array("q")
+    found.frombytes(answer.read_bytes())
+    with closing(raw(path)) as db:
+        expected = [
+            int(row[0])
+            for row in db.execute(
+                "SELECT seq FROM chain WHERE seq >= 100 AND kind = 'transaction' ORDER BY seq"
+            )
+        ]
+    assert list(found) == expected and len(expected) == 30
+    script = tmp_path / "unguarded.py"
+    marker = tmp_path / "ran"
+    script.write_text(
+        "import pathlib, sys\n"
+        f"pathlib.Path({str(marker)!r}).open('a').write('x')\n"
+        "from ruralcouncil.ledger import verify, verify_tail\n"
+        "from ruralcouncil.ledger.storage import open_ledger\n"
+        "verify_tail.SPLIT_FROM = 2\n"
+        f"ledger = open_ledger({str(path)!r}, write=False)\n"
+        "result = verify.verify(ledger.conn)\n"
+        "print(result.ok)\n",
+        encoding="utf-8",
+    )
+    ran = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert ran.stdout.strip() == "True", ran.stderr
+    assert marker.read_text() == "x"  # once: the helper did not run the script again
