@@ -86,6 +86,8 @@ _ROLES = frozenset(
     }
 )
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _REVERSAL_COLOUR = QColor(176, 0, 32)
 _REVERSED_COLOUR = QColor(120, 120, 120)
 
@@ -196,28 +198,29 @@ class LedgerTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role not in _ROLES or not index.isValid() or index.row() >= self.rowCount():
-            return None  # the view asks for many roles per cell; most have nothing here
-        if not 0 <= index.column() < len(self._columns):
+        # Asked a dozen times per cell painted, for roles most of which have nothing here:
+        # those are answered first, and a shown cell's text from its page's cache.
+        if role not in _ROLES or not index.isValid():
             return None
-        page, within = self._page_of(index.row())
+        row_number, column_number = index.row(), index.column()
+        if row_number >= self.rowCount() or not 0 <= column_number < len(self._columns):
+            return None
+        page, within = self._page_of(row_number)
         if within >= len(page.rows):
             return None
-        row = page.rows[within]
-        column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        column = self._columns[column_number]
+        if role == _DISPLAY:
             key = (within, column)
             text = page.texts.get(key)
             if text is None:
-                text = page.texts[key] = self._text(row, column, page, within)
+                text = page.texts[key] = self._text(page.rows[within], column, page, within)
             return text
+        row = page.rows[within]
         if role == ENTRY_ROLE:
             return row
         if role == SORT_ROLE:
