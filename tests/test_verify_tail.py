@@ -210,11 +210,24 @@ def test_a_short_chain_is_walked_whole() -> None:
     assert verify_tail.first_of_tail(1, size, size) is not None
 
 
-def test_the_frozen_program_starts_the_helper_with_the_flag_it_knows() -> None:
-    """The frozen program is its own helper: its launcher must know the helper's flag
-    before it starts the command line."""
+def test_the_frozen_program_is_its_own_helper(
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Frozen, the program starts itself with ``HELPER``: its launcher (run here as a
+    script) answers as the helper does, before any command line is parsed."""
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert verify_tail._program() == [sys.executable, verify_tail.HELPER]
     launcher = Path(__file__).resolve().parents[1] / "installer" / "launcher.py"
-    assert f'sys.argv[1:2] == ["{verify_tail.HELPER}"]' in launcher.read_text(encoding="utf-8")
+    answer = tmp_path / "answer"
+    done = subprocess.run(
+        [sys.executable, str(launcher), verify_tail.HELPER, str(path), "150", str(answer)],
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0
+    found = array("q")
+    found.frombytes(answer.read_bytes())
+    assert list(found) == [150, 152, 154, 156, 158]
 
 
 def test_the_helper_runs_as_a_program_of_its_own(path: Path, tmp_path: Path) -> None:

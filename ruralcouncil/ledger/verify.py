@@ -499,11 +499,11 @@ class _Walk:
             if has_author
             else ("seq, kind, record, NULL, payload, hash")
         )
-        self._transactions: Iterator[_StoredTransaction] = iter(())
+        self._scan = OrderedScan(iter(()))
         if start is not None:
-            self._names, self._transactions = _transactions_in_order(conn)
+            self._names, transactions = _transactions_in_order(conn)
+            self._scan = OrderedScan(transactions)
             self.fast = self.fast and self._names == _TRANSACTION_COLUMNS
-        self._next_transaction = next(self._transactions, None)
         tail = self._tail(total, start)
         if tail is not None:
             # The helper's transactions are read without their payloads, which it checks.
@@ -651,7 +651,7 @@ class _Walk:
         if self._intact_tail is None:
             self._intact_tail = tail.intact()
         wanted = _id_of(record) if seq in self._intact_tail else None
-        found = None if wanted is None else self._scan_to(wanted)
+        found = None if wanted is None else self._scan.to(wanted)
         if found is None or found[0] != wanted:
             return None
         return Entry(seq, "transaction", record, author, _known_transaction_content(found))
@@ -688,34 +688,18 @@ class _Walk:
         wanted = _id_of(record)
         if wanted is None:
             return None
-        found = self._scan_to(wanted)
+        found = self._scan.to(wanted)
         return found if found is not None and found[0] == wanted else None
 
     def _intact_transaction(
         self, seq: int, record: str, author: int | None, payload: str, prev: str
     ) -> Entry | None:
         """The entry of an intact transaction, rebuilt fast; None for any other (then
-        ``_entry`` checks it and says what is wrong). ``_stored_transaction``, inline."""
-        if not (record.isascii() and record.isdigit() and len(record) <= 18):
-            return None
-        wanted = int(record)
-        found = self._scan_to(wanted)
-        if (
-            found is None
-            or found[0] != wanted
-            or _transaction_payload(seq, record, author, prev, found) != payload
-        ):
+        ``_entry`` checks it and says what is wrong)."""
+        found = rebuilt_exactly(seq, record, author, prev, payload, self._scan)
+        if found is None:
             return None
         return Entry(seq, "transaction", record, author, _known_transaction_content(found))
-
-    def _scan_to(self, wanted: int) -> _StoredTransaction | None:
-        """The ordered scan moved on to transaction ``wanted``: that one, the first after it,
-        or None at the end."""
-        found = self._next_transaction
-        while found is not None and found[0] < wanted:
-            found = next(self._transactions, None)
-        self._next_transaction = found
-        return found
 
     def _transaction_rows(self, record: str) -> dict[str, Any] | None:
         found = self._stored_transaction(record)
@@ -1157,6 +1141,42 @@ def _transactions_in_order(
 
 
 _first_column = operator.itemgetter(0)
+
+
+class OrderedScan:
+    """Transactions in id order (``_transactions_in_order``), read forward only."""
+
+    def __init__(self, transactions: Iterator[_StoredTransaction]) -> None:
+        self._transactions = transactions
+        self._next = next(transactions, None)
+
+    def to(self, wanted: int) -> _StoredTransaction | None:
+        """Moved on to transaction ``wanted``: that one, the first after it, or None at the
+        end (one passed already is not read again)."""
+        found = self._next
+        while found is not None and found[0] < wanted:
+            found = next(self._transactions, None)
+        self._next = found
+        return found
+
+
+def rebuilt_exactly(
+    seq: int, record: str, author: int | None, prev: str, payload: str, scan: OrderedScan
+) -> _StoredTransaction | None:
+    """The stored transaction ``record`` names, when its row and postings rebuild
+    ``payload`` character for character (``_transaction_payload``); None otherwise, or when
+    the scan has passed it. The walk and the helper process (``verify_tail``) ask this."""
+    if not (record.isascii() and record.isdigit() and len(record) <= 18):
+        return None
+    wanted = int(record)
+    found = scan.to(wanted)
+    if (
+        found is None
+        or found[0] != wanted
+        or _transaction_payload(seq, record, author, prev, found) != payload
+    ):
+        return None
+    return found
 
 
 def _transaction_content(names: tuple[str, ...], found: _StoredTransaction) -> dict[str, Any]:

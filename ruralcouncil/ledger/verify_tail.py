@@ -139,31 +139,19 @@ def intact_transactions(path: str, first: int) -> list[int]:
         names, transactions = verify._transactions_in_order(conn, int(start))
         if names != verify._TRANSACTION_COLUMNS:
             return []
-        found = next(transactions, None)
-        intact: list[int] = []
-        sha256, build = hashlib.sha256, verify._transaction_payload
+        scan, intact = verify.OrderedScan(transactions), list[int]()
+        sha256, rebuilt = hashlib.sha256, verify.rebuilt_exactly
         for seq, kind, record, author, payload, stored in conn.execute(
             "SELECT seq, kind, record, author, payload, hash FROM chain"
             " WHERE seq >= ? ORDER BY seq",
             (first,),
         ):
-            whole = sha256(payload.encode("utf-8", "surrogateescape")).hexdigest() == stored
             if (
-                whole
-                and kind == "transaction"
-                and record.isascii()
-                and record.isdigit()
-                and len(record) <= 18
+                kind == "transaction"
+                and sha256(payload.encode("utf-8", "surrogateescape")).hexdigest() == stored
+                and rebuilt(seq, record, author, prev, payload, scan) is not None
             ):
-                wanted = int(record)
-                while found is not None and found[0] < wanted:
-                    found = next(transactions, None)
-                if (
-                    found is not None
-                    and found[0] == wanted
-                    and build(seq, record, author, prev, found) == payload
-                ):
-                    intact.append(seq)
+                intact.append(seq)
             prev = str(stored)
         return intact
     finally:
