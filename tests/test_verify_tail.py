@@ -9,6 +9,7 @@ ledger with every kind of record is split."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import subprocess
 import sys
 from array import array
@@ -97,6 +98,7 @@ def vouched(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
 
     monkeypatch.setattr(verify_tail.Tail, "intact", counted)
     monkeypatch.setattr(verify_tail, "SPLIT_FROM", 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # split on a one-core machine too
     yield counts
 
 
@@ -178,9 +180,10 @@ def test_a_helper_that_fails_vouches_for_nothing(
 def test_no_helper_where_it_could_read_otherwise(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Inside a read transaction (one snapshot), or in a helper process of its own (the
-    district's workers), everything is walked here."""
+    """Inside a read transaction (one snapshot), in a helper process of its own (the
+    district's workers), or on one core, everything is walked here."""
     monkeypatch.setattr(verify_tail, "SPLIT_FROM", 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     started: list[int] = []
     real = verify_tail.Tail.__init__
 
@@ -200,6 +203,10 @@ def test_no_helper_where_it_could_read_otherwise(
     finally:
         ledger.close()
     assert verify_tail.first_of_tail(1, 1000, 1000) == 1 + int(999 * verify_tail.WALK_SHARE)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert verify_tail.first_of_tail(1, 1000, 1000) is None  # one core: nothing to gain
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    assert verify_tail.first_of_tail(1, 1000, 1000) is not None
     monkeypatch.setattr(multiprocessing, "parent_process", lambda: object())
     assert verify_tail.first_of_tail(1, 1000, 1000) is None
 

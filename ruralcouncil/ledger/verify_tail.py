@@ -44,6 +44,8 @@ def first_of_tail(start: int, last: int, size: int) -> int | None:
         return None
     if multiprocessing.parent_process() is not None:
         return None  # already a helper (the district's): no process of its own
+    if (os.cpu_count() or 1) < 2:
+        return None  # one core: the helper would only take turns with the walk
     return start + int((last - start) * WALK_SHARE)
 
 
