@@ -650,9 +650,8 @@ class _Walk:
         """The entry of a transaction the helper found intact; None for any other."""
         if self._intact_tail is None:
             self._intact_tail = tail.intact()
-        wanted = _id_of(record) if seq in self._intact_tail else None
-        found = None if wanted is None else self._scan.to(wanted)
-        if found is None or found[0] != wanted:
+        found = self._stored_transaction(record) if seq in self._intact_tail else None
+        if found is None:
             return None
         return Entry(seq, "transaction", record, author, _known_transaction_content(found))
 
@@ -1107,16 +1106,18 @@ def _transactions_in_order(
     ``from_id`` on, if given) with its postings, from two ordered scans: exactly what
     ``chain.transaction_contents`` reads, left as rows until a content is wanted
     (``_transaction_content``)."""
-    where = "" if from_id is None else " WHERE id >= ?"
     params: tuple[int, ...] = () if from_id is None else (from_id,)
     rows = conn.execute(
-        f"SELECT {chain.TRANSACTION_COLUMNS} FROM transactions{where} ORDER BY id", params
+        f"SELECT {chain.TRANSACTION_COLUMNS} FROM transactions"
+        + (" WHERE id >= ?" if params else "")
+        + " ORDER BY id",
+        params,
     )
     names = tuple(d[0] for d in rows.description)
     postings = iter(
         conn.execute(
             "SELECT transaction_id, id, account, fund, amount FROM postings"
-            + where.replace("id", "transaction_id")
+            + (" WHERE transaction_id >= ?" if params else "")
             + " ORDER BY transaction_id, id",
             params,
         )
