@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from ruralcouncil.i18n import language, set_language
-from ruralcouncil.ledger import chain, journal, keys
+from ruralcouncil.ledger import chain, journal, keys, records
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.setup import init_ledger
 from ruralcouncil.ledger.storage import Ledger, open_ledger
@@ -209,6 +209,36 @@ def commits_since(conn: sqlite3.Connection, seq: int) -> list[tuple[int | None, 
             run = []
     assert not run, f"entries {run} are covered by no signature"
     return found
+
+
+# --- forging by hand, with a real key ---------------------------------------------------
+
+
+def append_entry(db: sqlite3.Connection, kind: str, record: str, author: int) -> None:
+    """Chain ``record`` of ``kind`` by hand, as the program would (its stored row), for
+    ``author``: what a forger with a real key does before ``sign_commit``."""
+    seq, prev = chain.head(db)
+    known = records.get(kind)
+    assert known is not None
+    payload = chain.envelope(seq + 1, kind, record, author, prev, known.build(db, record))
+    db.execute(
+        "INSERT INTO chain (seq, kind, record, author, payload, hash) VALUES (?, ?, ?, ?, ?, ?)",
+        (seq + 1, kind, record, author, payload, chain.digest(payload)),
+    )
+
+
+def sign_commit(db: sqlite3.Connection, signer: keys.Signer) -> None:
+    """Sign the entries chained since the last signature with ``signer``'s key."""
+    seq, head = chain.head(db)
+    first = db.execute(
+        "SELECT min(seq) FROM chain WHERE author IS NOT NULL AND seq >"
+        " (SELECT coalesce(max(seq), 0) FROM signatures)"
+    ).fetchone()[0]
+    signature = signer.private_key.sign(keys.signed_message(first or seq, seq, head)).hex()
+    db.execute(
+        "INSERT INTO signatures (seq, author, signature) VALUES (?, ?, ?)",
+        (seq, signer.user_id, signature),
+    )
 
 
 def raw(path: Path) -> sqlite3.Connection:

@@ -18,15 +18,17 @@ from pathlib import Path
 import pytest
 from _council import PASSWORDS, adopt_budget, council_ledger, draft, meeting, pay, resolve
 from _helpers import (  # noqa: F401  (english: an autouse fixture)
+    append_entry,
     day,
     english,
     raw,
     scratch_dir,
+    sign_commit,
     tamper,
     user_of,
 )
 
-from ruralcouncil.ledger import chain, council, journal, keys, meetings, records, spending
+from ruralcouncil.ledger import chain, council, journal, keys, meetings, spending
 from ruralcouncil.ledger.storage import open_ledger
 from ruralcouncil.ledger.verify import VerifyResult, verify
 
@@ -292,30 +294,6 @@ def test_verify_catches(book: Path_, case: str) -> None:
 # rules themselves over the chain.
 
 
-def _append(db: sqlite3.Connection, kind: str, record: str, author: int) -> None:
-    seq, prev = chain.head(db)
-    known = records.get(kind)
-    assert known is not None
-    payload = chain.envelope(seq + 1, kind, record, author, prev, known.build(db, record))
-    db.execute(
-        "INSERT INTO chain (seq, kind, record, author, payload, hash) VALUES (?, ?, ?, ?, ?, ?)",
-        (seq + 1, kind, record, author, payload, chain.digest(payload)),
-    )
-
-
-def _sign(db: sqlite3.Connection, signer: keys.Signer) -> None:
-    seq, head = chain.head(db)
-    first = db.execute(
-        "SELECT min(seq) FROM chain WHERE author IS NOT NULL AND seq >"
-        " (SELECT coalesce(max(seq), 0) FROM signatures)"
-    ).fetchone()[0]
-    signature = signer.private_key.sign(keys.signed_message(first or seq, seq, head)).hex()
-    db.execute(
-        "INSERT INTO signatures (seq, author, signature) VALUES (?, ?, ?)",
-        (seq, signer.user_id, signature),
-    )
-
-
 def _signer(path: Path, name: str) -> keys.Signer:
     ledger = open_ledger(path)
     try:
@@ -336,8 +314,8 @@ def _forge_approval(book: Path_, request: str) -> int:
             " '2026-02-14T10:00:00+00:00' FROM requests WHERE id = ?",
             (signer.user_id, book.ids[request]),
         )
-        _append(db, "request_step", str(cursor.lastrowid), signer.user_id)
-        _sign(db, signer)
+        append_entry(db, "request_step", str(cursor.lastrowid), signer.user_id)
+        sign_commit(db, signer)
         return chain.head(db)[0]
 
 
@@ -350,8 +328,8 @@ def _forge_confirmation(book: Path_, member: str) -> int:
             " VALUES (?, ?, '2026-02-14T10:00:00+00:00')",
             (book.ids["r_unconfirmed"], signer.user_id),
         )
-        _append(db, "confirmation", str(book.ids["r_unconfirmed"]), signer.user_id)
-        _sign(db, signer)
+        append_entry(db, "confirmation", str(book.ids["r_unconfirmed"]), signer.user_id)
+        sign_commit(db, signer)
         return chain.head(db)[0]
 
 

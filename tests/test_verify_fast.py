@@ -139,6 +139,47 @@ def test_the_fast_path_is_on_for_the_registered_transaction() -> None:
     assert chain.TRANSACTION_NAMES == verify._TRANSACTION_COLUMNS
     assert records.get("transaction") is records.TRANSACTION
     assert records.TRANSACTION.content is chain.transaction_content
+    assert records.TRANSACTION.authorise is records.authorise_transaction
+
+
+class _Watched(dict[str, Any]):
+    """A content that remembers every field asked of it."""
+
+    def __init__(self, content: dict[str, Any], asked: set[str]) -> None:
+        super().__init__(content)
+        self.asked = asked
+
+    def __getitem__(self, key: str) -> Any:
+        self.asked.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.asked.add(key)
+        return super().get(key, default)
+
+
+def test_a_transaction_is_authorised_by_its_authorising_fields_alone(path: Path) -> None:
+    """verify keeps of an intact transaction only ``records.TRANSACTION_AUTHORISING`` (a
+    million-entry import is one commit, held until its signature): ``authorise_transaction``
+    reads no other field, and says the same of those fields alone as of the whole content,
+    for every stored transaction, every role, and the chair's closing entries."""
+    with closing(_read(path)) as conn:
+        contents = [content for _id, content in chain.transaction_contents(conn)]
+    refund = {**contents[0], "type": "payment", "code": records.REFUND_CODE, "reverses": None}
+    moved = {**contents[0], "type": "transfer", "to_account": contents[0]["account"]}
+    asked: set[str] = set()
+    verdicts = set()
+    for role in ("admin", "clerk", "chair", "member", "auditor"):
+        for made_by in (1, 2):
+            author = records.UserState(2, "someone", role, True, "key", 2, {})
+            for content in [*contents, refund, moved, {**refund, "reverses": 3}]:
+                content = {**content, "user_id": made_by}
+                whole = records.authorise_transaction({}, author, _Watched(content, asked))
+                alone = {k: content[k] for k in records.TRANSACTION_AUTHORISING}
+                assert records.authorise_transaction({}, author, alone) == whole
+                verdicts.add(whole is None)
+    assert asked == set(records.TRANSACTION_AUTHORISING)
+    assert verdicts == {True, False}  # both allowed and refused were asked
 
 
 def test_stored_transactions_read_in_order_are_what_records_builds(path: Path) -> None:

@@ -21,17 +21,22 @@ from typing import Any
 
 import pytest
 from _helpers import (  # noqa: F401  (english: an autouse fixture)
+    ADMIN,
+    PASSWORD,
     admin_of,
+    append_entry,
     english,
     fresh_ledger,
     payment,
     raw,
     receipt,
     scratch_dir,
+    sign_commit,
     tamper,
+    user_of,
 )
 
-from ruralcouncil.ledger import verify, verify_tail
+from ruralcouncil.ledger import chain, users, verify, verify_tail
 from ruralcouncil.ledger.storage import open_ledger
 
 _LAST_TRANSACTION = "(SELECT max(seq) FROM chain WHERE kind = 'transaction')"
@@ -145,6 +150,65 @@ def test_the_report_is_the_same_with_the_helper(
                 "SELECT count(*) FROM chain WHERE seq >= ? AND kind = 'transaction'", (first,)
             ).fetchone()[0]
         assert vouched == [expected] and expected > 10
+
+
+_FORGERIES = [
+    # A council member writes a payment by hand and signs it with their own key.
+    ("member1", "member1", "member1 (member) was not allowed to write a transaction record"),
+    # The administrator signs a payment whose row says the member made it.
+    (ADMIN, "member1", "a transaction record signed by admin says another user made it"),
+]
+
+
+@pytest.mark.parametrize(("signer_name", "made_by", "problem"), _FORGERIES)
+def test_a_vouched_transaction_is_still_judged_by_who_signed_it(
+    path: Path,
+    vouched: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+    signer_name: str,
+    made_by: str,
+    problem: str,
+) -> None:
+    """A transaction the helper vouches for (its row rebuilds what was chained, and its hash
+    holds) is still held to who may write it: from the fields of its row that the walk reads
+    for it alone (``records.TRANSACTION_AUTHORISING``), the same as without the helper."""
+    ledger = open_ledger(path)
+    users.add_user(ledger, admin_of(ledger), "member1", "member", "member-password-1")
+    signer = user_of(ledger, signer_name, PASSWORD if signer_name == ADMIN else "member-password-1")
+    author = user_of(ledger, made_by, "member-password-1").id
+    ledger.close()
+    assert signer.signer is not None
+    with closing(raw(path)) as db:
+        last, number = db.execute("SELECT max(id), max(number) FROM transactions").fetchone()
+        db.execute(
+            f"INSERT INTO transactions ({chain.TRANSACTION_COLUMNS}) SELECT ?, ?, date, type,"
+            " amount, code, fund, account, to_account, counterparty, 'by hand', reference, ?,"
+            " recorded_at, NULL, '', NULL FROM transactions WHERE id = ?",
+            (last + 1, number + 1, author, last),
+        )
+        db.execute(
+            "INSERT INTO postings (transaction_id, account, fund, amount)"
+            " SELECT ?, account, fund, amount FROM postings WHERE transaction_id = ?",
+            (last + 1, last),
+        )
+        append_entry(db, "transaction", str(last + 1), signer.signer.user_id)
+        sign_commit(db, signer.signer)
+        forged = chain.head(db)[0]
+    seen: list[set[int]] = []
+    counted = verify_tail.Tail.intact
+
+    def kept(self: verify_tail.Tail) -> set[int]:
+        seen.append(counted(self))
+        return seen[-1]
+
+    alone = _alone(path, monkeypatch)
+    monkeypatch.setattr(verify_tail.Tail, "intact", kept)
+    helped = _verified(path)
+    assert forged in seen[0]  # the helper vouched for it: its row rebuilds its payload
+    assert helped == alone
+    assert not helped["ok"]
+    assert helped["first_bad_seq"] == forged
+    assert helped["problems"] == [f"chain position {forged}: {problem}"]
 
 
 def test_the_helper_vouches_for_no_edited_transaction(path: Path) -> None:

@@ -186,6 +186,12 @@ def _admin_only(users: Users, author: UserState, content: Content) -> str | None
 REFUND_CODE = "REFUND"
 
 
+# Every field of a transaction's content that ``authorise_transaction`` reads: all that
+# verify keeps of a transaction it found intact (a million-entry import is one commit, held
+# until its signature), and all it reads again of one the helper process vouched for.
+TRANSACTION_AUTHORISING = ("user_id", "type", "code", "account", "to_account", "reverses")
+
+
 def authorise_transaction(users: Users, author: UserState, content: Content) -> str | None:
     """The clerk and the administrator keep the books. The chair posts only what closing a
     community project carries out: its refunds and the move of what is left to another fund

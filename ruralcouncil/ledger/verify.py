@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _quote
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ruralcouncil.i18n import _, ngettext
 from ruralcouncil.ledger import chain, legacy, records, replay, schema
@@ -433,6 +433,8 @@ class _Walk:
             and records.TRANSACTION.content is chain.transaction_content
             and records.TRANSACTION.columns == chain.TRANSACTION_COLUMNS
             and chain.TRANSACTION_NAMES == _TRANSACTION_COLUMNS
+            # An intact transaction's entry keeps only what this reads (``_authorising``).
+            and records.TRANSACTION.authorise is records.authorise_transaction
         )
         self.replay = Replay()
         self.legacy = legacy.LegacyWalk(conn)
@@ -441,8 +443,10 @@ class _Walk:
         self.latest: dict[tuple[str, str], tuple[int, dict[str, Any] | None]] = {}
         self.upgrade: Entry | None = None
         self.signed = schema.has_table(conn, "signatures")
-        # The positions the helper process found intact, once it has answered.
+        # The positions the helper process found intact, once it has answered, and the
+        # authorising fields of their transactions, read in one scan from the first.
         self._intact_tail: set[int] | None = None
+        self._authorising: OrderedScan[tuple[Any, ...]] | None = None
 
     def run(self) -> None:
         conn = self.conn
@@ -499,7 +503,7 @@ class _Walk:
             if has_author
             else ("seq, kind, record, NULL, payload, hash")
         )
-        self._scan = OrderedScan(iter(()))
+        self._scan: OrderedScan[_StoredTransaction] = OrderedScan(iter(()))
         if start is not None:
             self._names, transactions = _transactions_in_order(conn)
             self._scan = OrderedScan(transactions)
@@ -647,13 +651,20 @@ class _Walk:
         return None if first is None else verify_tail.Tail(self.beside.path, first)
 
     def _vouched(self, tail: Tail, seq: int, record: str, author: int | None) -> Entry | None:
-        """The entry of a transaction the helper found intact; None for any other."""
+        """The entry of a transaction the helper found intact; None for any other. Only the
+        fields the replay judges are read (not the postings, which the helper checked)."""
         if self._intact_tail is None:
             self._intact_tail = tail.intact()
-        found = self._stored_transaction(record) if seq in self._intact_tail else None
-        if found is None:
+        wanted = _id_of(record) if seq in self._intact_tail else None
+        if wanted is None:
             return None
-        return Entry(seq, "transaction", record, author, _known_transaction_content(found))
+        if self._authorising is None:
+            self._authorising = OrderedScan(iter(self.conn.execute(_AUTHORISING_SQL, (wanted,))))
+        found = self._authorising.to(wanted)
+        if found is None or found[0] != wanted:
+            return None
+        content = dict(zip(records.TRANSACTION_AUTHORISING, found[1:], strict=True))
+        return Entry(seq, "transaction", record, author, content)
 
     def _payload(self, seq: int) -> str:
         """A payload the walk read without (the helper's), read now that it is wanted."""
@@ -693,12 +704,13 @@ class _Walk:
     def _intact_transaction(
         self, seq: int, record: str, author: int | None, payload: str, prev: str
     ) -> Entry | None:
-        """The entry of an intact transaction, rebuilt fast; None for any other (then
-        ``_entry`` checks it and says what is wrong)."""
+        """The entry of an intact transaction, rebuilt fast, with only the fields the replay
+        judges; None for any other (then ``_entry`` checks it and says what is wrong)."""
         found = rebuilt_exactly(seq, record, author, prev, payload, self._scan)
         if found is None:
             return None
-        return Entry(seq, "transaction", record, author, _known_transaction_content(found))
+        content = dict(zip(records.TRANSACTION_AUTHORISING, _authorising(found[1]), strict=True))
+        return Entry(seq, "transaction", record, author, content)
 
     def _transaction_rows(self, record: str) -> dict[str, Any] | None:
         found = self._stored_transaction(record)
@@ -1144,14 +1156,18 @@ def _transactions_in_order(
 _first_column = operator.itemgetter(0)
 
 
-class OrderedScan:
-    """Transactions in id order (``_transactions_in_order``), read forward only."""
+_Row = TypeVar("_Row", bound=tuple[Any, ...])
 
-    def __init__(self, transactions: Iterator[_StoredTransaction]) -> None:
+
+class OrderedScan(Generic[_Row]):
+    """Transactions in id order (``_transactions_in_order``, or any rows whose first column
+    is the id), read forward only."""
+
+    def __init__(self, transactions: Iterator[_Row]) -> None:
         self._transactions = transactions
         self._next = next(transactions, None)
 
-    def to(self, wanted: int) -> _StoredTransaction | None:
+    def to(self, wanted: int) -> _Row | None:
         """Moved on to transaction ``wanted``: that one, the first after it, or None at the
         end (one passed already is not read again)."""
         found = self._next
@@ -1162,7 +1178,12 @@ class OrderedScan:
 
 
 def rebuilt_exactly(
-    seq: int, record: str, author: int | None, prev: str, payload: str, scan: OrderedScan
+    seq: int,
+    record: str,
+    author: int | None,
+    prev: str,
+    payload: str,
+    scan: OrderedScan[_StoredTransaction],
 ) -> _StoredTransaction | None:
     """The stored transaction ``record`` names, when its row and postings rebuild
     ``payload`` character for character (``_transaction_payload``); None otherwise, or when
@@ -1185,50 +1206,6 @@ def _transaction_content(names: tuple[str, ...], found: _StoredTransaction) -> d
     content = dict(zip(names, found[1], strict=True))
     content["postings"] = _postings(found)
     return content
-
-
-def _known_transaction_content(found: _StoredTransaction) -> dict[str, Any]:
-    """``_transaction_content`` of a row of the columns ``_TRANSACTION_COLUMNS`` names (the
-    dict made whole at once, which is quicker than key by key)."""
-    (
-        id_,
-        number,
-        date,
-        type_,
-        amount,
-        code,
-        fund,
-        account,
-        to_account,
-        counterparty,
-        description,
-        reference,
-        user_id,
-        recorded_at,
-        reverses,
-        reason,
-        import_id,
-    ) = found[1]
-    return {
-        "id": id_,
-        "number": number,
-        "date": date,
-        "type": type_,
-        "amount": amount,
-        "code": code,
-        "fund": fund,
-        "account": account,
-        "to_account": to_account,
-        "counterparty": counterparty,
-        "description": description,
-        "reference": reference,
-        "user_id": user_id,
-        "recorded_at": recorded_at,
-        "reverses": reverses,
-        "reason": reason,
-        "import_id": import_id,
-        "postings": _postings(found),
-    }
 
 
 def _postings(found: _StoredTransaction) -> list[list[Any]]:
@@ -1255,6 +1232,15 @@ _TRANSACTION_COLUMNS = (
     "reverses",
     "reason",
     "import_id",
+)
+# What the replay judges of a transaction (``records.TRANSACTION_AUTHORISING``): from a row
+# of ``_TRANSACTION_COLUMNS``, and on its own, from the table.
+_authorising = operator.itemgetter(
+    *(_TRANSACTION_COLUMNS.index(name) for name in records.TRANSACTION_AUTHORISING)
+)
+_AUTHORISING_SQL = (
+    f"SELECT id, {', '.join(records.TRANSACTION_AUTHORISING)} FROM transactions"
+    " WHERE id >= ? ORDER BY id"
 )
 # chain.envelope of a transaction: its keys sorted, no spaces; each %s an encoded value.
 _TRANSACTION_PAYLOAD = (
