@@ -157,10 +157,33 @@ def median(runs: int, work: Callable[[], float]) -> float:
 def child_env(**extra: str) -> dict[str, str]:
     """A child process as an installed program runs: with compiled bytecode (written once to
     a cache of its own, for the floor's modules as much as the program's), never recompiling
-    at every start as PYTHONDONTWRITEBYTECODE would make it."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=str(BYTECODE), **extra)
+    at every start as PYTHONDONTWRITEBYTECODE would make it; and without ``site`` (``PYTHON``),
+    whose packages are put on the path instead."""
+    path = os.pathsep.join([str(ROOT), *_site_packages()])
+    env = dict(os.environ, PYTHONPATH=path, PYTHONPYCACHEPREFIX=str(BYTECODE), **extra)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
+
+
+# Children run as the installed (frozen) program does, which runs no ``site`` hooks: a
+# machine's ``.pth`` files may run code at every start of its Python (this one's sandbox
+# imports certifi, 50-70 ms), which would be counted against the program and its floor
+# alike. ``interpreter_start`` prints what they cost here.
+PYTHON = [sys.executable, "-S"]
+
+
+def _site_packages() -> list[str]:
+    import site
+
+    found = [*site.getsitepackages(), site.getusersitepackages()]
+    return [folder for folder in found if Path(folder).is_dir()]
+
+
+def interpreter_start(runs: int) -> tuple[float, float]:
+    """A bare interpreter's start and exit, with this Python's ``site`` and without."""
+    with_site = median(runs, lambda: wall([sys.executable, "-c", "pass"]))
+    without = median(runs, lambda: wall([*PYTHON, "-c", "pass"]))
+    return with_site, without
 
 
 BYTECODE = Path(tempfile.gettempdir()) / "ruralcouncil-bench-bytecode"
@@ -170,7 +193,7 @@ def run_python(code: str, *args: str) -> dict[str, Any]:
     """Run ``code`` in a fresh interpreter (offscreen Qt); it prints one JSON line last."""
     env = child_env(QT_QPA_PLATFORM="offscreen")
     done = subprocess.run(
-        [sys.executable, "-c", code, *args],
+        [*PYTHON, "-c", code, *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -405,9 +428,9 @@ print(json.dumps(rows))
 
 
 def cli_read(db: Path, year: int, runs: int) -> tuple[float, float]:
-    command = [sys.executable, "-m", "ruralcouncil.cli", "--db", str(db)]
+    command = [*PYTHON, "-m", "ruralcouncil.cli", "--db", str(db)]
     command += ["summary", "--year", str(year), "--json"]
-    raw = [sys.executable, "-c", _RAW_AGGREGATE, str(db), str(year)]
+    raw = [*PYTHON, "-c", _RAW_AGGREGATE, str(db), str(year)]
     wall(command), wall(raw)  # bytecode, not timed
     program = median(runs, lambda: wall(command))
     floor = median(runs, lambda: wall(raw))
@@ -550,6 +573,12 @@ def main() -> int:
     )
     print(f"ledgers in {folder}; medians of {args.runs} runs\n")
     line("what", "program", "floor", "ratio", "goal")
+
+    with_site, without = interpreter_start(args.runs)
+    print(
+        f"a bare interpreter starts and exits in {without * 1000:.0f} ms as the children run"
+        f" (no site hooks), {with_site * 1000:.0f} ms with this Python's\n"
+    )
 
     # Start-up: bare window and the program, interleaved so drift hits both alike.
     startup_db = ledger_of(folder, STARTUP_SIZE)
