@@ -6,6 +6,7 @@ becomes a Qt signal delivered on the GUI thread, as Electrum's QtEventListener d
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -36,9 +37,16 @@ class Worker(QRunnable):
             # Any exception carries it to the error dialog's details (messages.show_error);
             # no exception type declares the attribute.
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self.signals.failed.emit(exc)
+            self._tell(self.signals.failed, exc)
         else:
-            self.signals.finished.emit(result)
+            self._tell(self.signals.finished, result)
+
+    def _tell(self, signal: Any, value: object) -> None:
+        # RuntimeError: the program closed while this ran (its signals went with the
+        # application), so no one is left to tell. The work itself has ended as the core ends
+        # it, written whole or, failed, rolled back.
+        with contextlib.suppress(RuntimeError):
+            signal.emit(value)
 
 
 _running: set[Worker] = set()

@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape
 
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger.money import format_amount
@@ -31,6 +30,7 @@ from ruralcouncil.reports.codes import (
 )
 from ruralcouncil.reports.district_code import Subject, district_figures
 from ruralcouncil.reports.fonts import BOLD, REGULAR, register_fonts
+from ruralcouncil.reports.markup import escape
 from ruralcouncil.reports.pdf_file import MM, in_language, write_a4
 from ruralcouncil.reports.summary_pdf import BOX_LABELS
 

@@ -20,7 +20,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from ruralcouncil.i18n import _, language
 from ruralcouncil.ledger import catalog, chain, donations, projects, settings
@@ -40,6 +39,7 @@ from ruralcouncil.reports.codes import (
 )
 from ruralcouncil.reports.council_text import member_names
 from ruralcouncil.reports.fonts import BOLD, REGULAR, register_fonts
+from ruralcouncil.reports.markup import escape
 from ruralcouncil.reports.pdf_file import MM, in_language, write_a4
 
 MARGIN = 18 * MM

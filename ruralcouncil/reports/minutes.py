@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import chain, meetings, settings
@@ -35,6 +34,7 @@ from ruralcouncil.reports.council_text import (
     vote_text,
 )
 from ruralcouncil.reports.fonts import BOLD, REGULAR, register_fonts
+from ruralcouncil.reports.markup import escape
 from ruralcouncil.reports.pdf_file import MM, in_language, write_a4
 
 _MM = MM

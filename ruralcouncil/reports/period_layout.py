@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from ruralcouncil.i18n import _, language
 from ruralcouncil.ledger.errors import InvalidInput
@@ -29,6 +28,7 @@ from ruralcouncil.reports.codes import (
     qr_payload,
 )
 from ruralcouncil.reports.fonts import BOLD, REGULAR
+from ruralcouncil.reports.markup import escape
 from ruralcouncil.reports.pdf_file import MM, in_language, write_a4
 
 MARGIN = 15 * MM

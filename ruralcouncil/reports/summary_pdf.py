@@ -19,7 +19,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import catalog, settings
@@ -35,6 +34,7 @@ from ruralcouncil.reports.codes import (
     verification_box,
 )
 from ruralcouncil.reports.fonts import BOLD, REGULAR, register_fonts
+from ruralcouncil.reports.markup import escape
 from ruralcouncil.reports.pdf_file import MM, in_language, write_a4
 from ruralcouncil.reports.statements import (
     YearSummary,

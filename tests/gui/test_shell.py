@@ -1086,3 +1086,33 @@ def test_the_login_heading_shows_a_name_as_written(
         assert not shown_as_rich
     finally:
         ledger.close()
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_work_that_ends_after_the_program_closed_tells_no_one_quietly(
+    qtbot: QtBot, fails: bool
+) -> None:
+    """Work still running when the window closes ends on its own: its signals went with the
+    application, and telling no one raises nothing (Qt used to print a traceback at exit)."""
+    import shiboken6
+
+    from ruralcouncil.gui import worker
+
+    ran: list[bool] = []
+
+    def job(_progress: object) -> int:
+        ran.append(True)
+        if fails:
+            raise ValueError("failed after the window closed")
+        return 7
+
+    done = worker.Worker(job)
+    shiboken6.delete(done.signals)
+    done.run()  # in this thread, as the pool's thread would run it
+    assert ran == [True]
+    told: list[object] = []
+    alive = worker.Worker(job)
+    alive.signals.finished.connect(told.append)
+    alive.signals.failed.connect(lambda exc: told.append(type(exc)))
+    alive.run()
+    assert told == ([ValueError] if fails else [7])
