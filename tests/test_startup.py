@@ -81,9 +81,14 @@ _FIRST_PAINT = textwrap.dedent(
             ):
                 self.loaded = sorted(m for m in HEAVY if m in sys.modules)
                 self.qt_namespace = "WindowState" in made
+                self.pages = sorted(m for m in page_modules(self.window) if m in sys.modules)
             return False
 
     HEAVY = ("pyqtgraph", "numpy", "reportlab", "duckdb")
+
+    def page_modules(window):
+        return [spec.module for spec in window.specs if spec.key != "dashboard"]
+
     app = gui_app.ensure_application()
     watch = FirstPaint()
     app.installEventFilter(watch)
@@ -100,8 +105,15 @@ _FIRST_PAINT = textwrap.dedent(
     while (watch.loaded is None or dashboard.chart.plot is None) and time.monotonic() < deadline:
         app.processEvents()
         time.sleep(0.002)
+    # Then, while the user reads it, every page's module (and nothing heavy).
+    while not window.warmed_up() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.002)
     print(json.dumps({
         "at_first_paint": watch.loaded,
+        "pages_at_first_paint": watch.pages,
+        "pages": len(page_modules(window)),
+        "pages_not_warmed_up": [m for m in page_modules(window) if m not in sys.modules],
         "qt_namespace_at_first_paint": watch.qt_namespace,
         "maximized": window.isMaximized(),
         "chart_built": dashboard.chart.plot is not None,
@@ -131,6 +143,8 @@ def test_window_is_painted_before_the_heavy_libraries_load_and_the_chart_follows
     # A first start: no window size kept yet, so the window opens maximised.
     found = _window_probe(_FIRST_PAINT, tmp_path / "config", str(path), PASSWORD)
     assert found["at_first_paint"] == [], "loaded before the main window's first paint"
+    assert found["pages_at_first_paint"] == [], "a page's module before the first paint"
+    assert found["pages"] >= 15 and found["pages_not_warmed_up"] == []
     assert found["qt_namespace_at_first_paint"] is False, "Qt's enums built before the paint"
     assert found["maximized"] is True  # a first start fills the screen
     assert found["chart_built"], "the chart never appeared after the first paint"

@@ -7,7 +7,9 @@ may not do, whatever the window offers.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -86,6 +88,9 @@ PAGES = (
 # namespace before its first paint: the first use of any builds Python enums for all ~90 of
 # them, a wait that start-up need not include (``from PySide6.QtCore import Qt`` is local).
 PAGE_ROLE = 0x0100
+# The pages' modules are imported from this long after the window's first paint, once the
+# first page and its chart are drawn (``MainWindow._warm_up_next``).
+WARM_UP_AFTER_MS = 1500
 
 
 def _covered_kinds() -> frozenset[object]:
@@ -201,6 +206,7 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(False)
         self.restore_geometry()
         self._painted = False
+        self._to_warm_up: list[str] = []
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -215,6 +221,27 @@ class MainWindow(QMainWindow):
         self.password_note.setCursor(Qt.CursorShape.PointingHandCursor)
         if self.stack.currentWidget() is None:
             self._on_nav_row(self.nav.currentRow())
+        self._to_warm_up = [spec.module for spec in self.specs]
+        QTimer.singleShot(WARM_UP_AFTER_MS, self, self._warm_up_next)
+
+    def _warm_up_next(self) -> None:
+        """Import the next page's module while the user reads the first page: one per turn
+        of the event loop, so a click waits for one at most. A page's first visit then only
+        builds it: importing its module (and the Qt classes and enums it first uses) was a
+        third to a half of that visit. Nothing is built or read from the ledger here."""
+        while self._to_warm_up:
+            module = self._to_warm_up.pop(0)
+            if module in sys.modules:
+                continue
+            # A module that cannot be imported is left to its page's visit, which says why.
+            with contextlib.suppress(Exception):
+                importlib.import_module(module)
+            QTimer.singleShot(0, self, self._warm_up_next)
+            return
+
+    def warmed_up(self) -> bool:
+        """Whether every page's module has been imported (``_warm_up_next``)."""
+        return self._painted and not self._to_warm_up
 
     # --- pages --------------------------------------------------------------------------
 
