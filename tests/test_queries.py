@@ -304,3 +304,59 @@ def test_text_filter_escapes_like(conn_ledger: Ledger) -> None:
     assert 0 < percent < len(rows)
     by_id = queries.after(conn_ledger.conn, EntryFilter(text=str(rows[5].id)), None, 50)
     assert rows[5] in by_id
+
+
+@settings(max_examples=40, deadline=None)
+@given(flt=filters)
+def test_a_count_made_beside_is_the_count(conn_ledger: Ledger, flt: EntryFilter) -> None:
+    """The Ledger page's first count, made on a second connection while the page is built,
+    is what the page's own connection counts, for any filter."""
+    counting = queries.CountSoon(conn_ledger.conn, flt)
+    assert counting.beside
+    assert counting.result() == queries.count(conn_ledger.conn, flt)
+    assert counting.result() == sum(matches(r, flt) for r in everything(conn_ledger))
+
+
+def test_no_count_beside_where_it_would_read_otherwise(conn_ledger: Ledger) -> None:
+    """Inside a read transaction (one snapshot) or in memory, the count is the caller's own,
+    and still right."""
+    import sqlite3
+
+    flt = EntryFilter(type="payment")
+    expected = queries.count(conn_ledger.conn, flt)
+    conn_ledger.conn.execute("BEGIN")
+    try:
+        conn_ledger.conn.execute("SELECT count(*) FROM transactions").fetchone()
+        counting = queries.CountSoon(conn_ledger.conn, flt)
+        assert not counting.beside
+        assert counting.result() == expected
+    finally:
+        conn_ledger.conn.execute("ROLLBACK")
+    memory = sqlite3.connect(":memory:")
+    try:
+        conn_ledger.conn.backup(memory)
+        counting = queries.CountSoon(memory, flt)
+        assert not counting.beside
+        assert counting.result() == expected > 0
+    finally:
+        memory.close()
+
+
+def test_a_count_beside_that_fails_is_made_again_here(
+    conn_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    real = queries.count
+    here: list[bool] = []
+
+    def failing_beside(conn: sqlite3.Connection, flt: EntryFilter) -> int:
+        here.append(conn is conn_ledger.conn)
+        if conn is not conn_ledger.conn:
+            raise sqlite3.OperationalError("disk I/O error")
+        return real(conn, flt)
+
+    monkeypatch.setattr(queries, "count", failing_beside)
+    flt = EntryFilter(type="payment")
+    assert queries.CountSoon(conn_ledger.conn, flt).result() == real(conn_ledger.conn, flt)
+    assert here == [False, True]

@@ -8,10 +8,13 @@ a million entries as at ten.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
+
+from ruralcouncil.ledger import beside
 
 Key = tuple[str, int]  # (date, internal id): the journal's order
 
@@ -184,6 +187,48 @@ def count(conn: sqlite3.Connection, flt: EntryFilter) -> int:
         )
     where, params = flt.where()
     return int(conn.execute("SELECT count(*) FROM transactions t" + where, params).fetchone()[0])
+
+
+class CountSoon:
+    """``count(conn, flt)``, counted at once on a second connection in a thread, while the
+    caller goes on (building the Ledger page: the count of a year of a large ledger is its
+    one wait that grows with the ledger's size, and SQLite counts without Python's lock).
+    ``result()`` waits for it; where a second connection would not read what ``conn`` reads
+    (``beside.main_file``), or it failed, the count is made on ``conn`` then."""
+
+    def __init__(self, conn: sqlite3.Connection, flt: EntryFilter) -> None:
+        self._conn, self.filter = conn, flt
+        self._counted: int | None = None
+        self._thread: threading.Thread | None = None
+        # Opened here: in the thread it would wait for Python's lock, which building the
+        # page holds, and the count would start later.
+        other = beside.second_connection(conn)
+        if other is not None:
+            self._thread = threading.Thread(
+                target=self._count, args=(other,), name="ledger-count", daemon=True
+            )
+            self._thread.start()
+
+    def _count(self, other: sqlite3.Connection) -> None:
+        try:
+            self._counted = count(other, self.filter)
+        except sqlite3.Error:
+            pass  # counted again on the caller's connection, which says what is wrong
+        finally:
+            other.close()
+
+    @property
+    def beside(self) -> bool:
+        """Whether it is counted on a second connection."""
+        return self._thread is not None
+
+    def result(self) -> int:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._counted is None:
+            self._counted = count(self._conn, self.filter)
+        return self._counted
 
 
 def after(

@@ -40,6 +40,7 @@ from json.encoder import encode_basestring as _quote
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ruralcouncil.i18n import _, ngettext
+from ruralcouncil.ledger import beside as beside_file
 from ruralcouncil.ledger import chain, legacy, records, replay, schema
 from ruralcouncil.ledger.parse import parse_anchor as _parse_anchor
 from ruralcouncil.ledger.replay import Entry, Replay
@@ -303,7 +304,7 @@ class _Beside:
         other = _second_connection(conn)
         if other is None:
             return
-        self.path = _main_file(conn)
+        self.path = beside_file.main_file(conn)
         self._other = other
         queries = _foreseen()
         for query in queries:
@@ -361,45 +362,11 @@ class _Beside:
 
 
 def _second_connection(conn: sqlite3.Connection) -> sqlite3.Connection | None:
-    """A read-only connection to ``conn``'s file, or None where a second one would not read
-    exactly what ``conn`` reads."""
-    path = _main_file(conn)
-    if path is None:
-        return None
-    from pathlib import Path
-
-    other: sqlite3.Connection | None = None
-    try:
-        other = sqlite3.connect(
-            Path(path).as_uri() + "?mode=ro",
-            uri=True,
-            isolation_level=None,
-            check_same_thread=False,
-        )
+    """``beside.second_connection``, reading text as the walk reads it leniently."""
+    other = beside_file.second_connection(conn)
+    if other is not None:
         other.text_factory = chain._lenient
-        other.execute("PRAGMA query_only = ON")
-        other.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the WAL too
-    except (sqlite3.Error, ValueError, OSError):
-        if other is not None:
-            other.close()
-        return None
     return other
-
-
-def _main_file(conn: sqlite3.Connection) -> str | None:
-    """The file ``conn`` reads, when another connection would read the same: not in a
-    transaction (one snapshot, which another connection would not share), not in memory, no
-    other database attached."""
-    try:
-        if conn.in_transaction:
-            return None
-        databases = conn.execute("PRAGMA database_list").fetchall()
-    except sqlite3.Error:
-        return None
-    files = [str(row[2]) for row in databases if row[1] == "main"]
-    if len(files) != 1 or not files[0] or any(row[1] not in ("main", "temp") for row in databases):
-        return None
-    return files[0]
 
 
 def _printable(text: str) -> str:

@@ -434,3 +434,25 @@ def test_sizing_the_columns_reads_no_rows(qtbot, context: AppContext) -> None:  
     assert page.model.rowCount() == 3000
     # The last page (where the view opens) and at most its neighbour: never all 15 pages.
     assert sum(page.model.fetches.values()) <= 2
+
+
+def test_the_first_count_is_made_beside_while_the_page_is_built(  # type: ignore[no-untyped-def]
+    qtbot, village: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The count of the year the page opens on (its one wait that grows with the ledger) is
+    made on a second connection while the page is built; a later filter's is not."""
+    real = queries.count
+    on_page_connection: list[bool] = []
+
+    def spied(conn, flt):  # type: ignore[no-untyped-def]
+        on_page_connection.append(conn is village.ledger.conn)
+        return real(conn, flt)
+
+    monkeypatch.setattr(queries, "count", spied)
+    page = make_page(qtbot, village, year=None)
+    this_year = date.today().year
+    assert page.model.rowCount() == real(village.ledger.conn, EntryFilter(year=this_year))
+    assert on_page_connection == [False]
+    choose(page.year, 2026)
+    assert page.model.rowCount() == 3
+    assert on_page_connection.count(False) == 1  # a later filter is not counted beside
