@@ -10,14 +10,11 @@ from pathlib import Path
 
 def second_connection(conn: sqlite3.Connection) -> sqlite3.Connection | None:
     """A read-only connection to ``conn``'s file, usable from another thread; None where a
-    second one would not read exactly what ``conn`` reads (``main_file``)."""
+    second one would not read exactly what ``conn`` reads (``main_file``), or cannot be
+    opened."""
     path = main_file(conn)
-    return None if path is None else read_only(path)
-
-
-def read_only(path: str) -> sqlite3.Connection | None:
-    """A read-only connection to the file ``path`` (from ``main_file``), usable from another
-    thread (it may be opened there); None if it cannot be opened."""
+    if path is None:
+        return None
     other: sqlite3.Connection | None = None
     try:
         other = sqlite3.connect(

@@ -630,8 +630,7 @@ class _Walk:
         found = self._authorising.to(wanted)
         if found is None or found[0] != wanted:
             return None
-        content = dict(zip(records.TRANSACTION_AUTHORISING, found[1:], strict=True))
-        return Entry(seq, "transaction", record, author, content)
+        return _judged(seq, record, author, found[1:])
 
     def _payload(self, seq: int) -> str:
         """A payload the walk read without (the helper's), read now that it is wanted."""
@@ -676,8 +675,7 @@ class _Walk:
         found = rebuilt_exactly(seq, record, author, prev, payload, self._scan)
         if found is None:
             return None
-        content = dict(zip(records.TRANSACTION_AUTHORISING, _authorising(found[1]), strict=True))
-        return Entry(seq, "transaction", record, author, content)
+        return _judged(seq, record, author, _authorising(found[1]))
 
     def _transaction_rows(self, record: str) -> dict[str, Any] | None:
         found = self._stored_transaction(record)
@@ -1209,6 +1207,15 @@ _AUTHORISING_SQL = (
     f"SELECT id, {', '.join(records.TRANSACTION_AUTHORISING)} FROM transactions"
     " WHERE id >= ? ORDER BY id"
 )
+
+
+def _judged(seq: int, record: str, author: int | None, values: tuple[Any, ...]) -> Entry:
+    """The entry of an intact transaction as the replay judges it: only the fields who may
+    write it depends on (``values``, in the order ``records.TRANSACTION_AUTHORISING`` names)."""
+    content = dict(zip(records.TRANSACTION_AUTHORISING, values, strict=True))
+    return Entry(seq, "transaction", record, author, content)
+
+
 # chain.envelope of a transaction: its keys sorted, no spaces; each %s an encoded value.
 _TRANSACTION_PAYLOAD = (
     '{"author":%s,"content":{"account":%s,"amount":%s,"code":%s,"counterparty":%s,"date":%s,'
