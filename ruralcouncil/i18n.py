@@ -20,6 +20,8 @@ from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
+from ruralcouncil.mofile import Catalogue
+
 LANGUAGES: dict[str, str] = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 DEFAULT_LANGUAGE = "kk"
 # Babel locales: Kazakh and Russian as used in Kazakhstan.
@@ -70,9 +72,10 @@ def compile_catalogue(lang: str, folder: Path | None = None) -> Path:
 def _translations(lang: str) -> gettext.NullTranslations:
     """The language's messages, read from its compiled ``.mo`` with the standard library's
     ``gettext`` (Babel costs a tenth of a second to import; a command that prints JSON never
-    needs it). A ``.po`` newer than its ``.mo`` (edited after the last build) is compiled
-    once: in memory, and written back over the stale ``.mo`` where the folder allows it, so
-    the next start reads the compiled file again."""
+    needs it), each decoded when first asked for (:mod:`ruralcouncil.mofile`). A ``.po``
+    newer than its ``.mo`` (edited after the last build) is compiled once: in memory, and
+    written back over the stale ``.mo`` where the folder allows it, so the next start reads
+    the compiled file again."""
     if lang not in LANGUAGES or lang == "en":
         return gettext.NullTranslations()
     compiled = compiled_path(lang)
@@ -81,11 +84,11 @@ def _translations(lang: str) -> gettext.NullTranslations:
     source_time = _mtime(source)
     if compiled_time is not None and (source_time is None or compiled_time >= source_time):
         with compiled.open("rb") as fh:
-            return gettext.GNUTranslations(fh)
+            return Catalogue(fh)
     if source_time is not None:
         data = _compiled_bytes(lang, source)
         _write_quietly(compiled, data)
-        return gettext.GNUTranslations(io.BytesIO(data))
+        return Catalogue(io.BytesIO(data))
     return gettext.NullTranslations()
 
 

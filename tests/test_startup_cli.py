@@ -60,10 +60,14 @@ def ledger_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _modules_after(*argv: str, lang: str = "kk") -> tuple[int, set[str]]:
-    """Run the command in a fresh interpreter (in Kazakh: the catalogue is used)."""
-    env = dict(os.environ, RURALCOUNCIL_LANG=lang)
+    """Run the command in a fresh interpreter (in Kazakh: the catalogue is used), without
+    ``site``, as the installed program runs: a machine's ``.pth`` hooks import what they like."""
+    import site
+
+    path = [str(ROOT), *site.getsitepackages(), site.getusersitepackages()]
+    env = dict(os.environ, RURALCOUNCIL_LANG=lang, PYTHONPATH=os.pathsep.join(path))
     done = subprocess.run(
-        [sys.executable, "-c", _RUN, *argv],
+        [sys.executable, "-S", "-c", _RUN, *argv],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -98,6 +102,31 @@ def test_a_read_imports_nothing_it_does_not_need(ledger_path: Path, argv: list[s
     # The catalogue is read with the standard library's gettext: no Babel at all, except
     # where amounts are formatted for people (not in JSON, not in help).
     assert _loaded(modules, ("babel",)) == []
+    if argv[0] in ("summary", "ledger") and "--help" not in argv:
+        # Nor what only a copy, a backup or a help text's width needs.
+        assert _loaded(modules, ("shutil", "tempfile")) == []
+    if argv[0] == "summary" and "--json" in argv:
+        # The year summary's classes are built without dataclasses, which would import
+        # inspect (ast, dis, tokenize) and compile each class's methods at every start.
+        assert _loaded(modules, ("dataclasses", "inspect", "ast", "dis")) == []
+
+
+@pytest.mark.parametrize("columns", [None, "", "abc", "0", "-3", "57", "200"])
+def test_the_help_is_as_wide_as_argparse_would_make_it(
+    monkeypatch: pytest.MonkeyPatch, columns: str | None
+) -> None:
+    import argparse
+    import shutil
+
+    from ruralcouncil.cli.parsing import Formatter
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    expected = argparse.HelpFormatter("p")._width
+    assert Formatter("p")._width == expected == shutil.get_terminal_size().columns - 2
+    assert Formatter("p", width=33)._width == 33
 
 
 def test_the_catalogue_is_read_compiled(ledger_path: Path) -> None:

@@ -327,6 +327,124 @@ def test_known_and_unknown_names_take_comparable_time(book: Ledger) -> None:
     assert known >= 0.5 * unknown, (unknown, known)
 
 
+# --- the key's derivation beside the check of the users --------------------------------
+
+
+def _derivations(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bytes]]:
+    """Each derivation's thread and salt, in order."""
+    seen: list[tuple[str, bytes]] = []
+    derive = keys._derive
+
+    def recorded(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+        seen.append((threading.current_thread().name, salt))
+        return derive(password, salt, n, r, p)
+
+    monkeypatch.setattr(keys, "_derive", recorded)
+    return seen
+
+
+def _salt(locked: str) -> bytes:
+    return base64.b64decode(locked.split("$")[4])
+
+
+def test_the_key_is_derived_while_the_users_are_checked(
+    book: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The derivation and the check of the chain's users each wait (a while) for the other
+    to have begun: they meet only when they run at the same time."""
+    derivation_began, check_began = threading.Event(), threading.Event()
+    met: list[str] = []
+    derive, check = keys._derive, users.replay.users_from_chain
+
+    def derive_beside(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+        derivation_began.set()
+        met.append("derivation met the check" if check_began.wait(10) else "derivation alone")
+        return derive(password, salt, n, r, p)
+
+    def check_beside(conn: object) -> object:
+        check_began.set()
+        met.append("check met the derivation" if derivation_began.wait(10) else "check alone")
+        return check(conn)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(keys, "_derive", derive_beside)
+    monkeypatch.setattr(users.replay, "users_from_chain", check_beside)
+    user = users.login(book, ADMIN, PASSWORD)
+    assert user.signer is not None and user.signer.public_key == _row(book, ADMIN)["public_key"]
+    assert sorted(met) == ["check met the derivation", "derivation met the check"]
+    assert not [t.name for t in threading.enumerate() if t.name in ("derive-key", "prepare-login")]
+
+
+def test_one_derivation_for_a_login_and_for_a_refusal(
+    book: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = _derivations(monkeypatch)
+    users.login(book, ADMIN, PASSWORD)
+    assert seen == [("derive-key", _salt(str(_row(book, ADMIN)["secret_key"])))]
+    seen.clear()
+    with pytest.raises(AuthenticationFailed):
+        users.login(book, ADMIN, "a-wrong-password")
+    assert len(seen) == 1
+    seen.clear()
+    with pytest.raises(AuthenticationFailed):
+        users.login(book, "nobody-here", PASSWORD)  # from nothing: a wrong password's work
+    assert seen == [("derive-key", b"\x00" * 16)]
+
+
+def test_a_users_table_that_disagrees_with_the_chain_decides_nothing(
+    book: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The derivation begins on the users table's copy of the locked key, which nobody has
+    vouched for. Another key's copy, or no key at all, there: the login derives again from
+    the key the chain has, and opens with the right password only."""
+    admin = admin_of(book)
+    users.add_user(book, admin, "aigul", "clerk", OTHER_PASSWORD)
+    admin_key, own_key = (str(_row(book, name)["secret_key"]) for name in (ADMIN, "aigul"))
+    seen = _derivations(monkeypatch)
+    for copy in (admin_key, "not a key", "scrypt$16384$8$1$AAAA$AAAA", "$".join(["x"] * 7)):
+        with closing(raw(book.path)) as db:
+            db.execute("UPDATE users SET secret_key = ? WHERE name = 'aigul'", (copy,))
+        seen.clear()
+        assert users.login(book, "aigul", OTHER_PASSWORD).role == Role.CLERK
+        assert seen[-1] == ("MainThread", _salt(own_key)) and len(seen) == 2
+        with pytest.raises(AuthenticationFailed):
+            users.login(book, "aigul", PASSWORD)  # the password of the key copied there
+    # The chain's own key, copied back: one derivation again.
+    with closing(raw(book.path)) as db:
+        db.execute("UPDATE users SET secret_key = ? WHERE name = 'aigul'", (own_key,))
+    seen.clear()
+    assert users.login(book, "aigul", OTHER_PASSWORD).role == Role.CLERK
+    assert seen == [("derive-key", _salt(own_key))]
+
+
+def test_a_users_table_copy_with_a_costly_derivation_is_not_derived(
+    book: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parameters past what this program opens (a copy made to cost memory or minutes) are
+    not derived from: a wrong password's work instead."""
+    own_key = str(_row(book, ADMIN)["secret_key"])
+    fields = own_key.split("$")
+    seen = _derivations(monkeypatch)
+    for n, r, p in (("1048576", "8", "1"), ("16384", "64", "1"), ("16384", "8", "16")):
+        costly = "$".join([fields[0], n, r, p, *fields[4:]])
+        with closing(raw(book.path)) as db:
+            db.execute("UPDATE users SET secret_key = ? WHERE name = ?", (costly, ADMIN))
+        seen.clear()
+        assert users.login(book, ADMIN, PASSWORD).role == Role.ADMIN
+        assert seen == [("derive-key", b"\x00" * 16), ("MainThread", _salt(own_key))]
+
+
+def test_a_check_that_fails_leaves_nothing_running(
+    book: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(conn: object) -> object:
+        raise LedgerUnavailable("the users do not verify")
+
+    monkeypatch.setattr(users.replay, "users_from_chain", broken)
+    with pytest.raises(LedgerUnavailable):
+        users.login(book, ADMIN, PASSWORD)
+    assert not [t.name for t in threading.enumerate() if t.name in ("derive-key", "prepare-login")]
+
+
 def test_disabled_user_refused_then_enabled(book: Ledger) -> None:
     admin = admin_of(book)
     aigul = users.add_user(book, admin, "aigul", "clerk", OTHER_PASSWORD)

@@ -13,9 +13,11 @@ and which arguments are file names (``checks.check_arguments``).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
@@ -90,8 +92,33 @@ def translate_error(message: str) -> str:
     return message
 
 
+def _terminal_width() -> int:
+    """The width argparse gives its help, measured as ``shutil.get_terminal_size`` would:
+    argparse makes a formatter for every argument it adds, and its own way to the width
+    imports shutil and, with it, the compression modules, a few milliseconds of every
+    command's start for a width only --help and errors use."""
+    with suppress(KeyError, ValueError):
+        if (columns := int(os.environ["COLUMNS"])) > 0:
+            return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 class Formatter(argparse.HelpFormatter):
     """argparse's help and usage, with its own words in the user's language."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        # argparse keeps two columns free on the right of the terminal's width.
+        width = _terminal_width() - 2 if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width)
 
     def add_usage(
         self,

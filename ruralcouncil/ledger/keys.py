@@ -9,6 +9,7 @@ author's signature over the chain head it leaves (docs/hash-chain.md, "Signature
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import re
 import secrets
@@ -153,14 +154,85 @@ def new_key_pair(user_id: int, password: str) -> tuple[str, str, Signer]:
     return public, locked, Signer(user_id, private, public)
 
 
-def unlock(user_id: int, public_key: str, locked: str, password: str) -> Signer:
-    """Open a stored key with the password; raises LockedKeyError when it does not open."""
+# The same work as unlocking a real key, for a name nobody has: an unknown name must take as
+# long to refuse as a wrong password, or names could be found by timing.
+_DUMMY_SALT = b"\x00" * 16
+
+
+Params = tuple[bytes, int, int, int]  # scrypt's salt, n, r and p
+
+
+def _locked_parts(locked: str) -> tuple[Params, str, str]:
+    """A locked key's derivation parameters, nonce and sealed key; raises ValueError (or
+    LockedKeyError for a scheme or parameters this program does not open)."""
+    scheme, n, r, p, salt, nonce, secret = locked.split("$")
+    if scheme != _SCHEME or not (2 <= int(n) <= _MAX_SCRYPT_N) or int(r) > 32 or int(p) > 4:
+        raise LockedKeyError("unknown key format")
+    return (_unb64(salt), int(n), int(r), int(p)), nonce, secret
+
+
+class KeyDerivation:
+    """A login's key derivation, begun on its own thread before the user's record is read
+    and checked: scrypt leaves the interpreter free, so the check (and, on the main thread,
+    ``_WHILE_DERIVING``) runs beside it rather than before it. It derives from a locked key
+    nobody has vouched for yet (the users table's copy), or from nothing: the same work as a
+    wrong password. :meth:`key` gives its key only for the same salt and parameters as the
+    locked key the check vouches for, and derives anew otherwise, so the unchecked copy
+    decides nothing but how soon the key is ready."""
+
+    def __init__(self, password: str, locked: str | None) -> None:
+        params: Params = (_DUMMY_SALT, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+        if locked:
+            # Not a key this program opens: a wrong password's work all the same.
+            with contextlib.suppress(ValueError, TypeError, LockedKeyError):
+                params = _locked_parts(locked)[0]
+        self._password, self._params = password, params
+        self._key: bytes | None = None
+        self._thread = threading.Thread(target=self._derive, name="derive-key", daemon=True)
+        self._helper: threading.Thread | None = None
+        if threading.current_thread() is threading.main_thread():
+            self._helper = threading.Thread(target=_prepare, name="prepare-login", daemon=True)
+        self._thread.start()
+        if self._helper is not None:
+            self._helper.start()
+
+    def _derive(self) -> None:
+        with contextlib.suppress(ValueError, MemoryError):  # the caller derives again
+            self._key = _derive(self._password, *self._params)
+
+    def wait(self) -> None:
+        """Until the derivation and the preparations beside it are done."""
+        self._thread.join()
+        if self._helper is not None:
+            self._helper.join()
+
+    def key(self, params: Params) -> bytes:
+        self.wait()
+        if self._key is not None and params == self._params:
+            return self._key
+        return _derive(self._password, *params)
+
+
+def unlock(
+    user_id: int,
+    public_key: str,
+    locked: str,
+    password: str,
+    derivation: KeyDerivation | None = None,
+) -> Signer:
+    """Open a stored key with the password; raises LockedKeyError when it does not open.
+    ``derivation``: one begun with this password (:class:`KeyDerivation`)."""
     try:
-        scheme, n, r, p, salt, nonce, secret = locked.split("$")
-        if scheme != _SCHEME or not (2 <= int(n) <= _MAX_SCRYPT_N) or int(r) > 32 or int(p) > 4:
-            raise LockedKeyError("unknown key format")
-        key = _derive_and_prepare(password, _unb64(salt), int(n), int(r), int(p))
-    except (ValueError, TypeError) as exc:
+        params, nonce, secret = _locked_parts(locked)
+        if derivation is None:
+            key = _derive_and_prepare(password, *params)
+        else:
+            key = derivation.key(params)
+    except (ValueError, TypeError, LockedKeyError) as exc:
+        if derivation is not None:
+            derivation.wait()  # nothing left running beside the caller
+        if isinstance(exc, LockedKeyError):
+            raise
         raise LockedKeyError(str(exc)) from None
     # Imported after the key: they were loaded beside its derivation.
     from cryptography.exceptions import InvalidTag
@@ -179,12 +251,10 @@ def unlock(user_id: int, public_key: str, locked: str, password: str) -> Signer:
     return Signer(user_id, private, public_key)
 
 
-# The same work as unlocking a real key, for a name nobody has: an unknown name must take as
-# long to refuse as a wrong password, or names could be found by timing.
-_DUMMY_SALT = b"\x00" * 16
-
-
-def waste_like_unlock(password: str) -> None:
+def waste_like_unlock(password: str, derivation: KeyDerivation | None = None) -> None:
+    if derivation is not None:
+        derivation.wait()
+        return
     _derive_and_prepare(password, _DUMMY_SALT, SCRYPT_N, SCRYPT_R, SCRYPT_P)
 
 

@@ -15,15 +15,12 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import schema
@@ -142,12 +139,22 @@ def explain(exc: BaseException, path: Path | None = None) -> LedgerUnavailable |
 _NEARLY_FULL = 1 << 20
 
 
+def _remove_folder(folder: Path) -> None:
+    """Delete the copy a ledger on a read-only medium was read from. shutil and tempfile are
+    imported where such a copy is made or removed: no other open needs them."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def _no_space_left(path: Path | None) -> bool:
     """SQLite reports a full disk as an I/O error when it is the WAL's shared memory that
     cannot grow (SQLITE_IOERR_SHMSIZE and friends, not SQLITE_FULL): ask the disk itself, so
     the user reads "the disk is full" rather than "the disk may be failing"."""
     if path is None:
         return False
+    import shutil  # here: a read command never needs it (nor its compression modules)
+
     try:
         folder = path if path.is_dir() else path.parent
         return shutil.disk_usage(folder).free < _NEARLY_FULL
@@ -165,15 +172,35 @@ def _disk_full(where: str) -> str:
 # --- the ledger --------------------------------------------------------------------------
 
 
-@dataclass
 class Ledger:
-    path: Path
-    conn: sqlite3.Connection
-    lock: LedgerLock | None = None
-    read_only: bool = False
-    version: int = schema.SCHEMA_VERSION
-    # Set when a read-only ledger's WAL could only be read from a private copy.
-    copy_folder: Path | None = None
+    """An open ledger: its file, its connection and, open for writing, its lock.
+
+    A plain class rather than a dataclass, as :class:`Header` is a named tuple: every command
+    opens a ledger, and a read command needs nothing else that would import ``dataclasses``,
+    which imports ``inspect`` and writes each class's methods as source and compiles it at
+    every start, about 20 ms of the 100 a read command takes.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        conn: sqlite3.Connection,
+        lock: LedgerLock | None = None,
+        read_only: bool = False,
+        version: int = schema.SCHEMA_VERSION,
+        copy_folder: Path | None = None,
+    ) -> None:
+        self.path = path
+        self.conn = conn
+        self.lock = lock
+        self.read_only = read_only
+        self.version = version
+        # Set when a read-only ledger's WAL could only be read from a private copy.
+        self.copy_folder = copy_folder
+
+    def __repr__(self) -> str:
+        mode = "read-only" if self.read_only else "for writing"
+        return f"<Ledger {str(self.path)!r}, version {self.version}, {mode}>"
 
     @property
     def needs_upgrade(self) -> bool:
@@ -245,7 +272,7 @@ class Ledger:
             if self.lock is not None:
                 self.lock.release()
             if self.copy_folder is not None:
-                shutil.rmtree(self.copy_folder, ignore_errors=True)
+                _remove_folder(self.copy_folder)
                 self.copy_folder = None
 
     def discard(self) -> None:
@@ -261,7 +288,7 @@ class Ledger:
             if self.lock is not None:
                 self.lock.release(remove=True)
             if self.copy_folder is not None:
-                shutil.rmtree(self.copy_folder, ignore_errors=True)
+                _remove_folder(self.copy_folder)
                 self.copy_folder = None
 
     def __enter__(self) -> Ledger:
@@ -399,6 +426,9 @@ def _connect_reader(path: Path) -> tuple[sqlite3.Connection, Path | None]:
             return _reader(f"{uri}?mode=ro&immutable=1"), None
         except sqlite3.Error as exc:
             last = exc
+    import shutil
+    import tempfile
+
     folder: Path | None = None
     try:
         folder = Path(tempfile.mkdtemp(prefix="ruralcouncil-read-"))
@@ -408,7 +438,7 @@ def _connect_reader(path: Path) -> tuple[sqlite3.Connection, Path | None]:
         return _reader(copy.as_uri()), folder
     except (OSError, sqlite3.Error):
         if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
+            _remove_folder(folder)
     raise LedgerUnavailable(
         _(
             "{path} has saved work in its -wal file that cannot be read here (the disk is "
@@ -422,8 +452,9 @@ def _connect_reader(path: Path) -> tuple[sqlite3.Connection, Path | None]:
 # --- the checks made at every open -------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Header:
+class Header(NamedTuple):
+    """What a ledger file's first 100 bytes say."""
+
     page_size: int
     user_version: int
 
@@ -581,7 +612,7 @@ def open_ledger(
         if lock is not None:
             lock.release()
         if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
+            _remove_folder(folder)
         raise
     return Ledger(
         path=path,

@@ -9,6 +9,7 @@ from the signed chain (``replay``), never from the ``users`` table, which only m
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 
@@ -335,15 +336,25 @@ def login(ledger: Ledger, name: str, password: str) -> User:
 
 def login_with_key(ledger: Ledger, name: str, password: str) -> User:
     """The login of a ledger with signed entries (version 2 on): the password must unlock the
-    user's key as the chain has it."""
-    states = replay.users_from_chain(ledger.conn)
+    user's key as the chain has it. The key's derivation begins first, on its own thread
+    (:class:`keys.KeyDerivation`), and the chain's record of the users is read and checked
+    while it runs: a login waits for the longer of the two, not for both."""
+    derivation = _begin_derivation(ledger, name, password)
+    try:
+        states = replay.users_from_chain(ledger.conn)
+    except BaseException:
+        if derivation is not None:
+            derivation.wait()  # nothing left running beside the caller
+        raise
     state = find(states, name) if len(name) <= 200 else None
     if state is None:
-        keys.waste_like_unlock(password[:MAX_PASSWORD_LENGTH])
+        keys.waste_like_unlock(password[:MAX_PASSWORD_LENGTH], derivation)
         _record_failure(ledger, None)
         raise _wrong()
     if not state.public_key:
         # An account from before signed entries, not yet given a key by an administrator.
+        if derivation is not None:
+            derivation.wait()
         right = keys.check_v1_password(password, str(state.content.get("password_hash", "")))
         _record_failure(ledger, state.id)
         if right and state.active:
@@ -357,7 +368,11 @@ def login_with_key(ledger: Ledger, name: str, password: str) -> User:
         raise _wrong()
     try:
         signer = keys.unlock(
-            state.id, state.public_key, str(state.content.get("secret_key", "")), password
+            state.id,
+            state.public_key,
+            str(state.content.get("secret_key", "")),
+            password,
+            derivation,
         )
     except keys.LockedKeyError:
         _record_failure(ledger, state.id)
@@ -368,6 +383,26 @@ def login_with_key(ledger: Ledger, name: str, password: str) -> User:
     signer.pending_login = storage.now_text()
     return User(
         state.id, state.name, Role(state.role), str(state.content.get("full_name", "")), signer
+    )
+
+
+def _begin_derivation(ledger: Ledger, name: str, password: str) -> keys.KeyDerivation | None:
+    """The derivation of the key the users table says ``name`` has (nobody has vouched for
+    that copy yet; an unknown name derives from nothing, as a wrong password does). None for
+    an account from before signed entries, which has no key: its old password hash is
+    checked, one derivation as well."""
+    row = None
+    if len(name) <= 200:
+        with contextlib.suppress(sqlite3.Error):
+            # The name column compares as find() does: ASCII letters in either case.
+            row = ledger.conn.execute(
+                "SELECT secret_key FROM users WHERE name = ?", (nfc(name),)
+            ).fetchone()
+    if row is not None and not row[0]:
+        return None
+    locked = row[0] if row is not None and isinstance(row[0], str) else None
+    return keys.KeyDerivation(
+        password[:MAX_PASSWORD_LENGTH] if locked is None else password, locked
     )
 
 

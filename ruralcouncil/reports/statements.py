@@ -15,8 +15,7 @@ window, the command line and the PDF only show :meth:`YearSummary.cash_problem`.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import chain
@@ -37,8 +36,11 @@ BOX_MEANINGS = {
 }
 
 
-@dataclass(frozen=True)
-class YearSummary:
+class YearSummary(NamedTuple):
+    """A year's figures, as the annual return's boxes and the summary print them, and the
+    chain position they were read at. (Named tuples here, not dataclasses: see
+    ``storage.Ledger``; a read command builds nothing else.)"""
+
     year: int
     receipts: dict[str, int]  # revenue source's code -> received in the year
     payments: dict[str, int]  # expenditure program's code -> paid in the year
@@ -103,8 +105,7 @@ def summary_figures(current: YearSummary, prior: YearSummary) -> dict[str, Any]:
     return {"year": current.year, "current": year(current), "prior": year(prior)}
 
 
-@dataclass(frozen=True)
-class CodedSummary:
+class CodedSummary(NamedTuple):
     """A year and the year before, read at one moment, with the code a print of them bears."""
 
     current: YearSummary

@@ -115,7 +115,7 @@ def test_box_warning_when_cash_differs(qtbot, context: AppContext, monkeypatch) 
 
     def broken(conn, year):  # type: ignore[no-untyped-def]
         s = real(conn, year)
-        return type(s)(**{**s.__dict__, "boxes": {**s.boxes, 8: s.boxes[8] + 1}})
+        return s._replace(boxes={**s.boxes, 8: s.boxes[8] + 1})
 
     monkeypatch.setattr(statements, "year_summary", broken)
     page = DashboardPage(context)
