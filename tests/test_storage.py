@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,58 @@ def test_newer_schema_refused(closed_path: Path, write: bool) -> None:
         db.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
     db.close()
     open_ledger(closed_path).close()
+
+
+def test_an_open_for_writing_reads_the_schema_once(
+    closed_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check made again once the lock is held reads the whole schema only if it has
+    changed since the first check."""
+    described: list[int] = []
+    describe = schema.describe
+
+    def counted(conn: sqlite3.Connection) -> list[list[object]]:
+        described.append(1)
+        return describe(conn)
+
+    monkeypatch.setattr(schema, "describe", counted)
+    open_ledger(closed_path, write=True).close()
+    assert len(described) == 1
+    described.clear()
+    open_ledger(closed_path, write=False).close()
+    assert len(described) == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "CREATE TABLE smuggled (x)",
+        "DROP TRIGGER {trigger}",
+        "PRAGMA user_version = 1",
+    ],
+)
+def test_a_schema_changed_before_the_lock_is_held_is_refused(
+    closed_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """Another program changes the file between the first check and the lock: the check
+    made with the lock held sees it (the schema's cookie moved), and the open is refused."""
+    from ruralcouncil.ledger.lock import LedgerLock
+
+    with closing(sqlite3.connect(closed_path)) as db:
+        trigger = db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name LIMIT 1"
+        ).fetchone()[0]
+    acquire = LedgerLock.acquire
+
+    def changed_meanwhile(self: LedgerLock, purpose: str) -> None:
+        with closing(sqlite3.connect(closed_path)) as other:
+            other.execute(change.format(trigger=trigger))
+            other.commit()
+        acquire(self, purpose)
+
+    monkeypatch.setattr(LedgerLock, "acquire", changed_meanwhile)
+    with pytest.raises(LedgerUnavailable, match="structure of a RuralCouncil ledger"):
+        open_ledger(closed_path, write=True)
 
 
 def test_older_schema_read_only_asks_for_an_upgrade(tmp_path: Path) -> None:

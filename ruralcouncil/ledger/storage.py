@@ -525,13 +525,22 @@ def check_schema(conn: sqlite3.Connection, version: int, path: Path) -> None:
         )
 
 
-def _checked_version(conn: sqlite3.Connection, path: Path, with_schema: bool) -> int:
-    """The file's schema version, after the version and (``with_schema``) schema checks."""
+def _checked_version(
+    conn: sqlite3.Connection,
+    path: Path,
+    with_schema: bool,
+    checked: tuple[int, int] | None = None,
+) -> tuple[int, int]:
+    """The file's schema version, after the version and (``with_schema``) schema checks, and
+    SQLite's schema cookie, which changes with every change of the schema. Given what an
+    earlier check returned, the schema is described again only if either has changed since:
+    reading every table, index and trigger is most of the cost of opening a ledger."""
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    cookie = int(conn.execute("PRAGMA schema_version").fetchone()[0])  # read before the check
     check_version(version, path)
-    if with_schema:
+    if with_schema and checked != (version, cookie):
         check_schema(conn, version, path)
-    return version
+    return version, cookie
 
 
 def _check_writable(path: Path) -> None:
@@ -579,7 +588,7 @@ def open_ledger(
         except (sqlite3.Error, OSError, UnicodeDecodeError) as exc:
             raise explain(exc, path) or exc from exc
         try:
-            version = _checked_version(conn, path, check_schema_now)
+            version, cookie = _checked_version(conn, path, check_schema_now)
             if write:
                 # The lock, its file and the switch to WAL come only after the checks:
                 # nothing is written into (or beside) a file not recognised as a ledger.
@@ -591,7 +600,9 @@ def open_ledger(
                     lock.acquire(purpose)
                 except OSError as exc:
                     raise explain(exc, path) or exc from exc
-                version = _checked_version(conn, path, check_schema_now)
+                version, cookie = _checked_version(
+                    conn, path, check_schema_now, checked=(version, cookie)
+                )
                 _use_wal(conn)
             if version < schema.SCHEMA_VERSION and not write and not legacy:
                 raise LedgerUnavailable(
