@@ -31,7 +31,7 @@ from hypothesis.stateful import (
 )
 
 from ruralcouncil.ledger import budget, journal, meetings, spending
-from ruralcouncil.ledger.classification import EXPENDITURE
+from ruralcouncil.ledger.classification import EXPENDITURE, REVENUE
 from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.verify import verify
@@ -250,6 +250,24 @@ class CouncilMachine(RuleBasedStateMachine):
             if found.kind == EXPENDITURE:
                 assert found.committed + found.paid <= found.appropriated, found
                 assert found.committed >= 0
+
+    @invariant()
+    def budget_actuals_are_what_the_postings_say(self) -> None:
+        """Read along the daily totals' keys: the same sums as the postings of the year,
+        on any day of it (the day the machine has reached, and mid-year)."""
+        for on in (self.day().isoformat(), "2026-06-30", "2026-12-31"):
+            found = budget._actuals(self.c.conn, 2026, on)
+            for kind, sign in ((EXPENDITURE, 1), (REVENUE, -1)):
+                rows = self.c.conn.execute(
+                    "SELECT p.account, p.fund, sum(p.amount) FROM postings p"
+                    " JOIN transactions t ON t.id = p.transaction_id"
+                    " JOIN accounts a ON a.code = p.account"
+                    " WHERE a.kind = ? AND t.date BETWEEN '2026-01-01' AND ?"
+                    " GROUP BY p.account, p.fund",
+                    (kind, on),
+                ).fetchall()
+                expected = {(a, f): sign * int(total) for a, f, total in rows if total}
+                assert found[kind] == expected, (kind, on)
 
     @invariant()
     def no_fund_or_cash_account_ends_a_day_below_zero(self) -> None:
