@@ -433,6 +433,22 @@ def test_a_users_table_copy_with_a_costly_derivation_is_not_derived(
         assert seen == [("derive-key", b"\x00" * 16), ("MainThread", _salt(own_key))]
 
 
+def test_a_password_past_the_longest_is_refused_when_the_users_table_lost_the_name(
+    book: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the name gone from the users table, the derivation begins from nothing, on the
+    password cut as an unknown name's is; the key is then derived from the whole password
+    typed, so the longest password with one more character after it does not open it."""
+    longest = "p" * users.MAX_PASSWORD_LENGTH
+    users.add_user(book, admin_of(book), "aigul", "clerk", longest)
+    tamper(book.path, "UPDATE users SET name = 'renamed' WHERE name = 'aigul'")
+    seen = _derivations(monkeypatch)
+    with pytest.raises(AuthenticationFailed):
+        users.login(book, "aigul", longest + "x")
+    assert [thread for thread, _salt in seen] == ["derive-key", "MainThread"]
+    assert users.login(book, "aigul", longest).role == Role.CLERK
+
+
 def test_a_check_that_fails_leaves_nothing_running(
     book: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:

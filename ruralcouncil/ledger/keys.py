@@ -180,12 +180,17 @@ class KeyDerivation:
     locked key the check vouches for, and derives anew otherwise, so the unchecked copy
     decides nothing but how soon the key is ready."""
 
-    def __init__(self, password: str, locked: str | None) -> None:
-        params: Params = (_DUMMY_SALT, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    def __init__(self, password: str, locked: str | None, limit: int | None = None) -> None:
+        """``limit``: derive from that many characters of the password at most, as
+        :func:`waste_like_unlock` is given them, when there is no key to derive for."""
+        params: Params | None = None
         if locked:
-            # Not a key this program opens: a wrong password's work all the same.
             with contextlib.suppress(ValueError, TypeError, LockedKeyError):
                 params = _locked_parts(locked)[0]
+        self._from = password
+        if params is None:  # no key, or none this program opens: a wrong password's work
+            params = (_DUMMY_SALT, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+            self._from = password if limit is None else password[:limit]
         self._password, self._params = password, params
         self._key: bytes | None = None
         self._thread = threading.Thread(target=self._derive, name="derive-key", daemon=True)
@@ -198,7 +203,7 @@ class KeyDerivation:
 
     def _derive(self) -> None:
         with contextlib.suppress(ValueError, MemoryError):  # the caller derives again
-            self._key = _derive(self._password, *self._params)
+            self._key = _derive(self._from, *self._params)
 
     def wait(self) -> None:
         """Until the derivation and the preparations beside it are done."""
@@ -208,9 +213,9 @@ class KeyDerivation:
 
     def key(self, params: Params) -> bytes:
         self.wait()
-        if self._key is not None and params == self._params:
+        if self._key is not None and params == self._params and self._from == self._password:
             return self._key
-        return _derive(self._password, *params)
+        return _derive(self._password, *params)  # from the whole password, always
 
 
 def unlock(
