@@ -56,18 +56,9 @@ def _prepare() -> None:
 
 
 def _derive_and_prepare(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    """The key, with ``_WHILE_DERIVING`` run meanwhile on another thread and finished before
-    the key is returned (so nothing else runs beside the caller afterwards). Only on the
-    main thread: a login in a worker (an upgrade's) has the window's thread running beside
-    it, and the window's code is not imported beside the window's own work."""
-    if threading.current_thread() is not threading.main_thread():
-        return _derive(password, salt, n, r, p)
-    helper = threading.Thread(target=_prepare, name="prepare-login", daemon=True)
-    helper.start()
-    try:
-        return _derive(password, salt, n, r, p)
-    finally:
-        helper.join()
+    """The key, with ``_WHILE_DERIVING`` run meanwhile (:class:`KeyDerivation`)."""
+    params = (salt, n, r, p)
+    return KeyDerivation(password, params).key(params)
 
 
 # scrypt at 16 MiB: about 50 ms on the target PCs, slow enough to blunt guessing on a stolen
@@ -158,8 +149,8 @@ def new_key_pair(user_id: int, password: str) -> tuple[str, str, Signer]:
 # long to refuse as a wrong password, or names could be found by timing.
 _DUMMY_SALT = b"\x00" * 16
 
-
 Params = tuple[bytes, int, int, int]  # scrypt's salt, n, r and p
+_DUMMY_PARAMS: Params = (_DUMMY_SALT, SCRYPT_N, SCRYPT_R, SCRYPT_P)
 
 
 def _locked_parts(locked: str) -> tuple[Params, str, str]:
@@ -172,34 +163,28 @@ def _locked_parts(locked: str) -> tuple[Params, str, str]:
 
 
 class KeyDerivation:
-    """A login's key derivation, begun on its own thread before the user's record is read
-    and checked: scrypt leaves the interpreter free, so the check (and, on the main thread,
-    ``_WHILE_DERIVING``) runs beside it rather than before it. It derives from a locked key
-    nobody has vouched for yet (the users table's copy), or from nothing: the same work as a
-    wrong password. :meth:`key` gives its key only for the same salt and parameters as the
-    locked key the check vouches for, and derives anew otherwise, so the unchecked copy
-    decides nothing but how soon the key is ready."""
+    """A key derivation begun on its own thread, with ``_WHILE_DERIVING`` run beside it and
+    both finished before :meth:`key` returns (so nothing else runs beside the caller
+    afterwards). scrypt leaves the interpreter free, so the caller may work meanwhile: a
+    login checks the chain's users (:func:`begin_unlock`). The preparations run only on the
+    main thread: a login in a worker (an upgrade's) has the window's thread running beside
+    it, and the window's code is not imported beside the window's own work.
 
-    def __init__(self, password: str, locked: str | None, limit: int | None = None) -> None:
-        """``limit``: derive from that many characters of the password at most, as
-        :func:`waste_like_unlock` is given them, when there is no key to derive for."""
-        params: Params | None = None
-        if locked:
-            with contextlib.suppress(ValueError, TypeError, LockedKeyError):
-                params = _locked_parts(locked)[0]
-        self._from = password
-        if params is None:  # no key, or none this program opens: a wrong password's work
-            params = (_DUMMY_SALT, SCRYPT_N, SCRYPT_R, SCRYPT_P)
-            self._from = password if limit is None else password[:limit]
+    :meth:`key` gives the key only for the same salt and parameters as it was begun with,
+    and derives anew otherwise, from the whole password (``derive_from``, a shortened one,
+    is for a derivation that is only a wrong password's work)."""
+
+    def __init__(self, password: str, params: Params, derive_from: str | None = None) -> None:
         self._password, self._params = password, params
+        self._from = password if derive_from is None else derive_from
         self._key: bytes | None = None
         self._thread = threading.Thread(target=self._derive, name="derive-key", daemon=True)
         self._helper: threading.Thread | None = None
         if threading.current_thread() is threading.main_thread():
             self._helper = threading.Thread(target=_prepare, name="prepare-login", daemon=True)
-        self._thread.start()
-        if self._helper is not None:
+        if self._helper is not None:  # first: the imports take the interpreter at once
             self._helper.start()
+        self._thread.start()
 
     def _derive(self) -> None:
         with contextlib.suppress(ValueError, MemoryError):  # the caller derives again
@@ -216,6 +201,21 @@ class KeyDerivation:
         if self._key is not None and params == self._params and self._from == self._password:
             return self._key
         return _derive(self._password, *params)  # from the whole password, always
+
+
+def begin_unlock(password: str, locked: str | None, limit: int) -> KeyDerivation:
+    """A login's derivation, begun before the user's record is read and checked, from a
+    locked key nobody has vouched for yet (the users table's copy). With no key, or none
+    this program opens, it is a wrong password's work, from at most ``limit`` characters of
+    it (as :func:`waste_like_unlock` is given them). The unchecked copy decides nothing but
+    how soon the key is ready: :meth:`KeyDerivation.key` is asked with the checked one's."""
+    params: Params | None = None
+    if locked:
+        with contextlib.suppress(ValueError, TypeError, LockedKeyError):
+            params = _locked_parts(locked)[0]
+    if params is None:
+        return KeyDerivation(password, _DUMMY_PARAMS, password[:limit])
+    return KeyDerivation(password, params)
 
 
 def unlock(
@@ -257,10 +257,8 @@ def unlock(
 
 
 def waste_like_unlock(password: str, derivation: KeyDerivation | None = None) -> None:
-    if derivation is not None:
-        derivation.wait()
-        return
-    _derive_and_prepare(password, _DUMMY_SALT, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    """An unknown name's refusal: a derivation's work, ``derivation``'s when one was begun."""
+    (derivation or KeyDerivation(password, _DUMMY_PARAMS)).wait()
 
 
 def check_v1_password(password: str, stored: str) -> bool:

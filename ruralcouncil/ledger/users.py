@@ -401,7 +401,7 @@ def _begin_derivation(ledger: Ledger, name: str, password: str) -> keys.KeyDeriv
     if row is not None and not row[0]:
         return None
     locked = row[0] if row is not None and isinstance(row[0], str) else None
-    return keys.KeyDerivation(password, locked, limit=MAX_PASSWORD_LENGTH)
+    return keys.begin_unlock(password, locked, MAX_PASSWORD_LENGTH)
 
 
 def list_users(ledger: Ledger) -> list[tuple[User, bool]]:
