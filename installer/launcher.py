@@ -3,7 +3,7 @@
 import multiprocessing
 import sys
 
-from ruralcouncil.cli import main
+from ruralcouncil.start import main  # loads nothing else: main() pauses the collector first
 
 if __name__ == "__main__":
     # A worker process (``consolidate`` verifies ledgers in several) starts as this program

@@ -1,5 +1,5 @@
 import sys
 
-from ruralcouncil.cli import main
+from ruralcouncil.start import main
 
 sys.exit(main())

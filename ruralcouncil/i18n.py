@@ -6,7 +6,10 @@ catalogues: ``resources/translations/<lang>.po`` is what translators edit; the b
 each into ``<lang>/LC_MESSAGES/ruralcouncil.mo`` (``setup.py``, ``python -m
 ruralcouncil.catalogue compile``), which is what the program reads, with the standard
 library's ``gettext``. A source checkout without the ``.mo`` files still works: the ``.po`` is
-compiled then (with Babel), once. The language is process-wide: the CLI and the GUI set it at start.
+compiled then (with Babel), once. The language is process-wide: the GUI sets it at start; the
+CLI sets the one ``--lang`` names, or leaves the user's preferred language to be looked up the
+first time a message is shown (:func:`use_preferred_language`): a command whose output is JSON
+and shows no message never reads the preferences or a catalogue.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ import gettext
 import io
 import json
 import os
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
@@ -28,7 +32,8 @@ DEFAULT_LANGUAGE = "kk"
 _LOCALES = {"kk": "kk_KZ", "ru": "ru_KZ", "en": "en_GB"}
 DOMAIN = "ruralcouncil"
 
-_current = DEFAULT_LANGUAGE
+_current: str | None = DEFAULT_LANGUAGE  # None: the preferred one, not looked up yet
+_unshown = 0  # inside texts_not_shown(): messages are kept as written
 
 
 def translations_dir() -> Path:
@@ -123,23 +128,51 @@ def set_language(lang: str) -> None:
     _current = lang
 
 
+def use_preferred_language() -> None:
+    """The user's preferred language (:func:`load_preferred_language`), looked up the first
+    time it is needed rather than now: reading it finds the settings folder and then the
+    catalogue, most of a short command's start, and a command may show no message at all."""
+    global _current
+    _current = None
+
+
 def language() -> str:
+    global _current
+    if _current is None:
+        _current = load_preferred_language()
     return _current
 
 
+@contextmanager
+def texts_not_shown() -> Iterator[None]:
+    """Within it, :func:`_` keeps each message as written, in English, and neither looks up
+    nor loads a language: for texts that are made but cannot be shown, such as the help of
+    a command line run without ``--help`` (argparse takes every help text as it builds)."""
+    global _unshown
+    _unshown += 1
+    try:
+        yield
+    finally:
+        _unshown -= 1
+
+
 def locale_name(lang: str | None = None) -> str:
-    return _LOCALES[lang or _current]
+    return _LOCALES[lang or language()]
 
 
 def _(message: str) -> str:
     """Translate a message into the current language (English when untranslated)."""
-    return _translations(_current).gettext(message)
+    if _unshown:
+        return message
+    return _translations(language()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of a message for the count ``n`` in the current language: mark the count
     with ``{n}`` in both and format after, ``ngettext("{n} entry", "{n} entries", n)``."""
-    return _translations(_current).ngettext(singular, plural, n)
+    if _unshown:
+        return singular if n == 1 else plural
+    return _translations(language()).ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:
@@ -150,9 +183,8 @@ def N_(message: str) -> str:
 def format_date(value: date, lang: str | None = None) -> str:
     from babel.dates import format_date as babel_format_date
 
-    return babel_format_date(
-        value, format="short" if (lang or _current) == "en" else "dd.MM.y", locale=locale_name(lang)
-    )
+    pattern = "short" if (lang or language()) == "en" else "dd.MM.y"
+    return babel_format_date(value, format=pattern, locale=locale_name(lang))
 
 
 def format_datetime(value: datetime, lang: str | None = None) -> str:

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
 
-from ruralcouncil import i18n
+from ruralcouncil import i18n, start
 from ruralcouncil.cli.common import (
     EXIT_BROKEN_PIPE,
     EXIT_INTERNAL,
@@ -84,10 +84,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = None
     try:
+        # The user's preferred language unless --lang names one: looked up only when a
+        # message is shown (a JSON read shows none).
+        i18n.use_preferred_language()
         try:
-            i18n.set_language(early_language(argv))
+            lang = early_language(argv)
         except SystemExit as exc:  # a bad --lang value: argparse has said why
             return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_REFUSED
+        if lang is not None:
+            i18n.set_language(lang)
         parser = build_parser(argv)
         try:
             args = parser.parse_args(argv)
@@ -101,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ruralcouncil.cli.window import cmd_gui
 
             return cmd_gui(args)
+        # A command runs with Python's collector (the window hands it to its own).
+        start.resume_collection()
         from ruralcouncil.cli.checks import check_arguments
 
         check_arguments(args, argv)

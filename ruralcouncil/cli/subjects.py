@@ -58,6 +58,19 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     (:func:`chosen_command`), only that command's parser is built in full: building all
     of them costs every run a noticeable part of its start."""
     only = chosen_command(argv) if argv is not None else None
+    if only is None:
+        return _build()[0]
+    # Without --help no help text can be shown (a usage error shows the usage line, then the
+    # error, translated as it is raised): they are left in English, and a command that shows
+    # no message never looks up the user's language.
+    with i18n.texts_not_shown():
+        parser, found = _build(only)
+    return parser if found else _build()[0]  # not a command after all: the whole parser
+
+
+def _build(only: str | None = None) -> tuple[Parser, bool]:
+    """The parser, with only the command ``only`` built in full (all of them for None), and
+    whether there is such a command."""
     parser = Parser(
         prog="ruralcouncil",
         description=_("A village council's budget ledger. With no command, opens the window."),
@@ -88,9 +101,7 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     setattr(commands, ONLY, only)
     for subject in SUBJECTS:
         subject.register(commands)
-    if only is not None and only not in commands.choices:
-        return build_parser()  # not a command after all: the whole parser says so
-    return parser
+    return parser, only is None or only in commands.choices
 
 
 class _Unsure(Exception):
@@ -134,10 +145,11 @@ def _before_the_command(argv: list[str]) -> list[str]:
     return argv
 
 
-def early_language(argv: list[str]) -> str:
-    """--lang is needed before the parser is built, so its help is in the right language."""
+def early_language(argv: list[str]) -> str | None:
+    """--lang is needed before the parser is built, so its help is in the right language;
+    None without it (the user's preferred language, looked up when a message needs it)."""
     early = Parser(prog="ruralcouncil", add_help=False)
     early.add_argument("--lang", choices=sorted(i18n.LANGUAGES))
     known: argparse.Namespace
     known, _rest = early.parse_known_args(_before_the_command(argv))
-    return str(known.lang) if known.lang else i18n.load_preferred_language()
+    return str(known.lang) if known.lang else None
