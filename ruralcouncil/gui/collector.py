@@ -24,6 +24,7 @@ class GuiThreadCollector(QObject):
         super().__init__(parent)
         self.thresholds = gc.get_threshold()
         gc.disable()
+        gc.freeze()
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.collect_due)
         self.timer.start(interval_ms)
@@ -37,6 +38,7 @@ class GuiThreadCollector(QObject):
     def stop(self) -> None:
         """Hand collection back to Python (tests that go on without an event loop)."""
         self.timer.stop()
+        gc.unfreeze()
         gc.enable()
         self.setParent(None)
 

@@ -50,3 +50,21 @@ def test_stopping_hands_collection_back_to_python(qapp: QApplication) -> None:
     installed.stop()
     assert gc.isenabled()
     assert qapp.findChild(collector.GuiThreadCollector) is None
+
+
+def test_what_the_program_loaded_is_left_out_of_every_collection(qapp: QApplication) -> None:
+    """Installing freezes what exists (gc.freeze); stopping hands it back to Python."""
+    installed = collector.install(qapp)
+    installed.stop()
+    assert gc.get_freeze_count() == 0
+    made = collector.GuiThreadCollector(qapp)
+    try:
+        assert gc.get_freeze_count() > 1000  # the modules and classes loaded so far
+        _freed.clear()
+        _Cycle()
+        made.collect_due()
+        gc.collect()  # what is made after the freeze is still collected
+        assert _freed == [threading.main_thread().name]
+    finally:
+        made.stop()
+    assert gc.get_freeze_count() == 0
