@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import random
 import struct
 from collections.abc import Callable
 
@@ -86,6 +87,23 @@ def _big_endian(data: bytes) -> bytes:
     return bytes(swapped)
 
 
+def _reordered(data: bytes, rng: random.Random) -> bytes:
+    """The same catalogue with its messages listed in another order (the two tables in
+    step): GNU gettext's own reader needs byte order, Python's does not. The header stays
+    first, where Python's reader needs it (it decodes each message as it comes, with the
+    charset the header names)."""
+    count, originals, translations = struct.unpack("<3I", data[8:20])
+    rest = list(range(1, count))
+    rng.shuffle(rest)
+    order = [0, *rest]
+    moved = bytearray(data)
+    for start in (originals, translations):
+        table = struct.unpack_from(f"<{2 * count}I", data, start)
+        rows = [table[2 * i : 2 * i + 2] for i in order]
+        struct.pack_into(f"<{2 * count}I", moved, start, *(n for row in rows for n in row))
+    return bytes(moved)
+
+
 _TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\0\x04"),
     min_size=1,
@@ -106,12 +124,14 @@ _TEXT = st.text(
     absent=st.lists(_TEXT, max_size=5),
     locale=st.sampled_from(["kk", "ru", "en", "ja"]),
     big_endian=st.booleans(),
+    shuffle=st.one_of(st.none(), st.randoms(use_true_random=False)),
 )
 def test_any_catalogue_answers_as_the_standard_reader(
     entries: dict[str, tuple[str | list[str], str | None]],
     absent: list[str],
     locale: str,
     big_endian: bool,
+    shuffle: random.Random | None,
 ) -> None:
     rows: list[tuple[str, str | tuple[str, ...], str | None]] = []
     for msgid, (msgstr, plural) in entries.items():
@@ -121,6 +141,8 @@ def test_any_catalogue_answers_as_the_standard_reader(
         else:
             rows.append((msgid, tuple(msgstr), plural))
     data = _compiled(rows, locale)
+    if shuffle is not None:
+        data = _reordered(data, shuffle)
     if big_endian:
         data = _big_endian(data)
     _same_answers(data, [*entries, *absent])
@@ -187,3 +209,16 @@ def test_a_damaged_translation_is_shown_in_english_and_the_rest_translated() -> 
     assert catalogue.ngettext("{n} entry", "{n} entries", 1) == "{n} жазба"
     with pytest.raises(UnicodeDecodeError):
         gettext.GNUTranslations(io.BytesIO(bytes(data)))  # the standard reader refuses it
+
+
+def test_originals_out_of_order_are_put_in_order_first() -> None:
+    """A file in byte order (as msgfmt and Babel write it) is searched as it is; one in
+    another order is sorted once, and answers the same."""
+    data = _compiled([(f"message {i}", f"перевод {i}", None) for i in range(40)], "ru")
+    in_order = Catalogue(io.BytesIO(data))
+    assert in_order._positions is None
+    moved = _reordered(data, random.Random(7))
+    out_of_order = Catalogue(io.BytesIO(moved))
+    assert out_of_order._positions is not None
+    _same_answers(moved, [f"message {i}" for i in range(42)])
+    assert out_of_order.gettext("message 17") == "перевод 17"
