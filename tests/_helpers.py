@@ -562,3 +562,27 @@ def fresh_python(code: str, *args: str, **env: str) -> subprocess.CompletedProce
         timeout=300,
         check=False,
     )
+
+
+def installed_python(code: str, *argv: str, **env: str | None) -> subprocess.CompletedProcess[str]:
+    """:func:`fresh_python` without ``site``, as the installed program runs (a machine's
+    ``.pth`` hooks import what they like), its packages put on the path instead.
+    ``env`` is added to the environment; a name given None is taken out of it."""
+    import site
+
+    path = [str(ROOT), *site.getsitepackages(), site.getusersitepackages()]
+    full = dict(os.environ, PYTHONPATH=os.pathsep.join(path))
+    for name, value in env.items():
+        if value is None:
+            full.pop(name, None)
+        else:
+            full[name] = value
+    return subprocess.run(
+        [sys.executable, "-S", "-c", code, *argv],
+        cwd=ROOT,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

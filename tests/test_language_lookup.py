@@ -6,15 +6,12 @@ translated."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _helpers import admin_of, fresh_ledger, receipt
+from _helpers import admin_of, fresh_ledger, installed_python, receipt
 
 from ruralcouncil import i18n
 from ruralcouncil.cli import main
@@ -127,20 +124,7 @@ _RUN = textwrap.dedent(
 def _as_a_new_pc(settings: Path, *argv: str) -> tuple[dict[str, object], str]:
     """The command in a fresh interpreter, as on a PC whose user has no preferences yet
     (Kazakh by default) or whose preferences are in ``settings``."""
-    import site
-
-    path = [str(ROOT), *site.getsitepackages(), site.getusersitepackages()]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(path), XDG_CONFIG_HOME=str(settings))
-    env.pop("RURALCOUNCIL_LANG", None)
-    done = subprocess.run(
-        [sys.executable, "-S", "-c", _RUN, *argv],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = installed_python(_RUN, *argv, XDG_CONFIG_HOME=str(settings), RURALCOUNCIL_LANG=None)
     assert done.stdout, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1]), done.stderr
 

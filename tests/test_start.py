@@ -6,15 +6,12 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
-import subprocess
-import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _helpers import admin_of, fresh_ledger, receipt
+from _helpers import admin_of, fresh_ledger, installed_python, receipt
 
 from ruralcouncil import start
 from ruralcouncil.cli import main
@@ -91,24 +88,8 @@ def test_a_usage_error_still_exits_as_before(capsys: pytest.CaptureFixture[str])
     assert "four digits" in capsys.readouterr().err
 
 
-def _fresh(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    import site
-
-    path = [str(ROOT), *site.getsitepackages(), site.getusersitepackages()]
-    full = dict(os.environ, PYTHONPATH=os.pathsep.join(path), **(env or {}))
-    return subprocess.run(
-        [sys.executable, "-S", "-c", code],
-        cwd=ROOT,
-        env=full,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_the_entry_point_loads_nothing_before_it_pauses() -> None:
-    done = _fresh(
+    done = installed_python(
         "import sys, gc, json\n"
         "before = set(sys.modules)\n"
         "import ruralcouncil.start\n"
@@ -120,7 +101,7 @@ def test_the_entry_point_loads_nothing_before_it_pauses() -> None:
 
 
 def test_python_m_ruralcouncil_is_the_command(tmp_path: Path) -> None:
-    done = _fresh(
+    done = installed_python(
         "import runpy, sys\n"
         f"sys.argv = ['ruralcouncil', '--lang', 'en', '--db', {str(tmp_path / 'x')!r}, 'verify']\n"
         "runpy.run_module('ruralcouncil', run_name='__main__')\n"
@@ -138,7 +119,7 @@ def test_the_installed_command_starts_here() -> None:
 
 
 def test_main_pauses_the_collector_before_it_loads_the_command_line() -> None:
-    done = _fresh(
+    done = installed_python(
         "import gc, sys, json\n"
         "import ruralcouncil.start as start\n"
         "seen = []\n"

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
     admin_of,
     english,
     fresh_ledger,
+    installed_python,
     receipt,
 )
 
@@ -60,21 +59,9 @@ def ledger_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _modules_after(*argv: str, lang: str = "kk") -> tuple[int, set[str]]:
-    """Run the command in a fresh interpreter (in Kazakh: the catalogue is used), without
-    ``site``, as the installed program runs: a machine's ``.pth`` hooks import what they like."""
-    import site
-
-    path = [str(ROOT), *site.getsitepackages(), site.getusersitepackages()]
-    env = dict(os.environ, RURALCOUNCIL_LANG=lang, PYTHONPATH=os.pathsep.join(path))
-    done = subprocess.run(
-        [sys.executable, "-S", "-c", _RUN, *argv],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    """Run the command in a fresh interpreter (in Kazakh: the catalogue is used), as the
+    installed program runs."""
+    done = installed_python(_RUN, *argv, RURALCOUNCIL_LANG=lang)
     assert done.stdout, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
     return int(found["code"]), set(found["modules"])
