@@ -147,7 +147,8 @@ def language() -> str:
 def texts_not_shown() -> Iterator[None]:
     """Within it, :func:`_` keeps each message as written, in English, and neither looks up
     nor loads a language: for texts that are made but cannot be shown, such as the help of
-    a command line run without ``--help`` (argparse takes every help text as it builds)."""
+    a command line run without ``--help`` (argparse takes every help text as it builds).
+    Process-wide, as the language is: for the command line's parse, before any thread."""
     global _unshown
     _unshown += 1
     try:

@@ -73,7 +73,7 @@ class Catalogue(gettext.GNUTranslations):
         super()._parse(io.BytesIO(_header_file(text)))
 
     def _find(self, key: bytes) -> tuple[int, bool] | None:
-        """The position of the message whose original is ``key``, or whose original is
+        r"""The position of the message whose original is ``key``, or whose original is
         ``key`` then NUL then its plural ("singular\0plural", found by its singular), and
         whether it is the latter; None without one. Text holding a NUL is no singular."""
         if b"\0" in key:

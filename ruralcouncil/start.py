@@ -4,8 +4,8 @@ frozen program all start in :func:`main`.
 Python's cycle collector is paused while the program loads. Loading makes tens of thousands
 of objects that live as long as the program does (modules, functions, classes, Qt's Python
 enums), and the collector would go through them again and again while they are made, a few
-dozen times in a start: about 20 ms of the window's start and 6 ms of a command's, as much as
-the rest of a command takes. Loading makes no cyclic garbage worth that. Once loaded, the
+dozen times in a start: about 20 ms of the window's start (a command's, shorter, showed no
+difference worth measuring). Loading makes no cyclic garbage worth that. Once loaded, the
 command line turns the collector back on before a command runs (:func:`resume_collection`),
 and the window hands it to its GUI thread's collector (``ruralcouncil.gui.collector``),
 which collects as often as Python's own thresholds would.

@@ -549,40 +549,33 @@ def return_year(
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def fresh_python(code: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def fresh_python(
+    code: str, *args: str, site: bool = True, **env: str | None
+) -> subprocess.CompletedProcess[str]:
     """``code`` with ``args`` in a fresh interpreter from the repository's root, ``env`` added
-    to this process's environment: what a module imports, or a start-up, as a new program
-    sees it."""
-    return subprocess.run(
-        [sys.executable, "-c", code, *args],
-        cwd=ROOT,
-        env=dict(os.environ, **env),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    to this process's environment (a name given None is taken out of it): what a module
+    imports, or a start-up, as a new program sees it. ``site=False``: as the installed
+    program runs, without ``site`` (a machine's ``.pth`` hooks import what they like), its
+    packages put on the path instead."""
+    full = dict(os.environ)
+    flags = []
+    if not site:
+        import site as site_module
 
-
-def installed_python(code: str, *argv: str, **env: str | None) -> subprocess.CompletedProcess[str]:
-    """:func:`fresh_python` without ``site``, as the installed program runs (a machine's
-    ``.pth`` hooks import what they like), its packages put on the path instead.
-    ``env`` is added to the environment; a name given None is taken out of it."""
-    import site
-
-    path = [str(ROOT), *site.getsitepackages(), site.getusersitepackages()]
-    full = dict(os.environ, PYTHONPATH=os.pathsep.join(path))
+        folders = [*site_module.getsitepackages(), site_module.getusersitepackages()]
+        full["PYTHONPATH"] = os.pathsep.join([str(ROOT), *folders])
+        flags = ["-S"]
     for name, value in env.items():
         if value is None:
             full.pop(name, None)
         else:
             full[name] = value
     return subprocess.run(
-        [sys.executable, "-S", "-c", code, *argv],
+        [sys.executable, *flags, "-c", code, *args],
         cwd=ROOT,
         env=full,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         check=False,
     )

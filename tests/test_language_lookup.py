@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _helpers import admin_of, fresh_ledger, installed_python, receipt
+from _helpers import admin_of, fresh_ledger, fresh_python, receipt
 
 from ruralcouncil import i18n
 from ruralcouncil.cli import main
@@ -124,7 +124,9 @@ _RUN = textwrap.dedent(
 def _as_a_new_pc(settings: Path, *argv: str) -> tuple[dict[str, object], str]:
     """The command in a fresh interpreter, as on a PC whose user has no preferences yet
     (Kazakh by default) or whose preferences are in ``settings``."""
-    done = installed_python(_RUN, *argv, XDG_CONFIG_HOME=str(settings), RURALCOUNCIL_LANG=None)
+    done = fresh_python(
+        _RUN, *argv, site=False, XDG_CONFIG_HOME=str(settings), RURALCOUNCIL_LANG=None
+    )
     assert done.stdout, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1]), done.stderr
 

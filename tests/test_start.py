@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _helpers import admin_of, fresh_ledger, installed_python, receipt
+from _helpers import admin_of, fresh_ledger, fresh_python, receipt
 
 from ruralcouncil import start
 from ruralcouncil.cli import main
@@ -89,11 +89,12 @@ def test_a_usage_error_still_exits_as_before(capsys: pytest.CaptureFixture[str])
 
 
 def test_the_entry_point_loads_nothing_before_it_pauses() -> None:
-    done = installed_python(
+    done = fresh_python(
         "import sys, gc, json\n"
         "before = set(sys.modules)\n"
         "import ruralcouncil.start\n"
-        "print(json.dumps([sorted(set(sys.modules) - before), gc.isenabled()]))\n"
+        "print(json.dumps([sorted(set(sys.modules) - before), gc.isenabled()]))\n",
+        site=False,
     )
     new, enabled = json.loads(done.stdout)
     assert [m for m in new if m not in ("__future__",)] == ["ruralcouncil", "ruralcouncil.start"]
@@ -101,10 +102,11 @@ def test_the_entry_point_loads_nothing_before_it_pauses() -> None:
 
 
 def test_python_m_ruralcouncil_is_the_command(tmp_path: Path) -> None:
-    done = installed_python(
+    done = fresh_python(
         "import runpy, sys\n"
         f"sys.argv = ['ruralcouncil', '--lang', 'en', '--db', {str(tmp_path / 'x')!r}, 'verify']\n"
-        "runpy.run_module('ruralcouncil', run_name='__main__')\n"
+        "runpy.run_module('ruralcouncil', run_name='__main__')\n",
+        site=False,
     )
     assert done.returncode == 2
     assert "There is no ledger at" in done.stderr, done.stderr
@@ -119,7 +121,7 @@ def test_the_installed_command_starts_here() -> None:
 
 
 def test_main_pauses_the_collector_before_it_loads_the_command_line() -> None:
-    done = installed_python(
+    done = fresh_python(
         "import gc, sys, json\n"
         "import ruralcouncil.start as start\n"
         "seen = []\n"
@@ -130,6 +132,7 @@ def test_main_pauses_the_collector_before_it_loads_the_command_line() -> None:
         "sys.meta_path.insert(0, Watch())\n"
         "sys.argv = ['ruralcouncil', '--version']\n"
         "code = start.main()\n"
-        "print(json.dumps([seen, code]))\n"
+        "print(json.dumps([seen, code]))\n",
+        site=False,
     )
     assert json.loads(done.stdout.strip().splitlines()[-1]) == [[False], 0], done.stderr

@@ -14,7 +14,7 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
     admin_of,
     english,
     fresh_ledger,
-    installed_python,
+    fresh_python,
     receipt,
 )
 
@@ -61,7 +61,7 @@ def ledger_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _modules_after(*argv: str, lang: str = "kk") -> tuple[int, set[str]]:
     """Run the command in a fresh interpreter (in Kazakh: the catalogue is used), as the
     installed program runs."""
-    done = installed_python(_RUN, *argv, RURALCOUNCIL_LANG=lang)
+    done = fresh_python(_RUN, *argv, site=False, RURALCOUNCIL_LANG=lang)
     assert done.stdout, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
     return int(found["code"]), set(found["modules"])
