@@ -13,24 +13,26 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-# The Qt-free modules every start needs before its login dialog come first, on purpose: once
-# PySide6 is loaded it reads the source of each module that imports anything (to look for
-# its ``__feature__`` switches), a cost these need not pay. Among them what the first use of
-# ``paths`` loads (platformdirs: the chosen language, the last user and the window's size are
-# kept in the user's settings folder) and the ledger's lock (the window opens the ledger for
-# writing). What the main window needs beyond them loads beside the login's key derivation
-# (prepare_main_window), where that cost is paid on an otherwise idle core.
+# The Qt-free modules every start needs before its login dialog come first. Among them what
+# the first use of ``paths`` loads (platformdirs: the chosen language, the last user and the
+# window's size are kept in the user's settings folder) and the ledger's lock (the window
+# opens the ledger for writing). What the main window needs beyond them loads beside the
+# login's key derivation (prepare_main_window), where that cost is paid on an idle core.
 # isort: off
 import platformdirs  # noqa: F401
 
 from ruralcouncil import __version__, i18n, paths
 from ruralcouncil.ledger import lock, settings, users  # noqa: F401
 
-# isort: on
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
 
+# Next, before the rest of the window's code: PySide6 would read the source file of each
+# module an import names after it (feature_scan says why, and why it need not).
+from ruralcouncil.gui import feature_scan  # noqa: F401
+
+# isort: on
 from ruralcouncil.gui import collector, fonts, messages
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.session import Session
