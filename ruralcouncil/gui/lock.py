@@ -10,6 +10,7 @@ dialogs stay as they were behind the cover: nothing typed is lost.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
@@ -31,6 +32,9 @@ from ruralcouncil.ledger.errors import LedgerError
 from ruralcouncil.ledger.roles import ROLE_NAMES
 from ruralcouncil.ledger.storage import Ledger
 from ruralcouncil.ledger.users import User
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QWindow
 
 # What counts as someone using the program.
 _ACTIVITY = frozenset(
@@ -59,17 +63,30 @@ class InactivityTimer(QObject):
         self.timer.timeout.connect(self.expired)
         self.minutes = 0
         self.paused = False
-        self.watching = False
-        # An application-wide Python filter makes PySide build its enums for every Qt class
-        # whose events pass it: tens of milliseconds a window's first paint need not wait for.
-        # Watching starts a moment later; the wait it guards is minutes long.
+        self.watching = False  # begun, or stopped for good
+        self._windows_watched = False  # the filter is on the windows
+        # Watching starts a moment after the window's first paint, which need not wait for
+        # it (the filter's first events build Python enums); the wait it guards is minutes.
         QTimer.singleShot(WATCH_AFTER_MS, self, self.watch)
 
     def watch(self) -> None:
+        """Watch the program's windows for input: every window there is, and each one that
+        takes the focus later (a dialog, a menu, a combo's list, the lock's own window).
+
+        Input reaches a window before any widget in it, so the window's filter sees it all.
+        Not an application-wide filter: PySide calls it for every event of every widget
+        (each paint, each layout), and it made every page's work a seventh slower."""
         app = QApplication.instance()
-        if app is not None and not self.watching:
-            app.installEventFilter(self)
-            self.watching = True
+        if not isinstance(app, QApplication) or self.watching:
+            return
+        self.watching = self._windows_watched = True
+        for window in QApplication.topLevelWindows():
+            window.installEventFilter(self)
+        app.focusWindowChanged.connect(self._watch_window)
+
+    def _watch_window(self, window: QWindow | None) -> None:
+        if window is not None:
+            window.installEventFilter(self)  # once: Qt does not add the same filter twice
 
     def set_minutes(self, minutes: int) -> None:
         self.minutes = max(0, minutes)
@@ -106,8 +123,11 @@ class InactivityTimer(QObject):
     def stop_watching(self) -> None:
         self.timer.stop()
         app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        if isinstance(app, QApplication) and self._windows_watched:
+            app.focusWindowChanged.disconnect(self._watch_window)
+            for window in QApplication.topLevelWindows():
+                window.removeEventFilter(self)
+        self._windows_watched = False
         self.watching = True  # a late first watch() must not start it again
 
 

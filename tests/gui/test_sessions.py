@@ -10,9 +10,9 @@ from datetime import date
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent
-from PySide6.QtWidgets import QApplication, QDialog, QLabel
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from ruralcouncil.gui import worker
@@ -210,44 +210,12 @@ def test_a_lock_asked_for_does_not_blame_the_clock(qtbot: QtBot, context: AppCon
     assert window.lock_action.shortcut() == QKeySequence("Ctrl+L")
 
 
-def test_input_postpones_the_lock(qtbot: QtBot, context: AppContext) -> None:
-    window = _window(qtbot, context)
-    window.inactivity.set_interval_ms(400)
-    for _ in range(6):
-        qtbot.wait(100)
-        press = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier)
-        QApplication.sendEvent(window.nav, press)
-    assert not window.is_locked()
-    qtbot.waitUntil(window.is_locked, timeout=3000)
+def _press() -> QKeyEvent:
+    return QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier)
 
 
-def test_a_mouse_click_counts_as_use(qtbot: QtBot, context: AppContext) -> None:
-    """A click starts the wait again; an event that is not input does not. Counted, not
-    timed: the machine running the tests may be slow."""
-    from PySide6.QtCore import QTimer
-
-    class CountingTimer(QTimer):
-        def __init__(self) -> None:
-            super().__init__()
-            self.starts = 0
-
-        def start(self, *args: object) -> None:  # type: ignore[override]
-            self.starts += 1
-            super().start(*args)
-
-    window = _window(qtbot, context)
-    # Watching starts a moment after the window is painted, by itself.
-    qtbot.waitUntil(lambda: window.inactivity.watching, timeout=5000)
-    timer = CountingTimer()
-    timer.setSingleShot(True)
-    timer.setInterval(60_000)
-    timer.start()
-    window.inactivity.timer = timer
-    started = timer.starts
-
-    QApplication.sendEvent(window.nav.viewport(), QEvent(QEvent.Type.UpdateRequest))
-    assert timer.starts == started  # not input: the wait goes on
-    click = QMouseEvent(
+def _click() -> QMouseEvent:
+    return QMouseEvent(
         QEvent.Type.MouseButtonPress,
         QPointF(5, 5),
         QPointF(5, 5),
@@ -255,9 +223,151 @@ def test_a_mouse_click_counts_as_use(qtbot: QtBot, context: AppContext) -> None:
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    QApplication.sendEvent(window.nav.viewport(), click)
+
+
+def _user_input(window: QWidget, event: QEvent) -> None:
+    """As the platform delivers input: to the window (its QWindow), which passes it on to
+    the widget under the pointer or with the focus."""
+    handle = window.windowHandle()
+    assert handle is not None
+    QApplication.sendEvent(handle, event)
+
+
+class _CountingTimer(QTimer):
+    """The lock's wait, counting how often it was started again (a restart of a coarse
+    minutes-long timer does not show in its remaining time)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.starts = 0
+
+    def start(self, *args: object) -> None:  # type: ignore[override]
+        self.starts += 1
+        super().start(*args)
+
+
+def _counting_timer(window: MainWindow) -> _CountingTimer:
+    timer = _CountingTimer()
+    timer.setSingleShot(True)
+    timer.setInterval(60_000)
+    timer.start()
+    window.inactivity.timer = timer
+    return timer
+
+
+def test_input_postpones_the_lock(qtbot: QtBot, context: AppContext) -> None:
+    window = _window(qtbot, context)
+    window.inactivity.set_interval_ms(400)
+    for _ in range(6):
+        qtbot.wait(100)
+        _user_input(window, _press())
+    assert not window.is_locked()
+    qtbot.waitUntil(window.is_locked, timeout=3000)
+
+
+def test_a_mouse_click_counts_as_use(qtbot: QtBot, context: AppContext) -> None:
+    """A click starts the wait again; an event that is not input does not. Counted, not
+    timed: the machine running the tests may be slow."""
+    window = _window(qtbot, context)
+    # Watching starts a moment after the window is painted, by itself.
+    qtbot.waitUntil(lambda: window.inactivity.watching, timeout=5000)
+    timer = _counting_timer(window)
+    started = timer.starts
+
+    _user_input(window, QEvent(QEvent.Type.UpdateRequest))
+    assert timer.starts == started  # not input: the wait goes on
+    _user_input(window, _click())
     assert timer.starts == started + 1  # the wait started again from the click
     assert timer.isActive()
+
+
+class _CountedKinds(frozenset[QEvent.Type]):
+    """lock._ACTIVITY that counts how often the filter asks it: once per event it sees."""
+
+    asked = 0
+
+    def __contains__(self, item: object) -> bool:
+        type(self).asked += 1
+        return super().__contains__(item)
+
+
+def _watched_window(qtbot: QtBot, context: AppContext) -> MainWindow:
+    window = _window(qtbot, context)
+    qtbot.waitUntil(lambda: window.inactivity.watching, timeout=5000)
+    window.inactivity.set_interval_ms(60_000)
+    return window
+
+
+def test_the_lock_watches_windows_not_every_widget(
+    qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening pages (hundreds of events: each widget's paint, layout, show) passes a few
+    window events through the lock's filter, not every widget's: an application-wide Python
+    filter made every page's work a seventh slower."""
+    from ruralcouncil.gui import lock
+
+    window = _watched_window(qtbot, context)
+    monkeypatch.setattr(lock, "_ACTIVITY", _CountedKinds(lock._ACTIVITY))
+    monkeypatch.setattr(_CountedKinds, "asked", 0)
+    for key in ("ledger", "budget", "dashboard", "ledger"):
+        window.show_page(key)
+        window.page(key).repaint()
+        QApplication.processEvents()
+    assert _CountedKinds.asked < 40
+    # And the filter is the one that sees input: the counter moves with it.
+    before = _CountedKinds.asked
+    _user_input(window, _press())
+    assert _CountedKinds.asked == before + 1
+
+
+def test_a_widgets_own_event_is_not_input(qtbot: QtBot, context: AppContext) -> None:
+    """What reaches a widget without passing through a window (the program's own events,
+    a test's) is not someone using the program."""
+    window = _watched_window(qtbot, context)
+    window.inactivity.timer.stop()
+    QApplication.sendEvent(window.nav, _press())
+    assert not window.inactivity.timer.isActive()
+
+
+def _focused_dialog(qtbot: QtBot, window: MainWindow) -> QDialog:
+    dialog = QDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWindow() is dialog.windowHandle(), timeout=5000)
+    return dialog
+
+
+def test_input_in_a_dialog_counts(qtbot: QtBot, context: AppContext) -> None:
+    """A window that takes the focus after the watching began (a dialog here; a menu's or a
+    combo's list the same way) is watched from then on."""
+    window = _watched_window(qtbot, context)
+    dialog = _focused_dialog(qtbot, window)
+    timer = _counting_timer(window)
+    started = timer.starts
+    _user_input(dialog, _click())
+    _user_input(dialog, _press())
+    assert timer.starts == started + 2
+    _user_input(dialog, QEvent(QEvent.Type.UpdateRequest))
+    assert timer.starts == started + 2  # not input
+    timer.stop()
+    _user_input(dialog, _press())
+    assert timer.starts == started + 2  # only a running wait is started again
+    assert not timer.isActive()
+
+
+def test_stopped_watching_sees_no_input(qtbot: QtBot, context: AppContext) -> None:
+    window = _watched_window(qtbot, context)
+    window.inactivity.stop_watching()
+    timer = _counting_timer(window)
+    started = timer.starts
+    _user_input(window, _press())
+    dialog = _focused_dialog(qtbot, window)  # no longer watched as it takes the focus
+    _user_input(dialog, _press())
+    assert timer.starts == started
+    window.inactivity.watch()  # once stopped, never again (a late first watch)
+    _user_input(window, _press())
+    assert timer.starts == started
 
 
 def test_zero_minutes_never_locks(qtbot: QtBot, context: AppContext) -> None:
