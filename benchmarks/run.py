@@ -641,7 +641,10 @@ def main() -> int:
         f"SQLite {sqlite3.sqlite_version}, PySide6 {PySide6.__version__}; {date.today()}"
     )
     starts = max(args.runs, STARTS)
-    print(f"ledgers in {folder}; medians of {args.runs} runs ({starts} for the starts)\n")
+    print(
+        f"ledgers in {folder}; medians of {args.runs} runs ({starts} for the starts, "
+        f"{max(1, min(args.runs, 3))} for verify)\n"
+    )
     line("what", "program", "floor", "ratio", "goal")
 
     if "startup" in only or "cli" in only:
@@ -760,9 +763,13 @@ def import_rows(sizes: list[int]) -> None:
 
 
 def size_rows(folder: Path, sizes: list[int], runs: int, verify: bool, pages: bool) -> None:
-    """Verify and every page, at every size."""
+    """Verify and every page, at every size. Verify runs at most 3 times (a minute each at a
+    million entries); the pages' visits ``runs`` times: one visit moves by tens of
+    milliseconds from the next here, and the first start after verify has read a million
+    entries finds Qt's own code no longer in the page cache."""
     smallest: dict[str, float] = {}
     repeats = max(1, min(runs, 3))
+    visits_wanted = max(1, runs)
     for n in sizes:
         db = ledger_of(folder, n)
         if verify:
@@ -779,7 +786,7 @@ def size_rows(folder: Path, sizes: list[int], runs: int, verify: bool, pages: bo
             )
         if not pages:
             continue
-        visits = [program_window(db) for _ in range(repeats)]
+        visits = [program_window(db) for _ in range(visits_wanted)]
         warmed = statistics.median(r["warmed_up_s"] for r in visits)
         print(f"  every page's module loaded {warmed:.2f} s after start-up began (idle)")
         for page in visits[0]["pages_ms"]:
