@@ -643,7 +643,7 @@ def main() -> int:
     starts = max(args.runs, STARTS)
     print(
         f"ledgers in {folder}; medians of {args.runs} runs ({starts} for the starts, "
-        f"{max(1, min(args.runs, 3))} for verify)\n"
+        f"{verify_runs(args.runs)} for verify)\n"
     )
     line("what", "program", "floor", "ratio", "goal")
 
@@ -762,13 +762,18 @@ def import_rows(sizes: list[int]) -> None:
             )
 
 
+def verify_runs(runs: int) -> int:
+    """How many times verify (and the cold first visit) is measured: at most 3."""
+    return max(1, min(runs, 3))
+
+
 def size_rows(folder: Path, sizes: list[int], runs: int, verify: bool, pages: bool) -> None:
     """Verify and every page, at every size. Verify runs at most 3 times (a minute each at a
     million entries); the pages' visits ``runs`` times: one visit moves by tens of
     milliseconds from the next here, and the first start after verify has read a million
     entries finds Qt's own code no longer in the page cache."""
     smallest: dict[str, float] = {}
-    repeats = max(1, min(runs, 3))
+    repeats = verify_runs(runs)
     visits_wanted = max(1, runs)
     for n in sizes:
         db = ledger_of(folder, n)

@@ -61,7 +61,7 @@ class Catalogue(gettext.GNUTranslations):
         # of a start in Kazakh). A file in another order is put in order first; a stable
         # sort keeps equal originals in file order, and the last of them is the one found,
         # as the standard parser keeps the last.
-        self._positions: list[int] | None = None
+        self._positions = None
         if not all(map(le, keys, islice(keys, 1, None))):
             self._positions = sorted(range(count), key=keys.__getitem__)
             keys = list(map(keys.__getitem__, self._positions))

@@ -14,8 +14,6 @@ import pytest
 
 from tests._helpers import ROOT, fresh_python
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
 PACKAGE = ROOT / "ruralcouncil"
 
 
@@ -34,10 +32,6 @@ def _module_name(path: Path) -> str:
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
-
-
-def _stub(name: str) -> ModuleType:
-    return ModuleType(name)
 
 
 def test_the_program_never_asks_for_pyside_features() -> None:
@@ -67,7 +61,7 @@ def test_every_module_that_imports_pyside_is_told_so_by_its_name() -> None:
         )
     }
     assert "ruralcouncil.gui.main_window" in importing
-    wrong = sorted(name for name in importing if not uses_pyside(_stub(name)))
+    wrong = sorted(name for name in importing if not uses_pyside(ModuleType(name)))
     assert wrong == []
 
 
@@ -75,12 +69,12 @@ def test_modules_without_pyside_are_told_so() -> None:
     from ruralcouncil.gui.feature_scan import uses_pyside
 
     for name in ("ruralcouncil.ledger.queries", "ruralcouncil", "json", "sqlite3", "PySide"):
-        assert not uses_pyside(_stub(name)), name
+        assert not uses_pyside(ModuleType(name)), name
     nameless = ModuleType("x")
     del nameless.__name__
     assert not uses_pyside(nameless)
-    assert uses_pyside(_stub("PySide6.QtWidgets"))
-    assert uses_pyside(_stub("ruralcouncil.gui"))
+    assert uses_pyside(ModuleType("PySide6.QtWidgets"))
+    assert uses_pyside(ModuleType("ruralcouncil.gui"))
 
 
 # Which program files are read as text (PySide's scan reads them through linecache) while
