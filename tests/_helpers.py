@@ -174,6 +174,7 @@ def state(conn: sqlite3.Connection) -> tuple[object, ...]:
         conn.execute("SELECT count(*), max(number) FROM transactions").fetchone(),
         conn.execute("SELECT count(*) FROM postings").fetchone()[0],
         conn.execute("SELECT * FROM daily_totals ORDER BY 1, 2, 3").fetchall(),
+        conn.execute("SELECT * FROM daily_entries ORDER BY 1, 2").fetchall(),
         conn.execute("SELECT * FROM users ORDER BY id").fetchall(),
         conn.execute("SELECT * FROM settings ORDER BY key").fetchall(),
         conn.execute("SELECT code FROM accounts ORDER BY code").fetchall(),
@@ -273,6 +274,17 @@ def tamper(path: Path, *sql: str) -> None:
             db.execute(statement)
         for _name, text in saved:
             db.execute(text)
+
+
+def uncounted(transaction_id: int) -> tuple[str, str]:
+    """The edits that take entry ``transaction_id`` out of ``daily_entries`` (its day and
+    type counted one fewer; the row gone at none), for a tamperer who hides every trace of a
+    deleted entry. Run before the entry itself is deleted."""
+    same_day = f"(date, type) = (SELECT date, type FROM transactions WHERE id = {transaction_id})"
+    return (
+        f"DELETE FROM daily_entries WHERE {same_day} AND entries = 1",
+        f"UPDATE daily_entries SET entries = entries - 1 WHERE {same_day}",
+    )
 
 
 def council_year(

@@ -36,6 +36,7 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
     receipt,
     scratch_dir,
     transfer,
+    uncounted,
     user_of,
 )
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -647,6 +648,7 @@ def test_cut_tail_is_caught_only_by_the_anchor(book: Book) -> None:
         f"DELETE FROM events WHERE id IN (SELECT CAST(record AS INTEGER) FROM chain"
         f" WHERE kind = 'event' AND seq >= {cut})",
         f"DELETE FROM postings WHERE transaction_id = {number}",
+        *uncounted(number),
         f"DELETE FROM transactions WHERE id = {number}",
         "DELETE FROM daily_totals WHERE date = '2025-01-10'",
         f"DELETE FROM signatures WHERE seq >= {cut}",

@@ -19,7 +19,7 @@ import pytest
 from _helpers import english  # noqa: F401  (an autouse fixture)
 from sqlite_utils import Database
 
-from ruralcouncil.ledger import catalog, journal, schema, users
+from ruralcouncil.ledger import catalog, journal, queries, schema, users
 from ruralcouncil.ledger.errors import AuthenticationFailed, ClosedYear, LedgerUnavailable
 from ruralcouncil.ledger.storage import open_ledger
 from ruralcouncil.ledger.verify import verify
@@ -71,6 +71,8 @@ def test_fixture_upgrades_and_keeps_its_figures(fixture: Path, tmp_path: Path) -
         assert catalog.kind_of(conn, "INTERFUND") == "equity"
         assert catalog.kind_of(conn, "REFUND") == "expenditure"
         assert result.transactions == figures["transactions"]
+        # The entries already there are counted by day and type (schema 6), as many as they are.
+        assert queries.count(conn, queries.EntryFilter()) == figures["transactions"]
         for year, expected in figures["summaries"].items():
             summary = year_summary(conn, int(year)).as_json()
             summary.pop("chain")

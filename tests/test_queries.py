@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from datetime import date, timedelta
 from pathlib import Path
@@ -306,57 +307,105 @@ def test_text_filter_escapes_like(conn_ledger: Ledger) -> None:
     assert rows[5] in by_id
 
 
-@settings(max_examples=40, deadline=None)
-@given(flt=filters)
-def test_a_count_made_beside_is_the_count(conn_ledger: Ledger, flt: EntryFilter) -> None:
-    """The Ledger page's first count, made on a second connection while the page is built,
-    is what the page's own connection counts, for any filter."""
-    counting = queries.CountSoon(conn_ledger.conn, flt)
-    assert counting.beside
-    assert counting.result() == queries.count(conn_ledger.conn, flt)
-    assert counting.result() == sum(matches(r, flt) for r in everything(conn_ledger))
-
-
-def test_no_count_beside_where_it_would_read_otherwise(conn_ledger: Ledger) -> None:
-    """Inside a read transaction (one snapshot) or in memory, the count is the caller's own,
-    and still right."""
-    import sqlite3
-
-    flt = EntryFilter(type="payment")
-    expected = queries.count(conn_ledger.conn, flt)
-    conn_ledger.conn.execute("BEGIN")
+def _statements(conn: sqlite3.Connection, work: Callable[[], object]) -> list[str]:
+    """The SQL statements ``work`` runs on ``conn``."""
+    seen: list[str] = []
+    conn.set_trace_callback(seen.append)
     try:
-        conn_ledger.conn.execute("SELECT count(*) FROM transactions").fetchone()
-        counting = queries.CountSoon(conn_ledger.conn, flt)
-        assert not counting.beside
-        assert counting.result() == expected
+        work()
     finally:
-        conn_ledger.conn.execute("ROLLBACK")
+        conn.set_trace_callback(None)
+    return seen
+
+
+def _steps(conn: sqlite3.Connection, work: Callable[[], object]) -> int:
+    """How many steps of SQLite's virtual machine ``work`` takes: what a count costs, counted
+    exactly, where a timing would drift with the machine."""
+    steps = [0]
+
+    def step() -> int:
+        steps[0] += 1
+        return 0
+
+    conn.set_progress_handler(step, 1)
+    try:
+        work()
+    finally:
+        conn.set_progress_handler(None, 1)
+    return steps[0]
+
+
+def test_a_year_is_counted_by_its_days(conn_ledger: Ledger) -> None:
+    """A year's count, of every type or one, is added up from ``daily_entries`` and reads no
+    entry; a filter on more than the day and type counts the entries themselves."""
+    conn = conn_ledger.conn
+    rows = everything(conn_ledger)
+    for flt in (
+        EntryFilter(),
+        EntryFilter(year=2024),
+        EntryFilter(year=2024, type="payment"),
+        EntryFilter(type="transfer"),
+        EntryFilter(year=2030),
+    ):
+        seen = _statements(conn, lambda f=flt: queries.count(conn, f))
+        assert any("FROM daily_entries" in s for s in seen), (flt, seen)
+        assert not any("transactions" in s for s in seen), (flt, seen)
+        assert queries.count(conn, flt) == sum(matches(r, flt) for r in rows)
+    for flt in (
+        EntryFilter(year=2024, fund="WELL"),
+        EntryFilter(year=2024, category="ROADS"),
+        EntryFilter(year=2024, account="CASH"),
+        EntryFilter(year=2024, text="road"),
+    ):
+        seen = _statements(conn, lambda f=flt: queries.count(conn, f))
+        assert not any("daily_entries" in s for s in seen), (flt, seen)
+        assert queries.count(conn, flt) == sum(matches(r, flt) for r in rows) > 0
+
+
+def test_a_years_count_costs_the_same_at_ten_times_the_entries(tmp_path: Path) -> None:
+    """Flat in the ledger's size: ten times the entries on the same days, and the count of
+    their year takes exactly as many steps (it took a step per entry before)."""
+    ledger = fresh_ledger(tmp_path)
+    user = admin_of(ledger)
+    opening(ledger, user, "2025-01-01", 1_000_000_00)
+    days = [f"2025-03-{d:02d}" for d in range(1, 6)]
+
+    def post(n: int) -> None:
+        for i in range(n):
+            kind = "receipt" if i % 2 else "payment"
+            code = "TAX-LAND" if kind == "receipt" else "ROADS"
+            journal.record(ledger, user, entry(days[i % len(days)], kind, 100_00, code))
+
+    def year() -> int:
+        return queries.count(ledger.conn, EntryFilter(year=2025))
+
+    def payments() -> int:
+        return queries.count(ledger.conn, EntryFilter(year=2025, type="payment"))
+
+    def by_entries() -> int:
+        return queries.count(ledger.conn, EntryFilter(year=2025, fund="GENERAL"))
+
+    post(10)
+    few = (_steps(ledger.conn, year), _steps(ledger.conn, payments))
+    few_entries = _steps(ledger.conn, by_entries)
+    post(90)
+    assert (year(), payments()) == (101, 50)
+    assert (_steps(ledger.conn, year), _steps(ledger.conn, payments)) == few
+    # The probe can tell: a count made from the entries grows with them.
+    assert _steps(ledger.conn, by_entries) > 5 * few_entries
+    ledger.close()
+
+
+def test_a_ledger_older_than_daily_entries_counts_its_entries(conn_ledger: Ledger) -> None:
+    """A file of version 5 or earlier (read to be verified) has no ``daily_entries``: its
+    counts are made from the entries, and are the same."""
     memory = sqlite3.connect(":memory:")
     try:
         conn_ledger.conn.backup(memory)
-        counting = queries.CountSoon(memory, flt)
-        assert not counting.beside
-        assert counting.result() == expected > 0
+        memory.execute("DROP TRIGGER transactions_daily_entries")
+        memory.execute("DROP TABLE daily_entries")
+        for flt in (EntryFilter(), EntryFilter(year=2024), EntryFilter(type="payment")):
+            expected = queries.count(conn_ledger.conn, flt)
+            assert queries.count(memory, flt) == expected > 0
     finally:
         memory.close()
-
-
-def test_a_count_beside_that_fails_is_made_again_here(
-    conn_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import sqlite3
-
-    real = queries.count
-    here: list[bool] = []
-
-    def failing_beside(conn: sqlite3.Connection, flt: EntryFilter) -> int:
-        here.append(conn is conn_ledger.conn)
-        if conn is not conn_ledger.conn:
-            raise sqlite3.OperationalError("disk I/O error")
-        return real(conn, flt)
-
-    monkeypatch.setattr(queries, "count", failing_beside)
-    flt = EntryFilter(type="payment")
-    assert queries.CountSoon(conn_ledger.conn, flt).result() == real(conn_ledger.conn, flt)
-    assert here == [False, True]

@@ -43,6 +43,7 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
     scratch_dir,
     state,
     transfer,
+    uncounted,
     user_of,
 )
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -1115,6 +1116,7 @@ def test_item5_last_commits_and_failed_logins_deleted_are_caught_against_the_anc
         f"DELETE FROM events WHERE id IN (SELECT CAST(record AS INTEGER) FROM chain"
         f" WHERE kind = 'event' AND seq >= {cut})",
         f"DELETE FROM postings WHERE transaction_id = {number}",
+        *uncounted(number),
         f"DELETE FROM transactions WHERE id = {number}",
         "DELETE FROM daily_totals WHERE date = '2025-01-10'",
         f"DELETE FROM signatures WHERE seq >= {cut}",
@@ -1405,7 +1407,7 @@ def expected_first_bad(path: Path, edit: Edit) -> tuple[int | None, int | None]:
             if seq is None and column != "seq":
                 seq = _commit_start(db, row["seq"])
             return seq, _number_at(db, seq)
-        if table == "daily_totals":
+        if table in ("daily_totals", "daily_entries"):
             return None, None
         if table == "_sqlite_migrations":
             return db.execute("SELECT max(seq) FROM chain WHERE kind = 'schema'").fetchone()[
@@ -1970,5 +1972,37 @@ def test_daily_total_of_zero_edited_is_caught(book: Book, edit: str) -> None:
     # One row deleted or added is one balance; a row moved is two.
     assert re.search(
         r"\b(1 daily balance differs|[2-9] daily balances differ) from the postings",
+        " ".join(result.problems),
+    )
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "UPDATE daily_entries SET date = '2024-05-09' WHERE date = '2024-05-02'",
+        "UPDATE daily_entries SET type = 'opening' WHERE date = '2024-05-02'",
+        "UPDATE daily_entries SET entries = entries + 1 WHERE date = '2024-05-02'",
+        "DELETE FROM daily_entries WHERE date = '2024-05-02'",
+        "INSERT INTO daily_entries VALUES ('2024-05-03', 'receipt', 1)",
+    ],
+    ids=["date", "type", "entries", "deleted", "added"],
+)
+def test_daily_count_of_entries_edited_is_caught(book: Book, edit: str) -> None:
+    """``daily_entries`` (how many entries each day holds, of each type, which the Ledger page
+    counts a year by) is the trigger's: a row changed, taken away or made up is found."""
+    with closing(sqlite3.connect(book.path)) as db:
+        counted = db.execute(
+            "SELECT type, entries FROM daily_entries WHERE date = '2024-05-02'"
+        ).fetchall()
+        real = db.execute(
+            "SELECT type, count(*) FROM transactions WHERE date = '2024-05-02' GROUP BY type"
+        ).fetchall()
+    assert counted == real != []
+    tamper(book.path, edit)
+    result = book.verify()
+    caught(result, None)
+    assert re.search(
+        r"\b(1 daily count of entries differs|[2-9] daily counts of entries differ)"
+        r" from the entries",
         " ".join(result.problems),
     )

@@ -110,13 +110,10 @@ class LedgerTableModel(QAbstractTableModel):
         *,
         page_size: int = PAGE_SIZE,
         max_pages: int = MAX_PAGES,
-        counting: queries.CountSoon | None = None,
     ) -> None:
         super().__init__(parent)
         self._ledger = ledger
         self._filter = flt or EntryFilter()
-        # The first count, already under way beside (the page starts it before building).
-        self._counting = counting if counting and counting.filter == self._filter else None
         self._page_size = page_size
         self._max_pages = max_pages
         self._pages: OrderedDict[int, _Page] = OrderedDict()
@@ -150,7 +147,6 @@ class LedgerTableModel(QAbstractTableModel):
     def _forget(self) -> None:
         self._pages.clear()
         self._count = None
-        self._counting = None
 
     @staticmethod
     def _columns_for(flt: EntryFilter) -> list[int]:
@@ -183,10 +179,7 @@ class LedgerTableModel(QAbstractTableModel):
         if parent.isValid():
             return 0
         if self._count is None:
-            if self._counting is not None:
-                self._count, self._counting = self._counting.result(), None
-            else:
-                self._count = queries.count(self._ledger.conn, self._filter)
+            self._count = queries.count(self._ledger.conn, self._filter)
         return self._count
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008

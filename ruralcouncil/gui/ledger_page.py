@@ -104,9 +104,6 @@ class LedgerPage(QWidget):
         self._totals_stopper = queries.Interrupter()
         self._totals_waiting: EntryFilter | None = None  # the sums to start after the paint
         self._totals_head = self._totals_tail = ""
-        # The page opens on this year with nothing else chosen: its count (the one wait that
-        # grows with the ledger) is made beside while the page is built.
-        counting = queries.CountSoon(context.ledger.conn, EntryFilter(year=date.today().year))
 
         self.year = QComboBox()
         self.type = QComboBox()
@@ -125,9 +122,7 @@ class LedgerPage(QWidget):
         # The current year, whatever the latest entry's (a mistyped future date included).
         self.year.setCurrentIndex(max(0, self.year.findData(date.today().year)))
 
-        self.model = LedgerTableModel(
-            context.ledger, self.current_filter(), self, counting=counting
-        )
+        self.model = LedgerTableModel(context.ledger, self.current_filter(), self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

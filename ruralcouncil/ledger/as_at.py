@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ruralcouncil.i18n import _
-from ruralcouncil.ledger import chain, records
+from ruralcouncil.ledger import chain, records, schema
 from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.storage import Ledger, snapshot
 
@@ -102,6 +102,9 @@ def _cut(conn: sqlite3.Connection, position: int) -> None:
         " SELECT p.account, p.fund, t.date, SUM(p.amount) FROM postings p"
         " JOIN transactions t ON t.id = p.transaction_id GROUP BY p.account, p.fund, t.date"
     )
+    if "daily_entries" in tables:
+        conn.execute("DELETE FROM daily_entries")
+        conn.execute(schema.FILL_DAILY_ENTRIES)
     conn.execute("COMMIT")
 
 

@@ -253,6 +253,15 @@ _DAILY_TOTALS = (
     " + (SELECT count(*) FROM (SELECT account, fund, date, amount FROM daily_totals"
     " EXCEPT SELECT * FROM real))"
 )
+# ``daily_entries`` against the entries counted by day and type, the same way (version 6 on).
+_DAILY_ENTRIES = (
+    "WITH real AS MATERIALIZED ("
+    "SELECT date, type, count(*) FROM transactions GROUP BY date, type)"
+    " SELECT (SELECT count(*) FROM (SELECT * FROM real"
+    " EXCEPT SELECT date, type, entries FROM daily_entries))"
+    " + (SELECT count(*) FROM (SELECT date, type, entries FROM daily_entries"
+    " EXCEPT SELECT * FROM real))"
+)
 _NUMBERS = (
     "SELECT coalesce(min(number), 1), coalesce(max(number), 0), count(DISTINCT number)"
     " FROM transactions"
@@ -272,7 +281,8 @@ def _foreseen() -> list[tuple[str, tuple[Any, ...]]]:
     for kind in records.KINDS.values():
         if kind.table is not None:
             queries.append((_missing_sql(kind.table, kind.key), (kind.name,)))
-    queries += [(_ORPHANS, ()), (_UNBALANCED, ()), (_DAILY_TOTALS, ()), (_NUMBERS, ())]
+    queries += [(_ORPHANS, ()), (_UNBALANCED, ()), (_DAILY_TOTALS, ())]
+    queries += [(_DAILY_ENTRIES, ()), (_NUMBERS, ())]
     return queries
 
 
@@ -1048,6 +1058,8 @@ class _Walk:
                 ),
             )
         _check_daily_totals(self.beside, result)
+        if schema.has_table(conn, "daily_entries"):
+            _check_daily_entries(self.beside, result)
         count = int(conn.execute("SELECT count(*) FROM transactions").fetchone()[0])
         result.transactions = count
         if schema.has_table(conn, "transactions", "number"):
@@ -1385,16 +1397,41 @@ def _check_daily_totals(beside: _Beside, result: VerifyResult) -> None:
     account, fund and day that has postings, with their sum. Compared row for row, the rows
     whose sum is zero too (a day's entry and its reversal), or such a row could be changed
     or added without notice (``_DAILY_TOTALS``)."""
-    wrong = _first_row(beside.rows(_DAILY_TOTALS))[0]
+    _check_derived(
+        beside,
+        result,
+        _DAILY_TOTALS,
+        lambda n: ngettext(
+            "{n} daily balance differs from the postings",
+            "{n} daily balances differ from the postings",
+            n,
+        ),
+    )
+
+
+def _check_daily_entries(beside: _Beside, result: VerifyResult) -> None:
+    """``daily_entries`` is exactly what its trigger makes of the entries: one row for each
+    day and type that has entries, with how many (``_DAILY_ENTRIES``)."""
+    _check_derived(
+        beside,
+        result,
+        _DAILY_ENTRIES,
+        lambda n: ngettext(
+            "{n} daily count of entries differs from the entries",
+            "{n} daily counts of entries differ from the entries",
+            n,
+        ),
+    )
+
+
+def _check_derived(
+    beside: _Beside, result: VerifyResult, sql: str, problem: Callable[[int], str]
+) -> None:
+    """A table kept by a trigger against what ``sql`` recomputes: ``sql`` counts the rows
+    that differ, and ``problem(n)`` says so."""
+    wrong = int(_first_row(beside.rows(sql))[0])
     if wrong:
-        result.bad(
-            None,
-            ngettext(
-                "{n} daily balance differs from the postings",
-                "{n} daily balances differ from the postings",
-                wrong,
-            ).format(n=wrong),
-        )
+        result.bad(None, problem(wrong).format(n=wrong))
 
 
 def _check_anchor(conn: sqlite3.Connection, result: VerifyResult, n: int, digest: str) -> None:

@@ -436,23 +436,27 @@ def test_sizing_the_columns_reads_no_rows(qtbot, context: AppContext) -> None:  
     assert sum(page.model.fetches.values()) <= 2
 
 
-def test_the_first_count_is_made_beside_while_the_page_is_built(  # type: ignore[no-untyped-def]
-    qtbot, village: AppContext, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The count of the year the page opens on (its one wait that grows with the ledger) is
-    made on a second connection while the page is built; a later filter's is not."""
-    real = queries.count
-    on_page_connection: list[bool] = []
-
-    def spied(conn, flt):  # type: ignore[no-untyped-def]
-        on_page_connection.append(conn is village.ledger.conn)
-        return real(conn, flt)
-
-    monkeypatch.setattr(queries, "count", spied)
-    page = make_page(qtbot, village, year=None)
-    this_year = date.today().year
-    assert page.model.rowCount() == real(village.ledger.conn, EntryFilter(year=this_year))
-    assert on_page_connection == [False]
-    choose(page.year, 2026)
-    assert page.model.rowCount() == 3
-    assert on_page_connection.count(False) == 1  # a later filter is not counted beside
+def test_the_page_counts_a_year_by_its_days(qtbot, village: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """The year the page opens on, and every year chosen later, are counted from the days' counts
+    (``daily_entries``), never by counting the year's entries: the one wait of opening the
+    page that grew with the ledger."""
+    conn = village.ledger.conn
+    seen: list[str] = []
+    conn.set_trace_callback(seen.append)
+    try:
+        page = make_page(qtbot, village, year=None)
+        this_year = page.model.rowCount()
+        opened = list(seen)
+        choose(page.year, None)  # every year
+        every_year = page.model.rowCount()
+    finally:
+        conn.set_trace_callback(None)
+    expected = conn.execute(
+        "SELECT count(*) FROM transactions WHERE date LIKE ?", (f"{date.today().year}-%",)
+    ).fetchone()[0]
+    assert this_year == expected
+    assert every_year == conn.execute("SELECT count(*) FROM transactions").fetchone()[0] > 0
+    assert any("FROM daily_entries" in s for s in opened), opened
+    counts = [s for s in seen if "count(" in s.lower()]
+    assert not [s for s in counts if "transactions" in s], counts
+    assert sum("FROM daily_entries" in s for s in seen) >= 2
