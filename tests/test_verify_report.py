@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,9 +26,10 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
 )
 from pypdf import PdfReader
 
-from ruralcouncil.ledger import as_at, chain, settings, users
+from ruralcouncil.ledger import as_at, chain, queries, settings, users
 from ruralcouncil.ledger.demo import create_demo
 from ruralcouncil.ledger.errors import InvalidInput
+from ruralcouncil.ledger.queries import EntryFilter
 from ruralcouncil.ledger.storage import Ledger
 from ruralcouncil.reports import verification
 from ruralcouncil.reports.codes import Kind, parse_report_code
@@ -59,13 +61,18 @@ def test_the_ledger_as_at_each_position_is_what_it_was_then(ledger: Ledger) -> N
     from ruralcouncil.ledger import journal
 
     admin = admin_of(ledger)
-    seen: list[tuple[int, dict[str, Any], str, list[tuple[str, str]]]] = []
+    seen: list[tuple[int, dict[str, Any], str, list[tuple[str, str]], list[int]]] = []
+
+    def counts(conn: sqlite3.Connection) -> list[int]:
+        """The entries counted by their days (``daily_entries``), as the Ledger page does."""
+        filters = (EntryFilter(), EntryFilter(year=2026), EntryFilter(type="payment"))
+        return [queries.count(conn, flt) for flt in filters]
 
     def note() -> None:
         position, _head = chain.head(ledger.conn)
         roles = sorted((u.name, u.role.value) for u, _active in users.list_users(ledger))
         village = settings.village_name(ledger.conn)
-        seen.append((position, _summary_now(ledger, 2026), village, roles))
+        seen.append((position, _summary_now(ledger, 2026), village, roles, counts(ledger.conn)))
 
     note()
     receipt(ledger, admin, "2025-12-30", 40_000_00)
@@ -81,7 +88,8 @@ def test_the_ledger_as_at_each_position_is_what_it_was_then(ledger: Ledger) -> N
     users.set_role(ledger, admin, "clerk1", "member")
     receipt(ledger, admin, "2026-03-03", 1_00)
     note()
-    for position, figures, village, roles in seen:
+    assert [c for *_rest, c in seen][-1] == [4, 3, 2]  # the reversal is a payment's
+    for position, figures, village, roles, counted in seen:
         with as_at.ledger_at(ledger, position) as then:
             assert then.position == position
             assert then.head == as_at.hash_at(ledger.conn, position)
@@ -89,6 +97,7 @@ def test_the_ledger_as_at_each_position_is_what_it_was_then(ledger: Ledger) -> N
             assert settings.village_name(then.ledger.conn) == village
             got = sorted((u.name, u.role.value) for u, _a in users.list_users(then.ledger))
             assert got == roles
+            assert counts(then.ledger.conn) == counted
             assert chain.head(then.ledger.conn) == (position, then.head)
     # The ledger itself is untouched and still verifies.
     from ruralcouncil.ledger.verify import verify
