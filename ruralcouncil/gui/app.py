@@ -308,7 +308,7 @@ def run_gui(db_path: Path | None, demo: bool = False) -> int:
         if login.upgraded:
             from ruralcouncil.gui.login_dialog import upgrade_note
 
-            messages.show_info(None, upgrade_note(ledger))
+            messages.show_info(None, upgrade_note(ledger, login.upgraded_from))
         warn_about_clock(ledger)
         # Kept for as long as the program runs: log-outs and a new language replace the
         # window, never the open ledger.

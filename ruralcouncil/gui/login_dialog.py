@@ -44,6 +44,7 @@ class LoginDialog(QDialog):
         self.ledger = ledger
         self.user: User | None = None
         self.upgraded = False  # set when this login upgraded a ledger of an earlier version
+        self.upgraded_from = 0  # and the version it was (0: none)
         self.setObjectName("loginDialog")
         self.setWindowTitle(_("RuralCouncil: log in"))
         layout = QVBoxLayout(self)
@@ -119,6 +120,7 @@ class LoginDialog(QDialog):
         # Opening the key takes a moment, and an administrator's first login to a ledger of
         # an earlier version upgrades it (verified, copied aside, migrated): show it is busy.
         earlier_version = self.ledger.needs_upgrade
+        version = self.ledger.version
         name, password = self.user_name.text().strip(), self.password.text()
         from PySide6.QtCore import Qt
 
@@ -145,6 +147,7 @@ class LoginDialog(QDialog):
         finally:
             QApplication.restoreOverrideCursor()
         self.upgraded = earlier_version and not self.ledger.needs_upgrade
+        self.upgraded_from = version if self.upgraded else 0
         super().accept()
 
 
@@ -163,8 +166,14 @@ def _plain_label(text: str) -> QLabel:
     return label
 
 
-def upgrade_note(ledger: Ledger) -> str:
-    """What an administrator's login just did to a ledger of an earlier version."""
+def upgrade_note(ledger: Ledger, from_version: int) -> str:
+    """What an administrator's login just did to a ledger of version ``from_version``."""
+    if from_version >= 2:  # its entries were signed already, and its accounts have keys
+        return _(
+            "The ledger was upgraded to this version of RuralCouncil. A copy of the ledger as "
+            "it was is kept next to it, in the folder {folder} (its name ends in "
+            ".before-upgrade)."
+        ).format(folder=ledger.path.parent)
     return _(
         "The ledger was upgraded: from now on every entry is signed by the user who makes "
         "it. A copy of the ledger as it was is kept next to it, in the folder {folder} (its "

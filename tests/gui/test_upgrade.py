@@ -118,20 +118,25 @@ def test_after_the_upgrade_entries_are_shown_and_reversed_by_their_numbers(
     assert verify.verify(old_ledger.conn).ok
 
 
+@pytest.mark.parametrize("version", [1, 5])
 def test_run_gui_says_what_the_upgrade_did(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, message_boxes
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, message_boxes, version: int
 ) -> None:
+    """The note after an upgrade says what it did: from version 1 (entries not signed yet),
+    that the older accounts wait for a new password; from a signed version, only where the
+    copy is kept (every account has its key already)."""
     from ruralcouncil.gui import app, login_dialog
     from ruralcouncil.gui.main_window import MainWindow
 
     monkeypatch.setenv("RURALCOUNCIL_LANG", "en")
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     path = tmp_path / "old.ruralcouncil"
-    shutil.copyfile(FIXTURES / "ledger-v1.ruralcouncil", path)
+    shutil.copyfile(FIXTURES / f"ledger-v{version}.ruralcouncil", path)
+    figures = json.loads((FIXTURES / f"ledger-v{version}.json").read_text(encoding="utf-8"))
 
     def log_in(dialog: LoginDialog) -> int:
         dialog.user_name.setText("admin")
-        dialog.password.setText(PASSWORDS["admin"])
+        dialog.password.setText(figures["passwords"]["admin"])
         dialog.accept()
         return int(dialog.result())
 
@@ -151,7 +156,8 @@ def test_run_gui_says_what_the_upgrade_did(
     notes = [s for s in message_boxes.shown if s.icon == QMessageBox.Icon.Information]
     assert len(notes) == 1 and "The ledger was upgraded" in notes[0].text
     assert str(tmp_path) in notes[0].text
-    assert list(tmp_path.glob("old.ruralcouncil.v1-*.before-upgrade"))  # the copy it names
+    assert ("have no key yet" in notes[0].text) == (version == 1), notes[0].text
+    assert list(tmp_path.glob(f"old.ruralcouncil.v{version}-*.before-upgrade"))  # the copy
 
     # The next start finds a ledger of this version: nothing more to say.
     message_boxes.shown.clear()
