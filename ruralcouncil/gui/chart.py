@@ -110,16 +110,19 @@ def tenge_axis(orientation: str = "left") -> Any:
             return [format_decimal(round(v), format="#,##0", locale=locale_name()) for v in values]
 
         def tickSpacing(self, minVal: float, maxVal: float, size: float) -> Any:
-            """Along a horizontal axis, no more ticks than their labels (``1 000 000``) fit
-            side by side: pyqtgraph's own choice lets long figures run into each other."""
+            """Ticks a whole tenge apart at least: one between two whole tenge would repeat
+            a label (a year without money reads 0, 1, not 0, 0, 0, 1, 1). Along a horizontal
+            axis, no more ticks than their labels (``1 000 000``) fit side by side:
+            pyqtgraph's own choice lets long figures run into each other."""
             if self.orientation not in ("bottom", "top") or maxVal <= minVal:
-                return super().tickSpacing(minVal, maxVal, size)
+                levels = super().tickSpacing(minVal, maxVal, size)
+                return [(step, offset) for step, offset in levels if step >= 1] or [(1, 0)]
             from PySide6.QtGui import QFontMetrics
 
             font = self.style.get("tickFont") or self.font()
             label = QFontMetrics(font).horizontalAdvance("0 000 000 000")
             most = max(2, int(size // max(label * 1.3, 1)))
-            return [(_nice_step((maxVal - minVal) / most), 0)]
+            return [(max(1.0, _nice_step((maxVal - minVal) / most)), 0)]
 
     axis = TengeAxis(orientation=orientation)
     axis.enableAutoSIPrefix(False)

@@ -373,3 +373,25 @@ def test_the_dashboard_says_whether_the_council_controls_the_year(
     assert "The budget of 2026 (version 1, resolution 2026/1) is in force" in line
     # The partly paid request waits to be paid; the withdrawn one waits for nothing.
     assert "Waiting for a decision: 0; approved, to be paid: 1." in line
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_a_chart_of_a_year_without_money_repeats_no_tenge_label(qtbot, context: AppContext) -> None:
+    """A year with nothing received or paid yet: the tenge axis goes from 0 to 1 and reads
+    "0, 1", not "0, 0, 0, 1, 1" (ticks between whole tenge, each rounded to one)."""
+    page = DashboardPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.chart.plot is not None)
+    item = page.chart.plot.getPlotItem()
+    assert not any(
+        height
+        for bars in (page.chart.receipts_bars, page.chart.payments_bars)
+        for height in bars.opts["height"]
+    )
+    axis = item.getAxis("left")
+    low, high = item.viewRange()[1]
+    for size in (120, 240, 480):
+        values = sorted(v for _spacing, level in axis.tickValues(low, high, size) for v in level)
+        labels = axis.tickStrings(values, 1, 1)
+        assert labels == ["0", "1"], (size, labels)
