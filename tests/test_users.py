@@ -449,6 +449,24 @@ def test_a_password_past_the_longest_is_refused_when_the_users_table_lost_the_na
     assert users.login(book, "aigul", longest).role == Role.CLERK
 
 
+def test_an_account_gone_from_the_users_table_is_refused_with_what_happened(
+    book: Ledger,
+) -> None:
+    """The chain has the account, the users table has lost its row (deleted outside the
+    program): its login, with the right password or a wrong one, is refused saying so, and
+    nothing is written (a failed login would name the missing row). Others still log in."""
+    users.add_user(book, admin_of(book), "aigul", "clerk", OTHER_PASSWORD)
+    tamper(book.path, "DELETE FROM users WHERE name = 'aigul'")
+    before = state(book.conn)
+    for password in (OTHER_PASSWORD, "wrong-password-9"):
+        with pytest.raises(LedgerUnavailable, match=r"account of aigul is missing.*Run verify"):
+            users.login(book, "aigul", password)
+        assert state(book.conn) == before
+        assert not [t.name for t in threading.enumerate() if t.name == "derive-key"]
+    assert not verify(book.conn).ok
+    assert users.login(book, ADMIN, PASSWORD).role == Role.ADMIN
+
+
 def test_a_check_that_fails_leaves_nothing_running(
     book: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:

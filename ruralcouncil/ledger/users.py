@@ -351,6 +351,18 @@ def login_with_key(ledger: Ledger, name: str, password: str) -> User:
         keys.waste_like_unlock(password[:MAX_PASSWORD_LENGTH], derivation)
         _record_failure(ledger, None)
         raise _wrong()
+    if ledger.conn.execute("SELECT 1 FROM users WHERE id = ?", (state.id,)).fetchone() is None:
+        # The chain has the account and the table has lost it: nothing can be written in
+        # its name, not even a failed login (it would name a row that is not there).
+        if derivation is not None:
+            derivation.wait()
+        raise LedgerUnavailable(
+            _(
+                "The stored account of {name} is missing, though the ledger's signed record "
+                "has it: it was changed outside the program. Nothing was changed. Run verify, "
+                "and restore the latest backup."
+            ).format(name=state.name)
+        )
     if not state.public_key:
         # An account from before signed entries, not yet given a key by an administrator.
         if derivation is not None:
