@@ -167,18 +167,28 @@ def _plain_label(text: str) -> QLabel:
 
 
 def upgrade_note(ledger: Ledger, from_version: int) -> str:
-    """What an administrator's login just did to a ledger of version ``from_version``."""
-    if from_version >= 2:  # its entries were signed already, and its accounts have keys
-        return _(
+    """What an administrator's login just did to a ledger of version ``from_version``, and
+    who must be given a new password first (accounts from before signed entries, which a
+    ledger of version 1 has, and one upgraded from it may still have)."""
+    if from_version < 2:
+        done = _(
+            "The ledger was upgraded: from now on every entry is signed by the user who makes "
+            "it. A copy of the ledger as it was is kept next to it, in the folder {folder} "
+            "(its name ends in .before-upgrade)."
+        )
+    else:
+        done = _(
             "The ledger was upgraded to this version of RuralCouncil. A copy of the ledger as "
             "it was is kept next to it, in the folder {folder} (its name ends in "
             ".before-upgrade)."
-        ).format(folder=ledger.path.parent)
-    return _(
-        "The ledger was upgraded: from now on every entry is signed by the user who makes "
-        "it. A copy of the ledger as it was is kept next to it, in the folder {folder} (its "
-        "name ends in .before-upgrade).\n\n"
-        "Accounts made before have no key yet: their owners cannot log in until you set a "
-        "new password for each (Users, Reset password…). Ask them to choose their own "
-        "password afterwards."
-    ).format(folder=ledger.path.parent)
+        )
+    paragraphs = [done.format(folder=ledger.path.parent)]
+    if users.without_key(ledger):
+        paragraphs.append(
+            _(
+                "Accounts made before have no key yet: their owners cannot log in until you "
+                "set a new password for each (Users, Reset password…). Ask them to choose "
+                "their own password afterwards."
+            )
+        )
+    return "\n\n".join(paragraphs)

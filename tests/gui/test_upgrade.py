@@ -156,6 +156,7 @@ def test_run_gui_says_what_the_upgrade_did(
     notes = [s for s in message_boxes.shown if s.icon == QMessageBox.Icon.Information]
     assert len(notes) == 1 and "The ledger was upgraded" in notes[0].text
     assert str(tmp_path) in notes[0].text
+    # The version-1 fixture's other accounts have no key yet; every account of 5 has one.
     assert ("have no key yet" in notes[0].text) == (version == 1), notes[0].text
     assert list(tmp_path.glob(f"old.ruralcouncil.v{version}-*.before-upgrade"))  # the copy
 
@@ -163,6 +164,30 @@ def test_run_gui_says_what_the_upgrade_did(
     message_boxes.shown.clear()
     assert app.run_gui(path) == 0
     assert [s for s in message_boxes.shown if s.icon == QMessageBox.Icon.Information] == []
+
+
+def test_the_note_names_accounts_without_a_key_whatever_the_version_upgraded_from(
+    qtbot, old_ledger: Ledger
+) -> None:
+    """A ledger of version 2 on may still hold accounts from before signed entries (upgraded
+    from 1 by an earlier program, their passwords not reset yet): the note says what the
+    upgrade did by the version it came from, and asks for new passwords while any account
+    has no key."""
+    from ruralcouncil.gui.login_dialog import upgrade_note
+    from ruralcouncil.ledger import users
+
+    admin = _log_in(qtbot, old_ledger, "admin", PASSWORDS["admin"])
+    assert admin.upgraded_from == 1
+    from_1 = upgrade_note(old_ledger, 1)
+    from_5 = upgrade_note(old_ledger, 5)
+    assert from_1.startswith("The ledger was upgraded: from now on every entry is signed")
+    assert from_5.startswith("The ledger was upgraded to this version of RuralCouncil.")
+    assert all("have no key yet" in note for note in (from_1, from_5))
+    for name in users.without_key(old_ledger):
+        users.reset_password(old_ledger, admin.user, name, "a-new-password-1")
+    assert not users.without_key(old_ledger)
+    assert "have no key yet" not in upgrade_note(old_ledger, 5)
+    assert "have no key yet" not in upgrade_note(old_ledger, 1)
 
 
 def test_users_page_marks_accounts_that_need_a_new_password(qtbot, old_ledger: Ledger) -> None:
