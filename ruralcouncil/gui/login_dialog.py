@@ -43,8 +43,8 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.ledger = ledger
         self.user: User | None = None
-        self.upgraded = False  # set when this login upgraded a ledger of an earlier version
-        self.upgraded_from = 0  # and the version it was (0: none)
+        # The version of the ledger this login upgraded (0: it upgraded none).
+        self.upgraded_from = 0
         self.setObjectName("loginDialog")
         self.setWindowTitle(_("RuralCouncil: log in"))
         layout = QVBoxLayout(self)
@@ -146,9 +146,13 @@ class LoginDialog(QDialog):
             return
         finally:
             QApplication.restoreOverrideCursor()
-        self.upgraded = earlier_version and not self.ledger.needs_upgrade
-        self.upgraded_from = version if self.upgraded else 0
+        self.upgraded_from = version if earlier_version and not self.ledger.needs_upgrade else 0
         super().accept()
+
+    @property
+    def upgraded(self) -> bool:
+        """Whether this login upgraded a ledger of an earlier version."""
+        return self.upgraded_from != 0
 
 
 def _plain_label(text: str) -> QLabel:

@@ -242,25 +242,29 @@ _UNBALANCED = (
     "SELECT transaction_id, fund FROM postings GROUP BY transaction_id, fund"
     " HAVING SUM(amount) <> 0 LIMIT 5"
 )
-# ``daily_totals`` against the sums of the postings, in both directions of EXCEPT (SQLite 3.37
-# has no FULL OUTER JOIN), the sums made once.
-_DAILY_TOTALS = (
-    "WITH real AS MATERIALIZED ("
+
+
+def _rows_that_differ(real: str, stored: str) -> str:
+    """How many rows of the table a trigger keeps (``stored``) differ from what ``real``
+    makes of the rows it is kept from, in both directions of EXCEPT (SQLite 3.37 has no FULL
+    OUTER JOIN), ``real`` made once."""
+    return (
+        f"WITH real AS MATERIALIZED ({real})"
+        f" SELECT (SELECT count(*) FROM (SELECT * FROM real EXCEPT {stored}))"
+        f" + (SELECT count(*) FROM ({stored} EXCEPT SELECT * FROM real))"
+    )
+
+
+# ``daily_totals`` against the sums of the postings.
+_DAILY_TOTALS = _rows_that_differ(
     "SELECT p.account, p.fund, t.date, SUM(p.amount) FROM postings p"
-    " JOIN transactions t ON t.id = p.transaction_id GROUP BY p.account, p.fund, t.date)"
-    " SELECT (SELECT count(*) FROM (SELECT * FROM real"
-    " EXCEPT SELECT account, fund, date, amount FROM daily_totals))"
-    " + (SELECT count(*) FROM (SELECT account, fund, date, amount FROM daily_totals"
-    " EXCEPT SELECT * FROM real))"
+    " JOIN transactions t ON t.id = p.transaction_id GROUP BY p.account, p.fund, t.date",
+    "SELECT account, fund, date, amount FROM daily_totals",
 )
-# ``daily_entries`` against the entries counted by day and type, the same way (version 6 on).
-_DAILY_ENTRIES = (
-    "WITH real AS MATERIALIZED ("
-    "SELECT date, type, count(*) FROM transactions GROUP BY date, type)"
-    " SELECT (SELECT count(*) FROM (SELECT * FROM real"
-    " EXCEPT SELECT date, type, entries FROM daily_entries))"
-    " + (SELECT count(*) FROM (SELECT date, type, entries FROM daily_entries"
-    " EXCEPT SELECT * FROM real))"
+# ``daily_entries`` against the entries counted by day and type (version 6 on).
+_DAILY_ENTRIES = _rows_that_differ(
+    "SELECT date, type, count(*) FROM transactions GROUP BY date, type",
+    "SELECT date, type, entries FROM daily_entries",
 )
 _NUMBERS = (
     "SELECT coalesce(min(number), 1), coalesce(max(number), 0), count(DISTINCT number)"
