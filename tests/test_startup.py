@@ -324,11 +324,16 @@ _WHILE_TYPING = textwrap.dedent(
     dialog = LoginDialog(ledger, user_name="admin")
     dialog.show()
     app.processEvents()
+    # the chain's reader, which a login loads beside the key's derivation
+    CHAIN_READER = (
+        "ruralcouncil.ledger.replay", "ruralcouncil.ledger.records", "ruralcouncil.ledger.commit"
+    )
     WATCHED = ("ruralcouncil.gui.main_window", "cryptography")
     before = [m for m in WATCHED if m in sys.modules]
+    chain_reader = [m for m in CHAIN_READER if m in sys.modules]
     dialog.password.textEdited.emit("c")  # the password's first key, as typed
     after = [m for m in WATCHED if m in sys.modules]
-    print(json.dumps({"before": before, "after": after}))
+    print(json.dumps({"before": before, "after": after, "chain_reader": chain_reader}))
     ledger.close()
     """
 )
@@ -337,12 +342,17 @@ _WHILE_TYPING = textwrap.dedent(
 def test_the_main_windows_code_loads_while_the_password_is_typed(tmp_path: Path) -> None:
     """Neither the main window's code nor the cryptography that opens a key is loaded before
     the login dialog is shown (its wait), but at the password's first key (while the user
-    types), so "Log in" is followed by the key's opening and the window alone."""
+    types), so "Log in" is followed by the key's opening and the window alone. Nor is the
+    chain's reader, which the login loads beside the key's derivation."""
     ledger = fresh_ledger(tmp_path)
     path = ledger.path
     ledger.close()
     found = _window_probe(_WHILE_TYPING, tmp_path / "c", str(path))
-    assert found == {"before": [], "after": ["ruralcouncil.gui.main_window", "cryptography"]}
+    assert found == {
+        "before": [],
+        "after": ["ruralcouncil.gui.main_window", "cryptography"],
+        "chain_reader": [],
+    }
 
 
 _PROBE_LOGIN = textwrap.dedent(
@@ -353,7 +363,10 @@ _PROBE_LOGIN = textwrap.dedent(
 
     app = gui_app.ensure_application()
     ledger = storage.open_ledger(sys.argv[1], write=True)
-    WATCHED = ("ruralcouncil.gui.main_window", "cryptography")
+    CHAIN_READER = (
+        "ruralcouncil.ledger.replay", "ruralcouncil.ledger.records", "ruralcouncil.ledger.commit"
+    )
+    WATCHED = ("ruralcouncil.gui.main_window", "cryptography", *CHAIN_READER)
     before = [m for m in WATCHED if m in sys.modules]
     user = users.login(ledger, sys.argv[3], sys.argv[2])
     after = [m for m in WATCHED if m in sys.modules]
@@ -365,14 +378,20 @@ _PROBE_LOGIN = textwrap.dedent(
 
 def test_the_main_windows_code_loads_while_the_key_is_derived(tmp_path: Path) -> None:
     """A login without the dialog's typing (an outside probe's, or a password pasted):
-    the window's code and the cryptography load beside the key's derivation, so they are
-    there when the login returns."""
+    the window's code, the cryptography and the chain's reader (what reads the users) load
+    beside the key's derivation, so they are there when the login returns."""
     ledger = fresh_ledger(tmp_path)
     path = ledger.path
     ledger.close()
     found = _window_probe(_PROBE_LOGIN, tmp_path / "c", str(path), PASSWORD, ADMIN)
     assert found == {
         "before": [],
-        "after": ["ruralcouncil.gui.main_window", "cryptography"],
+        "after": [
+            "ruralcouncil.gui.main_window",
+            "cryptography",
+            "ruralcouncil.ledger.replay",
+            "ruralcouncil.ledger.records",
+            "ruralcouncil.ledger.commit",
+        ],
         "user": ADMIN,
     }

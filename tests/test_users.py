@@ -32,7 +32,7 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
     tamper,
 )
 
-from ruralcouncil.ledger import catalog, chain, journal, keys, settings, users
+from ruralcouncil.ledger import catalog, chain, journal, keys, replay, settings, users
 from ruralcouncil.ledger.errors import (
     AuthenticationFailed,
     InvalidInput,
@@ -354,7 +354,7 @@ def test_the_key_is_derived_while_the_users_are_checked(
     to have begun: they meet only when they run at the same time."""
     derivation_began, check_began = threading.Event(), threading.Event()
     met: list[str] = []
-    derive, check = keys._derive, users.replay.users_from_chain
+    derive, check = keys._derive, replay.users_from_chain
 
     def derive_beside(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
         derivation_began.set()
@@ -367,7 +367,7 @@ def test_the_key_is_derived_while_the_users_are_checked(
         return check(conn)  # type: ignore[arg-type]
 
     monkeypatch.setattr(keys, "_derive", derive_beside)
-    monkeypatch.setattr(users.replay, "users_from_chain", check_beside)
+    monkeypatch.setattr(replay, "users_from_chain", check_beside)
     user = users.login(book, ADMIN, PASSWORD)
     assert user.signer is not None and user.signer.public_key == _row(book, ADMIN)["public_key"]
     assert sorted(met) == ["check met the derivation", "derivation met the check"]
@@ -473,7 +473,7 @@ def test_a_check_that_fails_leaves_nothing_running(
     def broken(conn: object) -> object:
         raise LedgerUnavailable("the users do not verify")
 
-    monkeypatch.setattr(users.replay, "users_from_chain", broken)
+    monkeypatch.setattr(replay, "users_from_chain", broken)
     with pytest.raises(LedgerUnavailable):
         users.login(book, ADMIN, PASSWORD)
     assert not [t.name for t in threading.enumerate() if t.name in ("derive-key", "prepare-login")]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sqlite3
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from ruralcouncil.i18n import N_, _
-from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.parse import MAX_ID, nfc, parse_whole, text_problem
 from ruralcouncil.ledger.roles import Action, User, require
 from ruralcouncil.ledger.storage import Ledger
+
+if TYPE_CHECKING:
+    from ruralcouncil.ledger.commit import Commit  # a setting is written inside a commit
 
 
 class CouncilKind(StrEnum):

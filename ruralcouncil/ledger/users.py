@@ -12,10 +12,10 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
+from typing import TYPE_CHECKING
 
 from ruralcouncil.i18n import _, ngettext
-from ruralcouncil.ledger import chain, keys, replay, storage
-from ruralcouncil.ledger.commit import Commit
+from ruralcouncil.ledger import chain, keys, storage
 from ruralcouncil.ledger.errors import (
     AuthenticationFailed,
     InvalidInput,
@@ -23,7 +23,6 @@ from ruralcouncil.ledger.errors import (
     LedgerUnavailable,
 )
 from ruralcouncil.ledger.parse import clean_text, nfc, safe_text
-from ruralcouncil.ledger.records import USER_COLUMNS, Users, UserState
 from ruralcouncil.ledger.roles import (
     ACTION_NAMES,
     PERMISSIONS,
@@ -34,6 +33,14 @@ from ruralcouncil.ledger.roles import (
     require,
 )
 from ruralcouncil.ledger.storage import Ledger
+
+# The chain's reader (``replay``, and the records of every kind it knows) is imported where a
+# function reads the chain, not with this module: the window imports this module before its
+# login dialog is shown, and a login begins the password's key derivation first and reads the
+# chain beside it (login_with_key), so that import is paid while the key is derived.
+if TYPE_CHECKING:
+    from ruralcouncil.ledger.commit import Commit
+    from ruralcouncil.ledger.records import Users, UserState
 
 __all__ = [
     "ACTION_NAMES",
@@ -193,8 +200,10 @@ def _as_chained(commit: Commit, name: str) -> tuple[UserState, Users]:
     signed, as if the administrator had made the edit, and a raw edit of the table could make
     the check count an administrator who cannot log in and lock the ledger out.
     """
+    from ruralcouncil.ledger.records import USER_COLUMNS
+
     user_id, stored_name, _role, _active = _row(commit.conn, name)
-    states = replay.users_from_chain(commit.conn)
+    states = _chain_users(commit.conn)
     state = states.get(user_id)
     stored = chain.row_content(commit.conn, "users", "id", USER_COLUMNS, str(user_id))
     if state is None or stored != state.content:
@@ -243,7 +252,7 @@ def reset_password(ledger: Ledger, actor: User, name: str, new_password: str) ->
 def change_own_password(ledger: Ledger, user: User, old: str, new: str) -> None:
     """The user's own new password and key pair; the administrator's mark goes away."""
     validate_password(new)
-    state = replay.users_from_chain(ledger.conn).get(user.id)
+    state = _chain_users(ledger.conn).get(user.id)
     if state is None:
         raise AuthenticationFailed(_("The current password is wrong."))
     try:
@@ -341,7 +350,7 @@ def login_with_key(ledger: Ledger, name: str, password: str) -> User:
     while it runs: a login waits for the longer of the two, not for both."""
     derivation = _begin_derivation(ledger, name, password)
     try:
-        states = replay.users_from_chain(ledger.conn)
+        states = _chain_users(ledger.conn)
     except BaseException:
         if derivation is not None:
             derivation.wait()  # nothing left running beside the caller
@@ -431,11 +440,19 @@ def admin_set_keys(ledger: Ledger) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
+def _chain_users(conn: sqlite3.Connection) -> Users:
+    """Every user as the signed chain has them (``replay``)."""
+    from ruralcouncil.ledger import replay
+
+    return replay.users_from_chain(conn)
+
+
 def _states(ledger: Ledger) -> dict[int, UserState]:
     """Users as the chain has them; for a ledger still of version 1, as its rows say."""
     if not ledger.needs_upgrade:
-        return replay.users_from_chain(ledger.conn)
+        return _chain_users(ledger.conn)
     from ruralcouncil.ledger import legacy
+    from ruralcouncil.ledger.records import UserState
 
     columns = legacy.v1_columns("user")
     found: dict[int, UserState] = {}
