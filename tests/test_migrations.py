@@ -258,3 +258,37 @@ def test_each_version_has_the_schema_its_migrations_make() -> None:
             assert schema.differences(conn, version) == []
         finally:
             conn.close()
+
+
+def test_a_migrations_script_runs_statement_by_statement_inside_its_transaction() -> None:
+    """``schema._script`` cuts a script at the ``;`` that end statements, not those inside
+    a trigger's body, a string or a comment, and runs them in the migration's transaction:
+    when the migration fails after it, none of them stays."""
+    db = Database(memory=True)
+    script = """
+        CREATE TABLE notes (text TEXT NOT NULL) STRICT;  -- a comment; with a semicolon
+        CREATE TRIGGER notes_no_delete BEFORE DELETE ON notes BEGIN
+            SELECT RAISE(ABORT, 'kept; always');
+        END;
+        INSERT INTO notes VALUES ('one; two'), ('three')
+    """
+    schema._script(db, script)
+    assert [row[0] for row in db.execute("SELECT text FROM notes ORDER BY rowid")] == [
+        "one; two",
+        "three",
+    ]
+    with pytest.raises(sqlite3.IntegrityError, match="kept; always"):
+        db.execute("DELETE FROM notes")
+
+    with pytest.raises(RuntimeError), db.atomic():
+        schema._script(db, "CREATE TABLE later (a TEXT); INSERT INTO notes VALUES ('four');")
+        raise RuntimeError("the migration fails after its script")
+    assert not db["later"].exists()
+    assert db.execute("SELECT count(*) FROM notes").fetchone()[0] == 2
+
+
+def test_a_migrations_script_with_an_unfinished_statement_is_refused() -> None:
+    db = Database(memory=True)
+    with pytest.raises(sqlite3.OperationalError, match="incomplete input"), db.atomic():
+        schema._script(db, "CREATE TABLE a (x TEXT); CREATE TRIGGER t BEFORE DELETE ON a BEGIN")
+    assert not db["a"].exists()

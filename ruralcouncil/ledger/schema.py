@@ -74,8 +74,26 @@ def has_table(conn: sqlite3.Connection, table: str, column: str | None = None) -
     return any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})"))
 
 
+def _script(db: Database, sql: str) -> None:
+    """Runs each statement of ``sql`` inside the migration's transaction. sqlite-utils'
+    ``executescript`` does the same but finds the statements' ends by joining the script
+    anew at every character: three quarters of a new ledger's quarter second. A statement
+    ends at the ``;`` after which SQLite calls it complete (not one inside a trigger's body,
+    a string or a comment)."""
+    statement = ""
+    for piece in sql.split(";"):
+        statement += piece + ";"
+        if sqlite3.complete_statement(statement):
+            if statement.strip() != ";":
+                db.execute(statement)
+            statement = ""
+    if statement[:-1].strip():  # never complete: SQLite says what is wrong with it
+        db.execute(statement[:-1])
+
+
 def m001_initial(db: Database) -> None:
-    db.executescript(
+    _script(
+        db,
         """
         CREATE TABLE settings (
             key TEXT PRIMARY KEY,
@@ -217,10 +235,10 @@ def m001_initial(db: Database) -> None:
             detail TEXT NOT NULL DEFAULT '',
             hash TEXT NOT NULL UNIQUE
         ) STRICT;
-        """
+        """,
     )
     for table in _APPEND_ONLY:
-        db.executescript(_no_update(table) + _no_delete(table))
+        _script(db, _no_update(table) + _no_delete(table))
     db.execute("PRAGMA user_version = 1")
 
 
@@ -243,7 +261,8 @@ def _no_delete(table: str) -> str:
 def m002_signed_chain(db: Database) -> None:
     """Signed entries (docs/hash-chain.md, version 2): keys, authors, signatures, one chain for
     events too, and entry numbers that count entries only."""
-    db.executescript(
+    _script(
+        db,
         """
         -- Who wrote each chain entry (null only for a failed login), and each user's keys.
         ALTER TABLE chain ADD COLUMN author INTEGER REFERENCES users(id);
@@ -258,10 +277,11 @@ def m002_signed_chain(db: Database) -> None:
         UPDATE transactions SET number = r.n
             FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM transactions) AS r
             WHERE r.id = transactions.id;
-        """
+        """,
     )
-    db.executescript(_no_update("transactions"))
-    db.executescript(
+    _script(db, _no_update("transactions"))
+    _script(
+        db,
         """
         CREATE UNIQUE INDEX transactions_number ON transactions(number);
         CREATE TRIGGER transactions_number_next BEFORE INSERT ON transactions
@@ -292,10 +312,10 @@ def m002_signed_chain(db: Database) -> None:
         CREATE TRIGGER audit_log_closed BEFORE INSERT ON audit_log BEGIN
             SELECT RAISE(ABORT, 'the audit log of version 1 is closed: events are chained');
         END;
-        """
+        """,
     )
     for table in ("events", "signatures"):
-        db.executescript(_no_update(table) + _no_delete(table))
+        _script(db, _no_update(table) + _no_delete(table))
     db.execute("PRAGMA user_version = 2")
 
 
@@ -324,7 +344,8 @@ def m003_council(db: Database) -> None:
     requests with their steps and attachments, and the link of a posted entry to the request
     it pays and the party it pays. Everything but the council's rules is append-only: a
     request is ended by a step, never edited; a rule's latest value is its row."""
-    db.executescript(
+    _script(
+        db,
         """
         CREATE TABLE parties (
             id INTEGER PRIMARY KEY,
@@ -483,10 +504,10 @@ def m003_council(db: Database) -> None:
             party_id INTEGER REFERENCES parties(id)
         ) STRICT;
         CREATE INDEX entry_links_request ON entry_links(request_id) WHERE request_id IS NOT NULL;
-        """
+        """,
     )
     for table in COUNCIL_APPEND_ONLY:
-        db.executescript(_no_update(table) + _no_delete(table))
+        _script(db, _no_update(table) + _no_delete(table))
     db.execute("PRAGMA user_version = 3")
 
 
@@ -522,7 +543,8 @@ def m004_community(db: Database) -> None:
     refund) to its household; state subsidies, loans, municipal assets and their leases,
     local fines, and the link of an entry to the register it belongs to. Append-only: a
     mistake is reversed in the ledger or ended by a step, never edited here."""
-    db.executescript(
+    _script(
+        db,
         """
         CREATE TABLE donations (
             id INTEGER PRIMARY KEY,
@@ -737,10 +759,10 @@ def m004_community(db: Database) -> None:
         CREATE INDEX register_links_fine ON register_links(fine_id) WHERE fine_id IS NOT NULL;
         CREATE INDEX register_links_subsidy ON register_links(subsidy_id)
             WHERE subsidy_id IS NOT NULL;
-        """
+        """,
     )
     for table in (*COMMUNITY_TABLES, *REGISTER_TABLES):
-        db.executescript(_no_update(table) + _no_delete(table))
+        _script(db, _no_update(table) + _no_delete(table))
     db.execute("PRAGMA user_version = 4")
 
 
@@ -764,7 +786,8 @@ def m005_annual_return(db: Database) -> None:
     resolution about governance:YEAR; explanations of significant variances; the bank
     reconciliation at 31 December and its approval; the internal auditor's answers and
     sign-off; the residents' inspection period; and each finalised version of the return."""
-    db.executescript(
+    _script(
+        db,
         """
         CREATE TABLE governance_answers (
             id INTEGER PRIMARY KEY,
@@ -863,10 +886,10 @@ def m005_annual_return(db: Database) -> None:
             -- A version after the first says why (the service requires it).
             UNIQUE (year, version)
         ) STRICT;
-        """
+        """,
     )
     for table in RETURN_TABLES:
-        db.executescript(_no_update(table) + _no_delete(table))
+        _script(db, _no_update(table) + _no_delete(table))
     db.execute("PRAGMA user_version = 5")
 
 
@@ -875,7 +898,8 @@ def m006_daily_entries(db: Database) -> None:
     is: the Ledger page and the status bar count a year by its days, not by its entries (a
     year of a million-entry ledger is a quarter of a million index rows; its days are 365).
     Filled from the entries already there; ``verify`` recomputes it."""
-    db.executescript(
+    _script(
+        db,
         """
         CREATE TABLE daily_entries (
             date TEXT NOT NULL,
@@ -888,7 +912,7 @@ def m006_daily_entries(db: Database) -> None:
             INSERT INTO daily_entries (date, type, entries) VALUES (NEW.date, NEW.type, 1)
             ON CONFLICT (date, type) DO UPDATE SET entries = entries + 1;
         END;
-        """
+        """,
     )
     db.execute(FILL_DAILY_ENTRIES)
     db.execute("PRAGMA user_version = 6")
