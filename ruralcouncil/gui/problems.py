@@ -26,10 +26,17 @@ def show_problem(label: QLabel, text: str) -> None:
     label.setText(text)
     label.setVisible(bool(text))
     # A shown dialog does not grow by itself for a wrapped label's new lines: a long
-    # refusal would be cut off. Let the window fit its content again.
+    # refusal would be cut off. The window grows to fit them, at its present width or
+    # wider, and never shrinks: fitted to its content (adjustSize) a window narrower than
+    # the user's, or than it opened at, would wrap and cut off other lines (a wizard's
+    # subtitle above the form).
     window = label.window()
     if text and window is not None and window is not label and window.isVisible():
         layout = window.layout()
         if layout is not None:
             layout.activate()
-        window.adjustSize()
+        hint = window.sizeHint()
+        width = max(window.width(), hint.width())
+        needed = window.heightForWidth(width) if window.hasHeightForWidth() else -1
+        height = max(window.height(), needed if needed > 0 else hint.height())
+        window.resize(width, height)

@@ -153,6 +153,22 @@ def test_setup_wizard_refuses_a_bad_password(
     assert list(tmp_path.glob("new.ruralcouncil*")) in ([], [tmp_path / "new.ruralcouncil.lock"])
 
 
+def test_a_refusal_never_shrinks_the_window_it_is_shown_in(qtbot: QtBot, tmp_path: Path) -> None:
+    """The wizard opens at 680 x 500. A refusal under its form used to fit the window to its
+    content (``adjustSize``): 580 px wide, and the Kazakh subtitle of the page above lost its
+    last line. A refusal may make a window bigger, never smaller."""
+    wizard = _wizard(qtbot, tmp_path / "new.ruralcouncil")
+    qtbot.waitExposed(wizard)
+    _fill_village(wizard, "Ақсу", CouncilKind.RURAL_MASLIKHAT)
+    wizard.next()
+    before = wizard.size()
+    _fill_admin(wizard, "short")
+    _finish(wizard)
+    assert wizard.admin_page.error.isVisible()
+    assert wizard.width() >= before.width()
+    assert wizard.height() >= before.height()
+
+
 def test_setup_wizard_refuses_a_bad_user_name(qtbot: QtBot, tmp_path: Path) -> None:
     path = tmp_path / "new.ruralcouncil"
     wizard = _wizard(qtbot, path)
