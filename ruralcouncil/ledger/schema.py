@@ -77,9 +77,9 @@ def has_table(conn: sqlite3.Connection, table: str, column: str | None = None) -
 def _script(db: Database, sql: str) -> None:
     """Runs each statement of ``sql`` inside the migration's transaction. sqlite-utils'
     ``executescript`` does the same but finds the statements' ends by joining the script
-    anew at every character: three quarters of a new ledger's quarter second. A statement
-    ends at the ``;`` after which SQLite calls it complete (not one inside a trigger's body,
-    a string or a comment)."""
+    anew at every character: three quarters of the time to make a new ledger's tables. A
+    statement ends at the ``;`` after which SQLite calls it complete (not one inside a
+    trigger's body, a string or a comment)."""
     statement = ""
     for piece in sql.split(";"):
         statement += piece + ";"
