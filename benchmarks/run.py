@@ -390,8 +390,9 @@ window.resize(1366, 740)
 window.show()
 watch.wait(window)
 painted = time.time()
-# Times from "Log in" (``enter``) with the login's derivation in them: the parent takes off
-# the derivation timed alone in a fresh process, as the login meets it.
+# Times from ``enter`` (the process's start; when typing, shifted so that they count the
+# dialog's wait and then only the time from "Log in"), with the login's derivation in them:
+# the parent takes off the derivation timed alone in a fresh process, as the login meets it.
 window_s = painted - enter
 # The derivations again, here, for the parent to print: their memory is now memory this
 # process has touched, which makes them faster than at the login. They hold up what follows
@@ -484,8 +485,8 @@ def fresh_derivations(derivations: list[list[Any]]) -> float:
 
 
 def without_derivation(start: dict[str, Any], key: str, derivation_s: float) -> float:
-    """A figure of ``start`` timed from "Log in", with the login's derivation taken off as
-    timed alone in a fresh process (``derivation_s``)."""
+    """A figure of ``start`` (timed from the process's start, or as a user waits), with the
+    login's derivation taken off as timed alone in a fresh process (``derivation_s``)."""
     return float(start[key]) - derivation_s
 
 
