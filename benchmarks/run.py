@@ -160,6 +160,30 @@ def median(runs: int, work: Callable[[], float]) -> float:
     return statistics.median(work() for _ in range(runs))
 
 
+def resampled_ratios(
+    values: list[float], floors: list[float], offsets: list[float], resamples: int = 2000
+) -> tuple[float, float]:
+    """How far one run's ratio could have fallen by chance: the 5th and 95th percentiles of
+    (median(values) - median(offsets)) / median(floors) over runs made again by drawing the
+    same number of interleaved rounds, with replacement, from those measured (a round keeps
+    its program, floor and offset together, as they ran minutes apart). Seeded: the same
+    figures give the same interval."""
+    draw = random.Random(20261204)
+    rounds = range(len(values))
+    ratios = []
+    for _ in range(resamples):
+        picked = draw.choices(rounds, k=len(values))
+        ratios.append(
+            (
+                statistics.median(values[i] for i in picked)
+                - statistics.median(offsets[i] for i in picked)
+            )
+            / statistics.median(floors[i] for i in picked)
+        )
+    ratios.sort()
+    return ratios[len(ratios) // 20], ratios[len(ratios) - 1 - len(ratios) // 20]
+
+
 def child_env(**extra: str) -> dict[str, str]:
     """A child process as an installed program runs: with compiled bytecode (written once to
     a cache of its own, for the floor's modules as much as the program's), never recompiling
@@ -731,6 +755,8 @@ def startup_rows(folder: Path, runs: int, cli: bool, window: bool) -> None:
             fresh.append(fresh_derivations(derivations))
         floor_s = statistics.median(bare)
         kdf_s = statistics.median(fresh)
+        no_offset = [0.0] * len(fresh)
+        spreads = []
         for lang, starts in (("en", program), ("preferred", kazakh)):
             for what, key in (
                 ("the login dialog", "login_dialog_s"),
@@ -747,6 +773,9 @@ def startup_rows(folder: Path, runs: int, cli: bool, window: bool) -> None:
                     f"{seconds / floor_s:.2f}x",
                     startup_goal(seconds / floor_s),
                 )
+                offsets = no_offset if key == "login_dialog_s" else fresh
+                low, high = resampled_ratios([p[key] for p in starts], bare, offsets)
+                spreads.append(f"{what}, {LANGUAGE_NAMES[lang]} {low:.2f}-{high:.2f}x")
         typed_s = statistics.median(without_derivation(p, "window_s", kdf_s) for p in typed)
         line(
             f"  as a user waits: the dialog, then from Log in, {STARTUP_SIZE:,}",
@@ -754,6 +783,12 @@ def startup_rows(folder: Path, runs: int, cli: bool, window: bool) -> None:
             f"{floor_s:.3f} s",
             f"{typed_s / floor_s:.2f}x",
             "(the window's code loads at the password's first key)",
+        )
+        low, high = resampled_ratios([p["window_s"] for p in typed], bare, fresh)
+        spreads.append(f"as a user waits {low:.2f}-{high:.2f}x")
+        print(
+            "  where each ratio could have fallen by chance (5th-95th percentile of the run"
+            f" made again 2,000 times from its own {runs} rounds): {'; '.join(spreads)}"
         )
         login_s = statistics.median(p["login_s"] for p in program)
         again_s = statistics.median(p["kdf_s"] for p in program)
