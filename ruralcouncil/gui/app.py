@@ -26,14 +26,14 @@ from ruralcouncil.ledger import lock, settings, users  # noqa: F401
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow
 
 # Next, before the rest of the window's code: PySide6 would read the source file of each
 # module an import names after it (feature_scan says why, and why it need not).
 from ruralcouncil.gui import feature_scan  # noqa: F401
 
 # isort: on
-from ruralcouncil.gui import collector, fonts, messages
+from ruralcouncil.gui import collector, fonts, messages, preferences
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.session import Session
 from ruralcouncil.i18n import _
@@ -44,6 +44,8 @@ from ruralcouncil.ledger.users import User
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QTranslator
+
+    from ruralcouncil.gui.login_dialog import LoginDialog
 
 EXIT_OK = 0
 EXIT_REFUSED = 2
@@ -170,16 +172,6 @@ def open_for_window(path: Path) -> tuple[Ledger | None, str | None]:
         )
 
 
-def warn_about_clock(ledger: Ledger, parent: QWidget | None = None) -> str | None:
-    """Warn before anything is saved when this PC's clock is behind the last entry."""
-    from ruralcouncil.ledger import journal
-
-    warning = journal.clock_warning(ledger.conn)
-    if warning:
-        messages.show_warning(parent, warning, _("Check the clock"))
-    return warning
-
-
 def demo_hint() -> str:
     from ruralcouncil.ledger.demo import DEMO_PASSWORD
 
@@ -203,6 +195,37 @@ def start_session(ledger: Ledger, user: User, *, demo_hint: str = "") -> Session
     return session
 
 
+def login_dialog_for(ledger: Ledger, *, demo: bool, admin: str = "") -> LoginDialog:
+    """The start's login dialog: for the demo, its administrator with the demo's password
+    shown; after a first-run setup, the new administrator (``admin``); else whoever logged
+    in last on this PC."""
+    from ruralcouncil.gui.login_dialog import LoginDialog
+
+    if demo:
+        return LoginDialog(ledger, user_name="admin", hint=demo_hint())
+    return LoginDialog(ledger, user_name=admin or preferences.last_user_name())
+
+
+def after_login(ledger: Ledger, login: LoginDialog, *, demo: bool) -> Session:
+    """What follows the start's login: what an upgrade did, then the session with the main
+    window shown. Once the window is painted, who logged in is remembered for the next
+    start and the PC's clock is checked against the ledger (``Session.check_clock``):
+    neither keeps the window from the screen."""
+    user = login.user
+    assert user is not None, "after_login follows an accepted login"
+    if login.upgraded:
+        from ruralcouncil.gui.login_dialog import upgrade_note
+
+        messages.show_info(None, upgrade_note(ledger, login.upgraded_from))
+    session = start_session(ledger, user, demo_hint=demo_hint() if demo else "")
+    window = session.window
+    assert window is not None
+    if not demo:
+        window.first_painted.connect(lambda: preferences.remember_user_name(user.name))
+    window.first_painted.connect(session.check_clock)
+    return session
+
+
 def build_main_window_for_smoke_test(ledger: Ledger, user: User) -> QMainWindow:
     """The main window on an open ledger, without any dialog (for ``--smoke-test``)."""
     ensure_application()
@@ -220,19 +243,6 @@ def _show_unexpected(
     # For the error dialog's details (messages.show_error); no exception type declares it.
     error.__traceback_text__ = text  # type: ignore[attr-defined]
     messages.show_error(None, error, _("Unexpected error"))
-
-
-def _last_user_name() -> str:
-    """Who logged in last on this PC: one less thing to type on a shared computer."""
-    from ruralcouncil.gui.main_window import window_settings
-
-    return str(window_settings().value("login/last_user", "") or "")
-
-
-def remember_user_name(name: str) -> None:
-    from ruralcouncil.gui.main_window import window_settings
-
-    window_settings().setValue("login/last_user", name)
 
 
 def read_only_medium_text() -> str:
@@ -294,25 +304,12 @@ def run_gui(db_path: Path | None, demo: bool = False) -> int:
         messages.show_error(None, problem or "", _("The ledger cannot be opened"))
         return EXIT_REFUSED
     try:
-        from ruralcouncil.gui.login_dialog import LoginDialog
-
-        login = (
-            LoginDialog(ledger, user_name="admin", hint=demo_hint())
-            if demo
-            else LoginDialog(ledger, user_name=admin or _last_user_name())
-        )
+        login = login_dialog_for(ledger, demo=demo, admin=admin)
         if login.exec() != QDialog.DialogCode.Accepted or login.user is None:
             return EXIT_OK
-        if not demo:
-            remember_user_name(login.user.name)
-        if login.upgraded:
-            from ruralcouncil.gui.login_dialog import upgrade_note
-
-            messages.show_info(None, upgrade_note(ledger, login.upgraded_from))
-        warn_about_clock(ledger)
         # Kept for as long as the program runs: log-outs and a new language replace the
         # window, never the open ledger.
-        session = start_session(ledger, login.user, demo_hint=demo_hint() if demo else "")
+        session = after_login(ledger, login, demo=demo)
         status = int(app.exec())
         session.window = None
         return status

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from ruralcouncil.ledger.clock import ClockWatch
 from ruralcouncil.ledger.storage import Ledger
 from ruralcouncil.ledger.users import Action, User
 
@@ -23,10 +24,20 @@ class AppContext(QObject):
     # in it, and every control that shows the choice follows.
     language_saved = Signal(str)
 
-    def __init__(self, ledger: Ledger, user: User, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        ledger: Ledger,
+        user: User,
+        parent: QObject | None = None,
+        *,
+        clock: ClockWatch | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ledger = ledger
         self.user = user
+        # The ledger's latest saved moment against this PC's clock, asked before each save:
+        # the session's, read once for the whole program run (a context of its own else).
+        self.clock = clock or ClockWatch()
         # Set while a worker rewrites the open connection (a restore): nothing on the GUI
         # thread may touch the ledger then, and the window may not close.
         self.busy = False

@@ -59,7 +59,7 @@ _DATE_CHARACTERS = 10  # 15.03.2026
 
 def clock_is_trusted(parent: QWidget, context: AppContext) -> bool:
     """Before saving: when the PC's clock is behind the ledger, the user must confirm."""
-    warning = journal.clock_warning(context.ledger.conn)
+    warning = context.clock.warning(context.ledger.conn)
     if not warning:
         return True
     return messages.ask(parent, warning + "\n\n" + _("Save anyway?"), _("Check the clock"))

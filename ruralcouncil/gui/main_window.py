@@ -16,7 +16,7 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, QTimer
+from PySide6.QtCore import QByteArray, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 )
 
 import ruralcouncil
-from ruralcouncil import paths
 from ruralcouncil.gui import messages
 from ruralcouncil.gui.context import REVERSE_SHORTCUT, AppContext
 from ruralcouncil.gui.lock import Cover, InactivityTimer, LockDialog
@@ -44,6 +43,7 @@ from ruralcouncil.gui.password_dialog import (
     change_own_password,
     own_admin_set_note,
 )
+from ruralcouncil.gui.preferences import window_settings
 from ruralcouncil.gui.session import Session
 from ruralcouncil.i18n import LANGUAGES, N_, _, language
 from ruralcouncil.ledger import chain, queries, settings
@@ -100,11 +100,6 @@ def _covered_kinds() -> frozenset[object]:
     return frozenset({Qt.WindowType.Window, Qt.WindowType.Dialog, Qt.WindowType.Tool})
 
 
-def window_settings() -> QSettings:
-    """Window size and place, kept with the other preferences (beside a portable program)."""
-    return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
-
-
 def _scrollable(page: QWidget) -> QScrollArea:
     """A page too wide for a small screen scrolls instead of stretching the window past it."""
     area = QScrollArea()
@@ -125,6 +120,10 @@ def anchor_text(seq: int, head: str) -> str:
 
 
 class MainWindow(QMainWindow):
+    # Once, just after the window's first paint and its first page: what a start does next
+    # (remember who logged in, check the clock) then waits for nothing the user does.
+    first_painted = Signal()
+
     def __init__(
         self,
         context: AppContext,
@@ -223,6 +222,7 @@ class MainWindow(QMainWindow):
             self._on_nav_row(self.nav.currentRow())
         self._to_warm_up = [spec.module for spec in self.specs]
         QTimer.singleShot(WARM_UP_AFTER_MS, self, self._warm_up_next)
+        self.first_painted.emit()
 
     def _warm_up_next(self) -> None:
         """Import the next page's module while the user reads the first page: one per turn

@@ -485,6 +485,9 @@ class SafetyPage(QWidget):
             self.restore_dialog.finish()
             self.restore_dialog = None
         self.context.busy = False
+        # The file may have been replaced: what the clock's check read of it is no longer
+        # known to hold.
+        self.context.clock.forget()
         self._set_busy(False)
 
     def _restore_done(self, source: Path, result: backup.RestoreResult) -> None:

@@ -13,8 +13,12 @@ def second_connection(conn: sqlite3.Connection) -> sqlite3.Connection | None:
     second one would not read exactly what ``conn`` reads (``main_file``), or cannot be
     opened."""
     path = main_file(conn)
-    if path is None:
-        return None
+    return None if path is None else open_second(path)
+
+
+def open_second(path: str) -> sqlite3.Connection | None:
+    """A read-only connection to the file ``main_file`` named, usable from another thread;
+    None when it cannot be opened."""
     other: sqlite3.Connection | None = None
     try:
         other = sqlite3.connect(

@@ -12,7 +12,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -28,7 +28,7 @@ from ruralcouncil.ledger.classification import (
     REVENUE,
 )
 from ruralcouncil.ledger.commit import Commit
-from ruralcouncil.ledger.dates import shown_date, shown_time
+from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.errors import ClosedYear, InvalidInput, Overdraft
 from ruralcouncil.ledger.holds import Floor
 
@@ -1161,21 +1161,11 @@ def closed_years(conn: sqlite3.Connection) -> list[int]:
 
 
 def clock_warning(conn: sqlite3.Connection) -> str | None:
-    """A warning when this PC's clock is earlier than the ledger's last saved entry."""
-    row = conn.execute("SELECT max(recorded_at) FROM transactions").fetchone()
-    if not row or not row[0]:
-        return None
-    try:
-        last = datetime.fromisoformat(row[0])
-    except ValueError:
-        return None
-    now = datetime.now().astimezone()
-    if now < last:
-        return _(
-            "This computer's clock says {now}, which is earlier than the last saved entry "
-            "({last}). Check the date and time before saving anything."
-        ).format(now=shown_time(now), last=shown_time(last))
-    return None
+    """A warning when this PC's clock is earlier than the ledger's last saved entry, from
+    every entry read now (``clock``; a window keeps a :class:`clock.ClockWatch` instead)."""
+    from ruralcouncil.ledger import clock
+
+    return clock.clock_warning(conn)
 
 
 __all__ = [

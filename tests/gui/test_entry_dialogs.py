@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, Qt
@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.entry_dialogs import DateField, EntryDialog
 from ruralcouncil.gui.reverse_dialog import ReverseDialog
-from ruralcouncil.ledger import catalog, journal, queries
+from ruralcouncil.ledger import catalog, journal, queries, storage
 from ruralcouncil.ledger.classification import EXPENDITURE, REVENUE
 from ruralcouncil.ledger.dates import shown_time
 from ruralcouncil.ledger.errors import Overdraft, PermissionDenied
@@ -239,16 +239,25 @@ def test_receipt_offers_only_revenue_sources_and_payment_only_expenditure_progra
 def test_clock_behind_the_ledger_asks_first(  # type: ignore[no-untyped-def]
     qtbot, context: AppContext, monkeypatch: pytest.MonkeyPatch, message_boxes
 ) -> None:
-    monkeypatch.setattr(journal, "clock_warning", lambda conn: "This computer's clock is late.")
+    assert context.clock.warning(context.ledger.conn) is None  # read now, and kept
+    # An entry saved when the clock said tomorrow: today's clock is behind the ledger, and
+    # the dialog finds it out from the entries saved since the first read.
+    tomorrow = datetime.now().astimezone() + timedelta(days=1)
+    with monkeypatch.context() as patch:
+        patch.setattr(storage, "now_text", lambda: tomorrow.isoformat(timespec="seconds"))
+        journal.record(
+            context.ledger, context.user, NewEntry(date(2025, 1, 1), EntryType.OPENING, 100_00)
+        )
     dialog = open_dialog(qtbot, context, EntryType.RECEIPT)
     fill(qtbot, dialog, category="FINES", amount="700")
     click_ok(qtbot, dialog)  # the question is answered No by default
-    assert any("clock is late" in t for t in message_boxes.texts())
-    assert all_entries(context) == []
+    [asked] = [t for t in message_boxes.texts() if "earlier than the last saved entry" in t]
+    assert shown_time(tomorrow) in asked and asked.endswith("Save anyway?")
+    assert [r.type for r in all_entries(context)] == ["opening"]
     assert dialog.result() != EntryDialog.DialogCode.Accepted
     message_boxes.answer = QMessageBox.StandardButton.Yes
     click_ok(qtbot, dialog)
-    assert [r.category for r in all_entries(context)] == ["FINES"]
+    assert sorted(r.type for r in all_entries(context)) == ["opening", "receipt"]
 
 
 def test_opening_balance_dialog(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]

@@ -247,22 +247,57 @@ def test_the_demo_never_writes_over_the_real_ledger() -> None:
     assert not paths.default_ledger_path().exists()
 
 
-def test_clock_warning_before_the_main_window(
+def _started(ledger: Ledger, user: users.User, qtbot: QtBot) -> MainWindow:
+    """The start after a login, as run_gui makes it, up to the clock's check once the
+    window is painted."""
+    login = app.login_dialog_for(ledger, demo=False)
+    qtbot.addWidget(login)
+    login.user = user
+    session = app.after_login(ledger, login, demo=False)
+    window = session.window
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(session.clock_checked, timeout=10_000):
+        pass
+    return window
+
+
+def test_the_clock_is_checked_once_the_main_window_is_painted(
     gui_ledger: Ledger,
     admin_user: users.User,
     monkeypatch: pytest.MonkeyPatch,
     message_boxes: MessageRecorder,
+    qtbot: QtBot,
 ) -> None:
-    assert app.warn_about_clock(gui_ledger) is None
+    window = _started(gui_ledger, admin_user, qtbot)
     assert message_boxes.shown == []
+    assert window.isVisible()
+    window.close()
 
     # An entry saved when the clock said tomorrow: today's clock is now behind it.
     tomorrow = (datetime.now().astimezone() + timedelta(days=1)).isoformat(timespec="seconds")
-    monkeypatch.setattr(storage, "now_text", lambda: tomorrow)
-    journal.record(gui_ledger, admin_user, NewEntry(date.today(), EntryType.OPENING, 1_000_00))
-    warning = app.warn_about_clock(gui_ledger)
-    assert warning is not None and "earlier than the last saved entry" in warning
-    assert [(s.icon, s.text) for s in message_boxes.shown] == [(QMessageBox.Icon.Warning, warning)]
+    with monkeypatch.context() as patch:
+        patch.setattr(storage, "now_text", lambda: tomorrow)
+        journal.record(gui_ledger, admin_user, NewEntry(date.today(), EntryType.OPENING, 1_000_00))
+    window = _started(gui_ledger, admin_user, qtbot)
+    [shown] = message_boxes.shown
+    assert shown.icon == QMessageBox.Icon.Warning
+    assert "earlier than the last saved entry" in shown.text
+    assert shown.text == journal.clock_warning(gui_ledger.conn)
+    window.close()
+
+
+def test_the_start_remembers_who_logged_in_once_the_window_is_painted(
+    gui_ledger: Ledger, admin_user: users.User, qtbot: QtBot
+) -> None:
+    from ruralcouncil.gui import preferences
+
+    assert preferences.last_user_name() == ""
+    assert app.login_dialog_for(gui_ledger, demo=False).user_name.text() == ""
+    _started(gui_ledger, admin_user, qtbot).close()
+    assert preferences.last_user_name() == "admin"
+    assert app.login_dialog_for(gui_ledger, demo=False).user_name.text() == "admin"
+    assert app.login_dialog_for(gui_ledger, demo=False, admin="bolat").user_name.text() == "bolat"
 
 
 # --- login --------------------------------------------------------------------------------
@@ -1028,12 +1063,21 @@ def test_login_offers_the_last_user_name(
             return int(dialog.result())
         return int(QDialog.DialogCode.Rejected)
 
+    # The window is built, not shown (its first page would outlive the ledger run_gui
+    # closes); the event loop stands for its first paint, then the user quits.
+    built: list[main_window.MainWindow] = []
+
+    def painted_then_quit(application: QApplication) -> int:
+        built[-1].first_painted.emit()
+        return 0
+
     monkeypatch.setattr(login_dialog.LoginDialog, "exec", run_login)
-    monkeypatch.setattr(main_window.MainWindow, "show", lambda self: None)
-    monkeypatch.setattr(app.QApplication, "exec", lambda self: 0)
+    monkeypatch.setattr(main_window.MainWindow, "show", lambda self: built.append(self))
+    monkeypatch.setattr(app.QApplication, "exec", painted_then_quit)
     assert app.run_gui(gui_ledger_path) == 0
     assert app.run_gui(gui_ledger_path) == 0
     assert offered == ["", "admin"]
+    assert len(built) == 1
 
 
 def test_the_shipped_font_is_the_application_font(qapp: QApplication) -> None:

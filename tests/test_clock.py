@@ -1,0 +1,163 @@
+"""The PC's clock against the ledger (``ledger/clock.py``): read whole once, then only the
+entries saved since, with the same answer as reading every entry every time."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from _helpers import admin_of, english, fresh_ledger, receipt  # noqa: F401  (english: autouse)
+
+from ruralcouncil.ledger import clock, importer, storage
+from ruralcouncil.ledger.clock import ClockWatch, SavedUpTo
+from ruralcouncil.ledger.storage import Ledger
+
+NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Iterator[Ledger]:
+    opened = fresh_ledger(tmp_path)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def _saved_at(ledger: Ledger, monkeypatch: pytest.MonkeyPatch, when: datetime, n: int) -> None:
+    """``n`` receipts saved while this PC's clock said ``when``."""
+    with monkeypatch.context() as patch:
+        patch.setattr(storage, "now_text", lambda: when.isoformat(timespec="seconds"))
+        for i in range(n):
+            receipt(ledger, admin_of(ledger), "2026-01-10", 100_00 + i)
+
+
+def _import_rows(ledger: Ledger, folder: Path, n: int) -> None:
+    path = folder / f"rows-{n}.csv"
+    lines = ["date,type,amount,category,fund,account,to_account,counterparty,description"]
+    lines += [
+        f"2026-03-{1 + i % 28:02d},receipt,{100 + i},TAX-LAND,GENERAL,BANK,,,r{i}" for i in range(n)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    importer.import_transactions(ledger, admin_of(ledger), path)
+
+
+def _steps(conn: sqlite3.Connection, work: object) -> int:
+    """SQLite's work (virtual machine steps, in tens) while ``work()`` runs on ``conn``."""
+    counted = [0]
+
+    def tick() -> int:
+        counted[0] += 1
+        return 0
+
+    conn.set_progress_handler(tick, 10)
+    try:
+        work()  # type: ignore[operator]
+    finally:
+        conn.set_progress_handler(None, 0)
+    return counted[0]
+
+
+def test_the_entries_saved_since_give_what_every_entry_gives(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conn = ledger.conn
+    known = clock.saved_up_to(conn)
+    assert known == clock.saved_up_to(conn, known)
+    # Saved while the clock said tomorrow, then back at today: the latest moment is not the
+    # last entry's, and a later read that starts after it must not lose it.
+    for when in (NOW + timedelta(days=1), NOW, NOW - timedelta(days=3), NOW + timedelta(hours=1)):
+        _saved_at(ledger, monkeypatch, when, 2)
+        known = clock.saved_up_to(conn, known)
+        assert known == clock.saved_up_to(conn)
+    assert known.recorded_at == (NOW + timedelta(days=1)).isoformat(timespec="seconds")
+    assert known.last_id == conn.execute("SELECT max(id) FROM transactions").fetchone()[0]
+
+
+def test_the_warning_says_the_clock_is_behind_only_when_it_is(ledger: Ledger) -> None:
+    assert clock.warning(SavedUpTo(None, 0), NOW) is None
+    assert clock.warning(SavedUpTo("2026-06-15T11:59:00+00:00", 3), NOW) is None
+    assert clock.warning(SavedUpTo("2026-06-15T12:00:00+00:00", 3), NOW) is None
+    behind = clock.warning(SavedUpTo("2026-06-15T12:01:00+00:00", 3), NOW)
+    assert behind is not None and "earlier than the last saved entry" in behind
+    # A time without its zone is UTC, as the program shows one; what is not a time is no
+    # reason to warn (verify names a changed entry).
+    assert clock.warning(SavedUpTo("2026-06-15T12:01:00", 3), NOW) == behind
+    assert clock.warning(SavedUpTo("yesterday", 3), NOW) is None
+    assert clock.warning(SavedUpTo("", 3), NOW) is None
+
+
+def test_a_watch_reads_whole_once_then_only_what_was_saved_since(
+    ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _import_rows(ledger, tmp_path, 3000)
+    conn = ledger.conn
+    whole = _steps(conn, lambda: clock.saved_up_to(conn))
+    watch = ClockWatch()
+    answered: list[SavedUpTo] = []
+    thread = watch.begin(conn, then=answered.append)
+    assert thread is not None
+    thread.join(timeout=30)
+    assert answered == [clock.saved_up_to(conn)]
+    assert _steps(conn, lambda: watch.warning(conn)) < whole / 20
+    assert watch.warning(conn) is None
+
+    # Saved while the clock said tomorrow: the watch finds it among the entries since.
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    _saved_at(ledger, monkeypatch, tomorrow, 1)
+    since = _steps(conn, lambda: watch.warning(conn))
+    assert since < whole / 20
+    warned = watch.warning(conn)
+    assert warned is not None and warned == clock.clock_warning(conn)
+
+
+def test_a_watch_asked_before_its_thread_answers_reads_whole(ledger: Ledger) -> None:
+    watch = ClockWatch()
+    assert watch.warning(ledger.conn) is None  # no thread begun: read on the caller's
+    assert watch.warning(ledger.conn) == clock.clock_warning(ledger.conn)
+
+
+def test_a_forgotten_watch_reads_whole_again_and_drops_a_read_begun_before(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    _import_rows(ledger, tmp_path, 3000)
+    conn = ledger.conn
+    whole = _steps(conn, lambda: clock.saved_up_to(conn))
+    watch = ClockWatch()
+    watch.warning(conn)
+    assert _steps(conn, lambda: watch.warning(conn)) < whole / 20
+    watch.forget()
+    assert _steps(conn, lambda: watch.warning(conn)) >= whole / 2
+
+    # A read begun before a restore (forget) finishes after it: not kept, not told.
+    watch.forget()
+    release, told = threading.Event(), []
+    real = clock.saved_up_to
+
+    def slow(conn: sqlite3.Connection, known: SavedUpTo | None = None) -> SavedUpTo:
+        release.wait(timeout=30)
+        return real(conn, known)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clock, "saved_up_to", slow)
+        thread = watch.begin(conn, then=told.append)
+        assert thread is not None
+        watch.forget()
+        release.set()
+        thread.join(timeout=30)
+    assert told == []
+    assert _steps(conn, lambda: watch.warning(conn)) >= whole / 2
+
+
+def test_no_second_connection_no_thread() -> None:
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE transactions (id INTEGER PRIMARY KEY, recorded_at TEXT)")
+    watch = ClockWatch()
+    assert watch.begin(conn) is None
+    conn.execute("INSERT INTO transactions (recorded_at) VALUES ('2999-01-01T00:00:00+00:00')")
+    warned = watch.warning(conn)
+    assert warned is not None and "earlier than the last saved entry" in warned
