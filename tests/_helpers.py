@@ -591,3 +591,32 @@ def fresh_python(
         timeout=300,
         check=False,
     )
+
+
+def import_receipts(ledger: Ledger, folder: Path, n: int, month: str = "2025-03") -> None:
+    """``n`` receipts imported in one CSV (one commit), on the days of ``month``."""
+    path = folder / f"receipts-{n}.csv"
+    lines = ["date,type,amount,category,fund,account,to_account,counterparty,description"]
+    lines += [
+        f"{month}-{1 + i % 28:02d},receipt,{100 + i},TAX-LAND,GENERAL,BANK,,,r{i}" for i in range(n)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from ruralcouncil.ledger import importer
+
+    importer.import_transactions(ledger, admin_of(ledger), path)
+
+
+def vm_steps(conn: sqlite3.Connection, work: Callable[[], object]) -> int:
+    """SQLite's work on ``conn`` (virtual machine steps, in tens) while ``work()`` runs."""
+    counted = [0]
+
+    def tick() -> int:
+        counted[0] += 1
+        return 0
+
+    conn.set_progress_handler(tick, 10)
+    try:
+        work()
+    finally:
+        conn.set_progress_handler(None, 0)
+    return counted[0]

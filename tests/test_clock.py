@@ -10,9 +10,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from _helpers import admin_of, english, fresh_ledger, receipt  # noqa: F401  (english: autouse)
+from _helpers import (  # noqa: F401  (english: an autouse fixture)
+    admin_of,
+    english,
+    fresh_ledger,
+    import_receipts,
+    receipt,
+    vm_steps,
+)
 
-from ruralcouncil.ledger import clock, importer, storage
+from ruralcouncil.ledger import clock, storage
 from ruralcouncil.ledger.clock import ClockWatch, SavedUpTo
 from ruralcouncil.ledger.storage import Ledger
 
@@ -34,32 +41,6 @@ def _saved_at(ledger: Ledger, monkeypatch: pytest.MonkeyPatch, when: datetime, n
         patch.setattr(storage, "now_text", lambda: when.isoformat(timespec="seconds"))
         for i in range(n):
             receipt(ledger, admin_of(ledger), "2026-01-10", 100_00 + i)
-
-
-def _import_rows(ledger: Ledger, folder: Path, n: int) -> None:
-    path = folder / f"rows-{n}.csv"
-    lines = ["date,type,amount,category,fund,account,to_account,counterparty,description"]
-    lines += [
-        f"2026-03-{1 + i % 28:02d},receipt,{100 + i},TAX-LAND,GENERAL,BANK,,,r{i}" for i in range(n)
-    ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    importer.import_transactions(ledger, admin_of(ledger), path)
-
-
-def _steps(conn: sqlite3.Connection, work: object) -> int:
-    """SQLite's work (virtual machine steps, in tens) while ``work()`` runs on ``conn``."""
-    counted = [0]
-
-    def tick() -> int:
-        counted[0] += 1
-        return 0
-
-    conn.set_progress_handler(tick, 10)
-    try:
-        work()  # type: ignore[operator]
-    finally:
-        conn.set_progress_handler(None, 0)
-    return counted[0]
 
 
 def test_the_entries_saved_since_give_what_every_entry_gives(
@@ -94,22 +75,22 @@ def test_the_warning_says_the_clock_is_behind_only_when_it_is(ledger: Ledger) ->
 def test_a_watch_reads_whole_once_then_only_what_was_saved_since(
     ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _import_rows(ledger, tmp_path, 3000)
+    import_receipts(ledger, tmp_path, 3000, month="2026-03")
     conn = ledger.conn
-    whole = _steps(conn, lambda: clock.saved_up_to(conn))
+    whole = vm_steps(conn, lambda: clock.saved_up_to(conn))
     watch = ClockWatch()
     answered: list[SavedUpTo] = []
     thread = watch.begin(conn, then=answered.append)
     assert thread is not None
     thread.join(timeout=30)
     assert answered == [clock.saved_up_to(conn)]
-    assert _steps(conn, lambda: watch.warning(conn)) < whole / 20
+    assert vm_steps(conn, lambda: watch.warning(conn)) < whole / 20
     assert watch.warning(conn) is None
 
     # Saved while the clock said tomorrow: the watch finds it among the entries since.
     tomorrow = datetime.now(UTC) + timedelta(days=1)
     _saved_at(ledger, monkeypatch, tomorrow, 1)
-    since = _steps(conn, lambda: watch.warning(conn))
+    since = vm_steps(conn, lambda: watch.warning(conn))
     assert since < whole / 20
     warned = watch.warning(conn)
     assert warned is not None and warned == clock.clock_warning(conn)
@@ -124,14 +105,14 @@ def test_a_watch_asked_before_its_thread_answers_reads_whole(ledger: Ledger) -> 
 def test_a_forgotten_watch_reads_whole_again_and_drops_a_read_begun_before(
     ledger: Ledger, tmp_path: Path
 ) -> None:
-    _import_rows(ledger, tmp_path, 3000)
+    import_receipts(ledger, tmp_path, 3000, month="2026-03")
     conn = ledger.conn
-    whole = _steps(conn, lambda: clock.saved_up_to(conn))
+    whole = vm_steps(conn, lambda: clock.saved_up_to(conn))
     watch = ClockWatch()
     watch.warning(conn)
-    assert _steps(conn, lambda: watch.warning(conn)) < whole / 20
+    assert vm_steps(conn, lambda: watch.warning(conn)) < whole / 20
     watch.forget()
-    assert _steps(conn, lambda: watch.warning(conn)) >= whole / 2
+    assert vm_steps(conn, lambda: watch.warning(conn)) >= whole / 2
 
     # A read begun before a restore (forget) finishes after it: not kept, not told.
     watch.forget()
@@ -150,7 +131,7 @@ def test_a_forgotten_watch_reads_whole_again_and_drops_a_read_begun_before(
         release.set()
         thread.join(timeout=30)
     assert told == []
-    assert _steps(conn, lambda: watch.warning(conn)) >= whole / 2
+    assert vm_steps(conn, lambda: watch.warning(conn)) >= whole / 2
 
 
 def test_no_second_connection_no_thread() -> None:

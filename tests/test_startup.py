@@ -18,12 +18,14 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
     english,
     fresh_ledger,
     fresh_python,
+    import_receipts,
     raw,
     receipt,
     tamper,
+    vm_steps,
 )
 
-from ruralcouncil.ledger import chain, importer, users
+from ruralcouncil.ledger import chain, users
 from ruralcouncil.ledger.errors import AuthenticationFailed, LedgerUnavailable
 from ruralcouncil.ledger.storage import Ledger, open_ledger
 
@@ -157,28 +159,7 @@ def test_window_is_painted_before_the_heavy_libraries_load_and_the_chart_follows
 
 def _login_steps(ledger: Ledger, name: str = ADMIN, password: str = PASSWORD) -> int:
     """How much SQLite work a login does (virtual machine steps, in tens)."""
-    steps = [0]
-
-    def tick() -> int:
-        steps[0] += 1
-        return 0
-
-    ledger.conn.set_progress_handler(tick, 10)
-    try:
-        users.login(ledger, name, password)
-    finally:
-        ledger.conn.set_progress_handler(None, 0)
-    return steps[0]
-
-
-def _import_rows(ledger: Ledger, folder: Path, n: int) -> None:
-    path = folder / f"rows-{n}.csv"
-    lines = ["date,type,amount,category,fund,account,to_account,counterparty,description"]
-    lines += [
-        f"2025-03-{1 + i % 28:02d},receipt,{100 + i},TAX-LAND,GENERAL,BANK,,,r{i}" for i in range(n)
-    ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    importer.import_transactions(ledger, admin_of(ledger), path)
+    return vm_steps(ledger.conn, lambda: users.login(ledger, name, password))
 
 
 def test_a_login_reads_no_more_of_a_larger_ledger(tmp_path: Path) -> None:
@@ -188,11 +169,11 @@ def test_a_login_reads_no_more_of_a_larger_ledger(tmp_path: Path) -> None:
         users.add_user(ledger, admin, "clerk", "clerk", "clerk-password-1")
         users.set_role(ledger, admin, "clerk", "chair")
         small = _login_steps(ledger)
-        _import_rows(ledger, tmp_path, 3000)
+        import_receipts(ledger, tmp_path, 3000)
         for n in range(40):  # many small commits too
             receipt(ledger, admin, "2025-04-01", 100_00 + n)
         users.set_role(ledger, admin, "clerk", "clerk")  # a user change far into the chain
-        _import_rows(ledger, tmp_path, 2000)
+        import_receipts(ledger, tmp_path, 2000)
         large = _login_steps(ledger)
         assert users.login(ledger, "clerk", "clerk-password-1").role == users.Role.CLERK
     finally:

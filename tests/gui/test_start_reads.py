@@ -8,22 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from _helpers import import_receipts
 
 from ruralcouncil.gui import app, login_dialog, main_window
-from ruralcouncil.ledger import importer, users
+from ruralcouncil.ledger import users
 from ruralcouncil.ledger.storage import Ledger
 
 ADMIN, ADMIN_PASSWORD = "admin", "correct-horse-1"  # tests/gui/conftest.py's administrator
-
-
-def _import_rows(ledger: Ledger, folder: Path, n: int) -> None:
-    path = folder / f"rows-{n}.csv"
-    lines = ["date,type,amount,category,fund,account,to_account,counterparty,description"]
-    lines += [
-        f"2025-03-{1 + i % 28:02d},receipt,{100 + i},TAX-LAND,GENERAL,BANK,,,r{i}" for i in range(n)
-    ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    importer.import_transactions(ledger, users.login(ledger, ADMIN, ADMIN_PASSWORD), path)
 
 
 def _start_steps(path: Path, monkeypatch: pytest.MonkeyPatch) -> int:
@@ -87,7 +78,7 @@ def test_the_windows_start_reads_no_more_of_a_larger_ledger(
     ledger = app.open_for_window(gui_ledger_path)[0]
     assert ledger is not None
     try:
-        _import_rows(ledger, tmp_path, 5000)
+        import_receipts(ledger, tmp_path, 5000)
     finally:
         ledger.close()
     large = _start_steps(gui_ledger_path, monkeypatch)
