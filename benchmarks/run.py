@@ -327,8 +327,16 @@ cold = sys.argv[4] == "cold"
 from ruralcouncil import start
 
 start.pause_collection()
-from ruralcouncil import i18n
+# Then its command line, which finds no command and opens the window (run_gui): what
+# run_gui does is done below, step by step, to be timed.
+from ruralcouncil.cli import main as command_line
 from ruralcouncil.gui import app as gui_app
+
+run_gui, asked = gui_app.run_gui, []
+gui_app.run_gui = lambda db, demo=False: asked.append((str(db), demo)) or 0
+assert command_line(["--db", path]) == 0 and asked == [(path, False)], asked
+gui_app.run_gui = run_gui
+from ruralcouncil import i18n
 
 if cold:  # no page's module loaded while the user reads the dashboard: the ledger's cold
     from ruralcouncil.gui import main_window  # (its start-up figures are not used)

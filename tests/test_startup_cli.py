@@ -19,7 +19,7 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
 )
 
 from ruralcouncil import i18n
-from ruralcouncil.cli.subjects import build_parser, chosen_command
+from ruralcouncil.cli.subjects import WINDOW, build_parser, chosen_command
 
 ROOT = Path(__file__).resolve().parents[1]
 # Never on a read path: the schema's migrations (sqlite-utils, and click, numpy... behind
@@ -179,7 +179,38 @@ def test_the_parser_of_one_command_reads_argv_as_the_whole_parser(argv: list[str
 
 @pytest.mark.parametrize(
     "argv",
-    [[], ["--help"], ["summary", "-h"], ["--d", "x", "summary"], ["nothing"], ["--year", "1"]],
+    [
+        [],
+        ["--db", "x.ruralcouncil"],
+        ["--db=x", "--demo"],
+        ["--lang", "kk", "--db", "x"],
+        ["--smoke-test"],
+    ],
+)
+def test_the_windows_start_builds_no_commands_parser_and_reads_argv_as_the_whole_one(
+    argv: list[str],
+) -> None:
+    import argparse
+
+    assert chosen_command(argv) == WINDOW
+    parser = build_parser(argv)
+    [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert commands.choices == {}
+    assert parser.parse_args(argv).handler is None  # the window
+    assert _comparable(argv, argv) == _comparable(argv, None)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["summary", "-h"],
+        ["--d", "x", "summary"],
+        ["nothing"],
+        ["--year", "1"],
+        ["--version"],
+        ["--db", "x", "--bogus"],
+    ],
 )
 def test_the_whole_parser_answers_help_and_mistakes(argv: list[str]) -> None:
     import argparse

@@ -9,47 +9,32 @@ new module and one line in ``SUBJECTS``; ``--help`` lists the commands in this o
 from __future__ import annotations
 
 import argparse
+import importlib
 from collections.abc import Sequence
-from types import ModuleType
 from typing import NoReturn
 
 import ruralcouncil
 from ruralcouncil import i18n
-from ruralcouncil.cli import (
-    community,
-    council,
-    district,
-    entries,
-    exports,
-    funds_and_codes,
-    ledger_file,
-    paper,
-    registers,
-    reports,
-    returns,
-    settings,
-    spending,
-    users,
-)
 from ruralcouncil.cli.common import ONLY
 from ruralcouncil.cli.parsing import Parser
 from ruralcouncil.i18n import _
 
-SUBJECTS: tuple[ModuleType, ...] = (
-    ledger_file,  # init, demo, verify, backup, restore
-    entries,  # record, reverse, import-transactions, ledger, summary, close-year
-    users,  # user ...
-    funds_and_codes,  # fund ..., code ...
-    settings,  # settings ...
-    council,  # party ..., interest ..., council ..., meeting ..., resolution ...
-    spending,  # budget ..., request ...
-    community,  # donation ..., project ..., household ..., contribution ...
-    registers,  # subsidy ..., loan ..., asset ..., lease ..., fine ...
-    reports,  # report ...
-    paper,  # verify-report
-    returns,  # governance answer, variance explain, reconcile, audit answer, return finalise
-    exports,  # export csv|xlsx|fdp
-    district,  # consolidate, district summary (DuckDB, an optional extra)
+# The subjects' modules, imported when the parser is built (not for the window's start).
+SUBJECTS: tuple[str, ...] = (
+    "ledger_file",  # init, demo, verify, backup, restore
+    "entries",  # record, reverse, import-transactions, ledger, summary, close-year
+    "users",  # user ...
+    "funds_and_codes",  # fund ..., code ...
+    "settings",  # settings ...
+    "council",  # party ..., interest ..., council ..., meeting ..., resolution ...
+    "spending",  # budget ..., request ...
+    "community",  # donation ..., project ..., household ..., contribution ...
+    "registers",  # subsidy ..., loan ..., asset ..., lease ..., fine ...
+    "reports",  # report ...
+    "paper",  # verify-report
+    "returns",  # governance answer, variance explain, reconcile, audit answer, return finalise
+    "exports",  # export csv|xlsx|fdp
+    "district",  # consolidate, district summary (DuckDB, an optional extra)
 )
 
 
@@ -65,6 +50,8 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     # no message never looks up the user's language.
     with i18n.texts_not_shown():
         parser, found = _build(only)
+    if only == WINDOW:
+        return parser  # the window's start (no command): no command's parser is needed
     return parser if found else _build()[0]  # not a command after all: the whole parser
 
 
@@ -99,8 +86,9 @@ def _build(only: str | None = None) -> tuple[Parser, bool]:
     parser.set_defaults(handler=None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     setattr(commands, ONLY, only)
-    for subject in SUBJECTS:
-        subject.register(commands)
+    if only != WINDOW:  # the window's start needs no command, nor their modules
+        for name in SUBJECTS:
+            importlib.import_module(f"ruralcouncil.cli.{name}").register(commands)
     return parser, only is None or only in commands.choices
 
 
@@ -113,9 +101,15 @@ class _EarlyParser(Parser):
         raise _Unsure(message)
 
 
+# What :func:`chosen_command` says of a command line that names no command and nothing the
+# top-level options do not know: the window's start (no command has this name).
+WINDOW = ""
+
+
 def chosen_command(argv: Sequence[str]) -> str | None:
-    """The command ``argv`` names, read with the top-level options only; None when it asks
-    for help anywhere or cannot be read so (the whole parser then answers, in its words)."""
+    """The command ``argv`` names, read with the top-level options only; :data:`WINDOW`
+    when it names none and holds nothing else; None when it asks for help anywhere or
+    cannot be read so (the whole parser then answers, in its words)."""
     if any(arg.startswith(("-h", "--h")) for arg in argv):
         return None
     early = _EarlyParser(prog="ruralcouncil", add_help=False)
@@ -125,10 +119,14 @@ def chosen_command(argv: Sequence[str]) -> str | None:
     early.add_argument("--smoke-test", action="store_true")
     early.add_argument("command", nargs="?")
     try:
-        known, _rest = early.parse_known_args(list(argv))
+        known, rest = early.parse_known_args(list(argv))
     except _Unsure:
         return None
-    return str(known.command) if isinstance(known.command, str) else None
+    if isinstance(known.command, str):
+        return str(known.command)
+    # No command: the window, unless something is left that only the whole parser can
+    # answer (--version, or a mistake it names in its usage).
+    return WINDOW if not rest else None
 
 
 def _before_the_command(argv: list[str]) -> list[str]:
