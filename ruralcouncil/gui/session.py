@@ -108,6 +108,8 @@ class Session(QObject):
     def _tell_about_clock(self) -> None:
         if self.window is None:
             return  # the program is ending (or a log-out is under way): nobody to warn
+        if self.window.context.busy:
+            return  # a restore is rewriting the ledger: the next save asks the clock anyway
         warning = self.clock.warning(self.ledger.conn)
         if warning:
             messages.show_warning(self.window, warning, _("Check the clock"))

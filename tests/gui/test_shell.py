@@ -287,6 +287,45 @@ def test_the_clock_is_checked_once_the_main_window_is_painted(
     window.close()
 
 
+def test_the_clocks_answer_waits_for_no_restore(
+    gui_ledger: Ledger,
+    admin_user: users.User,
+    monkeypatch: pytest.MonkeyPatch,
+    message_boxes: MessageRecorder,
+    qtbot: QtBot,
+) -> None:
+    """An answer that comes while a restore rewrites the ledger neither reads the ledger
+    nor warns (the next save asks the clock again)."""
+    tomorrow = (datetime.now().astimezone() + timedelta(days=1)).isoformat(timespec="seconds")
+    with monkeypatch.context() as patch:
+        patch.setattr(storage, "now_text", lambda: tomorrow)
+        journal.record(gui_ledger, admin_user, NewEntry(date.today(), EntryType.OPENING, 1_000_00))
+    session = app.start_session(gui_ledger, admin_user)
+    window = session.window
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    window.context.busy = True
+    told: list[object] = []
+    session.clock_checked.connect(told.append)
+    read = [0]
+
+    def tick() -> int:
+        read[0] += 1
+        return 0
+
+    gui_ledger.conn.set_progress_handler(tick, 1)
+    try:
+        session._tell_about_clock()  # what the clock's answer, received, runs
+    finally:
+        gui_ledger.conn.set_progress_handler(None, 0)
+    assert (read[0], told, message_boxes.shown) == (0, [], [])
+    window.context.busy = False
+    with qtbot.waitSignal(session.clock_checked, timeout=10_000) as checked:
+        session._clock_read.emit()
+    assert checked.args is not None and "earlier than the last saved entry" in checked.args[0]
+    window.close()
+
+
 def test_the_start_remembers_who_logged_in_once_the_window_is_painted(
     gui_ledger: Ledger, admin_user: users.User, qtbot: QtBot
 ) -> None:
