@@ -16,14 +16,14 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import closing
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
 import pytest
 
 from ruralcouncil.i18n import language, set_language
-from ruralcouncil.ledger import chain, journal, keys, records
+from ruralcouncil.ledger import chain, journal, keys, records, storage
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.setup import init_ledger
 from ruralcouncil.ledger.storage import Ledger, open_ledger
@@ -591,6 +591,16 @@ def fresh_python(
         timeout=300,
         check=False,
     )
+
+
+def saved_while_clock_said(
+    ledger: Ledger, when: datetime, monkeypatch: pytest.MonkeyPatch, n: int = 1
+) -> None:
+    """``n`` receipts (dated 10 January 2026) saved while this PC's clock said ``when``."""
+    with monkeypatch.context() as patch:
+        patch.setattr(storage, "now_text", lambda: when.isoformat(timespec="seconds"))
+        for i in range(n):
+            receipt(ledger, admin_of(ledger), "2026-01-10", 100_00 + i)
 
 
 def import_receipts(ledger: Ledger, folder: Path, n: int, month: str = "2025-03") -> None:

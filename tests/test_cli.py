@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 import pytest
 
 from ruralcouncil import cli, i18n, paths
-from ruralcouncil.ledger import journal, schema, users
+from ruralcouncil.ledger import clock, journal, schema, users
 from ruralcouncil.ledger.chain import head
 from ruralcouncil.ledger.errors import AuthenticationFailed
 from ruralcouncil.ledger.lock import LedgerLock
@@ -742,7 +742,7 @@ def test_fund_add_and_use(run: Cli, db: Path) -> None:
 def test_clock_warning_goes_to_stderr_before_the_write(
     run: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(journal, "clock_warning", lambda conn: "CLOCK IS BEHIND")
+    monkeypatch.setattr(clock, "clock_warning", lambda conn: "CLOCK IS BEHIND")
     code, out, err = run(*FINE, "--user", "clerk")
     assert code == 0
     assert "CLOCK IS BEHIND" in err

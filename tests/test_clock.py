@@ -5,42 +5,22 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from _helpers import (  # noqa: F401  (english: an autouse fixture)
-    admin_of,
     english,
-    fresh_ledger,
     import_receipts,
-    receipt,
+    saved_while_clock_said,
     vm_steps,
 )
 
-from ruralcouncil.ledger import clock, storage
+from ruralcouncil.ledger import clock
 from ruralcouncil.ledger.clock import ClockWatch, SavedUpTo
 from ruralcouncil.ledger.storage import Ledger
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def ledger(tmp_path: Path) -> Iterator[Ledger]:
-    opened = fresh_ledger(tmp_path)
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
-def _saved_at(ledger: Ledger, monkeypatch: pytest.MonkeyPatch, when: datetime, n: int) -> None:
-    """``n`` receipts saved while this PC's clock said ``when``."""
-    with monkeypatch.context() as patch:
-        patch.setattr(storage, "now_text", lambda: when.isoformat(timespec="seconds"))
-        for i in range(n):
-            receipt(ledger, admin_of(ledger), "2026-01-10", 100_00 + i)
 
 
 def test_the_entries_saved_since_give_what_every_entry_gives(
@@ -52,7 +32,7 @@ def test_the_entries_saved_since_give_what_every_entry_gives(
     # Saved while the clock said tomorrow, then back at today: the latest moment is not the
     # last entry's, and a later read that starts after it must not lose it.
     for when in (NOW + timedelta(days=1), NOW, NOW - timedelta(days=3), NOW + timedelta(hours=1)):
-        _saved_at(ledger, monkeypatch, when, 2)
+        saved_while_clock_said(ledger, when, monkeypatch, 2)
         known = clock.saved_up_to(conn, known)
         assert known == clock.saved_up_to(conn)
     assert known.recorded_at == (NOW + timedelta(days=1)).isoformat(timespec="seconds")
@@ -89,7 +69,7 @@ def test_a_watch_reads_whole_once_then_only_what_was_saved_since(
 
     # Saved while the clock said tomorrow: the watch finds it among the entries since.
     tomorrow = datetime.now(UTC) + timedelta(days=1)
-    _saved_at(ledger, monkeypatch, tomorrow, 1)
+    saved_while_clock_said(ledger, tomorrow, monkeypatch)
     since = vm_steps(conn, lambda: watch.warning(conn))
     assert since < whole / 20
     warned = watch.warning(conn)

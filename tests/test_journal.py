@@ -25,7 +25,7 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
     transfer,
 )
 
-from ruralcouncil.ledger import catalog, importer, journal, queries, storage, users
+from ruralcouncil.ledger import catalog, clock, importer, journal, queries, storage, users
 from ruralcouncil.ledger.dates import shown_time
 from ruralcouncil.ledger.errors import (
     ClosedYear,
@@ -612,12 +612,12 @@ def test_record_in_closed_year_is_closed_year_even_when_otherwise_bad(book: Book
 
 
 def test_clock_warning(book: Book, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert journal.clock_warning(book.ledger.conn) is None
+    assert clock.clock_warning(book.ledger.conn) is None
     receipt(book.ledger, book.user, "2024-02-01", 100)
-    assert journal.clock_warning(book.ledger.conn) is None
+    assert clock.clock_warning(book.ledger.conn) is None
     monkeypatch.setattr(storage, "now_text", lambda: "2999-06-15T10:30:00+05:00")
     receipt(book.ledger, book.user, "2024-02-02", 100)
-    warning = journal.clock_warning(book.ledger.conn)
+    warning = clock.clock_warning(book.ledger.conn)
     assert warning is not None
     # The last entry's moment in this PC's local time, in the user's format, not raw ISO.
     assert shown_time(datetime(2999, 6, 15, 5, 30, tzinfo=UTC)) in warning

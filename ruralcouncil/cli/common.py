@@ -145,13 +145,13 @@ def as_user(
     about a clock running behind, log in. ``password``: given when the command needs it
     again itself (restore, a change of one's own password), asked for once by the caller
     with :func:`password_for`; otherwise it is asked for here."""
-    from ruralcouncil.ledger import journal, users
+    from ruralcouncil.ledger import clock, users
     from ruralcouncil.ledger.storage import open_ledger
 
     ledger = open_ledger(db_path(args), write=True, purpose=f"cli {purpose}")
     try:
         # The clock warning comes first: even a login writes a line to the audit log.
-        warning = journal.clock_warning(ledger.conn)
+        warning = clock.clock_warning(ledger.conn)
         if warning:
             warn(warning)
         if password is None:

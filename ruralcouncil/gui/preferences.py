@@ -10,6 +10,7 @@ from ruralcouncil import paths
 
 
 def window_settings() -> QSettings:
+    """Window size and place, kept with the other preferences (beside a portable program)."""
     return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
 
 

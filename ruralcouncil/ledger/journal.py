@@ -1160,14 +1160,6 @@ def closed_years(conn: sqlite3.Connection) -> list[int]:
     return [int(r[0]) for r in conn.execute("SELECT year FROM closed_years ORDER BY year")]
 
 
-def clock_warning(conn: sqlite3.Connection) -> str | None:
-    """A warning when this PC's clock is earlier than the ledger's last saved entry, from
-    every entry read now (``clock``; a window keeps a :class:`clock.ClockWatch` instead)."""
-    from ruralcouncil.ledger import clock
-
-    return clock.clock_warning(conn)
-
-
 __all__ = [
     "DateWarning",
     "EntryType",

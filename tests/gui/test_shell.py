@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _helpers import saved_while_clock_said
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
@@ -27,7 +28,7 @@ from ruralcouncil.gui.login_dialog import LoginDialog
 from ruralcouncil.gui.main_window import MainWindow
 from ruralcouncil.gui.settings_page import SettingsPage
 from ruralcouncil.gui.setup_wizard import SetupWizard
-from ruralcouncil.ledger import audit, chain, journal, settings, storage, users
+from ruralcouncil.ledger import audit, chain, clock, journal, settings, users
 from ruralcouncil.ledger.errors import PermissionDenied
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.lock import LedgerLock
@@ -275,15 +276,12 @@ def test_the_clock_is_checked_once_the_main_window_is_painted(
     window.close()
 
     # An entry saved when the clock said tomorrow: today's clock is now behind it.
-    tomorrow = (datetime.now().astimezone() + timedelta(days=1)).isoformat(timespec="seconds")
-    with monkeypatch.context() as patch:
-        patch.setattr(storage, "now_text", lambda: tomorrow)
-        journal.record(gui_ledger, admin_user, NewEntry(date.today(), EntryType.OPENING, 1_000_00))
+    saved_while_clock_said(gui_ledger, datetime.now().astimezone() + timedelta(days=1), monkeypatch)
     window = _started(gui_ledger, admin_user, qtbot)
     [shown] = message_boxes.shown
     assert shown.icon == QMessageBox.Icon.Warning
     assert "earlier than the last saved entry" in shown.text
-    assert shown.text == journal.clock_warning(gui_ledger.conn)
+    assert shown.text == clock.clock_warning(gui_ledger.conn)
     window.close()
 
 
@@ -296,10 +294,7 @@ def test_the_clocks_answer_waits_for_no_restore(
 ) -> None:
     """An answer that comes while a restore rewrites the ledger neither reads the ledger
     nor warns (the next save asks the clock again)."""
-    tomorrow = (datetime.now().astimezone() + timedelta(days=1)).isoformat(timespec="seconds")
-    with monkeypatch.context() as patch:
-        patch.setattr(storage, "now_text", lambda: tomorrow)
-        journal.record(gui_ledger, admin_user, NewEntry(date.today(), EntryType.OPENING, 1_000_00))
+    saved_while_clock_said(gui_ledger, datetime.now().astimezone() + timedelta(days=1), monkeypatch)
     session = app.start_session(gui_ledger, admin_user)
     window = session.window
     assert isinstance(window, MainWindow)
