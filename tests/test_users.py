@@ -120,6 +120,7 @@ def _handshake(monkeypatch: pytest.MonkeyPatch, patience: float = 10) -> list[st
 
     def derive_beside(*args: object) -> bytes:
         seen.append("derivation waits" if prepared.wait(patience) else "derivation alone")
+        prepared.clear()  # the next derivation waits for its own preparation
         return derive(*args)  # type: ignore[arg-type]
 
     def prepare() -> None:
@@ -138,16 +139,40 @@ def _on_main() -> bool:
 def test_what_a_login_needs_next_is_loaded_beside_the_key_derivation(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """scrypt releases the GIL: the window's code and the cryptography are loaded on another
-    thread meanwhile, and finished before the key is opened."""
+    """scrypt releases the GIL: the window's code and the cryptography are loaded on the
+    main thread while the key is derived on its own, and finished before the key is opened."""
     public, locked = _pair()
     seen = _handshake(monkeypatch)
     assert keys.unlock(7, public, locked, PASSWORD).public_key == public
-    assert seen == ["prepared beside", "derivation waits"]
+    assert seen == ["prepared on the main thread", "derivation waits"]
     # An unknown name costs the same work as a wrong password, preparation included.
     seen.clear()
     keys.waste_like_unlock(PASSWORD)
-    assert seen == ["prepared beside", "derivation waits"]
+    assert seen == ["prepared on the main thread", "derivation waits"]
+
+
+def test_a_login_prepares_after_checking_the_users_not_beside_it(
+    book: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three threads on a two-core PC slowed the derivation: the login checks the chain's
+    users first, then prepares, both on the main thread, with the derivation on its own."""
+    seen = _handshake(monkeypatch)
+    check = replay.users_from_chain
+
+    def checked(conn: object) -> object:
+        try:
+            return check(conn)  # type: ignore[arg-type]
+        finally:
+            seen.append("users checked on the main thread" if _on_main() else "checked beside")
+
+    monkeypatch.setattr(replay, "users_from_chain", checked)
+    assert users.login(book, ADMIN, PASSWORD).role == Role.ADMIN
+    assert seen == [
+        "users checked on the main thread",
+        "prepared on the main thread",
+        "derivation waits",
+    ]
+    assert not [t.name for t in threading.enumerate() if t.name == "derive-key"]
 
 
 def test_a_failing_preparation_does_not_stop_a_login(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -371,7 +396,7 @@ def test_the_key_is_derived_while_the_users_are_checked(
     user = users.login(book, ADMIN, PASSWORD)
     assert user.signer is not None and user.signer.public_key == _row(book, ADMIN)["public_key"]
     assert sorted(met) == ["check met the derivation", "derivation met the check"]
-    assert not [t.name for t in threading.enumerate() if t.name in ("derive-key", "prepare-login")]
+    assert not [t.name for t in threading.enumerate() if t.name == "derive-key"]
 
 
 def test_one_derivation_for_a_login_and_for_a_refusal(
@@ -476,7 +501,7 @@ def test_a_check_that_fails_leaves_nothing_running(
     monkeypatch.setattr(replay, "users_from_chain", broken)
     with pytest.raises(LedgerUnavailable):
         users.login(book, ADMIN, PASSWORD)
-    assert not [t.name for t in threading.enumerate() if t.name in ("derive-key", "prepare-login")]
+    assert not [t.name for t in threading.enumerate() if t.name == "derive-key"]
 
 
 def test_disabled_user_refused_then_enabled(book: Ledger) -> None:

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 # The Qt-free modules every start needs before its login dialog come first. Among them what
 # the first use of ``paths`` loads (platformdirs: the chosen language, the last user and the
 # window's size are kept in the user's settings folder) and the ledger's lock (the window
-# opens the ledger for writing). What the main window needs beyond them loads beside the
-# login's key derivation (prepare_main_window), where that cost is paid on an idle core.
+# opens the ledger for writing). What the main window needs beyond them loads while the
+# login's key is derived on the other core (prepare_main_window), where it costs no wait.
 # isort: off
 import platformdirs  # noqa: F401
 

@@ -36,8 +36,9 @@ def load() -> None:
 
 
 # What a login needs next, loaded while the password's key is derived: scrypt releases the
-# GIL, so for its ~40 ms a second core is free for imports (the cryptography that opens the
-# key; the window registers its own code). Each must be safe to run twice.
+# GIL, so for its ~50 ms the main thread is free for imports once it has checked the users
+# (the cryptography that opens the key; the window registers its own code). Each must be
+# safe to run twice.
 _WHILE_DERIVING: list[Callable[[], None]] = [load]
 
 
@@ -163,12 +164,14 @@ def _locked_parts(locked: str) -> tuple[Params, str, str]:
 
 
 class KeyDerivation:
-    """A key derivation begun on its own thread, with ``_WHILE_DERIVING`` run beside it and
-    both finished before :meth:`key` returns (so nothing else runs beside the caller
-    afterwards). scrypt leaves the interpreter free, so the caller may work meanwhile: a
-    login checks the chain's users (:func:`begin_unlock`). The preparations run only on the
-    main thread: a login in a worker (an upgrade's) has the window's thread running beside
-    it, and the window's code is not imported beside the window's own work.
+    """A key derivation begun on its own thread. scrypt leaves the interpreter free, so the
+    caller may work meanwhile: a login checks the chain's users (:func:`begin_unlock`). When
+    the caller then waits for the key on the main thread, ``_WHILE_DERIVING`` runs there
+    first, beside the derivation's remaining time: on a second thread it would have run
+    beside the caller's own work too, three threads on two cores, and scrypt was slowed by
+    losing its core to them (a login took 6-12 ms longer than its derivation alone). A login
+    in a worker (an upgrade's) has the window's thread running beside it and prepares
+    nothing: the window's code is not imported beside the window's own work.
 
     :meth:`key` gives the key only for the same salt and parameters as it was begun with,
     and derives anew otherwise, from the whole password (``derive_from``, a shortened one,
@@ -179,11 +182,6 @@ class KeyDerivation:
         self._from = password if derive_from is None else derive_from
         self._key: bytes | None = None
         self._thread = threading.Thread(target=self._derive, name="derive-key", daemon=True)
-        self._helper: threading.Thread | None = None
-        if threading.current_thread() is threading.main_thread():
-            self._helper = threading.Thread(target=_prepare, name="prepare-login", daemon=True)
-        if self._helper is not None:  # first: the imports take the interpreter at once
-            self._helper.start()
         self._thread.start()
 
     def _derive(self) -> None:
@@ -191,10 +189,11 @@ class KeyDerivation:
             self._key = _derive(self._from, *self._params)
 
     def wait(self) -> None:
-        """Until the derivation and the preparations beside it are done."""
+        """Until the derivation is done, with the preparations run meanwhile (on the main
+        thread: an unknown name's refusal waits as a wrong password's does)."""
+        if self._thread.is_alive() and threading.current_thread() is threading.main_thread():
+            _prepare()
         self._thread.join()
-        if self._helper is not None:
-            self._helper.join()
 
     def key(self, params: Params) -> bytes:
         self.wait()
