@@ -309,7 +309,12 @@ _WHILE_TYPING = textwrap.dedent(
     CHAIN_READER = (
         "ruralcouncil.ledger.replay", "ruralcouncil.ledger.records", "ruralcouncil.ledger.commit"
     )
-    WATCHED = ("ruralcouncil.gui.main_window", "cryptography")
+    WATCHED = (
+        "ruralcouncil.gui.main_window",
+        "ruralcouncil.gui.session",
+        "ruralcouncil.ledger.clock",
+        "cryptography",
+    )
     before = [m for m in WATCHED if m in sys.modules]
     chain_reader = [m for m in CHAIN_READER if m in sys.modules]
     dialog.password.textEdited.emit("c")  # the password's first key, as typed
@@ -321,17 +326,23 @@ _WHILE_TYPING = textwrap.dedent(
 
 
 def test_the_main_windows_code_loads_while_the_password_is_typed(tmp_path: Path) -> None:
-    """Neither the main window's code nor the cryptography that opens a key is loaded before
-    the login dialog is shown (its wait), but at the password's first key (while the user
-    types), so "Log in" is followed by the key's opening and the window alone. Nor is the
-    chain's reader, which the login loads beside the key's derivation."""
+    """Neither the main window's code (nor the session's, nor the clock's) nor the
+    cryptography that opens a key is loaded before the login dialog is shown (its wait),
+    but at the password's first key (while the user types), so "Log in" is followed by the
+    key's opening and the window alone. Nor is the chain's reader, which the login loads
+    beside the key's derivation."""
     ledger = fresh_ledger(tmp_path)
     path = ledger.path
     ledger.close()
     found = _window_probe(_WHILE_TYPING, tmp_path / "c", str(path))
     assert found == {
         "before": [],
-        "after": ["ruralcouncil.gui.main_window", "cryptography"],
+        "after": [
+            "ruralcouncil.gui.main_window",
+            "ruralcouncil.gui.session",
+            "ruralcouncil.ledger.clock",
+            "cryptography",
+        ],
         "chain_reader": [],
     }
 

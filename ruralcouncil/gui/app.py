@@ -34,8 +34,6 @@ from ruralcouncil.gui import feature_scan  # noqa: F401
 
 # isort: on
 from ruralcouncil.gui import collector, fonts, messages, preferences
-from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.session import Session
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import keys, storage
 from ruralcouncil.ledger.errors import LedgerError
@@ -46,6 +44,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QTranslator
 
     from ruralcouncil.gui.login_dialog import LoginDialog
+    from ruralcouncil.gui.session import Session
 
 EXIT_OK = 0
 EXIT_REFUSED = 2
@@ -180,6 +179,7 @@ def demo_hint() -> str:
 
 
 def build_main_window(ledger: Ledger, user: User) -> QMainWindow:
+    from ruralcouncil.gui.context import AppContext
     from ruralcouncil.gui.main_window import MainWindow
 
     context = AppContext(ledger, user)
@@ -190,6 +190,10 @@ def build_main_window(ledger: Ledger, user: User) -> QMainWindow:
 
 def start_session(ledger: Ledger, user: User, *, demo_hint: str = "") -> Session:
     """The session on the open ledger, with the window of the user who logged in shown."""
+    # The session's and the window's code: loaded beside the login's key derivation (with
+    # the main window's, which needs them), not before the login dialog.
+    from ruralcouncil.gui.session import Session
+
     session = Session(ledger, demo_hint=demo_hint)
     session.open_window(user)
     return session
