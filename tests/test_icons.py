@@ -16,7 +16,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from _helpers import fresh_python
+from _helpers import ADMIN, PASSWORD, fresh_ledger, fresh_python
 
 from ruralcouncil import paths
 
@@ -79,11 +79,37 @@ def test_the_ico_holds_every_size() -> None:
 _START = textwrap.dedent(
     """
     import json, sys
+    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
     from ruralcouncil.gui import app as gui_app
+    from ruralcouncil.gui.login_dialog import LoginDialog
+    from ruralcouncil.ledger.storage import open_ledger
 
     app = gui_app.ensure_application()
+    # Nothing before the login dialog's first paint: the icon would hold it up.
+    before = app.windowIcon().isNull()
+    ledger = open_ledger(sys.argv[1], write=True)
+    dialog = LoginDialog(ledger, user_name="admin")
+
+
+    class Paints(QObject):
+        icon_at_paint = None
+
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint and self.icon_at_paint is None:
+                self.icon_at_paint = not app.windowIcon().isNull()
+            return False
+
+
+    paints = Paints()
+    dialog.installEventFilter(paints)
+    dialog.show()
+    loop = QEventLoop()
+    QTimer.singleShot(200, loop.quit)
+    loop.exec()
     icon = app.windowIcon()
     print(json.dumps({
+        "before": before,
+        "at_first_paint": paints.icon_at_paint,
         "null": icon.isNull(),
         "sizes": sorted(s.width() for s in icon.availableSizes()),
         "drawn_16": icon.pixmap(16, 16).width(),
@@ -93,16 +119,25 @@ _START = textwrap.dedent(
         "version": app.applicationVersion(),
         "desktop": app.desktopFileName(),
     }))
+    ledger.close()
     """
 )
 
 
-def test_the_application_starts_with_the_window_icon(tmp_path: Path) -> None:
+def test_the_login_dialog_sets_the_window_icon_once_painted(tmp_path: Path) -> None:
+    """The application starts without its icon, which would hold up the login dialog's
+    first paint (about 3 ms); the dialog sets it just after that paint."""
     from ruralcouncil import __version__
 
-    done = fresh_python(_START, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "c"))
+    ledger = fresh_ledger(tmp_path)
+    path = ledger.path
+    ledger.close()
+    done = fresh_python(
+        _START, str(path), QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "c")
+    )
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["before"] is True and found["at_first_paint"] is False
     assert found["null"] is False
     assert 16 in found["sizes"] and 256 in found["sizes"]
     assert found["sizes"] == list(SIZES)
@@ -113,6 +148,49 @@ def test_the_application_starts_with_the_window_icon(tmp_path: Path) -> None:
     assert found["version"] == __version__
     if sys.platform.startswith("linux"):
         assert found["desktop"] == "ruralcouncil"
+
+
+_WITHOUT_THE_DIALOG = textwrap.dedent(
+    """
+    import json, sys
+    from ruralcouncil.gui import app as gui_app
+    from ruralcouncil.gui import window_icon
+    from ruralcouncil.ledger import storage, users
+
+    app = gui_app.ensure_application()
+    ledger = storage.open_ledger(sys.argv[1], write=True)
+    # A login straight away (the dialog never painted): the icon comes with it.
+    users.login(ledger, sys.argv[3], sys.argv[2])
+    after_login = not app.windowIcon().isNull()
+    # Once set, never made again.
+    made = []
+    window_icon.window_icon = lambda: made.append(1)
+    window_icon.show_window_icon()
+    print(json.dumps({"after_login": after_login, "made_again": len(made)}))
+    ledger.close()
+    """
+)
+
+
+def test_a_login_before_the_dialogs_paint_sets_the_icon_beside_the_key(tmp_path: Path) -> None:
+    """A login that comes before the dialog has painted (an outside probe's) sets the icon
+    while the key is derived, once."""
+    ledger = fresh_ledger(tmp_path)
+    path = ledger.path
+    ledger.close()
+    done = fresh_python(
+        _WITHOUT_THE_DIALOG,
+        str(path),
+        PASSWORD,
+        ADMIN,
+        QT_QPA_PLATFORM="offscreen",
+        XDG_CONFIG_HOME=str(tmp_path / "c"),
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+        "after_login": True,
+        "made_again": 0,
+    }
 
 
 def test_windows_version_resource_text(tmp_path: Path) -> None:

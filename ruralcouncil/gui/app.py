@@ -24,8 +24,6 @@ import platformdirs  # noqa: F401
 from ruralcouncil import __version__, i18n, paths
 from ruralcouncil.ledger import lock, settings, users  # noqa: F401
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow
 
 # Next, before the rest of the window's code: PySide6 would read the source file of each
@@ -34,6 +32,7 @@ from ruralcouncil.gui import feature_scan  # noqa: F401
 
 # isort: on
 from ruralcouncil.gui import collector, fonts, messages, preferences
+from ruralcouncil.gui.window_icon import show_window_icon
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import keys, storage
 from ruralcouncil.ledger.errors import LedgerError
@@ -54,9 +53,12 @@ _qt_translator: QTranslator | None = None  # kept alive as long as the applicati
 
 def prepare_main_window() -> None:
     """The main window's code and its first page's (and the Qt enums their import builds),
-    loaded while the password is typed or its key derived."""
+    loaded while the password is typed or its key derived; and the program's icon, if the
+    login dialog has not set it yet."""
     import ruralcouncil.gui.dashboard_page
     import ruralcouncil.gui.main_window  # noqa: F401
+
+    show_window_icon()
 
 
 # A login is followed by the main window: loaded while the password's key is derived.
@@ -78,29 +80,10 @@ def ensure_application() -> QApplication:
         # The desktop matches the window to ruralcouncil.desktop (its name and icon).
         QApplication.setDesktopFileName("ruralcouncil")
     app = QApplication(sys.argv[:1])
-    app.setWindowIcon(window_icon())
+    # The icon is set once the first window is painted (gui/window_icon.py says why).
     collector.install(app)  # garbage is collected on this thread, never in a worker's
     fonts.install_application_font(app)
     return app
-
-
-ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
-
-
-def window_icon() -> QIcon:
-    """The program's icon (resources/icons/make_icons.py makes the files), one PNG per size.
-    Cheap at start-up: Qt decodes a file only when that size is first drawn, and there is no
-    SVG (QtSvg would have to load). A missing file only leaves that size out."""
-    icon = QIcon()
-    try:
-        folder = paths.resources_dir() / "icons" / "hicolor"
-    except FileNotFoundError:
-        return icon
-    for size in ICON_SIZES:
-        path = folder / f"{size}x{size}" / "apps" / "ruralcouncil.png"
-        if path.is_file():
-            icon.addFile(str(path), QSize(size, size))
-    return icon
 
 
 def install_qt_translations(app: QApplication, lang: str) -> None:
@@ -246,6 +229,7 @@ def _show_unexpected(
     print(text, file=sys.stderr)
     # For the error dialog's details (messages.show_error); no exception type declares it.
     error.__traceback_text__ = text  # type: ignore[attr-defined]
+    show_window_icon()
     messages.show_error(None, error, _("Unexpected error"))
 
 
@@ -287,11 +271,14 @@ def run_gui(db_path: Path | None, demo: bool = False) -> int:
     install_qt_translations(app, lang)
     sys.excepthook = _show_unexpected
     if paths.portable_on_read_only_medium():
+        show_window_icon()
         messages.show_error(None, read_only_medium_text(), _("RuralCouncil"))
         return EXIT_REFUSED
 
     path = ledger_path(db_path, demo)
     admin = ""  # after a first-run setup, the login starts with the new administrator's name
+    if demo or not path.exists():
+        show_window_icon()  # the demo's busy window or the setup comes before the login
     if demo:
         problem = prepare_demo(path)
         if problem:
@@ -305,6 +292,7 @@ def run_gui(db_path: Path | None, demo: bool = False) -> int:
 
     ledger, problem = open_for_window(path)
     if ledger is None:
+        show_window_icon()
         messages.show_error(None, problem or "", _("The ledger cannot be opened"))
         return EXIT_REFUSED
     try:

@@ -9,7 +9,8 @@ message asking an administrator to log in first.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ruralcouncil.gui.problems import error_label, show_problem
+from ruralcouncil.gui.window_icon import show_window_icon
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import settings, users
 from ruralcouncil.ledger.errors import LedgerError
@@ -95,6 +97,7 @@ class LoginDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.setMinimumWidth(420)
+        self._painted = False
 
     def _prepare_while_typing(self) -> None:
         """What comes after "Log in" is loaded while the password is typed (at its first
@@ -114,6 +117,13 @@ class LoginDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         (self.password if self.user_name.text() else self.user_name).setFocus()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            # Just after the first paint, not before it (gui/window_icon.py).
+            QTimer.singleShot(0, self, show_window_icon)
 
     def accept(self) -> None:
         """Check the password; stay open with a message when it is wrong."""

@@ -45,6 +45,7 @@ from ruralcouncil.gui.password_dialog import (
 )
 from ruralcouncil.gui.preferences import window_settings
 from ruralcouncil.gui.session import Session
+from ruralcouncil.gui.window_icon import show_window_icon
 from ruralcouncil.i18n import LANGUAGES, N_, _, language
 from ruralcouncil.ledger import chain, queries, settings
 from ruralcouncil.ledger.users import ROLE_NAMES, Action
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
         session: Session | None = None,
     ) -> None:
         super().__init__(parent)
+        show_window_icon()  # set already, unless this window is the program's first
         self.context = context
         if session is None:  # built directly (tests, the smoke test): a session of its own
             session = Session(context.ledger)

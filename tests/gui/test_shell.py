@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -877,11 +878,30 @@ def quiet_start(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
 
 
+@pytest.fixture
+def no_icon_yet(monkeypatch: pytest.MonkeyPatch) -> Iterator[QApplication]:
+    """The application as a start finds it: without the program's icon, not set yet."""
+    from PySide6.QtGui import QIcon
+
+    from ruralcouncil.gui import window_icon
+
+    qapp = app.ensure_application()
+    monkeypatch.setattr(window_icon, "_shown", False)
+    qapp.setWindowIcon(QIcon())
+    yield qapp
+    window_icon.show_window_icon()
+
+
 def test_run_gui_refuses_a_second_copy(
-    quiet_start: None, gui_ledger: Ledger, message_boxes: MessageRecorder
+    quiet_start: None,
+    gui_ledger: Ledger,
+    message_boxes: MessageRecorder,
+    no_icon_yet: QApplication,
 ) -> None:
     before = chain.head(gui_ledger.conn)
     assert app.run_gui(gui_ledger.path) == 2
+    # The refusal is the program's first window: it has the program's icon.
+    assert not no_icon_yet.windowIcon().isNull()
     assert len(message_boxes.shown) == 1
     assert message_boxes.shown[0].icon == QMessageBox.Icon.Critical
     assert "already open in another copy" in message_boxes.shown[0].text
@@ -894,6 +914,7 @@ def test_run_gui_refuses_a_portable_copy_on_a_read_only_medium(
     gui_ledger: Ledger,
     monkeypatch: pytest.MonkeyPatch,
     message_boxes: MessageRecorder,
+    no_icon_yet: QApplication,
 ) -> None:
     from ruralcouncil import paths
 
@@ -901,6 +922,7 @@ def test_run_gui_refuses_a_portable_copy_on_a_read_only_medium(
     before = gui_ledger_path.read_bytes()
     monkeypatch.setattr(paths, "portable_on_read_only_medium", lambda: True)
     assert app.run_gui(gui_ledger_path) == 2
+    assert not no_icon_yet.windowIcon().isNull()
     assert len(message_boxes.shown) == 1
     shown = message_boxes.shown[0]
     assert shown.icon == QMessageBox.Icon.Critical
