@@ -8,6 +8,7 @@ password ``correct-horse-1``.
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import shutil
 import sqlite3
@@ -19,6 +20,7 @@ from contextlib import closing
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -591,6 +593,14 @@ def fresh_python(
         timeout=300,
         check=False,
     )
+
+
+def window_probe(code: str, config: Path, *args: str) -> Any:
+    """Run a start-up probe offscreen in a fresh interpreter (:func:`fresh_python`), with
+    its own settings folder; what its last line printed (JSON)."""
+    done = fresh_python(code, *args, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(config))
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def saved_while_clock_said(

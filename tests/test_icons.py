@@ -8,7 +8,6 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import json
 import re
 import struct
 import sys
@@ -16,7 +15,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from _helpers import ADMIN, PASSWORD, fresh_ledger, fresh_python
+from _helpers import ADMIN, PASSWORD, fresh_ledger, window_probe
 
 from ruralcouncil import paths
 
@@ -132,11 +131,7 @@ def test_the_login_dialog_sets_the_window_icon_once_painted(tmp_path: Path) -> N
     ledger = fresh_ledger(tmp_path)
     path = ledger.path
     ledger.close()
-    done = fresh_python(
-        _START, str(path), QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "c")
-    )
-    assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    found = window_probe(_START, tmp_path / "c", str(path))
     assert found["before"] is True and found["at_first_paint"] is False
     assert found["null"] is False
     assert 16 in found["sizes"] and 256 in found["sizes"]
@@ -178,16 +173,7 @@ def test_a_login_before_the_dialogs_paint_sets_the_icon_beside_the_key(tmp_path:
     ledger = fresh_ledger(tmp_path)
     path = ledger.path
     ledger.close()
-    done = fresh_python(
-        _WITHOUT_THE_DIALOG,
-        str(path),
-        PASSWORD,
-        ADMIN,
-        QT_QPA_PLATFORM="offscreen",
-        XDG_CONFIG_HOME=str(tmp_path / "c"),
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+    assert window_probe(_WITHOUT_THE_DIALOG, tmp_path / "c", str(path), PASSWORD, ADMIN) == {
         "after_login": True,
         "made_again": 0,
     }

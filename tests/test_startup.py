@@ -8,7 +8,6 @@ import json
 import textwrap
 from contextlib import closing
 from pathlib import Path
-from typing import Any
 
 import pytest
 from _helpers import (  # noqa: F401  (english: an autouse fixture)
@@ -23,6 +22,7 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
     receipt,
     tamper,
     vm_steps,
+    window_probe,
 )
 
 from ruralcouncil.ledger import chain, users
@@ -33,14 +33,6 @@ HEAVY = ("pyqtgraph", "numpy", "reportlab", "duckdb")
 
 
 # --- the main window's first paint ---------------------------------------------------------
-
-
-def _window_probe(code: str, config: Path, *args: str) -> Any:
-    """Run a start-up probe offscreen in a fresh interpreter, with its own settings folder;
-    what its last line printed (JSON)."""
-    done = fresh_python(code, *args, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(config))
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 _FIRST_PAINT = textwrap.dedent(
@@ -143,7 +135,7 @@ def test_window_is_painted_before_the_heavy_libraries_load_and_the_chart_follows
     finally:
         ledger.close()
     # A first start: no window size kept yet, so the window opens maximised.
-    found = _window_probe(_FIRST_PAINT, tmp_path / "config", str(path), PASSWORD)
+    found = window_probe(_FIRST_PAINT, tmp_path / "config", str(path), PASSWORD)
     assert found["at_first_paint"] == [], "loaded before the main window's first paint"
     assert found["pages_at_first_paint"] == [], "a page's module before the first paint"
     assert found["pages"] >= 15 and found["pages_not_warmed_up"] == []
@@ -334,7 +326,7 @@ def test_the_main_windows_code_loads_while_the_password_is_typed(tmp_path: Path)
     ledger = fresh_ledger(tmp_path)
     path = ledger.path
     ledger.close()
-    found = _window_probe(_WHILE_TYPING, tmp_path / "c", str(path))
+    found = window_probe(_WHILE_TYPING, tmp_path / "c", str(path))
     assert found == {
         "before": [],
         "after": [
@@ -375,7 +367,7 @@ def test_the_main_windows_code_loads_while_the_key_is_derived(tmp_path: Path) ->
     ledger = fresh_ledger(tmp_path)
     path = ledger.path
     ledger.close()
-    found = _window_probe(_PROBE_LOGIN, tmp_path / "c", str(path), PASSWORD, ADMIN)
+    found = window_probe(_PROBE_LOGIN, tmp_path / "c", str(path), PASSWORD, ADMIN)
     assert found == {
         "before": [],
         "after": [
