@@ -626,15 +626,17 @@ def import_receipts(ledger: Ledger, folder: Path, n: int, month: str = "2025-03"
     importer.import_transactions(ledger, admin_of(ledger), path)
 
 
-def vm_steps(conn: sqlite3.Connection, work: Callable[[], object]) -> int:
-    """SQLite's work on ``conn`` (virtual machine steps, in tens) while ``work()`` runs."""
+def vm_steps(conn: sqlite3.Connection, work: Callable[[], object], every: int = 10) -> int:
+    """SQLite's work on ``conn`` while ``work()`` runs, in its virtual machine's steps
+    counted by ``every`` (tens by default): what a read costs, counted exactly, where a
+    timing would drift with the machine."""
     counted = [0]
 
     def tick() -> int:
         counted[0] += 1
         return 0
 
-    conn.set_progress_handler(tick, 10)
+    conn.set_progress_handler(tick, every)
     try:
         work()
     finally:

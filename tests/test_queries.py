@@ -18,6 +18,7 @@ from _helpers import (  # noqa: F401  (english: an autouse fixture)
     fresh_ledger,
     opening,
     scratch_dir,
+    vm_steps,
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -319,20 +320,8 @@ def _statements(conn: sqlite3.Connection, work: Callable[[], object]) -> list[st
 
 
 def _steps(conn: sqlite3.Connection, work: Callable[[], object]) -> int:
-    """How many steps of SQLite's virtual machine ``work`` takes: what a count costs, counted
-    exactly, where a timing would drift with the machine."""
-    steps = [0]
-
-    def step() -> int:
-        steps[0] += 1
-        return 0
-
-    conn.set_progress_handler(step, 1)
-    try:
-        work()
-    finally:
-        conn.set_progress_handler(None, 1)
-    return steps[0]
+    """Every step of SQLite's virtual machine ``work`` takes."""
+    return vm_steps(conn, work, every=1)
 
 
 def test_a_year_is_counted_by_its_days(conn_ledger: Ledger) -> None:

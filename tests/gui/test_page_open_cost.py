@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _helpers import vm_steps
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView
 from pytestqt.qtbot import QtBot
@@ -400,18 +401,7 @@ def test_a_page_from_a_late_key_costs_what_the_first_page_does(big: AppContext) 
     late = rows[-PAGE - 1].key
 
     def steps(read: Callable[[sqlite3.Connection], object]) -> int:
-        counted = [0]
-
-        def tick() -> int:
-            counted[0] += 1
-            return 0
-
-        conn.set_progress_handler(tick, 100)
-        try:
-            read(conn)
-        finally:
-            conn.set_progress_handler(None, 0)
-        return counted[0]
+        return vm_steps(conn, lambda: read(conn), every=100)
 
     first = steps(lambda c: queries.after(c, flt, None, PAGE))
     later = steps(lambda c: queries.after(c, flt, late, PAGE))
