@@ -263,6 +263,13 @@ def run_setup(app: QApplication, path: Path) -> str | None:
         values = wizard.values()
 
 
+def _refuse(text: str, title: str) -> int:
+    """A start that cannot go on: why, in the program's first (and only) window."""
+    show_window_icon()
+    messages.show_error(None, text, title)
+    return EXIT_REFUSED
+
+
 def run_gui(db_path: Path | None, demo: bool = False) -> int:
     """The desktop program; returns the process exit status."""
     app = ensure_application()
@@ -271,9 +278,7 @@ def run_gui(db_path: Path | None, demo: bool = False) -> int:
     install_qt_translations(app, lang)
     sys.excepthook = _show_unexpected
     if paths.portable_on_read_only_medium():
-        show_window_icon()
-        messages.show_error(None, read_only_medium_text(), _("RuralCouncil"))
-        return EXIT_REFUSED
+        return _refuse(read_only_medium_text(), _("RuralCouncil"))
 
     path = ledger_path(db_path, demo)
     admin = ""  # after a first-run setup, the login starts with the new administrator's name
@@ -282,8 +287,7 @@ def run_gui(db_path: Path | None, demo: bool = False) -> int:
     if demo:
         problem = prepare_demo(path)
         if problem:
-            messages.show_error(None, problem, _("RuralCouncil"))
-            return EXIT_REFUSED
+            return _refuse(problem, _("RuralCouncil"))
     elif not path.exists():
         created_by = run_setup(app, path)
         if created_by is None:
@@ -292,9 +296,7 @@ def run_gui(db_path: Path | None, demo: bool = False) -> int:
 
     ledger, problem = open_for_window(path)
     if ledger is None:
-        show_window_icon()
-        messages.show_error(None, problem or "", _("The ledger cannot be opened"))
-        return EXIT_REFUSED
+        return _refuse(problem or "", _("The ledger cannot be opened"))
     try:
         login = login_dialog_for(ledger, demo=demo, admin=admin)
         if login.exec() != QDialog.DialogCode.Accepted or login.user is None:
