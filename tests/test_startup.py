@@ -307,11 +307,23 @@ _WHILE_TYPING = textwrap.dedent(
         "ruralcouncil.ledger.clock",
         "cryptography",
     )
+    import PySide6.QtWidgets
+
+    # PySide builds a class's Python type (and its enums) when it is first named.
+    def main_window_type():
+        return "QMainWindow" in vars(PySide6.QtWidgets)
+
     before = [m for m in WATCHED if m in sys.modules]
     chain_reader = [m for m in CHAIN_READER if m in sys.modules]
+    type_before = main_window_type()
     dialog.password.textEdited.emit("c")  # the password's first key, as typed
     after = [m for m in WATCHED if m in sys.modules]
-    print(json.dumps({"before": before, "after": after, "chain_reader": chain_reader}))
+    print(json.dumps({
+        "before": before,
+        "after": after,
+        "chain_reader": chain_reader,
+        "main_window_type": [type_before, main_window_type()],
+    }))
     ledger.close()
     """
 )
@@ -322,7 +334,7 @@ def test_the_main_windows_code_loads_while_the_password_is_typed(tmp_path: Path)
     cryptography that opens a key is loaded before the login dialog is shown (its wait),
     but at the password's first key (while the user types), so "Log in" is followed by the
     key's opening and the window alone. Nor is the chain's reader, which the login loads
-    beside the key's derivation."""
+    beside the key's derivation, nor QMainWindow's Python type (built when first named)."""
     ledger = fresh_ledger(tmp_path)
     path = ledger.path
     ledger.close()
@@ -336,6 +348,7 @@ def test_the_main_windows_code_loads_while_the_password_is_typed(tmp_path: Path)
             "cryptography",
         ],
         "chain_reader": [],
+        "main_window_type": [False, True],
     }
 
 

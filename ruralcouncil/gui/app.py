@@ -24,7 +24,7 @@ import platformdirs  # noqa: F401
 from ruralcouncil import __version__, i18n, paths
 from ruralcouncil.ledger import lock, settings, users  # noqa: F401
 
-from PySide6.QtWidgets import QApplication, QDialog, QMainWindow
+from PySide6.QtWidgets import QApplication, QDialog
 
 # Next, before the rest of the window's code: PySide6 would read the source file of each
 # module an import names after it (feature_scan says why, and why it need not).
@@ -39,8 +39,11 @@ from ruralcouncil.ledger.errors import LedgerError
 from ruralcouncil.ledger.storage import Ledger
 from ruralcouncil.ledger.users import User
 
+# QMainWindow's Python type is built by the main window's code, which loads while the
+# login's key is derived: not named here, before the login dialog.
 if TYPE_CHECKING:
     from PySide6.QtCore import QTranslator
+    from PySide6.QtWidgets import QMainWindow
 
     from ruralcouncil.gui.login_dialog import LoginDialog
     from ruralcouncil.gui.session import Session

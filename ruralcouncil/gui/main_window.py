@@ -37,7 +37,6 @@ import ruralcouncil
 from ruralcouncil.gui import messages
 from ruralcouncil.gui.context import REVERSE_SHORTCUT, AppContext
 from ruralcouncil.gui.lock import Cover, InactivityTimer, LockDialog
-from ruralcouncil.gui.painted import selectable_once_painted
 from ruralcouncil.gui.password_dialog import (
     admin_set_password,
     change_own_password,
@@ -177,8 +176,7 @@ class MainWindow(QMainWindow):
         self.entries_label = QLabel()
         self.entries_label.setObjectName("entriesStatus")
         self.anchor_label = QLabel()
-        self.anchor_label.setObjectName("anchorStatus")
-        selectable_once_painted(self.anchor_label)
+        self.anchor_label.setObjectName("anchorStatus")  # selectable once painted (below)
         # Shown while the logged-in user still has the password an administrator gave them.
         self.password_note = QPushButton(_("An administrator set your password: choose your own…"))
         self.password_note.setObjectName("adminSetPassword")
@@ -220,6 +218,10 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import Qt
 
         self.password_note.setCursor(Qt.CursorShape.PointingHandCursor)
+        # The anchor can be copied from now on: painted with the window, it needs no event
+        # filter of its own (selectable_once_painted), whose Python calls would build event
+        # enums while the window is being built.
+        self.anchor_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         if self.stack.currentWidget() is None:
             self._on_nav_row(self.nav.currentRow())
         self._to_warm_up = [spec.module for spec in self.specs]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from _helpers import saved_while_clock_said
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
@@ -590,6 +590,22 @@ def test_status_bar_counts_entries_and_shows_the_anchor_apart(
     assert window.anchor_label.text() == f"Anchor {new_seq}:{new_head[:8]}…"
     texts = [w.text() for w in window.statusBar().findChildren(QLabel) if w.isVisible()]
     assert not any(str(new_seq) in t and "ntries" in t for t in texts), texts
+
+
+def test_the_anchor_can_be_copied_once_the_window_is_painted(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    """The anchor is selectable (to copy it into the minutes) once the window has been
+    painted; before that it has no Python event filter watching it, whose calls would build
+    event enums while the window is built."""
+    selectable = Qt.TextInteractionFlag.TextSelectableByMouse
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    assert not window.anchor_label.textInteractionFlags() & selectable
+    assert window.anchor_label.findChildren(QObject) == []  # no watcher of its own
+    with qtbot.waitSignal(window.first_painted, timeout=10_000):
+        window.show()
+    assert window.anchor_label.textInteractionFlags() & selectable
 
 
 def test_entries_menu_opens_the_ledger_dialogs(
