@@ -327,6 +327,54 @@ def test_no_command_opens_the_window_lazily(
     assert calls == [(None, False), (None, True), (tmp_path / "x.ruralcouncil", False)]
 
 
+def test_the_plain_window_starts_build_no_parser_and_open_as_the_parser_reads_them(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Nothing, or ``--db PATH``: the forms the shortcuts use open the window without
+    building a parser (most of the command line's part of a start), on the ledger the
+    parser would have read. Every other form is the parser's, mistakes included."""
+    from ruralcouncil.cli import parsing
+
+    calls: list[tuple[Any, bool]] = []
+    fake = types.ModuleType("ruralcouncil.gui.app")
+
+    def run_gui(db_path: Path | None, demo: bool = False) -> int:
+        calls.append((db_path, demo))
+        return 0
+
+    fake.run_gui = run_gui  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "ruralcouncil.gui.app", fake)
+    parsers: list[str] = []
+    made = parsing.Parser.__init__
+
+    def counted(self: parsing.Parser, *args: Any, **kwargs: Any) -> None:
+        parsers.append(type(self).__name__)
+        made(self, *args, **kwargs)
+
+    monkeypatch.setattr(parsing.Parser, "__init__", counted)
+    monkeypatch.setenv("RURALCOUNCIL_LANG", "en")
+    path = str(tmp_path / "x.ruralcouncil")
+
+    def opened(*argv: str) -> tuple[int, list[tuple[Any, bool]], int, str]:
+        calls.clear()
+        parsers.clear()
+        capsys.readouterr()
+        code = cli.main(list(argv))
+        return code, list(calls), len(parsers), capsys.readouterr().err
+
+    assert opened() == (0, [(None, False)], 0, "")
+    assert opened("--db", path) == (0, [(Path(path), False)], 0, "")
+    assert opened("--db", "") == (0, [(None, False)], 0, "")  # the default ledger
+    # Through the parser: the same window for the same ledger...
+    for argv in (("--db=" + path,), ("--db", path, "--lang", "en"), ("--demo", "--db", path)):
+        code, found, built, _err = opened(*argv)
+        assert code == 0 and found == [(Path(path), "--demo" in argv)] and built > 0, argv
+    # ...and its refusals, with nothing opened.
+    for argv, said in ((("--db",), "expected one argument"), (("--db", "-x"), "expected one")):
+        code, found, built, err = opened(*argv)
+        assert (code, found) == (2, []) and built > 0 and said in err, argv
+
+
 def test_default_ledger_is_in_the_user_data_folder(run: Cli) -> None:
     bare = run.on(None)
     code, _out, err = bare("init", "--village", "Ақсу", "--admin", "admin", new_password="x" * 12)

@@ -76,10 +76,16 @@ def test_the_window_keeps_it_for_its_own_collector(monkeypatch: pytest.MonkeyPat
     from ruralcouncil.cli import window
 
     seen: list[bool] = []
-    monkeypatch.setattr(window, "cmd_gui", lambda args: seen.append(gc.isenabled()) or 0)
-    start.pause_collection()
-    assert main([]) == 0
-    assert seen == [False]
+
+    def open_window(db: str | None, *, demo: bool = False) -> int:
+        seen.append(gc.isenabled())
+        return 0
+
+    monkeypatch.setattr(window, "open_window", open_window)
+    for argv in ([], ["--demo"]):  # read without a parser, then by the parser
+        start.pause_collection()
+        assert main(argv) == 0
+    assert seen == [False, False]
 
 
 def test_a_usage_error_still_exits_as_before(capsys: pytest.CaptureFixture[str]) -> None:

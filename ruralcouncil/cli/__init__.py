@@ -41,7 +41,7 @@ from ruralcouncil.cli.common import (
     use_utf8,
     warn,
 )
-from ruralcouncil.cli.subjects import build_parser, early_language
+from ruralcouncil.cli.subjects import build_parser, early_language, plain_window_start
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger.errors import ImportRejected, LedgerError
 
@@ -87,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The user's preferred language unless --lang names one: looked up only when a
         # message is shown (a JSON read shows none).
         i18n.use_preferred_language()
+        if plain_window_start(argv):
+            from ruralcouncil.cli.window import open_window
+
+            return open_window(argv[1] if argv else None)
         try:
             lang = early_language(argv)
         except SystemExit as exc:  # a bad --lang value: argparse has said why

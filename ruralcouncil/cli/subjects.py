@@ -106,6 +106,15 @@ class _EarlyParser(Parser):
 WINDOW = ""
 
 
+def plain_window_start(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` opens the window in one of the two forms the program's shortcuts
+    use: nothing, or ``--db PATH``. They need no parser (building one is most of the
+    command line's part of the window's start), and the parser would read them just so:
+    the window, with that ledger (an empty path is the default one). Anything else, even
+    ``--db=PATH`` or a path that begins with a dash, is read by the parser."""
+    return not argv or (len(argv) == 2 and argv[0] == "--db" and not argv[1].startswith("-"))
+
+
 def chosen_command(argv: Sequence[str]) -> str | None:
     """The command ``argv`` names, read with the top-level options only; :data:`WINDOW`
     when it names none and holds nothing else; None when it asks for help anywhere or

@@ -17,9 +17,14 @@ if TYPE_CHECKING:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    return open_window(args.db, demo=args.demo)
+
+
+def open_window(db: str | None, *, demo: bool = False) -> int:
+    """The window on the ledger ``db`` (None or empty: the default ledger, or the demo's)."""
     from ruralcouncil.gui.app import run_gui
 
-    return int(run_gui(Path(args.db) if args.db else None, demo=args.demo))
+    return int(run_gui(Path(db) if db else None, demo=demo))
 
 
 def smoke_test() -> int:
