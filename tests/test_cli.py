@@ -308,9 +308,10 @@ def test_db_is_also_accepted_after_the_command(run: Cli, db: Path) -> None:
     assert json.loads(out)["year"] == 2024
 
 
-def test_no_command_opens_the_window_lazily(
-    run: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+@pytest.fixture
+def windows_opened(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, bool]]:
+    """The windows the command line opens, as (ledger, demo), none of them really opened:
+    ``gui.app`` is a stand-in in ``sys.modules``, whose ``run_gui`` only notes the call."""
     calls: list[tuple[Any, bool]] = []
     fake = types.ModuleType("ruralcouncil.gui.app")
 
@@ -320,6 +321,13 @@ def test_no_command_opens_the_window_lazily(
 
     fake.run_gui = run_gui  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "ruralcouncil.gui.app", fake)
+    return calls
+
+
+def test_no_command_opens_the_window_lazily(
+    run: Cli, windows_opened: list[tuple[Any, bool]], tmp_path: Path
+) -> None:
+    calls = windows_opened
     bare = run.on(None)
     assert bare().code == 0
     assert bare("--demo").code == 0
@@ -328,22 +336,17 @@ def test_no_command_opens_the_window_lazily(
 
 
 def test_the_plain_window_starts_build_no_parser_and_open_as_the_parser_reads_them(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    windows_opened: list[tuple[Any, bool]],
+    tmp_path: Path,
 ) -> None:
     """Nothing, or ``--db PATH``: the forms the shortcuts use open the window without
     building a parser (most of the command line's part of a start), on the ledger the
     parser would have read. Every other form is the parser's, mistakes included."""
     from ruralcouncil.cli import parsing
 
-    calls: list[tuple[Any, bool]] = []
-    fake = types.ModuleType("ruralcouncil.gui.app")
-
-    def run_gui(db_path: Path | None, demo: bool = False) -> int:
-        calls.append((db_path, demo))
-        return 0
-
-    fake.run_gui = run_gui  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "ruralcouncil.gui.app", fake)
+    calls = windows_opened
     parsers: list[str] = []
     made = parsing.Parser.__init__
 
