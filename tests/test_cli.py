@@ -341,9 +341,9 @@ def test_the_plain_window_starts_build_no_parser_and_open_as_the_parser_reads_th
     windows_opened: list[tuple[Any, bool]],
     tmp_path: Path,
 ) -> None:
-    """Nothing, or ``--db PATH``: the forms the shortcuts use open the window without
-    building a parser (most of the command line's part of a start), on the ledger the
-    parser would have read. Every other form is the parser's, mistakes included."""
+    """Nothing (the installed shortcuts' form), or ``--db PATH``: they open the window
+    without building a parser (most of the command line's part of a start), on the ledger
+    the parser would have read. Every other form is the parser's, mistakes included."""
     from ruralcouncil.cli import parsing
 
     calls = windows_opened

@@ -107,11 +107,11 @@ WINDOW = ""
 
 
 def plain_window_start(argv: Sequence[str]) -> bool:
-    """Whether ``argv`` opens the window in one of the two forms the program's shortcuts
-    use: nothing, or ``--db PATH``. They need no parser (building one is most of the
-    command line's part of the window's start), and the parser would read them just so:
-    the window, with that ledger (an empty path is the default one). Anything else, even
-    ``--db=PATH`` or a path that begins with a dash, is read by the parser."""
+    """Whether ``argv`` opens the window in one of its two plainest forms: nothing (the
+    installed shortcuts' form), or ``--db PATH``. They need no parser (building one is most
+    of the command line's part of the window's start), and the parser would read them just
+    so: the window, with that ledger (an empty path is the default one). Anything else,
+    even ``--db=PATH`` or a path that begins with a dash, is read by the parser."""
     return not argv or (len(argv) == 2 and argv[0] == "--db" and not argv[1].startswith("-"))
 
 
