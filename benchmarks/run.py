@@ -230,11 +230,18 @@ def language_env(lang: str) -> dict[str, str]:
     return {"RURALCOUNCIL_LANG": "", "XDG_CONFIG_HOME": str(NEW_PC_SETTINGS)}
 
 
-def run_python(code: str, *args: str, lang: str = "en") -> dict[str, Any]:
-    """Run ``code`` in a fresh interpreter (offscreen Qt); it prints one JSON line last."""
+def child_source(name: str) -> str:
+    """What ``python -c`` runs for the child ``name`` of :mod:`benchmarks.children`: an
+    import of the module, whose bytecode is cached, then its ``main``."""
+    return f"from benchmarks.children.{name} import main; main()"
+
+
+def run_child(name: str, *args: str, lang: str = "en") -> dict[str, Any]:
+    """Run the child ``name`` in a fresh interpreter (offscreen Qt); it prints one JSON line
+    last."""
     env = child_env(QT_QPA_PLATFORM="offscreen", **language_env(lang))
     done = subprocess.run(
-        [*PYTHON, "-c", code, *args],
+        [*PYTHON, "-c", child_source(name), *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -258,270 +265,15 @@ def wall(command: list[str], lang: str = "en") -> float:
 
 # --- start-up and pages ------------------------------------------------------------------
 
-# Waits for a widget's first paint without processEvents() polling: an event filter quits a
-# local event loop when the paint arrives.
-_PAINT_WAITER = r"""
-import os, sys, time
-from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
-
-
-# Quits a local event loop at the first paint of one widget. It watches that widget alone:
-# an application-wide Python filter would make PySide build enums for every Qt class whose
-# events pass it, a cost of the measurement and not of the program.
-class PaintWatch(QObject):
-
-    def __init__(self):
-        super().__init__()
-        self.target = None
-        self.loop = None
-        self.seen = False
-
-    def eventFilter(self, obj, event):
-        if obj is self.target and event.type() == QEvent.Type.Paint:
-            self.seen = True
-            if self.loop is not None:
-                self.loop.quit()
-        return False
-
-    def wait(self, widget, timeout_ms=120_000):
-        self.target, self.seen = widget, False
-        widget.installEventFilter(self)
-        widget.update()
-        self.loop = QEventLoop()
-        QTimer.singleShot(timeout_ms, self.loop.quit)
-        if not self.seen:
-            self.loop.exec()
-        self.loop = None
-        widget.removeEventFilter(self)
-        self.target = None
-        if not self.seen:
-            raise SystemExit("no paint arrived")
-"""
-
-_BARE_WINDOW = (
-    r"""
-import sys, time, json
-t0 = float(sys.argv[1])
-from PySide6.QtWidgets import QApplication, QMainWindow
-"""
-    + _PAINT_WAITER
-    + r"""
-app = QApplication([])
-watch = PaintWatch()
-window = QMainWindow()
-window.resize(1366, 740)
-window.show()
-watch.wait(window)
-print(json.dumps({"shown_s": time.time() - t0}))
-"""
-)
-
-_PROGRAM_WINDOW = (
-    r"""
-import sys, time, json
-t0 = float(sys.argv[1])
-path, password = sys.argv[2], sys.argv[3]
-typing = sys.argv[4] == "typing"
-cold = sys.argv[4] == "cold"
-# As the program's entry point (ruralcouncil.start.main) does before it loads anything.
-from ruralcouncil import start
-
-start.pause_collection()
-# Then its command line, which finds no command and opens the window (run_gui): what
-# run_gui does is done below, step by step, to be timed.
-from ruralcouncil.cli import main as command_line
-from ruralcouncil.gui import app as gui_app
-
-run_gui, asked = gui_app.run_gui, []
-gui_app.run_gui = lambda db, demo=False: asked.append((str(db), demo)) or 0
-assert command_line(["--db", path]) == 0 and asked == [(path, False)], asked
-gui_app.run_gui = run_gui
-from ruralcouncil import i18n
-
-if cold:  # no page's module loaded while the user reads the dashboard: the ledger's cold
-    from ruralcouncil.gui import main_window  # (its start-up figures are not used)
-
-    main_window.WARM_UP_AFTER_MS = 10**9
-"""
-    + _PAINT_WAITER
-    + r"""
-qapp = gui_app.ensure_application()
-watch = PaintWatch()
-# As run_gui does: the user's language, and Qt's own texts in it.
-lang = i18n.load_preferred_language()
-i18n.set_language(lang)
-gui_app.install_qt_translations(qapp, lang)
-ledger, problem = gui_app.open_for_window(path)
-dialog = gui_app.login_dialog_for(ledger, demo=False)  # whoever logged in last, as run_gui
-dialog.show()
-watch.wait(dialog)
-login_dialog_s = time.time() - t0
-enter = t0
-if typing:
-    # As a user: the password's first key (which loads what follows "Log in"), a pause while
-    # the rest is typed, then "Log in". The user waits for the dialog, then from "Log in".
-    dialog.password.textEdited.emit("b")
-    pause = QEventLoop()
-    QTimer.singleShot(600, pause.quit)
-    pause.exec()
-    enter = time.time() - login_dialog_s
-
-# The password's key derivation is the user's wait for their own security, not start-up.
-from ruralcouncil.ledger import keys, users
-
-kdf = [0.0]
-derivations = []
-derive = keys._derive
-
-
-def timed_derive(*args, **kwargs):
-    derivations.append((args, kwargs))
-    start = time.perf_counter()
-    try:
-        return derive(*args, **kwargs)
-    finally:
-        kdf[0] += time.perf_counter() - start
-
-
-keys._derive = timed_derive
-start = time.perf_counter()
-# What "Log in" runs (LoginDialog.accept), less its wait cursor, whose Qt enums a user's
-# first key of the password has loaded long before.
-user = users.login(ledger, "admin", password)
-login_s = time.perf_counter() - start
-keys._derive = derive
-dialog.user = user
-dialog.close()
-# Then as run_gui: the session and its window shown (who logged in is remembered and the
-# clock checked once the window is painted).
-session = gui_app.after_login(ledger, dialog, demo=False)
-window = session.window
-
-
-# The first page is built just after the window's first paint: when are its figures painted?
-class FirstPaint(QObject):
-    def __init__(self):
-        super().__init__()
-        self.at = None
-
-    def eventFilter(self, obj, event):
-        if self.at is None and event.type() == QEvent.Type.Paint:
-            self.at = time.time()
-        return False
-
-
-figures_watch = FirstPaint()
-show_first_page = window._on_nav_row
-
-
-def watched_first_page(row):
-    show_first_page(row)
-    page = window.pages.get("dashboard")
-    if page is not None and figures_watch.parent() is None:
-        figures_watch.setParent(page)
-        page.installEventFilter(figures_watch)
-
-
-window._on_nav_row = watched_first_page
-# Painted at the bare window's size: the size the last start closed it at, restored (only
-# the very first start of the benchmark maximises it, as a first start does).
-window.showNormal()
-window.resize(1366, 740)
-watch.wait(window)
-painted = time.time()
-# Times from ``enter`` (the process's start; when typing, shifted so that they count the
-# dialog's wait and then only the time from "Log in"), with the login's derivation in them:
-# the parent takes off the derivation timed alone in a fresh process, as the login meets it.
-window_s = painted - enter
-# The derivations again, here, for the parent to print: their memory is now memory this
-# process has touched, which makes them faster than at the login. They hold up what follows
-# on this thread, so the times below are taken without them (``kdf_again``).
-kdf_again = 0.0
-for args, kwargs in derivations:
-    start = time.perf_counter()
-    derive(*args, **kwargs)
-    kdf_again += time.perf_counter() - start
-heavy = sorted(m for m in ("pyqtgraph", "numpy", "reportlab") if m in sys.modules)
-
-poll, loop = QTimer(), QEventLoop()
-poll.timeout.connect(lambda: loop.quit() if figures_watch.at is not None else None)
-poll.start(1)
-loop.exec()
-poll.stop()
-figures_s = figures_watch.at - enter - kdf_again
-dashboard = window.pages["dashboard"]
-
-# The dashboard draws its chart after that.
-start = time.perf_counter()
-poll, loop = QTimer(), QEventLoop()
-poll.timeout.connect(lambda: loop.quit() if dashboard.chart.plot is not None else None)
-poll.start(2)
-loop.exec()
-poll.stop()
-chart_s = time.perf_counter() - start
-
-# Then the pages, after the window has loaded their modules while the user reads the
-# dashboard (``MainWindow._warm_up_next``); cold, only the ledger's, before that.
-poll, loop = QTimer(), QEventLoop()
-poll.timeout.connect(lambda: loop.quit() if cold or window.warmed_up() else None)
-poll.start(5)
-loop.exec()
-poll.stop()
-warmed_up_s = time.time() - enter - kdf_again
-
-pages = {}
-keys_in_order = ["ledger"] if cold else [spec.key for spec in window.specs]
-for visit in ("first",) if cold else ("first", "again"):
-    for key in keys_in_order:
-        if visit == "first" and key == "dashboard":
-            continue  # shown at start-up
-        start = time.perf_counter()
-        page = window.show_page(key)
-        watch.wait(page)
-        pages[f"{key} ({visit})"] = (time.perf_counter() - start) * 1000
-# Closed as a user closes it: its size is kept for the next start, which restores it (a
-# returning user's start) instead of maximising the window as a first start does.
-window.close()
-print(json.dumps({
-    "login_dialog_s": login_dialog_s,
-    "window_s": window_s,
-    "login_s": login_s,
-    "kdf_s": kdf_again,
-    "kdf_beside_s": kdf[0],
-    # scrypt's salt, n, r and p of each derivation, for the parent to time them alone.
-    "derivations": [[args[1].hex(), *args[2:5]] for args, kwargs in derivations],
-    "heavy_before_paint": heavy,
-    "chart_after_window_s": chart_s,
-    "figures_s": figures_s,
-    "pages_ms": pages,
-    "warmed_up_s": warmed_up_s,
-}))
-"""
-)
-
-
-# A login's key derivation alone, as the login meets it: the first in its process, so its
-# 16 MiB are new memory the system must hand over page by page. Done again in a process that
-# has already touched that memory, the same derivation took 44-52 ms against 57-71 ms here.
-_FRESH_DERIVATION = r"""
-import json, sys, time
-from ruralcouncil.ledger import keys
-
-password, salt, n, r, p = sys.argv[1], bytes.fromhex(sys.argv[2]), *map(int, sys.argv[3:6])
-start = time.perf_counter()
-keys._derive(password, salt, n, r, p)
-print(json.dumps({"kdf_s": time.perf_counter() - start}))
-"""
-
 
 def bare_window() -> float:
-    return float(run_python(_BARE_WINDOW, repr(time.time()))["shown_s"])
+    return float(run_child("bare_window", repr(time.time()))["shown_s"])
 
 
 def fresh_derivations(derivations: list[list[Any]]) -> float:
     """The login's derivations, each timed alone in a fresh interpreter."""
     return sum(
-        float(run_python(_FRESH_DERIVATION, PASSWORD, *map(str, params))["kdf_s"])
+        float(run_child("fresh_derivation", PASSWORD, *map(str, params))["kdf_s"])
         for params in derivations
     )
 
@@ -540,20 +292,10 @@ def program_window(
     the ledger page's first visit before the window has loaded any page's module; ``lang``
     as for :func:`language_env`."""
     mode = "typing" if typing else "cold" if cold else "at-once"
-    return run_python(_PROGRAM_WINDOW, repr(time.time()), str(db), PASSWORD, mode, lang=lang)
+    return run_child("program_window", repr(time.time()), str(db), PASSWORD, mode, lang=lang)
 
 
 # --- the CLI read ------------------------------------------------------------------------
-
-_RAW_AGGREGATE = r"""
-import json, sqlite3, sys
-conn = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
-rows = conn.execute(
-    "SELECT type, code, SUM(amount) FROM transactions WHERE date BETWEEN ? AND ?"
-    " GROUP BY type, code", (f"{sys.argv[2]}-01-01", f"{sys.argv[2]}-12-31")
-).fetchall()
-print(json.dumps(rows))
-"""
 
 
 def cli_read(db: Path, year: int, runs: int) -> tuple[dict[str, float], float]:
@@ -561,7 +303,7 @@ def cli_read(db: Path, year: int, runs: int) -> tuple[dict[str, float], float]:
     interleaved with the floor; the medians."""
     command = [*PYTHON, "-m", "ruralcouncil", "--db", str(db)]  # as the installed command
     command += ["summary", "--year", str(year), "--json"]
-    raw = [*PYTHON, "-c", _RAW_AGGREGATE, str(db), str(year)]
+    raw = [*PYTHON, "-c", child_source("raw_aggregate"), str(db), str(year)]
     wall(command), wall(command, "preferred"), wall(raw)  # bytecode, not timed
     program: dict[str, list[float]] = {"en": [], "preferred": []}
     floor: list[float] = []
