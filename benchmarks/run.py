@@ -284,6 +284,12 @@ def without_derivation(start: dict[str, Any], key: str, derivation_s: float) -> 
     return float(start[key]) - derivation_s
 
 
+def without_derivation_as_it_ran(starts: list[dict[str, Any]]) -> float:
+    """The median start to the main window, each with its own login's derivation taken off
+    as that derivation ran (the work run beside it included in neither)."""
+    return statistics.median(float(p["window_s"]) - float(p["kdf_beside_s"]) for p in starts)
+
+
 def program_window(
     db: Path, typing: bool = False, cold: bool = False, lang: str = "en"
 ) -> dict[str, Any]:
@@ -507,18 +513,17 @@ def startup_rows(folder: Path, runs: int, cli: bool, window: bool) -> None:
         derivations = program_window(startup_db, lang="preferred")["derivations"]
         fresh_derivations(derivations)
         fresh: list[float] = []
-        starts: list[tuple[list[dict[str, Any]], Callable[[], dict[str, Any]]]] = [
+        kinds: list[tuple[list[dict[str, Any]], Callable[[], dict[str, Any]]]] = [
             (program, lambda: program_window(startup_db)),
             (kazakh, lambda: program_window(startup_db, lang="preferred")),
             (typed, lambda: program_window(startup_db, typing=True)),
         ]
         for round_ in range(runs):
             bare.append(bare_window())
-            # The three starts take turns at coming first: a start right after another
-            # (which has visited every page) may find the machine busier than one right
-            # after the bare window, and no kind of start should always be the one after.
-            turn = round_ % len(starts)
-            for results, start_once in starts[turn:] + starts[:turn]:
+            # The three kinds take turns at coming first, so that none of them is always
+            # the one right after another start (which has visited every page).
+            turn = round_ % len(kinds)
+            for results, start_once in kinds[turn:] + kinds[:turn]:
                 results.append(start_once())
             fresh.append(fresh_derivations(derivations))
         floor_s = statistics.median(bare)
@@ -571,11 +576,7 @@ def startup_rows(folder: Path, runs: int, cli: bool, window: bool) -> None:
         # the machine's other work): the same starts with each login's derivation taken off
         # as it ran show the program's own part without that swing. Printed, not judged:
         # the verdict above also counts what the work run beside a derivation costs it.
-        as_ran = [
-            statistics.median(float(p["window_s"]) - float(p["kdf_beside_s"]) for p in starts)
-            / floor_s
-            for starts in (program, kazakh)
-        ]
+        as_ran = [without_derivation_as_it_ran(starts) / floor_s for starts in (program, kazakh)]
         print(
             "  the main window with each login's derivation taken off as it ran: English"
             f" {as_ran[0]:.2f}x, Kazakh {as_ran[1]:.2f}x"
@@ -654,7 +655,7 @@ def size_rows(folder: Path, sizes: list[int], runs: int, verify: bool, pages: bo
         visits = [program_window(db) for _ in range(visits_wanted)]
         # The same start at every size: its figure beside the smallest ledger's (here the
         # login's derivation as it ran is taken off, the same way at every size).
-        start_s = statistics.median(float(r["window_s"]) - float(r["kdf_beside_s"]) for r in visits)
+        start_s = without_derivation_as_it_ran(visits)
         smallest.setdefault("start-up", start_s)
         line(
             f"  start-up to the main window, {n:,}",

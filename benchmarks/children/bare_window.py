@@ -13,11 +13,10 @@ def main() -> None:
 
     from benchmarks.children.paint_watch import PaintWatch
 
-    app = QApplication([])
+    _app = QApplication([])  # kept until the paint is seen
     watch = PaintWatch()
     window = QMainWindow()
     window.resize(1366, 740)
     window.show()
     watch.wait(window)
     print(json.dumps({"shown_s": time.time() - t0}))
-    del app
