@@ -3,10 +3,11 @@ start: the login dialog's first paint, the login, the main window's first paint,
 page's figures and chart, then a visit of every page.
 
 Arguments: the parent's ``time.time()`` just before it started this process, the ledger's
-path, the password, and the mode: ``at-once`` (the password entered at once), ``typing``
-(as a user: its first key, a pause, then "Log in"; the wait counted as the dialog's plus
-the time from "Log in") or ``cold`` (only the ledger page, visited before the window has
-loaded any page's module)."""
+path, the password, the mode: ``at-once`` (the password entered at once), ``typing`` (as a
+user: its first key, a pause, then "Log in"; the wait counted as the dialog's plus the time
+from "Log in") or ``cold`` (only the ledger page, visited before the window has loaded any
+page's module); and ``pages`` (the pages visited, as above) or ``start`` (the start alone:
+closed once the dashboard's chart is drawn)."""
 
 import json
 import sys
@@ -18,6 +19,7 @@ def main() -> None:
     t0 = float(sys.argv[1])
     path, password, mode = sys.argv[2], sys.argv[3], sys.argv[4]
     typing, cold = mode == "typing", mode == "cold"
+    visit_pages = sys.argv[5] == "pages"
     # As the program's entry point (ruralcouncil.start.main) does before it loads anything.
     from ruralcouncil import start
 
@@ -140,12 +142,12 @@ def main() -> None:
 
     # Then the pages, after the window has loaded their modules while the user reads the
     # dashboard (``MainWindow._warm_up_next``); cold, only the ledger's, before that.
-    wait_until(lambda: cold or window.warmed_up(), every_ms=5)
+    wait_until(lambda: cold or not visit_pages or window.warmed_up(), every_ms=5)
     warmed_up_s = time.time() - enter - kdf_again
 
     pages = {}
     keys_in_order = ["ledger"] if cold else [spec.key for spec in window.specs]
-    for visit in ("first",) if cold else ("first", "again"):
+    for visit in () if not visit_pages else ("first",) if cold else ("first", "again"):
         for key in keys_in_order:
             if visit == "first" and key == "dashboard":
                 continue  # shown at start-up
