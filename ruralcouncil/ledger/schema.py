@@ -1013,7 +1013,8 @@ def describe(conn: sqlite3.Connection) -> list[list[Any]]:
 
 
 def _escaped(value: Any) -> Any:
-    if isinstance(value, str):
+    # ASCII text (nearly all of a schema) holds no escaped byte: it is kept as it is.
+    if isinstance(value, str) and not value.isascii():
         return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return value
 
