@@ -487,7 +487,7 @@ def main() -> int:
 # A start takes half a second and varies by tens of milliseconds from one to the next on a
 # shared machine (its neighbours' load, the host's other guests): the starts are measured at
 # least this many times, each beside its floor, which a few runs of the rest do not need.
-STARTS = 24
+STARTS = 32
 
 
 def startup_goal(ratio: float) -> str:
