@@ -19,7 +19,11 @@ def main() -> None:
     t0 = float(sys.argv[1])
     path, password, mode = sys.argv[2], sys.argv[3], sys.argv[4]
     typing, cold = mode == "typing", mode == "cold"
-    visit_pages = sys.argv[5] == "pages"
+    # The visits of every page after the start: none for the start alone; cold, only the
+    # ledger's first.
+    visits: tuple[str, ...] = ()
+    if sys.argv[5] == "pages":
+        visits = ("first",) if cold else ("first", "again")
     # As the program's entry point (ruralcouncil.start.main) does before it loads anything.
     from ruralcouncil import start
 
@@ -142,12 +146,12 @@ def main() -> None:
 
     # Then the pages, after the window has loaded their modules while the user reads the
     # dashboard (``MainWindow._warm_up_next``); cold, only the ledger's, before that.
-    wait_until(lambda: cold or not visit_pages or window.warmed_up(), every_ms=5)
+    wait_until(lambda: cold or not visits or window.warmed_up(), every_ms=5)
     warmed_up_s = time.time() - enter - kdf_again
 
     pages = {}
     keys_in_order = ["ledger"] if cold else [spec.key for spec in window.specs]
-    for visit in () if not visit_pages else ("first",) if cold else ("first", "again"):
+    for visit in visits:
         for key in keys_in_order:
             if visit == "first" and key == "dashboard":
                 continue  # shown at start-up
