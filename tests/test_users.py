@@ -213,6 +213,105 @@ def test_a_preparation_is_registered_once(monkeypatch: pytest.MonkeyPatch) -> No
     assert [keys.load, work] == keys._WHILE_DERIVING
 
 
+def _held_derivation(
+    monkeypatch: pytest.MonkeyPatch, patience: float = 10
+) -> tuple[list[str], threading.Event]:
+    """The derivation waits (up to ``patience`` seconds) for the event the caller's work
+    sets, which it only can while the derivation is still running; what happened is recorded
+    in order."""
+    seen: list[str] = []
+    done = threading.Event()
+    derive = keys._derive
+
+    def derive_held(*args: object) -> bytes:
+        seen.append("derivation waits" if done.wait(patience) else "derivation alone")
+        done.clear()
+        return derive(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(keys, "_derive", derive_held)
+    return seen, done
+
+
+def test_the_login_works_for_the_chained_user_while_their_key_is_derived(
+    book: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window's start builds the main window in the wait for the key: the login hands
+    its ``meanwhile`` the user as the chain names them, without a key, on the main thread,
+    while the derivation still runs, once."""
+    seen, done = _held_derivation(monkeypatch)
+    given: list[User] = []
+
+    def meanwhile(user: User) -> None:
+        given.append(user)
+        seen.append("work on the main thread" if _on_main() else "work beside")
+        done.set()
+
+    user = users.login(book, ADMIN, PASSWORD, meanwhile=meanwhile)
+    assert seen == ["work on the main thread", "derivation waits"]
+    assert given == [user] and given[0].signer is None  # the same account, not its key
+    assert user.signer is not None and user.role == Role.ADMIN
+    assert not [t.name for t in threading.enumerate() if t.name == "derive-key"]
+
+
+def test_the_login_works_meanwhile_for_a_known_name_only(
+    book: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wrong password's login has the work done (the caller undoes it when refused); an
+    unknown name's has none; and either is refused and recorded as without it."""
+    seen, done = _held_derivation(monkeypatch)
+    given: list[str] = []
+
+    def meanwhile(user: User) -> None:
+        given.append(user.name)
+        done.set()
+
+    seq = chain.head(book.conn)[0]
+    with pytest.raises(AuthenticationFailed):
+        users.login(book, ADMIN, "a-wrong-password", meanwhile=meanwhile)
+    assert (given, seen) == ([ADMIN], ["derivation waits"])
+    done.set()  # an unknown name's derivation has no work to wait for
+    with pytest.raises(AuthenticationFailed):
+        users.login(book, "nobody", PASSWORD, meanwhile=meanwhile)
+    assert given == [ADMIN]
+    assert commits_since(book.conn, seq) == [
+        (None, ["event:login.failed"]),
+        (None, ["event:login.failed"]),
+    ]
+
+
+def test_an_error_in_the_work_meanwhile_changes_no_login(book: Ledger) -> None:
+    def broken(_user: User) -> None:
+        raise RuntimeError("a window that cannot be built")
+
+    assert users.login(book, ADMIN, PASSWORD, meanwhile=broken).signer is not None
+    with pytest.raises(AuthenticationFailed):
+        users.login(book, ADMIN, "a-wrong-password", meanwhile=broken)
+
+
+def test_no_work_is_done_beside_a_key_already_derived(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work done once the key is ready would only make the login wait longer; off the main
+    thread (an upgrade's login, in a worker) it would run beside the window's own."""
+    public, locked = _pair()
+    params = keys._locked_parts(locked)[0]
+    ran: list[str] = []
+    derivation = keys.KeyDerivation(PASSWORD, params)
+    derivation._thread.join(60)
+    assert keys.unlock(7, public, locked, PASSWORD, derivation, lambda: ran.append("late"))
+    assert ran == []
+
+    seen, done = _held_derivation(monkeypatch, patience=0.5)
+    opened: list[str] = []
+
+    def in_a_worker() -> None:
+        held = keys.KeyDerivation(PASSWORD, params)
+        opened.append(keys.unlock(7, public, locked, PASSWORD, held, done.set).public_key)
+
+    worker = threading.Thread(target=in_a_worker)
+    worker.start()
+    worker.join(60)
+    assert (opened, seen) == ([public], ["derivation alone"])
+
+
 def _malformed() -> list[str]:
     _public, locked = _pair()
     fields = locked.split("$")

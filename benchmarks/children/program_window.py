@@ -72,7 +72,7 @@ def main() -> None:
 
     # The password's key derivation is the user's wait for their own security, not
     # start-up.
-    from ruralcouncil.ledger import keys, users
+    from ruralcouncil.ledger import keys
 
     kdf = [0.0]
     derivations: list[tuple[Any, Any]] = []
@@ -89,8 +89,9 @@ def main() -> None:
     keys._derive = timed_derive
     begun = time.perf_counter()
     # What "Log in" runs (LoginDialog.accept), less its wait cursor, whose Qt enums a
-    # user's first key of the password has loaded long before.
-    user = users.login(ledger, "admin", password)
+    # user's first key of the password has loaded long before: the login, with the main
+    # window built while its key is derived.
+    user = dialog.log_in("admin", password)
     login_s = time.perf_counter() - begun
     keys._derive = derive
     dialog.user = user

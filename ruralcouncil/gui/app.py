@@ -174,15 +174,52 @@ def build_main_window(ledger: Ledger, user: User) -> QMainWindow:
     return window
 
 
-def start_session(ledger: Ledger, user: User, *, demo_hint: str = "") -> Session:
-    """The session on the open ledger, with the window of the user who logged in shown."""
-    # The session's and the window's code: loaded beside the login's key derivation (with
-    # the main window's, which needs them), not before the login dialog.
-    from ruralcouncil.gui.session import Session
+def start_session(
+    ledger: Ledger, user: User, *, demo_hint: str = "", ahead: WindowAhead | None = None
+) -> Session:
+    """The session on the open ledger, with the window of the user who logged in shown: the
+    one ``ahead`` built during the login, if it was built for them."""
+    session = ahead.session() if ahead is not None else None
+    if session is None:
+        # The session's and the window's code: loaded beside the login's key derivation
+        # (with the main window's, which needs them), not before the login dialog.
+        from ruralcouncil.gui.session import Session
 
-    session = Session(ledger, demo_hint=demo_hint)
+        session = Session(ledger, demo_hint=demo_hint)
     session.open_window(user)
     return session
+
+
+class WindowAhead:
+    """The start's session and its main window, built while the login's key is derived.
+
+    The login checks the chain's record of the user first, then waits about 50 ms for the
+    key, with the main thread free: the window of the user the chain names is built then
+    (``users.login``'s ``meanwhile``), unseen, and shown as soon as the password opens their
+    key. The wait after "Log in" is then the key's, without the window's build after it. A
+    wrong password discards the window (:meth:`discard`) before the dialog asks again."""
+
+    def __init__(self, ledger: Ledger, demo_hint: str = "") -> None:
+        self.ledger = ledger
+        self.demo_hint = demo_hint
+        self._session: Session | None = None
+
+    def session(self) -> Session:
+        """The start's session, made the first time it is asked for."""
+        if self._session is None:
+            from ruralcouncil.gui.session import Session
+
+            self._session = Session(self.ledger, demo_hint=self.demo_hint)
+        return self._session
+
+    def build(self, user: User) -> None:
+        """The window of ``user`` as the chain names them (no key yet), built, not shown."""
+        self.session().prepare_window(user)
+
+    def discard(self) -> None:
+        """The login failed: the window built for it goes, unseen."""
+        if self._session is not None:
+            self._session.discard_prepared()
 
 
 def login_dialog_for(ledger: Ledger, *, demo: bool, admin: str = "") -> LoginDialog:
@@ -192,8 +229,11 @@ def login_dialog_for(ledger: Ledger, *, demo: bool, admin: str = "") -> LoginDia
     from ruralcouncil.gui.login_dialog import LoginDialog
 
     if demo:
-        return LoginDialog(ledger, user_name="admin", hint=demo_hint())
-    return LoginDialog(ledger, user_name=admin or preferences.last_user_name())
+        hint = demo_hint()
+        return LoginDialog(ledger, user_name="admin", hint=hint, ahead=WindowAhead(ledger, hint))
+    return LoginDialog(
+        ledger, user_name=admin or preferences.last_user_name(), ahead=WindowAhead(ledger)
+    )
 
 
 def after_login(ledger: Ledger, login: LoginDialog, *, demo: bool) -> Session:
@@ -207,7 +247,7 @@ def after_login(ledger: Ledger, login: LoginDialog, *, demo: bool) -> Session:
         from ruralcouncil.gui.login_dialog import upgrade_note
 
         messages.show_info(None, upgrade_note(ledger, login.upgraded_from))
-    session = start_session(ledger, user, demo_hint=demo_hint() if demo else "")
+    session = start_session(ledger, user, demo_hint=demo_hint() if demo else "", ahead=login.ahead)
     window = session.window
     assert window is not None
     if not demo:

@@ -9,6 +9,8 @@ message asking an administrator to log in first.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -30,6 +32,9 @@ from ruralcouncil.ledger.errors import LedgerError
 from ruralcouncil.ledger.storage import Ledger
 from ruralcouncil.ledger.users import User
 
+if TYPE_CHECKING:
+    from ruralcouncil.gui.app import WindowAhead
+
 
 class LoginDialog(QDialog):
     """On acceptance ``user`` holds who logged in."""
@@ -41,10 +46,13 @@ class LoginDialog(QDialog):
         *,
         user_name: str = "",
         hint: str = "",
+        ahead: WindowAhead | None = None,
     ) -> None:
         super().__init__(parent)
         self.ledger = ledger
         self.user: User | None = None
+        # The start's: the main window, built while the login's key is derived.
+        self.ahead = ahead
         # The version of the ledger this login upgraded (0: it upgraded none).
         self.upgraded_from = 0
         self.setObjectName("loginDialog")
@@ -147,7 +155,7 @@ class LoginDialog(QDialog):
                     self,
                 )
             else:
-                self.user = users.login(self.ledger, name, password)
+                self.user = self.log_in(name, password)
         except LedgerError as exc:
             self.user = None
             show_problem(self.error, str(exc))
@@ -158,6 +166,17 @@ class LoginDialog(QDialog):
             QApplication.restoreOverrideCursor()
         self.upgraded_from = version if earlier_version and not self.ledger.needs_upgrade else 0
         super().accept()
+
+    def log_in(self, name: str, password: str) -> User:
+        """What "Log in" checks (``users.login``), with the start's main window built
+        meanwhile (:class:`ruralcouncil.gui.app.WindowAhead`), and discarded if it fails."""
+        if self.ahead is None:
+            return users.login(self.ledger, name, password)
+        try:
+            return users.login(self.ledger, name, password, meanwhile=self.ahead.build)
+        except BaseException:
+            self.ahead.discard()
+            raise
 
     @property
     def upgraded(self) -> bool:

@@ -65,19 +65,53 @@ class Session(QObject):
         self.window: MainWindow | None = None
         self.clock = ClockWatch()  # every window's, for as long as the ledger is open
         self._clock_read.connect(self._tell_about_clock)
+        # A window built before its login was checked (prepare_window), in this language.
+        self._prepared: tuple[MainWindow, str] | None = None
 
     # --- windows ------------------------------------------------------------------------
 
-    def open_window(
-        self, user: User, *, page: str | None = None, like: QWidget | None = None
-    ) -> MainWindow:
-        """Build, show and keep the window for ``user`` (a new context: nothing of the
-        previous window's state carries over)."""
+    def prepare_window(self, user: User) -> None:
+        """Build ``user``'s window ahead, not shown: at the start, while their password's key
+        is derived (``users.login``'s ``meanwhile``), before the password is checked. The
+        next :meth:`open_window` shows it if the login gives the same user; a failed login
+        discards it (:meth:`discard_prepared`), and the next one builds its own."""
+        self.discard_prepared()
+        self._prepared = (self._build_window(user), i18n.language())
+
+    def discard_prepared(self) -> None:
+        """The window built ahead, if any, closed for good unseen (its inactivity lock with
+        it: it would lock a window nobody logged in to)."""
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None:
+            self._retire(prepared[0])
+
+    def _take_prepared(self, user: User) -> MainWindow | None:
+        """The window built ahead, given the logged-in ``user`` and their key, if it was built
+        for the same account (name, role and full name) in the language still chosen."""
+        prepared, self._prepared = self._prepared, None
+        if prepared is None:
+            return None
+        window, lang = prepared
+        if window.context.user != user or lang != i18n.language():
+            self._retire(window)
+            return None
+        window.context.set_user(user)
+        return window
+
+    def _build_window(self, user: User) -> MainWindow:
         from ruralcouncil.gui.main_window import MainWindow
 
         context = AppContext(self.ledger, user, clock=self.clock)
         window = MainWindow(context, session=self)
         context.setParent(window)  # lives as long as the window
+        return window
+
+    def open_window(
+        self, user: User, *, page: str | None = None, like: QWidget | None = None
+    ) -> MainWindow:
+        """Build, show and keep the window for ``user`` (a new context: nothing of the
+        previous window's state carries over); the one built ahead for them, if any."""
+        window = self._take_prepared(user) or self._build_window(user)
         if like is not None:  # in the old window's place, as large as it was
             from PySide6.QtCore import Qt
 

@@ -188,15 +188,21 @@ class KeyDerivation:
         with contextlib.suppress(ValueError, MemoryError):  # the caller derives again
             self._key = _derive(self._from, *self._params)
 
-    def wait(self) -> None:
+    def wait(self, beside: Callable[[], None] | None = None) -> None:
         """Until the derivation is done, with the preparations run meanwhile (on the main
-        thread: an unknown name's refusal waits as a wrong password's does)."""
+        thread: an unknown name's refusal waits as a wrong password's does), then
+        ``beside``: the caller's own work for the remaining time. Neither runs once the key
+        is ready (they would only make the caller wait longer), and neither can change the
+        derivation's outcome: an error in one is left to whoever needs its work."""
         if self._thread.is_alive() and threading.current_thread() is threading.main_thread():
             _prepare()
+            if beside is not None and self._thread.is_alive():
+                with contextlib.suppress(Exception):
+                    beside()
         self._thread.join()
 
-    def key(self, params: Params) -> bytes:
-        self.wait()
+    def key(self, params: Params, beside: Callable[[], None] | None = None) -> bytes:
+        self.wait(beside)
         if self._key is not None and params == self._params and self._from == self._password:
             return self._key
         return _derive(self._password, *params)  # from the whole password, always
@@ -223,15 +229,17 @@ def unlock(
     locked: str,
     password: str,
     derivation: KeyDerivation | None = None,
+    beside: Callable[[], None] | None = None,
 ) -> Signer:
     """Open a stored key with the password; raises LockedKeyError when it does not open.
-    ``derivation``: one begun with this password (:class:`KeyDerivation`)."""
+    ``derivation``: one begun with this password (:class:`KeyDerivation`); ``beside``: work
+    run while it finishes (:meth:`KeyDerivation.wait`)."""
     try:
         params, nonce, secret = _locked_parts(locked)
         if derivation is None:
             key = _derive_and_prepare(password, *params)
         else:
-            key = derivation.key(params)
+            key = derivation.key(params, beside)
     except (ValueError, TypeError, LockedKeyError) as exc:
         if derivation is not None:
             derivation.wait()  # nothing left running beside the caller

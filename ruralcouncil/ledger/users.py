@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ruralcouncil.i18n import _, ngettext
@@ -332,22 +333,41 @@ def find(states: dict[int, UserState], name: str) -> UserState | None:
     return next((s for s in states.values() if same_name(s.name, name)), None)
 
 
-def login(ledger: Ledger, name: str, password: str) -> User:
+def login(
+    ledger: Ledger,
+    name: str,
+    password: str,
+    *,
+    meanwhile: Callable[[User], None] | None = None,
+) -> User:
     """Check a password against the user's key in the signed chain; returns the user with
     their unlocked key. A failed login is recorded (unsigned); a successful one is chained
-    with the session's first write. An unknown name takes as long as a wrong password."""
+    with the session's first write. An unknown name takes as long as a wrong password.
+
+    ``meanwhile``: work for the user the chain names, done while the password's key is
+    derived, before the password is checked (the window's start builds their main window
+    then, and shows it only once this returns them). It is given the user without a key, who
+    can write nothing, and must undo its work if the login fails; it is not called for an
+    unknown name, nor once the key is ready, and its errors do not change the login."""
     if ledger.needs_upgrade:
         from ruralcouncil.ledger import upgrade
 
         return upgrade.login_and_upgrade(ledger, name, password)
-    return login_with_key(ledger, name, password)
+    return login_with_key(ledger, name, password, meanwhile=meanwhile)
 
 
-def login_with_key(ledger: Ledger, name: str, password: str) -> User:
+def login_with_key(
+    ledger: Ledger,
+    name: str,
+    password: str,
+    *,
+    meanwhile: Callable[[User], None] | None = None,
+) -> User:
     """The login of a ledger with signed entries (version 2 on): the password must unlock the
     user's key as the chain has it. The key's derivation begins first, on its own thread
     (:class:`keys.KeyDerivation`), and the chain's record of the users is read and checked
-    while it runs: a login waits for the longer of the two, not for both."""
+    while it runs: a login waits for the longer of the two, not for both. ``meanwhile`` as
+    for :func:`login`."""
     derivation = _begin_derivation(ledger, name, password)
     try:
         states = _chain_users(ledger.conn)
@@ -387,6 +407,9 @@ def login_with_key(ledger: Ledger, name: str, password: str) -> User:
                 ).format(name=state.name)
             )
         raise _wrong()
+    as_chained = User(
+        state.id, state.name, Role(state.role), str(state.content.get("full_name", ""))
+    )
     try:
         signer = keys.unlock(
             state.id,
@@ -394,6 +417,7 @@ def login_with_key(ledger: Ledger, name: str, password: str) -> User:
             str(state.content.get("secret_key", "")),
             password,
             derivation,
+            None if meanwhile is None else lambda: meanwhile(as_chained),
         )
     except keys.LockedKeyError:
         _record_failure(ledger, state.id)
@@ -402,9 +426,7 @@ def login_with_key(ledger: Ledger, name: str, password: str) -> User:
         _record_failure(ledger, state.id)
         raise _wrong()
     signer.pending_login = storage.now_text()
-    return User(
-        state.id, state.name, Role(state.role), str(state.content.get("full_name", "")), signer
-    )
+    return User(as_chained.id, as_chained.name, as_chained.role, as_chained.full_name, signer)
 
 
 def _begin_derivation(ledger: Ledger, name: str, password: str) -> keys.KeyDerivation | None:

@@ -5,6 +5,7 @@ tests/test_startup.py holds to the same). Nothing here is timed."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,10 +36,25 @@ def _start_steps(path: Path, monkeypatch: pytest.MonkeyPatch) -> int:
             ledger.conn.set_progress_handler(tick, 10)
         return ledger, problem
 
-    def login(ledger: Ledger, name: str, password: str) -> users.User:
+    def login(
+        ledger: Ledger,
+        name: str,
+        password: str,
+        *,
+        meanwhile: Callable[[users.User], None] | None = None,
+    ) -> users.User:
+        def counted(user: users.User) -> None:
+            # The main window, built while the key is derived: the start's work, counted.
+            assert meanwhile is not None
+            counting[0] = True
+            try:
+                meanwhile(user)
+            finally:
+                counting[0] = False
+
         counting[0] = False
         try:
-            return real_login(ledger, name, password)
+            return real_login(ledger, name, password, meanwhile=meanwhile and counted)
         finally:
             counting[0] = True
 
