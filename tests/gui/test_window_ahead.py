@@ -117,12 +117,18 @@ def test_a_wrong_password_discards_the_window_built_for_it(
 def test_a_cancelled_start_after_a_wrong_password_leaves_no_window(
     qtbot: QtBot, start_dialog: LoginDialog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    def main_windows() -> set[int]:
+        found = QApplication.topLevelWidgets()
+        return {shiboken6.getCppPointer(w)[0] for w in found if isinstance(w, MainWindow)}
+
+    before = main_windows()  # other tests' windows, not yet deleted
     built = _Built(start_dialog, monkeypatch)
     _log_in(start_dialog, "a-wrong-password")
+    assert len(main_windows() - before) == 1  # built, discarded, its deletion pending
     start_dialog.reject()
     assert start_dialog.user is None
     qtbot.waitUntil(lambda: not shiboken6.isValid(built.windows[0]), timeout=5000)
-    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    assert main_windows() - before == set()
 
 
 def test_an_unknown_name_builds_no_window(
