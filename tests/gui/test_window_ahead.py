@@ -31,6 +31,7 @@ class _Built:
 
     def __init__(self, dialog: LoginDialog, monkeypatch: pytest.MonkeyPatch) -> None:
         assert dialog.ahead is not None
+        self.dialog = dialog
         self.windows: list[MainWindow] = []
         self.how: list[tuple[bool, bool]] = []
         ahead, build = dialog.ahead, dialog.ahead.build
@@ -54,6 +55,11 @@ def start_dialog(qtbot: QtBot, gui_ledger: Ledger) -> Iterator[LoginDialog]:
     yield dialog
 
 
+@pytest.fixture
+def built(start_dialog: LoginDialog, monkeypatch: pytest.MonkeyPatch) -> _Built:
+    return _Built(start_dialog, monkeypatch)
+
+
 def _log_in(dialog: LoginDialog, password: str) -> None:
     dialog.user_name.setText(ADMIN)
     dialog.password.setText(password)
@@ -61,12 +67,9 @@ def _log_in(dialog: LoginDialog, password: str) -> None:
 
 
 def test_the_start_shows_the_window_built_while_the_key_was_derived(
-    qtbot: QtBot,
-    gui_ledger: Ledger,
-    start_dialog: LoginDialog,
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot, gui_ledger: Ledger, built: _Built
 ) -> None:
-    built = _Built(start_dialog, monkeypatch)
+    start_dialog = built.dialog
     _log_in(start_dialog, ADMIN_PASSWORD)
     assert start_dialog.result() == QDialog.DialogCode.Accepted
     [window] = built.windows
@@ -86,12 +89,9 @@ def test_the_start_shows_the_window_built_while_the_key_was_derived(
 
 
 def test_a_wrong_password_discards_the_window_built_for_it(
-    qtbot: QtBot,
-    gui_ledger: Ledger,
-    start_dialog: LoginDialog,
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot, gui_ledger: Ledger, built: _Built
 ) -> None:
-    built = _Built(start_dialog, monkeypatch)
+    start_dialog = built.dialog
     _log_in(start_dialog, "a-wrong-password")
     assert start_dialog.user is None and start_dialog.isVisible()
     assert "Wrong user name or password" in start_dialog.error.text()
@@ -131,10 +131,8 @@ def test_a_cancelled_start_after_a_wrong_password_leaves_no_window(
     assert main_windows() - before == set()
 
 
-def test_an_unknown_name_builds_no_window(
-    start_dialog: LoginDialog, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    built = _Built(start_dialog, monkeypatch)
+def test_an_unknown_name_builds_no_window(built: _Built) -> None:
+    start_dialog = built.dialog
     start_dialog.user_name.setText("nobody")
     start_dialog.password.setText(ADMIN_PASSWORD)
     start_dialog.accept()
