@@ -307,6 +307,10 @@ def test_the_lock_watches_windows_not_every_widget(
     from ruralcouncil.gui import lock
 
     window = _watched_window(qtbot, context)
+    # Only this window's filter counted: earlier tests' windows, not yet deleted, stop theirs.
+    for other in QApplication.topLevelWidgets():
+        if isinstance(other, MainWindow) and other is not window:
+            other.inactivity.stop_watching()
     monkeypatch.setattr(lock, "_ACTIVITY", _CountedKinds(lock._ACTIVITY))
     monkeypatch.setattr(_CountedKinds, "asked", 0)
     for key in ("ledger", "budget", "dashboard", "ledger"):
