@@ -179,13 +179,7 @@ def start_session(
 ) -> Session:
     """The session on the open ledger, with the window of the user who logged in shown: the
     one ``ahead`` built during the login, if it was built for them."""
-    session = ahead.session() if ahead is not None else None
-    if session is None:
-        # The session's and the window's code: loaded beside the login's key derivation
-        # (with the main window's, which needs them), not before the login dialog.
-        from ruralcouncil.gui.session import Session
-
-        session = Session(ledger, demo_hint=demo_hint)
+    session = (ahead or WindowAhead(ledger, demo_hint)).session()
     session.open_window(user)
     return session
 
@@ -207,6 +201,8 @@ class WindowAhead:
     def session(self) -> Session:
         """The start's session, made the first time it is asked for."""
         if self._session is None:
+            # The session's and the window's code: loaded beside the login's key derivation
+            # (with the main window's, which needs them), not before the login dialog.
             from ruralcouncil.gui.session import Session
 
             self._session = Session(self.ledger, demo_hint=self.demo_hint)
