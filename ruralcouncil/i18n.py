@@ -181,11 +181,16 @@ def N_(message: str) -> str:
     return message
 
 
-def format_date(value: date, lang: str | None = None) -> str:
-    from babel.dates import format_date as babel_format_date
+# Dates are written day, month, year in digits in every language: Kazakh's and Russian's
+# (dd.MM.y) is our choice, English's (dd/MM/y) is CLDR's short date for en_GB. Written here
+# rather than by Babel, whose first date loads its locale data (30-40 ms, on the ledger
+# page's first visit); tests/test_dates.py checks each against Babel's.
+_DATE_SEPARATORS = {"kk": ".", "ru": ".", "en": "/"}
 
-    pattern = "short" if (lang or language()) == "en" else "dd.MM.y"
-    return babel_format_date(value, format=pattern, locale=locale_name(lang))
+
+def format_date(value: date, lang: str | None = None) -> str:
+    separator = _DATE_SEPARATORS[lang or language()]
+    return f"{value.day:02d}{separator}{value.month:02d}{separator}{value.year}"
 
 
 def format_datetime(value: datetime, lang: str | None = None) -> str:

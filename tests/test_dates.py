@@ -224,6 +224,36 @@ def test_shown_date_is_the_forms_format() -> None:
     assert shown_date("not a date") == "not a date"
 
 
+@given(st.dates())
+def test_shown_dates_are_the_locales_own(value: date) -> None:
+    """A date is written without Babel's locale data, yet exactly as Babel writes it with
+    CLDR's pattern for each language: English's is the short date of en_GB, which a newer
+    CLDR could change (this test then says so); Kazakh's and Russian's is our own."""
+    from babel.dates import format_date as babel_format_date
+
+    for lang in i18n.LANGUAGES:
+        pattern = "short" if lang == "en" else "dd.MM.y"
+        expected = babel_format_date(value, format=pattern, locale=i18n.locale_name(lang))
+        assert i18n.format_date(value, lang) == expected
+
+
+def test_shown_dates_load_no_locale_data() -> None:
+    """The ledger page's first visit wrote its dates with Babel, whose first date (its
+    import and the locale's data) took 30-40 ms."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from datetime import date; from ruralcouncil import i18n; "
+        "day = date(2026, 4, 20); "
+        "print(i18n.format_date(day, 'kk'), i18n.format_date(day, 'en'), 'babel' in sys.modules)"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert shown == ["20.04.2026", "20/04/2026", "False"]
+
+
 @pytest.fixture
 def almaty(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """This PC's clock in Kazakhstan's time (UTC+5, no summer time)."""

@@ -392,3 +392,22 @@ def test_the_main_windows_code_loads_while_the_key_is_derived(tmp_path: Path) ->
         ],
         "user": ADMIN,
     }
+
+
+def test_the_ledger_pages_module_leaves_the_entry_dialogs_for_later() -> None:
+    """Its first visit, when the user clicks "Ledger" at once, does not wait for the entry
+    dialogs, the posting rules behind them or Babel's locale data (about 40 ms together):
+    they load when a dialog is first opened or a date is first written by Babel."""
+    done = fresh_python(
+        "import json, sys; import ruralcouncil.gui.ledger_page; "
+        "print(json.dumps(sorted(m for m in sys.argv[1:] if m in sys.modules)))",
+        "ruralcouncil.gui.entry_dialogs",
+        "ruralcouncil.gui.reverse_dialog",
+        "ruralcouncil.ledger.journal",
+        "babel",
+        "ruralcouncil.gui.ledger_model",
+        QT_QPA_PLATFORM="offscreen",
+    )
+    assert done.returncode == 0, done.stderr
+    # The page's own model is there: the probe sees what the module loads.
+    assert json.loads(done.stdout) == ["ruralcouncil.gui.ledger_model"]

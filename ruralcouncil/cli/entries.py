@@ -120,7 +120,9 @@ def cmd_record(args: argparse.Namespace) -> int:
             party_id=party_id,
             register=register,
         )
-    kind = _(journal.ENTRY_TYPE_NAMES[entry.type])
+    from ruralcouncil.ledger.entry_types import ENTRY_TYPE_NAMES
+
+    kind = _(ENTRY_TYPE_NAMES[entry.type])
     _recorded(args, entry_id, kind, entry.amount, entry.date)
     return EXIT_OK
 

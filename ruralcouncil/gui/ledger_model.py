@@ -18,7 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import catalog, queries
 from ruralcouncil.ledger.dates import shown_date, shown_time
-from ruralcouncil.ledger.journal import ENTRY_TYPE_NAMES, EntryType
+from ruralcouncil.ledger.entry_types import ENTRY_TYPE_NAMES, EntryType
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.queries import EntryFilter, EntryRow
 from ruralcouncil.ledger.storage import Ledger

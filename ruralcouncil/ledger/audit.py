@@ -143,7 +143,7 @@ def describe_detail(event: AuditEvent) -> str:
     """An event's detail for people: an entry's number, type, amount and date as the window
     writes them; any other detail as it was stored (the CSV export keeps it so)."""
     if event.event == "entry.record" and (found := _ENTRY_RECORD.fullmatch(event.detail)):
-        from ruralcouncil.ledger.journal import ENTRY_TYPE_NAMES, EntryType
+        from ruralcouncil.ledger.entry_types import ENTRY_TYPE_NAMES, EntryType
 
         number, kind, amount, day = found.groups()
         return _("No. {number}: {type}, {amount}, {date}").format(

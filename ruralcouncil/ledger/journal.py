@@ -13,10 +13,9 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from ruralcouncil.i18n import N_, _
+from ruralcouncil.i18n import _
 from ruralcouncil.ledger import catalog, chain, holds, storage
 from ruralcouncil.ledger.classification import (
     CASH,
@@ -29,6 +28,7 @@ from ruralcouncil.ledger.classification import (
 )
 from ruralcouncil.ledger.commit import Commit
 from ruralcouncil.ledger.dates import shown_date
+from ruralcouncil.ledger.entry_types import EntryType as EntryType  # its own, and callers'
 from ruralcouncil.ledger.errors import ClosedYear, InvalidInput, Overdraft
 from ruralcouncil.ledger.holds import Floor
 
@@ -38,21 +38,6 @@ from ruralcouncil.ledger.money import MAX_AMOUNT, format_amount, format_plain
 from ruralcouncil.ledger.parse import MAX_TEXT, nfc, text_problem
 from ruralcouncil.ledger.roles import Action, User, require
 from ruralcouncil.ledger.storage import Ledger
-
-
-class EntryType(StrEnum):
-    RECEIPT = "receipt"
-    PAYMENT = "payment"
-    TRANSFER = "transfer"
-    OPENING = "opening"
-
-
-ENTRY_TYPE_NAMES = {
-    EntryType.RECEIPT: N_("Receipt"),
-    EntryType.PAYMENT: N_("Payment"),
-    EntryType.TRANSFER: N_("Transfer"),
-    EntryType.OPENING: N_("Opening balance"),
-}
 
 
 @dataclass(frozen=True)
