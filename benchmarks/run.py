@@ -601,6 +601,11 @@ def startup_rows(folder: Path, runs: int, cli: bool, window: bool) -> None:
         print(
             f"  the dashboard's chart drawn {chart_s:.3f} s after its figures (pyqtgraph's import)"
         )
+        stall_ms = statistics.median(p["longest_stall_ms"] for p in program)
+        print(
+            f"  the window's longest stall from its first paint until then: {stall_ms:.0f} ms"
+            " (what a click meanwhile waits for before its page is built; median of the starts)"
+        )
     if cli:
         cli_db = ledger_of(folder, CLI_SIZE)
         cli_s, cli_floor = cli_read(cli_db, date.today().year, runs)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import textwrap
 from contextlib import closing
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -411,3 +412,90 @@ def test_the_ledger_pages_module_leaves_the_entry_dialogs_for_later() -> None:
     assert done.returncode == 0, done.stderr
     # The page's own model is there: the probe sees what the module loads.
     assert json.loads(done.stdout) == ["ruralcouncil.gui.ledger_model"]
+
+
+# --- the dashboard's chart: pyqtgraph imported a step per turn of the event loop ------------
+
+
+_PROBE_CHART = textwrap.dedent(
+    """
+    import json, sys, time
+    from ruralcouncil import i18n
+    from ruralcouncil.gui import app as gui_app, chart
+    from ruralcouncil.ledger import users
+
+    app = gui_app.ensure_application()
+    i18n.set_language("en")
+    ledger, problem = gui_app.open_for_window(sys.argv[1])
+    assert ledger is not None, problem
+    user = users.login(ledger, "admin", sys.argv[2])
+    window = gui_app.build_main_window_for_smoke_test(ledger, user)
+
+    # Each turn that went on with the import (not one that found no chart in sight), and
+    # what had loaded by its end.
+    turns = []
+    turn = chart._ChartImport._turn
+
+    def counted(self):
+        turn(self)
+        if self._due or self.done:
+            turns.append(("numpy" in sys.modules, "pyqtgraph" in sys.modules))
+
+    chart._ChartImport._turn = counted
+
+    def run_until(done, seconds=60):
+        deadline = time.monotonic() + seconds
+        while not done() and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.001)
+        return done()
+
+    window.show()
+    dashboard = window.page("dashboard")
+    # The first turns (Qt's classes), then "Ledger" is clicked: the import stops while no
+    # chart waiting for it is in sight.
+    assert run_until(lambda: len(turns) >= 3)
+    window.show_page("ledger")
+    stopped_at = len(turns)
+    run_until(lambda: False, seconds=0.5)
+    paused = {
+        "turns_while_away": len(turns) - stopped_at,
+        "pyqtgraph": "pyqtgraph" in sys.modules,
+        "chart": dashboard.chart.plot is not None,
+    }
+    # Back on the dashboard it goes on, and the chart is built when it is done.
+    window.show_page("dashboard")
+    built = run_until(lambda: dashboard.chart.plot is not None)
+    first_with_numpy = next(i for i, (numpy, _pg) in enumerate(turns) if numpy)
+    print(json.dumps({
+        "paused": paused,
+        "built": built,
+        "turns": len(turns),
+        "turns_before_numpy": first_with_numpy,
+        "turns_before_pyqtgraph": [pg for _numpy, pg in turns].index(True),
+        "bars": list(dashboard.chart.receipts_bars.opts["height"]) if built else None,
+    }))
+    window.close()
+    ledger.close()
+    """
+)
+
+
+def test_the_charts_library_loads_a_step_per_turn_while_a_chart_is_in_sight(
+    tmp_path: Path,
+) -> None:
+    """pyqtgraph (with numpy, and the Python types of Qt's ~700 classes it asks for) is
+    imported a few milliseconds per turn of the event loop, so a click just after the login
+    is answered between two turns instead of after the whole import; it stops while the
+    page that waits for it is not in sight, and the chart is built once it is done."""
+    ledger = fresh_ledger(tmp_path)
+    receipt(ledger, admin_of(ledger), f"{date.today().year}-01-10", 1_500_00)
+    path = ledger.path
+    ledger.close()
+    found = window_probe(_PROBE_CHART, tmp_path / "c", str(path), PASSWORD)
+    assert found["paused"] == {"turns_while_away": 0, "pyqtgraph": False, "chart": False}
+    assert found["built"] is True
+    # Qt's classes alone take many turns, then numpy, then pyqtgraph in a turn of its own.
+    assert found["turns_before_numpy"] >= 10
+    assert found["turns"] > found["turns_before_pyqtgraph"] > found["turns_before_numpy"]
+    assert found["bars"][0] == 1_500  # January's receipts, in whole tenge

@@ -132,7 +132,7 @@ def main() -> None:
         kdf_again += time.perf_counter() - begun
     heavy = sorted(m for m in ("pyqtgraph", "numpy", "reportlab") if m in sys.modules)
     pages: dict[str, float] = {}
-    figures_s = chart_s = warmed_up_s = None
+    figures_s = chart_s = warmed_up_s = longest_stall_ms = None
     if cold:
         # The ledger, at once: before anything the window does after its first paint (its
         # first page, the Qt namespace's enums, the pages' modules loaded while the user
@@ -141,6 +141,9 @@ def main() -> None:
         watch.wait(window.show_page("ledger"))
         pages["ledger (first)"] = (time.perf_counter() - begun) * 1000
     else:
+        # From here until the chart is drawn, the longest the window's thread went without
+        # a turn of its event loop: what a click (on another page, say) could wait for.
+        stalls = StallWatch()
         wait_until(lambda: figures_watch.at is not None, every_ms=1)
         assert figures_watch.at is not None
         figures_s = figures_watch.at - enter - kdf_again
@@ -150,6 +153,7 @@ def main() -> None:
         begun = time.perf_counter()
         wait_until(lambda: dashboard.chart.plot is not None, every_ms=2)
         chart_s = time.perf_counter() - begun
+        longest_stall_ms = stalls.stop()
 
         # Then the pages, after the window has loaded their modules while the user reads
         # the dashboard (``MainWindow._warm_up_next``).
@@ -184,9 +188,35 @@ def main() -> None:
                 "figures_s": figures_s,
                 "pages_ms": pages,
                 "warmed_up_s": warmed_up_s,
+                "longest_stall_ms": longest_stall_ms,
             }
         )
     )
+
+
+class StallWatch:
+    """A timer due every millisecond: the longest gap between two of its calls is the
+    longest the event loop did not turn."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.longest = 0.0
+        self.last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.timeout.connect(self._tick)
+        self.timer.start(1)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self.last)
+        self.last = now
+
+    def stop(self) -> float:
+        """The longest gap, in milliseconds."""
+        self._tick()
+        self.timer.stop()
+        return self.longest * 1000
 
 
 def wait_until(done: Any, every_ms: int) -> None:

@@ -8,16 +8,23 @@ in a small window), the axis drops their dots, then shortens them to three lette
 labels every other month (:func:`month_labels`).
 
 pyqtgraph (and numpy behind it) costs the better part of a second to import on an old PC, so
-it is imported only when the first chart is built, never when this module is imported; and
+it is imported only when the first chart is due, never when this module is imported; and
 :meth:`MonthlyFlowChart.show_flows` builds the first chart only after its place on screen has
-been painted, so the window (and the dashboard's figures) appear without waiting for it.
+been painted, so the window (and the dashboard's figures) appear without waiting for it. That
+import is made in short steps, one per turn of the event loop (:func:`charts_ready`), and
+only while a chart waiting for it is in sight: in one piece it held every click for its
+whole length (a click on "Ledger" just after the login waited up to 0.35 s here).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import importlib
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Literal
 
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QFontMetricsF, QPaintEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
@@ -160,6 +167,109 @@ def _nice_step(least: float) -> float:
     return 10 * power
 
 
+# What a chart's first build imports, after the Python types of Qt's classes (which pyqtgraph
+# asks for all of, about 700, on its import): numpy, then what pyqtgraph 0.14 imports from
+# Qt and the standard library (each a step of its own; one it no longer imports costs only
+# its own import), then pyqtgraph itself and Babel's dates and numbers for the axes.
+_CHART_MODULES = ("pyqtgraph", "babel.dates", "babel.numbers")
+_CHART_STEPS = (
+    "pickle",
+    "ctypes",
+    "platform",
+    "numpy",
+    "PySide6.QtOpenGL",
+    "PySide6.QtOpenGLWidgets",
+    "PySide6.QtSvg",
+    "PySide6.QtTest",
+    "xml.etree.ElementTree",
+    "subprocess",
+    "pydoc",
+    "multiprocessing.connection",
+    "locale",
+    "decimal",
+    "cProfile",
+    *_CHART_MODULES,
+)
+# One turn of the event loop imports for about this long, then lets the window answer.
+# numpy and pyqtgraph's own modules cannot be cut: about 85 ms each here.
+_STEP_MS = 4.0
+
+
+def _chart_steps() -> Iterator[None]:
+    """The chart modules' import, in pieces of a millisecond or less where they can be cut."""
+    import PySide6.QtCore
+    import PySide6.QtGui
+    import PySide6.QtWidgets
+
+    for module in (PySide6.QtCore, PySide6.QtGui, PySide6.QtWidgets):
+        for name in dir(module):
+            getattr(module, name)  # PySide builds a class's Python type when first asked
+            yield
+    for name in _CHART_STEPS:
+        importlib.import_module(name)
+        yield
+
+
+class _ChartImport:
+    """The chart modules' import, a few milliseconds per turn of the event loop, while one
+    of the charts waiting for it is in sight; each is built (``_build_pending``) once it is
+    done. A failed import is left to the build, which imports again and fails as it always
+    would."""
+
+    def __init__(self) -> None:
+        self.done = False
+        self.waiting: list[PaintFirstChart] = []
+        self._steps = _chart_steps()
+        self._due = False
+
+    def wait(self, chart: PaintFirstChart) -> None:
+        if chart not in self.waiting:
+            self.waiting.append(chart)
+        self._next_turn()
+
+    def _next_turn(self) -> None:
+        if not self._due:
+            self._due = True
+            QTimer.singleShot(0, self._turn)
+
+    def _turn(self) -> None:
+        self._due = False
+        self.waiting = [c for c in self.waiting if shiboken6.isValid(c)]
+        if not any(chart.isVisible() for chart in self.waiting):
+            return  # resumed when a waiting chart is painted again (PaintFirstChart)
+        until = time.perf_counter() + _STEP_MS / 1000
+        try:
+            while time.perf_counter() < until:
+                next(self._steps)
+        except Exception:  # the end (StopIteration), or an import failed: the build
+            self.done = True  # imports again, and shows the error where it always has
+        if not self.done:
+            self._next_turn()
+            return
+        waiting, self.waiting = self.waiting, []
+        for chart in waiting:
+            if shiboken6.isValid(chart):
+                chart._build_pending()
+
+
+_import: _ChartImport | None = None
+
+
+def charts_ready(chart: PaintFirstChart) -> bool:
+    """Whether a chart can be built now without importing anything heavy. If not, the chart
+    modules' import goes on a step per turn of the event loop while ``chart`` (or another
+    waiting) is in sight, and ``chart._build_pending`` is called once it is done."""
+    global _import
+    if all(name in sys.modules for name in _CHART_MODULES):
+        return True  # imported (a chart built at once, a test, or the steps below)
+    if _import is None:
+        _import = _ChartImport()
+    if _import.done:
+        return True  # an import failed: the build shows why
+    _import.wait(chart)
+    return False
+
+
 class PaintFirstChart(QWidget):
     """A chart whose plot (and pyqtgraph, and numpy) is built only once its empty place has
     been painted, which is after the window around it has been drawn. :meth:`_show` draws at
@@ -194,12 +304,13 @@ class PaintFirstChart(QWidget):
 
     def _build_pending(self) -> None:
         self._due = False
-        data, self._pending = self._pending, None
-        if data is None:
+        if self._pending is None:
             return
         if not self.isVisible():  # hidden meanwhile: built when next painted
-            self._pending = data
             return
+        if not charts_ready(self):
+            return  # the import goes on while this is in sight, then builds it
+        data, self._pending = self._pending, None
         self._draw(data)
 
     def build_pending_now(self) -> None:
