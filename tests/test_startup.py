@@ -499,3 +499,49 @@ def test_the_charts_library_loads_a_step_per_turn_while_a_chart_is_in_sight(
     assert found["turns_before_numpy"] >= 10
     assert found["turns"] > found["turns_before_pyqtgraph"] > found["turns_before_numpy"]
     assert found["bars"][0] == 1_500  # January's receipts, in whole tenge
+
+
+_PROBE_LEDGER_PAGE = textwrap.dedent(
+    """
+    import enum, json, sys
+
+    made = []  # the Python enums PySide builds (see _FIRST_PAINT)
+    _new_enum = enum.EnumType.__new__
+    enum.EnumType.__new__ = lambda metacls, cls, *args, **kwargs: (
+        made.append(cls) or _new_enum(metacls, cls, *args, **kwargs)
+    )
+    from ruralcouncil import i18n
+    from ruralcouncil.gui import app as gui_app
+    from ruralcouncil.ledger import users
+
+    app = gui_app.ensure_application()
+    i18n.set_language("en")
+    ledger, problem = gui_app.open_for_window(sys.argv[1])
+    assert ledger is not None, problem
+    user = users.login(ledger, "admin", sys.argv[2])
+    window = gui_app.build_main_window_for_smoke_test(ledger, user)
+    window.show()
+    app.processEvents()
+    before = len(made)
+    page = window.show_page("ledger")
+    app.processEvents()
+    print(json.dumps({"made": made[before:], "rows": page.model.rowCount()}))
+    window.close()
+    ledger.close()
+    """
+)
+
+
+def test_the_ledger_pages_first_visit_builds_no_other_widgets_types(tmp_path: Path) -> None:
+    """Asked for the table's viewport (a plain widget Qt made), PySide finds its Python
+    class by trying every widget class it has, building their types and enums (QWizard's,
+    QDockWidget's...): about 12 ms of the page's first visit. The page's table tells it of
+    its viewport's resizes and paints itself (ledger_page.JournalTable)."""
+    ledger = fresh_ledger(tmp_path)
+    receipt(ledger, admin_of(ledger), f"{date.today().year}-01-10", 1_500_00)
+    path = ledger.path
+    ledger.close()
+    found = window_probe(_PROBE_LEDGER_PAGE, tmp_path / "c", str(path), PASSWORD)
+    assert found["rows"] == 1
+    assert "WindowState" in found["made"]  # the probe sees enums built (Qt's namespace)
+    assert not {"WizardOption", "DockWidgetFeature", "SubWindowOption"} & set(found["made"])
