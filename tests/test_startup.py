@@ -417,11 +417,13 @@ def test_the_ledger_pages_module_leaves_the_entry_dialogs_for_later() -> None:
 # --- the dashboard's chart: pyqtgraph imported a step per turn of the event loop ------------
 
 
-_PROBE_CHART = textwrap.dedent(
+# A probe's window, as an outside probe makes it: the ledger argv[1] opened, the
+# administrator logged in with the password argv[2], the main window built (not shown).
+_PROBE_WINDOW = textwrap.dedent(
     """
-    import json, sys, time
+    import sys
     from ruralcouncil import i18n
-    from ruralcouncil.gui import app as gui_app, chart
+    from ruralcouncil.gui import app as gui_app
     from ruralcouncil.ledger import users
 
     app = gui_app.ensure_application()
@@ -430,6 +432,13 @@ _PROBE_CHART = textwrap.dedent(
     assert ledger is not None, problem
     user = users.login(ledger, "admin", sys.argv[2])
     window = gui_app.build_main_window_for_smoke_test(ledger, user)
+    """
+)
+
+_PROBE_CHART = _PROBE_WINDOW + textwrap.dedent(
+    """
+    import json, time
+    from ruralcouncil.gui import chart
 
     # Each turn that went on with the import (not one that found no chart in sight), and
     # what had loaded by its end.
@@ -501,25 +510,21 @@ def test_the_charts_library_loads_a_step_per_turn_while_a_chart_is_in_sight(
     assert found["bars"][0] == 1_500  # January's receipts, in whole tenge
 
 
-_PROBE_LEDGER_PAGE = textwrap.dedent(
-    """
-    import enum, json, sys
+_PROBE_LEDGER_PAGE = (
+    textwrap.dedent(
+        """
+        import enum, json
 
-    made = []  # the Python enums PySide builds (see _FIRST_PAINT)
-    _new_enum = enum.EnumType.__new__
-    enum.EnumType.__new__ = lambda metacls, cls, *args, **kwargs: (
-        made.append(cls) or _new_enum(metacls, cls, *args, **kwargs)
+        made = []  # the Python enums PySide builds (see _FIRST_PAINT)
+        _new_enum = enum.EnumType.__new__
+        enum.EnumType.__new__ = lambda metacls, cls, *args, **kwargs: (
+            made.append(cls) or _new_enum(metacls, cls, *args, **kwargs)
+        )
+        """
     )
-    from ruralcouncil import i18n
-    from ruralcouncil.gui import app as gui_app
-    from ruralcouncil.ledger import users
-
-    app = gui_app.ensure_application()
-    i18n.set_language("en")
-    ledger, problem = gui_app.open_for_window(sys.argv[1])
-    assert ledger is not None, problem
-    user = users.login(ledger, "admin", sys.argv[2])
-    window = gui_app.build_main_window_for_smoke_test(ledger, user)
+    + _PROBE_WINDOW
+    + textwrap.dedent(
+        """
     window.show()
     app.processEvents()
     before = len(made)
@@ -529,6 +534,7 @@ _PROBE_LEDGER_PAGE = textwrap.dedent(
     window.close()
     ledger.close()
     """
+    )
 )
 
 
