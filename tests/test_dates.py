@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from _helpers import english  # noqa: F401  (an autouse fixture)
+from _helpers import english, fresh_python  # noqa: F401  (english: an autouse fixture)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -240,18 +240,13 @@ def test_shown_dates_are_the_locales_own(value: date) -> None:
 def test_shown_dates_load_no_locale_data() -> None:
     """The ledger page's first visit wrote its dates with Babel, whose first date (its
     import and the locale's data) took 30-40 ms."""
-    import subprocess
-    import sys
-
-    probe = (
+    done = fresh_python(
         "import sys; from datetime import date; from ruralcouncil import i18n; "
         "day = date(2026, 4, 20); "
         "print(i18n.format_date(day, 'kk'), i18n.format_date(day, 'en'), 'babel' in sys.modules)"
     )
-    shown = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout.split()
-    assert shown == ["20.04.2026", "20/04/2026", "False"]
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["20.04.2026", "20/04/2026", "False"]
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import contextlib
 import re
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ruralcouncil.i18n import _, ngettext
@@ -426,7 +427,7 @@ def login_with_key(
         _record_failure(ledger, state.id)
         raise _wrong()
     signer.pending_login = storage.now_text()
-    return User(as_chained.id, as_chained.name, as_chained.role, as_chained.full_name, signer)
+    return replace(as_chained, signer=signer)
 
 
 def _begin_derivation(ledger: Ledger, name: str, password: str) -> keys.KeyDerivation | None:
