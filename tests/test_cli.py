@@ -309,14 +309,15 @@ def test_db_is_also_accepted_after_the_command(run: Cli, db: Path) -> None:
 
 
 @pytest.fixture
-def windows_opened(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, bool]]:
-    """The windows the command line opens, as (ledger, demo), none of them really opened:
-    ``gui.app`` is a stand-in in ``sys.modules``, whose ``run_gui`` only notes the call."""
-    calls: list[tuple[Any, bool]] = []
+def windows_opened(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, bool, str | None]]:
+    """The windows the command line opens, as (ledger, demo, language), none of them really
+    opened: ``gui.app`` is a stand-in in ``sys.modules``, whose ``run_gui`` only notes the
+    call."""
+    calls: list[tuple[Any, bool, str | None]] = []
     fake = types.ModuleType("ruralcouncil.gui.app")
 
-    def run_gui(db_path: Path | None, demo: bool = False) -> int:
-        calls.append((db_path, demo))
+    def run_gui(db_path: Path | None, demo: bool = False, lang: str | None = None) -> int:
+        calls.append((db_path, demo, lang))
         return 0
 
     fake.run_gui = run_gui  # type: ignore[attr-defined]
@@ -325,20 +326,47 @@ def windows_opened(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, bool]]:
 
 
 def test_no_command_opens_the_window_lazily(
-    run: Cli, windows_opened: list[tuple[Any, bool]], tmp_path: Path
+    run: Cli, windows_opened: list[tuple[Any, bool, str | None]], tmp_path: Path
 ) -> None:
     calls = windows_opened
-    bare = run.on(None)
+    bare = run.on(None)  # with --lang en, as every call of ``run``
     assert bare().code == 0
     assert bare("--demo").code == 0
     assert bare("--db", str(tmp_path / "x.ruralcouncil")).code == 0
-    assert calls == [(None, False), (None, True), (tmp_path / "x.ruralcouncil", False)]
+    path = tmp_path / "x.ruralcouncil"
+    assert calls == [(None, False, "en"), (None, True, "en"), (path, False, "en")]
+
+
+def test_the_window_opens_in_the_language_lang_names(
+    capsys: pytest.CaptureFixture[str],
+    windows_opened: list[tuple[Any, bool, str | None]],
+    tmp_path: Path,
+) -> None:
+    """``--lang`` with no command is the window's language for that run, as it is the
+    messages' language for a command; without it, the window reads the user's preference."""
+    calls = windows_opened
+    path = tmp_path / "x.ruralcouncil"
+    assert cli.main(["--lang", "ru"]) == 0
+    assert cli.main(["--lang", "kk", "--db", str(path)]) == 0
+    assert cli.main(["--db", str(path), "--lang", "en", "--demo"]) == 0
+    assert cli.main(["--db", str(path)]) == 0
+    assert calls == [
+        (None, False, "ru"),
+        (path, False, "kk"),
+        (path, True, "en"),
+        (path, False, None),
+    ]
+    calls.clear()
+    capsys.readouterr()
+    assert cli.main(["--lang", "fr"]) == 2
+    assert "--lang" in capsys.readouterr().err
+    assert calls == []  # a language it does not have opens nothing
 
 
 def test_the_plain_window_starts_build_no_parser_and_open_as_the_parser_reads_them(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
-    windows_opened: list[tuple[Any, bool]],
+    windows_opened: list[tuple[Any, bool, str | None]],
     tmp_path: Path,
 ) -> None:
     """Nothing (the installed shortcuts' form), or ``--db PATH``: they open the window
@@ -358,20 +386,21 @@ def test_the_plain_window_starts_build_no_parser_and_open_as_the_parser_reads_th
     monkeypatch.setenv("RURALCOUNCIL_LANG", "en")
     path = str(tmp_path / "x.ruralcouncil")
 
-    def opened(*argv: str) -> tuple[int, list[tuple[Any, bool]], int, str]:
+    def opened(*argv: str) -> tuple[int, list[tuple[Any, bool, str | None]], int, str]:
         calls.clear()
         parsers.clear()
         capsys.readouterr()
         code = cli.main(list(argv))
         return code, list(calls), len(parsers), capsys.readouterr().err
 
-    assert opened() == (0, [(None, False)], 0, "")
-    assert opened("--db", path) == (0, [(Path(path), False)], 0, "")
-    assert opened("--db", "") == (0, [(None, False)], 0, "")  # the default ledger
+    assert opened() == (0, [(None, False, None)], 0, "")
+    assert opened("--db", path) == (0, [(Path(path), False, None)], 0, "")
+    assert opened("--db", "") == (0, [(None, False, None)], 0, "")  # the default ledger
     # Through the parser: the same window for the same ledger...
     for argv in (("--db=" + path,), ("--db", path, "--lang", "en"), ("--demo", "--db", path)):
         code, found, built, _err = opened(*argv)
-        assert code == 0 and found == [(Path(path), "--demo" in argv)] and built > 0, argv
+        lang = "en" if "--lang" in argv else None
+        assert code == 0 and found == [(Path(path), "--demo" in argv, lang)] and built > 0, argv
     # ...and its refusals, with nothing opened.
     for argv, said in ((("--db",), "expected one argument"), (("--db", "-x"), "expected one")):
         code, found, built, err = opened(*argv)

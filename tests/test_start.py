@@ -77,7 +77,7 @@ def test_the_window_keeps_it_for_its_own_collector(monkeypatch: pytest.MonkeyPat
 
     seen: list[bool] = []
 
-    def open_window(db: str | None, *, demo: bool = False) -> int:
+    def open_window(db: str | None, *, demo: bool = False, lang: str | None = None) -> int:
         seen.append(gc.isenabled())
         return 0
 

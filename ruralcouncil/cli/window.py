@@ -17,14 +17,15 @@ if TYPE_CHECKING:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    return open_window(args.db, demo=args.demo)
+    return open_window(args.db, demo=args.demo, lang=args.lang)
 
 
-def open_window(db: str | None, *, demo: bool = False) -> int:
-    """The window on the ledger ``db`` (None or empty: the default ledger, or the demo's)."""
+def open_window(db: str | None, *, demo: bool = False, lang: str | None = None) -> int:
+    """The window on the ledger ``db`` (None or empty: the default ledger, or the demo's), in
+    the language ``lang`` for this run (None: the user's preferred one)."""
     from ruralcouncil.gui.app import run_gui
 
-    return int(run_gui(Path(db) if db else None, demo=demo))
+    return int(run_gui(Path(db) if db else None, demo=demo, lang=lang))
 
 
 def smoke_test() -> int:

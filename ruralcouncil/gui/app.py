@@ -309,10 +309,11 @@ def _refuse(text: str, title: str) -> int:
     return EXIT_REFUSED
 
 
-def run_gui(db_path: Path | None, demo: bool = False) -> int:
-    """The desktop program; returns the process exit status."""
+def run_gui(db_path: Path | None, demo: bool = False, lang: str | None = None) -> int:
+    """The desktop program; returns the process exit status. ``lang``: this run's language
+    (``--lang``), the saved preference left as it was; None: that preference."""
     app = ensure_application()
-    lang = i18n.load_preferred_language()
+    lang = lang or i18n.load_preferred_language()
     i18n.set_language(lang)
     install_qt_translations(app, lang)
     sys.excepthook = _show_unexpected

@@ -989,6 +989,45 @@ def test_run_gui_logs_in_and_opens_the_main_window(
     ledger.close()
 
 
+def test_run_gui_opens_in_the_language_given_for_the_run(
+    quiet_start: None,
+    gui_ledger_path: Path,
+    gui_ledger: Ledger,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``ruralcouncil --lang ru``: the login and the window in Russian for this run, while the
+    language saved for this PC (Kazakh here) stays as it was for the next start."""
+    from ruralcouncil.gui import login_dialog
+
+    gui_ledger.close()
+    monkeypatch.delenv("RURALCOUNCIL_LANG")
+    monkeypatch.setattr(i18n, "_current", i18n.language())  # undone after the test
+    i18n.save_preferred_language("kk")
+    saved = (paths.config_dir() / "preferences.json").read_bytes()
+    titles: list[str] = []
+
+    def log_in(dialog: LoginDialog) -> int:
+        titles.append(dialog.windowTitle())
+        dialog.user_name.setText(ADMIN)
+        dialog.password.setText(ADMIN_PASSWORD)
+        dialog.accept()
+        return int(dialog.result())
+
+    def event_loop(qapp: QApplication) -> int:
+        for window in qapp.topLevelWidgets():
+            if isinstance(window, MainWindow) and window.isVisible():
+                titles.append(window.windowTitle())
+                window.close()
+        return 0
+
+    monkeypatch.setattr(login_dialog.LoginDialog, "exec", log_in)
+    monkeypatch.setattr(QApplication, "exec", event_loop)
+    assert app.run_gui(gui_ledger_path, lang="ru") == 0
+    assert titles == ["RuralCouncil: вход", f"RuralCouncil — {VILLAGE} — Сельский маслихат"]
+    assert (paths.config_dir() / "preferences.json").read_bytes() == saved
+    assert i18n.load_preferred_language() == "kk"
+
+
 def test_run_gui_cancelled_login_exits_quietly(
     quiet_start: None,
     gui_ledger_path: Path,
