@@ -27,13 +27,14 @@ from pypdf import PdfReader
 from ruralcouncil import cli
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import assets, council, journal
+from ruralcouncil.ledger.assets import rent_text
 from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.register_links import RegisterLink
 from ruralcouncil.ledger.storage import Ledger, open_ledger
 from ruralcouncil.reports import verification as checks
-from ruralcouncil.reports.arrears import render_arrears, rent_text
+from ruralcouncil.reports.arrears import render_arrears
 from ruralcouncil.reports.codes import CodedPdf, Kind, parse_report_code, qr_payload
 from ruralcouncil.reports.pdf_file import in_language
 

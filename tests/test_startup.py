@@ -414,6 +414,56 @@ def test_the_ledger_pages_module_leaves_the_entry_dialogs_for_later() -> None:
     assert json.loads(done.stdout) == ["ruralcouncil.gui.ledger_model"]
 
 
+# Modules a page has no need of at its first visit: other pages, the dialogs with the posting
+# rules behind them, the annual return's forms and rules, the printed rent arrears list.
+_NOT_FOR_A_PAGE = (
+    "ruralcouncil.gui.entry_dialogs",
+    "ruralcouncil.gui.asset_dialogs",
+    "ruralcouncil.gui.fine_dialogs",
+    "ruralcouncil.gui.loan_dialogs",
+    "ruralcouncil.gui.project_dialogs",
+    "ruralcouncil.gui.return_forms",
+    "ruralcouncil.ledger.annual_return",
+    "ruralcouncil.reports.arrears",
+)
+
+
+def test_no_pages_module_loads_another_page_or_the_dialogs() -> None:
+    """A page's first visit in the moment after the login (before the window has loaded
+    every page's module while the user reads), or an outside probe's, loads only what that
+    page shows: the helpers pages share are in page_parts and date_field, not in another
+    page or a dialog (the Fines page once loaded the Budget page, the asset dialogs and the
+    printed arrears list, 45 ms). Each page is loaded alone, what it brought taken away
+    before the next."""
+    done = fresh_python(
+        textwrap.dedent(
+            """
+            import importlib, json, sys
+            from ruralcouncil.gui.main_window import PAGES
+            found = {}
+            for spec in PAGES:
+                before = set(sys.modules)
+                importlib.import_module(spec.module)
+                brought = set(sys.modules) - before
+                found[spec.key] = sorted(
+                    m for m in brought
+                    if m != spec.module and (m.endswith("_page") or m in sys.argv[1:])
+                )
+                for name in brought:
+                    if name.startswith("ruralcouncil."):
+                        del sys.modules[name]
+            print(json.dumps(found))
+            """
+        ),
+        *_NOT_FOR_A_PAGE,
+        QT_QPA_PLATFORM="offscreen",
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert len(found) == 18  # every page was loaded
+    assert {page: loaded for page, loaded in found.items() if loaded} == {}
+
+
 # --- the dashboard's chart: pyqtgraph imported a step per turn of the event loop ------------
 
 

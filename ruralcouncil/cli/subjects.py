@@ -68,7 +68,9 @@ def _build(only: str | None = None) -> tuple[Parser, bool]:
         path=True,
         help=_("the ledger file (default: the ledger in the user data folder)"),
     )
-    parser.add_argument("--lang", choices=sorted(i18n.LANGUAGES), help=_("language of the window and of messages"))
+    parser.add_argument(
+        "--lang", choices=sorted(i18n.LANGUAGES), help=_("language of the window and of messages")
+    )
     parser.add_argument(
         "--demo", action="store_true", help=_("open the demo village (its own file)")
     )

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.council_forms import CoreForm, names_by_code, resolution_text
-from ruralcouncil.gui.entry_dialogs import date_edit
+from ruralcouncil.gui.date_field import date_edit
 from ruralcouncil.gui.request_dialogs import request_line
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import council, meetings, spending, users

@@ -17,21 +17,16 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlainT
 
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.council_forms import CoreForm, account_combo, party_combo, typed_amount
-from ruralcouncil.gui.entry_dialogs import (
-    WARNING_STYLE,
-    clock_is_trusted,
-    date_edit,
-    future_is_confirmed,
-)
+from ruralcouncil.gui.date_field import date_edit
+from ruralcouncil.gui.entry_dialogs import WARNING_STYLE, clock_is_trusted, future_is_confirmed
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import assets, journal, money
-from ruralcouncil.ledger.assets import KIND_NAMES, PERIOD_NAMES, Arrears, Asset, Lease
+from ruralcouncil.ledger.assets import KIND_NAMES, PERIOD_NAMES, Arrears, Asset, Lease, rent_text
 from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.register_links import RegisterLink
-from ruralcouncil.reports.arrears import rent_text
 
 NOTE_STYLE = "color: #505050;"
 

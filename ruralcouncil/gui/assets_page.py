@@ -37,20 +37,18 @@ from PySide6.QtWidgets import (
 )
 
 from ruralcouncil.gui import columns, messages
-from ruralcouncil.gui.budget_page import compact_rows
 from ruralcouncil.gui.columns import column_title
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.entry_dialogs import DateField
-from ruralcouncil.gui.page_parts import action_button, page_title, select_row
+from ruralcouncil.gui.date_field import DateField
+from ruralcouncil.gui.page_parts import action_button, compact_rows, page_title, select_row
 from ruralcouncil.gui.year_box import YearBox
 from ruralcouncil.i18n import N_, _, ngettext
 from ruralcouncil.ledger import assets
-from ruralcouncil.ledger.assets import KIND_NAMES, Arrears, Asset, Lease
+from ruralcouncil.ledger.assets import KIND_NAMES, Arrears, Asset, Lease, rent_text
 from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.users import Action
-from ruralcouncil.reports.arrears import rent_text
 
 _ROOT = QModelIndex()
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from ruralcouncil.gui import messages, worker
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.entry_dialogs import DateField
+from ruralcouncil.gui.date_field import DateField
 from ruralcouncil.gui.problems import error_label, show_problem
 from ruralcouncil.gui.save_dialog import choose_save_path
 from ruralcouncil.i18n import N_, _, format_datetime

@@ -27,8 +27,8 @@ from ruralcouncil.gui import messages
 from ruralcouncil.gui.budget_chart import BudgetChart
 from ruralcouncil.gui.budget_models import BudgetActualModel, BudgetVersionsModel
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.entry_dialogs import DateField
-from ruralcouncil.gui.page_parts import page_title
+from ruralcouncil.gui.date_field import DateField
+from ruralcouncil.gui.page_parts import compact_rows, fit_rows, page_title
 from ruralcouncil.gui.year_box import YearBox
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import budget, meetings, queries
@@ -72,20 +72,6 @@ def table_view(model: BudgetActualModel | BudgetVersionsModel, name: str) -> QTa
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     return table
-
-
-def compact_rows(table: QTableView) -> None:
-    """Rows a line of text high (as the audit log's), so a year's lines fit on a small screen."""
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-
-
-def fit_rows(table: QTableView, at_least: int = 2) -> None:
-    """As tall as its rows: the page scrolls as a whole, never a small table inside it."""
-    model = table.model()
-    rows = max(model.rowCount(), at_least) if model is not None else at_least
-    height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
-    height += rows * table.verticalHeader().defaultSectionSize()
-    table.setFixedHeight(height)
 
 
 class BudgetPage(QWidget):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.entry_dialogs import add_named
+from ruralcouncil.gui.page_parts import add_named
 from ruralcouncil.gui.problems import error_label, show_problem
 from ruralcouncil.i18n import _, language
 from ruralcouncil.ledger import catalog, council

@@ -32,13 +32,15 @@ from PySide6.QtWidgets import (
 from ruralcouncil.gui import messages
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.council_forms import CoreForm, account_combo, party_combo, resolution_text
+from ruralcouncil.gui.date_field import date_edit
 from ruralcouncil.gui.donations_model import (
     business_lines,
     donor_text,
     project_text,
     stored_reasons,
 )
-from ruralcouncil.gui.entry_dialogs import add_named, clock_is_trusted, date_edit, fit_height
+from ruralcouncil.gui.entry_dialogs import clock_is_trusted, fit_height
+from ruralcouncil.gui.page_parts import add_named
 from ruralcouncil.gui.save_dialog import folder_settings
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import catalog, council, donations, meetings, money, parse, projects

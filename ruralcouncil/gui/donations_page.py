@@ -46,8 +46,7 @@ from ruralcouncil.gui.donations_model import (
     status_text,
     stored_reasons,
 )
-from ruralcouncil.gui.entry_dialogs import named
-from ruralcouncil.gui.page_parts import action_button, select_row
+from ruralcouncil.gui.page_parts import action_button, named, select_row
 from ruralcouncil.gui.year_box import YearBox
 from ruralcouncil.i18n import _, ngettext
 from ruralcouncil.ledger import donations

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 from ruralcouncil.gui.asset_dialogs import ReceiptForm, amount_edit, amount_of, text_edit
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.council_forms import CoreForm, party_combo, typed_amount
-from ruralcouncil.gui.entry_dialogs import date_edit
-from ruralcouncil.i18n import N_, _
+from ruralcouncil.gui.date_field import date_edit
+from ruralcouncil.i18n import _
 from ruralcouncil.ledger import fines, journal
 from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.errors import InvalidInput
@@ -22,22 +22,6 @@ from ruralcouncil.ledger.fines import FINES_CODE, Fine
 from ruralcouncil.ledger.journal import EntryType, NewEntry
 from ruralcouncil.ledger.money import format_amount
 from ruralcouncil.ledger.register_links import RegisterLink
-
-# Where a fine stands, as the window says it (the core's ``Fine.state``; "unpaid" with a
-# part paid is said so).
-STATE_NAMES = {
-    "unpaid": N_("Unpaid"),
-    "part": N_("Part paid"),
-    "paid": N_("Paid"),
-    "cancelled": N_("Cancelled"),
-}
-
-
-def state_text(fine: Fine) -> str:
-    state = fine.state
-    if state == "unpaid" and fine.paid > 0:
-        state = "part"
-    return _(STATE_NAMES[state])
 
 
 def fine_text(fine: Fine) -> str:

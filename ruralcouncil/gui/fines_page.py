@@ -41,11 +41,9 @@ from PySide6.QtWidgets import (
 )
 
 from ruralcouncil.gui import columns, messages
-from ruralcouncil.gui.budget_page import compact_rows
 from ruralcouncil.gui.columns import column_title
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.fine_dialogs import state_text
-from ruralcouncil.gui.page_parts import action_button, page_title, select_row
+from ruralcouncil.gui.page_parts import action_button, compact_rows, page_title, select_row
 from ruralcouncil.i18n import N_, _, ngettext
 from ruralcouncil.ledger import audit, fines
 from ruralcouncil.ledger.dates import shown_date, shown_time
@@ -62,6 +60,23 @@ _CANCELLED = QColor(110, 110, 110)
 _OK_STYLE = "color: #1b5e20;"
 _CANCELLED_STYLE = "color: #505050; background: #f0f0f0; border: 1px solid #c8c8c8; padding: 6px;"
 FINE_ROLE = Qt.ItemDataRole.UserRole  # the Fine itself
+
+
+# Where a fine stands, as the window says it (the core's ``Fine.state``; "unpaid" with a
+# part paid is said so).
+STATE_NAMES = {
+    "unpaid": N_("Unpaid"),
+    "part": N_("Part paid"),
+    "paid": N_("Paid"),
+    "cancelled": N_("Cancelled"),
+}
+
+
+def state_text(fine: Fine) -> str:
+    state = fine.state
+    if state == "unpaid" and fine.paid > 0:
+        state = "part"
+    return _(STATE_NAMES[state])
 
 
 class Show(StrEnum):

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.council_forms import CoreForm, account_combo, names_by_code
-from ruralcouncil.gui.entry_dialogs import date_edit
+from ruralcouncil.gui.date_field import date_edit
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import journal, meetings
 from ruralcouncil.ledger.dates import shown_date

@@ -22,7 +22,8 @@ from ruralcouncil.gui.council_forms import (
     resolution_text,
     typed_amount,
 )
-from ruralcouncil.gui.entry_dialogs import clock_is_trusted, date_edit, future_is_confirmed
+from ruralcouncil.gui.date_field import date_edit
+from ruralcouncil.gui.entry_dialogs import clock_is_trusted, future_is_confirmed
 from ruralcouncil.gui.loans_page import rate_text, schedule_rows
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import budget, journal, loans, meetings, money, parse, spending

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -42,11 +41,16 @@ from PySide6.QtWidgets import (
 )
 
 from ruralcouncil.gui import columns, messages
-from ruralcouncil.gui.budget_page import compact_rows
 from ruralcouncil.gui.columns import column_title
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.entry_dialogs import DateField
-from ruralcouncil.gui.page_parts import action_button, page_title, select_row
+from ruralcouncil.gui.date_field import DateField
+from ruralcouncil.gui.page_parts import (
+    action_button,
+    compact_rows,
+    one_line,
+    page_title,
+    select_row,
+)
 from ruralcouncil.gui.problems import error_label
 from ruralcouncil.i18n import N_, _, language, ngettext
 from ruralcouncil.ledger import loans, meetings
@@ -334,16 +338,6 @@ def _value() -> QLabel:
     label = QLabel()
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-def one_line() -> QLabel:
-    """A line of text directly on the page: never wrapped (a wrapping label makes the page
-    ask for the height its tables would like, and scroll on a 768-pixel screen) and never
-    widening the page (cut at its edge; the tooltip says it whole)."""
-    label = QLabel()
-    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.entry_dialogs import DateField
+from ruralcouncil.gui.date_field import DateField
 from ruralcouncil.gui.problems import error_label, show_problem
 from ruralcouncil.gui.subject_builder import SubjectBuilder
 from ruralcouncil.i18n import _

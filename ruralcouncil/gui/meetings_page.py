@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from ruralcouncil.gui import messages, worker
-from ruralcouncil.gui.budget_page import compact_rows, fit_rows
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.meeting_models import (
     RECORD_ROLE,
@@ -40,7 +39,7 @@ from ruralcouncil.gui.meeting_models import (
     ResolutionsModel,
     VoteGridModel,
 )
-from ruralcouncil.gui.page_parts import action_button, page_title
+from ruralcouncil.gui.page_parts import action_button, compact_rows, fit_rows, page_title
 from ruralcouncil.gui.year_box import YearBox
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import meetings

@@ -1,11 +1,14 @@
-"""Small pieces every page of the window builds the same way: its title, its action buttons
-and the selection of one row of its table."""
+"""Small pieces every page of the window builds the same way: its title, its action buttons,
+its tables' rows, its lines of text, the names of codes in its lists, and the selection of one
+row of its table. Kept light (Qt's widgets only) so that a page's module loads nothing of
+another page's or of a dialog's."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QLabel, QPushButton, QTableView
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSizePolicy, QTableView
 
 
 def page_title(text: str = "") -> QLabel:
@@ -34,3 +37,40 @@ def select_row(table: QTableView, row: int) -> bool:
     table.selectRow(row)
     table.setCurrentIndex(model.index(row, 0))
     return True
+
+
+def compact_rows(table: QTableView) -> None:
+    """Rows a line of text high (as the audit log's), so a year's lines fit on a small screen."""
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+
+
+def fit_rows(table: QTableView, at_least: int = 2) -> None:
+    """As tall as its rows: the page scrolls as a whole, never a small table inside it."""
+    model = table.model()
+    rows = max(model.rowCount(), at_least) if model is not None else at_least
+    height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+    height += rows * table.verticalHeader().defaultSectionSize()
+    table.setFixedHeight(height)
+
+
+def one_line() -> QLabel:
+    """A line of text directly on the page: never wrapped (a wrapping label makes the page
+    ask for the height its tables would like, and scroll on a 768-pixel screen) and never
+    widening the page (cut at its edge; the tooltip says it whole)."""
+    label = QLabel()
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def add_named(combo: QComboBox, name: str, code: str) -> None:
+    """One choice of a list: its name in the user's language (the code, for those who know
+    it, in the tooltip), its code as the data."""
+    combo.addItem(name or code, code)
+    combo.setItemData(combo.count() - 1, code, Qt.ItemDataRole.ToolTipRole)
+
+
+def named(name: str, code: str) -> str:
+    """A category, cash account or fund as a list shows it: its name in the user's language,
+    then its code."""
+    return f"{name} — {code}" if name and name != code else code

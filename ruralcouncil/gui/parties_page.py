@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from ruralcouncil.gui import messages
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.council_forms import CoreForm, party_combo
-from ruralcouncil.gui.entry_dialogs import date_edit
+from ruralcouncil.gui.date_field import date_edit
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import council, parse, users
 from ruralcouncil.ledger.council import PARTY_KIND_NAMES, Interest, Party, PartyKind

@@ -39,7 +39,8 @@ from ruralcouncil.gui.council_forms import (
     resolution_text,
     typed_amount,
 )
-from ruralcouncil.gui.entry_dialogs import add_named, date_edit
+from ruralcouncil.gui.date_field import date_edit
+from ruralcouncil.gui.page_parts import add_named
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import catalog, households, meetings, money, projects
 from ruralcouncil.ledger.errors import InvalidInput

@@ -38,10 +38,8 @@ from PySide6.QtWidgets import (
 )
 
 from ruralcouncil.gui import columns, messages
-from ruralcouncil.gui.budget_page import compact_rows, fit_rows
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.entry_dialogs import named
-from ruralcouncil.gui.page_parts import action_button, page_title
+from ruralcouncil.gui.page_parts import action_button, compact_rows, fit_rows, named, page_title
 from ruralcouncil.gui.project_chart import ProjectChart
 from ruralcouncil.gui.projects_models import (
     ADDRESS,

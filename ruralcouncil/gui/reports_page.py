@@ -130,6 +130,29 @@ def render(ledger: Ledger, choice: Choice, path: Path) -> str:
     return render_budget_execution(ledger, period, path, lang).code
 
 
+@dataclass(frozen=True)
+class ReturnFormSpec:
+    key: str
+    title: str  # N_() marked
+    actions: tuple[Action, ...]  # the roles that may record in it see its button
+
+
+# The annual return's forms, each opened by return_forms.open_form (loaded at a click: its
+# module brings the return's rules and dialogs, which the page itself does not need).
+RETURN_FORMS = (
+    ReturnFormSpec("governance", N_("Section 1: the council's answers…"), (Action.CHAIR,)),
+    ReturnFormSpec("variances", N_("Explain the variances…"), (Action.PREPARE_RETURN,)),
+    ReturnFormSpec(
+        "reconciliation",
+        N_("Bank reconciliation at 31 December…"),
+        (Action.PREPARE_RETURN, Action.CHAIR),
+    ),
+    ReturnFormSpec("audit", N_("Internal audit…"), (Action.INTERNAL_AUDIT,)),
+    ReturnFormSpec("inspection", N_("Residents' right to inspect…"), (Action.PREPARE_RETURN,)),
+    ReturnFormSpec("finalise", N_("Finalise the return…"), (Action.CHAIR,)),
+)
+
+
 class ReportsPage(QWidget):
     """Choose, make, see, print and save the council's documents; check a printed code."""
 
@@ -252,25 +275,24 @@ class ReportsPage(QWidget):
 
     def _return_group(self) -> QGroupBox:
         """The annual return's forms, each offered to the roles the core allows."""
-        from ruralcouncil.gui import return_forms
-
         group = QGroupBox(_("Annual return: what goes into it"))
         group.setObjectName("returnForms")
         layout = QVBoxLayout(group)
-        for form in return_forms.FORMS:
+        for form in RETURN_FORMS:
             if not any(self.context.may(action) for action in form.actions):
                 continue
             button = QPushButton(_(form.title))
             button.setObjectName(form.key)
-            button.clicked.connect(
-                lambda _checked=False, key=form.key: return_forms.open_form(
-                    key, self.context, self._year(), self
-                )
-            )
+            button.clicked.connect(lambda _checked=False, key=form.key: self._open_form(key))
             layout.addWidget(button)
         if layout.count() == 0:
             layout.addWidget(QLabel(_("Your role only reads the annual return.")))
         return group
+
+    def _open_form(self, key: str) -> None:
+        from ruralcouncil.gui import return_forms
+
+        return_forms.open_form(key, self.context, self._year(), self)
 
     def _export_group(self) -> QGroupBox:
         group = QGroupBox(_("Export the year's data"))

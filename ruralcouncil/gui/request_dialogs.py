@@ -33,7 +33,8 @@ from ruralcouncil.gui.council_forms import (
     program_combo,
     typed_amount,
 )
-from ruralcouncil.gui.entry_dialogs import clock_is_trusted, date_edit, future_is_confirmed
+from ruralcouncil.gui.date_field import date_edit
+from ruralcouncil.gui.entry_dialogs import clock_is_trusted, future_is_confirmed
 from ruralcouncil.gui.save_dialog import folder_settings
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import council, journal, money, parse, spending

@@ -11,7 +11,6 @@ for that action (``ledger.annual_return``, ``variances``, ``reconciliation``,
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -32,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from ruralcouncil.gui import messages
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.entry_dialogs import date_edit
+from ruralcouncil.gui.date_field import date_edit
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import annual_return, internal_audit, reconciliation, variances
 from ruralcouncil.ledger.errors import LedgerError
@@ -44,29 +43,9 @@ _OK_STYLE = "color: #1b5e20;"
 _PROBLEM_STYLE = "color: #b71c1c;"
 
 
-@dataclass(frozen=True)
-class FormSpec:
-    key: str
-    title: str  # N_() marked
-    actions: tuple[Action, ...]  # the roles that may record in it see its button
-
-
-FORMS = (
-    FormSpec("governance", N_("Section 1: the council's answers…"), (Action.CHAIR,)),
-    FormSpec("variances", N_("Explain the variances…"), (Action.PREPARE_RETURN,)),
-    FormSpec(
-        "reconciliation",
-        N_("Bank reconciliation at 31 December…"),
-        (Action.PREPARE_RETURN, Action.CHAIR),
-    ),
-    FormSpec("audit", N_("Internal audit…"), (Action.INTERNAL_AUDIT,)),
-    FormSpec("inspection", N_("Residents' right to inspect…"), (Action.PREPARE_RETURN,)),
-    FormSpec("finalise", N_("Finalise the return…"), (Action.CHAIR,)),
-)
-
-
 def open_form(key: str, context: AppContext, year: int, parent: QWidget | None) -> int:
-    """Show the form ``key`` for ``year``; the dialog's result."""
+    """Show the form ``key`` (one of the Reports page's ``RETURN_FORMS``) for ``year``; the
+    dialog's result."""
     forms: dict[str, type[ReturnForm]] = {
         "governance": GovernanceForm,
         "variances": VariancesForm,

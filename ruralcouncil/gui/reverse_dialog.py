@@ -16,17 +16,17 @@ from PySide6.QtWidgets import (
 )
 
 from ruralcouncil.gui.context import AppContext
+from ruralcouncil.gui.date_field import date_edit
 from ruralcouncil.gui.entry_dialogs import (
     PROBLEM_STYLE,
     WARNING_STYLE,
     clock_is_trusted,
-    date_edit,
     date_label,
     fit_height,
     future_is_confirmed,
-    named,
 )
 from ruralcouncil.gui.ledger_model import names_by_code, type_text
+from ruralcouncil.gui.page_parts import named
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import journal, parse, queries
 from ruralcouncil.ledger.dates import shown_date, shown_time

@@ -9,7 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.entry_dialogs import add_named
+from ruralcouncil.gui.page_parts import add_named
 from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import catalog, council, meetings, spending
 from ruralcouncil.ledger.errors import LedgerError

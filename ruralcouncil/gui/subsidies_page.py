@@ -40,11 +40,15 @@ from PySide6.QtWidgets import (
 )
 
 from ruralcouncil.gui import columns, messages
-from ruralcouncil.gui.budget_page import compact_rows
 from ruralcouncil.gui.columns import column_title
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.loans_page import one_line
-from ruralcouncil.gui.page_parts import action_button, page_title, select_row
+from ruralcouncil.gui.page_parts import (
+    action_button,
+    compact_rows,
+    one_line,
+    page_title,
+    select_row,
+)
 from ruralcouncil.i18n import N_, _, ngettext
 from ruralcouncil.ledger import subsidies
 from ruralcouncil.ledger.dates import shown_date

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPlainTextEdit, QWid
 
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.council_forms import CoreForm, account_combo, typed_amount
-from ruralcouncil.gui.entry_dialogs import clock_is_trusted, date_edit, future_is_confirmed
+from ruralcouncil.gui.date_field import date_edit
+from ruralcouncil.gui.entry_dialogs import clock_is_trusted, future_is_confirmed
 from ruralcouncil.gui.loan_dialogs import FormNote
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import journal, money, parse, subsidies

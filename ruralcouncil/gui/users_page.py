@@ -156,7 +156,7 @@ class TermDialog(_FormDialog):
     """A council member's term of office: they sit on the council only within it."""
 
     def __init__(self, context: AppContext, name: str, parent: QWidget | None = None) -> None:
-        from ruralcouncil.gui.entry_dialogs import date_edit
+        from ruralcouncil.gui.date_field import date_edit
         from ruralcouncil.ledger import council
 
         super().__init__(_("Term of office of {name}").format(name=name), parent)

@@ -474,3 +474,16 @@ def rent_problems(
             )
         ]
     return []
+
+
+# A lease's rent as the window and the printed list say it.
+RENT_PER = {
+    Period.MONTH: N_("{amount} a month"),
+    Period.QUARTER: N_("{amount} a quarter"),
+    Period.YEAR: N_("{amount} a year"),
+}
+
+
+def rent_text(rent: int, period: Period) -> str:
+    """``50 000,00 ₸ a month``: a lease's rent and its period, in the user's language."""
+    return _(RENT_PER[period]).format(amount=format_amount(rent))

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruralcouncil.i18n import N_, _
+from ruralcouncil.i18n import _
 from ruralcouncil.ledger import assets, chain, settings
-from ruralcouncil.ledger.assets import Arrears, Period
+from ruralcouncil.ledger.assets import Arrears, rent_text
 from ruralcouncil.ledger.dates import parse_date, shown_date
 from ruralcouncil.ledger.errors import InvalidInput
 from ruralcouncil.ledger.money import format_amount
@@ -37,23 +37,12 @@ from ruralcouncil.reports.donor_receipt import (
 from ruralcouncil.reports.fonts import register_fonts
 from ruralcouncil.reports.pdf_file import MM, in_language
 
-# A lease's rent as the window and the printed list say it.
-RENT_PER = {
-    Period.MONTH: N_("{amount} a month"),
-    Period.QUARTER: N_("{amount} a quarter"),
-    Period.YEAR: N_("{amount} a year"),
-}
 _ARREARS_COLOUR = "#b71c1c"
 _CELL_FONT = 8  # seven columns across a portrait page
 _PADDING = 3  # points each side of a cell (the shared tables' 6 leave too little room)
 _NUMBER_WIDTH = 9 * MM
 _RENT_WIDTH = 24 * MM
 _MONEY_WIDTH = 28 * MM  # "99 999 999,99 ₸" at 8 points, bold, on one line
-
-
-def rent_text(rent: int, period: Period) -> str:
-    """``50 000,00 ₸ a month``: a lease's rent and its period, in the user's language."""
-    return _(RENT_PER[period]).format(amount=format_amount(rent))
 
 
 def arrears_file_name(on: str) -> str:

@@ -9,7 +9,8 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from ruralcouncil.gui.context import AppContext
-from ruralcouncil.gui.entry_dialogs import DateField, EntryDialog
+from ruralcouncil.gui.date_field import DateField
+from ruralcouncil.gui.entry_dialogs import EntryDialog
 from ruralcouncil.gui.reverse_dialog import ReverseDialog
 from ruralcouncil.ledger import catalog, journal, queries, storage
 from ruralcouncil.ledger.classification import EXPENDITURE, REVENUE
