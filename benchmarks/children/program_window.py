@@ -34,7 +34,7 @@ def main() -> None:
     from ruralcouncil.gui import app as gui_app
 
     run_gui, asked = gui_app.run_gui, []
-    gui_app.run_gui = lambda db, demo=False: asked.append((str(db), demo)) or 0
+    gui_app.run_gui = lambda db, demo=False, lang=None: asked.append((str(db), demo)) or 0
     assert command_line(["--db", path]) == 0 and asked == [(path, False)], asked
     gui_app.run_gui = run_gui
     from ruralcouncil import i18n
