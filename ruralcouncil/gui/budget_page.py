@@ -28,7 +28,7 @@ from ruralcouncil.gui.budget_chart import BudgetChart
 from ruralcouncil.gui.budget_models import BudgetActualModel, BudgetVersionsModel
 from ruralcouncil.gui.context import AppContext
 from ruralcouncil.gui.date_field import DateField
-from ruralcouncil.gui.page_parts import compact_rows, fit_rows, page_title
+from ruralcouncil.gui.page_parts import compact_rows, fit_columns, fit_rows, page_title
 from ruralcouncil.gui.year_box import YearBox
 from ruralcouncil.i18n import _
 from ruralcouncil.ledger import budget, meetings, queries
@@ -68,9 +68,8 @@ def table_view(model: BudgetActualModel | BudgetVersionsModel, name: str) -> QTa
     table.verticalHeader().hide()
     compact_rows(table)
     table.setWordWrap(False)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    # The names take what the amounts leave; the amounts are fitted at each fill (fit_columns).
+    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     return table
 
 
@@ -113,9 +112,6 @@ class BudgetPage(QWidget):
         self.spending_table = table_view(self.spending, "spendingTable")
         self.revenue_table = table_view(self.revenue, "revenueTable")
         self.versions_table = table_view(self.versions, "versionsTable")
-        self.versions_table.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.ResizeToContents
-        )
         self.chart = BudgetChart()
 
         self.spending_group = self._group(self.spending_table, "")
@@ -232,6 +228,7 @@ class BudgetPage(QWidget):
             )
             self.status.setStyleSheet("")
         for table in (self.spending_table, self.revenue_table, self.versions_table):
+            fit_columns(table)
             fit_rows(table)
         self.versions_group.setVisible(bool(self.versions.versions))
         self._chart_stale = True

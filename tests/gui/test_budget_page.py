@@ -132,6 +132,37 @@ def test_a_year_without_a_budget_is_said_plainly(qtbot, chair: AppContext) -> No
     assert page.versions_group.isHidden()
 
 
+def test_every_figure_and_heading_fits_its_column_whole(qtbot, adopted: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """The columns are fitted to their texts at each fill (not by Qt asking every cell at
+    every layout): no figure, heading or bold total is cut, after a change of year too."""
+    from PySide6.QtGui import QFontMetrics
+
+    ref = passed_and_confirmed(adopted, "virement:2025", date(2025, 2, 10))
+    budget.adopt(adopted.ledger, adopted.user, 2025, VIREMENT, ref)
+    page = page_for(qtbot, adopted)
+    page.spending.set_lines(adopted.ledger, [])  # emptied, as a year without a budget
+    page.refresh()  # and filled again: the columns follow
+    for table in (page.spending_table, page.revenue_table, page.versions_table):
+        model, header = table.model(), table.horizontalHeader()
+        assert model.rowCount() > 0
+        for column in range(1, model.columnCount()):
+            width = table.columnWidth(column)
+            title = model.headerData(column, Qt.Orientation.Horizontal)
+            longest = max(
+                header.fontMetrics().horizontalAdvance(line) for line in title.split("\n")
+            )
+            assert width >= longest, (table.objectName(), title)
+            for row in range(model.rowCount()):
+                index = model.index(row, column)
+                font = model.data(index, Qt.ItemDataRole.FontRole)
+                metrics = QFontMetrics(font) if font is not None else table.fontMetrics()
+                text = model.data(index) or ""
+                assert width > metrics.horizontalAdvance(text), (table.objectName(), text)
+    total = page.spending.rowCount() - 1
+    assert page.spending.data(page.spending.index(total, 0)) == "Total"
+    assert page.spending.data(page.spending.index(total, 2), Qt.ItemDataRole.FontRole).bold()
+
+
 def test_adopt_from_a_csv_through_the_dialog(  # type: ignore[no-untyped-def]
     qtbot, chair: AppContext, tmp_path: Path, dialogs
 ) -> None:
