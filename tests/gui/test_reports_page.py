@@ -225,3 +225,27 @@ def test_only_those_who_keep_the_books_see_the_exports(qtbot: QtBot, demo: Ledge
         page = _page(qtbot, _context(demo, name))
         found = [g for g in page.findChildren(QGroupBox) if g.objectName() == "exports"]
         assert bool(found) is shown, name
+
+
+def test_every_return_form_the_page_offers_opens(
+    qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page lists the annual return's forms itself (their module is loaded at the first
+    click): every key it offers is one ``return_forms.open_form`` opens, each its own form."""
+    from ruralcouncil.gui import messages, return_forms
+    from ruralcouncil.gui.reports_page import RETURN_FORMS
+
+    opened: list[str] = []
+
+    def shown(dialog: Any) -> int:
+        qtbot.addWidget(dialog)
+        opened.append(type(dialog).__name__)
+        return 0
+
+    monkeypatch.setattr(messages, "run_dialog", shown)
+    for spec in RETURN_FORMS:
+        return_forms.open_form(spec.key, context, 2025, None)
+    assert len(opened) == len(RETURN_FORMS) == len(set(opened)) == 6
+    assert "VariancesForm" in opened
+    with pytest.raises(KeyError):
+        return_forms.open_form("no-such-form", context, 2025, None)
