@@ -412,13 +412,18 @@ def test_a_fine_paid_in_part_then_cancelled_keeps_its_trail(c: Council) -> None:
 
     refused(c, lambda: pay(1_00, "2026-03-31"), "imposed on")
     refused(c, lambda: pay(1_00, "2026-04-02", "OTHER-INCOME"), "FINES")
+    assert fines.state_text(fines.get(c.conn, fine_id)) == "Unpaid"
     pay(2_000_00, "2026-04-05")
     refused(c, lambda: pay(3_000_01, "2026-04-06"), "unpaid")
     assert [f.id for f in fines.fines(c.conn, unpaid=True)] == [fine_id]
+    # Part paid is said so in words; the state the CLI's JSON gives stays "unpaid".
+    part_paid = fines.get(c.conn, fine_id)
+    assert (part_paid.state, fines.state_text(part_paid)) == ("unpaid", "Part paid")
     refused(c, lambda: fines.cancel(c.ledger, c.clerk, fine_id, "Appeal upheld", " "), "required")
     fines.cancel(c.ledger, c.clerk, fine_id, "Appeal upheld", "Court ruling 7", day("2026-04-10"))
     fine = fines.get(c.conn, fine_id)
     assert (fine.state, fine.paid, fine.unpaid) == ("cancelled", 2_000_00, 0)
+    assert fines.state_text(fine) == "Cancelled"
     assert (fine.cancelled_on, fine.cancel_reason, fine.cancel_decision) == (
         "2026-04-10",
         "Appeal upheld",

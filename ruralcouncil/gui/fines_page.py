@@ -62,23 +62,6 @@ _CANCELLED_STYLE = "color: #505050; background: #f0f0f0; border: 1px solid #c8c8
 FINE_ROLE = Qt.ItemDataRole.UserRole  # the Fine itself
 
 
-# Where a fine stands, as the window says it (the core's ``Fine.state``; "unpaid" with a
-# part paid is said so).
-STATE_NAMES = {
-    "unpaid": N_("Unpaid"),
-    "part": N_("Part paid"),
-    "paid": N_("Paid"),
-    "cancelled": N_("Cancelled"),
-}
-
-
-def state_text(fine: Fine) -> str:
-    state = fine.state
-    if state == "unpaid" and fine.paid > 0:
-        state = "part"
-    return _(STATE_NAMES[state])
-
-
 class Show(StrEnum):
     ALL = "all"
     UNPAID = "unpaid"
@@ -195,7 +178,7 @@ class FinesModel(QAbstractTableModel):
         if column == IMPOSED_BY:
             return fine.imposed_by
         if column == STATE:
-            return state_text(fine)
+            return fines.state_text(fine)
         return format_amount({AMOUNT: fine.amount, PAID: fine.paid}.get(column, fine.unpaid))
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
@@ -303,7 +286,7 @@ class FineDetail(QWidget):
         self.body.show()
         self.heading.setText(
             _("Fine {id} — {person}: {state}").format(
-                id=fine.id, person=fine.party, state=state_text(fine)
+                id=fine.id, person=fine.party, state=fines.state_text(fine)
             )
         )
         self.date.setText(shown_date(fine.date))

@@ -9,7 +9,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ruralcouncil.i18n import _
+from ruralcouncil.i18n import N_, _
 from ruralcouncil.ledger import council, storage
 from ruralcouncil.ledger.dates import shown_date
 from ruralcouncil.ledger.errors import InvalidInput
@@ -19,6 +19,16 @@ from ruralcouncil.ledger.roles import Action, User, require
 from ruralcouncil.ledger.storage import Ledger
 
 FINES_CODE = "FINES"
+
+
+# Where a fine stands, in words (the state itself, ``Fine.state``, stays one of "unpaid",
+# "paid" and "cancelled", as the CLI's JSON gives it; "unpaid" with a part paid is said so).
+STATE_NAMES = {
+    "unpaid": N_("Unpaid"),
+    "part": N_("Part paid"),
+    "paid": N_("Paid"),
+    "cancelled": N_("Cancelled"),
+}
 
 
 @dataclass(frozen=True)
@@ -211,3 +221,11 @@ def business(conn: sqlite3.Connection, party_id: int, day: date) -> list[str]:
                 )
             )
     return found
+
+
+def state_text(fine: Fine) -> str:
+    """Where ``fine`` stands, in the user's language (:data:`STATE_NAMES`)."""
+    state = fine.state
+    if state == "unpaid" and fine.paid > 0:
+        state = "part"
+    return _(STATE_NAMES[state])
